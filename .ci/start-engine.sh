@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs (from Debian's packages) and starts a Docker engine when none answers.
+# Idempotent: does nothing on a host whose engine already runs.
+set -euo pipefail
+
+log() { printf '[engine] %s\n' "$*"; }
+
+if docker info >/dev/null 2>&1; then
+  log "engine already answers: $(docker version --format '{{.Server.Version}}' 2>/dev/null)"
+  exit 0
+fi
+
+need=()
+command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
+command -v docker-compose >/dev/null 2>&1 || docker compose version >/dev/null 2>&1 || need+=(docker-compose)
+command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)
+if [ "${#need[@]}" -gt 0 ]; then
+  log "installing ${need[*]} from Debian's packages"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+log "starting dockerd (log: /var/log/dockerd.log)"
+# The userland proxy costs throughput on published ports; iptables DNAT does the same job.
+nohup dockerd --userland-proxy=false >/var/log/dockerd.log 2>&1 &
+
+for _ in $(seq 1 60); do
+  if docker info >/dev/null 2>&1; then
+    log "engine up: $(docker version --format '{{.Server.Version}}')"
+    exit 0
+  fi
+  sleep 1
+done
+log "dockerd did not answer within 60 s; last lines of its log:"
+tail -n 20 /var/log/dockerd.log >&2
+exit 1

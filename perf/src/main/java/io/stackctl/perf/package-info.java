@@ -1,0 +1,2 @@
+/** Gatling simulations against the stack; they arrive with the benchmark issue. */
+package io.stackctl.perf;
