@@ -1,0 +1,114 @@
+package io.stackctl.taskmanager;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Map;
+
+/**
+ * Everything the task API is configured with, read once from the environment and validated at start.
+ * A bad value stops the process with a message naming the variable, the value and what is allowed.
+ */
+public record AppConfig(
+        int port,
+        String instanceId,
+        String dbHost,
+        int dbPort,
+        String dbName,
+        String dbUser,
+        String dbPassword,
+        int dbPoolSize,
+        String redisHost,
+        int redisPort,
+        String redisPassword,
+        int cacheTtlSeconds) {
+
+    public static final int DEFAULT_PORT = 8080;
+    public static final int DEFAULT_DB_POOL_SIZE = 10;
+    public static final int DEFAULT_CACHE_TTL_SECONDS = 60;
+    public static final int MAX_DB_POOL_SIZE = 200;
+    public static final int MAX_CACHE_TTL_SECONDS = 86_400;
+
+    /** Reads and validates the configuration; throws {@link IllegalArgumentException} naming the bad variable. */
+    public static AppConfig fromEnvironment(Map<String, String> env) {
+        var reader = new EnvReader(env);
+        return new AppConfig(
+                reader.integer("PORT", DEFAULT_PORT, 0, 65_535),
+                reader.text("INSTANCE_ID", hostName()),
+                reader.text("DB_HOST", "localhost"),
+                reader.integer("DB_PORT", 5432, 1, 65_535),
+                reader.text("DB_NAME", "taskmanager"),
+                reader.text("DB_USER", "taskmanager"),
+                reader.optional("DB_PASSWORD"),
+                reader.integer("DB_POOL_SIZE", DEFAULT_DB_POOL_SIZE, 1, MAX_DB_POOL_SIZE),
+                reader.text("REDIS_HOST", "localhost"),
+                reader.integer("REDIS_PORT", 6379, 1, 65_535),
+                reader.optional("REDIS_PASSWORD"),
+                reader.integer("CACHE_TTL_SECONDS", DEFAULT_CACHE_TTL_SECONDS, 1, MAX_CACHE_TTL_SECONDS));
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:postgresql://" + dbHost + ":" + dbPort + "/" + dbName;
+    }
+
+    /** Never prints the secrets. */
+    @Override
+    public String toString() {
+        return "AppConfig[port=%d, instance=%s, db=%s@%s:%d/%s pool=%d, redis=%s:%d, cacheTtl=%ds]"
+                .formatted(
+                        port,
+                        instanceId,
+                        dbUser,
+                        dbHost,
+                        dbPort,
+                        dbName,
+                        dbPoolSize,
+                        redisHost,
+                        redisPort,
+                        cacheTtlSeconds);
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "unknown";
+        }
+    }
+
+    private record EnvReader(Map<String, String> env) {
+
+        String optional(String name) {
+            String value = env.get(name);
+            return value == null ? "" : value;
+        }
+
+        String text(String name, String fallback) {
+            String value = env.get(name);
+            if (value == null) {
+                return fallback;
+            }
+            if (value.isBlank()) {
+                throw new IllegalArgumentException(
+                        name + " is set but empty; unset it to use the default '" + fallback + "' or give it a value");
+            }
+            return value.strip();
+        }
+
+        int integer(String name, int fallback, int min, int max) {
+            String value = env.get(name);
+            if (value == null || value.isBlank()) {
+                return fallback;
+            }
+            try {
+                int parsed = Integer.parseInt(value.strip());
+                if (parsed >= min && parsed <= max) {
+                    return parsed;
+                }
+            } catch (NumberFormatException e) {
+                // reported below with the allowed range
+            }
+            throw new IllegalArgumentException(
+                    "%s must be a whole number from %d to %d, got '%s'".formatted(name, min, max, value));
+        }
+    }
+}

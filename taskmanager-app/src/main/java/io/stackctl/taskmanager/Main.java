@@ -1,0 +1,59 @@
+package io.stackctl.taskmanager;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+import ch.qos.logback.classic.LoggerContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starts the task API from environment variables; SIGTERM stops it gracefully with exit code 0. */
+public final class Main {
+
+    private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        AppConfig config;
+        try {
+            config = AppConfig.fromEnvironment(System.getenv());
+        } catch (IllegalArgumentException e) {
+            log.error("invalid configuration: {}", e.getMessage());
+            flushLogs();
+            System.exit(2);
+            return;
+        }
+        TaskManagerApp app;
+        try {
+            app = TaskManagerApp.start(config);
+        } catch (RuntimeException e) {
+            log.error(
+                    "could not start: {} (is PostgreSQL reachable at {}:{}?)",
+                    e.getMessage(),
+                    config.dbHost(),
+                    config.dbPort(),
+                    e);
+            flushLogs();
+            System.exit(1);
+            return;
+        }
+        log.info(
+                "serving on port {}", app.port(), kv("instance", config.instanceId()), kv("config", config.toString()));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            log.info("stopping: finishing in-flight requests", kv("instance", config.instanceId()));
+                            app.close();
+                            log.info("stopped", kv("instance", config.instanceId()));
+                            flushLogs();
+                        },
+                        "shutdown"));
+    }
+
+    /** The async appender must drain before the JVM exits. */
+    private static void flushLogs() {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            context.stop();
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package io.stackctl.taskmanager;
+
+import io.stackctl.taskmanager.cache.TaskCache;
+import io.stackctl.taskmanager.db.Database;
+import io.stackctl.taskmanager.http.HttpServer;
+
+/** The running API: database pool, cache and HTTP server, started and stopped in the right order. */
+public final class TaskManagerApp implements AutoCloseable {
+
+    private final Database database;
+    private final TaskCache cache;
+    private final HttpServer server;
+
+    private TaskManagerApp(Database database, TaskCache cache, HttpServer server) {
+        this.database = database;
+        this.cache = cache;
+        this.server = server;
+    }
+
+    /** Migrates the database, then serves on {@code config.port()} (0 picks a free port, for tests). */
+    public static TaskManagerApp start(AppConfig config) {
+        Database database = Database.open(config);
+        TaskCache cache = new TaskCache(config);
+        try {
+            HttpServer server = new HttpServer(config.instanceId(), database, cache).start(config.port());
+            return new TaskManagerApp(database, cache, server);
+        } catch (RuntimeException e) {
+            cache.close();
+            database.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    /** Graceful: in-flight requests finish before the pools close. */
+    @Override
+    public void close() {
+        server.stop();
+        cache.close();
+        database.close();
+    }
+}

@@ -1,0 +1,87 @@
+package io.stackctl.taskmanager.cache;
+
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.stackctl.taskmanager.AppConfig;
+import java.time.Duration;
+import java.util.function.Function;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * Redis behind short timeouts and a circuit breaker. A dead or slow Redis costs a request at most one
+ * short timeout while the breaker learns, then nothing: calls are refused at once until a probe after
+ * {@link #OPEN_WAIT} finds Redis back, and the cache resumes by itself.
+ */
+final class GuardedRedis implements AutoCloseable {
+
+    static final int TIMEOUT_MS = 250;
+    static final int POOL_SIZE = 128;
+    static final Duration POOL_WAIT = Duration.ofMillis(200);
+    static final Duration OPEN_WAIT = Duration.ofSeconds(1);
+
+    private final JedisPool pool;
+    private final CircuitBreaker breaker;
+
+    GuardedRedis(AppConfig config) {
+        var client = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(TIMEOUT_MS)
+                .socketTimeoutMillis(TIMEOUT_MS)
+                .clientName("taskmanager-" + config.instanceId());
+        if (!config.redisPassword().isEmpty()) {
+            client.password(config.redisPassword());
+        }
+        var poolConfig = new GenericObjectPoolConfig<Jedis>();
+        poolConfig.setMaxTotal(POOL_SIZE);
+        poolConfig.setMaxIdle(POOL_SIZE);
+        poolConfig.setMinIdle(0);
+        poolConfig.setMaxWait(POOL_WAIT);
+        poolConfig.setJmxEnabled(false);
+        this.pool = new JedisPool(poolConfig, new HostAndPort(config.redisHost(), config.redisPort()), client.build());
+        this.breaker = CircuitBreaker.of(
+                "redis",
+                CircuitBreakerConfig.custom()
+                        .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                        .slidingWindowSize(20)
+                        .minimumNumberOfCalls(5)
+                        .failureRateThreshold(50)
+                        .waitDurationInOpenState(OPEN_WAIT)
+                        .permittedNumberOfCallsInHalfOpenState(2)
+                        .recordExceptions(JedisException.class)
+                        .build());
+    }
+
+    /** Runs one Redis operation; throws {@link CacheUnavailableException} when Redis cannot answer. */
+    <T> T call(Function<Jedis, T> operation) {
+        try {
+            return breaker.executeSupplier(() -> {
+                try (Jedis jedis = pool.getResource()) {
+                    return operation.apply(jedis);
+                }
+            });
+        } catch (CallNotPermittedException e) {
+            throw new CacheUnavailableException("redis circuit breaker is open", e);
+        } catch (JedisException e) {
+            throw new CacheUnavailableException("redis: " + e.getMessage(), e);
+        }
+    }
+
+    String breakerState() {
+        return breaker.getState().name().toLowerCase();
+    }
+
+    boolean isOpen() {
+        var state = breaker.getState();
+        return state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.FORCED_OPEN;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

@@ -1,0 +1,239 @@
+package io.stackctl.taskmanager.cache;
+
+import io.stackctl.taskmanager.AppConfig;
+import io.stackctl.taskmanager.task.TaskQuery;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.params.SetParams;
+
+/**
+ * Cache-aside for tasks and task lists. Values are the exact JSON bytes the API sends, so a hit costs one
+ * Redis round trip and no encoding. Redis trouble never fails a caller: reads report a miss, writes are
+ * remembered in {@link PendingInvalidations} and replayed when Redis answers again.
+ */
+public final class TaskCache implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(TaskCache.class);
+    private static final int SCAN_BATCH = 500;
+
+    private final GuardedRedis redis;
+    private final SetParams expiry;
+    private final PendingInvalidations pending = new PendingInvalidations();
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private final LongAdder errors = new LongAdder();
+
+    public TaskCache(AppConfig config) {
+        this.redis = new GuardedRedis(config);
+        this.expiry = SetParams.setParams().ex(config.cacheTtlSeconds());
+    }
+
+    public Optional<byte[]> task(long id) {
+        return lookup(CacheKeys.task(id));
+    }
+
+    public void putTask(long id, byte[] json) {
+        store(CacheKeys.task(id), json);
+    }
+
+    /**
+     * Reads the list generation before the database is queried, so a list read concurrently with a write is
+     * stored under the old generation, which nobody reads any more.
+     */
+    public ListLookup list(TaskQuery query) {
+        try {
+            replayPending();
+            long generation = redis.call(jedis -> generationOf(jedis.get(CacheKeys.GENERATION)));
+            String key = CacheKeys.list(generation, query);
+            byte[] cached = redis.call(jedis -> jedis.get(bytes(key)));
+            count(cached);
+            return new ListLookup(key, cached);
+        } catch (CacheUnavailableException e) {
+            errors.increment();
+            return new ListLookup(null, null);
+        }
+    }
+
+    public void putList(ListLookup lookup, byte[] json) {
+        if (lookup.key() != null) {
+            store(lookup.key(), json);
+        }
+    }
+
+    /** After a task changed or was deleted: its own key goes, and every cached list with one INCR. */
+    public void invalidateTask(long id) {
+        try {
+            replayPending();
+            redis.call(jedis -> {
+                var pipeline = jedis.pipelined();
+                pipeline.del(CacheKeys.task(id));
+                pipeline.incr(CacheKeys.GENERATION);
+                pipeline.sync();
+                return null;
+            });
+        } catch (CacheUnavailableException e) {
+            errors.increment();
+            pending.addTask(id);
+            log.warn("cache invalidation of task {} deferred until redis answers: {}", id, e.getMessage());
+        }
+    }
+
+    /** After a task was created: only lists can hold stale answers. */
+    public void invalidateLists() {
+        try {
+            replayPending();
+            redis.call(jedis -> jedis.incr(CacheKeys.GENERATION));
+        } catch (CacheUnavailableException e) {
+            errors.increment();
+            pending.addLists();
+            log.warn("cache invalidation of lists deferred until redis answers: {}", e.getMessage());
+        }
+    }
+
+    /** Drops every cached task and list; the next reads come from the database. */
+    public void clear() {
+        try {
+            redis.call(TaskCache::purge);
+        } catch (CacheUnavailableException e) {
+            errors.increment();
+            pending.addPurge();
+            throw e;
+        }
+    }
+
+    /** Round trip time to Redis in milliseconds; throws {@link CacheUnavailableException} when it fails. */
+    public double ping() {
+        long start = System.nanoTime();
+        redis.call(Jedis::ping);
+        return (System.nanoTime() - start) / 1_000_000.0;
+    }
+
+    public String breakerState() {
+        return redis.breakerState();
+    }
+
+    public CacheCounts counts() {
+        return new CacheCounts(hits.sum(), misses.sum(), errors.sum());
+    }
+
+    /** Server-side figures from INFO plus this replica's own counts. */
+    public Map<String, Object> serverStats() {
+        String info = redis.call(jedis -> jedis.info("stats") + jedis.info("memory") + jedis.info("clients"));
+        Map<String, String> fields = new LinkedHashMap<>();
+        info.lines()
+                .map(line -> line.split(":", 2))
+                .filter(kv -> kv.length == 2)
+                .forEach(kv -> fields.put(kv[0], kv[1]));
+        Map<String, Object> stats = new LinkedHashMap<>();
+        stats.put("keyspace_hits", asLong(fields.get("keyspace_hits")));
+        stats.put("keyspace_misses", asLong(fields.get("keyspace_misses")));
+        stats.put(
+                "used_memory_human",
+                fields.getOrDefault("used_memory_human", "").strip());
+        stats.put("connected_clients", asLong(fields.get("connected_clients")));
+        return stats;
+    }
+
+    @Override
+    public void close() {
+        redis.close();
+    }
+
+    private Optional<byte[]> lookup(String key) {
+        try {
+            replayPending();
+            byte[] cached = redis.call(jedis -> jedis.get(bytes(key)));
+            count(cached);
+            return Optional.ofNullable(cached);
+        } catch (CacheUnavailableException e) {
+            errors.increment();
+            return Optional.empty();
+        }
+    }
+
+    private void store(String key, byte[] json) {
+        try {
+            redis.call(jedis -> jedis.set(bytes(key), json, expiry));
+        } catch (CacheUnavailableException e) {
+            errors.increment();
+        }
+    }
+
+    private void count(byte[] cached) {
+        if (cached == null) {
+            misses.increment();
+        } else {
+            hits.increment();
+        }
+    }
+
+    /** Throws when Redis is still unreachable, so the caller treats the cache as unavailable. */
+    private void replayPending() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        var snapshot = pending.take();
+        try {
+            redis.call(jedis -> {
+                if (snapshot.purgeAll()) {
+                    purge(jedis);
+                } else {
+                    var pipeline = jedis.pipelined();
+                    snapshot.ids().forEach(id -> pipeline.del(CacheKeys.task(id)));
+                    pipeline.incr(CacheKeys.GENERATION);
+                    pipeline.sync();
+                }
+                return null;
+            });
+            log.info(
+                    "replayed deferred cache invalidations: {} tasks, full purge {}",
+                    snapshot.ids().size(),
+                    snapshot.purgeAll());
+        } catch (CacheUnavailableException e) {
+            pending.restore(snapshot);
+            throw e;
+        }
+    }
+
+    /** Moves the generation on (never resets it: a reset could revive old list keys) and unlinks our keys. */
+    private static Object purge(Jedis jedis) {
+        jedis.incr(CacheKeys.GENERATION);
+        for (String pattern : List.of(CacheKeys.TASK_PATTERN, CacheKeys.LIST_PATTERN)) {
+            var params = new ScanParams().match(pattern).count(SCAN_BATCH);
+            String cursor = ScanParams.SCAN_POINTER_START;
+            do {
+                var page = jedis.scan(cursor, params);
+                if (!page.getResult().isEmpty()) {
+                    jedis.unlink(page.getResult().toArray(String[]::new));
+                }
+                cursor = page.getCursor();
+            } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        }
+        return null;
+    }
+
+    private static long generationOf(String value) {
+        return value == null ? 0 : Long.parseLong(value);
+    }
+
+    private static long asLong(String value) {
+        return value == null ? 0 : Long.parseLong(value.strip());
+    }
+
+    private static byte[] bytes(String key) {
+        return key.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The key a list answer is cached under (null when Redis is unavailable) and the cached bytes, if any. */
+    public record ListLookup(String key, byte[] cached) {}
+
+    public record CacheCounts(long hits, long misses, long errors) {}
+}

@@ -1,0 +1,98 @@
+package io.stackctl.taskmanager.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
+import io.stackctl.taskmanager.AppConfig;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The PostgreSQL connection pool, migrated at start. Timeouts are short on purpose: when the database is
+ * gone a request must fail fast with 503 instead of hanging, and the pool reconnects by itself later.
+ */
+public final class Database implements AutoCloseable {
+
+    /** Longest a request waits for a pooled connection before it gets 503. */
+    static final long CONNECTION_WAIT_MS = 1_000;
+
+    static final int CONNECT_TIMEOUT_S = 2;
+    static final int SOCKET_TIMEOUT_S = 10;
+    static final int STATEMENT_TIMEOUT_MS = 5_000;
+    static final int MIGRATION_CONNECT_RETRIES = 10;
+
+    private final HikariDataSource pool;
+
+    private Database(HikariDataSource pool) {
+        this.pool = pool;
+    }
+
+    /** Opens the pool and applies pending migrations; Flyway's advisory lock makes concurrent starts safe. */
+    public static Database open(AppConfig config) {
+        var hikari = new HikariConfig();
+        hikari.setPoolName("db-" + config.instanceId());
+        hikari.setJdbcUrl(config.jdbcUrl());
+        hikari.setUsername(config.dbUser());
+        hikari.setPassword(config.dbPassword());
+        hikari.setMaximumPoolSize(config.dbPoolSize());
+        hikari.setMinimumIdle(Math.min(2, config.dbPoolSize()));
+        hikari.setConnectionTimeout(CONNECTION_WAIT_MS);
+        hikari.setValidationTimeout(500);
+        // Start even while the database is still coming up; Flyway's retries decide when to give up.
+        hikari.setInitializationFailTimeout(-1);
+        hikari.addDataSourceProperty("connectTimeout", CONNECT_TIMEOUT_S);
+        hikari.addDataSourceProperty("socketTimeout", SOCKET_TIMEOUT_S);
+        hikari.addDataSourceProperty("options", "-c statement_timeout=" + STATEMENT_TIMEOUT_MS);
+        hikari.addDataSourceProperty("ApplicationName", "taskmanager-" + config.instanceId());
+        var pool = new HikariDataSource(hikari);
+        try {
+            Flyway.configure()
+                    .dataSource(pool)
+                    .connectRetries(MIGRATION_CONNECT_RETRIES)
+                    .load()
+                    .migrate();
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+        return new Database(pool);
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    /** Round trip to the database; returns its duration in milliseconds or throws. */
+    public double ping() throws SQLException {
+        long start = System.nanoTime();
+        try (Connection connection = pool.getConnection()) {
+            if (!connection.isValid(1)) {
+                throw new SQLException("connection did not validate within 1 s", "08006");
+            }
+        }
+        return (System.nanoTime() - start) / (double) TimeUnit.MILLISECONDS.toNanos(1);
+    }
+
+    public PoolStats stats() {
+        HikariPoolMXBean bean = pool.getHikariPoolMXBean();
+        if (bean == null) {
+            return new PoolStats(0, 0, 0, pool.getMaximumPoolSize());
+        }
+        return new PoolStats(
+                bean.getActiveConnections(),
+                bean.getIdleConnections(),
+                bean.getThreadsAwaitingConnection(),
+                pool.getMaximumPoolSize());
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    /** Live pool usage, for /health and /metrics. */
+    public record PoolStats(int active, int idle, int waiting, int max) {}
+}

@@ -1,0 +1,85 @@
+package io.stackctl.taskmanager.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where failures become HTTP answers: {@code {"error":...,"detail":...}} with the right
+ * status. Client mistakes are 4xx; a database that cannot be reached is a fast 503; anything else is a
+ * logged 500 that points at the request id.
+ */
+public final class ErrorMapper {
+
+    private static final Logger log = LoggerFactory.getLogger(ErrorMapper.class);
+
+    private final ObjectMapper json;
+
+    public ErrorMapper(ObjectMapper json) {
+        this.json = json;
+    }
+
+    public void register(RoutesConfig routes) {
+        routes.exception(ApiException.class, (e, ctx) -> write(ctx, e.status(), e.error(), e.detail()));
+        routes.exception(HttpResponseException.class, this::frameworkError);
+        routes.exception(SQLException.class, this::databaseError);
+        routes.exception(Exception.class, this::unexpected);
+    }
+
+    /** True for failures that mean "the database is not reachable right now", not "this query is wrong". */
+    static boolean isUnavailable(SQLException e) {
+        String state = e.getSQLState();
+        return e instanceof SQLTransientConnectionException
+                || state == null
+                || state.startsWith("08") // connection exception
+                || state.startsWith("57P") // admin shutdown, crash shutdown, cannot connect now
+                || state.startsWith("53") // insufficient resources
+                || state.equals("57014"); // statement timeout
+    }
+
+    private void frameworkError(HttpResponseException e, Context ctx) {
+        int status = e.getStatus();
+        String detail = switch (status) {
+            case 404 -> "no route for " + ctx.method() + " " + ctx.path();
+            case 405 -> ctx.method() + " is not allowed on " + ctx.path();
+            default -> e.getMessage();
+        };
+        write(ctx, status, HttpStatus.forStatus(status).getMessage().toLowerCase(), detail);
+    }
+
+    private void databaseError(SQLException e, Context ctx) {
+        if (isUnavailable(e)) {
+            log.warn("database unavailable: {}", e.getMessage());
+            ctx.header("Retry-After", "1");
+            write(ctx, 503, "database unavailable", "the database did not answer in time; retry shortly");
+        } else {
+            unexpected(e, ctx);
+        }
+    }
+
+    private void unexpected(Exception e, Context ctx) {
+        String requestId = String.valueOf(ctx.attribute(RequestLog.REQUEST_ID_ATTRIBUTE));
+        log.error("unexpected failure on {} {} (request {})", ctx.method(), ctx.path(), requestId, e);
+        write(ctx, 500, "internal error", "the server log has the details under request id " + requestId);
+    }
+
+    private void write(Context ctx, int status, String error, Object detail) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", error);
+        body.put("detail", detail);
+        try {
+            ctx.status(status).contentType("application/json").result(json.writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            ctx.status(status).contentType("text/plain").result(error);
+        }
+    }
+}

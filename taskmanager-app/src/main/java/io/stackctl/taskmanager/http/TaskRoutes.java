@@ -1,0 +1,104 @@
+package io.stackctl.taskmanager.http;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.stackctl.taskmanager.cache.TaskCache;
+import io.stackctl.taskmanager.db.TaskRepository;
+import io.stackctl.taskmanager.http.TaskEncoder.Source;
+import io.stackctl.taskmanager.task.Task;
+import io.stackctl.taskmanager.task.TaskQuery;
+import io.stackctl.taskmanager.task.TaskService;
+import java.util.List;
+
+/** {@code /tasks}: cache-aside reads, writes that invalidate the cache after the database commits. */
+public final class TaskRoutes {
+
+    static final String CACHE_HEADER = "X-Cache";
+
+    private final TaskRepository repository;
+    private final TaskCache cache;
+    private final TaskService service;
+    private final TaskRequestParser parser;
+    private final TaskEncoder encoder;
+
+    TaskRoutes(
+            TaskRepository repository,
+            TaskCache cache,
+            TaskService service,
+            TaskRequestParser parser,
+            TaskEncoder encoder) {
+        this.repository = repository;
+        this.cache = cache;
+        this.service = service;
+        this.parser = parser;
+        this.encoder = encoder;
+    }
+
+    void register(RoutesConfig routes) {
+        routes.get("/tasks", this::list);
+        routes.post("/tasks", this::create);
+        routes.get("/tasks/{id}", this::get);
+        routes.put("/tasks/{id}", this::update);
+        routes.delete("/tasks/{id}", this::delete);
+    }
+
+    private void list(Context ctx) throws Exception {
+        TaskQuery query = TaskRequestParser.parseQuery(
+                ctx.queryParam("status"), ctx.queryParam("limit"), ctx.queryParam("offset"));
+        var lookup = cache.list(query);
+        if (lookup.cached() != null) {
+            read(ctx, true, encoder.listAnswer(Source.CACHE, lookup.cached()));
+            return;
+        }
+        List<Task> tasks = repository.list(query);
+        byte[] members = encoder.listMembers(tasks);
+        cache.putList(lookup, members);
+        read(ctx, false, encoder.listAnswer(Source.DATABASE, members));
+    }
+
+    private void get(Context ctx) throws Exception {
+        long id = TaskRequestParser.parseId(ctx.pathParam("id"));
+        var cached = cache.task(id);
+        if (cached.isPresent()) {
+            read(ctx, true, encoder.taskAnswer(Source.CACHE, cached.get()));
+            return;
+        }
+        Task task = repository.find(id).orElseThrow(() -> ApiException.taskNotFound(id));
+        byte[] json = encoder.task(task);
+        cache.putTask(id, json);
+        read(ctx, false, encoder.taskAnswer(Source.DATABASE, json));
+    }
+
+    private void create(Context ctx) throws Exception {
+        var request = parser.parseCreate(JsonBody.read(ctx));
+        Task task = service.create(request);
+        ctx.header("Location", "/tasks/" + task.id());
+        write(ctx, 201, encoder.message("task created", task));
+    }
+
+    private void update(Context ctx) throws Exception {
+        long id = TaskRequestParser.parseId(ctx.pathParam("id"));
+        var patch = parser.parseUpdate(JsonBody.read(ctx));
+        Task task = service.update(id, patch).orElseThrow(() -> ApiException.taskNotFound(id));
+        write(ctx, 200, encoder.message("task updated", task));
+    }
+
+    private void delete(Context ctx) throws Exception {
+        long id = TaskRequestParser.parseId(ctx.pathParam("id"));
+        if (!service.delete(id)) {
+            throw ApiException.taskNotFound(id);
+        }
+        ctx.status(204);
+    }
+
+    private static void read(Context ctx, boolean hit, byte[] body) {
+        String cacheResult = hit ? "HIT" : "MISS";
+        ctx.header(CACHE_HEADER, cacheResult);
+        ctx.attribute(RequestLog.CACHE_ATTRIBUTE, cacheResult);
+        write(ctx, 200, body);
+    }
+
+    private static void write(Context ctx, int status, byte[] body) {
+        ctx.status(status).contentType("application/json").result(body);
+    }
+}

@@ -1,0 +1,7 @@
+package io.stackctl.taskmanager.task;
+
+import java.time.Instant;
+
+/** A stored task, as the API returns it (snake_case field names on the wire). */
+public record Task(
+        long id, String title, String description, TaskStatus status, Instant createdAt, Instant updatedAt) {}

@@ -1,0 +1,40 @@
+package io.stackctl.taskmanager.task;
+
+import io.stackctl.taskmanager.cache.TaskCache;
+import io.stackctl.taskmanager.db.TaskRepository;
+import java.sql.SQLException;
+import java.util.Optional;
+
+/** Writes, for the JSON API and the HTML page alike: the database commits first, then the cache forgets. */
+public final class TaskService {
+
+    private final TaskRepository repository;
+    private final TaskCache cache;
+
+    public TaskService(TaskRepository repository, TaskCache cache) {
+        this.repository = repository;
+        this.cache = cache;
+    }
+
+    public Task create(NewTask task) throws SQLException {
+        Task created = repository.insert(task);
+        cache.invalidateLists();
+        return created;
+    }
+
+    public Optional<Task> update(long id, TaskPatch patch) throws SQLException {
+        Optional<Task> updated = repository.update(id, patch);
+        if (updated.isPresent()) {
+            cache.invalidateTask(id);
+        }
+        return updated;
+    }
+
+    public boolean delete(long id) throws SQLException {
+        boolean deleted = repository.delete(id);
+        if (deleted) {
+            cache.invalidateTask(id);
+        }
+        return deleted;
+    }
+}
