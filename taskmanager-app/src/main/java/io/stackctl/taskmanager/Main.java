@@ -39,6 +39,8 @@ public final class Main {
         }
         log.info(
                 "serving on port {}", app.port(), kv("instance", config.instanceId()), kv("config", config.toString()));
+        // After start the only way out is a signal (SIGTERM from docker stop, Ctrl-C): finish the in-flight
+        // requests, then report a clean stop with 0 instead of the JVM's 143.
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
@@ -46,6 +48,7 @@ public final class Main {
                             app.close();
                             log.info("stopped", kv("instance", config.instanceId()));
                             flushLogs();
+                            Runtime.getRuntime().halt(0);
                         },
                         "shutdown"));
     }

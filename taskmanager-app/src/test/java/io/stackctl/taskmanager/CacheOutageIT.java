@@ -1,0 +1,87 @@
+package io.stackctl.taskmanager;
+
+import static io.stackctl.taskmanager.Api.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.postgresql.PostgreSQLContainer;
+
+/** Redis stopped under a running API: every request still succeeds, and the cache comes back by itself. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CacheOutageIT {
+
+    private PostgreSQLContainer db;
+    private GenericContainer<?> redis;
+    private TaskManagerApp app;
+    private Api api;
+
+    @BeforeAll
+    void startStack() {
+        Containers.assumeDocker();
+        db = Containers.postgres(0);
+        redis = Containers.redis(Containers.freePort());
+        db.start();
+        redis.start();
+        app = TaskManagerApp.start(Containers.appConfig("it-cache", db, redis));
+        api = new Api(app.port());
+    }
+
+    @AfterAll
+    void stopStack() {
+        if (app != null) {
+            app.close();
+        }
+        if (redis != null) {
+            redis.stop();
+        }
+        if (db != null) {
+            db.stop();
+        }
+    }
+
+    @Test
+    void requestsSucceedFromTheDatabaseWhileRedisIsDownAndHitsResumeWithoutStaleData() {
+        long id = api.create("before the outage");
+        api.get("/tasks/" + id);
+        assertThat(json(api.get("/tasks/" + id)).get("source").asText()).isEqualTo("cache");
+
+        Containers.stop(redis);
+        try {
+            for (int i = 0; i < 20; i++) {
+                var read = api.get("/tasks/" + id);
+                assertThat(read.statusCode()).as("read %d during the outage", i).isEqualTo(200);
+                assertThat(json(read).get("source").asText()).isEqualTo("database");
+                assertThat(api.get("/tasks?limit=5").statusCode()).isEqualTo(200);
+            }
+            var write = api.put("/tasks/" + id, "{\"title\":\"changed during the outage\"}");
+            assertThat(write.statusCode()).as("writes do not need the cache").isEqualTo(200);
+            assertThat(api.create("created during the outage")).isPositive();
+
+            var health = api.get("/health");
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(json(health).get("status").asText()).isEqualTo("degraded");
+            assertThat(api.get("/ready").statusCode())
+                    .as("a dead cache does not make a replica unready")
+                    .isEqualTo(200);
+        } finally {
+            Containers.start(redis);
+        }
+
+        Eventually.within(Duration.ofSeconds(15), "cache hits resume after Redis is back", () -> {
+            api.get("/tasks/" + id);
+            return "cache".equals(json(api.get("/tasks/" + id)).get("source").asText());
+        });
+        var served = json(api.get("/tasks/" + id));
+        assertThat(served.at("/task/title").asText())
+                .as("the entry cached before the outage was invalidated on return (Redis kept it in its AOF)")
+                .isEqualTo("changed during the outage");
+        assertThat(json(api.get("/tasks?limit=1000")).get("tasks").findValuesAsText("title"))
+                .contains("created during the outage");
+        assertThat(json(api.get("/health")).get("status").asText()).isEqualTo("healthy");
+    }
+}

@@ -1,0 +1,115 @@
+package io.stackctl.taskmanager;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.postgresql.PostgreSQLContainer;
+import org.testcontainers.utility.DockerImageName;
+
+/**
+ * Real PostgreSQL and Redis for integration tests. Image names come from {@code POSTGRES_IMAGE} and
+ * {@code REDIS_IMAGE} (as in the stack), so an air-gapped host uses its locally built stand-ins.
+ */
+public final class Containers {
+
+    public static final String POSTGRES_IMAGE = env("POSTGRES_IMAGE", "postgres:15");
+    public static final String REDIS_IMAGE = env("REDIS_IMAGE", "redis:7");
+    public static final String DB_NAME = "taskmanager";
+    public static final String DB_USER = "taskmanager";
+    public static final String DB_PASSWORD = "it-db-secret";
+    public static final String REDIS_PASSWORD = "it-redis-secret";
+
+    private Containers() {}
+
+    /** Skips (never fails) the calling test class when no Docker engine answers. */
+    public static void assumeDocker() {
+        boolean available;
+        try {
+            available = DockerClientFactory.instance().isDockerAvailable();
+        } catch (RuntimeException e) {
+            available = false;
+        }
+        Assumptions.assumeTrue(available, "no Docker engine reachable: container tests skipped");
+    }
+
+    /**
+     * @param hostPort 0 for a random port; a fixed one for tests that stop and start the container, which
+     *     must come back on the same port
+     */
+    public static PostgreSQLContainer postgres(int hostPort) {
+        var container = new PostgreSQLContainer(
+                        DockerImageName.parse(POSTGRES_IMAGE).asCompatibleSubstituteFor("postgres"))
+                .withDatabaseName(DB_NAME)
+                .withUsername(DB_USER)
+                .withPassword(DB_PASSWORD);
+        if (hostPort > 0) {
+            container.setPortBindings(List.of(hostPort + ":5432"));
+        }
+        return container;
+    }
+
+    @SuppressWarnings("resource")
+    public static GenericContainer<?> redis(int hostPort) {
+        var container = new GenericContainer<>(DockerImageName.parse(REDIS_IMAGE))
+                .withCommand("redis-server", "--requirepass", REDIS_PASSWORD, "--appendonly", "yes")
+                .withExposedPorts(6379)
+                .waitingFor(Wait.forLogMessage(".*Ready to accept connections.*", 1));
+        if (hostPort > 0) {
+            container.setPortBindings(List.of(hostPort + ":6379"));
+        }
+        return container;
+    }
+
+    public static AppConfig appConfig(String instance, PostgreSQLContainer db, GenericContainer<?> redis) {
+        return appConfig(instance, db, DB_NAME, redis);
+    }
+
+    public static AppConfig appConfig(
+            String instance, PostgreSQLContainer db, String dbName, GenericContainer<?> redis) {
+        return new AppConfig(
+                0,
+                instance,
+                db.getHost(),
+                db.getMappedPort(5432),
+                dbName,
+                DB_USER,
+                DB_PASSWORD,
+                5,
+                redis.getHost(),
+                redis.getMappedPort(6379),
+                REDIS_PASSWORD,
+                60);
+    }
+
+    public static void stop(GenericContainer<?> container) {
+        DockerClientFactory.instance()
+                .client()
+                .stopContainerCmd(container.getContainerId())
+                .withTimeout(5)
+                .exec();
+    }
+
+    public static void start(GenericContainer<?> container) {
+        DockerClientFactory.instance()
+                .client()
+                .startContainerCmd(container.getContainerId())
+                .exec();
+    }
+
+    public static int freePort() {
+        try (var socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("no free local port", e);
+        }
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}

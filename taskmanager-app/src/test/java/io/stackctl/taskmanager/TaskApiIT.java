@@ -1,0 +1,305 @@
+package io.stackctl.taskmanager;
+
+import static io.stackctl.taskmanager.Api.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.postgresql.PostgreSQLContainer;
+
+/** The whole API against a real PostgreSQL and Redis. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TaskApiIT {
+
+    private PostgreSQLContainer db;
+    private GenericContainer<?> redis;
+    private TaskManagerApp app;
+    private Api api;
+
+    @BeforeAll
+    void startStack() {
+        Containers.assumeDocker();
+        db = Containers.postgres(0);
+        redis = Containers.redis(0);
+        db.start();
+        redis.start();
+        app = TaskManagerApp.start(Containers.appConfig("it-api", db, redis));
+        api = new Api(app.port());
+    }
+
+    @AfterAll
+    void stopStack() {
+        if (app != null) {
+            app.close();
+        }
+        if (redis != null) {
+            redis.stop();
+        }
+        if (db != null) {
+            db.stop();
+        }
+    }
+
+    @Test
+    void crudFlowReadsFromDatabaseThenCacheAndWritesInvalidate() {
+        var created = api.post("/tasks", "{\"title\":\"Write the runbook\",\"description\":\"drills\"}");
+        assertThat(created.statusCode()).isEqualTo(201);
+        long id = json(created).at("/task/id").asLong();
+        assertThat(created.headers().firstValue("Location")).contains("/tasks/" + id);
+        assertThat(json(created).at("/task/status").asText()).isEqualTo("pending");
+
+        var firstList = api.get("/tasks?limit=1000");
+        var secondList = api.get("/tasks?limit=1000");
+        assertThat(json(firstList).get("source").asText()).isEqualTo("database");
+        assertThat(firstList.headers().firstValue("X-Cache")).contains("MISS");
+        assertThat(json(secondList).get("source").asText()).isEqualTo("cache");
+        assertThat(secondList.headers().firstValue("X-Cache")).contains("HIT");
+        assertThat(json(secondList).get("tasks")).isEqualTo(json(firstList).get("tasks"));
+
+        assertThat(json(api.get("/tasks/" + id)).get("source").asText()).isEqualTo("database");
+        var hit = api.get("/tasks/" + id);
+        assertThat(json(hit).get("source").asText()).isEqualTo("cache");
+        assertThat(json(hit).at("/task/title").asText()).isEqualTo("Write the runbook");
+
+        var updated = api.put("/tasks/" + id, "{\"status\":\"completed\"}");
+        assertThat(updated.statusCode()).isEqualTo(200);
+        var afterUpdate = api.get("/tasks/" + id);
+        assertThat(json(afterUpdate).get("source").asText())
+                .as("a write drops the cached task")
+                .isEqualTo("database");
+        assertThat(json(afterUpdate).at("/task/status").asText()).isEqualTo("completed");
+        var listAfterUpdate = api.get("/tasks?limit=1000");
+        assertThat(json(listAfterUpdate).get("source").asText())
+                .as("a write drops every cached list")
+                .isEqualTo("database");
+
+        assertThat(api.delete("/tasks/" + id).statusCode()).isEqualTo(204);
+        assertThat(api.get("/tasks/" + id).statusCode()).isEqualTo(404);
+        assertThat(json(api.get("/tasks?limit=1000")).get("tasks").findValuesAsText("title"))
+                .doesNotContain("Write the runbook");
+    }
+
+    @Test
+    void listsAreNewestFirstAndFilterByStatus() {
+        long older = api.create("older");
+        long newer = api.create("newer");
+        api.put("/tasks/" + newer, "{\"status\":\"in_progress\"}");
+
+        var all = json(api.get("/tasks?limit=1000")).get("tasks").findValuesAsText("id");
+        assertThat(all.indexOf(String.valueOf(newer))).isLessThan(all.indexOf(String.valueOf(older)));
+        var inProgress = json(api.get("/tasks?status=in_progress&limit=1000"));
+        assertThat(inProgress.get("tasks").findValuesAsText("status")).containsOnly("in_progress");
+        assertThat(inProgress.get("count").asInt())
+                .isEqualTo(inProgress.get("tasks").size());
+    }
+
+    @Test
+    void unicodeAndSqlMetacharactersAreStoredVerbatim() throws SQLException {
+        String title = "Robert'); DROP TABLE tasks;-- 😀 ünïcödé \\\" %_";
+        String escaped = title.replace("\\", "\\\\").replace("\"", "\\\"");
+        long id = Api.json(api.post("/tasks", "{\"title\":\"" + escaped + "\"}"))
+                .at("/task/id")
+                .asLong();
+
+        assertThat(json(api.get("/tasks/" + id)).at("/task/title").asText()).isEqualTo(title);
+        try (var connection = jdbc();
+                var statement = connection.prepareStatement("SELECT title FROM tasks WHERE id = ?")) {
+            statement.setLong(1, id);
+            var row = statement.executeQuery();
+            row.next();
+            assertThat(row.getString(1)).isEqualTo(title);
+        }
+    }
+
+    @Test
+    void everyAnswerNamesTheInstanceAndEchoesTheRequestId() {
+        for (var response : new HttpResponse<?>[] {api.get("/live"), api.get("/nope"), api.get("/tasks/abc")}) {
+            assertThat(response.headers().firstValue("X-Instance")).contains("it-api");
+        }
+        var tagged = api.send("GET", "/live", null, null);
+        assertThat(tagged.headers().firstValue("X-Request-ID")).isPresent();
+    }
+
+    static Stream<Arguments> badRequests() {
+        String big = "{\"title\":\"" + "x".repeat(1024 * 1024) + "\"}";
+        return Stream.of(
+                Arguments.of("POST", "/tasks", "application/json", "{\"title\":", 400),
+                Arguments.of("POST", "/tasks", "application/json", "{\"title\":\"x\"", 400),
+                Arguments.of("POST", "/tasks", "application/json", "not json", 400),
+                Arguments.of("POST", "/tasks", "application/json", "", 400),
+                Arguments.of("POST", "/tasks", "application/json", "[]", 400),
+                Arguments.of("POST", "/tasks", "application/json", "[{\"title\":\"x\"}]", 400),
+                Arguments.of("POST", "/tasks", "application/json", "null", 400),
+                Arguments.of("POST", "/tasks", "application/json", "\"a string\"", 400),
+                Arguments.of("POST", "/tasks", "application/json", "{}", 400),
+                Arguments.of("POST", "/tasks", "application/json", "{\"title\":null}", 400),
+                Arguments.of("POST", "/tasks", "application/json", "{\"title\":123}", 400),
+                Arguments.of("POST", "/tasks", "application/json", "{\"title\":[\"x\"]}", 400),
+                Arguments.of("POST", "/tasks", "application/json", "{\"title\":\"   \"}", 400),
+                Arguments.of("POST", "/tasks", "application/json", "{\"title\":\"" + "t".repeat(201) + "\"}", 400),
+                Arguments.of(
+                        "POST",
+                        "/tasks",
+                        "application/json",
+                        "{\"title\":\"x\",\"description\":\"" + "d".repeat(10_001) + "\"}",
+                        400),
+                Arguments.of("POST", "/tasks", "application/json", "{\"title\":\"x\",\"status\":\"done\"}", 400),
+                Arguments.of("POST", "/tasks", "application/json", "{\"title\":\"x\",\"status\":null}", 400),
+                Arguments.of("POST", "/tasks", "application/json", "{\"title\":\"x\",\"description\":false}", 400),
+                Arguments.of("POST", "/tasks", "application/json", "{\"title\":\"x\",\"id\":1}", 400),
+                Arguments.of("POST", "/tasks", "application/json", "{\"title\":\"a\\u0000b\"}", 400),
+                Arguments.of("POST", "/tasks", "application/json", "{\"title\":\"\\udc00\"}", 400),
+                Arguments.of("POST", "/tasks", "application/json", "{\"title\":\"x\"} {\"title\":\"y\"}", 400),
+                Arguments.of("POST", "/tasks", "application/json", "{\"title\":\"x\",\"title\":\"y\"}", 400),
+                Arguments.of("POST", "/tasks", "application/json", big, 413),
+                Arguments.of("POST", "/tasks", "text/plain", "{\"title\":\"x\"}", 415),
+                Arguments.of("POST", "/tasks", "application/x-www-form-urlencoded", "title=x", 415),
+                Arguments.of("POST", "/tasks", null, "{\"title\":\"x\"}", 415),
+                Arguments.of("PUT", "/tasks/1", "application/json", "{}", 400),
+                Arguments.of("PUT", "/tasks/abc", "application/json", "{\"title\":\"x\"}", 400),
+                Arguments.of("PUT", "/tasks/999999999", "application/json", "{\"title\":\"x\"}", 404),
+                Arguments.of("GET", "/tasks/abc", null, null, 400),
+                Arguments.of("GET", "/tasks/-5", null, null, 400),
+                Arguments.of("GET", "/tasks/0", null, null, 400),
+                Arguments.of("GET", "/tasks/99999999999999999999", null, null, 400),
+                Arguments.of("GET", "/tasks/1%27%20OR%201=1", null, null, 400),
+                Arguments.of("GET", "/tasks/999999999", null, null, 404),
+                Arguments.of("DELETE", "/tasks/999999999", null, null, 404),
+                Arguments.of("DELETE", "/tasks/abc", null, null, 400),
+                Arguments.of("GET", "/tasks?limit=0", null, null, 400),
+                Arguments.of("GET", "/tasks?limit=1001", null, null, 400),
+                Arguments.of("GET", "/tasks?offset=-1", null, null, 400),
+                Arguments.of("GET", "/tasks?status=done", null, null, 400),
+                Arguments.of("GET", "/tasks?status=%27%3B--", null, null, 400),
+                Arguments.of("GET", "/no/such/route", null, null, 404),
+                Arguments.of("PATCH", "/tasks/1", "application/json", "{\"title\":\"x\"}", 405),
+                Arguments.of("DELETE", "/tasks", null, null, 405),
+                Arguments.of("PUT", "/health", "application/json", "{}", 405));
+    }
+
+    @ParameterizedTest(name = "{0} {1} [{2}] -> {4}")
+    @MethodSource("badRequests")
+    void badInputGetsItsJson4xxAndWritesNothing(String method, String path, String type, String body, int status)
+            throws SQLException {
+        long canary = api.create("canary");
+        String before = rowsFingerprint();
+
+        var response = api.send(method, path.replace("/tasks/1", "/tasks/" + canary), type, body);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+        assertThat(json(response).get("error").asText()).isNotBlank();
+        assertThat(json(response).has("detail")).isTrue();
+        assertThat(rowsFingerprint()).as("no partial write").isEqualTo(before);
+    }
+
+    @Test
+    void updateCanClearTheDescriptionAndLeavesOtherFields() {
+        long id = Api.json(api.post("/tasks", "{\"title\":\"keep\",\"description\":\"drop me\"}"))
+                .at("/task/id")
+                .asLong();
+
+        var response = json(api.put("/tasks/" + id, "{\"description\":null}"));
+
+        assertThat(response.at("/task/description").isNull()).isTrue();
+        assertThat(response.at("/task/title").asText()).isEqualTo("keep");
+        assertThat(response.at("/task/updated_at").asText())
+                .isGreaterThanOrEqualTo(response.at("/task/created_at").asText());
+    }
+
+    @Test
+    void cacheClearSendsTheNextReadToTheDatabase() {
+        long id = api.create("cached");
+        api.get("/tasks/" + id);
+        assertThat(json(api.get("/tasks/" + id)).get("source").asText()).isEqualTo("cache");
+
+        assertThat(api.post("/cache/clear", "").statusCode()).isEqualTo(200);
+
+        assertThat(json(api.get("/tasks/" + id)).get("source").asText()).isEqualTo("database");
+    }
+
+    @Test
+    void cacheStatsReportRedisAndThisReplica() {
+        long id = api.create("stats");
+        api.get("/tasks/" + id);
+        api.get("/tasks/" + id);
+
+        var stats = json(api.get("/cache/stats"));
+
+        assertThat(stats.get("keyspace_hits").asLong()).isPositive();
+        assertThat(stats.get("used_memory_human").asText()).isNotBlank();
+        assertThat(stats.get("connected_clients").asLong()).isPositive();
+        assertThat(stats.at("/instance/hits").asLong()).isPositive();
+        assertThat(stats.at("/instance/misses").asLong()).isPositive();
+    }
+
+    @Test
+    void healthReadyAndLiveReportBothDependencies() {
+        var health = api.get("/health");
+
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(json(health).get("status").asText()).isEqualTo("healthy");
+        assertThat(json(health).at("/checks/database/status").asText()).isEqualTo("up");
+        assertThat(json(health).at("/checks/cache/status").asText()).isEqualTo("up");
+        assertThat(json(health).at("/instance/id").asText()).isEqualTo("it-api");
+        assertThat(api.get("/ready").statusCode()).isEqualTo(200);
+        assertThat(api.get("/live").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void metricsCountRequestsByRouteTemplate() {
+        long id = api.create("metrics");
+        api.get("/tasks/" + id);
+
+        var metrics = api.get("/metrics");
+
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body())
+                .contains("http_requests_total{method=\"GET\",route=\"/tasks/{id}\",status=\"200\"}")
+                .contains("http_request_duration_seconds_bucket")
+                .contains("cache_hits_total")
+                .contains("db_pool_connections{state=\"max\"} 5")
+                .doesNotContain("route=\"/tasks/" + id + "\"");
+    }
+
+    @Test
+    void homePageEscapesTitlesAndFormsChangeTasks() {
+        var added = api.send("POST", "/ui/tasks", "application/x-www-form-urlencoded", "title=%3Cb%3Ebold%3C%2Fb%3E");
+        assertThat(added.statusCode()).isEqualTo(303);
+
+        var page = api.get("/");
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body())
+                .contains("&lt;b&gt;bold&lt;/b&gt;")
+                .doesNotContain("<b>bold</b>")
+                .contains("it-api");
+        assertThat(page.body()).contains("method=\"post\"");
+    }
+
+    private String rowsFingerprint() throws SQLException {
+        try (var connection = jdbc();
+                var rows = connection
+                        .createStatement()
+                        .executeQuery(
+                                "SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, ',' ORDER BY id)), '') FROM tasks t")) {
+            rows.next();
+            return rows.getString(1);
+        }
+    }
+
+    private java.sql.Connection jdbc() throws SQLException {
+        return DriverManager.getConnection(db.getJdbcUrl(), Containers.DB_USER, Containers.DB_PASSWORD);
+    }
+}
