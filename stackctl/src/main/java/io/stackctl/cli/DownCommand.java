@@ -1,0 +1,31 @@
+package io.stackctl.cli;
+
+import io.stackctl.stack.Stack;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "down", description = "Stop and remove the stack's containers and networks.")
+final class DownCommand extends StackCommand {
+
+    @Option(names = "--volumes", description = "Also delete the PostgreSQL and Redis volumes (all data).")
+    boolean volumes;
+
+    @Override
+    public Integer call() {
+        try (Stack stack = openStack()) {
+            progress("stopping project %s%s", stack.project(), volumes ? " and deleting its volumes" : "");
+            stack.compose().down(volumes);
+            int left = stack.containers().size();
+            if (left > 0) {
+                throw new StackctlException(
+                        ExitCodes.FAILED,
+                        left + " containers of project " + stack.project() + " are still there after down",
+                        "remove them by hand: docker ps -a --filter label=com.docker.compose.project="
+                                + stack.project());
+            }
+            output().line("project " + stack.project() + " is down"
+                    + (volumes ? "; volumes deleted" : "; volumes kept"));
+        }
+        return ExitCodes.OK;
+    }
+}

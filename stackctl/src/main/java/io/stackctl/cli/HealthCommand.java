@@ -1,0 +1,77 @@
+package io.stackctl.cli;
+
+import io.stackctl.engine.ServiceContainer;
+import io.stackctl.health.HttpProbe;
+import io.stackctl.health.ReplicaHealth;
+import io.stackctl.stack.Stack;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+
+@Command(
+        name = "health",
+        description = "/live /ready /health of every replica and through nginx; exit 1 when anything is unhealthy.")
+final class HealthCommand extends StackCommand {
+
+    @Override
+    public Integer call() {
+        try (Stack stack = openStack()) {
+            List<ServiceContainer> containers = stack.requireRunning();
+            List<ReplicaHealth> replicas = stack.replicaHealth();
+            HttpProbe.Result ready = stack.throughNginx("/ready");
+            HttpProbe.Result health = stack.throughNginx("/health");
+            List<String> problems = new ArrayList<>();
+            containers.stream()
+                    .filter(c -> !c.healthy())
+                    .forEach(c -> problems.add(c.name() + " is " + c.healthText()));
+            replicas.stream()
+                    .filter(r -> !r.ok())
+                    .forEach(r -> problems.add(r.name() + " probes: live "
+                            + r.live().summary() + ", ready " + r.ready().summary()));
+            if (!ready.ok()) {
+                problems.add("nginx /ready: " + ready.summary());
+            }
+            print(replicas, ready, health, problems, stack);
+            if (!problems.isEmpty()) {
+                err().println("unhealthy: " + String.join("; ", problems));
+                err().println("hint: stackctl status shows states; stackctl logs SERVICE shows why");
+                return ExitCodes.CHECK_FAILED;
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    private void print(
+            List<ReplicaHealth> replicas,
+            HttpProbe.Result ready,
+            HttpProbe.Result health,
+            List<String> problems,
+            Stack stack) {
+        if (global.json()) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("project", stack.project());
+            doc.put("healthy", problems.isEmpty());
+            doc.put("problems", problems);
+            doc.put("replicas", replicas);
+            doc.put("nginx", Map.of("ready", ready, "health", health));
+            output().json(doc);
+            return;
+        }
+        output().table(
+                        List.of("REPLICA", "ADDRESS", "UPSTREAM", "LIVE", "READY", "HEALTH"),
+                        replicas.stream()
+                                .map(r -> List.of(
+                                        r.name(),
+                                        r.ip(),
+                                        r.inUpstream() ? "in" : "out",
+                                        r.live().summary(),
+                                        r.ready().summary(),
+                                        r.health().summary()))
+                                .toList());
+        output().line("");
+        output().line("through nginx (" + stack.settings().baseUrl() + "): /ready " + ready.summary() + ", /health "
+                + health.summary());
+    }
+}

@@ -1,0 +1,39 @@
+package io.stackctl.cli;
+
+import io.stackctl.stack.Stack;
+import java.util.Optional;
+import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "logs", description = "Show logs of one service (nginx, app, db, cache) or all; -f follows.")
+final class LogsCommand extends StackCommand {
+
+    static final Set<String> SERVICES = Set.of("nginx", "app", "db", "cache");
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SERVICE", description = "nginx, app, db or cache")
+    String service;
+
+    @Option(
+            names = {"-f", "--follow"},
+            description = "Keep streaming new lines.")
+    boolean follow;
+
+    @Option(names = "--tail", defaultValue = "200", description = "Lines per container to start with (default: 200).")
+    int tail;
+
+    @Override
+    public Integer call() {
+        if (service != null && !SERVICES.contains(service)) {
+            throw new StackctlException(
+                    ExitCodes.USAGE, "unknown service '" + service + "'", "choose one of nginx, app, db, cache");
+        }
+        try (Stack stack = openStack()) {
+            stack.requireRunning();
+            out().flush();
+            int code = stack.compose().logs(Optional.ofNullable(service), follow, tail);
+            return code == 0 || code == 130 ? ExitCodes.OK : ExitCodes.FAILED;
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.stackctl.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Human tables or one JSON document on stdout; progress goes to stderr so {@code -o json} stays clean. */
+public final class Output {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final PrintWriter out;
+
+    public Output(PrintWriter out) {
+        this.out = out;
+    }
+
+    public void json(Object document) {
+        try {
+            out.println(JSON.writeValueAsString(document));
+        } catch (Exception e) {
+            throw new StackctlException(ExitCodes.FAILED, "cannot print JSON: " + e.getMessage(), "report this bug");
+        }
+        out.flush();
+    }
+
+    public void table(List<String> headers, List<List<String>> rows) {
+        int[] widths = new int[headers.size()];
+        List<List<String>> all = new ArrayList<>();
+        all.add(headers);
+        all.addAll(rows);
+        for (List<String> row : all) {
+            for (int i = 0; i < row.size(); i++) {
+                widths[i] = Math.max(widths[i], row.get(i).length());
+            }
+        }
+        for (List<String> row : all) {
+            var line = new StringBuilder();
+            for (int i = 0; i < row.size(); i++) {
+                line.append(i == row.size() - 1 ? row.get(i) : String.format("%-" + (widths[i] + 2) + "s", row.get(i)));
+            }
+            out.println(line.toString().stripTrailing());
+        }
+        out.flush();
+    }
+
+    public void line(String text) {
+        out.println(text);
+        out.flush();
+    }
+}

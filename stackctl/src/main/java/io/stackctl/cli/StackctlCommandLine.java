@@ -1,0 +1,109 @@
+package io.stackctl.cli;
+
+import java.io.PrintWriter;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The one place that builds stackctl's {@link CommandLine}: commands, streams, environment, error handlers. */
+public final class StackctlCommandLine {
+
+    private StackctlCommandLine() {}
+
+    /** The root only prints usage; every leaf is a command returning its exit code. */
+    @Command(
+            name = "stackctl",
+            mixinStandardHelpOptions = true,
+            versionProvider = VersionProvider.class,
+            description = "Provision, check, scale and exercise the bundled nginx + API + PostgreSQL + Redis stack.",
+            subcommands = {
+                UpCommand.class,
+                DownCommand.class,
+                StatusCommand.class,
+                HealthCommand.class,
+                ScaleCommand.class,
+                LogsCommand.class,
+                ImagesCommand.class,
+                DoctorCommand.class,
+                CommandLine.HelpCommand.class
+            },
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {
+                "0:ok",
+                "1:a check failed (unhealthy, target missed, drill failed, backup corrupt)",
+                "2:usage error",
+                "3:precondition missing (no engine, stack not running)",
+                "4:the operation itself failed"
+            })
+    static final class Root implements Runnable {
+
+        final Map<String, String> environment;
+
+        @picocli.CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        Root(Map<String, String> environment) {
+            this.environment = Map.copyOf(environment);
+        }
+
+        @Override
+        public void run() {
+            spec.commandLine().usage(spec.commandLine().getErr());
+            throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+        }
+    }
+
+    public static CommandLine create(Map<String, String> environment, PrintWriter out, PrintWriter err) {
+        var commandLine = new CommandLine(new Root(environment));
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        commandLine.setExecutionExceptionHandler(StackctlCommandLine::onFailure);
+        commandLine.setParameterExceptionHandler(StackctlCommandLine::onUsageError);
+        commandLine.setExitCodeExceptionMapper(e -> e instanceof StackctlException s ? s.exitCode() : ExitCodes.FAILED);
+        return commandLine;
+    }
+
+    static Map<String, String> environmentOf(CommandLine commandLine) {
+        return ((Root) commandLine.getCommandSpec().root().userObject()).environment;
+    }
+
+    private static int onFailure(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+        PrintWriter err = commandLine.getErr();
+        boolean verbose = parseResult.subcommands().stream().anyMatch(sub -> sub.hasMatchedOption("-v"))
+                || parseResult.hasMatchedOption("-v");
+        if (e instanceof StackctlException failure) {
+            err.println("error: " + failure.getMessage());
+            err.println("hint: " + failure.hint());
+            if (verbose && failure.getCause() != null) {
+                failure.getCause().printStackTrace(err);
+            }
+            err.flush();
+            return failure.exitCode();
+        }
+        err.println("error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        err.println("hint: run again with -v for the stack trace, and report it if it looks like a bug");
+        if (verbose) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return ExitCodes.FAILED;
+    }
+
+    private static int onUsageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine commandLine = e.getCommandLine();
+        PrintWriter err = commandLine.getErr();
+        err.println("error: " + e.getMessage());
+        err.println("hint: " + commandLine.getCommandSpec().qualifiedName() + " --help shows the usage");
+        err.flush();
+        return ExitCodes.USAGE;
+    }
+
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = StackctlCommandLine.class.getPackage().getImplementationVersion();
+            return new String[] {"stackctl " + (version == null ? "dev" : version)};
+        }
+    }
+}

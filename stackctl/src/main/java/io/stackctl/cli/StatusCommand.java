@@ -1,0 +1,95 @@
+package io.stackctl.cli;
+
+import io.stackctl.engine.ServiceContainer;
+import io.stackctl.stack.Stack;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+
+@Command(name = "status", description = "Services, replicas, state, health, uptime and upstream membership.")
+final class StatusCommand extends StackCommand {
+
+    @Override
+    public Integer call() {
+        try (Stack stack = openStack()) {
+            stack.requireRunning();
+            new Report(stack).print(output(), global.json());
+        }
+        return ExitCodes.OK;
+    }
+
+    /** One snapshot of the stack, as a table or one JSON document. */
+    static final class Report {
+
+        private final Stack stack;
+        private final List<ServiceContainer> containers;
+        private final List<String> upstream;
+
+        Report(Stack stack) {
+            this.stack = stack;
+            this.containers = stack.containers();
+            this.upstream = stack.upstreamMembers();
+        }
+
+        void print(Output output, boolean json) {
+            if (json) {
+                output.json(document());
+                return;
+            }
+            output.table(
+                    List.of("SERVICE", "CONTAINER", "STATE", "HEALTH", "UPTIME", "ADDRESS", "UPSTREAM"),
+                    containers.stream().map(this::row).toList());
+            output.line("");
+            output.line("nginx: " + stack.settings().baseUrl() + "  upstream: " + upstream.size()
+                    + " member(s)  compose: " + String.join(" ", stack.compose().base()));
+        }
+
+        private List<String> row(ServiceContainer c) {
+            String ip = c.ipOn("frontend").or(() -> c.ipOn("backend")).orElse("-");
+            String member = !c.service().equals(Stack.APP) ? "-" : upstream.contains(ip) ? "in" : "out";
+            return List.of(c.service(), c.name(), c.state(), c.healthText(), uptime(c), ip, member);
+        }
+
+        private Map<String, Object> document() {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("project", stack.project());
+            doc.put("url", stack.settings().baseUrl());
+            doc.put("compose", stack.compose().flavour().describe());
+            doc.put("upstream", upstream);
+            doc.put(
+                    "containers",
+                    containers.stream()
+                            .map(c -> {
+                                Map<String, Object> item = new LinkedHashMap<>();
+                                String ip = c.ipOn("frontend")
+                                        .or(() -> c.ipOn("backend"))
+                                        .orElse(null);
+                                item.put("service", c.service());
+                                item.put("name", c.name());
+                                item.put("number", c.number());
+                                item.put("state", c.state());
+                                item.put("health", c.healthText());
+                                item.put("started_at", c.startedAt().orElse(null));
+                                item.put("address", ip);
+                                item.put("in_upstream", c.service().equals(Stack.APP) ? upstream.contains(ip) : null);
+                                return item;
+                            })
+                            .toList());
+            return doc;
+        }
+
+        static String uptime(ServiceContainer c) {
+            if (!c.running() || c.startedAt().isEmpty()) {
+                return "-";
+            }
+            Duration up = Duration.between(c.startedAt().get(), Instant.now());
+            if (up.toHours() > 0) {
+                return up.toHours() + "h" + up.toMinutesPart() + "m";
+            }
+            return up.toMinutes() > 0 ? up.toMinutes() + "m" + up.toSecondsPart() + "s" : up.toSeconds() + "s";
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package io.stackctl.cli;
+
+import io.stackctl.engine.ServiceContainer;
+import io.stackctl.process.ProcessRunner;
+import io.stackctl.stack.EnvFile;
+import io.stackctl.stack.OfflineImages;
+import io.stackctl.stack.Scaler;
+import io.stackctl.stack.Stack;
+import io.stackctl.stack.StackFiles;
+import java.time.Duration;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "up", description = "Provision the stack, then wait until every service is healthy and /ready answers.")
+final class UpCommand extends StackCommand {
+
+    static final int DEFAULT_REPLICAS = 3;
+
+    @Option(names = "--replicas", paramLabel = "N", description = "App replicas (default: the running count, else 3).")
+    Integer replicas;
+
+    @Option(names = "--offline", description = "Build and use the air-gapped stand-in images (no registry needed).")
+    boolean offline;
+
+    @Option(
+            names = "--wait-timeout",
+            paramLabel = "D",
+            defaultValue = "PT3M",
+            converter = DurationConverter.class,
+            description = "How long to wait for health, e.g. 90s, 5m (default: 3m).")
+    Duration waitTimeout;
+
+    @Override
+    public Integer call() {
+        if (replicas != null) {
+            Scaler.validate(replicas);
+        }
+        StackFiles files = files();
+        try (Stack stack = openStack()) {
+            // Only after the engine answered: a failed precondition must leave no file behind.
+            prepareEnvFile(files);
+            long start = System.nanoTime();
+            int running = stack.replicas().size();
+            int target = replicas != null ? replicas : running > 0 ? running : DEFAULT_REPLICAS;
+            ensureAppImage(stack);
+            stack.ensureUpstreamFile();
+            if (running > target) {
+                new Scaler(stack, err()).scaleTo(target, waitTimeout);
+            }
+            progress(
+                    "starting project %s with %d app replicas (%s)",
+                    stack.project(), target, stack.compose().flavour().describe());
+            stack.compose().up(target);
+            var healthy = stack.waiter(err())
+                    .awaitHealthy(
+                            Map.of("db", 1, "cache", 1, Stack.APP, target, Stack.NGINX, 1),
+                            ServiceContainer::running,
+                            waitTimeout);
+            stack.route(
+                    healthy.stream().filter(c -> c.service().equals(Stack.APP)).toList());
+            var ready = awaitReadyThroughNginx(stack);
+            progress(
+                    "stack %s is up in %.1fs: %s answers /ready in %.0fms",
+                    stack.project(),
+                    (System.nanoTime() - start) / 1e9,
+                    stack.settings().baseUrl(),
+                    ready.millis());
+            new StatusCommand.Report(stack).print(output(), global.json());
+        }
+        return ExitCodes.OK;
+    }
+
+    private void prepareEnvFile(StackFiles files) {
+        EnvFile env = EnvFile.load(files.envFile());
+        boolean created = !env.exists();
+        boolean changed = env.ensureSecrets();
+        if (offline) {
+            progress("building air-gapped images (compose/images/build.sh)");
+            var images = OfflineImages.build(new ProcessRunner(environment(), files.root()), files);
+            images.forEach(env::put);
+            changed = changed || !images.isEmpty();
+        }
+        if (changed) {
+            env.save();
+            progress(created ? "created %s with random secrets (keep it private)" : "updated %s", files.envFile());
+        }
+    }
+
+    private void ensureAppImage(Stack stack) {
+        String image = stack.settings().appImage();
+        if (!stack.engine().imageExists(image)) {
+            progress("building the app image %s", image);
+            stack.compose().buildApp();
+        }
+    }
+
+    private io.stackctl.health.HttpProbe.Result awaitReadyThroughNginx(Stack stack) {
+        long deadline = System.nanoTime() + waitTimeout.toNanos();
+        io.stackctl.health.HttpProbe.Result last;
+        do {
+            last = stack.throughNginx("/ready");
+            if (last.ok()) {
+                return last;
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        } while (System.nanoTime() < deadline);
+        throw new StackctlException(
+                ExitCodes.CHECK_FAILED,
+                "every container is healthy but " + stack.settings().baseUrl() + "/ready answers " + last.summary(),
+                "check that nothing else holds that port (stackctl doctor) and see stackctl logs nginx");
+    }
+}

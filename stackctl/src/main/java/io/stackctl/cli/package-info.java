@@ -1,2 +1,0 @@
-/** The stackctl command-line tool; its commands arrive with the stack issue. */
-package io.stackctl.cli;

@@ -1,0 +1,216 @@
+package io.stackctl.engine;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import io.stackctl.cli.ExitCodes;
+import io.stackctl.cli.StackctlException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/** The Docker engine through docker-java: inspect, exec, stop and kill; honours {@code DOCKER_HOST}. */
+public final class Engine implements AutoCloseable {
+
+    static final String PROJECT_LABEL = "com.docker.compose.project";
+    static final String SERVICE_LABEL = "com.docker.compose.service";
+    static final String NUMBER_LABEL = "com.docker.compose.container-number";
+
+    private final DockerClient client;
+    private final String host;
+
+    private Engine(DockerClient client, String host) {
+        this.client = client;
+        this.host = host;
+    }
+
+    /** Connects and pings; an unreachable engine is exit 3 with a hint. */
+    public static Engine connect(Map<String, String> environment) {
+        var builder = DefaultDockerClientConfig.createDefaultConfigBuilder();
+        String dockerHost = environment.get("DOCKER_HOST");
+        if (dockerHost != null && !dockerHost.isBlank()) {
+            builder.withDockerHost(dockerHost);
+        }
+        var config = builder.build();
+        var http = new ApacheDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .sslConfig(config.getSSLConfig())
+                .connectionTimeout(Duration.ofSeconds(3))
+                .responseTimeout(Duration.ofMinutes(2))
+                .build();
+        var engine = new Engine(
+                DockerClientImpl.getInstance(config, http),
+                config.getDockerHost().toString());
+        try {
+            engine.client.pingCmd().exec();
+        } catch (RuntimeException e) {
+            engine.close();
+            throw new StackctlException(
+                    ExitCodes.PRECONDITION,
+                    "the Docker engine at " + engine.host + " is not reachable (" + rootMessage(e) + ")",
+                    "start it (systemctl start docker, or dockerd &) or point DOCKER_HOST at a running engine",
+                    e);
+        }
+        return engine;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public String serverVersion() {
+        return client.versionCmd().exec().getVersion();
+    }
+
+    public String rootDir() {
+        return client.infoCmd().exec().getDockerRootDir();
+    }
+
+    /** Every container of the project, with health and addresses, ordered by service and number. */
+    public List<ServiceContainer> containers(String project) {
+        List<Container> listed = client.listContainersCmd()
+                .withShowAll(true)
+                .withLabelFilter(Map.of(PROJECT_LABEL, project))
+                .exec();
+        return listed.stream()
+                .map(this::describe)
+                .flatMap(Optional::stream)
+                .sorted(Comparator.comparing(ServiceContainer::service).thenComparingInt(ServiceContainer::number))
+                .toList();
+    }
+
+    public List<ServiceContainer> containers(String project, String service) {
+        return containers(project).stream()
+                .filter(c -> c.service().equals(service))
+                .toList();
+    }
+
+    private Optional<ServiceContainer> describe(Container container) {
+        InspectContainerResponse inspect;
+        try {
+            inspect = client.inspectContainerCmd(container.getId()).exec();
+        } catch (NotFoundException e) {
+            return Optional.empty(); // removed between list and inspect
+        }
+        var labels = container.getLabels();
+        var state = inspect.getState();
+        Optional<String> health = Optional.ofNullable(state.getHealth()).map(h -> h.getStatus());
+        Optional<Instant> started = Optional.ofNullable(state.getStartedAt())
+                .filter(s -> !s.startsWith("0001"))
+                .map(Instant::parse);
+        Map<String, String> ips = new LinkedHashMap<>();
+        if (inspect.getNetworkSettings() != null && inspect.getNetworkSettings().getNetworks() != null) {
+            inspect.getNetworkSettings()
+                    .getNetworks()
+                    .forEach((name, network) -> ips.put(name, network.getIpAddress()));
+        }
+        String name = inspect.getName().startsWith("/") ? inspect.getName().substring(1) : inspect.getName();
+        return Optional.of(new ServiceContainer(
+                container.getId(),
+                name,
+                labels.getOrDefault(SERVICE_LABEL, "?"),
+                Integer.parseInt(labels.getOrDefault(NUMBER_LABEL, "0")),
+                state.getStatus(),
+                health,
+                started,
+                ips));
+    }
+
+    /** The last health-check outputs of a container, newest last, for failure messages. */
+    public List<String> healthLog(String containerId) {
+        var health = client.inspectContainerCmd(containerId).exec().getState().getHealth();
+        if (health == null || health.getLog() == null) {
+            return List.of();
+        }
+        return health.getLog().stream()
+                .map(entry -> "exit " + entry.getExitCodeLong() + ": "
+                        + String.valueOf(entry.getOutput()).strip())
+                .toList();
+    }
+
+    public record ExecResult(long exitCode, String output) {}
+
+    /** Runs a command inside a container and returns its exit code and combined output. */
+    public ExecResult exec(String containerId, Duration timeout, String... command) {
+        var created = client.execCreateCmd(containerId)
+                .withCmd(command)
+                .withAttachStdout(true)
+                .withAttachStderr(true)
+                .exec();
+        var output = new StringBuilder();
+        try (var callback = client.execStartCmd(created.getId()).exec(new ResultCallback.Adapter<Frame>() {
+            @Override
+            public void onNext(Frame frame) {
+                output.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+            }
+        })) {
+            if (!callback.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new StackctlException(
+                        ExitCodes.FAILED,
+                        "'" + String.join(" ", command) + "' in container " + containerId.substring(0, 12)
+                                + " did not finish within " + timeout.toSeconds() + " s",
+                        "check the container with: docker logs " + containerId.substring(0, 12));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StackctlException(ExitCodes.FAILED, "interrupted while running " + command[0], "run it again");
+        } catch (IOException e) {
+            throw new StackctlException(ExitCodes.FAILED, "exec failed: " + e.getMessage(), "run it again");
+        }
+        Long exit = client.inspectExecCmd(created.getId()).exec().getExitCodeLong();
+        return new ExecResult(exit == null ? -1 : exit, output.toString());
+    }
+
+    /** SIGTERM, then SIGKILL after {@code grace}: the app drains its in-flight requests meanwhile. */
+    public void stopAndRemove(String containerId, Duration grace) {
+        try {
+            client.stopContainerCmd(containerId)
+                    .withTimeout((int) grace.toSeconds())
+                    .exec();
+        } catch (NotFoundException e) {
+            return;
+        } catch (RuntimeException e) {
+            // already stopped: removal below settles it
+        }
+        client.removeContainerCmd(containerId).withForce(true).exec();
+    }
+
+    public boolean imageExists(String image) {
+        try {
+            client.inspectImageCmd(image).exec();
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.close();
+        } catch (IOException e) {
+            // nothing left to release
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+}

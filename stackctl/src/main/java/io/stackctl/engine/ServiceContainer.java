@@ -1,0 +1,42 @@
+package io.stackctl.engine;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/** One container of the compose project, found by its compose labels (never by name). */
+public record ServiceContainer(
+        String id,
+        String name,
+        String service,
+        int number,
+        String state,
+        Optional<String> health,
+        Optional<Instant> startedAt,
+        Map<String, String> networkIps) {
+
+    public boolean running() {
+        return "running".equals(state);
+    }
+
+    /** Healthy, or running without a healthcheck. */
+    public boolean healthy() {
+        return running() && health.map("healthy"::equals).orElse(true);
+    }
+
+    public String healthText() {
+        return health.orElse(running() ? "running" : state);
+    }
+
+    /** The address on the network that ends with {@code suffix} (compose prefixes network names). */
+    public Optional<String> ipOn(String networkSuffix) {
+        return networkIps.entrySet().stream()
+                .filter(e -> e.getKey().endsWith(networkSuffix) && !e.getValue().isEmpty())
+                .map(Map.Entry::getValue)
+                .findFirst();
+    }
+
+    public String shortId() {
+        return id.substring(0, Math.min(12, id.length()));
+    }
+}

@@ -1,0 +1,49 @@
+package io.stackctl.health;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** One bounded HTTP GET, timed; never throws. */
+public final class HttpProbe {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(2);
+
+    private final HttpClient client =
+            HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+
+    public record Result(String url, int status, double millis, String error) {
+        public boolean ok() {
+            return status == 200;
+        }
+
+        public String summary() {
+            return status > 0 ? "%d %.0fms".formatted(status, millis) : "error: " + error;
+        }
+    }
+
+    public Result get(String url) {
+        long start = System.nanoTime();
+        try {
+            var response = client.send(
+                    HttpRequest.newBuilder(URI.create(url))
+                            .timeout(TIMEOUT)
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
+            return new Result(url, response.statusCode(), elapsed(start), null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Result(url, 0, elapsed(start), "interrupted");
+        } catch (Exception e) {
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            return new Result(url, 0, elapsed(start), message);
+        }
+    }
+
+    private static double elapsed(long start) {
+        return (System.nanoTime() - start) / 1_000_000.0;
+    }
+}

@@ -1,0 +1,80 @@
+package io.stackctl.nginx;
+
+import io.stackctl.cli.ExitCodes;
+import io.stackctl.cli.StackctlException;
+import io.stackctl.engine.Engine;
+import io.stackctl.engine.ServiceContainer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Applies an upstream: writes the file atomically where the nginx container reads it, checks the whole
+ * configuration with {@code nginx -t}, then reloads. A reload is graceful: old workers finish their requests.
+ * A configuration that does not check out is rolled back and never reloaded.
+ */
+public final class Nginx {
+
+    private static final Duration EXEC_TIMEOUT = Duration.ofSeconds(20);
+
+    private final Engine engine;
+    private final Path upstreamFile;
+
+    public Nginx(Engine engine, Path upstreamFile) {
+        this.engine = engine;
+        this.upstreamFile = upstreamFile;
+    }
+
+    public String current() {
+        try {
+            return Files.exists(upstreamFile) ? Files.readString(upstreamFile) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes the upstream without reloading (before nginx exists). */
+    public void write(String rendered) {
+        try {
+            Files.createDirectories(upstreamFile.getParent());
+            Path temporary = Files.createTempFile(upstreamFile.getParent(), ".upstream", ".tmp");
+            Files.writeString(temporary, rendered);
+            // The temporary name does not end in .conf, so nginx's include never sees a half-written file.
+            Files.move(temporary, upstreamFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new StackctlException(
+                    ExitCodes.FAILED,
+                    "cannot write " + upstreamFile + ": " + e.getMessage(),
+                    "check the folder's permissions");
+        }
+    }
+
+    /** Applies the upstream to every running nginx container; rolls back when {@code nginx -t} refuses it. */
+    public void apply(String rendered, List<ServiceContainer> nginxContainers) {
+        String previous = current();
+        write(rendered);
+        for (ServiceContainer nginx : nginxContainers) {
+            var test = engine.exec(nginx.id(), EXEC_TIMEOUT, "nginx", "-t", "-q");
+            if (test.exitCode() != 0) {
+                write(previous);
+                throw new StackctlException(
+                        ExitCodes.FAILED,
+                        "nginx rejected the rendered upstream (" + test.output().strip()
+                                + "); the previous one is kept",
+                        "look at " + upstreamFile + " and nginx/nginx.conf");
+            }
+            var reload = engine.exec(nginx.id(), EXEC_TIMEOUT, "nginx", "-s", "reload");
+            if (reload.exitCode() != 0) {
+                throw new StackctlException(
+                        ExitCodes.FAILED,
+                        "nginx reload failed in " + nginx.name() + ": "
+                                + reload.output().strip(),
+                        "stackctl logs nginx shows why");
+            }
+        }
+    }
+}

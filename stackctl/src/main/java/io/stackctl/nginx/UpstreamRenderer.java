@@ -1,0 +1,54 @@
+package io.stackctl.nginx;
+
+import java.util.List;
+
+/**
+ * Renders the members of nginx's {@code upstream app} block from the replicas that should get traffic.
+ * Addresses, not names: a reload never fails on DNS, and a replica is in or out exactly when we say so.
+ */
+public final class UpstreamRenderer {
+
+    /** Passive health: a replica that fails twice sits out for 5 s, then gets tried again. */
+    static final String PASSIVE_HEALTH = "max_fails=2 fail_timeout=5s";
+
+    static final int APP_PORT = 8080;
+
+    private UpstreamRenderer() {}
+
+    public record Member(String name, String ip) {}
+
+    public static String render(String project, List<Member> members) {
+        var text = new StringBuilder()
+                .append("# Rendered by stackctl for project ")
+                .append(project)
+                .append(": ")
+                .append(members.size())
+                .append(members.size() == 1 ? " replica" : " replicas")
+                .append(". Do not edit: stackctl rewrites it on up and scale.\n");
+        if (members.isEmpty()) {
+            // nginx needs one server; a down one answers 502 instead of refusing to load.
+            text.append("server 127.0.0.1:9 down;\n");
+        }
+        for (Member member : members) {
+            text.append("server ")
+                    .append(member.ip())
+                    .append(':')
+                    .append(APP_PORT)
+                    .append(' ')
+                    .append(PASSIVE_HEALTH)
+                    .append("; # ")
+                    .append(member.name())
+                    .append('\n');
+        }
+        return text.toString();
+    }
+
+    /** The addresses a rendered file routes to, for status: which replicas are in rotation. */
+    public static List<String> members(String rendered) {
+        return rendered.lines()
+                .map(String::strip)
+                .filter(line -> line.startsWith("server ") && !line.contains(" down;"))
+                .map(line -> line.substring("server ".length(), line.indexOf(':')))
+                .toList();
+    }
+}

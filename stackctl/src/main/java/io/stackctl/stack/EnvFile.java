@@ -1,0 +1,104 @@
+package io.stackctl.stack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code compose/.env}: the stack's secrets and settings. Created with random secrets on the first {@code up},
+ * readable only by its owner, written atomically, never committed (it is git-ignored).
+ */
+public final class EnvFile {
+
+    public static final String DB_SECRET = "POSTGRES_PASSWORD";
+    public static final String CACHE_SECRET = "REDIS_PASSWORD";
+
+    private final Path path;
+    private final Map<String, String> values;
+
+    private EnvFile(Path path, Map<String, String> values) {
+        this.path = path;
+        this.values = values;
+    }
+
+    public static EnvFile load(Path path) {
+        Map<String, String> values = new LinkedHashMap<>();
+        if (Files.isRegularFile(path)) {
+            try {
+                for (String line : Files.readAllLines(path)) {
+                    String trimmed = line.strip();
+                    int equals = trimmed.indexOf('=');
+                    if (!trimmed.startsWith("#") && equals > 0) {
+                        values.put(
+                                trimmed.substring(0, equals).strip(),
+                                trimmed.substring(equals + 1).strip());
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + path, e);
+            }
+        }
+        return new EnvFile(path, values);
+    }
+
+    public boolean exists() {
+        return Files.isRegularFile(path);
+    }
+
+    public Optional<String> get(String key) {
+        return Optional.ofNullable(values.get(key)).filter(v -> !v.isEmpty());
+    }
+
+    public Map<String, String> values() {
+        return Map.copyOf(values);
+    }
+
+    /** Adds random secrets that are missing; returns whether anything changed. */
+    public boolean ensureSecrets() {
+        boolean changed = false;
+        for (String key : new String[] {DB_SECRET, CACHE_SECRET}) {
+            if (get(key).isEmpty()) {
+                values.put(key, randomSecret());
+                changed = true;
+            }
+        }
+        return changed;
+    }
+
+    public void put(String key, String value) {
+        values.put(key, value);
+    }
+
+    public void save() {
+        var text = new StringBuilder("# Written by stackctl. Secrets: keep this file private and out of git.\n");
+        values.forEach(
+                (key, value) -> text.append(key).append('=').append(value).append('\n'));
+        try {
+            Files.createDirectories(path.getParent());
+            Path temporary = Files.createTempFile(path.getParent(), ".env", ".tmp");
+            try {
+                Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system: the file keeps the platform's default permissions
+            }
+            Files.writeString(temporary, text);
+            Files.move(temporary, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + path, e);
+        }
+    }
+
+    static String randomSecret() {
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+}

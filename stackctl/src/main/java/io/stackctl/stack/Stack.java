@@ -1,0 +1,181 @@
+package io.stackctl.stack;
+
+import io.stackctl.cli.ExitCodes;
+import io.stackctl.cli.StackctlException;
+import io.stackctl.compose.ComposeCli;
+import io.stackctl.engine.Engine;
+import io.stackctl.engine.ServiceContainer;
+import io.stackctl.health.HttpProbe;
+import io.stackctl.health.ReplicaHealth;
+import io.stackctl.nginx.Nginx;
+import io.stackctl.nginx.UpstreamRenderer;
+import io.stackctl.process.ProcessRunner;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The running stack of one compose project: its containers, its nginx upstream, its probes. Provisioning
+ * goes through compose; inspection and reloads go through the engine.
+ */
+public final class Stack implements AutoCloseable {
+
+    public static final String APP = "app";
+    public static final String NGINX = "nginx";
+    public static final int MAX_REPLICAS = 20;
+    static final Duration DRAIN_GRACE = Duration.ofSeconds(25);
+
+    private final String project;
+    private final StackFiles files;
+    private final Engine engine;
+    private final ComposeCli compose;
+    private final StackSettings settings;
+    private final Nginx nginx;
+    private final HttpProbe probe = new HttpProbe();
+
+    public Stack(String project, StackFiles files, Engine engine, ComposeCli compose, StackSettings settings) {
+        this.project = project;
+        this.files = files;
+        this.engine = engine;
+        this.compose = compose;
+        this.settings = settings;
+        this.nginx = new Nginx(engine, files.upstreamFile());
+    }
+
+    /** Connects to the engine and finds compose; both missing pieces are exit 3 with a hint. */
+    public static Stack open(String project, StackFiles files, Map<String, String> environment) {
+        Engine engine = Engine.connect(environment);
+        var env = EnvFile.load(files.envFile());
+        var runner = new ProcessRunner(environment, files.root());
+        var compose = new ComposeCli(runner, ComposeCli.detect(runner), project, files);
+        return new Stack(project, files, engine, compose, StackSettings.resolve(environment, env));
+    }
+
+    public String project() {
+        return project;
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    public ComposeCli compose() {
+        return compose;
+    }
+
+    public StackSettings settings() {
+        return settings;
+    }
+
+    public StackFiles files() {
+        return files;
+    }
+
+    public List<ServiceContainer> containers() {
+        return engine.containers(project);
+    }
+
+    public List<ServiceContainer> replicas() {
+        return engine.containers(project, APP).stream()
+                .filter(ServiceContainer::running)
+                .toList();
+    }
+
+    /** Exit 3 unless the stack has running containers. */
+    public List<ServiceContainer> requireRunning() {
+        var containers = containers();
+        if (containers.stream().noneMatch(ServiceContainer::running)) {
+            throw new StackctlException(
+                    ExitCodes.PRECONDITION,
+                    "the stack '" + project + "' is not running",
+                    "start it with: bin/stackctl up (add --offline on a host without an image registry)");
+        }
+        return containers;
+    }
+
+    /** The addresses nginx currently routes to. */
+    public List<String> upstreamMembers() {
+        return UpstreamRenderer.members(nginx.current());
+    }
+
+    /** Points nginx at exactly {@code members} and reloads it (gracefully). */
+    public void route(List<ServiceContainer> members) {
+        var rendered = UpstreamRenderer.render(
+                project,
+                members.stream()
+                        .sorted(Comparator.comparingInt(ServiceContainer::number))
+                        .map(c -> new UpstreamRenderer.Member(c.name(), frontendIp(c)))
+                        .toList());
+        var nginxContainers = engine.containers(project, NGINX).stream()
+                .filter(ServiceContainer::running)
+                .toList();
+        if (nginxContainers.isEmpty()) {
+            nginx.write(rendered);
+        } else {
+            nginx.apply(rendered, nginxContainers);
+        }
+    }
+
+    /** Writes the default upstream (all replicas by DNS) unless one is already rendered. */
+    public void ensureUpstreamFile() {
+        if (nginx.current().isBlank()) {
+            nginx.write("server app:8080 max_fails=2 fail_timeout=5s;\n");
+        }
+    }
+
+    public static String frontendIp(ServiceContainer container) {
+        return container
+                .ipOn("frontend")
+                .orElseThrow(() -> new StackctlException(
+                        ExitCodes.FAILED,
+                        container.name() + " has no address on the frontend network",
+                        "recreate it: bin/stackctl up"));
+    }
+
+    public List<ReplicaHealth> replicaHealth() {
+        var members = upstreamMembers();
+        List<ReplicaHealth> report = new ArrayList<>();
+        for (ServiceContainer replica : engine.containers(project, APP)) {
+            String ip = replica.ipOn("frontend").orElse("");
+            if (ip.isEmpty()) {
+                var none = new HttpProbe.Result("", 0, 0, "not running");
+                report.add(new ReplicaHealth(replica.name(), "-", false, none, none, none));
+            } else {
+                report.add(ReplicaHealth.probe(probe, replica, ip, members.contains(ip)));
+            }
+        }
+        return report;
+    }
+
+    public HttpProbe.Result throughNginx(String path) {
+        return probe.get(settings.baseUrl() + path);
+    }
+
+    /** Removes {@code victims} from rotation, lets nginx's old workers finish, then stops them gracefully. */
+    public void drainAndStop(List<ServiceContainer> keep, List<ServiceContainer> victims, Duration drain) {
+        route(keep);
+        sleep(drain);
+        victims.parallelStream().forEach(victim -> engine.stopAndRemove(victim.id(), DRAIN_GRACE));
+    }
+
+    static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StackctlException(ExitCodes.FAILED, "interrupted", "run the command again");
+        }
+    }
+
+    public StackWaiter waiter(PrintWriter progress) {
+        return new StackWaiter(engine, project, progress);
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+    }
+}

@@ -1,0 +1,63 @@
+package io.stackctl.stack;
+
+import io.stackctl.cli.ExitCodes;
+import io.stackctl.cli.StackctlException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Where the stack's files live inside a stackctl checkout (the project directory). */
+public record StackFiles(Path root) {
+
+    /** The directory given, else {@code STACKCTL_HOME}, else the first parent of the working directory with a stack. */
+    public static StackFiles locate(Path given, String stackctlHome, Path workingDirectory) {
+        if (given != null) {
+            return require(given.toAbsolutePath().normalize());
+        }
+        if (stackctlHome != null && !stackctlHome.isBlank()) {
+            return require(Path.of(stackctlHome).toAbsolutePath().normalize());
+        }
+        for (Path dir = workingDirectory.toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("compose/compose.yaml"))) {
+                return new StackFiles(dir);
+            }
+        }
+        throw new StackctlException(
+                ExitCodes.PRECONDITION,
+                "no stack found: compose/compose.yaml is not in " + workingDirectory + " or any parent",
+                "run stackctl from the stackctl checkout, or pass --project-dir DIR");
+    }
+
+    private static StackFiles require(Path root) {
+        if (!Files.isRegularFile(root.resolve("compose/compose.yaml"))) {
+            throw new StackctlException(
+                    ExitCodes.PRECONDITION,
+                    "no compose/compose.yaml under " + root,
+                    "pass --project-dir pointing at the stackctl checkout");
+        }
+        return new StackFiles(root);
+    }
+
+    public Path composeDir() {
+        return root.resolve("compose");
+    }
+
+    public Path composeFile() {
+        return composeDir().resolve("compose.yaml");
+    }
+
+    public Path envFile() {
+        return composeDir().resolve(".env");
+    }
+
+    public Path upstreamDir() {
+        return composeDir().resolve("generated");
+    }
+
+    public Path upstreamFile() {
+        return upstreamDir().resolve("upstream.conf");
+    }
+
+    public Path imagesScript() {
+        return composeDir().resolve("images/build.sh");
+    }
+}

@@ -1,0 +1,33 @@
+package io.stackctl.stack;
+
+import java.util.Map;
+
+/**
+ * Settings that come from the shell environment first, then {@code compose/.env}, then the defaults the
+ * compose file uses, so stackctl looks where compose looks.
+ */
+public record StackSettings(String bind, int httpPort, String appImage) {
+
+    public static final String DEFAULT_APP_IMAGE = "stackctl/taskmanager-app:latest";
+
+    public static StackSettings resolve(Map<String, String> environment, EnvFile envFile) {
+        return new StackSettings(
+                setting("STACK_BIND", "127.0.0.1", environment, envFile),
+                Integer.parseInt(setting("STACK_HTTP_PORT", "8080", environment, envFile)),
+                setting("APP_IMAGE", DEFAULT_APP_IMAGE, environment, envFile));
+    }
+
+    public static String setting(String key, String fallback, Map<String, String> environment, EnvFile envFile) {
+        String fromShell = environment.get(key);
+        if (fromShell != null && !fromShell.isBlank()) {
+            return fromShell;
+        }
+        return envFile.get(key).orElse(fallback);
+    }
+
+    /** The address a client on this host uses to reach nginx. */
+    public String baseUrl() {
+        String host = bind.equals("0.0.0.0") ? "127.0.0.1" : bind;
+        return "http://" + host + ":" + httpPort;
+    }
+}

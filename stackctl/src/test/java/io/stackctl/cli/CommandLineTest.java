@@ -1,0 +1,128 @@
+package io.stackctl.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command layer in-process: exit code, stdout and stderr, no engine needed. */
+class CommandLineTest {
+
+    record Run(int exitCode, String out, String err) {}
+
+    @TempDir
+    Path projectDir;
+
+    private Run run(Map<String, String> env, String... args) {
+        var out = new StringWriter();
+        var err = new StringWriter();
+        int code = StackctlCommandLine.create(env, new PrintWriter(out), new PrintWriter(err))
+                .execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private Path stackDir() throws Exception {
+        Files.createDirectories(projectDir.resolve("compose"));
+        Files.writeString(projectDir.resolve("compose/compose.yaml"), "services: {}\n");
+        return projectDir;
+    }
+
+    @Test
+    void upWithoutAnEngineExits3WithOneLineAndAHintAndWritesNothing() throws Exception {
+        Path dir = stackDir();
+
+        var run = run(Map.of("DOCKER_HOST", "tcp://127.0.0.1:1"), "up", "--project-dir", dir.toString());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.PRECONDITION);
+        assertThat(run.err()).startsWith("error: the Docker engine at tcp://127.0.0.1:1 is not reachable");
+        assertThat(run.err()).contains("hint: start it");
+        assertThat(dir.resolve("compose/.env")).doesNotExist();
+    }
+
+    @Test
+    void scaleRefusesAServiceOtherThanApp() {
+        var run = run(Map.of(), "scale", "db=3");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains("only app scales ('db' is a single instance");
+    }
+
+    @Test
+    void scaleRefusesANonNumber() {
+        assertThat(run(Map.of(), "scale", "app=abc").err()).contains("must be a whole number, got 'abc'");
+    }
+
+    @Test
+    void scaleRefusesNegativeZeroAndTooManyReplicas() {
+        for (String arg : new String[] {"app=-1", "app=0", "app=21"}) {
+            var run = run(Map.of(), "scale", arg);
+            assertThat(run.exitCode()).as(arg).isEqualTo(ExitCodes.USAGE);
+            assertThat(run.err()).as(arg).contains("replicas must be from 1 to 20");
+        }
+    }
+
+    @Test
+    void scaleWithoutEqualsSignIsAUsageError() {
+        assertThat(run(Map.of(), "scale", "5").exitCode()).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
+    void upRefusesAReplicaCountOutOfRange() throws Exception {
+        var run = run(
+                Map.of(), "up", "--replicas", "0", "--project-dir", stackDir().toString());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains("replicas must be from 1 to 20, got 0");
+    }
+
+    @Test
+    void aBadDurationIsAUsageError() {
+        var run = run(Map.of(), "up", "--wait-timeout", "soon");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains("'soon' is not a duration");
+    }
+
+    @Test
+    void unknownLogServiceIsAUsageError() throws Exception {
+        var run = run(Map.of(), "logs", "mysql", "--project-dir", stackDir().toString());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains("unknown service 'mysql'");
+    }
+
+    @Test
+    void aMissingStackIsAPrecondition() {
+        var run = run(Map.of(), "status", "--project-dir", projectDir.toString());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.PRECONDITION);
+        assertThat(run.err()).contains("no compose/compose.yaml under");
+    }
+
+    @Test
+    void noCommandPrintsUsageAndExits2() {
+        var run = run(Map.of());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains("Usage: stackctl");
+    }
+
+    @Test
+    void helpListsEveryCommandAndTheExitCodes() {
+        var run = run(Map.of(), "--help");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("up", "down", "status", "health", "scale", "logs", "images", "doctor");
+        assertThat(run.out()).contains("3   precondition missing");
+    }
+
+    @Test
+    void unknownOptionIsAUsageError() {
+        assertThat(run(Map.of(), "status", "--bogus").exitCode()).isEqualTo(ExitCodes.USAGE);
+    }
+}

@@ -1,0 +1,73 @@
+package io.stackctl.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EnvFileTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void firstUpGeneratesDistinctRandomSecretsReadableOnlyByTheOwner() throws Exception {
+        Path path = dir.resolve(".env");
+        var env = EnvFile.load(path);
+
+        assertThat(env.ensureSecrets()).isTrue();
+        env.save();
+
+        var reread = EnvFile.load(path);
+        assertThat(reread.get(EnvFile.DB_SECRET))
+                .hasValueSatisfying(s -> assertThat(s).matches("[0-9a-f]{48}"));
+        assertThat(reread.get(EnvFile.DB_SECRET)).isNotEqualTo(reread.get(EnvFile.CACHE_SECRET));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(path)))
+                .isEqualTo("rw-------");
+    }
+
+    @Test
+    void existingSecretsAndSettingsAreKept() throws Exception {
+        Path path = dir.resolve(".env");
+        Files.writeString(path, "# mine\nPOSTGRES_PASSWORD=keep\nREDIS_PASSWORD=also\nSTACK_HTTP_PORT=9090\n");
+        var env = EnvFile.load(path);
+
+        assertThat(env.ensureSecrets()).isFalse();
+        env.put("POSTGRES_IMAGE", "stackctl-offline/postgres:15");
+        env.save();
+
+        var reread = EnvFile.load(path);
+        assertThat(reread.get("POSTGRES_PASSWORD")).contains("keep");
+        assertThat(reread.get("STACK_HTTP_PORT")).contains("9090");
+        assertThat(reread.get("POSTGRES_IMAGE")).contains("stackctl-offline/postgres:15");
+    }
+
+    @Test
+    void settingsPreferTheShellThenTheFileThenTheDefault() throws Exception {
+        Path path = dir.resolve(".env");
+        Files.writeString(path, "STACK_HTTP_PORT=9090\n");
+        var env = EnvFile.load(path);
+
+        assertThat(StackSettings.resolve(java.util.Map.of(), env).httpPort()).isEqualTo(9090);
+        assertThat(StackSettings.resolve(java.util.Map.of("STACK_HTTP_PORT", "7070"), env)
+                        .httpPort())
+                .isEqualTo(7070);
+        assertThat(StackSettings.resolve(java.util.Map.of(), EnvFile.load(dir.resolve("none")))
+                        .baseUrl())
+                .isEqualTo("http://127.0.0.1:8080");
+    }
+
+    @Test
+    void offlineBuildOutputIsParsedIntoImageVariables() {
+        var images = OfflineImages.parse(
+                "[images] building...\nPOSTGRES_IMAGE=stackctl-offline/postgres:15\nREDIS_IMAGE=r:7\n");
+
+        assertThat(images)
+                .containsEntry("POSTGRES_IMAGE", "stackctl-offline/postgres:15")
+                .containsEntry("REDIS_IMAGE", "r:7");
+        assertThat(images).hasSize(2);
+    }
+}
