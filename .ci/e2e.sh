@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# End-to-end scenario through bin/stackctl against the real engine (issue: the stack and stackctl's core).
+# Prints one PASS/FAIL line per step and, last, "e2e: N passed, N failed"; exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+passed=0 failed=0
+pass() { passed=$((passed + 1)); echo "PASS $*"; }
+fail() { failed=$((failed + 1)); echo "FAIL $*"; }
+step() { printf '\n-- %s\n' "$*"; }
+expect_exit() { # expect_exit CODE DESCRIPTION -- command...
+  local want="$1" what="$2"; shift 3
+  local got=0
+  "$@" >/tmp/e2e.out 2>/tmp/e2e.err || got=$?
+  if [ "$got" = "$want" ]; then pass "$what (exit $got)"; else fail "$what: exit $got, wanted $want"; tail -n 5 /tmp/e2e.err; fi
+}
+url="http://127.0.0.1:${STACK_HTTP_PORT:-8080}"
+instances() { # instances N: distinct X-Instance values over N requests through nginx
+  for _ in $(seq "$1"); do curl -s -o /dev/null -D - "$url/tasks?limit=1" | tr -d '\r' | sed -n 's/^X-Instance: //Ip'; done | sort -u | wc -l
+}
+client_loop() { # sequential requests until /tmp/e2e.stop appears; bounded in count
+  rm -f /tmp/e2e.codes /tmp/e2e.stop
+  local n=0
+  while [ ! -f /tmp/e2e.stop ] && [ "$n" -lt 50000 ]; do
+    curl -s -o /dev/null -w '%{http_code}\n' --max-time 5 "$url/tasks?limit=5" >>/tmp/e2e.codes || echo 000 >>/tmp/e2e.codes
+    n=$((n + 1))
+  done
+}
+
+step "no engine: up exits 3 with a clear line"
+expect_exit 3 "up with DOCKER_HOST pointing nowhere" -- env DOCKER_HOST=tcp://127.0.0.1:1 bin/stackctl up
+grep -q "not reachable" /tmp/e2e.err && pass "the error names the unreachable engine" || fail "no clear engine error"
+
+step "up --offline --replicas 3"
+start=$(date +%s%N)
+expect_exit 0 "up --offline --replicas 3" -- bin/stackctl up --offline --replicas 3
+echo "up took $(( ($(date +%s%N) - start) / 1000000 )) ms"
+cat /tmp/e2e.err /tmp/e2e.out
+
+step "status -o json"
+bin/stackctl status -o json >/tmp/e2e.status
+members=$(python3 -c 'import json,sys; d=json.load(open("/tmp/e2e.status")); print(sum(1 for c in d["containers"] if c["service"]=="app" and c["in_upstream"] and c["health"]=="healthy"))')
+[ "$members" = 3 ] && pass "status: 3 healthy app replicas in the upstream" || fail "status: $members app replicas in the upstream"
+
+step "health"
+expect_exit 0 "health on a fresh stack" -- bin/stackctl health
+
+step "60 requests through nginx"
+n=$(instances 60)
+[ "$n" = 3 ] && pass "60 requests answered by 3 distinct X-Instance values" || fail "$n distinct instances"
+
+step "scale app=5 then app=2 under a client loop"
+client_loop &
+loop=$!
+sleep 1
+expect_exit 0 "scale app=5" -- bin/stackctl scale app=5
+cat /tmp/e2e.out
+expect_exit 0 "scale app=2" -- bin/stackctl scale app=2
+cat /tmp/e2e.out
+sleep 1
+touch /tmp/e2e.stop
+wait "$loop" || true
+total=$(wc -l </tmp/e2e.codes)
+bad=$(grep -vc '^200$' /tmp/e2e.codes || true)
+echo "client loop: $total requests, $bad not 200"
+[ "$total" -gt 50 ] && [ "$bad" = 0 ] && pass "scaling dropped 0 of $total requests" || fail "scaling: $bad of $total requests failed"
+n=$(instances 30)
+[ "$n" = 2 ] && pass "2 replicas serve after scale app=2" || fail "$n instances after scale app=2"
+
+step "bad scale arguments"
+for arg in app=-1 db=3 app=abc app=999; do expect_exit 2 "scale $arg" -- bin/stackctl scale "$arg"; done
+
+step "second up is idempotent"
+before=$(docker ps -q --filter label=com.docker.compose.project=taskmanager | sort)
+expect_exit 0 "second up" -- bin/stackctl up
+after=$(docker ps -q --filter label=com.docker.compose.project=taskmanager | sort)
+[ "$before" = "$after" ] && pass "second up kept every container" || fail "second up replaced containers"
+
+step "a replica killed by hand"
+victim=$(docker ps -q --filter label=com.docker.compose.project=taskmanager --filter label=com.docker.compose.service=app | head -n 1)
+kill -9 "$(docker inspect -f '{{.State.Pid}}' "$victim")"
+seen=""
+for _ in $(seq 50); do # health must notice: the restarted container is "starting" until its first check
+  code=0; bin/stackctl health >/dev/null 2>&1 || code=$?
+  if [ "$code" = 1 ]; then seen=yes; break; fi
+  sleep 0.2
+done
+[ -n "$seen" ] && pass "health reports the killed replica (exit 1)" || fail "health never reported the killed replica"
+back=""
+for i in $(seq 60); do
+  if bin/stackctl health >/dev/null 2>&1; then back="$i"; break; fi
+  sleep 1
+done
+[ -n "$back" ] && pass "healthy again ${back}s after the kill (restart policy)" || fail "not healthy 60 s after the kill"
+
+step "down --volumes"
+expect_exit 0 "down --volumes" -- bin/stackctl down --volumes
+left=$(docker ps -aq --filter label=com.docker.compose.project=taskmanager | wc -l)
+vols=$(docker volume ls -q --filter label=com.docker.compose.project=taskmanager | wc -l)
+nets=$(docker network ls -q --filter label=com.docker.compose.project=taskmanager | wc -l)
+[ "$left$vols$nets" = "000" ] && pass "down --volumes left no container, volume or network" \
+  || fail "left $left containers, $vols volumes, $nets networks"
+
+echo
+echo "e2e: $passed passed, $failed failed"
+echo "E2E_PASSED=$passed E2E_FAILED=$failed" >/tmp/e2e.totals
+[ "$failed" = 0 ]
