@@ -15,33 +15,22 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CacheOutageIT {
 
+    private TestStack stack;
     private PostgreSQLContainer db;
     private GenericContainer<?> redis;
-    private TaskManagerApp app;
     private Api api;
 
     @BeforeAll
     void startStack() {
-        Containers.assumeDocker();
-        db = Containers.postgres(0);
-        redis = Containers.redis(Containers.freePort());
-        db.start();
-        redis.start();
-        app = TaskManagerApp.start(Containers.appConfig("it-cache", db, redis));
-        api = new Api(app.port());
+        stack = TestStack.start("it-cache", 0, Containers.freePort());
+        db = stack.db;
+        redis = stack.redis;
+        api = stack.api;
     }
 
     @AfterAll
     void stopStack() {
-        if (app != null) {
-            app.close();
-        }
-        if (redis != null) {
-            redis.stop();
-        }
-        if (db != null) {
-            db.stop();
-        }
+        TestStack.close(stack);
     }
 
     @Test

@@ -18,33 +18,22 @@ class DatabaseOutageIT {
     /** Far above the pool wait (1 s), far below a hung request: proves a bound, not a speed. */
     private static final long HANG_BOUND_MS = 3_000;
 
+    private TestStack stack;
     private PostgreSQLContainer db;
     private GenericContainer<?> redis;
-    private TaskManagerApp app;
     private Api api;
 
     @BeforeAll
     void startStack() {
-        Containers.assumeDocker();
-        db = Containers.postgres(Containers.freePort());
-        redis = Containers.redis(0);
-        db.start();
-        redis.start();
-        app = TaskManagerApp.start(Containers.appConfig("it-db", db, redis));
-        api = new Api(app.port());
+        stack = TestStack.start("it-db", Containers.freePort(), 0);
+        db = stack.db;
+        redis = stack.redis;
+        api = stack.api;
     }
 
     @AfterAll
     void stopStack() {
-        if (app != null) {
-            app.close();
-        }
-        if (redis != null) {
-            redis.stop();
-        }
-        if (db != null) {
-            db.stop();
-        }
+        TestStack.close(stack);
     }
 
     @Test

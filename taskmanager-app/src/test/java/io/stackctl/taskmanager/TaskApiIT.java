@@ -21,33 +21,22 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TaskApiIT {
 
+    private TestStack stack;
     private PostgreSQLContainer db;
     private GenericContainer<?> redis;
-    private TaskManagerApp app;
     private Api api;
 
     @BeforeAll
     void startStack() {
-        Containers.assumeDocker();
-        db = Containers.postgres(0);
-        redis = Containers.redis(0);
-        db.start();
-        redis.start();
-        app = TaskManagerApp.start(Containers.appConfig("it-api", db, redis));
-        api = new Api(app.port());
+        stack = TestStack.start("it-api", 0, 0);
+        db = stack.db;
+        redis = stack.redis;
+        api = stack.api;
     }
 
     @AfterAll
     void stopStack() {
-        if (app != null) {
-            app.close();
-        }
-        if (redis != null) {
-            redis.stop();
-        }
-        if (db != null) {
-            db.stop();
-        }
+        TestStack.close(stack);
     }
 
     @Test

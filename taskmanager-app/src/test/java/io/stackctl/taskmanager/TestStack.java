@@ -1,0 +1,44 @@
+package io.stackctl.taskmanager;
+
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.postgresql.PostgreSQLContainer;
+
+/** A real PostgreSQL and Redis with the API in-process in front of them, closed in reverse order. */
+final class TestStack implements AutoCloseable {
+
+    final PostgreSQLContainer db;
+    final GenericContainer<?> redis;
+    final TaskManagerApp app;
+    final Api api;
+
+    private TestStack(PostgreSQLContainer db, GenericContainer<?> redis, TaskManagerApp app) {
+        this.db = db;
+        this.redis = redis;
+        this.app = app;
+        this.api = new Api(app.port());
+    }
+
+    /** Ports: 0 for random; fixed for a container the test stops and starts again. */
+    static TestStack start(String instance, int dbPort, int redisPort) {
+        Containers.assumeDocker();
+        var db = Containers.postgres(dbPort);
+        var redis = Containers.redis(redisPort);
+        db.start();
+        redis.start();
+        return new TestStack(db, redis, TaskManagerApp.start(Containers.appConfig(instance, db, redis)));
+    }
+
+    /** Safe on a stack that {@link #start} never returned (skipped tests). */
+    static void close(TestStack stack) {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        app.close();
+        redis.stop();
+        db.stop();
+    }
+}
