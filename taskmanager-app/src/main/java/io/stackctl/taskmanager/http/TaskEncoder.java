@@ -3,7 +3,6 @@ package io.stackctl.taskmanager.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stackctl.taskmanager.task.Task;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -14,11 +13,17 @@ import java.util.List;
  */
 final class TaskEncoder {
 
+    /** Each source carries its answer heads, encoded once: the read path only copies bytes. */
     enum Source {
         CACHE,
         DATABASE;
 
-        final String wire = name().toLowerCase();
+        private final byte[] taskHead = head(",\"task\":");
+        private final byte[] listHead = head(",");
+
+        private byte[] head(String tail) {
+            return ("{\"source\":\"" + name().toLowerCase() + "\"" + tail).getBytes(StandardCharsets.UTF_8);
+        }
     }
 
     private final ObjectMapper json;
@@ -39,29 +44,24 @@ final class TaskEncoder {
     }
 
     /** {@code {"source":S,"task":<task>}}. */
-    byte[] taskAnswer(Source source, byte[] task) throws JsonProcessingException {
-        return join(prefix(source) + ",\"task\":", task);
+    byte[] taskAnswer(Source source, byte[] task) {
+        return join(source.taskHead, task);
     }
 
     /** {@code {"source":S,<list members>}}. */
-    byte[] listAnswer(Source source, byte[] members) throws JsonProcessingException {
-        return join(prefix(source) + ",", members);
+    byte[] listAnswer(Source source, byte[] members) {
+        return join(source.listHead, members);
     }
 
     byte[] message(String message, Task task) throws JsonProcessingException {
         return json.writeValueAsBytes(new TaskMessage(message, task));
     }
 
-    private String prefix(Source source) throws JsonProcessingException {
-        return "{\"source\":" + json.writeValueAsString(source.wire);
-    }
-
-    private static byte[] join(String head, byte[] body) {
-        var out = new ByteArrayOutputStream(head.length() + body.length + 1);
-        out.writeBytes(head.getBytes(StandardCharsets.UTF_8));
-        out.writeBytes(body);
-        out.write('}');
-        return out.toByteArray();
+    private static byte[] join(byte[] head, byte[] body) {
+        byte[] answer = Arrays.copyOf(head, head.length + body.length + 1);
+        System.arraycopy(body, 0, answer, head.length, body.length);
+        answer[answer.length - 1] = '}';
+        return answer;
     }
 
     private record TaskMessage(String message, Task task) {}
