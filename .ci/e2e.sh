@@ -31,6 +31,9 @@ step "no engine: up exits 3 with a clear line"
 expect_exit 3 "up with DOCKER_HOST pointing nowhere" -- env DOCKER_HOST=tcp://127.0.0.1:1 bin/stackctl up
 grep -q "not reachable" /tmp/e2e.err && pass "the error names the unreachable engine" || fail "no clear engine error"
 
+step "backup with no stack running exits 3"
+expect_exit 3 "backup before up" -- bin/stackctl backup
+
 step "up --offline --replicas 3"
 start=$(date +%s%N)
 expect_exit 0 "up --offline --replicas 3" -- bin/stackctl up --offline --replicas 3
@@ -92,6 +95,41 @@ for i in $(seq 60); do
   sleep 1
 done
 [ -n "$back" ] && pass "healthy again ${back}s after the kill (restart policy)" || fail "not healthy 60 s after the kill"
+
+step "backup, verify, restore, refuse a damaged dump"
+db_count() { docker exec "$(docker ps -q --filter label=com.docker.compose.project=taskmanager --filter label=com.docker.compose.service=db)" \
+  psql -X -A -t -U taskmanager -d taskmanager -c "SELECT count(*) FROM tasks"; }
+create() { curl -s -X POST -H 'content-type: application/json' -d "{\"title\":\"$1\"}" "$url/tasks" | python3 -c 'import json,sys; print(json.load(sys.stdin)["task"]["id"])'; }
+for i in $(seq 50); do create "before backup $i" >/dev/null; done
+backed_up=$(db_count)
+expect_exit 0 "backup -o json" -- bin/stackctl backup -o json
+dump=$(python3 -c 'import json; print(json.load(open("/tmp/e2e.out"))["file"])')
+counted=$(python3 -c 'import json; print(json.load(open("/tmp/e2e.out"))["manifest"]["row_counts"]["public.tasks"])')
+[ -s "$dump" ] && [ "$counted" = "$backed_up" ] && pass "dump $dump holds $counted tasks, as the database did" \
+  || fail "backup: file '$dump', manifest counts $counted, database had $backed_up"
+[ -z "$(find backup/dumps -name '.partial-*')" ] && pass "no partial file left behind" || fail "partial files left"
+expect_exit 0 "backups verify latest" -- bin/stackctl backups verify latest
+cat /tmp/e2e.out
+later=$(create "after backup")
+curl -s -o /dev/null "$url/tasks/$later" # now cached
+[ "$(db_count)" = $((backed_up + 1)) ] && pass "a task written after the backup" || fail "write after backup"
+expect_exit 1 "restore answered 'no' is refused" -- bin/stackctl restore latest <<<"no"
+[ "$(db_count)" = $((backed_up + 1)) ] && pass "an unconfirmed restore changed nothing" || fail "unconfirmed restore changed data"
+mkdir -p /tmp/e2e-damaged && cp "$dump" "${dump%.dump}.manifest.json" /tmp/e2e-damaged/
+damaged="/tmp/e2e-damaged/$(basename "$dump")"
+python3 -c "import sys; p=sys.argv[1]; b=bytearray(open(p,'rb').read()); b[len(b)//2]^=0xff; open(p,'wb').write(b)" "$damaged"
+expect_exit 1 "restore of a damaged dump" -- bin/stackctl restore "$damaged" --yes
+grep -q "checksum mismatch" /tmp/e2e.err && pass "the refusal names the checksum mismatch" || fail "no checksum line"
+[ "$(db_count)" = $((backed_up + 1)) ] && pass "the refused restore left the data as it was" || fail "refused restore changed data"
+expect_exit 0 "restore latest --yes" -- bin/stackctl restore latest --yes
+cat /tmp/e2e.out
+[ "$(db_count)" = "$backed_up" ] && pass "restore brought back the $backed_up backed-up tasks" || fail "restore: $(db_count) tasks"
+code=$(curl -s -o /dev/null -w '%{http_code}' "$url/tasks/$later")
+[ "$code" = 404 ] && pass "the task written after the backup is gone, also from the cache (404)" || fail "GET after restore: $code"
+expect_exit 0 "backups list" -- bin/stackctl backups list
+cat /tmp/e2e.out
+expect_exit 0 "backups prune --dry-run" -- bin/stackctl backups prune --keep-daily 1 --dry-run
+expect_exit 2 "backups prune keeping nothing" -- bin/stackctl backups prune --keep-daily 0 --keep-weekly 0 --keep-monthly 0
 
 step "down --volumes"
 expect_exit 0 "down --volumes" -- bin/stackctl down --volumes

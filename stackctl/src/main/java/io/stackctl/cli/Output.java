@@ -11,7 +11,8 @@ import java.util.List;
 /** Human tables or one JSON document on stdout; progress goes to stderr so {@code -o json} stays clean. */
 public final class Output {
 
-    private static final ObjectMapper JSON = new ObjectMapper()
+    /** The one JSON style of stackctl: snake_case, ISO dates, indented. */
+    public static final ObjectMapper JSON = new ObjectMapper()
             .registerModule(new JavaTimeModule())
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)

@@ -25,6 +25,9 @@ public final class StackctlCommandLine {
                 LogsCommand.class,
                 ImagesCommand.class,
                 DoctorCommand.class,
+                BackupCommand.class,
+                RestoreCommand.class,
+                BackupsCommand.class,
                 CommandLine.HelpCommand.class
             },
             exitCodeListHeading = "%nExit codes:%n",
@@ -99,11 +102,16 @@ public final class StackctlCommandLine {
         return ExitCodes.USAGE;
     }
 
+    /** The jar's Implementation-Version, or {@code dev} when run from classes. */
+    static String version() {
+        String version = StackctlCommandLine.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
+    }
+
     static final class VersionProvider implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String version = StackctlCommandLine.class.getPackage().getImplementationVersion();
-            return new String[] {"stackctl " + (version == null ? "dev" : version)};
+            return new String[] {"stackctl " + version()};
         }
     }
 }

@@ -6,13 +6,17 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.StreamType;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import io.stackctl.cli.ExitCodes;
 import io.stackctl.cli.StackctlException;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -21,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** The Docker engine through docker-java: inspect, exec, stop and kill; honours {@code DOCKER_HOST}. */
 public final class Engine implements AutoCloseable {
@@ -143,25 +148,50 @@ public final class Engine implements AutoCloseable {
 
     public record ExecResult(long exitCode, String output) {}
 
-    /** Runs a command inside a container and returns its exit code and combined output. */
+    /** Runs a command inside a container and returns its exit code and output (stdout, then stderr). */
     public ExecResult exec(String containerId, Duration timeout, String... command) {
+        var stdout = new ByteArrayOutputStream();
+        var stderr = new StringBuilder();
+        long exit = execStreaming(containerId, stdout, stderr, timeout, command);
+        return new ExecResult(exit, stdout.toString(StandardCharsets.UTF_8) + stderr);
+    }
+
+    /**
+     * Runs a command inside a container and streams its stdout, byte for byte, to {@code stdout}; stderr is
+     * collected as text. Meant for binary output such as a {@code pg_dump} archive, so no TTY is attached.
+     */
+    public long execStreaming(
+            String containerId, OutputStream stdout, StringBuilder stderr, Duration timeout, String... command) {
         var created = client.execCreateCmd(containerId)
                 .withCmd(command)
                 .withAttachStdout(true)
                 .withAttachStderr(true)
                 .exec();
-        var output = new StringBuilder();
+        var writeFailure = new AtomicReference<IOException>();
         try (var callback = client.execStartCmd(created.getId()).exec(new ResultCallback.Adapter<Frame>() {
             @Override
             public void onNext(Frame frame) {
-                output.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                if (frame.getStreamType() == StreamType.STDERR) {
+                    synchronized (stderr) {
+                        stderr.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                    }
+                    return;
+                }
+                if (writeFailure.get() != null) {
+                    return;
+                }
+                try {
+                    stdout.write(frame.getPayload());
+                } catch (IOException e) {
+                    writeFailure.set(e);
+                }
             }
         })) {
             if (!callback.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new StackctlException(
                         ExitCodes.FAILED,
-                        "'" + String.join(" ", command) + "' in container " + containerId.substring(0, 12)
-                                + " did not finish within " + timeout.toSeconds() + " s",
+                        "'" + command[0] + "' in container " + containerId.substring(0, 12) + " did not finish within "
+                                + timeout.toSeconds() + " s",
                         "check the container with: docker logs " + containerId.substring(0, 12));
             }
         } catch (InterruptedException e) {
@@ -170,8 +200,23 @@ public final class Engine implements AutoCloseable {
         } catch (IOException e) {
             throw new StackctlException(ExitCodes.FAILED, "exec failed: " + e.getMessage(), "run it again");
         }
+        if (writeFailure.get() != null) {
+            throw new StackctlException(
+                    ExitCodes.FAILED,
+                    "could not write the output of " + command[0] + ": "
+                            + writeFailure.get().getMessage(),
+                    "check free space and permissions of the target directory");
+        }
         Long exit = client.inspectExecCmd(created.getId()).exec().getExitCodeLong();
-        return new ExecResult(exit == null ? -1 : exit, output.toString());
+        return exit == null ? -1 : exit;
+    }
+
+    /** Copies one host file into a directory of the container (the engine tars it on the way). */
+    public void copyToContainer(String containerId, Path hostFile, String containerDirectory) {
+        client.copyArchiveToContainerCmd(containerId)
+                .withHostResource(hostFile.toString())
+                .withRemotePath(containerDirectory)
+                .exec();
     }
 
     /** SIGTERM, then SIGKILL after {@code grace}: the app drains its in-flight requests meanwhile. */

@@ -6,7 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** One bounded HTTP GET, timed; never throws. */
+/** One bounded HTTP request, timed; never throws. */
 public final class HttpProbe {
 
     static final Duration TIMEOUT = Duration.ofSeconds(2);
@@ -25,14 +25,23 @@ public final class HttpProbe {
     }
 
     public Result get(String url) {
+        return send(
+                HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET().build());
+    }
+
+    /** A POST without a body, for operator actions such as {@code /cache/clear}. */
+    public Result post(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url))
+                .timeout(TIMEOUT)
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build());
+    }
+
+    private Result send(HttpRequest request) {
+        String url = request.uri().toString();
         long start = System.nanoTime();
         try {
-            var response = client.send(
-                    HttpRequest.newBuilder(URI.create(url))
-                            .timeout(TIMEOUT)
-                            .GET()
-                            .build(),
-                    HttpResponse.BodyHandlers.discarding());
+            var response = client.send(request, HttpResponse.BodyHandlers.discarding());
             return new Result(url, response.statusCode(), elapsed(start), null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -25,6 +25,12 @@ public final class Stack implements AutoCloseable {
 
     public static final String APP = "app";
     public static final String NGINX = "nginx";
+    public static final String DB = "db";
+    public static final String CACHE = "cache";
+    /** The database and its owner, as compose.yaml creates them. */
+    public static final String DATABASE = "taskmanager";
+
+    public static final String DATABASE_USER = "taskmanager";
     public static final int MAX_REPLICAS = 20;
     static final Duration DRAIN_GRACE = Duration.ofSeconds(25);
 
@@ -96,6 +102,17 @@ public final class Stack implements AutoCloseable {
         return containers;
     }
 
+    /** The running container of a single-instance service, else exit 3. */
+    public ServiceContainer requireService(String service) {
+        return engine.containers(project, service).stream()
+                .filter(ServiceContainer::running)
+                .findFirst()
+                .orElseThrow(() -> new StackctlException(
+                        ExitCodes.PRECONDITION,
+                        "the " + service + " service of stack '" + project + "' is not running",
+                        "start the stack with: bin/stackctl up"));
+    }
+
     /** The addresses nginx currently routes to. */
     public List<String> upstreamMembers() {
         return UpstreamRenderer.members(nginx.current());
@@ -152,6 +169,10 @@ public final class Stack implements AutoCloseable {
 
     public HttpProbe.Result throughNginx(String path) {
         return probe.get(settings.baseUrl() + path);
+    }
+
+    public HttpProbe.Result postThroughNginx(String path) {
+        return probe.post(settings.baseUrl() + path);
     }
 
     /** Removes {@code victims} from rotation, lets nginx's old workers finish, then stops them gracefully. */

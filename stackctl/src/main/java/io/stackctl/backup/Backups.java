@@ -1,0 +1,251 @@
+package io.stackctl.backup;
+
+import io.stackctl.cli.ExitCodes;
+import io.stackctl.cli.StackctlException;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestOutputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.UUID;
+
+/** Backup, restore and verify of one project's database; the rules that make a dump trustworthy live here. */
+public final class Backups {
+
+    /** Every custom-format archive starts with these bytes. */
+    static final byte[] ARCHIVE_MAGIC = {'P', 'G', 'D', 'M', 'P'};
+
+    private final PostgresContainer postgres;
+    private final BackupStore store;
+    private final String project;
+    private final String stackctlVersion;
+    private final PrintWriter progress;
+    private final Clock clock;
+    private final Duration timeout;
+
+    public Backups(
+            PostgresContainer postgres,
+            BackupStore store,
+            String project,
+            String stackctlVersion,
+            PrintWriter progress,
+            Clock clock,
+            Duration timeout) {
+        this.postgres = postgres;
+        this.store = store;
+        this.project = project;
+        this.stackctlVersion = stackctlVersion;
+        this.progress = progress;
+        this.clock = clock;
+        this.timeout = timeout;
+    }
+
+    public record Created(Path file, Manifest manifest) {}
+
+    /** Dumps to a temporary name, checks the archive, writes the manifest, then renames the dump into place. */
+    public Created backup() {
+        store.ensureDir();
+        Instant started = clock.instant();
+        long startNanos = System.nanoTime();
+        Path dump = store.newDumpPath(project, started);
+        Path partial = store.partialPathFor(dump);
+        boolean committed = false;
+        try {
+            progress("dumping database %s to %s", postgres.database(), dump.getFileName());
+            var digest = Sha256.newDigest();
+            PostgresContainer.DumpResult result;
+            try (OutputStream out = new DigestOutputStream(
+                    new BufferedOutputStream(Files.newOutputStream(partial, StandardOpenOption.CREATE_NEW), 1 << 16),
+                    digest)) {
+                result = postgres.dump(out, timeout);
+            }
+            long size = Files.size(partial);
+            checkArchive(partial, size, result.rowCounts());
+            var manifest = new Manifest(
+                    Manifest.FORMAT,
+                    dump.getFileName().toString(),
+                    project,
+                    postgres.database(),
+                    started,
+                    Sha256.hex(digest),
+                    size,
+                    result.serverVersion(),
+                    result.rowCounts(),
+                    (System.nanoTime() - startNanos) / 1_000_000,
+                    stackctlVersion,
+                    null);
+            // The manifest first: a dump under its final name always has one.
+            store.writeManifest(dump, manifest);
+            BackupStore.commit(partial, dump);
+            committed = true;
+            return new Created(dump, manifest);
+        } catch (IOException e) {
+            throw new StackctlException(
+                    ExitCodes.FAILED,
+                    "cannot write the dump " + partial + ": " + e.getMessage(),
+                    "check free space and permissions of " + store.dir());
+        } finally {
+            if (!committed) {
+                BackupStore.deleteQuietly(partial);
+                if (!Files.exists(dump)) {
+                    BackupStore.deleteQuietly(BackupStore.manifestPath(dump));
+                }
+            }
+        }
+    }
+
+    /** A dump is only called a backup when it is an archive whose table of contents holds every table's data. */
+    private void checkArchive(Path partial, long size, Map<String, Long> rowCounts) throws IOException {
+        if (size < ARCHIVE_MAGIC.length || !startsWithMagic(partial)) {
+            throw new StackctlException(
+                    ExitCodes.CHECK_FAILED,
+                    "pg_dump produced " + size + " bytes that are not a custom-format archive; no backup was kept",
+                    "run again with -v and check the database with: bin/stackctl logs db");
+        }
+        if (rowCounts.isEmpty()) {
+            throw new StackctlException(
+                    ExitCodes.CHECK_FAILED,
+                    "database " + postgres.database() + " has no tables: refusing to call an empty dump a backup",
+                    "is the stack migrated? bin/stackctl health shows the app's readiness");
+        }
+        String staged = postgres.stage(partial);
+        try {
+            var missing = PostgresContainer.tablesMissingData(postgres.tableOfContents(staged), rowCounts);
+            if (!missing.isEmpty()) {
+                throw new StackctlException(
+                        ExitCodes.CHECK_FAILED,
+                        "the archive lacks the data of " + String.join(", ", missing) + "; no backup was kept",
+                        "run again with -v and check the database with: bin/stackctl logs db");
+            }
+        } finally {
+            postgres.unstage(staged);
+        }
+    }
+
+    private static boolean startsWithMagic(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return Arrays.equals(in.readNBytes(ARCHIVE_MAGIC.length), ARCHIVE_MAGIC);
+        }
+    }
+
+    /**
+     * Everything that can be checked without touching the database: a manifest that describes this very file,
+     * and bytes that still hash to it. Exit 1 otherwise.
+     */
+    public Manifest check(BackupStore.StoredBackup backup) {
+        Path dump = backup.dump();
+        var manifest = backup.manifest()
+                .orElseThrow(
+                        () -> new StackctlException(
+                                ExitCodes.CHECK_FAILED,
+                                "no manifest beside " + dump + " ("
+                                        + BackupStore.manifestPath(dump).getFileName()
+                                        + "), so its contents cannot be checked",
+                                "use a backup taken by stackctl, or restore this file by hand with pg_restore (backup/README.md)"));
+        if (!dump.getFileName().toString().equals(manifest.file())) {
+            throw new StackctlException(
+                    ExitCodes.CHECK_FAILED,
+                    "the manifest beside " + dump.getFileName() + " describes " + manifest.file(),
+                    "the files were renamed or mixed up; put each manifest beside its own dump");
+        }
+        if (!manifest.database().equals(postgres.database())) {
+            throw new StackctlException(
+                    ExitCodes.CHECK_FAILED,
+                    dump.getFileName() + " is a backup of database " + manifest.database() + ", not "
+                            + postgres.database(),
+                    "restore it into the stack it came from (-p PROJECT)");
+        }
+        try {
+            long size = Files.size(dump);
+            if (size != manifest.sizeBytes()) {
+                throw new StackctlException(
+                        ExitCodes.CHECK_FAILED,
+                        dump.getFileName() + " is " + size + " bytes but its manifest says " + manifest.sizeBytes()
+                                + ": the file is truncated or was replaced",
+                        "use another backup (bin/stackctl backups list)");
+            }
+            String actual = Sha256.of(dump);
+            if (!actual.equals(manifest.sha256())) {
+                throw new StackctlException(
+                        ExitCodes.CHECK_FAILED,
+                        "checksum mismatch for " + dump.getFileName() + ": sha256 " + actual + ", manifest "
+                                + manifest.sha256() + "; the file is damaged",
+                        "use another backup (bin/stackctl backups list)");
+            }
+        } catch (IOException e) {
+            throw new StackctlException(
+                    ExitCodes.CHECK_FAILED,
+                    "cannot read " + dump + ": " + e.getMessage(),
+                    "check the file's permissions");
+        }
+        return manifest;
+    }
+
+    public record Restored(Path file, Map<String, Long> rowCounts, long restoreMs) {}
+
+    /** Replaces the live database's contents in one transaction that also checks the counts. */
+    public Restored restore(BackupStore.StoredBackup backup, Manifest manifest) {
+        String staged = postgres.stage(backup.dump());
+        try {
+            progress("restoring %s into database %s (one transaction)", backup.name(), postgres.database());
+            long start = System.nanoTime();
+            postgres.restore(staged, postgres.database(), manifest.rowCounts(), timeout);
+            return new Restored(backup.dump(), manifest.rowCounts(), (System.nanoTime() - start) / 1_000_000);
+        } finally {
+            postgres.unstage(staged);
+        }
+    }
+
+    /** Restores into a scratch database, compares counts, drops it, and records the outcome in the manifest. */
+    public Manifest verify(BackupStore.StoredBackup backup) {
+        Manifest manifest;
+        try {
+            manifest = check(backup);
+        } catch (StackctlException e) {
+            backup.manifest().ifPresent(m -> record(backup, m, failed(e.getMessage())));
+            throw e;
+        }
+        String scratch = "stackctl_verify_" + UUID.randomUUID().toString().substring(0, 8);
+        String staged = postgres.stage(backup.dump());
+        try {
+            progress("restoring %s into scratch database %s", backup.name(), scratch);
+            postgres.createDatabase(scratch);
+            long start = System.nanoTime();
+            postgres.restore(staged, scratch, manifest.rowCounts(), timeout);
+            long restoreMs = (System.nanoTime() - start) / 1_000_000;
+            var counts = postgres.rowCounts(scratch);
+            var verified = manifest.withVerification(
+                    new Manifest.Verification(clock.instant(), true, restoreMs, counts, null));
+            store.writeManifest(backup.dump(), verified);
+            return verified;
+        } catch (StackctlException e) {
+            record(backup, manifest, failed(e.getMessage()));
+            throw e;
+        } finally {
+            postgres.dropDatabase(scratch);
+            postgres.unstage(staged);
+        }
+    }
+
+    private Manifest.Verification failed(String error) {
+        return new Manifest.Verification(clock.instant(), false, 0, Map.of(), error);
+    }
+
+    private void record(BackupStore.StoredBackup backup, Manifest manifest, Manifest.Verification result) {
+        store.writeManifest(backup.dump(), manifest.withVerification(result));
+    }
+
+    private void progress(String format, Object... args) {
+        progress.printf(format + "%n", args);
+        progress.flush();
+    }
+}

@@ -1,0 +1,325 @@
+package io.stackctl.backup;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stackctl.cli.ExitCodes;
+import io.stackctl.cli.StackctlException;
+import io.stackctl.engine.Engine;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A PostgreSQL server running in a container, driven through {@code docker exec}: the client tools in the
+ * server's own image always match its major version, and nothing has to be installed on the host.
+ */
+public final class PostgresContainer {
+
+    static final String COUNTS_MARKER = "stackctl-counts: ";
+    static final String VERSION_MARKER = "stackctl-server-version: ";
+
+    /**
+     * Exports a snapshot from an open read-only transaction, counts rows in it, then dumps that very snapshot,
+     * so the manifest's counts describe exactly the bytes on stdout.
+     */
+    static final String DUMP_SCRIPT = """
+            set -euo pipefail
+            db="$1"; user="$2"
+            coproc PSQL { psql -X -q -A -t -v ON_ERROR_STOP=1 -U "$user" -d "$db"; }
+            echo "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SELECT pg_export_snapshot();" >&"${PSQL[1]}"
+            read -r -t 60 snapshot <&"${PSQL[0]}"
+            cat >&"${PSQL[1]}" <<'SQL'
+            SELECT coalesce(json_object_agg(t.name, t.rows ORDER BY t.name), '{}') FROM (
+              SELECT format('%I.%I', table_schema, table_name) AS name,
+                     (xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM %I.%I',
+                         table_schema, table_name), false, true, '')))[1]::text::bigint AS rows
+              FROM information_schema.tables
+              WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')) t;
+            SQL
+            read -r -t 3600 counts <&"${PSQL[0]}"
+            echo "stackctl-counts: $counts" >&2
+            echo "stackctl-server-version: $(psql -X -A -t -U "$user" -d "$db" -c 'SHOW server_version')" >&2
+            pg_dump --format=custom --snapshot="$snapshot" -U "$user" -d "$db"
+            echo "COMMIT;" >&"${PSQL[1]}"
+            eval "exec ${PSQL[1]}>&-"
+            wait
+            """;
+
+    /**
+     * Restores in one transaction and checks the row counts inside it, so a failure or a count mismatch rolls
+     * everything back and leaves the database as it was. pipefail catches a pg_restore that dies half-way: the
+     * COMMIT is then never sent.
+     */
+    static final String RESTORE_SCRIPT = """
+            set -euo pipefail
+            file="$1"; db="$2"; user="$3"; checks="$4"
+            {
+              echo 'BEGIN;'
+              pg_restore --file=- --clean --if-exists --no-owner --exit-on-error "$file"
+              printf '%s\\n' "$checks"
+              echo 'COMMIT;'
+            } | psql -X -q -v ON_ERROR_STOP=1 -U "$user" -d "$db"
+            """;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Engine engine;
+    private final String containerId;
+    private final String database;
+    private final String user;
+
+    public PostgresContainer(Engine engine, String containerId, String database, String user) {
+        this.engine = engine;
+        this.containerId = containerId;
+        this.database = database;
+        this.user = user;
+    }
+
+    public String database() {
+        return database;
+    }
+
+    public record DumpResult(Map<String, Long> rowCounts, String serverVersion) {}
+
+    /** Streams a custom-format dump of the database to {@code out}; throws when pg_dump fails. */
+    public DumpResult dump(OutputStream out, Duration timeout) {
+        var stderr = new StringBuilder();
+        long exit = engine.execStreaming(
+                containerId, out, stderr, timeout, "bash", "-c", DUMP_SCRIPT, "dump", database, user);
+        if (exit != 0) {
+            throw new StackctlException(
+                    ExitCodes.FAILED,
+                    "pg_dump of database " + database + " failed (exit " + exit + "): " + lastLines(stderr.toString()),
+                    "check the database with: bin/stackctl logs db");
+        }
+        return new DumpResult(parseCounts(stderr.toString()), marker(stderr.toString(), VERSION_MARKER));
+    }
+
+    /** Copies a host file into a fresh directory of the container and returns its path there. */
+    public String stage(Path file) {
+        String dir = "/tmp/stackctl-" + UUID.randomUUID();
+        run(Duration.ofSeconds(30), "mkdir", "-p", dir);
+        engine.copyToContainer(containerId, file, dir);
+        return dir + "/" + file.getFileName();
+    }
+
+    public void unstage(String containerPath) {
+        String dir = containerPath.substring(0, containerPath.lastIndexOf('/'));
+        if (dir.startsWith("/tmp/stackctl-")) {
+            engine.exec(containerId, Duration.ofSeconds(30), "rm", "-rf", dir);
+        }
+    }
+
+    /** The archive's table of contents ({@code pg_restore --list}); a damaged header is exit 1. */
+    public List<String> tableOfContents(String containerPath) {
+        var result = engine.exec(containerId, Duration.ofMinutes(5), "pg_restore", "--list", containerPath);
+        if (result.exitCode() != 0) {
+            throw new StackctlException(
+                    ExitCodes.CHECK_FAILED,
+                    "pg_restore cannot read the archive: " + lastLines(result.output()),
+                    "the dump is damaged; use another backup (bin/stackctl backups list)");
+        }
+        return result.output().lines().filter(line -> !line.startsWith(";")).toList();
+    }
+
+    /** Tables whose data the archive lacks, of those the counts name. */
+    public static List<String> tablesMissingData(List<String> tableOfContents, Map<String, Long> rowCounts) {
+        List<String> missing = new ArrayList<>();
+        for (String table : rowCounts.keySet()) {
+            var name = splitName(table);
+            String entry = " TABLE DATA " + name[0] + " " + name[1] + " ";
+            if (tableOfContents.stream().noneMatch(line -> line.contains(entry))) {
+                missing.add(table);
+            }
+        }
+        return missing;
+    }
+
+    /** Restores the staged archive into {@code targetDatabase} in one transaction that checks {@code expected}. */
+    public void restore(String containerPath, String targetDatabase, Map<String, Long> expected, Duration timeout) {
+        var result = engine.exec(
+                containerId,
+                timeout,
+                "bash",
+                "-c",
+                RESTORE_SCRIPT,
+                "restore",
+                containerPath,
+                targetDatabase,
+                user,
+                countCheckSql(expected));
+        if (result.exitCode() != 0) {
+            throw new StackctlException(
+                    ExitCodes.CHECK_FAILED,
+                    "restore into " + targetDatabase + " failed and was rolled back: " + lastLines(result.output()),
+                    "the database is unchanged; check the dump with: bin/stackctl backups verify FILE");
+        }
+    }
+
+    /** Rows per table right now. */
+    public Map<String, Long> rowCounts(String inDatabase) {
+        String sql = """
+                SELECT coalesce(json_object_agg(t.name, t.rows ORDER BY t.name), '{}') FROM (
+                  SELECT format('%I.%I', table_schema, table_name) AS name,
+                         (xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM %I.%I',
+                             table_schema, table_name), false, true, '')))[1]::text::bigint AS rows
+                  FROM information_schema.tables
+                  WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')) t
+                """;
+        return parseCountsJson(psql(inDatabase, sql).strip());
+    }
+
+    public void createDatabase(String name) {
+        psql("postgres", "CREATE DATABASE " + quote(name));
+    }
+
+    public void dropDatabase(String name) {
+        psql("postgres", "DROP DATABASE IF EXISTS " + quote(name) + " WITH (FORCE)");
+    }
+
+    String psql(String inDatabase, String sql) {
+        var result = engine.exec(
+                containerId,
+                Duration.ofMinutes(10),
+                "psql",
+                "-X",
+                "-q",
+                "-A",
+                "-t",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-U",
+                user,
+                "-d",
+                inDatabase,
+                "-c",
+                sql);
+        if (result.exitCode() != 0) {
+            throw new StackctlException(
+                    ExitCodes.FAILED,
+                    "psql failed in database " + inDatabase + ": " + lastLines(result.output()),
+                    "check the database with: bin/stackctl logs db");
+        }
+        return result.output();
+    }
+
+    private void run(Duration timeout, String... command) {
+        var result = engine.exec(containerId, timeout, command);
+        if (result.exitCode() != 0) {
+            throw new StackctlException(
+                    ExitCodes.FAILED,
+                    String.join(" ", command) + " failed in the db container: " + lastLines(result.output()),
+                    "check the container with: bin/stackctl logs db");
+        }
+    }
+
+    /** A DO block that raises (and so aborts the restore's transaction) unless every table has its count. */
+    static String countCheckSql(Map<String, Long> expected) {
+        var sql = new StringBuilder("DO $stackctl$\nDECLARE n bigint;\nBEGIN\n");
+        expected.forEach((table, rows) -> {
+            var name = splitName(table);
+            String qualified = quote(name[0]) + "." + quote(name[1]);
+            sql.append("  SELECT count(*) INTO n FROM ").append(qualified).append(";\n");
+            sql.append("  IF n <> ")
+                    .append(rows)
+                    .append(" THEN RAISE EXCEPTION 'row count check failed: %.% has % rows, the manifest says ")
+                    .append(rows)
+                    .append("', ")
+                    .append(literal(name[0]))
+                    .append(", ")
+                    .append(literal(name[1]))
+                    .append(", n; END IF;\n");
+        });
+        return sql.append("END\n$stackctl$;").toString();
+    }
+
+    static Map<String, Long> parseCounts(String stderr) {
+        return parseCountsJson(marker(stderr, COUNTS_MARKER));
+    }
+
+    private static Map<String, Long> parseCountsJson(String json) {
+        try {
+            return new LinkedHashMap<>(JSON.readValue(json, new TypeReference<Map<String, Long>>() {}));
+        } catch (Exception e) {
+            throw new StackctlException(
+                    ExitCodes.FAILED,
+                    "could not read the row counts from the database: '" + json + "'",
+                    "run again with -v; if it repeats, check the database with: bin/stackctl logs db");
+        }
+    }
+
+    private static String marker(String stderr, String marker) {
+        return stderr.lines()
+                .filter(line -> line.startsWith(marker))
+                .map(line -> line.substring(marker.length()).strip())
+                .findFirst()
+                .orElseThrow(() -> new StackctlException(
+                        ExitCodes.FAILED,
+                        "the dump script did not report '" + marker.strip() + "': " + lastLines(stderr),
+                        "check the database with: bin/stackctl logs db"));
+    }
+
+    /** {@code schema.table} as {@code format('%I.%I')} writes it: each part bare or double-quoted. */
+    static String[] splitName(String table) {
+        List<String> parts = new ArrayList<>();
+        int pos = 0;
+        boolean valid = true;
+        while (valid) {
+            var part = new StringBuilder();
+            if (pos < table.length() && table.charAt(pos) == '"') {
+                pos++;
+                boolean closed = false;
+                while (pos < table.length() && !closed) {
+                    if (table.startsWith("\"\"", pos)) {
+                        part.append('"');
+                        pos += 2;
+                    } else if (table.charAt(pos) == '"') {
+                        closed = true;
+                        pos++;
+                    } else {
+                        part.append(table.charAt(pos++));
+                    }
+                }
+                valid = closed;
+            } else {
+                while (pos < table.length() && table.charAt(pos) != '.' && table.charAt(pos) != '"') {
+                    part.append(table.charAt(pos++));
+                }
+            }
+            valid &= part.length() > 0;
+            parts.add(part.toString());
+            if (pos == table.length()) {
+                break;
+            }
+            valid &= table.charAt(pos++) == '.';
+        }
+        if (!valid || parts.size() != 2) {
+            throw new StackctlException(
+                    ExitCodes.CHECK_FAILED,
+                    "the manifest names a table as '" + table + "', expected schema.table",
+                    "the manifest was edited or damaged; use another backup");
+        }
+        return new String[] {parts.get(0), parts.get(1)};
+    }
+
+    static String quote(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+
+    private static String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
+    }
+
+    static String lastLines(String text) {
+        var lines = text.strip()
+                .lines()
+                .filter(l -> !l.startsWith(COUNTS_MARKER) && !l.startsWith(VERSION_MARKER))
+                .toList();
+        return String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
+    }
+}

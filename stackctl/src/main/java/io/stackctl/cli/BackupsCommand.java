@@ -1,0 +1,222 @@
+package io.stackctl.cli;
+
+import io.stackctl.backup.BackupStore;
+import io.stackctl.backup.Manifest;
+import io.stackctl.backup.Retention;
+import io.stackctl.stack.Stack;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+        name = "backups",
+        description = "List, verify and prune the backups in the backup folder.",
+        subcommands = {BackupsCommand.ListBackups.class, BackupsCommand.Verify.class, BackupsCommand.Prune.class})
+final class BackupsCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: list, verify or prune");
+    }
+
+    static String size(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        if (bytes < 1024 * 1024) {
+            return "%.1f KiB".formatted(bytes / 1024.0);
+        }
+        return "%.1f MiB".formatted(bytes / (1024.0 * 1024));
+    }
+
+    static String age(Instant at, Instant now) {
+        Duration age = Duration.between(at, now);
+        if (age.toDays() > 0) {
+            return age.toDays() + "d" + age.toHoursPart() + "h";
+        }
+        if (age.toHours() > 0) {
+            return age.toHours() + "h" + age.toMinutesPart() + "m";
+        }
+        return age.toMinutes() + "m" + age.toSecondsPart() + "s";
+    }
+
+    static String verifiedText(Manifest manifest) {
+        var v = manifest.verification();
+        if (v == null) {
+            return "never";
+        }
+        return v.ok() ? "ok (restore %.1fs)".formatted(v.restoreMs() / 1000.0) : "FAILED";
+    }
+
+    @Command(name = "list", description = "Backups of the project, newest first: age, size, rows, verified or not.")
+    static final class ListBackups extends StackCommand {
+
+        @Mixin
+        BackupOptions options;
+
+        @Override
+        public Integer call() {
+            var store = options.store(files(), environment());
+            var backups = store.list(global.project());
+            Instant now = Instant.now();
+            if (global.json()) {
+                List<Map<String, Object>> doc = new ArrayList<>();
+                for (var backup : backups) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("file", backup.dump().toString());
+                    row.put("manifest", backup.manifest().orElse(null));
+                    doc.add(row);
+                }
+                output().json(doc);
+                return ExitCodes.OK;
+            }
+            if (backups.isEmpty()) {
+                output().line("no backups of project '" + global.project() + "' in " + store.dir());
+                return ExitCodes.OK;
+            }
+            List<List<String>> rows = new ArrayList<>();
+            for (var backup : backups) {
+                rows.add(backup.manifest()
+                        .map(m -> List.of(
+                                backup.name(),
+                                age(m.createdAt(), now),
+                                size(m.sizeBytes()),
+                                String.valueOf(m.rowCounts().getOrDefault("public.tasks", 0L)),
+                                verifiedText(m)))
+                        .orElse(List.of(backup.name(), "?", "?", "?", "no manifest")));
+            }
+            output().table(List.of("FILE", "AGE", "SIZE", "TASKS", "VERIFIED"), rows);
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(
+            name = "verify",
+            description = "Restore a backup into a scratch database, compare row counts, drop it; the result (and the"
+                    + " restore time) is recorded in the manifest.")
+    static final class Verify extends StackCommand {
+
+        @Parameters(index = "0", paramLabel = "FILE|latest", description = "A dump file, or latest.")
+        String file;
+
+        @Mixin
+        BackupOptions options;
+
+        @Override
+        public Integer call() {
+            try (Stack stack = openStack()) {
+                var selected = BackupCommand.select(this, stack, options, file);
+                var backup = selected.backup();
+                var manifest = selected.backups().verify(backup);
+                if (global.json()) {
+                    output().json(BackupCommand.document(backup.dump(), manifest));
+                } else {
+                    output().line("verified %s: restored into a scratch database in %.1fs, row counts match (%d rows)"
+                            .formatted(
+                                    backup.name(), manifest.verification().restoreMs() / 1000.0, manifest.totalRows()));
+                }
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(
+            name = "prune",
+            description = "Delete backups outside the grandfather-father-son policy; the newest verified backup is"
+                    + " always kept.")
+    static final class Prune extends StackCommand {
+
+        @Option(names = "--keep-daily", paramLabel = "N", defaultValue = "7", description = "Days (default: 7).")
+        int daily;
+
+        @Option(names = "--keep-weekly", paramLabel = "N", defaultValue = "4", description = "ISO weeks (default: 4).")
+        int weekly;
+
+        @Option(names = "--keep-monthly", paramLabel = "N", defaultValue = "6", description = "Months (default: 6).")
+        int monthly;
+
+        @Option(names = "--dry-run", description = "Show what would be deleted; delete nothing.")
+        boolean dryRun;
+
+        @Mixin
+        BackupOptions options;
+
+        @Override
+        public Integer call() {
+            if (daily < 0 || weekly < 0 || monthly < 0) {
+                throw new StackctlException(
+                        ExitCodes.USAGE, "keep counts cannot be negative", "e.g. --keep-daily 7 --keep-weekly 4");
+            }
+            var policy = new Retention.Policy(daily, weekly, monthly);
+            if (policy.keepsNothing()) {
+                throw new StackctlException(
+                        ExitCodes.USAGE,
+                        "--keep-daily, --keep-weekly and --keep-monthly are all 0: that would delete every backup",
+                        "keep at least one period, e.g. --keep-daily 1");
+            }
+            var store = options.store(files(), environment());
+            Map<String, BackupStore.StoredBackup> byName = new LinkedHashMap<>();
+            List<Retention.Candidate> candidates = new ArrayList<>();
+            for (var backup : store.list(global.project())) {
+                if (backup.manifest().isEmpty()) {
+                    continue; // not ours to judge: never deleted
+                }
+                var m = backup.manifest().get();
+                byName.put(backup.name(), backup);
+                candidates.add(new Retention.Candidate(backup.name(), m.createdAt(), m.verified()));
+            }
+            var plan = Retention.plan(candidates, policy);
+            List<List<String>> rows = new ArrayList<>();
+            int deleted = 0;
+            for (var decision : plan) {
+                String name = decision.candidate().name();
+                if (!decision.keep()) {
+                    if (!dryRun) {
+                        try {
+                            store.delete(byName.get(name));
+                        } catch (IOException e) {
+                            throw new StackctlException(
+                                    ExitCodes.FAILED,
+                                    "cannot delete " + name + ": " + e.getMessage(),
+                                    "check the permissions of " + store.dir());
+                        }
+                    }
+                    deleted++;
+                }
+                rows.add(List.of(
+                        name,
+                        decision.keep() ? "keep" : (dryRun ? "would delete" : "deleted"),
+                        String.join(", ", decision.reasons())));
+            }
+            if (global.json()) {
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("dry_run", dryRun);
+                doc.put("policy", policy);
+                doc.put(
+                        "decisions",
+                        plan.stream()
+                                .map(d ->
+                                        Map.of("file", d.candidate().name(), "keep", d.keep(), "reasons", d.reasons()))
+                                .toList());
+                output().json(doc);
+            } else {
+                output().table(List.of("FILE", "ACTION", "WHY KEPT"), rows);
+                output().line("%s %d of %d backups"
+                        .formatted(dryRun ? "would delete" : "deleted", deleted, plan.size()));
+            }
+            return ExitCodes.OK;
+        }
+    }
+}

@@ -1,0 +1,332 @@
+package io.stackctl.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stackctl.cli.ExitCodes;
+import io.stackctl.cli.StackctlException;
+import io.stackctl.engine.Engine;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.postgresql.PostgreSQLContainer;
+import org.testcontainers.utility.DockerImageName;
+
+/** Backup, restore and verify against a real PostgreSQL server, through the engine like the CLI does. */
+class BackupRestoreIT {
+
+    private static final String IMAGE =
+            System.getenv().getOrDefault("POSTGRES_IMAGE", "postgres:15").isBlank()
+                    ? "postgres:15"
+                    : System.getenv().getOrDefault("POSTGRES_IMAGE", "postgres:15");
+
+    private static PostgreSQLContainer db;
+    private static Engine engine;
+
+    @TempDir
+    Path dir;
+
+    private BackupStore store;
+    private Backups backups;
+
+    @BeforeAll
+    static void startDatabase() {
+        boolean available;
+        try {
+            available = DockerClientFactory.instance().isDockerAvailable();
+        } catch (RuntimeException e) {
+            available = false;
+        }
+        Assumptions.assumeTrue(available, "no Docker engine reachable: container tests skipped");
+        db = new PostgreSQLContainer(DockerImageName.parse(IMAGE).asCompatibleSubstituteFor("postgres"))
+                .withDatabaseName("taskmanager")
+                .withUsername("taskmanager")
+                .withPassword("it-secret");
+        db.start();
+        engine = Engine.connect(System.getenv());
+    }
+
+    @AfterAll
+    static void stopDatabase() {
+        if (engine != null) {
+            engine.close();
+        }
+        if (db != null) {
+            db.stop();
+        }
+    }
+
+    @BeforeEach
+    void freshSchemaWithData() throws SQLException {
+        sql("DROP TABLE IF EXISTS tasks, \"Odd Table\"");
+        sql("CREATE TABLE tasks (id bigserial PRIMARY KEY, title text NOT NULL, status text NOT NULL)");
+        sql("CREATE TABLE \"Odd Table\" (note text)");
+        sql("INSERT INTO tasks (title, status) SELECT 'task ' || i || ' ' || md5(i::text) || ' ünïcødé ''quoted''',"
+                + " CASE WHEN i % 3 = 0 THEN 'done' ELSE 'pending' END FROM generate_series(1, 2000) i");
+        sql("INSERT INTO \"Odd Table\" VALUES ('kept'), (NULL)");
+        store = new BackupStore(dir);
+        var postgres = new PostgresContainer(engine, db.getContainerId(), "taskmanager", "taskmanager");
+        backups = new Backups(
+                postgres,
+                store,
+                "it",
+                "test",
+                new PrintWriter(new StringWriter()),
+                Clock.systemUTC(),
+                Duration.ofMinutes(5));
+    }
+
+    @Test
+    void backupThenChangeThenRestoreBringsBackCountsAndContent() throws Exception {
+        String before = fingerprint();
+        var created = backups.backup();
+
+        assertThat(created.manifest().rowCounts())
+                .containsEntry("public.tasks", 2000L)
+                .containsEntry("public.\"Odd Table\"", 2L);
+        assertThat(created.manifest().sha256()).isEqualTo(Sha256.of(created.file()));
+        assertThat(created.manifest().sizeBytes()).isEqualTo(Files.size(created.file()));
+        assertThat(created.manifest().postgresVersion()).startsWith("15");
+        assertThat(BackupStore.readManifest(created.file())).contains(created.manifest());
+
+        changeEverything();
+        assertThat(fingerprint()).isNotEqualTo(before);
+
+        var backup = store.resolve("latest", "it");
+        backups.restore(backup, backups.check(backup));
+
+        assertThat(fingerprint()).isEqualTo(before);
+        sql("INSERT INTO tasks (title, status) VALUES ('after restore', 'pending')");
+        assertThat(queryLong("SELECT max(id) FROM tasks")).isEqualTo(2001L); // the sequence came back too
+    }
+
+    @Test
+    void aCorruptByteInTheMiddleIsRefusedAndTheDataStaysUnchanged() throws Exception {
+        var created = backups.backup();
+        changeEverything();
+        String changed = fingerprint();
+        flipByte(created.file(), 0.5);
+
+        assertRefused(() -> restore(created.file()), "checksum mismatch");
+        assertThat(fingerprint()).isEqualTo(changed);
+    }
+
+    @Test
+    void aTruncatedFileIsRefused() throws Exception {
+        var created = backups.backup();
+        changeEverything();
+        String changed = fingerprint();
+        byte[] bytes = Files.readAllBytes(created.file());
+        Files.write(created.file(), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+
+        assertRefused(() -> restore(created.file()), "truncated");
+        assertThat(fingerprint()).isEqualTo(changed);
+    }
+
+    @Test
+    void aManifestWithAnotherChecksumIsRefused() throws Exception {
+        var created = backups.backup();
+        var m = created.manifest();
+        store.writeManifest(created.file(), copy(m, "0".repeat(64), m.sizeBytes(), m.rowCounts()));
+        changeEverything();
+        String changed = fingerprint();
+
+        assertRefused(() -> restore(created.file()), "checksum mismatch");
+        assertThat(fingerprint()).isEqualTo(changed);
+    }
+
+    @Test
+    void aDumpWithoutManifestIsRefused() throws Exception {
+        var created = backups.backup();
+        Files.delete(BackupStore.manifestPath(created.file()));
+        changeEverything();
+        String changed = fingerprint();
+
+        assertRefused(() -> restore(created.file()), "no manifest");
+        assertThat(fingerprint()).isEqualTo(changed);
+    }
+
+    @Test
+    void aMissingFileIsRefused() {
+        assertRefused(() -> store.resolve(dir.resolve("nope.dump").toString(), "it"), "does not exist");
+        assertRefused(() -> store.resolve("latest", "it"), "no backup");
+    }
+
+    @Test
+    void aRestoreThatFailsHalfWayLeavesTheDatabaseExactlyAsItWas() throws Exception {
+        var created = backups.backup();
+        // Damage the compressed table data, then make the manifest agree, so only pg_restore can notice.
+        flipByte(created.file(), 0.8);
+        var m = created.manifest();
+        store.writeManifest(
+                created.file(), copy(m, Sha256.of(created.file()), Files.size(created.file()), m.rowCounts()));
+        changeEverything();
+        String changed = fingerprint();
+
+        assertRefused(() -> restore(created.file()), "rolled back");
+        assertThat(fingerprint()).isEqualTo(changed);
+    }
+
+    @Test
+    void rowCountsThatDisagreeWithTheManifestRollTheRestoreBack() throws Exception {
+        var created = backups.backup();
+        Map<String, Long> wrong = new LinkedHashMap<>(created.manifest().rowCounts());
+        wrong.put("public.tasks", 1999L);
+        var m = created.manifest();
+        store.writeManifest(created.file(), copy(m, m.sha256(), m.sizeBytes(), wrong));
+        changeEverything();
+        String changed = fingerprint();
+
+        assertRefused(() -> restore(created.file()), "row count check failed");
+        assertThat(fingerprint()).isEqualTo(changed);
+    }
+
+    @Test
+    void emptyTablesBackUpAndRestoreAsEmpty() throws Exception {
+        sql("TRUNCATE tasks, \"Odd Table\"");
+        var created = backups.backup();
+        assertThat(created.manifest().totalRows()).isZero();
+        sql("INSERT INTO tasks (title, status) VALUES ('later', 'pending')");
+
+        restore(created.file());
+
+        assertThat(queryLong("SELECT count(*) FROM tasks")).isZero();
+    }
+
+    @Test
+    void aDatabaseWithNoTablesIsNotCalledABackupAndLeavesNoFile() throws Exception {
+        sql("DROP TABLE tasks, \"Odd Table\"");
+
+        assertRefused(() -> backups.backup(), "no tables");
+        try (var files = Files.list(dir)) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    @Test
+    void verifyRestoresIntoAScratchDatabaseRecordsTheResultAndDropsIt() throws Exception {
+        var created = backups.backup();
+        changeEverything();
+        String changed = fingerprint();
+
+        var verified = backups.verify(store.resolve("latest", "it"));
+
+        assertThat(verified.verified()).isTrue();
+        assertThat(verified.verification().rowCounts())
+                .isEqualTo(created.manifest().rowCounts());
+        assertThat(BackupStore.readManifest(created.file()).orElseThrow().verified())
+                .isTrue();
+        assertThat(queryLong("SELECT count(*) FROM pg_database WHERE datname LIKE 'stackctl_verify_%'"))
+                .isZero();
+        assertThat(fingerprint()).isEqualTo(changed);
+    }
+
+    @Test
+    void verifyOfADamagedDumpRecordsTheFailure() throws Exception {
+        var created = backups.backup();
+        flipByte(created.file(), 0.5);
+
+        assertRefused(() -> backups.verify(store.resolve("latest", "it")), "checksum mismatch");
+
+        var recorded = BackupStore.readManifest(created.file()).orElseThrow().verification();
+        assertThat(recorded.ok()).isFalse();
+        assertThat(recorded.error()).contains("checksum mismatch");
+    }
+
+    private void restore(Path file) {
+        var backup = store.resolve(file.toString(), "it");
+        backups.restore(backup, backups.check(backup));
+    }
+
+    private static void assertRefused(ThrowingCallable call, String reason) {
+        assertThatThrownBy(call)
+                .isInstanceOf(StackctlException.class)
+                .hasMessageContaining(reason)
+                .extracting(e -> ((StackctlException) e).exitCode())
+                .isEqualTo(ExitCodes.CHECK_FAILED);
+    }
+
+    private static Manifest copy(Manifest m, String sha256, long size, Map<String, Long> counts) {
+        return new Manifest(
+                m.format(),
+                m.file(),
+                m.project(),
+                m.database(),
+                m.createdAt(),
+                sha256,
+                size,
+                m.postgresVersion(),
+                counts,
+                m.durationMs(),
+                m.stackctlVersion(),
+                m.verification());
+    }
+
+    private static void flipByte(Path file, double where) throws Exception {
+        byte[] bytes = Files.readAllBytes(file);
+        int at = (int) (bytes.length * where);
+        bytes[at] ^= (byte) 0xff;
+        Files.write(file, bytes);
+    }
+
+    private static void changeEverything() throws SQLException {
+        sql("UPDATE tasks SET title = 'changed' WHERE id % 7 = 0");
+        sql("DELETE FROM tasks WHERE id % 11 = 0");
+        sql("INSERT INTO tasks (title, status) VALUES ('new 1', 'pending'), ('new 2', 'done')");
+        sql("DELETE FROM \"Odd Table\"");
+    }
+
+    /** Every row's text plus the sequence position: equal fingerprints mean equal data. */
+    private static String fingerprint() throws SQLException {
+        List<String> parts = List.of(
+                "SELECT coalesce(md5(string_agg(t::text, '|' ORDER BY id)), '-') FROM tasks t",
+                "SELECT count(*)::text FROM tasks",
+                "SELECT coalesce(string_agg(coalesce(note, 'NULL'), '|' ORDER BY note), '-') FROM \"Odd Table\"",
+                "SELECT last_value::text FROM tasks_id_seq");
+        var result = new StringBuilder();
+        try (Connection c = connect()) {
+            for (String query : parts) {
+                try (var rs = c.createStatement().executeQuery(query)) {
+                    rs.next();
+                    result.append(rs.getString(1)).append(';');
+                }
+            }
+        }
+        return result.toString();
+    }
+
+    private static long queryLong(String query) throws SQLException {
+        try (Connection c = connect();
+                var rs = c.createStatement().executeQuery(query)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static void sql(String statement) throws SQLException {
+        try (Connection c = connect()) {
+            c.createStatement().execute(statement);
+        }
+    }
+
+    private static Connection connect() throws SQLException {
+        return DriverManager.getConnection(db.getJdbcUrl(), db.getUsername(), db.getPassword());
+    }
+}
