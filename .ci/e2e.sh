@@ -131,6 +131,18 @@ cat /tmp/e2e.out
 expect_exit 0 "backups prune --dry-run" -- bin/stackctl backups prune --keep-daily 1 --dry-run
 expect_exit 2 "backups prune keeping nothing" -- bin/stackctl backups prune --keep-daily 0 --keep-weekly 0 --keep-monthly 0
 
+step "drills"
+cache=$(docker ps -q --filter label=com.docker.compose.project=taskmanager --filter label=com.docker.compose.service=cache)
+docker stop "$cache" >/dev/null
+expect_exit 3 "a drill refuses an unhealthy stack" -- bin/stackctl drill nginx-reload --duration 1s
+docker start "$cache" >/dev/null
+for _ in $(seq 60); do bin/stackctl health >/dev/null 2>&1 && break; sleep 1; done
+start=$(date +%s)
+expect_exit 0 "drill all --duration 3s" -- bin/stackctl drill all --duration 3s
+cat /tmp/e2e.out
+echo "drill all took $(( $(date +%s) - start )) s"
+grep -q "drills: 5 passed, 0 failed" /tmp/e2e.out && pass "all 5 drills held their hypotheses" || { fail "drills"; tail -n 30 /tmp/e2e.err; }
+
 step "down --volumes"
 expect_exit 0 "down --volumes" -- bin/stackctl down --volumes
 left=$(docker ps -aq --filter label=com.docker.compose.project=taskmanager | wc -l)

@@ -182,7 +182,8 @@ public final class PostgresContainer {
         psql("postgres", "DROP DATABASE IF EXISTS " + quote(name) + " WITH (FORCE)");
     }
 
-    String psql(String inDatabase, String sql) {
+    /** Runs one SQL statement and returns its unaligned, tuples-only output. */
+    public String psql(String inDatabase, String sql) {
         var result = engine.exec(
                 containerId,
                 Duration.ofMinutes(10),

@@ -4,7 +4,6 @@ import io.stackctl.engine.ServiceContainer;
 import io.stackctl.health.HttpProbe;
 import io.stackctl.health.ReplicaHealth;
 import io.stackctl.stack.Stack;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,17 +21,7 @@ final class HealthCommand extends StackCommand {
             List<ReplicaHealth> replicas = stack.replicaHealth();
             HttpProbe.Result ready = stack.throughNginx("/ready");
             HttpProbe.Result health = stack.throughNginx("/health");
-            List<String> problems = new ArrayList<>();
-            containers.stream()
-                    .filter(c -> !c.healthy())
-                    .forEach(c -> problems.add(c.name() + " is " + c.healthText()));
-            replicas.stream()
-                    .filter(r -> !r.ok())
-                    .forEach(r -> problems.add(r.name() + " probes: live "
-                            + r.live().summary() + ", ready " + r.ready().summary()));
-            if (!ready.ok()) {
-                problems.add("nginx /ready: " + ready.summary());
-            }
+            List<String> problems = Stack.problems(containers, replicas, ready);
             print(replicas, ready, health, problems, stack);
             if (!problems.isEmpty()) {
                 err().println("unhealthy: " + String.join("; ", problems));

@@ -28,6 +28,7 @@ public final class StackctlCommandLine {
                 BackupCommand.class,
                 RestoreCommand.class,
                 BackupsCommand.class,
+                DrillCommand.class,
                 CommandLine.HelpCommand.class
             },
             exitCodeListHeading = "%nExit codes:%n",

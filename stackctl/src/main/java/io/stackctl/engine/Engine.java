@@ -233,6 +233,33 @@ public final class Engine implements AutoCloseable {
         client.removeContainerCmd(containerId).withForce(true).exec();
     }
 
+    /** The container's main process as the host sees it (0 when not running). */
+    public long hostPid(String containerId) {
+        Long pid = client.inspectContainerCmd(containerId).exec().getState().getPidLong();
+        return pid == null ? 0 : pid;
+    }
+
+    /** {@code docker kill}: SIGKILL. The engine treats it as a deliberate stop, so no restart policy applies. */
+    public void kill(String containerId) {
+        client.killContainerCmd(containerId).exec();
+    }
+
+    public void stop(String containerId, Duration grace) {
+        client.stopContainerCmd(containerId)
+                .withTimeout((int) grace.toSeconds())
+                .exec();
+    }
+
+    public void start(String containerId) {
+        client.startContainerCmd(containerId).exec();
+    }
+
+    public void restart(String containerId, Duration grace) {
+        client.restartContainerCmd(containerId)
+                .withTimeout((int) grace.toSeconds())
+                .exec();
+    }
+
     public boolean imageExists(String image) {
         try {
             client.inspectImageCmd(image).exec();

@@ -167,6 +167,25 @@ public final class Stack implements AutoCloseable {
         return report;
     }
 
+    /** What is unhealthy right now; empty when every container, replica probe and nginx's /ready are fine. */
+    public List<String> problems() {
+        return problems(requireRunning(), replicaHealth(), throughNginx("/ready"));
+    }
+
+    public static List<String> problems(
+            List<ServiceContainer> containers, List<ReplicaHealth> replicas, HttpProbe.Result ready) {
+        List<String> problems = new ArrayList<>();
+        containers.stream().filter(c -> !c.healthy()).forEach(c -> problems.add(c.name() + " is " + c.healthText()));
+        replicas.stream()
+                .filter(r -> !r.ok())
+                .forEach(r -> problems.add(r.name() + " probes: live "
+                        + r.live().summary() + ", ready " + r.ready().summary()));
+        if (!ready.ok()) {
+            problems.add("nginx /ready: " + ready.summary());
+        }
+        return problems;
+    }
+
     public HttpProbe.Result throughNginx(String path) {
         return probe.get(settings.baseUrl() + path);
     }

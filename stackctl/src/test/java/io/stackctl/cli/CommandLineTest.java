@@ -125,4 +125,53 @@ class CommandLineTest {
     void unknownOptionIsAUsageError() {
         assertThat(run(Map.of(), "status", "--bogus").exitCode()).isEqualTo(ExitCodes.USAGE);
     }
+
+    @Test
+    void anUnknownDrillOrABadRateIsAUsageErrorBeforeTouchingTheStack() {
+        var unknown = run(Map.of("DOCKER_HOST", "tcp://127.0.0.1:1"), "drill", "kill-everything");
+        assertThat(unknown.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(unknown.err()).contains("no drill named 'kill-everything'").contains("hint: choose one of");
+
+        assertThat(run(Map.of(), "drill", "all", "--rate", "0").exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run(Map.of(), "drill", "all", "--duration", "0s").exitCode()).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
+    void pruneThatWouldKeepNothingIsRefused() throws Exception {
+        var run = run(
+                Map.of(),
+                "backups",
+                "prune",
+                "--keep-daily",
+                "0",
+                "--keep-weekly",
+                "0",
+                "--keep-monthly",
+                "0",
+                "--project-dir",
+                stackDir().toString());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains("would delete every backup");
+    }
+
+    @Test
+    void backupsListOfAnEmptyFolderSaysSo() throws Exception {
+        var run = run(Map.of(), "backups", "list", "--project-dir", stackDir().toString());
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("no backups of project 'taskmanager'");
+    }
+
+    @Test
+    void backupWithoutAnEngineExits3() throws Exception {
+        var run = run(
+                Map.of("DOCKER_HOST", "tcp://127.0.0.1:1"),
+                "backup",
+                "--project-dir",
+                stackDir().toString());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.PRECONDITION);
+        assertThat(run.err()).contains("not reachable");
+    }
 }

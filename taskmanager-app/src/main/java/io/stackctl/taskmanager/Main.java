@@ -14,6 +14,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        shortDnsCaching();
         AppConfig config;
         try {
             config = AppConfig.fromEnvironment(System.getenv());
@@ -54,6 +55,16 @@ public final class Main {
     }
 
     /** The async appender must drain before the JVM exits. */
+    /**
+     * The JVM caches a failed lookup for 10 s and a good one for 30 s. A stopped db or cache container
+     * vanishes from Docker's DNS, so the defaults keep a replica failing for seconds after it is back, or
+     * talking to an old address after it moved; the db-restart drill measures this.
+     */
+    static void shortDnsCaching() {
+        java.security.Security.setProperty("networkaddress.cache.ttl", "5");
+        java.security.Security.setProperty("networkaddress.cache.negative.ttl", "0");
+    }
+
     private static void flushLogs() {
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
             context.stop();

@@ -1,0 +1,117 @@
+package io.stackctl.cli;
+
+import io.stackctl.drill.DrillResult;
+import io.stackctl.drill.DrillRunner;
+import io.stackctl.drill.PhaseStats;
+import io.stackctl.stack.Stack;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+        name = "drill",
+        description = {
+            "Failover drill: check the steady state, put mixed load on the stack through nginx, inject a fault"
+                    + " through the engine, measure errors, latency and recovery, check that every acknowledged"
+                    + " write is in the database, and undo the fault. Exit 1 when a hypothesis fails.",
+            "Drills: kill-replica, db-restart, cache-outage, nginx-reload, scale-under-load, all."
+        })
+final class DrillCommand extends StackCommand {
+
+    @Parameters(
+            index = "0",
+            paramLabel = "NAME",
+            description = "kill-replica, db-restart, cache-outage, nginx-reload," + " scale-under-load or all.")
+    String name;
+
+    @Option(
+            names = "--duration",
+            paramLabel = "D",
+            defaultValue = "PT5S",
+            converter = DurationConverter.class,
+            description = "Load before and after the fault, and the length of db/cache outages (default: 5s).")
+    Duration duration;
+
+    @Option(names = "--rate", paramLabel = "R", defaultValue = "50", description = "Requests per second (default: 50).")
+    int rate;
+
+    @Override
+    public Integer call() {
+        List<String> names = name.equals("all") ? DrillRunner.NAMES : List.of(name);
+        if (!name.equals("all") && !DrillRunner.NAMES.contains(name)) {
+            throw new StackctlException(
+                    ExitCodes.USAGE,
+                    "no drill named '" + name + "'",
+                    "choose one of " + String.join(", ", DrillRunner.NAMES) + ", or all");
+        }
+        if (rate < 1 || rate > 2000) {
+            throw new StackctlException(ExitCodes.USAGE, "--rate must be 1 to 2000, got " + rate, "e.g. --rate 50");
+        }
+        if (duration.compareTo(Duration.ofSeconds(1)) < 0 || duration.compareTo(Duration.ofMinutes(10)) > 0) {
+            throw new StackctlException(
+                    ExitCodes.USAGE, "--duration must be 1s to 10m, got " + duration, "e.g. --duration 5s");
+        }
+        List<DrillResult> results = new ArrayList<>();
+        try (Stack stack = openStack()) {
+            stack.requireRunning();
+            var runner = new DrillRunner(stack, err());
+            for (String drill : names) {
+                var result = runner.run(DrillRunner.create(drill), rate, duration);
+                results.add(result);
+                if (!global.json()) {
+                    print(result);
+                }
+            }
+        }
+        boolean passed = results.stream().allMatch(DrillResult::passed);
+        if (global.json()) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("passed", passed);
+            doc.put("drills", results);
+            output().json(doc);
+        } else if (names.size() > 1) {
+            output().line("drills: %d passed, %d failed"
+                    .formatted(
+                            results.stream().filter(DrillResult::passed).count(),
+                            results.stream().filter(r -> !r.passed()).count()));
+        }
+        if (!passed) {
+            err().println("error: a drill hypothesis failed; the stack was put back in its steady state");
+            err().println("hint: the FAIL lines above say what was measured; bin/stackctl logs SERVICE shows why");
+            err().flush();
+            return ExitCodes.CHECK_FAILED;
+        }
+        return ExitCodes.OK;
+    }
+
+    private void print(DrillResult result) {
+        var out = output();
+        out.line("drill %s: %s".formatted(result.drill(), result.passed() ? "PASSED" : "FAILED"));
+        List<List<String>> rows = new ArrayList<>();
+        result.hypotheses().forEach(h -> rows.add(List.of(h.held() ? "PASS" : "FAIL", h.claim(), h.measured())));
+        out.table(List.of("", "HYPOTHESIS", "MEASURED"), rows);
+        List<List<String>> phases = new ArrayList<>();
+        result.phases().forEach((phase, s) -> phases.add(row(phase, s)));
+        out.table(
+                List.of("PHASE", "REQUESTS", "FAILED IDEMPOTENT", "FAILED OTHER", "P50 MS", "P99 MS", "MAX MS"),
+                phases);
+        out.line("figures: " + result.figures());
+        out.line("");
+    }
+
+    private static List<String> row(String phase, PhaseStats s) {
+        return List.of(
+                phase,
+                String.valueOf(s.requests()),
+                String.valueOf(s.failedIdempotent()),
+                String.valueOf(s.failedNonIdempotent()),
+                String.valueOf(s.p50Ms()),
+                String.valueOf(s.p99Ms()),
+                String.valueOf(s.maxMs()));
+    }
+}

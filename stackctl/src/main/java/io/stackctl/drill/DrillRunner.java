@@ -1,0 +1,173 @@
+package io.stackctl.drill;
+
+import io.stackctl.backup.PostgresContainer;
+import io.stackctl.cli.ExitCodes;
+import io.stackctl.cli.StackctlException;
+import io.stackctl.stack.Stack;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Runs one drill: steady state first, then load, fault, recovery, more load, the undo (also on failure and
+ * Ctrl-C), and the checks every drill shares: no acknowledged write lost, no request hung, stack healthy.
+ */
+public final class DrillRunner {
+
+    public static final List<String> NAMES =
+            List.of("kill-replica", "db-restart", "cache-outage", "nginx-reload", "scale-under-load");
+    static final int SEED_TASKS = 30;
+    static final Duration STEADY_AGAIN_WITHIN = Duration.ofSeconds(60);
+
+    private final Stack stack;
+    private final PrintWriter progress;
+
+    public DrillRunner(Stack stack, PrintWriter progress) {
+        this.stack = stack;
+        this.progress = progress;
+    }
+
+    public static Drill create(String name) {
+        return switch (name) {
+            case "kill-replica" -> new KillReplicaDrill();
+            case "db-restart" -> new DbRestartDrill();
+            case "cache-outage" -> new CacheOutageDrill();
+            case "nginx-reload" -> new NginxReloadDrill();
+            case "scale-under-load" -> new ScaleUnderLoadDrill();
+            default -> throw new IllegalArgumentException("no drill " + name);
+        };
+    }
+
+    /** Exit 3 unless every container, replica and nginx is healthy. */
+    public void requireSteadyState() {
+        var problems = stack.problems();
+        if (!problems.isEmpty()) {
+            throw new StackctlException(
+                    ExitCodes.PRECONDITION,
+                    "the stack is not in its steady state, so a drill would prove nothing: "
+                            + String.join("; ", problems),
+                    "bring it back first (bin/stackctl health, bin/stackctl up), then run the drill");
+        }
+    }
+
+    public DrillResult run(Drill drill, int rate, Duration duration) {
+        requireSteadyState();
+        progress.printf(
+                "drill %s: %d req/s through nginx, %d s before and after the fault%n",
+                drill.name(), rate, duration.toSeconds());
+        progress.flush();
+        List<Long> seeded = seed(stack.settings().baseUrl());
+        long maxRequests = rate * (2 * duration.toSeconds() + 300);
+        try (var load = new LoadGenerator(stack.settings().baseUrl(), seeded, maxRequests)) {
+            var context = new DrillContext(stack, load, duration, progress);
+            Thread undo = new Thread(() -> drill.restore(context), "drill-undo");
+            Runtime.getRuntime().addShutdownHook(undo);
+            Drill.Outcome outcome;
+            List<Sample> samples;
+            try {
+                load.start(rate);
+                DrillContext.pause(duration);
+                outcome = drill.inject(context);
+                DrillContext.pause(duration);
+            } finally {
+                load.stop();
+                drill.restore(context);
+                try {
+                    Runtime.getRuntime().removeShutdownHook(undo);
+                } catch (IllegalStateException shuttingDown) {
+                    // Ctrl-C: the hook is running the undo already
+                }
+            }
+            samples = load.samples();
+            return judge(drill, outcome, samples, seeded);
+        }
+    }
+
+    private DrillResult judge(Drill drill, Drill.Outcome outcome, List<Sample> samples, List<Long> seeded) {
+        List<Hypothesis> hypotheses = new ArrayList<>(outcome.judge().judge(samples));
+        List<Long> acknowledged = new ArrayList<>(seeded);
+        acknowledged.addAll(Verdicts.acknowledgedIds(samples));
+        long lost = Verdicts.lost(acknowledged, countInDatabase(acknowledged));
+        hypotheses.add(Hypothesis.check(
+                "0 acknowledged writes lost",
+                lost == 0,
+                lost + " of " + acknowledged.size() + " missing from the database"));
+        long hung = Verdicts.count(samples, Sample::timedOut);
+        hypotheses.add(Hypothesis.check(
+                "no request hung past " + LoadGenerator.HANG_BOUND.toSeconds() + " s", hung == 0, hung + " hung"));
+        long steadyStart = System.nanoTime();
+        var context = new DrillContext(stack, null, Duration.ZERO, progress);
+        boolean steady =
+                context.await(STEADY_AGAIN_WITHIN, () -> stack.problems().isEmpty());
+        hypotheses.add(Hypothesis.check(
+                "the stack is back in its steady state",
+                steady,
+                steady
+                        ? "healthy " + (System.nanoTime() - steadyStart) / 1_000_000 + " ms after the undo"
+                        : String.join("; ", stack.problems())));
+        Map<String, PhaseStats> phases = new LinkedHashMap<>();
+        phases.put("before", PhaseStats.of(Verdicts.between(samples, 0, outcome.faultAtMs())));
+        phases.put("during", PhaseStats.of(Verdicts.between(samples, outcome.faultAtMs(), outcome.recoveredAtMs())));
+        phases.put("after", PhaseStats.of(Verdicts.between(samples, outcome.recoveredAtMs(), Long.MAX_VALUE)));
+        Map<String, Object> figures = new LinkedHashMap<>(outcome.figures());
+        figures.put("recovery_ms", outcome.recoveredAtMs() - outcome.faultAtMs());
+        figures.put("acknowledged_writes", acknowledged.size());
+        return DrillResult.of(drill.name(), hypotheses, phases, figures);
+    }
+
+    private long countInDatabase(List<Long> ids) {
+        var db = stack.requireService(Stack.DB);
+        var postgres = new PostgresContainer(stack.engine(), db.id(), Stack.DATABASE, Stack.DATABASE_USER);
+        String array = ids.stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}"));
+        String sql = "SELECT count(*) FROM tasks WHERE id = ANY('" + array + "'::bigint[])";
+        return Long.parseLong(postgres.psql(Stack.DATABASE, sql).strip());
+    }
+
+    /** Tasks for the load to read, created and read once through nginx so the reads are cache hits. */
+    static List<Long> seed(String baseUrl) {
+        var client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        List<Long> ids = new ArrayList<>();
+        try {
+            for (int i = 0; i < SEED_TASKS; i++) {
+                var created = client.send(
+                        HttpRequest.newBuilder(URI.create(baseUrl + "/tasks"))
+                                .timeout(Duration.ofSeconds(5))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString("{\"title\":\"drill seed " + i + "\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (created.statusCode() != 201) {
+                    throw new StackctlException(
+                            ExitCodes.PRECONDITION,
+                            "seeding the drill's tasks failed: POST /tasks answered " + created.statusCode(),
+                            "check the stack with: bin/stackctl health");
+                }
+                long id = LoadGenerator.createdId(created.body());
+                ids.add(id);
+                client.send(
+                        HttpRequest.newBuilder(URI.create(baseUrl + "/tasks/" + id))
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
+            }
+        } catch (java.io.IOException e) {
+            throw new StackctlException(
+                    ExitCodes.PRECONDITION,
+                    "cannot reach the stack at " + baseUrl + ": " + e.getMessage(),
+                    "check it with: bin/stackctl health");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StackctlException(ExitCodes.FAILED, "interrupted while seeding", "run the drill again");
+        }
+        return ids;
+    }
+}

@@ -1,0 +1,109 @@
+package io.stackctl.drill;
+
+import io.stackctl.engine.ServiceContainer;
+import io.stackctl.stack.Stack;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * SIGKILL to a random replica's process, the way the kernel's OOM killer or a crash ends it: the restart
+ * policy brings the container back, nginx's retries hide it meanwhile.
+ */
+public final class KillReplicaDrill implements Drill {
+
+    static final long OUT_OF_ROTATION_MS = 2_000;
+    static final long BACK_WITHIN_MS = 30_000;
+    /** A request slower than this after the kill was still being sent to the dead replica. */
+    static final long AFFECTED_SLOWER_THAN_MS = 1_000;
+
+    private ServiceContainer victim;
+
+    @Override
+    public String name() {
+        return "kill-replica";
+    }
+
+    @Override
+    public Outcome inject(DrillContext context) {
+        Stack stack = context.stack();
+        List<ServiceContainer> replicas = stack.replicas();
+        victim = replicas.get(ThreadLocalRandom.current().nextInt(replicas.size()));
+        long pid = stack.engine().hostPid(victim.id());
+        Optional<ProcessHandle> process = ProcessHandle.of(pid);
+        long faultAt = context.load().now();
+        boolean crashed = process.isPresent() && process.get().destroyForcibly();
+        if (crashed) {
+            context.say("killed %s (host pid %d) with SIGKILL", victim.name(), pid);
+        } else {
+            // Not on the engine's host: docker kill, then start it as the restart policy would have.
+            stack.engine().kill(victim.id());
+            stack.engine().start(victim.id());
+            context.say("killed %s through the engine and started it again", victim.name());
+        }
+        boolean[] rerouted = {false};
+        boolean back = context.await(Duration.ofMillis(BACK_WITHIN_MS + 15_000), () -> {
+            var now = current(stack);
+            if (now.isEmpty() || !now.get().healthy()) {
+                return false;
+            }
+            String ip = Stack.frontendIp(now.get());
+            if (!stack.upstreamMembers().contains(ip)) {
+                // It came back on another address: put the current replicas into the upstream.
+                stack.route(stack.replicas());
+                rerouted[0] = true;
+            }
+            return context.load().samples().stream()
+                    .anyMatch(
+                            s -> s.startMs() > faultAt && s.ok() && s.instance().equals(victim.shortId()));
+        });
+        long recoveredAt = context.load().now();
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("victim", victim.name());
+        figures.put("killed_by", crashed ? "SIGKILL to the host pid" : "docker kill + start");
+        figures.put("back_ms", back ? recoveredAt - faultAt : -1);
+        figures.put("upstream_rerendered", rerouted[0]);
+        return new Outcome(faultAt, recoveredAt, figures, samples -> {
+            long failedIdempotent = Verdicts.count(samples, s -> s.failed() && s.idempotent());
+            long affected = Verdicts.affectedFor(samples, faultAt, AFFECTED_SLOWER_THAN_MS);
+            figures.put("out_of_rotation_ms", affected);
+            return List.of(
+                    Hypothesis.check(
+                            "0 failed idempotent requests",
+                            failedIdempotent == 0,
+                            failedIdempotent + " of " + Verdicts.count(samples, Sample::idempotent)),
+                    Hypothesis.check(
+                            "the dead replica is out of rotation within 2 s (no request failed or took > 1 s after)",
+                            affected <= OUT_OF_ROTATION_MS,
+                            "last affected request " + affected + " ms after the kill"),
+                    Hypothesis.check(
+                            "the replica is back (healthy, in the upstream, answering) within 30 s",
+                            back && recoveredAt - faultAt <= BACK_WITHIN_MS,
+                            back ? (recoveredAt - faultAt) + " ms" : "not back"));
+        });
+    }
+
+    private Optional<ServiceContainer> current(Stack stack) {
+        return stack.engine().containers(stack.project(), Stack.APP).stream()
+                .filter(c -> c.id().equals(victim.id()))
+                .findFirst();
+    }
+
+    @Override
+    public void restore(DrillContext context) {
+        if (victim == null) {
+            return;
+        }
+        var now = current(context.stack());
+        if (now.isPresent() && !now.get().running()) {
+            context.stack().engine().start(victim.id());
+        }
+        context.await(
+                Duration.ofSeconds(60),
+                () -> current(context.stack()).map(ServiceContainer::healthy).orElse(true));
+        context.stack().route(context.stack().replicas());
+    }
+}
