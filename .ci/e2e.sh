@@ -143,6 +143,23 @@ cat /tmp/e2e.out
 echo "drill all took $(( $(date +%s) - start )) s"
 grep -q "drills: 5 passed, 0 failed" /tmp/e2e.out && pass "all 5 drills held their hypotheses" || { fail "drills"; tail -n 30 /tmp/e2e.err; }
 
+step "bench --profile smoke"
+expect_exit 0 "bench --profile smoke" -- bin/stackctl bench --profile smoke
+cat /tmp/e2e.out
+results=$(sed -n 's/^results: //p' /tmp/e2e.out)
+[ -s "$results/summary.json" ] && [ -s "$results/summary.md" ] && ls "$results"/gatling/*/index.html >/dev/null 2>&1 \
+  && pass "summary.json, summary.md and Gatling's HTML report written to $results" || fail "bench results missing in '$results'"
+python3 - "$results" >/tmp/impossible.json <<'PY'
+import json, sys
+t = json.load(open("perf/targets.json"))
+t["profiles"]["smoke"]["targets"]["p99_ms"] = 0
+t["profiles"]["smoke"]["duration_s"] = 2
+print(json.dumps(t))
+PY
+expect_exit 1 "bench against an impossible target" -- bin/stackctl bench --profile smoke --targets /tmp/impossible.json
+grep -q "MISSED" /tmp/e2e.out && pass "the missed target is named in summary.md" || fail "no MISSED line"
+expect_exit 0 "bench compared to its own baseline" -- bin/stackctl bench --profile smoke --duration 3s --baseline "$results/summary.json" --tolerance 3 --tolerance-ms 200
+
 step "down --volumes"
 expect_exit 0 "down --volumes" -- bin/stackctl down --volumes
 left=$(docker ps -aq --filter label=com.docker.compose.project=taskmanager | wc -l)

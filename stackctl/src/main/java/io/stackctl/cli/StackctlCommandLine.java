@@ -29,6 +29,7 @@ public final class StackctlCommandLine {
                 RestoreCommand.class,
                 BackupsCommand.class,
                 DrillCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class
             },
             exitCodeListHeading = "%nExit codes:%n",

@@ -233,6 +233,10 @@ public final class Engine implements AutoCloseable {
         client.removeContainerCmd(containerId).withForce(true).exec();
     }
 
+    public String imageIdOf(String containerId) {
+        return client.inspectContainerCmd(containerId).exec().getImageId();
+    }
+
     /** The container's main process as the host sees it (0 when not running). */
     public long hostPid(String containerId) {
         Long pid = client.inspectContainerCmd(containerId).exec().getState().getPidLong();

@@ -1,0 +1,68 @@
+package io.stackctl.perf;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
+
+/** Creates the tasks a run reads, through the API (so they are real rows), a few at a time. */
+public final class Seeder {
+
+    private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*(\\d+)");
+    private static final int IN_FLIGHT = 16;
+
+    private final HttpClient client =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public List<Long> seed(String baseUrl, int count) {
+        List<Long> ids = new ArrayList<>(count);
+        for (int start = 0; start < count; start += IN_FLIGHT) {
+            List<CompletableFuture<HttpResponse<String>>> batch = new ArrayList<>();
+            for (int i = start; i < Math.min(count, start + IN_FLIGHT); i++) {
+                batch.add(client.sendAsync(
+                        HttpRequest.newBuilder(URI.create(baseUrl + "/tasks"))
+                                .timeout(Duration.ofSeconds(10))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString("{\"title\":\"bench seed " + i
+                                        + "\",\"description\":\"seeded by stackctl bench\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            for (var future : batch) {
+                var response = future.join();
+                var matcher = ID.matcher(response.body());
+                if (response.statusCode() != 201 || !matcher.find()) {
+                    throw new IllegalStateException("seeding failed: POST /tasks answered " + response.statusCode());
+                }
+                ids.add(Long.parseLong(matcher.group(1)));
+            }
+        }
+        return ids;
+    }
+
+    /** Reads every task once, so the read-heavy run starts on a warm cache. */
+    public void warm(String baseUrl, List<Long> ids) {
+        for (long id : ids) {
+            client.sendAsync(
+                            HttpRequest.newBuilder(URI.create(baseUrl + "/tasks/" + id))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .join();
+        }
+    }
+
+    public int clearCache(String baseUrl) {
+        return client.sendAsync(
+                        HttpRequest.newBuilder(URI.create(baseUrl + "/cache/clear"))
+                                .POST(HttpRequest.BodyPublishers.noBody())
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .join()
+                .statusCode();
+    }
+}

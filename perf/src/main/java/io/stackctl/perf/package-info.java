@@ -1,2 +1,0 @@
-/** Gatling simulations against the stack; they arrive with the benchmark issue. */
-package io.stackctl.perf;

@@ -1,0 +1,136 @@
+package io.stackctl.perf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the mixed simulation in-process against a local HTTP server that answers like the task API, with
+ * spread-out latencies and a share of errors, and checks the summary's figures against the "All Requests"
+ * row of Gatling's own HTML report.
+ */
+class GatlingAgreementIT {
+
+    @TempDir
+    Path results;
+
+    private HttpServer server;
+    private final AtomicLong nextId = new AtomicLong(10_000);
+
+    @BeforeEach
+    void startServer() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(Executors.newFixedThreadPool(16));
+        server.createContext("/", this::answer);
+        server.start();
+    }
+
+    @AfterEach
+    void stopServer() {
+        server.stop(0);
+    }
+
+    private void answer(HttpExchange exchange) throws IOException {
+        sleep(ThreadLocalRandom.current().nextInt(1, 40));
+        String method = exchange.getRequestMethod();
+        String path = exchange.getRequestURI().getPath();
+        int status;
+        String body;
+        if (path.equals("/tasks") && method.equals("POST")) {
+            status = 201;
+            body = "{\"message\":\"task created\",\"task\":{\"id\":" + nextId.incrementAndGet() + "}}";
+        } else if (path.equals("/tasks")) {
+            status = 200;
+            body = "{\"source\":\"cache\",\"count\":3,\"tasks\":[]}";
+        } else if (method.equals("DELETE")) {
+            status = 204;
+            body = "";
+        } else if (method.equals("PUT")) {
+            status = 200;
+            body = "{\"task\":{\"id\":1,\"status\":\"in_progress\"}}";
+        } else {
+            long id = Long.parseLong(path.substring("/tasks/".length()));
+            // one read in ten fails, so the error figures are exercised too
+            status = ThreadLocalRandom.current().nextInt(10) == 0 ? 503 : 200;
+            body = "{\"source\":\"cache\",\"task\":{\"id\":" + id + "}}";
+        }
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, status == 204 ? -1 : bytes.length);
+        if (status != 204) {
+            exchange.getResponseBody().write(bytes);
+        }
+        exchange.close();
+    }
+
+    @Test
+    void theSummaryAgreesWithGatlingsReport() throws Exception {
+        String baseUrl = "http://127.0.0.1:" + server.getAddress().getPort();
+        List<Long> ids = LongStream.rangeClosed(1, 50).boxed().toList();
+
+        var run = new BenchRunner().run("mixed", new BenchPlan(baseUrl, 60, Duration.ofSeconds(4), ids), results);
+
+        assertThat(run.gatlingExit()).isZero();
+        var ours = Stats.of(run.requests(), 4);
+        var gatling = allRequestsRow(Files.readString(run.reportDir().resolve("index.html")));
+        assertThat(ours.requests()).isEqualTo(gatling.get("total")).isGreaterThan(200);
+        assertThat(ours.errors()).isEqualTo(gatling.get("ko")).isPositive();
+        assertThat(ours.minMs()).isEqualTo(gatling.get("min"));
+        assertThat(ours.maxMs()).isEqualTo(gatling.get("max"));
+        // Gatling's percentiles are estimates from its digest; ours are exact ranks over the same times.
+        assertThat((double) ours.p50Ms()).isCloseTo(gatling.get("p50"), within(2.0));
+        assertThat((double) ours.p95Ms())
+                .isCloseTo(gatling.get("p95"), within(Math.max(2.0, gatling.get("p95") * 0.1)));
+        assertThat((double) ours.p99Ms())
+                .isCloseTo(gatling.get("p99"), within(Math.max(3.0, gatling.get("p99") * 0.15)));
+    }
+
+    /** The "All Requests" row of the report's statistics table, by column. */
+    private static Map<String, Long> allRequestsRow(String html) {
+        String row = html.substring(html.indexOf("<tr id=\"ROOT\""));
+        row = row.substring(0, row.indexOf("</tr>"));
+        Matcher cell = Pattern.compile("class=\"value (?:total|ok|ko) col-(\\d+)\">([0-9.]+)<")
+                .matcher(row);
+        Map<Integer, Long> byColumn = new LinkedHashMap<>();
+        while (cell.find()) {
+            byColumn.put(Integer.parseInt(cell.group(1)), Math.round(Double.parseDouble(cell.group(2))));
+        }
+        return Map.of(
+                "total", byColumn.get(2),
+                "ko", byColumn.get(4),
+                "min", byColumn.get(7),
+                "p50", byColumn.get(8),
+                "p95", byColumn.get(10),
+                "p99", byColumn.get(11),
+                "max", byColumn.get(12));
+    }
+
+    private static void sleep(int millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package io.stackctl.cli;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import io.stackctl.bench.Bench;
+import io.stackctl.bench.BenchSummary;
+import io.stackctl.perf.Targets;
+import io.stackctl.stack.Stack;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+        name = "bench",
+        description = {
+            "Benchmark the stack through nginx with Gatling (in-process, open model): seed tasks, run the profile's"
+                    + " simulations, write perf/results/<timestamp>/ (Gatling's HTML report, summary.json,"
+                    + " summary.md) and check the targets of perf/targets.json.",
+            "Exit 1 when a target is missed or --baseline shows a regression."
+        })
+final class BenchCommand extends StackCommand {
+
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    @Option(
+            names = "--profile",
+            paramLabel = "P",
+            defaultValue = "smoke",
+            description = "smoke, ci or soak (default: smoke).")
+    String profile;
+
+    @Option(
+            names = "--rate",
+            paramLabel = "R",
+            description = "Arrival rate in requests per second (default: the profile's).")
+    Double rate;
+
+    @Option(
+            names = "--duration",
+            paramLabel = "D",
+            converter = DurationConverter.class,
+            description = "Length of each simulation (default: the profile's).")
+    Duration duration;
+
+    @Option(names = "--targets", paramLabel = "FILE", description = "Targets file (default: perf/targets.json).")
+    Path targetsFile;
+
+    @Option(names = "--baseline", paramLabel = "FILE", description = "A previous summary.json to compare against.")
+    Path baselineFile;
+
+    @Option(
+            names = "--tolerance",
+            paramLabel = "FRACTION",
+            defaultValue = "0.25",
+            description = "Relative regression allowed against the baseline (default: 0.25 = 25%).")
+    double tolerance;
+
+    @Option(
+            names = "--tolerance-ms",
+            paramLabel = "MS",
+            defaultValue = "5",
+            description = "Absolute latency regression allowed against the baseline (default: 5 ms).")
+    long toleranceMs;
+
+    @Option(names = "--results", paramLabel = "DIR", description = "Results folder (default: perf/results).")
+    Path resultsRoot;
+
+    @Override
+    public Integer call() throws IOException {
+        var plan = plan();
+        var baseline = baseline();
+        if (tolerance < 0 || toleranceMs < 0) {
+            throw new StackctlException(ExitCodes.USAGE, "tolerances cannot be negative", "e.g. --tolerance 0.25");
+        }
+        try (Stack stack = openStack()) {
+            stack.requireRunning();
+            var problems = stack.problems();
+            if (!problems.isEmpty()) {
+                throw new StackctlException(
+                        ExitCodes.PRECONDITION,
+                        "the stack is unhealthy, a benchmark would measure the failure: " + String.join("; ", problems),
+                        "fix it first: bin/stackctl health");
+            }
+            Path root = resultsRoot != null ? resultsRoot : files().root().resolve("perf/results");
+            Path dir = root.resolve(STAMP.format(Instant.now()));
+            Files.createDirectories(dir);
+            var summary = new Bench(stack, err())
+                    .run(new Bench.Settings(profile, plan, baseline, tolerance, toleranceMs), dir);
+            if (global.json()) {
+                output().json(summary);
+            } else {
+                output().line(summary.markdown());
+                output().line("results: " + dir);
+            }
+            if (!summary.passed()) {
+                err().println("error: the " + profile + " benchmark missed a target or regressed (see MISSED above)");
+                err().println("hint: the Gatling report in " + dir + " shows where the time went");
+                err().flush();
+                return ExitCodes.CHECK_FAILED;
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    private Targets.Profile plan() {
+        Path file = targetsFile != null ? targetsFile : files().root().resolve("perf/targets.json");
+        Targets targets;
+        try {
+            targets = Targets.read(file);
+        } catch (IOException e) {
+            throw new StackctlException(
+                    ExitCodes.USAGE,
+                    "cannot read the targets file " + file + ": " + e.getMessage(),
+                    "pass --targets FILE with a valid targets.json (see perf/targets.json)");
+        }
+        Targets.Profile base;
+        try {
+            base = targets.profile(profile);
+        } catch (IllegalArgumentException e) {
+            throw new StackctlException(ExitCodes.USAGE, e.getMessage(), "use --profile smoke, ci or soak");
+        }
+        double r = rate != null ? rate : base.rate();
+        long seconds = duration != null ? duration.toSeconds() : base.durationSeconds();
+        if (r <= 0 || r > 20_000 || seconds < 1 || seconds > 3_600) {
+            throw new StackctlException(
+                    ExitCodes.USAGE,
+                    "rate must be in (0, 20000] req/s and duration 1 s to 1 h, got " + r + " req/s for " + seconds
+                            + " s",
+                    "e.g. --rate 200 --duration 30s");
+        }
+        return new Targets.Profile(r, seconds, base.simulations(), base.limits());
+    }
+
+    private Optional<BenchSummary> baseline() {
+        if (baselineFile == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Output.JSON
+                    .copy()
+                    .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .readValue(baselineFile.toFile(), BenchSummary.class));
+        } catch (IOException e) {
+            throw new StackctlException(
+                    ExitCodes.USAGE,
+                    "cannot read the baseline " + baselineFile + ": " + e.getMessage(),
+                    "pass the summary.json of an earlier stackctl bench run");
+        }
+    }
+}
