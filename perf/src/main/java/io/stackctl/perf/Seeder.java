@@ -35,14 +35,20 @@ public final class Seeder {
             }
             for (var future : batch) {
                 var response = future.join();
-                var matcher = ID.matcher(response.body());
-                if (response.statusCode() != 201 || !matcher.find()) {
+                long id = response.statusCode() == 201 ? createdId(response.body()) : 0;
+                if (id == 0) {
                     throw new IllegalStateException("seeding failed: POST /tasks answered " + response.statusCode());
                 }
-                ids.add(Long.parseLong(matcher.group(1)));
+                ids.add(id);
             }
         }
         return ids;
+    }
+
+    /** The task id in a create's answer ({@code {"message":..,"task":{"id":N,..}}}), or 0 when there is none. */
+    public static long createdId(String body) {
+        var matcher = ID.matcher(body);
+        return matcher.find() ? Long.parseLong(matcher.group(1)) : 0;
     }
 
     /** Reads every task once, so the read-heavy run starts on a warm cache. */

@@ -39,7 +39,8 @@ public record Stats(
                 times.length == 0 ? 0 : times[times.length - 1]);
     }
 
-    static long percentile(long[] sorted, double p) {
+    /** Nearest-rank percentile: the smallest value with at least {@code p}% of the values at or below it. */
+    public static long percentile(long[] sorted, double p) {
         if (sorted.length == 0) {
             return 0;
         }

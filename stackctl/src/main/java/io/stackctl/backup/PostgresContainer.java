@@ -23,24 +23,26 @@ public final class PostgresContainer {
     static final String COUNTS_MARKER = "stackctl-counts: ";
     static final String VERSION_MARKER = "stackctl-server-version: ";
 
+    /** Rows per table as one JSON object, {@code {"schema.table": n}}, in the current snapshot. */
+    static final String COUNTS_SQL = """
+            SELECT coalesce(json_object_agg(t.name, t.rows ORDER BY t.name), '{}') FROM (
+              SELECT format('%I.%I', table_schema, table_name) AS name,
+                     (xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM %I.%I',
+                         table_schema, table_name), false, true, '')))[1]::text::bigint AS rows
+              FROM information_schema.tables
+              WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')) t""";
+
     /**
      * Exports a snapshot from an open read-only transaction, counts rows in it, then dumps that very snapshot,
      * so the manifest's counts describe exactly the bytes on stdout.
      */
     static final String DUMP_SCRIPT = """
             set -euo pipefail
-            db="$1"; user="$2"
+            db="$1"; user="$2"  # $3: COUNTS_SQL
             coproc PSQL { psql -X -q -A -t -v ON_ERROR_STOP=1 -U "$user" -d "$db"; }
             echo "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SELECT pg_export_snapshot();" >&"${PSQL[1]}"
             read -r -t 60 snapshot <&"${PSQL[0]}"
-            cat >&"${PSQL[1]}" <<'SQL'
-            SELECT coalesce(json_object_agg(t.name, t.rows ORDER BY t.name), '{}') FROM (
-              SELECT format('%I.%I', table_schema, table_name) AS name,
-                     (xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM %I.%I',
-                         table_schema, table_name), false, true, '')))[1]::text::bigint AS rows
-              FROM information_schema.tables
-              WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')) t;
-            SQL
+            printf '%s;\\n' "$3" >&"${PSQL[1]}"
             read -r -t 3600 counts <&"${PSQL[0]}"
             echo "stackctl-counts: $counts" >&2
             echo "stackctl-server-version: $(psql -X -A -t -U "$user" -d "$db" -c 'SHOW server_version')" >&2
@@ -90,7 +92,7 @@ public final class PostgresContainer {
     public DumpResult dump(OutputStream out, Duration timeout) {
         var stderr = new StringBuilder();
         long exit = engine.execStreaming(
-                containerId, out, stderr, timeout, "bash", "-c", DUMP_SCRIPT, "dump", database, user);
+                containerId, out, stderr, timeout, "bash", "-c", DUMP_SCRIPT, "dump", database, user, COUNTS_SQL);
         if (exit != 0) {
             throw new StackctlException(
                     ExitCodes.FAILED,
@@ -163,15 +165,7 @@ public final class PostgresContainer {
 
     /** Rows per table right now. */
     public Map<String, Long> rowCounts(String inDatabase) {
-        String sql = """
-                SELECT coalesce(json_object_agg(t.name, t.rows ORDER BY t.name), '{}') FROM (
-                  SELECT format('%I.%I', table_schema, table_name) AS name,
-                         (xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM %I.%I',
-                             table_schema, table_name), false, true, '')))[1]::text::bigint AS rows
-                  FROM information_schema.tables
-                  WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')) t
-                """;
-        return parseCountsJson(psql(inDatabase, sql).strip());
+        return parseCountsJson(psql(inDatabase, COUNTS_SQL).strip());
     }
 
     public void createDatabase(String name) {

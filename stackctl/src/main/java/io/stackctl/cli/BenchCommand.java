@@ -81,13 +81,7 @@ final class BenchCommand extends StackCommand {
         }
         try (Stack stack = openStack()) {
             stack.requireRunning();
-            var problems = stack.problems();
-            if (!problems.isEmpty()) {
-                throw new StackctlException(
-                        ExitCodes.PRECONDITION,
-                        "the stack is unhealthy, a benchmark would measure the failure: " + String.join("; ", problems),
-                        "fix it first: bin/stackctl health");
-            }
+            stack.requireHealthy("a benchmark would measure the failure");
             Path root = resultsRoot != null ? resultsRoot : files().root().resolve("perf/results");
             Path dir = root.resolve(STAMP.format(Instant.now()));
             Files.createDirectories(dir);

@@ -30,10 +30,10 @@ public final class CacheOutageDrill implements Drill {
         context.say("stopped %s; holding the outage for %d s", cache.name(), outage);
         DrillContext.pause(Duration.ofSeconds(outage));
         stack.engine().start(cache.id());
-        context.await(Duration.ofSeconds(60), () -> answering(stack));
+        DrillContext.await(Duration.ofSeconds(60), () -> answering(stack));
         long backAt = context.load().now();
         context.say("%s answers PING again", cache.name());
-        boolean resumed = context.await(
+        boolean resumed = DrillContext.await(
                 Duration.ofMillis(HITS_RESUME_WITHIN_MS + 10_000),
                 () -> Verdicts.firstAfter(
                                 context.load().samples(),

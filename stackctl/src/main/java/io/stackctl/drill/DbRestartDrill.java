@@ -34,10 +34,10 @@ public final class DbRestartDrill implements Drill {
         context.say("stopped %s in %d ms; holding the outage for %d s", db.name(), downAt - faultAt, outage(context));
         DrillContext.pause(Duration.ofSeconds(outage(context)));
         stack.engine().start(db.id());
-        context.await(Duration.ofSeconds(60), () -> accepting(stack));
+        DrillContext.await(Duration.ofSeconds(60), () -> accepting(stack));
         long backAt = context.load().now();
         context.say("%s accepts connections again (%d ms after the stop)", db.name(), backAt - faultAt);
-        context.await(Duration.ofMillis(RECOVER_WITHIN_MS + 10_000), () -> settled(context.load(), backAt));
+        DrillContext.await(Duration.ofMillis(RECOVER_WITHIN_MS + 10_000), () -> settled(context.load(), backAt));
         long recoveredAt = context.load().now();
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("outage_ms", backAt - faultAt);

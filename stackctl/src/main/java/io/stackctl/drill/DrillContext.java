@@ -15,7 +15,7 @@ public record DrillContext(Stack stack, LoadGenerator load, Duration duration, P
     }
 
     /** Polls every 200 ms until {@code condition} holds or {@code bound} passes; true when it held. */
-    public boolean await(Duration bound, BooleanSupplier condition) {
+    public static boolean await(Duration bound, BooleanSupplier condition) {
         long deadline = System.nanoTime() + bound.toNanos();
         while (System.nanoTime() < deadline) {
             if (condition.getAsBoolean()) {

@@ -3,17 +3,15 @@ package io.stackctl.drill;
 import io.stackctl.backup.PostgresContainer;
 import io.stackctl.cli.ExitCodes;
 import io.stackctl.cli.StackctlException;
+import io.stackctl.perf.Seeder;
 import io.stackctl.stack.Stack;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 /**
@@ -46,20 +44,8 @@ public final class DrillRunner {
         };
     }
 
-    /** Exit 3 unless every container, replica and nginx is healthy. */
-    public void requireSteadyState() {
-        var problems = stack.problems();
-        if (!problems.isEmpty()) {
-            throw new StackctlException(
-                    ExitCodes.PRECONDITION,
-                    "the stack is not in its steady state, so a drill would prove nothing: "
-                            + String.join("; ", problems),
-                    "bring it back first (bin/stackctl health, bin/stackctl up), then run the drill");
-        }
-    }
-
     public DrillResult run(Drill drill, int rate, Duration duration) {
-        requireSteadyState();
+        stack.requireHealthy("a drill would prove nothing");
         progress.printf(
                 "drill %s: %d req/s through nginx, %d s before and after the fault%n",
                 drill.name(), rate, duration.toSeconds());
@@ -104,15 +90,17 @@ public final class DrillRunner {
         hypotheses.add(Hypothesis.check(
                 "no request hung past " + LoadGenerator.HANG_BOUND.toSeconds() + " s", hung == 0, hung + " hung"));
         long steadyStart = System.nanoTime();
-        var context = new DrillContext(stack, null, Duration.ZERO, progress);
-        boolean steady =
-                context.await(STEADY_AGAIN_WITHIN, () -> stack.problems().isEmpty());
+        var problems = new AtomicReference<List<String>>(List.of());
+        boolean steady = DrillContext.await(STEADY_AGAIN_WITHIN, () -> {
+            problems.set(stack.problems());
+            return problems.get().isEmpty();
+        });
         hypotheses.add(Hypothesis.check(
                 "the stack is back in its steady state",
                 steady,
                 steady
                         ? "healthy " + (System.nanoTime() - steadyStart) / 1_000_000 + " ms after the undo"
-                        : String.join("; ", stack.problems())));
+                        : String.join("; ", problems.get())));
         Map<String, PhaseStats> phases = new LinkedHashMap<>();
         phases.put("before", PhaseStats.of(Verdicts.between(samples, 0, outcome.faultAtMs())));
         phases.put("during", PhaseStats.of(Verdicts.between(samples, outcome.faultAtMs(), outcome.recoveredAtMs())));
@@ -133,41 +121,16 @@ public final class DrillRunner {
 
     /** Tasks for the load to read, created and read once through nginx so the reads are cache hits. */
     static List<Long> seed(String baseUrl) {
-        var client =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        List<Long> ids = new ArrayList<>();
+        var seeder = new Seeder();
         try {
-            for (int i = 0; i < SEED_TASKS; i++) {
-                var created = client.send(
-                        HttpRequest.newBuilder(URI.create(baseUrl + "/tasks"))
-                                .timeout(Duration.ofSeconds(5))
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString("{\"title\":\"drill seed " + i + "\"}"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (created.statusCode() != 201) {
-                    throw new StackctlException(
-                            ExitCodes.PRECONDITION,
-                            "seeding the drill's tasks failed: POST /tasks answered " + created.statusCode(),
-                            "check the stack with: bin/stackctl health");
-                }
-                long id = LoadGenerator.createdId(created.body());
-                ids.add(id);
-                client.send(
-                        HttpRequest.newBuilder(URI.create(baseUrl + "/tasks/" + id))
-                                .timeout(Duration.ofSeconds(5))
-                                .build(),
-                        HttpResponse.BodyHandlers.discarding());
-            }
-        } catch (java.io.IOException e) {
+            List<Long> ids = seeder.seed(baseUrl, SEED_TASKS);
+            seeder.warm(baseUrl, ids);
+            return ids;
+        } catch (RuntimeException e) {
             throw new StackctlException(
                     ExitCodes.PRECONDITION,
-                    "cannot reach the stack at " + baseUrl + ": " + e.getMessage(),
-                    "check it with: bin/stackctl health");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StackctlException(ExitCodes.FAILED, "interrupted while seeding", "run the drill again");
+                    "seeding the drill's tasks through " + baseUrl + " failed: " + e.getMessage(),
+                    "check the stack with: bin/stackctl health");
         }
-        return ids;
     }
 }

@@ -45,17 +45,12 @@ public final class KillReplicaDrill implements Drill {
             context.say("killed %s through the engine and started it again", victim.name());
         }
         boolean[] rerouted = {false};
-        boolean back = context.await(Duration.ofMillis(BACK_WITHIN_MS + 15_000), () -> {
+        boolean back = DrillContext.await(Duration.ofMillis(BACK_WITHIN_MS + 15_000), () -> {
             var now = current(stack);
             if (now.isEmpty() || !now.get().healthy()) {
                 return false;
             }
-            String ip = Stack.frontendIp(now.get());
-            if (!stack.upstreamMembers().contains(ip)) {
-                // It came back on another address: put the current replicas into the upstream.
-                stack.route(stack.replicas());
-                rerouted[0] = true;
-            }
+            rerouted[0] |= stack.reconcileUpstream();
             return context.load().samples().stream()
                     .anyMatch(
                             s -> s.startMs() > faultAt && s.ok() && s.instance().equals(victim.shortId()));
@@ -101,7 +96,7 @@ public final class KillReplicaDrill implements Drill {
         if (now.isPresent() && !now.get().running()) {
             context.stack().engine().start(victim.id());
         }
-        context.await(
+        DrillContext.await(
                 Duration.ofSeconds(60),
                 () -> current(context.stack()).map(ServiceContainer::healthy).orElse(true));
         context.stack().route(context.stack().replicas());

@@ -1,5 +1,6 @@
 package io.stackctl.drill;
 
+import io.stackctl.perf.Seeder;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,7 +16,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Pattern;
 
 /**
  * A steady mixed load through nginx at a fixed arrival rate (open model: a slow answer does not delay the
@@ -26,8 +26,6 @@ public final class LoadGenerator implements AutoCloseable {
 
     /** A request without an answer after this long counts as hung. */
     public static final Duration HANG_BOUND = Duration.ofSeconds(5);
-
-    private static final Pattern FIRST_ID = Pattern.compile("\"id\"\\s*:\\s*(\\d+)");
 
     private final String baseUrl;
     private final List<Long> readIds;
@@ -119,14 +117,8 @@ public final class LoadGenerator implements AutoCloseable {
         String source = body.contains("\"source\":\"cache\"")
                 ? "cache"
                 : body.contains("\"source\":\"database\"") ? "database" : "";
-        long created = kind.equals("create") && response.statusCode() == 201 ? createdId(body) : 0;
+        long created = kind.equals("create") && response.statusCode() == 201 ? Seeder.createdId(body) : 0;
         return new Sample(start, latency, kind, idempotent, response.statusCode(), instance, source, created, false);
-    }
-
-    /** The task id in a create's answer ({@code {"message":..,"task":{"id":N,..}}}), or 0. */
-    static long createdId(String body) {
-        var matcher = FIRST_ID.matcher(body);
-        return matcher.find() ? Long.parseLong(matcher.group(1)) : 0;
     }
 
     /** Stops sending and waits for the requests in flight (each is bounded by {@link #HANG_BOUND}). */

@@ -1,5 +1,6 @@
 package io.stackctl.drill;
 
+import io.stackctl.perf.Stats;
 import java.util.List;
 
 /** Requests, failures (split by idempotency) and latency of one phase of a drill. */
@@ -16,18 +17,9 @@ public record PhaseStats(
                         .filter(s -> s.failed() && !s.idempotent())
                         .count(),
                 (int) samples.stream().filter(Sample::timedOut).count(),
-                percentile(latencies, 50),
-                percentile(latencies, 99),
+                Stats.percentile(latencies, 50),
+                Stats.percentile(latencies, 99),
                 latencies.length == 0 ? 0 : latencies[latencies.length - 1]);
-    }
-
-    /** Nearest-rank percentile: the smallest value with at least {@code p}% of the values at or below it. */
-    static long percentile(long[] sorted, double p) {
-        if (sorted.length == 0) {
-            return 0;
-        }
-        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
-        return sorted[Math.max(0, rank - 1)];
     }
 
     public int failed() {

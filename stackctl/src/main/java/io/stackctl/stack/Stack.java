@@ -136,6 +136,22 @@ public final class Stack implements AutoCloseable {
         }
     }
 
+    /**
+     * Re-renders the upstream when a running replica's address is not in it (a restarted replica can come back
+     * on another IP, and nginx 1.22 cannot re-resolve upstream names). True when it re-rendered.
+     */
+    public boolean reconcileUpstream() {
+        var running = replicas();
+        var members = upstreamMembers();
+        boolean missing = running.stream()
+                .map(c -> c.ipOn("frontend"))
+                .anyMatch(ip -> ip.isPresent() && !members.contains(ip.get()));
+        if (missing) {
+            route(running);
+        }
+        return missing;
+    }
+
     /** Writes the default upstream (all replicas by DNS) unless one is already rendered. */
     public void ensureUpstreamFile() {
         if (nginx.current().isBlank()) {
@@ -170,6 +186,17 @@ public final class Stack implements AutoCloseable {
     /** What is unhealthy right now; empty when every container, replica probe and nginx's /ready are fine. */
     public List<String> problems() {
         return problems(requireRunning(), replicaHealth(), throughNginx("/ready"));
+    }
+
+    /** Exit 3 unless {@link #problems()} is empty; {@code why} says what an unhealthy stack would spoil. */
+    public void requireHealthy(String why) {
+        var problems = problems();
+        if (!problems.isEmpty()) {
+            throw new StackctlException(
+                    ExitCodes.PRECONDITION,
+                    "the stack is unhealthy, so " + why + ": " + String.join("; ", problems),
+                    "bring it back first (bin/stackctl health, bin/stackctl up), then run this again");
+        }
     }
 
     public static List<String> problems(

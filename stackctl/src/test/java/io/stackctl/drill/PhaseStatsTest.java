@@ -15,10 +15,10 @@ class PhaseStatsTest {
             hundred[i] = i + 1;
         }
 
-        assertThat(PhaseStats.percentile(hundred, 50)).isEqualTo(50);
-        assertThat(PhaseStats.percentile(hundred, 99)).isEqualTo(99);
-        assertThat(PhaseStats.percentile(new long[] {7}, 99)).isEqualTo(7);
-        assertThat(PhaseStats.percentile(new long[0], 50)).isZero();
+        assertThat(io.stackctl.perf.Stats.percentile(hundred, 50)).isEqualTo(50);
+        assertThat(io.stackctl.perf.Stats.percentile(hundred, 99)).isEqualTo(99);
+        assertThat(io.stackctl.perf.Stats.percentile(new long[] {7}, 99)).isEqualTo(7);
+        assertThat(io.stackctl.perf.Stats.percentile(new long[0], 50)).isZero();
     }
 
     @Test
@@ -54,12 +54,5 @@ class PhaseStatsTest {
         assertThat(DrillResult.of("d", List.of(held, broken), java.util.Map.of(), java.util.Map.of())
                         .passed())
                 .isFalse();
-    }
-
-    @Test
-    void createdIdIsReadFromTheCreateAnswer() {
-        assertThat(LoadGenerator.createdId("{\"message\":\"task created\",\"task\":{\"id\":1234,\"title\":\"x\"}}"))
-                .isEqualTo(1234);
-        assertThat(LoadGenerator.createdId("{\"error\":\"bad\"}")).isZero();
     }
 }
