@@ -81,8 +81,15 @@ final class DrillCommand extends StackCommand {
                             results.stream().filter(r -> !r.passed()).count()));
         }
         if (!passed) {
-            err().println("error: a drill hypothesis failed; the stack was put back in its steady state");
-            err().println("hint: the FAIL lines above say what was measured; bin/stackctl logs SERVICE shows why");
+            for (DrillResult result : results) {
+                result.broken()
+                        .forEach(h -> err().printf(
+                                        "error: drill %s: '%s' did not hold (measured: %s)%n",
+                                        result.drill(), h.claim(), h.measured()));
+            }
+            err().println("the stack was put back in its steady state");
+            err().println("hint: the failed requests listed with the drill say when and what the client got;"
+                    + " bin/stackctl logs nginx (and logs app) show why");
             err().flush();
             return ExitCodes.CHECK_FAILED;
         }
@@ -101,6 +108,11 @@ final class DrillCommand extends StackCommand {
                 List.of("PHASE", "REQUESTS", "FAILED IDEMPOTENT", "FAILED OTHER", "P50 MS", "P99 MS", "MAX MS"),
                 phases);
         out.line("figures: " + result.figures());
+        if (!result.failures().isEmpty()) {
+            out.line("failed requests (first %d, ms since the load started):"
+                    .formatted(result.failures().size()));
+            result.failures().forEach(f -> out.line("  " + f));
+        }
         out.line("");
     }
 

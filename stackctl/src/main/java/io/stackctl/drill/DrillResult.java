@@ -9,10 +9,28 @@ public record DrillResult(
         boolean passed,
         List<Hypothesis> hypotheses,
         Map<String, PhaseStats> phases,
-        Map<String, Object> figures) {
+        Map<String, Object> figures,
+        List<String> failures) {
+
+    /** Failed requests listed in a result; the phase table counts them all. */
+    public static final int FAILURES_SHOWN = 10;
 
     public static DrillResult of(
-            String drill, List<Hypothesis> hypotheses, Map<String, PhaseStats> phases, Map<String, Object> figures) {
-        return new DrillResult(drill, hypotheses.stream().allMatch(Hypothesis::held), hypotheses, phases, figures);
+            String drill,
+            List<Hypothesis> hypotheses,
+            Map<String, PhaseStats> phases,
+            Map<String, Object> figures,
+            List<Sample> samples) {
+        List<String> failures = samples.stream()
+                .filter(Sample::failed)
+                .limit(FAILURES_SHOWN)
+                .map(Sample::describe)
+                .toList();
+        return new DrillResult(
+                drill, hypotheses.stream().allMatch(Hypothesis::held), hypotheses, phases, figures, failures);
+    }
+
+    public List<Hypothesis> broken() {
+        return hypotheses.stream().filter(h -> !h.held()).toList();
     }
 }

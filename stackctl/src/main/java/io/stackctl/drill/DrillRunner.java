@@ -73,11 +73,12 @@ public final class DrillRunner {
                 }
             }
             samples = load.samples();
-            return judge(drill, outcome, samples, seeded);
+            return judge(drill, outcome, samples, seeded, load);
         }
     }
 
-    private DrillResult judge(Drill drill, Drill.Outcome outcome, List<Sample> samples, List<Long> seeded) {
+    private DrillResult judge(
+            Drill drill, Drill.Outcome outcome, List<Sample> samples, List<Long> seeded, LoadGenerator load) {
         List<Hypothesis> hypotheses = new ArrayList<>(outcome.judge().judge(samples));
         List<Long> acknowledged = new ArrayList<>(seeded);
         acknowledged.addAll(Verdicts.acknowledgedIds(samples));
@@ -86,6 +87,11 @@ public final class DrillRunner {
                 "0 acknowledged writes lost",
                 lost == 0,
                 lost + " of " + acknowledged.size() + " missing from the database"));
+        long duplicated = duplicatedCreates(load.titlePrefix());
+        hypotheses.add(Hypothesis.check(
+                "0 writes duplicated (a retried create makes one task)",
+                duplicated == 0,
+                duplicated + " duplicated, " + load.retries() + " requests retried"));
         long hung = Verdicts.count(samples, Sample::timedOut);
         hypotheses.add(Hypothesis.check(
                 "no request hung past " + LoadGenerator.HANG_BOUND.toSeconds() + " s", hung == 0, hung + " hung"));
@@ -108,14 +114,24 @@ public final class DrillRunner {
         Map<String, Object> figures = new LinkedHashMap<>(outcome.figures());
         figures.put("recovery_ms", outcome.recoveredAtMs() - outcome.faultAtMs());
         figures.put("acknowledged_writes", acknowledged.size());
-        return DrillResult.of(drill.name(), hypotheses, phases, figures);
+        figures.put("client_retries", load.retries());
+        return DrillResult.of(drill.name(), hypotheses, phases, figures, samples);
     }
 
     private long countInDatabase(List<Long> ids) {
+        String array = ids.stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}"));
+        return queryLong("SELECT count(*) FROM tasks WHERE id = ANY('" + array + "'::bigint[])");
+    }
+
+    /** Tasks beyond the first with the same title; this run's titles are unique, so any is a repeated create. */
+    private long duplicatedCreates(String titlePrefix) {
+        // the prefix is generated (letters, digits, spaces), never user input
+        return queryLong("SELECT count(*) - count(DISTINCT title) FROM tasks WHERE title LIKE '" + titlePrefix + "%'");
+    }
+
+    private long queryLong(String sql) {
         var db = stack.requireService(Stack.DB);
         var postgres = new PostgresContainer(stack.engine(), db.id(), Stack.DATABASE, Stack.DATABASE_USER);
-        String array = ids.stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}"));
-        String sql = "SELECT count(*) FROM tasks WHERE id = ANY('" + array + "'::bigint[])";
         return Long.parseLong(postgres.psql(Stack.DATABASE, sql).strip());
     }
 

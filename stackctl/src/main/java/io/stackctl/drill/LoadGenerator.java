@@ -1,6 +1,7 @@
 package io.stackctl.drill;
 
 import io.stackctl.perf.Seeder;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,7 +11,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,12 +23,15 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A steady mixed load through nginx at a fixed arrival rate (open model: a slow answer does not delay the
  * next request, so latency is not hidden). Per ten requests: one create, one list, eight reads of seeded
- * tasks. Every request is bounded by {@link #HANG_BOUND}; the total is bounded by {@code maxRequests}.
+ * tasks. Every request is bounded by {@link #HANG_BOUND}; the total is bounded by {@code maxRequests}. Creates
+ * carry an Idempotency-Key, so a request whose connection died unanswered is retried once.
  */
 public final class LoadGenerator implements AutoCloseable {
 
     /** A request without an answer after this long counts as hung. */
     public static final Duration HANG_BOUND = Duration.ofSeconds(5);
+
+    private static final Duration RETRY_WITHIN = Duration.ofSeconds(1);
 
     private final String baseUrl;
     private final List<Long> readIds;
@@ -42,6 +48,10 @@ public final class LoadGenerator implements AutoCloseable {
     private final Queue<Sample> samples = new ConcurrentLinkedQueue<>();
     private final Queue<CompletableFuture<?>> inFlight = new ConcurrentLinkedQueue<>();
     private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong retries = new AtomicLong();
+    /** Makes this run's create titles unique, so a duplicated create can be found in the database. */
+    private final String titlePrefix = "drill " + UUID.randomUUID().toString().substring(0, 8) + " write ";
+
     private long startNanos;
 
     public LoadGenerator(String baseUrl, List<Long> readIds, long maxRequests) {
@@ -76,7 +86,8 @@ public final class LoadGenerator implements AutoCloseable {
                     false,
                     HttpRequest.newBuilder(URI.create(baseUrl + "/tasks"))
                             .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString("{\"title\":\"drill write " + n + "\"}")));
+                            .header("Idempotency-Key", UUID.randomUUID().toString())
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"title\":\"" + titlePrefix + n + "\"}")));
         } else if (slot == 5) {
             send(
                     "list",
@@ -95,19 +106,47 @@ public final class LoadGenerator implements AutoCloseable {
     private void send(String kind, boolean idempotent, HttpRequest.Builder request) {
         long start = now();
         long startNs = System.nanoTime();
-        var future = client.sendAsync(request.timeout(HANG_BOUND).build(), HttpResponse.BodyHandlers.ofString())
-                .handle((response, error) -> {
-                    long latency = (System.nanoTime() - startNs) / 1_000_000;
-                    if (error != null) {
-                        boolean timedOut = error instanceof HttpTimeoutException
-                                || error.getCause() instanceof HttpTimeoutException;
-                        samples.add(new Sample(start, latency, kind, idempotent, 0, "", "", 0, timedOut));
-                    } else {
-                        samples.add(sample(kind, idempotent, start, latency, response));
-                    }
-                    return null;
-                });
+        var future = sendWithRetry(request.timeout(HANG_BOUND).build(), startNs).handle((response, error) -> {
+            long latency = (System.nanoTime() - startNs) / 1_000_000;
+            if (error != null) {
+                boolean timedOut =
+                        error instanceof HttpTimeoutException || error.getCause() instanceof HttpTimeoutException;
+                samples.add(
+                        new Sample(start, latency, kind, idempotent, 0, "", "", 0, timedOut, transportError(error)));
+            } else {
+                samples.add(sample(kind, idempotent, start, latency, response));
+            }
+            return null;
+        });
         inFlight.add(future);
+    }
+
+    /**
+     * One more try when the connection died before any answer came, as browsers and Go's client do: nginx
+     * closes idle keep-alive connections on a reload, and a request already on its way dies with them (RFC 9112
+     * 9.3.1 asks clients to recover). Safe for reads, and for creates because each carries an Idempotency-Key.
+     * Never after a timeout, and only while the retry still fits in the hang bound.
+     */
+    private CompletableFuture<HttpResponse<String>> sendWithRetry(HttpRequest request, long startNs) {
+        return client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).exceptionallyCompose(error -> {
+            Throwable cause =
+                    error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            boolean closedBeforeAnswer = cause instanceof IOException && !(cause instanceof HttpTimeoutException);
+            if (!closedBeforeAnswer || System.nanoTime() - startNs > RETRY_WITHIN.toNanos()) {
+                return CompletableFuture.failedFuture(cause);
+            }
+            retries.incrementAndGet();
+            return client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+        });
+    }
+
+    /** Requests sent a second time after their connection closed before any answer. */
+    public long retries() {
+        return retries.get();
+    }
+
+    public String titlePrefix() {
+        return titlePrefix;
     }
 
     private static Sample sample(
@@ -118,7 +157,20 @@ public final class LoadGenerator implements AutoCloseable {
                 ? "cache"
                 : body.contains("\"source\":\"database\"") ? "database" : "";
         long created = kind.equals("create") && response.statusCode() == 201 ? Seeder.createdId(body) : 0;
-        return new Sample(start, latency, kind, idempotent, response.statusCode(), instance, source, created, false);
+        String detail = response.statusCode() / 100 == 2 ? "" : abbreviate(body.strip());
+        return new Sample(
+                start, latency, kind, idempotent, response.statusCode(), instance, source, created, false, detail);
+    }
+
+    private static String transportError(Throwable error) {
+        Throwable cause = error.getCause() != null ? error.getCause() : error;
+        return abbreviate(
+                cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : " " + cause.getMessage()));
+    }
+
+    private static String abbreviate(String text) {
+        String line = text.replaceAll("\\s+", " ");
+        return line.length() <= 160 ? line : line.substring(0, 160) + "...";
     }
 
     /** Stops sending and waits for the requests in flight (each is bounded by {@link #HANG_BOUND}). */

@@ -8,6 +8,7 @@ package io.stackctl.drill;
  * @param instance the replica that answered ({@code X-Instance}), or empty
  * @param source for reads, where the answer came from ({@code cache} or {@code database}), or empty
  * @param createdId the id of an acknowledged create, or 0
+ * @param detail for a failure, what the client got: the start of the error body or the transport error
  */
 public record Sample(
         long startMs,
@@ -18,7 +19,8 @@ public record Sample(
         String instance,
         String source,
         long createdId,
-        boolean timedOut) {
+        boolean timedOut,
+        String detail) {
 
     public boolean ok() {
         return status >= 200 && status < 300;
@@ -30,5 +32,13 @@ public record Sample(
 
     public long endMs() {
         return startMs + latencyMs;
+    }
+
+    /** One line an operator can match against the nginx and replica logs of the same moment. */
+    public String describe() {
+        String answer = status == 0 ? (timedOut ? "no answer (timed out)" : "no answer") : "HTTP " + status;
+        String via = instance.isEmpty() ? "" : " from " + instance;
+        String what = detail.isEmpty() ? "" : ": " + detail;
+        return "%s at %d ms, %s%s after %d ms%s".formatted(kind, startMs, answer, via, latencyMs, what);
     }
 }

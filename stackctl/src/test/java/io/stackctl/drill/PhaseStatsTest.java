@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class PhaseStatsTest {
@@ -29,7 +30,7 @@ class PhaseStatsTest {
         }
         samples.add(VerdictsTest.failed(97, 1_000, 503, true));
         samples.add(VerdictsTest.failed(98, 1_000, 503, false));
-        samples.add(new Sample(99, 5_000, "read", true, 0, "", "", 0, true));
+        samples.add(new Sample(99, 5_000, "read", true, 0, "", "", 0, true, ""));
 
         var stats = PhaseStats.of(samples);
 
@@ -48,11 +49,35 @@ class PhaseStatsTest {
         var held = Hypothesis.check("a", true, "0");
         var broken = Hypothesis.check("b", false, "3 failed");
 
-        assertThat(DrillResult.of("d", List.of(held), java.util.Map.of(), java.util.Map.of())
-                        .passed())
-                .isTrue();
-        assertThat(DrillResult.of("d", List.of(held, broken), java.util.Map.of(), java.util.Map.of())
-                        .passed())
-                .isFalse();
+        var passed = DrillResult.of("d", List.of(held), Map.of(), Map.of(), List.of());
+        var failed = DrillResult.of("d", List.of(held, broken), Map.of(), Map.of(), List.of());
+
+        assertThat(passed.passed()).isTrue();
+        assertThat(passed.broken()).isEmpty();
+        assertThat(failed.passed()).isFalse();
+        assertThat(failed.broken()).containsExactly(broken);
+    }
+
+    @Test
+    void theResultNamesTheFirstFailedRequestsSoTheyCanBeFoundInTheLogs() {
+        var samples = new ArrayList<Sample>();
+        samples.add(new Sample(10, 3, "read", true, 200, "app-1", "cache", 0, false, ""));
+        samples.add(new Sample(
+                20, 7, "create", false, 502, "", "", 0, false, "<html><head><title>502 Bad Gateway</title>"));
+        samples.add(new Sample(30, 5_000, "read", true, 0, "", "", 0, true, "HttpTimeoutException request timed out"));
+        for (int i = 0; i < 20; i++) {
+            samples.add(new Sample(40 + i, 1, "list", true, 503, "app-2", "", 0, false, "{\"error\":\"unavailable\"}"));
+        }
+
+        var result = DrillResult.of("d", List.of(), Map.of(), Map.of(), samples);
+
+        assertThat(result.failures()).hasSize(DrillResult.FAILURES_SHOWN);
+        assertThat(result.failures().get(0))
+                .isEqualTo("create at 20 ms, HTTP 502 after 7 ms: <html><head><title>502 Bad Gateway</title>");
+        assertThat(result.failures().get(1))
+                .isEqualTo(
+                        "read at 30 ms, no answer (timed out) after 5000 ms: HttpTimeoutException request timed out");
+        assertThat(result.failures().get(2))
+                .isEqualTo("list at 40 ms, HTTP 503 from app-2 after 1 ms: {\"error\":\"unavailable\"}");
     }
 }

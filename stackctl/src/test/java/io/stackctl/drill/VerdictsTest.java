@@ -9,15 +9,15 @@ import org.junit.jupiter.api.Test;
 class VerdictsTest {
 
     static Sample ok(long start, long latency) {
-        return new Sample(start, latency, "read", true, 200, "a", "cache", 0, false);
+        return new Sample(start, latency, "read", true, 200, "a", "cache", 0, false, "");
     }
 
     static Sample failed(long start, long latency, int status, boolean idempotent) {
-        return new Sample(start, latency, idempotent ? "read" : "create", idempotent, status, "", "", 0, false);
+        return new Sample(start, latency, idempotent ? "read" : "create", idempotent, status, "", "", 0, false, "");
     }
 
     static Sample created(long start, long id) {
-        return new Sample(start, 5, "create", false, 201, "a", "", id, false);
+        return new Sample(start, 5, "create", false, 201, "a", "", id, false, "");
     }
 
     @Test
@@ -38,10 +38,10 @@ class VerdictsTest {
     @Test
     void firstAfterFindsTheEarliestMatchRelativeToTheMark() {
         var samples = List.of(
-                new Sample(100, 3, "read", true, 200, "a", "cache", 0, false),
-                new Sample(2_000, 3, "read", true, 200, "a", "database", 0, false),
-                new Sample(2_700, 3, "read", true, 200, "a", "cache", 0, false),
-                new Sample(2_400, 3, "read", true, 200, "a", "cache", 0, false));
+                new Sample(100, 3, "read", true, 200, "a", "cache", 0, false, ""),
+                new Sample(2_000, 3, "read", true, 200, "a", "database", 0, false, ""),
+                new Sample(2_700, 3, "read", true, 200, "a", "cache", 0, false, ""),
+                new Sample(2_400, 3, "read", true, 200, "a", "cache", 0, false, ""));
 
         assertThat(Verdicts.firstAfter(samples, 1_000, s -> s.source().equals("cache")))
                 .contains(1_400L);

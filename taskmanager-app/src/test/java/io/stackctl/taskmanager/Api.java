@@ -39,7 +39,11 @@ public final class Api {
         return send("DELETE", path, null, null);
     }
 
-    public HttpResponse<String> send(String method, String path, String contentType, String body) {
+    public HttpResponse<String> post(String path, String json, String idempotencyKey) {
+        return send("POST", path, "application/json", json, "Idempotency-Key", idempotencyKey);
+    }
+
+    public HttpResponse<String> send(String method, String path, String contentType, String body, String... headers) {
         var request = HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(Duration.ofSeconds(15))
                 .method(
@@ -47,6 +51,9 @@ public final class Api {
                         body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
+        }
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
         }
         try {
             return client.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -6,6 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpResponse;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -107,6 +113,90 @@ class TaskApiIT {
             var row = statement.executeQuery();
             row.next();
             assertThat(row.getString(1)).isEqualTo(title);
+        }
+    }
+
+    @Test
+    void aCreateRetriedWithItsIdempotencyKeyMakesOneTask() throws Exception {
+        String key = "retry-" + UUID.randomUUID();
+        String body = "{\"title\":\"Pay the invoice once\",\"status\":\"pending\"}";
+        long before = tasksTitled("Pay the invoice once");
+
+        var first = api.post("/tasks", body, key);
+        var retried = api.post("/tasks", "{ \"status\": \"pending\", \"title\": \"Pay the invoice once\" }", key);
+
+        assertThat(first.statusCode()).isEqualTo(201);
+        assertThat(first.headers().firstValue("Idempotent-Replayed")).isEmpty();
+        assertThat(retried.statusCode()).isEqualTo(201);
+        assertThat(retried.headers().firstValue("Idempotent-Replayed")).contains("true");
+        assertThat(json(retried).at("/task/id").asLong())
+                .isEqualTo(json(first).at("/task/id").asLong());
+        assertThat(retried.headers().firstValue("Location"))
+                .isEqualTo(first.headers().firstValue("Location"));
+        assertThat(tasksTitled("Pay the invoice once")).isEqualTo(before + 1);
+
+        var other = api.post("/tasks", "{\"title\":\"Something else\"}", key);
+        assertThat(other.statusCode()).isEqualTo(422);
+        assertThat(json(other).get("error").asText()).isEqualTo("Idempotency-Key reused");
+        assertThat(tasksTitled("Something else")).isZero();
+
+        var fresh = api.post("/tasks", body, "retry-" + UUID.randomUUID());
+        assertThat(fresh.headers().firstValue("Idempotent-Replayed")).isEmpty();
+        assertThat(tasksTitled("Pay the invoice once")).isEqualTo(before + 2);
+    }
+
+    @Test
+    void concurrentCreatesWithOneKeyMakeOneTask() throws Exception {
+        String key = "race-" + UUID.randomUUID();
+        String body = "{\"title\":\"Raced create\"}";
+        var pool = Executors.newFixedThreadPool(8);
+        try {
+            var answers = new ArrayList<Future<HttpResponse<String>>>();
+            for (int i = 0; i < 8; i++) {
+                answers.add(pool.submit(() -> api.post("/tasks", body, key)));
+            }
+            var ids = new HashSet<Long>();
+            for (var answer : answers) {
+                var response = answer.get(30, TimeUnit.SECONDS);
+                assertThat(response.statusCode()).isEqualTo(201);
+                ids.add(json(response).at("/task/id").asLong());
+            }
+            assertThat(ids).hasSize(1);
+            assertThat(tasksTitled("Raced create")).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void deletingTheTaskFreesItsKeyAndBadKeysAreRefused() throws Exception {
+        String key = "freed-" + UUID.randomUUID();
+        long id = json(api.post("/tasks", "{\"title\":\"Short lived\"}", key))
+                .at("/task/id")
+                .asLong();
+        assertThat(api.delete("/tasks/" + id).statusCode()).isEqualTo(204);
+
+        var again = api.post("/tasks", "{\"title\":\"Short lived\"}", key);
+        assertThat(again.statusCode()).isEqualTo(201);
+        assertThat(again.headers().firstValue("Idempotent-Replayed")).isEmpty();
+        assertThat(json(again).at("/task/id").asLong()).isNotEqualTo(id);
+
+        long count = tasksTitled("Badly keyed");
+        for (String bad : new String[] {"x".repeat(256), "has space"}) {
+            var refused = api.post("/tasks", "{\"title\":\"Badly keyed\"}", bad);
+            assertThat(refused.statusCode()).as(bad).isEqualTo(400);
+            assertThat(json(refused).get("error").asText()).isEqualTo("invalid Idempotency-Key");
+        }
+        assertThat(tasksTitled("Badly keyed")).isEqualTo(count);
+    }
+
+    private long tasksTitled(String title) throws SQLException {
+        try (var connection = jdbc();
+                var statement = connection.prepareStatement("SELECT count(*) FROM tasks WHERE title = ?")) {
+            statement.setString(1, title);
+            var row = statement.executeQuery();
+            row.next();
+            return row.getLong(1);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.stackctl.taskmanager.db;
 
+import io.stackctl.taskmanager.task.KeyedCreate;
 import io.stackctl.taskmanager.task.NewTask;
 import io.stackctl.taskmanager.task.Task;
 import io.stackctl.taskmanager.task.TaskPatch;
@@ -14,11 +15,19 @@ import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 
-/** Plain SQL over {@code tasks}. Each write is one statement, so it either happens whole or not at all. */
+/**
+ * Plain SQL over {@code tasks}. Each write is one statement, or one transaction for a create with its
+ * Idempotency-Key, so it either happens whole or not at all.
+ */
 public final class TaskRepository {
 
     private static final String SELECT = "SELECT " + TaskRowMapper.COLUMNS + " FROM tasks";
     private static final String NEWEST_FIRST = " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?";
+
+    /** How long a create's Idempotency-Key protects it from being repeated. */
+    public static final int KEY_TTL_HOURS = 24;
+
+    private static final String PREFIXED_COLUMNS = "t." + TaskRowMapper.COLUMNS.replace(", ", ", t.");
 
     private final DataSource dataSource;
 
@@ -55,14 +64,94 @@ public final class TaskRepository {
     }
 
     public Task insert(NewTask task) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            return insert(connection, task);
+        }
+    }
+
+    /**
+     * Creates the task once per {@code key}: the task and its key commit together, and a second request with the
+     * key gets the first one's task. A create with the same key still in flight is waited for (the key's unique
+     * index holds the second insert until the first commits or rolls back).
+     */
+    public KeyedCreate insertOnce(NewTask task, String key) throws SQLException {
+        // A second try only when the first task under the key was deleted between our conflict and our read.
+        Optional<KeyedCreate> outcome = tryInsertOnce(task, key);
+        return outcome.isPresent()
+                ? outcome.get()
+                : tryInsertOnce(task, key)
+                        .orElseThrow(() -> new SQLException("the task of Idempotency-Key " + key
+                                + " was deleted while it was being created again"));
+    }
+
+    private Optional<KeyedCreate> tryInsertOnce(NewTask task, String key) throws SQLException {
+        String fingerprint = task.fingerprint();
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                forgetExpiredKeys(connection);
+                Task created = insert(connection, task);
+                if (claim(connection, key, fingerprint, created.id())) {
+                    connection.commit();
+                    return Optional.of(new KeyedCreate(created, KeyedCreate.Result.CREATED));
+                }
+                connection.rollback();
+                Optional<KeyedCreate> earlier = earlier(connection, key, fingerprint);
+                connection.commit();
+                return earlier;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        }
+    }
+
+    private static Task insert(Connection connection, NewTask task) throws SQLException {
         String sql =
                 "INSERT INTO tasks (title, description, status) VALUES (?, ?, ?) RETURNING " + TaskRowMapper.COLUMNS;
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(sql)) {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, task.title());
             statement.setString(2, task.description());
             statement.setString(3, task.status().wire());
             return single(statement).orElseThrow(() -> new SQLException("INSERT ... RETURNING gave no row"));
+        }
+    }
+
+    private static void forgetExpiredKeys(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => " + KEY_TTL_HOURS
+                        + ")")) {
+            statement.executeUpdate();
+        }
+    }
+
+    private static boolean claim(Connection connection, String key, String fingerprint, long taskId)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "INSERT INTO idempotency_keys (key, fingerprint, task_id) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING")) {
+            statement.setString(1, key);
+            statement.setString(2, fingerprint);
+            statement.setLong(3, taskId);
+            return statement.executeUpdate() == 1;
+        }
+    }
+
+    private static Optional<KeyedCreate> earlier(Connection connection, String key, String fingerprint)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT k.fingerprint, " + PREFIXED_COLUMNS
+                + " FROM idempotency_keys k JOIN tasks t ON t.id = k.task_id WHERE k.key = ?")) {
+            statement.setString(1, key);
+            try (ResultSet rows = statement.executeQuery()) {
+                if (!rows.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(
+                        rows.getString("fingerprint").equals(fingerprint)
+                                ? new KeyedCreate(TaskRowMapper.map(rows), KeyedCreate.Result.REPLAYED)
+                                : KeyedCreate.keyReused());
+            }
         }
     }
 

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.util.Iterator;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Turns raw request input (body bytes, path and query parameters) into validated domain requests. Every
@@ -21,6 +22,7 @@ public final class TaskRequestParser {
 
     public static final int MAX_TITLE_CHARS = 200;
     public static final int MAX_DESCRIPTION_CHARS = 10_000;
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
     private static final Set<String> FIELDS = Set.of("title", "description", "status");
 
     private final ObjectMapper json;
@@ -73,6 +75,22 @@ public final class TaskRequestParser {
             }
         }
         throw ApiException.badRequest("invalid id", "id must be a positive whole number, got '" + raw + "'");
+    }
+
+    /**
+     * The optional {@code Idempotency-Key} header of a create: 1 to 255 visible ASCII characters (a UUID is
+     * the usual choice); empty when the header is absent.
+     */
+    public static Optional<String> parseIdempotencyKey(String raw) {
+        if (raw == null) {
+            return Optional.empty();
+        }
+        if (!IDEMPOTENCY_KEY.matcher(raw).matches()) {
+            throw ApiException.badRequest(
+                    "invalid Idempotency-Key",
+                    "the key must be 1 to 255 visible ASCII characters without spaces, e.g. a UUID");
+        }
+        return Optional.of(raw);
     }
 
     public static TaskQuery parseQuery(String status, String limit, String offset) {

@@ -5,6 +5,7 @@ import io.javalin.http.Context;
 import io.stackctl.taskmanager.cache.TaskCache;
 import io.stackctl.taskmanager.db.TaskRepository;
 import io.stackctl.taskmanager.http.TaskEncoder.Source;
+import io.stackctl.taskmanager.task.KeyedCreate;
 import io.stackctl.taskmanager.task.Task;
 import io.stackctl.taskmanager.task.TaskQuery;
 import io.stackctl.taskmanager.task.TaskService;
@@ -33,6 +34,8 @@ public final class TaskRoutes {
         this.parser = parser;
         this.encoder = encoder;
     }
+
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     void register(RoutesConfig routes) {
         routes.get("/tasks", this::list);
@@ -70,8 +73,30 @@ public final class TaskRoutes {
     }
 
     private void create(Context ctx) throws Exception {
+        var key = TaskRequestParser.parseIdempotencyKey(ctx.header(IDEMPOTENCY_KEY));
         var request = parser.parseCreate(JsonBody.read(ctx));
-        Task task = service.create(request);
+        if (key.isEmpty()) {
+            created(ctx, service.create(request));
+            return;
+        }
+        KeyedCreate outcome = service.createOnce(request, key.get());
+        switch (outcome.result()) {
+            case CREATED -> created(ctx, outcome.task());
+            case REPLAYED -> {
+                // The same answer as the first time, marked so a client can tell (IETF httpapi draft).
+                ctx.header("Idempotent-Replayed", "true");
+                created(ctx, outcome.task());
+            }
+            case KEY_REUSED ->
+                throw new ApiException(
+                        422,
+                        "Idempotency-Key reused",
+                        "this key was used for a different task within " + TaskRepository.KEY_TTL_HOURS
+                                + " h; send a new key for a new task");
+        }
+    }
+
+    private void created(Context ctx, Task task) throws Exception {
         ctx.header("Location", "/tasks/" + task.id());
         write(ctx, 201, encoder.message("task created", task));
     }

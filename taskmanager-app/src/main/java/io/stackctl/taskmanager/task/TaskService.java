@@ -22,6 +22,15 @@ public final class TaskService {
         return created;
     }
 
+    /** A create that a retry with the same key cannot repeat; only a new task changes the lists. */
+    public KeyedCreate createOnce(NewTask task, String idempotencyKey) throws SQLException {
+        KeyedCreate outcome = repository.insertOnce(task, idempotencyKey);
+        if (outcome.result() == KeyedCreate.Result.CREATED) {
+            cache.invalidateLists();
+        }
+        return outcome;
+    }
+
     public Optional<Task> update(long id, TaskPatch patch) throws SQLException {
         Optional<Task> updated = repository.update(id, patch);
         if (updated.isPresent()) {
