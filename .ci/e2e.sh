@@ -141,7 +141,8 @@ start=$(date +%s)
 expect_exit 0 "drill all --duration 3s" -- bin/stackctl drill all --duration 3s
 cat /tmp/e2e.out
 echo "drill all took $(( $(date +%s) - start )) s"
-grep -q "drills: 5 passed, 0 failed" /tmp/e2e.out && pass "all 5 drills held their hypotheses" || { fail "drills"; tail -n 30 /tmp/e2e.err; }
+grep -q "drills: 5 passed, 0 failed" /tmp/e2e.out && pass "all 5 drills held their hypotheses" \
+  || { fail "drills"; grep -E "^(drill |FAIL|failed requests|  [a-z]+ at )" /tmp/e2e.out; grep "^error:" /tmp/e2e.err; }
 
 step "bench --profile smoke"
 expect_exit 0 "bench --profile smoke" -- bin/stackctl bench --profile smoke
