@@ -1,5 +1,6 @@
 package io.stackctl.taskmanager;
 
+import io.stackctl.taskmanager.http.RequestLogPolicy;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Map;
@@ -20,7 +21,9 @@ public record AppConfig(
         String redisHost,
         int redisPort,
         String redisPassword,
-        int cacheTtlSeconds) {
+        int cacheTtlSeconds,
+        int requestLogEvery,
+        int requestLogSlowMs) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_DB_POOL_SIZE = 10;
@@ -43,7 +46,9 @@ public record AppConfig(
                 reader.text("REDIS_HOST", "localhost"),
                 reader.integer("REDIS_PORT", 6379, 1, 65_535),
                 reader.optional("REDIS_PASSWORD"),
-                reader.integer("CACHE_TTL_SECONDS", DEFAULT_CACHE_TTL_SECONDS, 1, MAX_CACHE_TTL_SECONDS));
+                reader.integer("CACHE_TTL_SECONDS", DEFAULT_CACHE_TTL_SECONDS, 1, MAX_CACHE_TTL_SECONDS),
+                reader.integer("REQUEST_LOG_EVERY", RequestLogPolicy.DEFAULT_EVERY, 1, 1_000_000),
+                reader.integer("REQUEST_LOG_SLOW_MS", RequestLogPolicy.DEFAULT_SLOW_MS, 0, 600_000));
     }
 
     public String jdbcUrl() {
@@ -53,7 +58,8 @@ public record AppConfig(
     /** Never prints the secrets. */
     @Override
     public String toString() {
-        return "AppConfig[port=%d, instance=%s, db=%s@%s:%d/%s pool=%d, redis=%s:%d, cacheTtl=%ds]"
+        return ("AppConfig[port=%d, instance=%s, db=%s@%s:%d/%s pool=%d, redis=%s:%d, cacheTtl=%ds,"
+                        + " requestLog=errors+slow>=%dms+1/%d]")
                 .formatted(
                         port,
                         instanceId,
@@ -64,7 +70,9 @@ public record AppConfig(
                         dbPoolSize,
                         redisHost,
                         redisPort,
-                        cacheTtlSeconds);
+                        cacheTtlSeconds,
+                        requestLogSlowMs,
+                        requestLogEvery);
     }
 
     private static String hostName() {

@@ -3,6 +3,7 @@ package io.stackctl.taskmanager;
 import io.stackctl.taskmanager.cache.TaskCache;
 import io.stackctl.taskmanager.db.Database;
 import io.stackctl.taskmanager.http.HttpServer;
+import io.stackctl.taskmanager.http.RequestLogPolicy;
 
 /** The running API: database pool, cache and HTTP server, started and stopped in the right order. */
 public final class TaskManagerApp implements AutoCloseable {
@@ -22,7 +23,12 @@ public final class TaskManagerApp implements AutoCloseable {
         Database database = Database.open(config);
         TaskCache cache = new TaskCache(config);
         try {
-            HttpServer server = new HttpServer(config.instanceId(), database, cache).start(config.port());
+            HttpServer server = new HttpServer(
+                            config.instanceId(),
+                            database,
+                            cache,
+                            new RequestLogPolicy(config.requestLogEvery(), config.requestLogSlowMs()))
+                    .start(config.port());
             return new TaskManagerApp(database, cache, server);
         } catch (RuntimeException e) {
             cache.close();

@@ -32,10 +32,13 @@ class AppConfigTest {
                 Map.entry("REDIS_HOST", "cache"),
                 Map.entry("REDIS_PORT", "6380"),
                 Map.entry("REDIS_PASSWORD", "r"),
-                Map.entry("CACHE_TTL_SECONDS", "30")));
+                Map.entry("CACHE_TTL_SECONDS", "30"),
+                Map.entry("REQUEST_LOG_EVERY", "1"),
+                Map.entry("REQUEST_LOG_SLOW_MS", "100")));
 
         assertThat(config)
-                .isEqualTo(new AppConfig(9000, "app-2", "db", 6543, "tasks", "u", "p", 7, "cache", 6380, "r", 30));
+                .isEqualTo(
+                        new AppConfig(9000, "app-2", "db", 6543, "tasks", "u", "p", 7, "cache", 6380, "r", 30, 1, 100));
         assertThat(config.jdbcUrl()).isEqualTo("jdbc:postgresql://db:6543/tasks");
     }
 

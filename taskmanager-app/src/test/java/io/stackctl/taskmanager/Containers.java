@@ -82,7 +82,9 @@ public final class Containers {
                 redis.getHost(),
                 redis.getMappedPort(6379),
                 REDIS_PASSWORD,
-                60);
+                60,
+                1,
+                250);
     }
 
     public static void stop(GenericContainer<?> container) {

@@ -18,7 +18,7 @@ public final class HttpServer {
     private final Javalin javalin;
     private final AtomicBoolean draining = new AtomicBoolean();
 
-    public HttpServer(String instance, Database database, TaskCache cache) {
+    public HttpServer(String instance, Database database, TaskCache cache, RequestLogPolicy logPolicy) {
         ObjectMapper json = Json.mapper();
         var repository = new TaskRepository(database.dataSource());
         var service = new TaskService(repository, cache);
@@ -29,7 +29,7 @@ public final class HttpServer {
         var ops = new OpsRoutes(instance, cache, metrics, json);
         var home = new HomePage(instance, repository, service, parser, json);
         var errors = new ErrorMapper(json);
-        var requestLog = new RequestLog(instance, metrics);
+        var requestLog = new RequestLog(instance, metrics, logPolicy);
         this.javalin = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;

@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Tags every request (request id from nginx's {@code X-Request-ID}, {@code X-Instance} on every answer) and
- * writes one JSON log line and the metrics for it when it completes.
+ * records its metrics when it completes, with a JSON log line when the {@link RequestLogPolicy} asks for one.
  */
 final class RequestLog {
 
@@ -26,10 +26,12 @@ final class RequestLog {
 
     private final String instance;
     private final Metrics metrics;
+    private final RequestLogPolicy policy;
 
-    RequestLog(String instance, Metrics metrics) {
+    RequestLog(String instance, Metrics metrics, RequestLogPolicy policy) {
         this.instance = instance;
         this.metrics = metrics;
+        this.policy = policy;
     }
 
     void register(JavalinConfig config) {
@@ -52,6 +54,10 @@ final class RequestLog {
         int status = ctx.statusCode();
         String method = ctx.method().name();
         metrics.recordRequest(route, method, status, durationMs / 1000.0);
+        String reason = policy.reason(status, durationMs);
+        if (reason == null) {
+            return;
+        }
         String cache = ctx.attribute(CACHE_ATTRIBUTE);
         log.info(
                 "{} {} {}",
@@ -65,7 +71,8 @@ final class RequestLog {
                 kv("path", ctx.path()),
                 kv("status", status),
                 kv("duration_ms", Math.round(durationMs * 1000) / 1000.0),
-                kv("cache", cache == null ? "-" : cache));
+                kv("cache", cache == null ? "-" : cache),
+                kv("logged_because", reason));
     }
 
     /** The route template (bounded label set), never the raw path. */
