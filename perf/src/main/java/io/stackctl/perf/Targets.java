@@ -16,6 +16,7 @@ public record Targets(Map<String, Profile> profiles) {
     public record Profile(
             @JsonProperty("rate") double rate,
             @JsonProperty("duration_s") long durationSeconds,
+            @JsonProperty("warmup_s") long warmupSeconds,
             @JsonProperty("simulations") List<String> simulations,
             @JsonProperty("targets") Limits limits) {}
 

@@ -35,6 +35,9 @@ public final class Bench {
 
     static final int MAX_SEED = 20_000;
 
+    /** Every route the measured runs use: reads, lists, updates, creates and deletes. */
+    static final String WARMUP_SIMULATION = "mixed";
+
     public record Settings(
             String profile,
             Targets.Profile plan,
@@ -60,6 +63,14 @@ public final class Bench {
         List<Long> all = seeder.seed(baseUrl, seed);
         List<Long> hot = all.subList(0, Math.min(HOT_TASKS, all.size()));
         seeder.warm(baseUrl, hot);
+        if (plan.warmupSeconds() > 0) {
+            say("warm-up: mixed at %s req/s for %d s, not recorded", plan.rate(), plan.warmupSeconds());
+            // A fresh JVM answers its first thousands of requests interpreted; that is JIT, not the stack's speed.
+            gatling(
+                    WARMUP_SIMULATION,
+                    new BenchPlan(baseUrl, plan.rate(), Duration.ofSeconds(plan.warmupSeconds()), hot),
+                    resultsDir.resolve("warmup"));
+        }
         var environment = Fingerprint.of(stack);
         Instant started = Instant.now();
         List<BenchSummary.SimulationResult> results = new ArrayList<>();

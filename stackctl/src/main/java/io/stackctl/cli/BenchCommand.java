@@ -49,6 +49,14 @@ final class BenchCommand extends StackCommand {
             description = "Length of each simulation (default: the profile's).")
     Duration duration;
 
+    @Option(
+            names = "--warmup",
+            paramLabel = "D",
+            converter = DurationConverter.class,
+            description = "Unrecorded mixed load at the same rate before the measured runs, so the replicas' JIT"
+                    + " and Gatling are warm (default: the profile's; 0s to skip).")
+    Duration warmup;
+
     @Option(names = "--targets", paramLabel = "FILE", description = "Targets file (default: perf/targets.json).")
     Path targetsFile;
 
@@ -122,6 +130,11 @@ final class BenchCommand extends StackCommand {
         }
         double r = rate != null ? rate : base.rate();
         long seconds = duration != null ? duration.toSeconds() : base.durationSeconds();
+        long warmupSeconds = warmup != null ? warmup.toSeconds() : base.warmupSeconds();
+        if (warmupSeconds < 0 || warmupSeconds > 600) {
+            throw new StackctlException(
+                    ExitCodes.USAGE, "--warmup must be 0s to 10m, got " + warmupSeconds + " s", "e.g. --warmup 10s");
+        }
         if (r <= 0 || r > 20_000 || seconds < 1 || seconds > 3_600) {
             throw new StackctlException(
                     ExitCodes.USAGE,
@@ -129,7 +142,7 @@ final class BenchCommand extends StackCommand {
                             + " s",
                     "e.g. --rate 200 --duration 30s");
         }
-        return new Targets.Profile(r, seconds, base.simulations(), base.limits());
+        return new Targets.Profile(r, seconds, warmupSeconds, base.simulations(), base.limits());
     }
 
     private Optional<BenchSummary> baseline() {
