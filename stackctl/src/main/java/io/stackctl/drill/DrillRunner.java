@@ -91,7 +91,7 @@ public final class DrillRunner {
         hypotheses.add(Hypothesis.check(
                 "0 writes duplicated (a retried create makes one task)",
                 duplicated == 0,
-                duplicated + " duplicated, " + load.retries() + " requests retried"));
+                duplicated + " duplicated, " + load.retries() + " retries"));
         long hung = Verdicts.count(samples, Sample::timedOut);
         hypotheses.add(Hypothesis.check(
                 "no request hung past " + LoadGenerator.HANG_BOUND.toSeconds() + " s", hung == 0, hung + " hung"));

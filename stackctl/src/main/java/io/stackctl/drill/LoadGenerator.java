@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * A steady mixed load through nginx at a fixed arrival rate (open model: a slow answer does not delay the
  * next request, so latency is not hidden). Per ten requests: one create, one list, eight reads of seeded
  * tasks. Every request is bounded by {@link #HANG_BOUND}; the total is bounded by {@code maxRequests}. Creates
- * carry an Idempotency-Key, so a request whose connection died unanswered is retried once.
+ * carry an Idempotency-Key, so a request whose connection died unanswered is tried again (at most twice).
  */
 public final class LoadGenerator implements AutoCloseable {
 
@@ -32,6 +32,8 @@ public final class LoadGenerator implements AutoCloseable {
     public static final Duration HANG_BOUND = Duration.ofSeconds(5);
 
     private static final Duration RETRY_WITHIN = Duration.ofSeconds(1);
+    private static final int ATTEMPTS = 3;
+    private static final Duration RETRY_PAUSE = Duration.ofMillis(20);
 
     private final String baseUrl;
     private final List<Long> readIds;
@@ -122,25 +124,33 @@ public final class LoadGenerator implements AutoCloseable {
     }
 
     /**
-     * One more try when the connection died before any answer came, as browsers and Go's client do: nginx
-     * closes idle keep-alive connections on a reload, and a request already on its way dies with them (RFC 9112
-     * 9.3.1 asks clients to recover). Safe for reads, and for creates because each carries an Idempotency-Key.
-     * Never after a timeout, and only while the retry still fits in the hang bound.
+     * Tries again when the connection died before any answer came, as browsers and Go's client do: nginx closes
+     * idle keep-alive connections on a reload, and a request already on its way dies with them (RFC 9112 9.3.1
+     * asks clients to recover). Safe for reads, and for creates because each carries an Idempotency-Key. The
+     * pool may hold several connections the same reload closed, so up to {@link #ATTEMPTS} tries, a short pause
+     * apart so the client sees the other closes first. Never after a timeout, and only within {@link
+     * #RETRY_WITHIN}.
      */
     private CompletableFuture<HttpResponse<String>> sendWithRetry(HttpRequest request, long startNs) {
+        return attempt(request, startNs, 1);
+    }
+
+    private CompletableFuture<HttpResponse<String>> attempt(HttpRequest request, long startNs, int attempt) {
         return client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).exceptionallyCompose(error -> {
             Throwable cause =
                     error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             boolean closedBeforeAnswer = cause instanceof IOException && !(cause instanceof HttpTimeoutException);
-            if (!closedBeforeAnswer || System.nanoTime() - startNs > RETRY_WITHIN.toNanos()) {
+            if (!closedBeforeAnswer || attempt >= ATTEMPTS || System.nanoTime() - startNs > RETRY_WITHIN.toNanos()) {
                 return CompletableFuture.failedFuture(cause);
             }
             retries.incrementAndGet();
-            return client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+            var pause = CompletableFuture.delayedExecutor(RETRY_PAUSE.toMillis() * attempt, TimeUnit.MILLISECONDS);
+            return CompletableFuture.supplyAsync(() -> null, pause)
+                    .thenCompose(ignored -> attempt(request, startNs, attempt + 1));
         });
     }
 
-    /** Requests sent a second time after their connection closed before any answer. */
+    /** Tries beyond the first, after a connection closed before any answer. */
     public long retries() {
         return retries.get();
     }
