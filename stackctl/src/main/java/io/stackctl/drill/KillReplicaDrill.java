@@ -45,8 +45,20 @@ public final class KillReplicaDrill implements Drill {
             context.say("killed %s through the engine and started it again", victim.name());
         }
         boolean[] rerouted = {false};
+        Optional<String> oldIp = victim.ipOn("frontend");
         boolean back = DrillContext.await(Duration.ofMillis(BACK_WITHIN_MS + 15_000), () -> {
             var now = current(stack);
+            if (!rerouted[0] && now.isPresent() && now.get().running() && movedFrom(now.get(), oldIp)) {
+                // Restarted on a new address: the old one is dead, and nginx would retry it every fail_timeout at
+                // the cost of a connect timeout. Route to the ready replicas until the victim is ready too.
+                var ready = stack.replicas().stream()
+                        .filter(c -> c.healthy() && !c.id().equals(victim.id()))
+                        .toList();
+                if (!ready.isEmpty()) {
+                    stack.route(ready);
+                    rerouted[0] = true;
+                }
+            }
             if (now.isEmpty() || !now.get().healthy()) {
                 return false;
             }
@@ -79,6 +91,11 @@ public final class KillReplicaDrill implements Drill {
                             back && recoveredAt - faultAt <= BACK_WITHIN_MS,
                             back ? (recoveredAt - faultAt) + " ms" : "not back"));
         });
+    }
+
+    private static boolean movedFrom(ServiceContainer now, Optional<String> oldIp) {
+        Optional<String> ip = now.ipOn("frontend");
+        return ip.isPresent() && oldIp.isPresent() && !ip.get().equals(oldIp.get());
     }
 
     private Optional<ServiceContainer> current(Stack stack) {
