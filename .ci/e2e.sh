@@ -89,12 +89,20 @@ for _ in $(seq 50); do # health must notice: the restarted container is "startin
   sleep 0.2
 done
 [ -n "$seen" ] && pass "health reports the killed replica (exit 1)" || fail "health never reported the killed replica"
-back=""
+back="" moved=""
 for i in $(seq 60); do
-  if bin/stackctl health >/dev/null 2>&1; then back="$i"; break; fi
+  code=0; bin/stackctl health >/tmp/e2e.out 2>/tmp/e2e.err || code=$?
+  if [ "$code" = 0 ]; then back="$i"; break; fi
+  if grep -q "is not in nginx's upstream" /tmp/e2e.err; then moved="$i"; break; fi
   sleep 1
 done
-[ -n "$back" ] && pass "healthy again ${back}s after the kill (restart policy)" || fail "not healthy 60 s after the kill"
+if [ -n "$moved" ]; then # the restart policy brought it back on a new address: health says so, up heals it
+  pass "health names the replica that came back on a new address (${moved}s after the kill)"
+  expect_exit 0 "up re-renders nginx's upstream" -- bin/stackctl up
+  expect_exit 0 "healthy after up" -- bin/stackctl health
+else
+  [ -n "$back" ] && pass "healthy again ${back}s after the kill (restart policy, same address)" || fail "not healthy 60 s after the kill"
+fi
 
 step "backup, verify, restore, refuse a damaged dump"
 db_count() { docker exec "$(docker ps -q --filter label=com.docker.compose.project=taskmanager --filter label=com.docker.compose.service=db)" \

@@ -89,7 +89,7 @@ final class BenchCommand extends StackCommand {
         }
         try (Stack stack = openStack()) {
             stack.requireRunning();
-            stack.requireHealthy("a benchmark would measure the failure");
+            stack.requireHealthy("a benchmark would measure the failure", err());
             Path root = resultsRoot != null ? resultsRoot : files().root().resolve("perf/results");
             Path dir = root.resolve(STAMP.format(Instant.now()));
             Files.createDirectories(dir);

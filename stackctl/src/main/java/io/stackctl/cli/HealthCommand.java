@@ -21,11 +21,12 @@ final class HealthCommand extends StackCommand {
             List<ReplicaHealth> replicas = stack.replicaHealth();
             HttpProbe.Result ready = stack.throughNginx("/ready");
             HttpProbe.Result health = stack.throughNginx("/health");
-            List<String> problems = Stack.problems(containers, replicas, ready);
+            List<String> problems = Stack.problems(containers, replicas, ready, stack.upstreamMembers());
             print(replicas, ready, health, problems, stack);
             if (!problems.isEmpty()) {
                 err().println("unhealthy: " + String.join("; ", problems));
-                err().println("hint: stackctl status shows states; stackctl logs SERVICE shows why");
+                err().println("hint: stackctl status shows states; stackctl logs SERVICE shows why; stackctl up"
+                        + " re-renders nginx's upstream when a replica came back on a new address");
                 return ExitCodes.CHECK_FAILED;
             }
         }

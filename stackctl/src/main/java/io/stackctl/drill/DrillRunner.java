@@ -45,7 +45,7 @@ public final class DrillRunner {
     }
 
     public DrillResult run(Drill drill, int rate, Duration duration) {
-        stack.requireHealthy("a drill would prove nothing");
+        stack.requireHealthy("a drill would prove nothing", progress);
         progress.printf(
                 "drill %s: %d req/s through nginx, %d s before and after the fault%n",
                 drill.name(), rate, duration.toSeconds());

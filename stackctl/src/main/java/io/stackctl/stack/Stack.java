@@ -14,8 +14,10 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The running stack of one compose project: its containers, its nginx upstream, its probes. Provisioning
@@ -141,15 +143,37 @@ public final class Stack implements AutoCloseable {
      * on another IP, and nginx 1.22 cannot re-resolve upstream names). True when it re-rendered.
      */
     public boolean reconcileUpstream() {
-        var running = replicas();
-        var members = upstreamMembers();
-        boolean missing = running.stream()
-                .map(c -> c.ipOn("frontend"))
-                .anyMatch(ip -> ip.isPresent() && !members.contains(ip.get()));
-        if (missing) {
-            route(running);
+        var ready = replicas().stream().filter(ServiceContainer::healthy).toList();
+        if (ready.isEmpty() || upstreamDrift(ready, upstreamMembers()).isEmpty()) {
+            return false;
         }
-        return missing;
+        route(ready);
+        return true;
+    }
+
+    /**
+     * How nginx's upstream differs from the ready replicas: a ready replica it lacks, or an address no replica
+     * has any more (a replica restarted by its restart policy usually comes back on a new address, and nginx
+     * keeps sending requests to the dead one every fail_timeout). Empty for the by-hand DNS upstream.
+     */
+    public static List<String> upstreamDrift(List<ServiceContainer> ready, List<String> members) {
+        if (members.stream().anyMatch(m -> !m.matches("[0-9.]+|[0-9a-fA-F:]+"))) {
+            return List.of();
+        }
+        List<String> drift = new ArrayList<>();
+        Set<String> addresses = new HashSet<>();
+        for (ServiceContainer replica : ready) {
+            replica.ipOn("frontend").ifPresent(ip -> {
+                addresses.add(ip);
+                if (!members.contains(ip)) {
+                    drift.add(replica.name() + " (" + ip + ") is not in nginx's upstream");
+                }
+            });
+        }
+        members.stream()
+                .filter(m -> !addresses.contains(m))
+                .forEach(m -> drift.add("nginx's upstream lists " + m + ", which no ready replica has"));
+        return drift;
     }
 
     /** Writes the default upstream (all replicas by DNS) unless one is already rendered. */
@@ -185,11 +209,17 @@ public final class Stack implements AutoCloseable {
 
     /** What is unhealthy right now; empty when every container, replica probe and nginx's /ready are fine. */
     public List<String> problems() {
-        return problems(requireRunning(), replicaHealth(), throughNginx("/ready"));
+        var containers = requireRunning();
+        return problems(containers, replicaHealth(), throughNginx("/ready"), upstreamMembers());
     }
 
     /** Exit 3 unless {@link #problems()} is empty; {@code why} says what an unhealthy stack would spoil. */
-    public void requireHealthy(String why) {
+    public void requireHealthy(String why, PrintWriter progress) {
+        // A replica that restarted on a new address is healthy but unreachable through nginx: heal that first.
+        if (reconcileUpstream()) {
+            progress.println("  re-rendered nginx's upstream: a replica had come back on a new address");
+            progress.flush();
+        }
         var problems = problems();
         if (!problems.isEmpty()) {
             throw new StackctlException(
@@ -200,7 +230,10 @@ public final class Stack implements AutoCloseable {
     }
 
     public static List<String> problems(
-            List<ServiceContainer> containers, List<ReplicaHealth> replicas, HttpProbe.Result ready) {
+            List<ServiceContainer> containers,
+            List<ReplicaHealth> replicas,
+            HttpProbe.Result ready,
+            List<String> upstreamMembers) {
         List<String> problems = new ArrayList<>();
         containers.stream().filter(c -> !c.healthy()).forEach(c -> problems.add(c.name() + " is " + c.healthText()));
         replicas.stream()
@@ -210,6 +243,10 @@ public final class Stack implements AutoCloseable {
         if (!ready.ok()) {
             problems.add("nginx /ready: " + ready.summary());
         }
+        var readyReplicas = containers.stream()
+                .filter(c -> c.service().equals(APP) && c.healthy())
+                .toList();
+        problems.addAll(upstreamDrift(readyReplicas, upstreamMembers));
         return problems;
     }
 

@@ -1,5 +1,6 @@
 package io.stackctl.taskmanager;
 
+import java.util.List;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 
@@ -23,8 +24,11 @@ final class TestStack implements AutoCloseable {
         Containers.assumeDocker();
         var db = Containers.postgres(dbPort);
         var redis = Containers.redis(redisPort);
-        db.start();
-        redis.start();
+        // A fixed port was free when it was chosen, but Docker takes random host ports from the same range: bind
+        // the fixed one first, or the other container may take it.
+        for (GenericContainer<?> container : dbPort > 0 ? List.of(db, redis) : List.of(redis, db)) {
+            container.start();
+        }
         return new TestStack(db, redis, TaskManagerApp.start(Containers.appConfig(instance, db, redis)));
     }
 
