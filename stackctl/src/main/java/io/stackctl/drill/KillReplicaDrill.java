@@ -50,14 +50,8 @@ public final class KillReplicaDrill implements Drill {
             var now = current(stack);
             if (!rerouted[0] && now.isPresent() && now.get().running() && movedFrom(now.get(), oldIp)) {
                 // Restarted on a new address: the old one is dead, and nginx would retry it every fail_timeout at
-                // the cost of a connect timeout. Route to the ready replicas until the victim is ready too.
-                var ready = stack.replicas().stream()
-                        .filter(c -> c.healthy() && !c.id().equals(victim.id()))
-                        .toList();
-                if (!ready.isEmpty()) {
-                    stack.route(ready);
-                    rerouted[0] = true;
-                }
+                // the cost of a connect timeout. The victim is not ready yet, so this routes to the others.
+                rerouted[0] = stack.reconcileUpstream();
             }
             if (now.isEmpty() || !now.get().healthy()) {
                 return false;

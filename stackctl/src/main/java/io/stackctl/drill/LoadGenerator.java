@@ -108,7 +108,7 @@ public final class LoadGenerator implements AutoCloseable {
     private void send(String kind, boolean idempotent, HttpRequest.Builder request) {
         long start = now();
         long startNs = System.nanoTime();
-        var future = sendWithRetry(request.timeout(HANG_BOUND).build(), startNs).handle((response, error) -> {
+        var future = attempt(request.timeout(HANG_BOUND).build(), startNs, 1).handle((response, error) -> {
             long latency = (System.nanoTime() - startNs) / 1_000_000;
             if (error != null) {
                 boolean timedOut =
@@ -131,10 +131,6 @@ public final class LoadGenerator implements AutoCloseable {
      * apart so the client sees the other closes first. Never after a timeout, and only within {@link
      * #RETRY_WITHIN}.
      */
-    private CompletableFuture<HttpResponse<String>> sendWithRetry(HttpRequest request, long startNs) {
-        return attempt(request, startNs, 1);
-    }
-
     private CompletableFuture<HttpResponse<String>> attempt(HttpRequest request, long startNs, int attempt) {
         return client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).exceptionallyCompose(error -> {
             Throwable cause =

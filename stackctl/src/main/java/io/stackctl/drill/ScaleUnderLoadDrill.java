@@ -23,11 +23,12 @@ public final class ScaleUnderLoadDrill implements Drill {
         steady = context.stack().replicas().size();
         var scaler = new Scaler(context.stack(), context.progress());
         long faultAt = context.load().now();
-        scaler.scaleTo(Math.min(steady + 3, io.stackctl.stack.Stack.MAX_REPLICAS), READY_TIMEOUT);
+        int peak = Math.min(steady + 3, io.stackctl.stack.Stack.MAX_REPLICAS);
+        scaler.scaleTo(peak, READY_TIMEOUT);
         long upAt = context.load().now();
         scaler.scaleTo(steady, READY_TIMEOUT);
         long recoveredAt = context.load().now();
-        context.say("scaled %d -> %d -> %d", steady, Math.min(steady + 3, 20), steady);
+        context.say("scaled %d -> %d -> %d", steady, peak, steady);
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("scale_up_ms", upAt - faultAt);
         figures.put("scale_down_ms", recoveredAt - upAt);

@@ -139,8 +139,8 @@ public final class Stack implements AutoCloseable {
     }
 
     /**
-     * Re-renders the upstream when a running replica's address is not in it (a restarted replica can come back
-     * on another IP, and nginx 1.22 cannot re-resolve upstream names). True when it re-rendered.
+     * Re-renders the upstream to the ready replicas when it has drifted from them (see {@link #upstreamDrift}; nginx
+     * 1.22 cannot re-resolve upstream names). Never to an empty upstream. True when it re-rendered.
      */
     public boolean reconcileUpstream() {
         var ready = replicas().stream().filter(ServiceContainer::healthy).toList();

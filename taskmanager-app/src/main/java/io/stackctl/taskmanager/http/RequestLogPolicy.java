@@ -36,8 +36,4 @@ public final class RequestLogPolicy {
         // A counter, not a random draw: exactly one line per `every` ordinary requests, and testable.
         return ordinary.getAndIncrement() % every == 0 ? "sample" : null;
     }
-
-    public int every() {
-        return every;
-    }
 }
