@@ -2,8 +2,8 @@ package io.stackctl.backup;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.stackctl.cli.ExitCodes;
-import io.stackctl.cli.StackctlException;
+import io.stackctl.core.ExitCodes;
+import io.stackctl.core.StackctlException;
 import io.stackctl.engine.Engine;
 import java.io.OutputStream;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package io.stackctl.bench;
 
-import io.stackctl.cli.ExitCodes;
-import io.stackctl.cli.Output;
-import io.stackctl.cli.StackctlException;
+import io.stackctl.core.ExitCodes;
+import io.stackctl.core.Json;
+import io.stackctl.core.StackctlException;
 import io.stackctl.perf.BenchPlan;
 import io.stackctl.perf.BenchRunner;
 import io.stackctl.perf.Recorder;
@@ -99,7 +99,7 @@ public final class Bench {
                 environment,
                 results,
                 passed);
-        Files.write(resultsDir.resolve("summary.json"), Output.JSON.writeValueAsBytes(summary));
+        Files.write(resultsDir.resolve("summary.json"), Json.MAPPER.writeValueAsBytes(summary));
         Files.writeString(resultsDir.resolve("summary.md"), summary.markdown(), StandardCharsets.UTF_8);
         return summary;
     }

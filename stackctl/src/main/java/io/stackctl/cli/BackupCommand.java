@@ -4,6 +4,7 @@ import io.stackctl.backup.BackupStore;
 import io.stackctl.backup.Backups;
 import io.stackctl.backup.Manifest;
 import io.stackctl.backup.PostgresContainer;
+import io.stackctl.core.ExitCodes;
 import io.stackctl.stack.Stack;
 import java.nio.file.Path;
 import java.time.Clock;

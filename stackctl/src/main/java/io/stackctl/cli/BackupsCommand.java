@@ -3,6 +3,8 @@ package io.stackctl.cli;
 import io.stackctl.backup.BackupStore;
 import io.stackctl.backup.Manifest;
 import io.stackctl.backup.Retention;
+import io.stackctl.core.ExitCodes;
+import io.stackctl.core.StackctlException;
 import io.stackctl.stack.Stack;
 import java.io.IOException;
 import java.time.Duration;

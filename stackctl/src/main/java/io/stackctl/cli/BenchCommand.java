@@ -3,6 +3,8 @@ package io.stackctl.cli;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import io.stackctl.bench.Bench;
 import io.stackctl.bench.BenchSummary;
+import io.stackctl.core.ExitCodes;
+import io.stackctl.core.StackctlException;
 import io.stackctl.perf.Targets;
 import io.stackctl.stack.Stack;
 import java.io.IOException;

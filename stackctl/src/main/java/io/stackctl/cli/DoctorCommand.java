@@ -1,6 +1,8 @@
 package io.stackctl.cli;
 
 import io.stackctl.compose.ComposeCli;
+import io.stackctl.core.ExitCodes;
+import io.stackctl.core.StackctlException;
 import io.stackctl.engine.Engine;
 import io.stackctl.engine.ServiceContainer;
 import io.stackctl.process.ProcessRunner;

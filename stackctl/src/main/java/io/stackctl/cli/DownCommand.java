@@ -1,5 +1,7 @@
 package io.stackctl.cli;
 
+import io.stackctl.core.ExitCodes;
+import io.stackctl.core.StackctlException;
 import io.stackctl.stack.Stack;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

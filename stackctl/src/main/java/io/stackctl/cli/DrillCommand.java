@@ -1,5 +1,7 @@
 package io.stackctl.cli;
 
+import io.stackctl.core.ExitCodes;
+import io.stackctl.core.StackctlException;
 import io.stackctl.drill.DrillResult;
 import io.stackctl.drill.DrillRunner;
 import io.stackctl.drill.PhaseStats;

@@ -1,5 +1,6 @@
 package io.stackctl.cli;
 
+import io.stackctl.core.ExitCodes;
 import io.stackctl.engine.ServiceContainer;
 import io.stackctl.health.HttpProbe;
 import io.stackctl.health.ReplicaHealth;

@@ -1,5 +1,6 @@
 package io.stackctl.cli;
 
+import io.stackctl.core.ExitCodes;
 import io.stackctl.process.ProcessRunner;
 import io.stackctl.stack.EnvFile;
 import io.stackctl.stack.OfflineImages;

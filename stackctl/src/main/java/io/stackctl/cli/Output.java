@@ -1,9 +1,9 @@
 package io.stackctl.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.stackctl.core.ExitCodes;
+import io.stackctl.core.Json;
+import io.stackctl.core.StackctlException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,12 +11,8 @@ import java.util.List;
 /** Human tables or one JSON document on stdout; progress goes to stderr so {@code -o json} stays clean. */
 public final class Output {
 
-    /** The one JSON style of stackctl: snake_case, ISO dates, indented. */
-    public static final ObjectMapper JSON = new ObjectMapper()
-            .registerModule(new JavaTimeModule())
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .enable(SerializationFeature.INDENT_OUTPUT);
+    /** The one JSON style of stackctl (see {@link Json}). */
+    public static final ObjectMapper JSON = Json.MAPPER;
 
     private final PrintWriter out;
 

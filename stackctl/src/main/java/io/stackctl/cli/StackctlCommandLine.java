@@ -1,5 +1,7 @@
 package io.stackctl.cli;
 
+import io.stackctl.core.ExitCodes;
+import io.stackctl.core.StackctlException;
 import java.io.PrintWriter;
 import java.util.Map;
 import picocli.CommandLine;
@@ -44,6 +46,10 @@ public final class StackctlCommandLine {
 
         final Map<String, String> environment;
 
+        /** Accepted before the command too ({@code stackctl -p prod status}), as docker, git and kubectl do. */
+        @CommandLine.Mixin
+        GlobalOptions global;
+
         @picocli.CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -66,7 +72,31 @@ public final class StackctlCommandLine {
         commandLine.setExecutionExceptionHandler(StackctlCommandLine::onFailure);
         commandLine.setParameterExceptionHandler(StackctlCommandLine::onUsageError);
         commandLine.setExitCodeExceptionMapper(e -> e instanceof StackctlException s ? s.exitCode() : ExitCodes.FAILED);
+        commandLine.setExecutionStrategy(parseResult -> {
+            inheritGlobalOptions(parseResult);
+            return new CommandLine.RunLast().execute(parseResult);
+        });
         return commandLine;
+    }
+
+    /**
+     * Global options given before the command reach the command that runs, unless it was given the same option
+     * itself (the nearer one wins, as in git).
+     */
+    static void inheritGlobalOptions(CommandLine.ParseResult root) {
+        CommandLine.ParseResult leaf = root;
+        while (leaf.hasSubcommand()) {
+            leaf = leaf.subcommand();
+        }
+        if (leaf == root) {
+            return;
+        }
+        for (CommandLine.Model.OptionSpec given : root.matchedOptions()) {
+            CommandLine.Model.OptionSpec target = leaf.commandSpec().findOption(given.longestName());
+            if (target != null && !leaf.hasMatchedOption(target) && !given.usageHelp() && !given.versionHelp()) {
+                target.setValue(given.getValue());
+            }
+        }
     }
 
     static Map<String, String> environmentOf(CommandLine commandLine) {

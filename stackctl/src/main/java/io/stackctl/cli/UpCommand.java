@@ -1,5 +1,7 @@
 package io.stackctl.cli;
 
+import io.stackctl.core.ExitCodes;
+import io.stackctl.core.StackctlException;
 import io.stackctl.engine.ServiceContainer;
 import io.stackctl.process.ProcessRunner;
 import io.stackctl.stack.EnvFile;

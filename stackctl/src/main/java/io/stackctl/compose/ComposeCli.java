@@ -1,7 +1,7 @@
 package io.stackctl.compose;
 
-import io.stackctl.cli.ExitCodes;
-import io.stackctl.cli.StackctlException;
+import io.stackctl.core.ExitCodes;
+import io.stackctl.core.StackctlException;
 import io.stackctl.process.ProcessRunner;
 import io.stackctl.stack.StackFiles;
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package io.stackctl.drill;
 
 import io.stackctl.backup.PostgresContainer;
-import io.stackctl.cli.ExitCodes;
-import io.stackctl.cli.StackctlException;
+import io.stackctl.core.ExitCodes;
+import io.stackctl.core.StackctlException;
 import io.stackctl.perf.Seeder;
 import io.stackctl.stack.Stack;
 import java.io.PrintWriter;

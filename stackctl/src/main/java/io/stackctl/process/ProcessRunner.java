@@ -1,7 +1,7 @@
 package io.stackctl.process;
 
-import io.stackctl.cli.ExitCodes;
-import io.stackctl.cli.StackctlException;
+import io.stackctl.core.ExitCodes;
+import io.stackctl.core.StackctlException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

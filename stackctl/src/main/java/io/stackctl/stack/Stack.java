@@ -1,8 +1,8 @@
 package io.stackctl.stack;
 
-import io.stackctl.cli.ExitCodes;
-import io.stackctl.cli.StackctlException;
 import io.stackctl.compose.ComposeCli;
+import io.stackctl.core.ExitCodes;
+import io.stackctl.core.StackctlException;
 import io.stackctl.engine.Engine;
 import io.stackctl.engine.ServiceContainer;
 import io.stackctl.health.HttpProbe;

@@ -1,7 +1,7 @@
 package io.stackctl.stack;
 
-import io.stackctl.cli.ExitCodes;
-import io.stackctl.cli.StackctlException;
+import io.stackctl.core.ExitCodes;
+import io.stackctl.core.StackctlException;
 import io.stackctl.engine.Engine;
 import io.stackctl.engine.ServiceContainer;
 import java.io.PrintWriter;

@@ -3,7 +3,7 @@ package io.stackctl.backup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.stackctl.cli.StackctlException;
+import io.stackctl.core.StackctlException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -2,6 +2,7 @@ package io.stackctl.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stackctl.core.ExitCodes;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -173,5 +174,56 @@ class CommandLineTest {
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.PRECONDITION);
         assertThat(run.err()).contains("not reachable");
+    }
+
+    private static GlobalOptions globalsOfLeaf(String... args) {
+        var commandLine = StackctlCommandLine.create(
+                Map.of(), new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+        var parsed = commandLine.parseArgs(args);
+        StackctlCommandLine.inheritGlobalOptions(parsed);
+        var leaf = parsed;
+        while (leaf.hasSubcommand()) {
+            leaf = leaf.subcommand();
+        }
+        return ((StackCommand) leaf.commandSpec().userObject()).global;
+    }
+
+    @Test
+    void globalOptionsBeforeTheCommandReachTheCommand() {
+        var global = globalsOfLeaf("-p", "prod", "-o", "json", "-v", "status");
+
+        assertThat(global.project()).isEqualTo("prod");
+        assertThat(global.json()).as("-o json before the command").isTrue();
+        assertThat(global.verbose()).isTrue();
+    }
+
+    @Test
+    void aGlobalOptionAfterTheCommandWinsOverOneBeforeIt() {
+        assertThat(globalsOfLeaf("-p", "prod", "backups", "list", "-p", "staging")
+                        .project())
+                .isEqualTo("staging");
+    }
+
+    @Test
+    void globalOptionsBeforeTheCommandAreNotAUsageError() throws Exception {
+        var run = run(
+                Map.of("DOCKER_HOST", "tcp://127.0.0.1:1"),
+                "--project-dir",
+                stackDir().toString(),
+                "-p",
+                "prod",
+                "status");
+
+        assertThat(run.err()).doesNotContain("Unknown option");
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.PRECONDITION);
+    }
+
+    @Test
+    void projectNamesComposeWouldRefuseOrThatCouldEscapeAPathAreUsageErrors() {
+        for (String bad : new String[] {"Prod", "../etc", "a b", "-x", "", "a;b"}) {
+            var run = run(Map.of(), "status", "-p", bad);
+            assertThat(run.exitCode()).as(bad).isEqualTo(ExitCodes.USAGE);
+            assertThat(run.err()).as(bad).contains("invalid project name");
+        }
     }
 }

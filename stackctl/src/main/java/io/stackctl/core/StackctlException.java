@@ -1,4 +1,4 @@
-package io.stackctl.cli;
+package io.stackctl.core;
 
 /**
  * The one failure type the command layer reports: an exit code, one line saying what happened, and a hint

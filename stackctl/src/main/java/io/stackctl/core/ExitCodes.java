@@ -1,4 +1,4 @@
-package io.stackctl.cli;
+package io.stackctl.core;
 
 /** The exit codes of every stackctl command (DESIGN.md). */
 public final class ExitCodes {
