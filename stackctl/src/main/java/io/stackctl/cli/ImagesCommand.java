@@ -49,9 +49,12 @@ final class ImagesCommand implements Runnable {
                 progress("%s now points the stack at them", files.envFile());
             }
             try (Stack stack = openStack()) {
-                progress("building the app image %s", stack.settings().appImage());
-                stack.compose().buildApp();
+                progress(
+                        "building the app image %s and the upstream agent %s",
+                        stack.settings().appImage(), stack.settings().agentImage());
+                stack.compose().buildLocalImages();
                 built.put("APP_IMAGE", stack.settings().appImage());
+                built.put("AGENT_IMAGE", stack.settings().agentImage());
             }
             if (global.json()) {
                 output().json(built);

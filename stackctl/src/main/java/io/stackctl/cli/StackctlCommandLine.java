@@ -32,6 +32,7 @@ public final class StackctlCommandLine {
                 BackupsCommand.class,
                 DrillCommand.class,
                 BenchCommand.class,
+                AgentCommand.class,
                 CommandLine.HelpCommand.class
             },
             exitCodeListHeading = "%nExit codes:%n",

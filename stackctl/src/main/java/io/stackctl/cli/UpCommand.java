@@ -102,13 +102,14 @@ final class UpCommand extends StackCommand {
      */
     private void ensureAppImage(Stack stack) {
         String image = stack.settings().appImage();
-        boolean exists = stack.engine().imageExists(image);
+        boolean exists = stack.engine().imageExists(image)
+                && stack.engine().imageExists(stack.settings().agentImage());
         if (noBuild && exists) {
             return;
         }
         progress(
                 exists ? "rebuilding the app image %s (cached layers are reused)" : "building the app image %s", image);
-        stack.compose().buildApp();
+        stack.compose().buildLocalImages();
     }
 
     private io.stackctl.health.HttpProbe.Result awaitReadyThroughNginx(Stack stack) {

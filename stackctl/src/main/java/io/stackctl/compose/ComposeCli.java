@@ -69,8 +69,9 @@ public final class ComposeCli {
         run("up", "-d", "--no-deps", "--no-recreate", "--scale", "app=" + replicas, "app");
     }
 
-    public void buildApp() {
-        run("build", "app");
+    /** Builds the images made from this checkout: the app and the upstream agent (stackctl's own jar). */
+    public void buildLocalImages() {
+        run("build", "app", "upstream-agent");
     }
 
     public void down(boolean volumes) {

@@ -264,6 +264,43 @@ public final class Engine implements AutoCloseable {
                 .exec();
     }
 
+    /** A container's labels, e.g. to learn its own compose project from inside it. */
+    public Map<String, String> labelsOf(String containerId) {
+        Map<String, String> labels =
+                client.inspectContainerCmd(containerId).exec().getConfig().getLabels();
+        return labels == null ? Map.of() : labels;
+    }
+
+    public static String projectOf(Map<String, String> labels) {
+        return labels.getOrDefault(PROJECT_LABEL, "");
+    }
+
+    /**
+     * Calls {@code listener} on every container event of the project (start, die, health changes...) until the
+     * stream ends; {@code ended} runs then, as when the engine restarts. Close the result to stop listening.
+     */
+    public java.io.Closeable onContainerEvents(String project, Runnable listener, Runnable ended) {
+        return client.eventsCmd()
+                .withEventTypeFilter(com.github.dockerjava.api.model.EventType.CONTAINER)
+                .withLabelFilter(Map.of(PROJECT_LABEL, project))
+                .exec(new ResultCallback.Adapter<com.github.dockerjava.api.model.Event>() {
+                    @Override
+                    public void onNext(com.github.dockerjava.api.model.Event event) {
+                        listener.run();
+                    }
+
+                    @Override
+                    public void onError(Throwable error) {
+                        ended.run();
+                    }
+
+                    @Override
+                    public void onComplete() {
+                        ended.run();
+                    }
+                });
+    }
+
     public boolean imageExists(String image) {
         try {
             client.inspectImageCmd(image).exec();

@@ -11,8 +11,17 @@ public final class HttpProbe {
 
     static final Duration TIMEOUT = Duration.ofSeconds(2);
 
-    private final HttpClient client =
-            HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final Duration timeout;
+    private final HttpClient client;
+
+    public HttpProbe() {
+        this(TIMEOUT);
+    }
+
+    public HttpProbe(Duration timeout) {
+        this.timeout = timeout;
+        this.client = HttpClient.newBuilder().connectTimeout(timeout).build();
+    }
 
     public record Result(String url, int status, double millis, String error) {
         public boolean ok() {
@@ -26,13 +35,13 @@ public final class HttpProbe {
 
     public Result get(String url) {
         return send(
-                HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET().build());
+                HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET().build());
     }
 
     /** A POST without a body, for operator actions such as {@code /cache/clear}. */
     public Result post(String url) {
         return send(HttpRequest.newBuilder(URI.create(url))
-                .timeout(TIMEOUT)
+                .timeout(timeout)
                 .POST(HttpRequest.BodyPublishers.noBody())
                 .build());
     }

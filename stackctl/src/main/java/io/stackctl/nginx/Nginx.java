@@ -1,5 +1,6 @@
 package io.stackctl.nginx;
 
+import io.stackctl.core.AtomicFiles;
 import io.stackctl.core.ExitCodes;
 import io.stackctl.core.StackctlException;
 import io.stackctl.engine.Engine;
@@ -8,7 +9,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 
@@ -40,11 +40,7 @@ public final class Nginx {
     /** Writes the upstream without reloading (before nginx exists). */
     public void write(String rendered) {
         try {
-            Files.createDirectories(upstreamFile.getParent());
-            Path temporary = Files.createTempFile(upstreamFile.getParent(), ".upstream", ".tmp");
-            Files.writeString(temporary, rendered);
-            // The temporary name does not end in .conf, so nginx's include never sees a half-written file.
-            Files.move(temporary, upstreamFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.writeString(upstreamFile, rendered);
         } catch (IOException e) {
             throw new StackctlException(
                     ExitCodes.FAILED,

@@ -24,7 +24,7 @@ public final class UpstreamRenderer {
                 .append(": ")
                 .append(members.size())
                 .append(members.size() == 1 ? " replica" : " replicas")
-                .append(". Do not edit: stackctl rewrites it on up and scale.\n");
+                .append(". Do not edit: stackctl and the upstream agent rewrite it.\n");
         if (members.isEmpty()) {
             // nginx needs one server; a down one answers 502 instead of refusing to load.
             text.append("server 127.0.0.1:9 down;\n");

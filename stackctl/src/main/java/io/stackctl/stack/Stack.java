@@ -7,17 +7,13 @@ import io.stackctl.engine.Engine;
 import io.stackctl.engine.ServiceContainer;
 import io.stackctl.health.HttpProbe;
 import io.stackctl.health.ReplicaHealth;
-import io.stackctl.nginx.Nginx;
-import io.stackctl.nginx.UpstreamRenderer;
 import io.stackctl.process.ProcessRunner;
+import io.stackctl.upstream.UpstreamSync;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The running stack of one compose project: its containers, its nginx upstream, its probes. Provisioning
@@ -25,8 +21,8 @@ import java.util.Set;
  */
 public final class Stack implements AutoCloseable {
 
-    public static final String APP = "app";
-    public static final String NGINX = "nginx";
+    public static final String APP = UpstreamSync.APP;
+    public static final String NGINX = UpstreamSync.NGINX;
     public static final String DB = "db";
     public static final String CACHE = "cache";
     /** The database and its owner, as compose.yaml creates them. */
@@ -41,7 +37,7 @@ public final class Stack implements AutoCloseable {
     private final Engine engine;
     private final ComposeCli compose;
     private final StackSettings settings;
-    private final Nginx nginx;
+    private final UpstreamSync upstream;
     private final HttpProbe probe = new HttpProbe();
 
     public Stack(String project, StackFiles files, Engine engine, ComposeCli compose, StackSettings settings) {
@@ -50,7 +46,7 @@ public final class Stack implements AutoCloseable {
         this.engine = engine;
         this.compose = compose;
         this.settings = settings;
-        this.nginx = new Nginx(engine, files.upstreamFile());
+        this.upstream = new UpstreamSync(engine, project, files.upstreamDir());
     }
 
     /** Connects to the engine and finds compose; both missing pieces are exit 3 with a hint. */
@@ -117,79 +113,34 @@ public final class Stack implements AutoCloseable {
 
     /** The addresses nginx currently routes to. */
     public List<String> upstreamMembers() {
-        return UpstreamRenderer.members(nginx.current());
+        return upstream.members();
     }
 
     /** Points nginx at exactly {@code members} and reloads it (gracefully). */
     public void route(List<ServiceContainer> members) {
-        var rendered = UpstreamRenderer.render(
-                project,
-                members.stream()
-                        .sorted(Comparator.comparingInt(ServiceContainer::number))
-                        .map(c -> new UpstreamRenderer.Member(c.name(), frontendIp(c)))
-                        .toList());
-        var nginxContainers = engine.containers(project, NGINX).stream()
-                .filter(ServiceContainer::running)
-                .toList();
-        if (nginxContainers.isEmpty()) {
-            nginx.write(rendered);
-        } else {
-            nginx.apply(rendered, nginxContainers);
-        }
+        upstream.route(members);
     }
 
     /**
-     * Re-renders the upstream to the ready replicas when it has drifted from them (see {@link #upstreamDrift}; nginx
-     * 1.22 cannot re-resolve upstream names). Never to an empty upstream. True when it re-rendered.
+     * Re-renders the upstream to the healthy replicas that are not draining when it has drifted from them (the
+     * upstream agent does the same on its own; this covers a stack started without it). True when it re-rendered.
      */
     public boolean reconcileUpstream() {
-        var ready = replicas().stream().filter(ServiceContainer::healthy).toList();
-        if (ready.isEmpty() || upstreamDrift(ready, upstreamMembers()).isEmpty()) {
-            return false;
-        }
-        route(ready);
-        return true;
+        return !upstream.reconcile(ServiceContainer::healthy).isEmpty();
     }
 
-    /**
-     * How nginx's upstream differs from the ready replicas: a ready replica it lacks, or an address no replica
-     * has any more (a replica restarted by its restart policy usually comes back on a new address, and nginx
-     * keeps sending requests to the dead one every fail_timeout). Empty for the by-hand DNS upstream.
-     */
+    /** See {@link UpstreamSync#drift}. */
     public static List<String> upstreamDrift(List<ServiceContainer> ready, List<String> members) {
-        if (members.stream().anyMatch(m -> !m.matches("[0-9.]+|[0-9a-fA-F:]+"))) {
-            return List.of();
-        }
-        List<String> drift = new ArrayList<>();
-        Set<String> addresses = new HashSet<>();
-        for (ServiceContainer replica : ready) {
-            replica.ipOn("frontend").ifPresent(ip -> {
-                addresses.add(ip);
-                if (!members.contains(ip)) {
-                    drift.add(replica.name() + " (" + ip + ") is not in nginx's upstream");
-                }
-            });
-        }
-        members.stream()
-                .filter(m -> !addresses.contains(m))
-                .forEach(m -> drift.add("nginx's upstream lists " + m + ", which no ready replica has"));
-        return drift;
+        return UpstreamSync.drift(ready, members);
     }
 
     /** Writes the default upstream (all replicas by DNS) unless one is already rendered. */
     public void ensureUpstreamFile() {
-        if (nginx.current().isBlank()) {
-            nginx.write("server app:8080 max_fails=2 fail_timeout=5s;\n");
-        }
+        upstream.ensureFile();
     }
 
     public static String frontendIp(ServiceContainer container) {
-        return container
-                .ipOn("frontend")
-                .orElseThrow(() -> new StackctlException(
-                        ExitCodes.FAILED,
-                        container.name() + " has no address on the frontend network",
-                        "recreate it: bin/stackctl up"));
+        return UpstreamSync.frontendIp(container);
     }
 
     public List<ReplicaHealth> replicaHealth() {
@@ -260,9 +211,7 @@ public final class Stack implements AutoCloseable {
 
     /** Removes {@code victims} from rotation, lets nginx's old workers finish, then stops them gracefully. */
     public void drainAndStop(List<ServiceContainer> keep, List<ServiceContainer> victims, Duration drain) {
-        route(keep);
-        sleep(drain);
-        victims.parallelStream().forEach(victim -> engine.stopAndRemove(victim.id(), DRAIN_GRACE));
+        upstream.drainAndStop(keep, victims, drain, DRAIN_GRACE);
     }
 
     static void sleep(Duration duration) {

@@ -6,15 +6,17 @@ import java.util.Map;
  * Settings that come from the shell environment first, then {@code compose/.env}, then the defaults the
  * compose file uses, so stackctl looks where compose looks.
  */
-public record StackSettings(String bind, int httpPort, String appImage) {
+public record StackSettings(String bind, int httpPort, String appImage, String agentImage) {
 
     public static final String DEFAULT_APP_IMAGE = "stackctl/taskmanager-app:latest";
+    public static final String DEFAULT_AGENT_IMAGE = "stackctl/upstream-agent:latest";
 
     public static StackSettings resolve(Map<String, String> environment, EnvFile envFile) {
         return new StackSettings(
                 setting("STACK_BIND", "127.0.0.1", environment, envFile),
                 Integer.parseInt(setting("STACK_HTTP_PORT", "8080", environment, envFile)),
-                setting("APP_IMAGE", DEFAULT_APP_IMAGE, environment, envFile));
+                setting("APP_IMAGE", DEFAULT_APP_IMAGE, environment, envFile),
+                setting("AGENT_IMAGE", DEFAULT_AGENT_IMAGE, environment, envFile));
     }
 
     public static String setting(String key, String fallback, Map<String, String> environment, EnvFile envFile) {

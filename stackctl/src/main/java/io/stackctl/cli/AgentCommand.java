@@ -1,0 +1,52 @@
+package io.stackctl.cli;
+
+import io.stackctl.core.ExitCodes;
+import io.stackctl.core.StackctlException;
+import io.stackctl.engine.Engine;
+import io.stackctl.upstream.UpstreamAgent;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** The stack's upstream-agent service runs this; people do not (hence hidden). See {@link UpstreamAgent}. */
+@Command(
+        name = "agent",
+        hidden = true,
+        description = "Keep nginx's upstream equal to the ready replicas, on engine events (runs inside the stack).")
+final class AgentCommand implements Callable<Integer> {
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--upstream-dir", defaultValue = "/stack/generated", description = "Where upstream.conf lives.")
+    Path upstreamDir;
+
+    @Option(names = "--heartbeat", defaultValue = "/tmp/heartbeat", description = "Touched every round.")
+    Path heartbeat;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Map<String, String> environment = StackctlCommandLine.environmentOf(spec.commandLine());
+        try (Engine engine = Engine.connect(environment)) {
+            String project = ownProject(engine, environment);
+            new UpstreamAgent(engine, project, upstreamDir, heartbeat, System.out).run();
+        }
+        return ExitCodes.OK;
+    }
+
+    /** The compose project of the container it runs in: it serves that stack and no other. */
+    private static String ownProject(Engine engine, Map<String, String> environment) {
+        String self = environment.getOrDefault("HOSTNAME", "");
+        String project = self.isBlank() ? "" : Engine.projectOf(engine.labelsOf(self));
+        if (project.isBlank()) {
+            throw new StackctlException(
+                    ExitCodes.PRECONDITION,
+                    "the upstream agent must run as a service of a compose project (container " + self + ")",
+                    "start it with the stack: bin/stackctl up");
+        }
+        return project;
+    }
+}

@@ -1,0 +1,147 @@
+package io.stackctl.upstream;
+
+import io.stackctl.engine.Engine;
+import io.stackctl.engine.ServiceContainer;
+import io.stackctl.health.HttpProbe;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * Keeps nginx's upstream right with no stackctl command running, as docker-gen and Traefik do: it runs in the
+ * stack as its own service, wakes on every container event of the project (a replica died, started, changed
+ * health) and at least every {@link #RESYNC}, and re-renders the upstream when it has drifted. A replica serves
+ * when it runs, is not draining, is not unhealthy, and answers {@code /ready} (out after {@link #FAILURES_OUT}
+ * failed probes in a row, back after one good one). Only this service holds the engine's socket; the app never
+ * sees it, and it is never published on a network.
+ */
+public final class UpstreamAgent {
+
+    static final Duration RESYNC = Duration.ofSeconds(2);
+    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
+    static final int FAILURES_OUT = 2;
+
+    private final Engine engine;
+    private final String project;
+    private final UpstreamSync sync;
+    private final Path heartbeat;
+    private final PrintStream log;
+    private final HttpProbe probe = new HttpProbe(PROBE_TIMEOUT);
+    private final Map<String, Integer> failures = new HashMap<>();
+    private final Semaphore wake = new Semaphore(0);
+    private volatile boolean streamEnded;
+
+    public UpstreamAgent(Engine engine, String project, Path upstreamDir, Path heartbeat, PrintStream log) {
+        this.engine = engine;
+        this.project = project;
+        this.sync = new UpstreamSync(engine, project, upstreamDir);
+        this.heartbeat = heartbeat;
+        this.log = log;
+    }
+
+    /** Runs until interrupted (the container's SIGTERM); a failed round is logged and tried again. */
+    public void run() throws InterruptedException {
+        log("watching project " + project + " (resync every " + RESYNC.toSeconds() + " s)");
+        Closeable events = null;
+        while (!Thread.currentThread().isInterrupted()) {
+            if (streamEnded) {
+                closeQuietly(events);
+                events = null;
+            }
+            if (events == null) {
+                streamEnded = false;
+                events = subscribe();
+            }
+            try {
+                roundOnce();
+            } catch (RuntimeException e) {
+                log("round failed, trying again: " + e.getMessage());
+                closeQuietly(events);
+                events = null; // the engine may have restarted under us
+            }
+            beat();
+            wake.tryAcquire(RESYNC.toMillis(), TimeUnit.MILLISECONDS);
+            // Events come in bursts (die, stop, destroy): a short pause lets one round see them all.
+            Thread.sleep(100);
+            wake.drainPermits();
+        }
+        closeQuietly(events);
+    }
+
+    /** One look at the replicas and, when the upstream drifted, one re-render and reload. */
+    void roundOnce() {
+        var changed = sync.reconcile(this::serves);
+        failures.keySet()
+                .retainAll(engine.containers(project, UpstreamSync.APP).stream()
+                        .map(ServiceContainer::id)
+                        .collect(Collectors.toSet()));
+        if (!changed.isEmpty()) {
+            log("upstream re-rendered: " + describe(changed));
+        }
+    }
+
+    private boolean serves(ServiceContainer replica) {
+        if (replica.health().map("unhealthy"::equals).orElse(false)) {
+            return false;
+        }
+        String ip = replica.ipOn("frontend").orElse("");
+        boolean ready = probe.get("http://" + ip + ":8080/ready").ok();
+        int failed = ready ? 0 : failures.getOrDefault(replica.id(), FAILURES_OUT - 1) + 1;
+        failures.put(replica.id(), failed);
+        return failed < FAILURES_OUT;
+    }
+
+    private Closeable subscribe() {
+        try {
+            return engine.onContainerEvents(project, wake::release, () -> {
+                streamEnded = true;
+                wake.release();
+            });
+        } catch (RuntimeException e) {
+            log("cannot subscribe to engine events (" + e.getMessage() + "); polling");
+            return null;
+        }
+    }
+
+    private void beat() {
+        try {
+            Files.writeString(heartbeat, Instant.now().toString());
+        } catch (IOException e) {
+            log("cannot write heartbeat " + heartbeat + ": " + e.getMessage());
+        }
+    }
+
+    private static String describe(List<ServiceContainer> members) {
+        Set<String> names = members.stream()
+                .map(c -> c.name() + "=" + c.ipOn("frontend").orElse("?"))
+                .collect(Collectors.toCollection(java.util.TreeSet::new));
+        return members.size() + " member(s) " + names;
+    }
+
+    private void log(String message) {
+        log.println(Instant.now() + " upstream-agent " + message);
+        log.flush();
+    }
+
+    private static void closeQuietly(Closeable closeable) {
+        if (closeable == null) {
+            return;
+        }
+        try {
+            closeable.close();
+        } catch (IOException e) {
+            // nothing to release
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package io.stackctl.upstream;
+
+import io.stackctl.core.ExitCodes;
+import io.stackctl.core.StackctlException;
+import io.stackctl.engine.Engine;
+import io.stackctl.engine.ServiceContainer;
+import io.stackctl.nginx.Nginx;
+import io.stackctl.nginx.UpstreamRenderer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Keeps nginx's upstream equal to the replicas that should get traffic: renders it from their addresses, applies
+ * it with a graceful reload, and drains replicas before they stop. stackctl and the upstream agent both go
+ * through here, under one {@link UpstreamLock}, and both skip replicas marked in {@link DrainMarks}.
+ */
+public final class UpstreamSync {
+
+    public static final String APP = "app";
+    public static final String NGINX = "nginx";
+
+    private final Engine engine;
+    private final String project;
+    private final Path upstreamDir;
+    private final Nginx nginx;
+    private final DrainMarks drains;
+
+    public UpstreamSync(Engine engine, String project, Path upstreamDir) {
+        this.engine = engine;
+        this.project = project;
+        this.upstreamDir = upstreamDir;
+        this.nginx = new Nginx(engine, upstreamDir.resolve("upstream.conf"));
+        this.drains = new DrainMarks(upstreamDir);
+    }
+
+    /** The addresses nginx currently routes to. */
+    public List<String> members() {
+        return UpstreamRenderer.members(nginx.current());
+    }
+
+    /** Points nginx at exactly {@code members} and reloads it (gracefully). */
+    public void route(List<ServiceContainer> members) {
+        try (var lock = UpstreamLock.acquire(upstreamDir)) {
+            apply(members);
+        }
+    }
+
+    /**
+     * Re-renders the upstream when it has drifted from the running replicas that are not draining and that
+     * {@code serves} accepts. Never to an empty upstream: with no replica to serve, nginx keeps what it has and
+     * its passive health answers. Returns the new members, or nothing when the upstream was already right.
+     */
+    public List<ServiceContainer> reconcile(Predicate<ServiceContainer> serves) {
+        try (var lock = UpstreamLock.acquire(upstreamDir)) {
+            Set<String> draining = drains.active(Instant.now());
+            List<ServiceContainer> ready = engine.containers(project, APP).stream()
+                    .filter(ServiceContainer::running)
+                    .filter(c -> !draining.contains(c.id()))
+                    .filter(c -> c.ipOn("frontend").isPresent())
+                    .filter(serves)
+                    .toList();
+            if (ready.isEmpty() || drift(ready, members()).isEmpty()) {
+                return List.of();
+            }
+            apply(ready);
+            return ready;
+        }
+    }
+
+    /**
+     * Takes {@code victims} out of rotation (marked first, so the agent leaves them out too), lets nginx's old
+     * workers finish their requests, then stops them with SIGTERM: the app finishes its own in-flight requests
+     * within {@code grace} before it exits.
+     */
+    public void drainAndStop(
+            List<ServiceContainer> keep, List<ServiceContainer> victims, Duration drain, Duration grace) {
+        List<String> ids = victims.stream().map(ServiceContainer::id).toList();
+        try (var lock = UpstreamLock.acquire(upstreamDir)) {
+            drains.mark(ids, Instant.now());
+            apply(keep);
+        }
+        try {
+            sleep(drain);
+            victims.parallelStream().forEach(victim -> engine.stopAndRemove(victim.id(), grace));
+        } finally {
+            try (var lock = UpstreamLock.acquire(upstreamDir)) {
+                drains.unmark(ids);
+            }
+        }
+    }
+
+    /** Writes the by-hand upstream (every replica by DNS at load time) unless one is already rendered. */
+    public void ensureFile() {
+        if (nginx.current().isBlank()) {
+            nginx.write("server app:8080 max_fails=2 fail_timeout=5s;\n");
+        }
+    }
+
+    private void apply(List<ServiceContainer> members) {
+        var rendered = UpstreamRenderer.render(
+                project,
+                members.stream()
+                        .sorted(Comparator.comparingInt(ServiceContainer::number))
+                        .map(c -> new UpstreamRenderer.Member(c.name(), frontendIp(c)))
+                        .toList());
+        var nginxContainers = engine.containers(project, NGINX).stream()
+                .filter(ServiceContainer::running)
+                .toList();
+        if (nginxContainers.isEmpty()) {
+            nginx.write(rendered);
+        } else {
+            nginx.apply(rendered, nginxContainers);
+        }
+    }
+
+    /**
+     * How nginx's upstream differs from the replicas that should serve: one it lacks, or an address none of them
+     * has (a replica restarted by its policy, or by an engine restart, often comes back on another address, and
+     * that address may now belong to another container). Empty for the by-hand DNS upstream.
+     */
+    public static List<String> drift(List<ServiceContainer> ready, List<String> members) {
+        if (members.stream().anyMatch(m -> !m.matches("[0-9.]+|[0-9a-fA-F:]+"))) {
+            return List.of();
+        }
+        List<String> drift = new ArrayList<>();
+        Set<String> addresses = new HashSet<>();
+        for (ServiceContainer replica : ready) {
+            replica.ipOn("frontend").ifPresent(ip -> {
+                addresses.add(ip);
+                if (!members.contains(ip)) {
+                    drift.add(replica.name() + " (" + ip + ") is not in nginx's upstream");
+                }
+            });
+        }
+        members.stream()
+                .filter(m -> !addresses.contains(m))
+                .forEach(m -> drift.add("nginx's upstream lists " + m + ", which no ready replica has"));
+        return drift;
+    }
+
+    public static String frontendIp(ServiceContainer container) {
+        return container
+                .ipOn("frontend")
+                .orElseThrow(() -> new StackctlException(
+                        ExitCodes.FAILED,
+                        container.name() + " has no address on the frontend network",
+                        "recreate it: bin/stackctl up"));
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StackctlException(ExitCodes.FAILED, "interrupted while draining", "run the command again");
+        }
+    }
+}
