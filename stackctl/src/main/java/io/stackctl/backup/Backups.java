@@ -1,6 +1,7 @@
 package io.stackctl.backup;
 
 import io.stackctl.core.ExitCodes;
+import io.stackctl.core.Sha256;
 import io.stackctl.core.StackctlException;
 import java.io.BufferedOutputStream;
 import java.io.IOException;

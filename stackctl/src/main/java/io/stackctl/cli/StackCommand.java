@@ -1,5 +1,7 @@
 package io.stackctl.cli;
 
+import io.stackctl.core.ExitCodes;
+import io.stackctl.core.StackctlException;
 import io.stackctl.stack.Stack;
 import io.stackctl.stack.StackFiles;
 import java.io.PrintWriter;
@@ -43,6 +45,35 @@ abstract class StackCommand implements Callable<Integer> {
 
     Stack openStack() {
         return Stack.open(global.project(), files(), environment());
+    }
+
+    /** Exit 3 unless app replicas run: deploy and rollback change a running stack, up starts one. */
+    static void requireReplicas(Stack stack) {
+        stack.requireRunning();
+        if (stack.replicas().isEmpty()) {
+            throw new StackctlException(
+                    ExitCodes.PRECONDITION,
+                    "no app replica of '" + stack.project() + "' is running, so there is nothing to roll over",
+                    "start the stack with: bin/stackctl up");
+        }
+    }
+
+    /**
+     * Rebuilds the images made from this checkout (the app, the upstream agent), as {@code docker compose up
+     * --build} does: an image kept only because it exists would go on serving yesterday's code (and schema) after
+     * a change. Docker's layer cache makes an unchanged rebuild cost about a second. {@code keep} builds only what
+     * is missing.
+     */
+    void buildImages(Stack stack, boolean keep) {
+        String image = stack.settings().appImage();
+        boolean exists = stack.engine().imageExists(image)
+                && stack.engine().imageExists(stack.settings().agentImage());
+        if (keep && exists) {
+            return;
+        }
+        progress(
+                exists ? "rebuilding the app image %s (cached layers are reused)" : "building the app image %s", image);
+        stack.compose().buildLocalImages();
     }
 
     void progress(String format, Object... args) {

@@ -2,6 +2,7 @@ package io.stackctl.cli;
 
 import io.stackctl.core.ExitCodes;
 import io.stackctl.core.StackctlException;
+import io.stackctl.deploy.Deployer;
 import io.stackctl.engine.ServiceContainer;
 import io.stackctl.process.ProcessRunner;
 import io.stackctl.stack.EnvFile;
@@ -10,8 +11,10 @@ import io.stackctl.stack.Scaler;
 import io.stackctl.stack.Stack;
 import io.stackctl.stack.StackFiles;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "up", description = "Provision the stack, then wait until every service is healthy and /ready answers.")
@@ -30,6 +33,9 @@ final class UpCommand extends StackCommand {
             description = "Use the app image as it is instead of rebuilding it from taskmanager-app/target"
                     + " (the default rebuild takes about a second when nothing changed).")
     boolean noBuild;
+
+    @Mixin
+    RolloutOptions rollout;
 
     @Option(
             names = "--wait-timeout",
@@ -51,23 +57,26 @@ final class UpCommand extends StackCommand {
             long start = System.nanoTime();
             int running = stack.replicas().size();
             int target = replicas != null ? replicas : running > 0 ? running : DEFAULT_REPLICAS;
-            ensureAppImage(stack);
+            buildImages(stack, noBuild);
             stack.ensureUpstreamFile();
-            if (running > target) {
-                new Scaler(stack, err()).scaleTo(target, waitTimeout);
+            var deployer = new Deployer(stack, err());
+            if (running == 0) {
+                progress(
+                        "starting project %s with %d app replicas (%s)",
+                        stack.project(), target, stack.compose().flavour().describe());
+                stack.compose().up(target);
+            } else {
+                updateRunning(stack, deployer, running, target);
             }
-            progress(
-                    "starting project %s with %d app replicas (%s)",
-                    stack.project(), target, stack.compose().flavour().describe());
-            stack.compose().up(target);
             var healthy = stack.waiter(err())
                     .awaitHealthy(
-                            Map.of("db", 1, "cache", 1, Stack.APP, target, Stack.NGINX, 1),
+                            Map.of(Stack.DB, 1, Stack.CACHE, 1, Stack.APP, target, Stack.NGINX, 1, Stack.AGENT, 1),
                             ServiceContainer::running,
                             waitTimeout);
             stack.route(
                     healthy.stream().filter(c -> c.service().equals(Stack.APP)).toList());
             var ready = awaitReadyThroughNginx(stack);
+            deployer.recordDeclaredIfNew("up");
             progress(
                     "stack %s is up in %.1fs: %s answers /ready in %.0fms",
                     stack.project(),
@@ -77,6 +86,28 @@ final class UpCommand extends StackCommand {
             new StatusCommand.Report(stack).print(output(), global.json());
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * A running stack changes with no gap: compose recreating every changed replica at once would cut off clients
+     * (Jetty 503s, nginx 502s on addresses that are gone). So the other services converge first, then the app
+     * replicas roll over to what is declared, start-first, and the count changes through the scaler.
+     */
+    private void updateRunning(Stack stack, Deployer deployer, int running, int target) {
+        progress(
+                "updating project %s: %d -> %d app replicas (%s)",
+                stack.project(), running, target, stack.compose().flavour().describe());
+        if (running > target) {
+            new Scaler(stack, err()).scaleTo(target, waitTimeout);
+        }
+        stack.compose().upServices(List.of(Stack.DB, Stack.CACHE, Stack.AGENT, Stack.NGINX));
+        var result = deployer.deployDeclared(rollout.options(false));
+        if (result.changed()) {
+            progress("r%d is active: %s", result.release().id(), result.watch());
+        }
+        if (stack.replicas().size() < target) {
+            new Scaler(stack, err()).scaleTo(target, waitTimeout);
+        }
     }
 
     private void prepareEnvFile(StackFiles files) {
@@ -93,23 +124,6 @@ final class UpCommand extends StackCommand {
             env.save();
             progress(created ? "created %s with random secrets (keep it private)" : "updated %s", files.envFile());
         }
-    }
-
-    /**
-     * Rebuilds the app image on every up, as {@code docker compose up --build} does: an image kept only because it
-     * exists would go on serving yesterday's code (and schema) after a change. Docker's layer cache makes an
-     * unchanged rebuild cost about a second.
-     */
-    private void ensureAppImage(Stack stack) {
-        String image = stack.settings().appImage();
-        boolean exists = stack.engine().imageExists(image)
-                && stack.engine().imageExists(stack.settings().agentImage());
-        if (noBuild && exists) {
-            return;
-        }
-        progress(
-                exists ? "rebuilding the app image %s (cached layers are reused)" : "building the app image %s", image);
-        stack.compose().buildLocalImages();
     }
 
     private io.stackctl.health.HttpProbe.Result awaitReadyThroughNginx(Stack stack) {

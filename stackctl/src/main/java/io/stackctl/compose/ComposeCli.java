@@ -4,9 +4,11 @@ import io.stackctl.core.ExitCodes;
 import io.stackctl.core.StackctlException;
 import io.stackctl.process.ProcessRunner;
 import io.stackctl.stack.StackFiles;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -22,12 +24,50 @@ public final class ComposeCli {
     private final ComposeFlavour flavour;
     private final String project;
     private final StackFiles files;
+    private final Optional<Path> envFile;
 
     public ComposeCli(ProcessRunner runner, ComposeFlavour flavour, String project, StackFiles files) {
+        this(runner, flavour, project, files, Optional.empty());
+    }
+
+    private ComposeCli(
+            ProcessRunner runner, ComposeFlavour flavour, String project, StackFiles files, Optional<Path> envFile) {
         this.runner = runner;
         this.flavour = flavour;
         this.project = project;
         this.files = files;
+        this.envFile = envFile;
+    }
+
+    /**
+     * The same project as another release declared it: its saved env file instead of compose/.env, and variables
+     * (such as the release's own image tag) that win over any file.
+     */
+    public ComposeCli forRelease(Path savedEnvFile, Map<String, String> overrides) {
+        return new ComposeCli(runner.with(overrides), flavour, project, files, Optional.of(savedEnvFile));
+    }
+
+    /** The hash compose labels a service's containers with; a container with another one runs another config. */
+    public String configHash(String service) {
+        var command = base();
+        command.addAll(List.of("config", "--hash", service));
+        String output = runner.check(command, PROBE_TIMEOUT).stdout().strip();
+        return output.lines()
+                .map(line -> line.strip().split("\\s+"))
+                .filter(parts -> parts.length == 2 && parts[0].equals(service))
+                .map(parts -> parts[1])
+                .findFirst()
+                .orElseThrow(() -> new StackctlException(
+                        ExitCodes.FAILED,
+                        "compose config --hash " + service + " printed no hash: " + output,
+                        "check compose/compose.yaml with: " + String.join(" ", base()) + " config"));
+    }
+
+    /** Starts or updates the named services alone; replicas of app are left to the rolling deploy. */
+    public void upServices(List<String> services) {
+        var args = new ArrayList<>(List.of("up", "-d", "--no-deps"));
+        args.addAll(services);
+        run(args.toArray(String[]::new));
     }
 
     /** Finds the compose CLI, or says how to install one (exit 3). */
@@ -96,6 +136,7 @@ public final class ComposeCli {
     /** The command prefix a user can paste to drive the same project by hand. */
     public List<String> base() {
         var command = new ArrayList<>(flavour.command());
+        envFile.ifPresent(file -> command.addAll(List.of("--env-file", file.toString())));
         command.addAll(List.of("-p", project, "-f", files.composeFile().toString()));
         return command;
     }

@@ -33,6 +33,7 @@ public final class Engine implements AutoCloseable {
     static final String PROJECT_LABEL = "com.docker.compose.project";
     static final String SERVICE_LABEL = "com.docker.compose.service";
     static final String NUMBER_LABEL = "com.docker.compose.container-number";
+    static final String CONFIG_HASH_LABEL = "com.docker.compose.config-hash";
 
     private final DockerClient client;
     private final String host;
@@ -131,7 +132,10 @@ public final class Engine implements AutoCloseable {
                 state.getStatus(),
                 health,
                 started,
-                ips));
+                ips,
+                String.valueOf(inspect.getImageId()),
+                labels.getOrDefault(CONFIG_HASH_LABEL, ""),
+                inspect.getRestartCount() == null ? 0 : inspect.getRestartCount()));
     }
 
     /** The last health-check outputs of a container, newest last, for failure messages. */
@@ -299,6 +303,42 @@ public final class Engine implements AutoCloseable {
                         ended.run();
                     }
                 });
+    }
+
+    /** The id ({@code sha256:...}) of a local image, or empty when there is none by that name. */
+    public Optional<String> imageId(String image) {
+        try {
+            return Optional.ofNullable(client.inspectImageCmd(image).exec().getId());
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Gives an image one more name, e.g. a release tag that keeps it from being pruned. */
+    public void tag(String imageId, String repository, String tag) {
+        client.tagImageCmd(imageId, repository, tag).withForce().exec();
+    }
+
+    /** The last lines a container printed, for failure messages. */
+    public String logTail(String containerId, int lines) {
+        var text = new StringBuilder();
+        try (var callback = client.logContainerCmd(containerId)
+                .withStdOut(true)
+                .withStdErr(true)
+                .withTail(lines)
+                .exec(new ResultCallback.Adapter<Frame>() {
+                    @Override
+                    public void onNext(Frame frame) {
+                        text.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                    }
+                })) {
+            callback.awaitCompletion(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException | RuntimeException e) {
+            return "(no logs: " + e.getMessage() + ")";
+        }
+        return text.toString().strip();
     }
 
     public boolean imageExists(String image) {

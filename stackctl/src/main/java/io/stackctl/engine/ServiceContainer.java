@@ -13,7 +13,23 @@ public record ServiceContainer(
         String state,
         Optional<String> health,
         Optional<Instant> startedAt,
-        Map<String, String> networkIps) {
+        Map<String, String> networkIps,
+        String imageId,
+        String configHash,
+        int restartCount) {
+
+    /** A container described without its release (tests, and containers compose did not label). */
+    public ServiceContainer(
+            String id,
+            String name,
+            String service,
+            int number,
+            String state,
+            Optional<String> health,
+            Optional<Instant> startedAt,
+            Map<String, String> networkIps) {
+        this(id, name, service, number, state, health, startedAt, networkIps, "", "", 0);
+    }
 
     public boolean running() {
         return "running".equals(state);

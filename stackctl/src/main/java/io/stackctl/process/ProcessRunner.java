@@ -28,6 +28,13 @@ public final class ProcessRunner {
         this.workingDirectory = workingDirectory;
     }
 
+    /** The same runner with some variables set or replaced (compose reads them before compose/.env). */
+    public ProcessRunner with(Map<String, String> overrides) {
+        var merged = new java.util.HashMap<>(environment);
+        merged.putAll(overrides);
+        return new ProcessRunner(merged, workingDirectory);
+    }
+
     public record Result(int exitCode, String stdout, String stderr) {
         public boolean ok() {
             return exitCode == 0;

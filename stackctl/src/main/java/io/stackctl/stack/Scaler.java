@@ -16,7 +16,7 @@ import java.util.Map;
  */
 public final class Scaler {
 
-    static final Duration DRAIN = Duration.ofSeconds(2);
+    public static final Duration DRAIN = Duration.ofSeconds(2);
 
     private final Stack stack;
     private final PrintWriter progress;

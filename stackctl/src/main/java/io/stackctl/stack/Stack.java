@@ -25,6 +25,7 @@ public final class Stack implements AutoCloseable {
     public static final String NGINX = UpstreamSync.NGINX;
     public static final String DB = "db";
     public static final String CACHE = "cache";
+    public static final String AGENT = "upstream-agent";
     /** The database and its owner, as compose.yaml creates them. */
     public static final String DATABASE = "taskmanager";
 

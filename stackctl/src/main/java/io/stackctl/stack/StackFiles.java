@@ -57,6 +57,11 @@ public record StackFiles(Path root) {
         return upstreamDir().resolve("upstream.conf");
     }
 
+    /** Release history and each release's saved settings (private, git-ignored). */
+    public Path releasesDir() {
+        return composeDir().resolve("releases");
+    }
+
     public Path imagesScript() {
         return composeDir().resolve("images/build.sh");
     }

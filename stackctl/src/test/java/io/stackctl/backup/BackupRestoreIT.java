@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stackctl.core.ExitCodes;
+import io.stackctl.core.Sha256;
 import io.stackctl.core.StackctlException;
 import io.stackctl.engine.Engine;
 import java.io.PrintWriter;

@@ -1,4 +1,4 @@
-package io.stackctl.backup;
+package io.stackctl.core;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +23,12 @@ public final class Sha256 {
 
     public static String hex(MessageDigest digest) {
         return HexFormat.of().formatHex(digest.digest());
+    }
+
+    public static String of(byte[] bytes) {
+        var digest = newDigest();
+        digest.update(bytes);
+        return hex(digest);
     }
 
     public static String of(Path file) throws IOException {

@@ -1,0 +1,37 @@
+package io.stackctl.cli;
+
+import io.stackctl.core.ExitCodes;
+import io.stackctl.deploy.Deployer;
+import io.stackctl.stack.Stack;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+        name = "deploy",
+        description = "Roll the app replicas over to the current app image and compose/.env, a batch at a time,"
+                + " start-first, with no dropped request; roll back on its own when a new replica never gets ready"
+                + " or clients see errors.")
+final class DeployCommand extends StackCommand {
+
+    @Mixin
+    RolloutOptions rollout;
+
+    @Option(names = "--no-build", description = "Deploy the app image as it is instead of rebuilding it first.")
+    boolean noBuild;
+
+    @Option(names = "--force", description = "Replace every replica even when it already runs this release.")
+    boolean force;
+
+    @Override
+    public Integer call() {
+        try (Stack stack = openStack()) {
+            requireReplicas(stack);
+            buildImages(stack, noBuild);
+            var deployer = new Deployer(stack, err());
+            var result = deployer.deployDeclared(rollout.options(force));
+            ReleasesCommand.printResult(this, result);
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,43 @@
+package io.stackctl.cli;
+
+import io.stackctl.core.ExitCodes;
+import io.stackctl.deploy.Deployer;
+import io.stackctl.stack.Stack;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+        name = "rollback",
+        description = "Roll the app replicas back to the previous release that served (or --to ID), from its saved"
+                + " settings and image, the same way deploy rolls forward. The next up or deploy applies"
+                + " compose/.env again.")
+final class RollbackCommand extends StackCommand {
+
+    @Mixin
+    RolloutOptions rollout;
+
+    @Option(names = "--to", paramLabel = "ID", description = "The release to return to, e.g. 3 or r3.")
+    String to;
+
+    @Override
+    public Integer call() {
+        Optional<Integer> id = Optional.ofNullable(to).map(RollbackCommand::releaseId);
+        try (Stack stack = openStack()) {
+            requireReplicas(stack);
+            var result = new Deployer(stack, err()).rollbackTo(id, rollout.options(false));
+            ReleasesCommand.printResult(this, result);
+        }
+        return ExitCodes.OK;
+    }
+
+    static int releaseId(String text) {
+        String digits = text.startsWith("r") ? text.substring(1) : text;
+        if (!digits.matches("[0-9]{1,6}") || Integer.parseInt(digits) < 1) {
+            throw new picocli.CommandLine.TypeConversionException(
+                    "--to takes a release id such as 3 or r3 (bin/stackctl releases lists them), got '" + text + "'");
+        }
+        return Integer.parseInt(digits);
+    }
+}

@@ -1,0 +1,238 @@
+package io.stackctl.deploy;
+
+import io.stackctl.core.ExitCodes;
+import io.stackctl.core.Sha256;
+import io.stackctl.core.StackctlException;
+import io.stackctl.engine.ServiceContainer;
+import io.stackctl.stack.Scaler;
+import io.stackctl.stack.Stack;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Deploys releases of the app with a {@link RollingDeploy}, keeps their history, and rolls back on its own: when a
+ * rollout fails, the replicas it started go, and any replica already replaced is rolled back to the release that
+ * was active before, from its saved settings and its release-tagged image.
+ */
+public final class Deployer {
+
+    public record Result(Release release, List<String> replaced, String watch, boolean changed) {}
+
+    private final Stack stack;
+    private final PrintWriter progress;
+    private final ReleaseHistory history;
+    private final RollingDeploy rolling;
+
+    public Deployer(Stack stack, PrintWriter progress) {
+        this.stack = stack;
+        this.progress = progress;
+        this.history = new ReleaseHistory(stack.files().releasesDir(), stack.project());
+        this.rolling = new RollingDeploy(stack, progress);
+    }
+
+    public ReleaseHistory history() {
+        return history;
+    }
+
+    /** Rolls the replicas over to what compose/.env and the app image declare now. */
+    public Result deployDeclared(RollingDeploy.Options options) {
+        String imageId = declaredImageId();
+        var target = new RollingDeploy.Target(
+                stack.compose(), imageId, Set.of(stack.compose().configHash(Stack.APP)));
+        return deploy(target, envText(stack.files().envFile()), "", options);
+    }
+
+    /** Rolls the replicas back to release {@code id} (default: the one before the active one). */
+    public Result rollbackTo(Optional<Integer> id, RollingDeploy.Options options) {
+        Release active = history.active()
+                .orElseThrow(() -> new StackctlException(
+                        ExitCodes.PRECONDITION,
+                        "no release of '" + stack.project() + "' is recorded yet, so there is nothing to return to",
+                        "bin/stackctl releases lists them; up and deploy record them"));
+        Release wanted = id.map(n -> history.find(n)
+                        .filter(r -> Files.exists(history.envFile(n)))
+                        .orElseThrow(() -> new StackctlException(
+                                ExitCodes.USAGE,
+                                "release r" + n + " is not in the history of '" + stack.project()
+                                        + "' (or its saved settings are gone)",
+                                "bin/stackctl releases lists the releases to roll back to")))
+                .or(() -> history.previousGood(active.id()))
+                .orElseThrow(() -> new StackctlException(
+                        ExitCodes.PRECONDITION,
+                        "r" + active.id() + " is the first release that served: there is none before it",
+                        "bin/stackctl releases lists them"));
+        if (!stack.engine().imageExists(wanted.imageTag())) {
+            throw new StackctlException(
+                    ExitCodes.PRECONDITION,
+                    "the image of r" + wanted.id() + " (" + wanted.imageTag() + ") is gone from the engine",
+                    "rebuild that version of the app and deploy it, or roll back to another release");
+        }
+        progress.printf(
+                "rolling back to r%d (image %s, config %s)%n", wanted.id(), wanted.shortImage(), wanted.shortConfig());
+        progress.flush();
+        return deploy(targetOf(wanted), envText(history.envFile(wanted.id())), "rollback to r" + wanted.id(), options);
+    }
+
+    /**
+     * Records the running replicas as the active release when they run what is declared and no release says so
+     * yet (a first up, or a stack deployed before releases were kept).
+     */
+    public Optional<Release> recordDeclaredIfNew(String strategy) {
+        String imageId = declaredImageId();
+        String hash = stack.compose().configHash(Stack.APP);
+        var replicas = stack.replicas();
+        boolean allDeclared = !replicas.isEmpty()
+                && replicas.stream()
+                        .allMatch(c ->
+                                c.imageId().equals(imageId) && c.configHash().equals(hash));
+        boolean recorded = history.active().map(r -> r.sameRunAs(imageId, hash)).orElse(false);
+        if (!allDeclared || recorded) {
+            return Optional.empty();
+        }
+        Release release = newRelease(imageId, hash, envText(stack.files().envFile()), replicas.size(), strategy)
+                .withStatus(Release.Status.active, 0, "recorded as running");
+        history.add(release, envText(stack.files().envFile()));
+        history.update(release);
+        return Optional.of(release);
+    }
+
+    private Result deploy(RollingDeploy.Target target, String envText, String note, RollingDeploy.Options options) {
+        List<ServiceContainer> stale = rolling.stale(target, options.force());
+        Optional<Release> previous = history.active();
+        if (stale.isEmpty()) {
+            return new Result(previous.orElse(null), List.of(), "", false);
+        }
+        String hash = target.configHashes().iterator().next();
+        Release candidate =
+                newRelease(target.imageId(), hash, envText, stack.replicas().size(), strategy(options));
+        history.add(candidate, envText);
+        progress.printf(
+                "deploying r%d to %d replica(s), %d at a time, start-first (image %s, config %s)%n",
+                candidate.id(), stale.size(), options.batch(), candidate.shortImage(), candidate.shortConfig());
+        progress.flush();
+        long start = System.nanoTime();
+        try (var watch = ErrorWatch.start(stack.settings().baseUrl())) {
+            try {
+                List<String> replaced = rolling.roll(target, options, watch);
+                Release done =
+                        candidate.withStatus(Release.Status.active, millisSince(start), join(note, watch.summary()));
+                history.update(done);
+                return new Result(done, replaced, watch.summary(), true);
+            } catch (RollingDeploy.RolloutFailed failure) {
+                String undone = rollBack(failure, previous, options, watch);
+                history.update(
+                        candidate.withStatus(Release.Status.rolled_back, millisSince(start), failure.getMessage()));
+                throw new StackctlException(
+                        ExitCodes.CHECK_FAILED,
+                        "release r" + candidate.id() + " was rolled back: " + failure.getMessage() + "; " + undone,
+                        "fix the app or compose/.env, then run bin/stackctl deploy again (bin/stackctl releases shows"
+                                + " the history)");
+            }
+        }
+    }
+
+    /** Removes what the failed batch started, then returns replaced replicas to the previous release. */
+    private String rollBack(
+            RollingDeploy.RolloutFailed failure,
+            Optional<Release> previous,
+            RollingDeploy.Options options,
+            ErrorWatch watch) {
+        List<ServiceContainer> started = failure.started();
+        if (!started.isEmpty()) {
+            var keep = RollingDeploy.without(stack.replicas(), started).stream()
+                    .filter(ServiceContainer::healthy)
+                    .toList();
+            progress.printf("  removing %s%n", RollingDeploy.names(started));
+            progress.flush();
+            stack.drainAndStop(keep.isEmpty() ? stack.replicas() : keep, started, Scaler.DRAIN);
+        }
+        if (previous.isEmpty() || !Files.exists(history.envFile(previous.get().id()))) {
+            return "no earlier release is recorded, so replicas already replaced keep the new one";
+        }
+        var target = targetOf(previous.get());
+        var back = new RollingDeploy.Options(options.batch(), options.readyTimeout(), 1.0, Integer.MAX_VALUE, false);
+        List<String> restored = rolling.roll(target, back, watch);
+        return restored.isEmpty()
+                ? "the old replicas served throughout (" + watch.summary() + ")"
+                : "rolled " + restored.size() + " replica(s) back to r"
+                        + previous.get().id() + " (" + watch.summary() + ")";
+    }
+
+    private RollingDeploy.Target targetOf(Release release) {
+        var compose =
+                stack.compose().forRelease(history.envFile(release.id()), Map.of("APP_IMAGE", release.imageTag()));
+        return new RollingDeploy.Target(
+                compose, release.imageId(), Set.of(release.configHash(), compose.configHash(Stack.APP)));
+    }
+
+    private String declaredImageId() {
+        String image = stack.settings().appImage();
+        return stack.engine()
+                .imageId(image)
+                .orElseThrow(() -> new StackctlException(
+                        ExitCodes.PRECONDITION,
+                        "the app image " + image + " is not in the engine",
+                        "build it: bin/stackctl images build (or bin/stackctl up)"));
+    }
+
+    private Release newRelease(String imageId, String configHash, String envText, int replicas, String strategy) {
+        int id = history.nextId();
+        String tag = releaseTag(imageId);
+        String repository = repository(stack.settings().appImage());
+        // The release tag keeps the image when a rebuild moves :latest on, so a rollback can still start it.
+        stack.engine().tag(imageId, repository, tag);
+        return new Release(
+                id,
+                Instant.now(),
+                imageId,
+                repository + ":" + tag,
+                configHash,
+                Sha256.of(envText.getBytes(StandardCharsets.UTF_8)),
+                replicas,
+                strategy,
+                Release.Status.deploying,
+                0,
+                "");
+    }
+
+    static String releaseTag(String imageId) {
+        String hex = imageId.startsWith("sha256:") ? imageId.substring("sha256:".length()) : imageId;
+        return "release-" + hex.substring(0, Math.min(12, hex.length()));
+    }
+
+    /** The image name without its tag: {@code host:5000/team/app:1.2} gives {@code host:5000/team/app}. */
+    static String repository(String image) {
+        int slash = image.lastIndexOf('/');
+        int colon = image.lastIndexOf(':');
+        return colon > slash ? image.substring(0, colon) : image;
+    }
+
+    private static String strategy(RollingDeploy.Options options) {
+        return "rolling, batch " + options.batch() + (options.force() ? ", forced" : "");
+    }
+
+    private static String envText(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String join(String note, String summary) {
+        return note.isEmpty() ? summary : note + "; " + summary;
+    }
+
+    private static long millisSince(long start) {
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+}

@@ -1,0 +1,224 @@
+package io.stackctl.deploy;
+
+import io.stackctl.compose.ComposeCli;
+import io.stackctl.core.ExitCodes;
+import io.stackctl.core.Json;
+import io.stackctl.core.StackctlException;
+import io.stackctl.engine.ServiceContainer;
+import io.stackctl.health.HttpProbe;
+import io.stackctl.stack.Scaler;
+import io.stackctl.stack.Stack;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Replaces the app replicas that run something other than a target release, a batch at a time, start-first:
+ * start the new replica(s), wait until /ready answers, put them in nginx, then drain and stop as many old ones.
+ * Clients see no gap because capacity never drops and a replica leaves rotation before it stops. A batch whose
+ * replicas never get ready, or an error rate through nginx above the limit, fails the rollout with
+ * {@link RolloutFailed}; what to do then is the caller's ({@link Deployer} rolls back).
+ */
+public final class RollingDeploy {
+
+    static final Duration POLL = Duration.ofMillis(500);
+    /** Ready twice in a row, half a second apart: one lucky answer from a replica still warming up is not enough. */
+    static final int READY_IN_A_ROW = 2;
+    /** A replica that restarts this often while we wait is crash-looping: no point waiting out the timeout. */
+    static final int CRASH_LOOP_RESTARTS = 2;
+
+    /**
+     * What replicas of a release run: its image and the config hash compose labels them with. A release brought
+     * back from its saved settings hashes differently from when it first ran (its image is named by its release
+     * tag then), so a target accepts each of its hashes.
+     */
+    public record Target(ComposeCli compose, String imageId, Set<String> configHashes) {}
+
+    public record Options(int batch, Duration readyTimeout, double maxErrorRate, int minErrors, boolean force) {}
+
+    /** A rollout that stopped; {@code started} are the replicas its last batch started, ready or not. */
+    public static final class RolloutFailed extends RuntimeException {
+        private final transient List<ServiceContainer> started;
+
+        RolloutFailed(String reason) {
+            this(reason, List.of());
+        }
+
+        RolloutFailed(String reason, List<ServiceContainer> started) {
+            super(reason);
+            this.started = List.copyOf(started);
+        }
+
+        public List<ServiceContainer> started() {
+            return started;
+        }
+    }
+
+    private final Stack stack;
+    private final PrintWriter progress;
+    private final HttpProbe probe = new HttpProbe(Duration.ofSeconds(1));
+
+    public RollingDeploy(Stack stack, PrintWriter progress) {
+        this.stack = stack;
+        this.progress = progress;
+    }
+
+    /** The running replicas that do not run {@code target} (all of them with {@code force}). */
+    public List<ServiceContainer> stale(Target target, boolean force) {
+        return stack.replicas().stream()
+                .filter(c -> force || !runs(c, target))
+                .sorted(Comparator.comparingInt(ServiceContainer::number))
+                .toList();
+    }
+
+    static boolean runs(ServiceContainer replica, Target target) {
+        return replica.imageId().equals(target.imageId())
+                && target.configHashes().contains(replica.configHash());
+    }
+
+    /** Rolls every stale replica over to {@code target}; returns the names of the replicas it replaced. */
+    public List<String> roll(Target target, Options options, ErrorWatch watch) {
+        List<ServiceContainer> stale = new ArrayList<>(stale(target, options.force()));
+        List<String> replaced = new ArrayList<>();
+        while (!stale.isEmpty()) {
+            List<ServiceContainer> batch = List.copyOf(stale.subList(0, Math.min(options.batch(), stale.size())));
+            replaceBatch(target, batch, options, watch);
+            batch.forEach(c -> replaced.add(c.name()));
+            stale.removeAll(batch);
+        }
+        return replaced;
+    }
+
+    private void replaceBatch(Target target, List<ServiceContainer> batch, Options options, ErrorWatch watch) {
+        List<ServiceContainer> before = stack.replicas();
+        Set<String> beforeIds = ids(before);
+        long start = System.nanoTime();
+        // Start first while capacity allows; at the replica limit, the batch makes room first.
+        boolean startFirst = before.size() + batch.size() <= Stack.MAX_REPLICAS;
+        if (!startFirst) {
+            stack.drainAndStop(without(before, batch), batch, Scaler.DRAIN);
+        }
+        target.compose().scaleApp(startFirst ? before.size() + batch.size() : before.size());
+        List<ServiceContainer> started = stack.replicas().stream()
+                .filter(c -> !beforeIds.contains(c.id()))
+                .toList();
+        if (started.isEmpty()) {
+            throw new RolloutFailed("compose started no new replica for the batch " + names(batch));
+        }
+        List<ServiceContainer> ready;
+        List<ServiceContainer> serving;
+        try {
+            ready = awaitReady(started, options.readyTimeout(), watch, options);
+            serving = new ArrayList<>(without(stack.replicas(), startFirst ? List.of() : batch));
+            serving.removeIf(c -> !c.healthy() && !ids(ready).contains(c.id()));
+            stack.route(serving);
+            checkErrors(watch, options);
+        } catch (RolloutFailed e) {
+            throw new RolloutFailed(e.getMessage(), started);
+        }
+        if (startFirst) {
+            stack.drainAndStop(without(serving, batch), batch, Scaler.DRAIN);
+        }
+        progress.printf(
+                "  replaced %s with %s in %.1fs%n", names(batch), names(ready), (System.nanoTime() - start) / 1e9);
+        progress.flush();
+    }
+
+    /** Waits until each started replica answers /ready twice in a row; gives up on a crash loop or the timeout. */
+    private List<ServiceContainer> awaitReady(
+            List<ServiceContainer> started, Duration timeout, ErrorWatch watch, Options options) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Set<String> wanted = ids(started);
+        int[] inARow = new int[started.size()];
+        while (true) {
+            List<ServiceContainer> now = stack.engine().containers(stack.project(), Stack.APP).stream()
+                    .filter(c -> wanted.contains(c.id()))
+                    .sorted(Comparator.comparingInt(ServiceContainer::number))
+                    .toList();
+            boolean allReady = now.size() == started.size();
+            for (int i = 0; i < now.size(); i++) {
+                ServiceContainer replica = now.get(i);
+                if (replica.restartCount() >= CRASH_LOOP_RESTARTS
+                        || !replica.state().matches("running|created|restarting")) {
+                    throw new RolloutFailed(replica.name() + " is crash-looping (" + replica.state() + ", restarted "
+                            + replica.restartCount() + " times); its last log lines: " + lastLog(replica));
+                }
+                boolean readyNow = replica.running()
+                        && !replica.health().map("unhealthy"::equals).orElse(false)
+                        && replica.ipOn("frontend").isPresent()
+                        && probe.get("http://" + Stack.frontendIp(replica) + ":8080/ready")
+                                .ok();
+                inARow[i] = readyNow ? inARow[i] + 1 : 0;
+                allReady &= inARow[i] >= READY_IN_A_ROW;
+            }
+            if (allReady) {
+                return now;
+            }
+            checkErrors(watch, options);
+            if (System.nanoTime() > deadline) {
+                ServiceContainer culprit = now.isEmpty() ? started.get(0) : now.get(0);
+                throw new RolloutFailed(culprit.name() + " did not answer /ready within " + timeout.toSeconds() + " s ("
+                        + culprit.healthText() + "); its last log lines: " + lastLog(culprit));
+            }
+            sleep(POLL);
+        }
+    }
+
+    private static void checkErrors(ErrorWatch watch, Options options) {
+        if (watch.exceeded(options.maxErrorRate(), options.minErrors())) {
+            throw new RolloutFailed("clients saw errors through nginx: " + watch.summary() + " (over "
+                    + Math.round(options.maxErrorRate() * 100) + "%), first: " + watch.firstFailures());
+        }
+    }
+
+    private String lastLog(ServiceContainer replica) {
+        List<String> lines = stack.engine()
+                .logTail(replica.id(), 2)
+                .lines()
+                .map(RollingDeploy::messageOf)
+                .distinct()
+                .toList();
+        return lines.isEmpty() ? "(none)" : String.join(" | ", lines);
+    }
+
+    /** The message of a JSON log line (the app logs JSON), else the line itself. */
+    static String messageOf(String line) {
+        try {
+            var node = Json.MAPPER.readTree(line);
+            if (node != null && node.hasNonNull("message")) {
+                return node.get("message").asText();
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not JSON: the line as it is
+        }
+        return line.strip();
+    }
+
+    static List<ServiceContainer> without(List<ServiceContainer> all, List<ServiceContainer> leaving) {
+        Set<String> gone = ids(leaving);
+        return all.stream().filter(c -> !gone.contains(c.id())).toList();
+    }
+
+    private static Set<String> ids(List<ServiceContainer> containers) {
+        Set<String> ids = new HashSet<>();
+        containers.forEach(c -> ids.add(c.id()));
+        return ids;
+    }
+
+    static List<String> names(List<ServiceContainer> containers) {
+        return containers.stream().map(ServiceContainer::name).toList();
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StackctlException(ExitCodes.FAILED, "interrupted during the rollout", "run deploy again");
+        }
+    }
+}
