@@ -21,14 +21,15 @@ import picocli.CommandLine.Parameters;
             "Failover drill: check the steady state, put mixed load on the stack through nginx, inject a fault"
                     + " through the engine, measure errors, latency and recovery, check that every acknowledged"
                     + " write is in the database, and undo the fault. Exit 1 when a hypothesis fails.",
-            "Drills: kill-replica, db-restart, cache-outage, nginx-reload, scale-under-load, all."
+            "Drills: kill-replica, db-restart, cache-outage, nginx-reload, scale-under-load, deploy-under-load, all."
         })
 final class DrillCommand extends StackCommand {
 
     @Parameters(
             index = "0",
             paramLabel = "NAME",
-            description = "kill-replica, db-restart, cache-outage, nginx-reload," + " scale-under-load or all.")
+            description = "kill-replica, db-restart, cache-outage, nginx-reload, scale-under-load,"
+                    + " deploy-under-load or all.")
     String name;
 
     @Option(

@@ -18,12 +18,16 @@ final class RollbackCommand extends StackCommand {
     @Mixin
     RolloutOptions rollout;
 
-    @Option(names = "--to", paramLabel = "ID", description = "The release to return to, e.g. 3 or r3.")
-    String to;
+    @Option(
+            names = "--to",
+            paramLabel = "ID",
+            converter = ReleaseId.class,
+            description = "The release to return to, e.g. 3 or r3.")
+    Integer to;
 
     @Override
     public Integer call() {
-        Optional<Integer> id = Optional.ofNullable(to).map(RollbackCommand::releaseId);
+        Optional<Integer> id = Optional.ofNullable(to);
         try (Stack stack = openStack()) {
             requireReplicas(stack);
             var result = new Deployer(stack, err()).rollbackTo(id, rollout.options(false));
@@ -32,12 +36,17 @@ final class RollbackCommand extends StackCommand {
         return ExitCodes.OK;
     }
 
-    static int releaseId(String text) {
-        String digits = text.startsWith("r") ? text.substring(1) : text;
-        if (!digits.matches("[0-9]{1,6}") || Integer.parseInt(digits) < 1) {
-            throw new picocli.CommandLine.TypeConversionException(
-                    "--to takes a release id such as 3 or r3 (bin/stackctl releases lists them), got '" + text + "'");
+    /** {@code 3} or {@code r3}, as {@code releases} prints it. */
+    static final class ReleaseId implements picocli.CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String text) {
+            String digits = text.startsWith("r") ? text.substring(1) : text;
+            if (!digits.matches("[0-9]{1,6}") || Integer.parseInt(digits) < 1) {
+                throw new picocli.CommandLine.TypeConversionException(
+                        "--to takes a release id such as 3 or r3 (bin/stackctl releases lists them), got '" + text
+                                + "'");
+            }
+            return Integer.parseInt(digits);
         }
-        return Integer.parseInt(digits);
     }
 }

@@ -83,6 +83,30 @@ public final class Deployer {
     }
 
     /**
+     * Replaces every replica with a new one of the active release (a redeploy, as {@code docker service update
+     * --force} does): the rollout machinery under load with nothing changed, for drills and for a stuck replica.
+     */
+    public Result redeployActive(RollingDeploy.Options options, String note) {
+        recordDeclaredIfNew("up");
+        Release active = history.active()
+                .filter(r -> Files.exists(history.envFile(r.id())))
+                .orElseThrow(() -> new StackctlException(
+                        ExitCodes.PRECONDITION,
+                        "the running replicas match no recorded release of '" + stack.project() + "'",
+                        "deploy first (bin/stackctl deploy), then run this again"));
+        String imageId = declaredImageId();
+        String hash = stack.compose().configHash(Stack.APP);
+        // When the active release is what compose/.env declares, compose itself creates the replicas, so a later
+        // up sees them as up to date; otherwise they come from the release's saved settings.
+        var target = active.sameRunAs(imageId, hash)
+                ? new RollingDeploy.Target(stack.compose(), imageId, Set.of(hash))
+                : targetOf(active);
+        var forced = new RollingDeploy.Options(
+                options.batch(), options.readyTimeout(), options.maxErrorRate(), options.minErrors(), true);
+        return deploy(target, envText(history.envFile(active.id())), note, forced);
+    }
+
+    /**
      * Records the running replicas as the active release when they run what is declared and no release says so
      * yet (a first up, or a stack deployed before releases were kept).
      */
@@ -171,7 +195,7 @@ public final class Deployer {
         var compose =
                 stack.compose().forRelease(history.envFile(release.id()), Map.of("APP_IMAGE", release.imageTag()));
         return new RollingDeploy.Target(
-                compose, release.imageId(), Set.of(release.configHash(), compose.configHash(Stack.APP)));
+                compose, release.imageId(), Set.copyOf(List.of(release.configHash(), compose.configHash(Stack.APP))));
     }
 
     private String declaredImageId() {

@@ -20,8 +20,8 @@ import java.util.stream.Collectors;
  */
 public final class DrillRunner {
 
-    public static final List<String> NAMES =
-            List.of("kill-replica", "db-restart", "cache-outage", "nginx-reload", "scale-under-load");
+    public static final List<String> NAMES = List.of(
+            "kill-replica", "db-restart", "cache-outage", "nginx-reload", "scale-under-load", "deploy-under-load");
     static final int SEED_TASKS = 30;
     static final Duration STEADY_AGAIN_WITHIN = Duration.ofSeconds(60);
 
@@ -40,6 +40,7 @@ public final class DrillRunner {
             case "cache-outage" -> new CacheOutageDrill();
             case "nginx-reload" -> new NginxReloadDrill();
             case "scale-under-load" -> new ScaleUnderLoadDrill();
+            case "deploy-under-load" -> new DeployUnderLoadDrill();
             default -> throw new IllegalArgumentException("no drill " + name);
         };
     }

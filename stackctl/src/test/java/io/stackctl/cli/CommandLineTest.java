@@ -226,4 +226,45 @@ class CommandLineTest {
             assertThat(run.err()).as(bad).contains("invalid project name");
         }
     }
+
+    @Test
+    void deployRefusesABatchOutOfRange() {
+        for (String batch : new String[] {"0", "-1", "21"}) {
+            var run = run(Map.of(), "deploy", "--batch", batch);
+            assertThat(run.exitCode()).as(batch).isEqualTo(ExitCodes.USAGE);
+            assertThat(run.err()).as(batch).contains("--batch must be from 1 to 20");
+        }
+    }
+
+    @Test
+    void deployRefusesAnErrorRateThatIsNotAPercentage() {
+        var run = run(Map.of(), "deploy", "--max-error-rate", "150");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains("--max-error-rate must be from 0 to 100");
+    }
+
+    @Test
+    void rollbackRefusesAReleaseIdThatIsNotOne() {
+        var run = run(Map.of(), "rollback", "--to", "latest");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains("--to takes a release id such as 3 or r3");
+    }
+
+    @Test
+    void releasesOfAProjectWithNoneSaysHowTheyAreMade() throws Exception {
+        var run = run(Map.of(), "releases", "--project-dir", stackDir().toString());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(run.out()).contains("no releases of 'taskmanager' yet");
+    }
+
+    @Test
+    void releasesAsJsonIsAnEmptyListRatherThanNothing() throws Exception {
+        var run = run(
+                Map.of(), "-o", "json", "releases", "--project-dir", stackDir().toString());
+
+        assertThat(run.out().strip()).isEqualTo("[ ]");
+    }
 }

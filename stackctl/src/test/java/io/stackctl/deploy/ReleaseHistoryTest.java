@@ -1,0 +1,91 @@
+package io.stackctl.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReleaseHistoryTest {
+
+    @TempDir
+    Path root;
+
+    private static Release release(int id, Release.Status status) {
+        return new Release(
+                id,
+                Instant.parse("2026-12-01T12:00:00Z").plusSeconds(id),
+                "sha256:" + "ab".repeat(32),
+                "stackctl/taskmanager-app:release-abababababab",
+                "hash" + id,
+                "env" + id,
+                3,
+                "rolling, batch 1",
+                status,
+                0,
+                "");
+    }
+
+    @Test
+    void aReleaseThatBecomesActiveReplacesTheOneBefore() {
+        var history = new ReleaseHistory(root, "taskmanager");
+        history.add(release(1, Release.Status.active), "A=1\n");
+        history.add(release(2, Release.Status.deploying), "A=2\n");
+
+        history.update(release(2, Release.Status.active));
+
+        assertThat(history.all())
+                .extracting(Release::status)
+                .containsExactly(Release.Status.replaced, Release.Status.active);
+        assertThat(history.active()).map(Release::id).contains(2);
+    }
+
+    @Test
+    void rollbackReturnsToTheNewestReleaseThatServedSkippingFailedAndUnfinishedOnes() {
+        var history = new ReleaseHistory(root, "taskmanager");
+        history.add(release(1, Release.Status.replaced), "A=1\n");
+        history.add(release(2, Release.Status.rolled_back), "A=2\n");
+        history.add(release(3, Release.Status.deploying), "A=3\n");
+        history.add(release(4, Release.Status.active), "A=4\n");
+
+        assertThat(history.previousGood(4)).map(Release::id).contains(1);
+    }
+
+    @Test
+    void eachReleaseKeepsItsSettingsPrivately() throws Exception {
+        var history = new ReleaseHistory(root, "taskmanager");
+        history.add(release(1, Release.Status.active), "POSTGRES_PASSWORD=secret\n");
+
+        Path saved = history.envFile(1);
+        assertThat(saved).hasContent("POSTGRES_PASSWORD=secret");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(saved)))
+                .isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(saved.getParent())))
+                .isEqualTo("rwx------");
+    }
+
+    @Test
+    void projectsKeepSeparateHistories() {
+        new ReleaseHistory(root, "taskmanager").add(release(1, Release.Status.active), "A=1\n");
+
+        assertThat(new ReleaseHistory(root, "taskmanager-staging").all()).isEmpty();
+        assertThat(new ReleaseHistory(root, "taskmanager-staging").nextId()).isEqualTo(1);
+    }
+
+    @Test
+    void oldReleasesAreDroppedWithTheirSettings() {
+        var history = new ReleaseHistory(root, "taskmanager");
+        for (int id = 1; id <= 25; id++) {
+            history.add(release(id, Release.Status.replaced), "A=" + id + "\n");
+        }
+
+        assertThat(history.all()).hasSize(20);
+        assertThat(history.all().get(0).id()).isEqualTo(6);
+        assertThat(history.envFile(5)).doesNotExist();
+        assertThat(history.envFile(6)).exists();
+        assertThat(history.nextId()).isEqualTo(26);
+    }
+}
