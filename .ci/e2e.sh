@@ -228,11 +228,58 @@ python3 -c "import sys; p=sys.argv[1]; b=bytearray(open(p,'rb').read()); b[len(b
 expect_exit 1 "restore of a damaged dump" -- bin/stackctl restore "$damaged" --yes
 grep -q "checksum mismatch" /tmp/e2e.err && pass "the refusal names the checksum mismatch" || fail "no checksum line"
 [ "$(db_count)" = $((backed_up + 1)) ] && pass "the refused restore left the data as it was" || fail "refused restore changed data"
-expect_exit 0 "restore latest --yes" -- bin/stackctl restore latest --yes
-cat /tmp/e2e.out
+loops_start 2
+expect_exit 0 "restore latest --yes (client loops running)" -- bin/stackctl restore latest --yes
+cat /tmp/e2e.err /tmp/e2e.out
+sleep 1
+touch /tmp/e2e.stop
+wait "${loop_pids[@]}" || true
+other=$(grep -vcE '^(200|503)$' /tmp/e2e.codes || true)
+maint=$(grep -c '^503$' /tmp/e2e.codes || true)
+echo "during the restore: $(wc -l </tmp/e2e.codes) requests, $maint answered 503 maintenance, $other other than 200/503"
+[ "$other" = 0 ] && pass "during the restore clients got 200 or the 503 maintenance answer, nothing else" \
+  || fail "during the restore $other requests got neither 200 nor 503"
+body=$(curl -s "$url/tasks?limit=1")
+grep -q '"source"' <<<"$body" && pass "after the restore the API serves again" || fail "after the restore: $body"
+[ ! -e compose/generated/maintenance/on.conf ] && pass "the maintenance answer is off again" || fail "maintenance left on"
 [ "$(db_count)" = "$backed_up" ] && pass "restore brought back the $backed_up backed-up tasks" || fail "restore: $(db_count) tasks"
 code=$(curl -s -o /dev/null -w '%{http_code}' "$url/tasks/$later")
 [ "$code" = 404 ] && pass "the task written after the backup is gone, also from the cache (404)" || fail "GET after restore: $code"
+step "backups are bound to their schema version"
+psql_db() { docker exec "$(project_ps --filter label=com.docker.compose.service=db)" psql -X -A -t -q -U taskmanager -d taskmanager -c "$1"; }
+schema_version() { psql_db "SELECT version FROM flyway_schema_history WHERE success ORDER BY installed_rank DESC LIMIT 1"; }
+downgrade_to_v1() { psql_db "DROP TABLE idempotency_keys; DELETE FROM flyway_schema_history WHERE version = '2'"; }
+migrate_by_restarting_a_replica() {
+  docker restart "$(app_ids | head -n 1)" >/dev/null
+  for _ in $(seq 120); do [ "$(schema_version)" = 2 ] && break; sleep 0.5; done
+  for _ in $(seq 120); do all_healthy "$(project_ps | wc -l)" && break; sleep 0.5; done
+}
+[ "$(schema_version)" = 2 ] && pass "the live schema is at V2" || fail "live schema at '$(schema_version)'"
+expect_exit 0 "backup at V2" -- bin/stackctl backup -o json
+v2_dump=$(python3 -c 'import json; print(json.load(open("/tmp/e2e.out"))["file"])')
+[ "$(python3 -c 'import json; print(json.load(open("/tmp/e2e.out"))["manifest"]["schema_version"])')" = 2 ] \
+  && pass "the manifest records schema version 2" || fail "no schema version in the manifest"
+[ "$(stat -c %a "$v2_dump")" = 600 ] && pass "the dump is readable by its owner only (0600)" || fail "dump mode $(stat -c %a "$v2_dump")"
+downgrade_to_v1
+expect_exit 0 "backup at V1" -- bin/stackctl backup -o json
+v1_dump=$(python3 -c 'import json; print(json.load(open("/tmp/e2e.out"))["file"])')
+expect_exit 1 "restore of a V2 dump while the database is at V1 is refused" -- bin/stackctl restore "$v2_dump" --yes
+grep -q "newer than the running app's V1" /tmp/e2e.err && pass "the refusal names both schema versions" || { fail "no schema refusal"; cat /tmp/e2e.err; }
+[ "$(schema_version)" = 1 ] && pass "the refused restore changed nothing" || fail "schema now '$(schema_version)'"
+expect_exit 1 "backups verify of the V2 dump says it cannot be restored here" -- bin/stackctl backups verify "$v2_dump"
+migrate_by_restarting_a_replica
+[ "$(schema_version)" = 2 ] && pass "a restarted replica migrated the database back to V2" || fail "schema at '$(schema_version)'"
+loops_start 2
+expect_exit 0 "restore of the V1 dump into the V2 database" -- bin/stackctl restore "$v1_dump" --yes
+cat /tmp/e2e.err
+sleep 1; touch /tmp/e2e.stop; wait "${loop_pids[@]}" || true
+other=$(grep -vcE '^(200|503)$' /tmp/e2e.codes || true)
+[ "$other" = 0 ] && pass "during the restore and migration clients got 200 or 503 maintenance only" || fail "$other other answers"
+[ "$(schema_version)" = 2 ] && pass "the app migrated the restored V1 schema to V2" || fail "schema at '$(schema_version)' after restore"
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'content-type: application/json' -H 'Idempotency-Key: e2e-after-migration' \
+  -d '{"title":"after the migration"}' "$url/tasks")
+[ "$code" = 201 ] && pass "a create with an Idempotency-Key works on the migrated schema" || fail "create after migration: $code"
+
 expect_exit 0 "backups list" -- bin/stackctl backups list
 cat /tmp/e2e.out
 expect_exit 0 "backups prune --dry-run" -- bin/stackctl backups prune --keep-daily 1 --dry-run
@@ -244,10 +291,19 @@ docker stop "$cache" >/dev/null
 expect_exit 3 "a drill refuses an unhealthy stack" -- bin/stackctl drill nginx-reload --duration 1s
 docker start "$cache" >/dev/null
 for _ in $(seq 60); do bin/stackctl health >/dev/null 2>&1 && break; sleep 1; done
+bin/stackctl drill nginx-reload --duration 4s >/tmp/e2e.drill.out 2>&1 &
+drill_pid=$!
+for _ in $(seq 100); do [ -s compose/locks/taskmanager.lock ] && grep -q nginx-reload compose/locks/taskmanager.lock && break; sleep 0.1; done
+expect_exit 3 "scale while a drill runs is refused" -- bin/stackctl scale app=3
+grep -q "locked by another stackctl command: pid $drill_pid running 'stackctl drill nginx-reload" /tmp/e2e.err \
+  && pass "the refusal names the holder (pid $drill_pid, its command)" || { fail "no holder in the refusal"; cat /tmp/e2e.err; }
+wait "$drill_pid" && pass "the drill holding the lock finished" || fail "the drill holding the lock failed"
 start=$(date +%s)
 expect_exit 0 "drill all --duration 3s" -- bin/stackctl drill all --duration 3s
 cat /tmp/e2e.out
 echo "drill all took $(( $(date +%s) - start )) s"
+grep -q "crashed .* SIGKILL to its java process, through the engine" /tmp/e2e.err \
+  && pass "kill-replica crashed the replica through the engine (no host pid)" || fail "kill-replica did not crash through the engine"
 grep -q "drills: 6 passed, 0 failed" /tmp/e2e.out && pass "all 6 drills held their hypotheses" \
   || { fail "drills"; grep -E "^(drill |FAIL|failed requests|  [a-z]+ at )" /tmp/e2e.out; grep "^error:" /tmp/e2e.err; }
 

@@ -29,8 +29,53 @@ public record Targets(Map<String, Profile> profiles) {
             @JsonProperty("max_error_pct") double maxErrorPct,
             @JsonProperty("min_rps") double minRps) {}
 
+    static final List<String> SIMULATIONS = List.of("read-heavy", "mixed", "cache-miss");
+
+    /** Reads and checks a targets file; a file of another shape is an {@link IllegalArgumentException} naming the field. */
     public static Targets read(Path file) throws IOException {
-        return new ObjectMapper().readValue(file.toFile(), Targets.class);
+        Targets targets = new ObjectMapper().readValue(file.toFile(), Targets.class);
+        if (targets == null) {
+            throw new IllegalArgumentException("the file holds no JSON object");
+        }
+        targets.validate();
+        return targets;
+    }
+
+    void validate() {
+        if (profiles == null || profiles.isEmpty()) {
+            throw new IllegalArgumentException("it has no \"profiles\" object (perf/targets.json shows the shape)");
+        }
+        profiles.forEach((name, profile) -> {
+            String at = "profiles." + name;
+            require(profile != null, at + " is empty");
+            require(profile.rate() > 0, at + ".rate must be above 0, got " + profile.rate());
+            require(
+                    profile.durationSeconds() > 0,
+                    at + ".duration_s must be above 0, got " + profile.durationSeconds());
+            require(profile.warmupSeconds() >= 0, at + ".warmup_s must be 0 or more, got " + profile.warmupSeconds());
+            require(
+                    profile.simulations() != null && !profile.simulations().isEmpty(),
+                    at + ".simulations must list at least one of " + SIMULATIONS);
+            profile.simulations()
+                    .forEach(simulation -> require(
+                            SIMULATIONS.contains(simulation),
+                            at + ".simulations names '" + simulation + "'; there are " + SIMULATIONS));
+            Limits limits = profile.limits();
+            require(limits != null, at + ".targets is missing (p50_ms, p95_ms, p99_ms, max_error_pct, min_rps)");
+            require(
+                    limits.p50Ms() > 0 && limits.p95Ms() > 0 && limits.p99Ms() > 0,
+                    at + ".targets needs p50_ms, p95_ms and p99_ms above 0");
+            require(
+                    limits.maxErrorPct() >= 0 && limits.maxErrorPct() <= 100,
+                    at + ".targets.max_error_pct must be from 0 to 100, got " + limits.maxErrorPct());
+            require(limits.minRps() >= 0, at + ".targets.min_rps must be 0 or more, got " + limits.minRps());
+        });
+    }
+
+    private static void require(boolean holds, String problem) {
+        if (!holds) {
+            throw new IllegalArgumentException(problem);
+        }
     }
 
     public Profile profile(String name) {

@@ -12,12 +12,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -27,6 +29,8 @@ import java.util.stream.Stream;
 public final class BackupStore {
 
     public static final String DUMP_SUFFIX = ".dump";
+    private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> PRIVATE_FILE =
+            PosixFilePermissions.fromString("rw-------");
     public static final String MANIFEST_SUFFIX = ".manifest.json";
     static final String PARTIAL_PREFIX = ".partial-";
     private static final DateTimeFormatter STAMP =
@@ -62,6 +66,26 @@ public final class BackupStore {
         return candidate;
     }
 
+    /**
+     * Whether a dump's name is {@code <project>-<UTC stamp>[-n].dump} for exactly this project: {@code taskmanager}
+     * must not pick up {@code taskmanager-staging-...}.
+     */
+    public static boolean belongsTo(String fileName, String project) {
+        return fileName.matches(Pattern.quote(project) + "-[0-9]{8}T[0-9]{6}Z(-[0-9]+)?" + Pattern.quote(DUMP_SUFFIX));
+    }
+
+    /**
+     * Creates an empty file only its owner can read: a dump holds every task, and its manifest names the
+     * database. POSIX file systems only; elsewhere the platform's defaults apply.
+     */
+    public static void createPrivate(Path file) throws IOException {
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PRIVATE_FILE));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(file);
+        }
+    }
+
     public Path partialPathFor(Path dump) {
         return dump.resolveSibling(PARTIAL_PREFIX + dump.getFileName());
     }
@@ -74,7 +98,15 @@ public final class BackupStore {
 
     public void ensureDir() {
         try {
-            Files.createDirectories(dir);
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir);
+                try {
+                    // A folder we create is private; one the user gave keeps the permissions they chose.
+                    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+                } catch (UnsupportedOperationException e) {
+                    // not a POSIX file system
+                }
+            }
         } catch (IOException e) {
             throw new StackctlException(
                     ExitCodes.FAILED,
@@ -91,7 +123,7 @@ public final class BackupStore {
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(p -> p.getFileName().toString().endsWith(DUMP_SUFFIX))
                     .filter(p -> !p.getFileName().toString().startsWith(PARTIAL_PREFIX))
-                    .filter(p -> project == null || p.getFileName().toString().startsWith(project + "-"))
+                    .filter(p -> project == null || belongsTo(p.getFileName().toString(), project))
                     .map(p -> new StoredBackup(p, readManifest(p)))
                     .sorted(Comparator.comparing(BackupStore::createdAt).reversed())
                     .toList();
@@ -152,6 +184,8 @@ public final class BackupStore {
         Path target = manifestPath(dump);
         Path partial = target.resolveSibling(PARTIAL_PREFIX + target.getFileName());
         try {
+            deleteQuietly(partial);
+            createPrivate(partial);
             Files.write(partial, JSON.writeValueAsBytes(manifest));
             commit(partial, target);
         } catch (IOException e) {

@@ -64,9 +64,8 @@ public final class Backups {
             progress("dumping database %s to %s", postgres.database(), dump.getFileName());
             var digest = Sha256.newDigest();
             PostgresContainer.DumpResult result;
-            try (OutputStream out = new DigestOutputStream(
-                    new BufferedOutputStream(Files.newOutputStream(partial, StandardOpenOption.CREATE_NEW), 1 << 16),
-                    digest)) {
+            try (OutputStream out =
+                    new DigestOutputStream(new BufferedOutputStream(createPrivateStream(partial), 1 << 16), digest)) {
                 result = postgres.dump(out, timeout);
             }
             long size = Files.size(partial);
@@ -83,7 +82,8 @@ public final class Backups {
                     result.rowCounts(),
                     (System.nanoTime() - startNanos) / 1_000_000,
                     stackctlVersion,
-                    null);
+                    null,
+                    result.schemaVersion());
             // The manifest first: a dump under its final name always has one.
             store.writeManifest(dump, manifest);
             BackupStore.commit(partial, dump);
@@ -130,6 +130,11 @@ public final class Backups {
         } finally {
             postgres.unstage(staged);
         }
+    }
+
+    private static java.io.OutputStream createPrivateStream(Path partial) throws IOException {
+        BackupStore.createPrivate(partial);
+        return Files.newOutputStream(partial, StandardOpenOption.WRITE);
     }
 
     private static boolean startsWithMagic(Path file) throws IOException {
@@ -191,16 +196,59 @@ public final class Backups {
         return manifest;
     }
 
-    public record Restored(Path file, Map<String, Long> rowCounts, long restoreMs) {}
+    public record Restored(Path file, Map<String, Long> rowCounts, long restoreMs, Fit fit) {}
 
-    /** Replaces the live database's contents in one transaction that also checks the counts. */
+    /** How a dump's schema relates to the live database's, which is what the running app migrated it to. */
+    public record Fit(SchemaFit fit, String dumpVersion, String liveVersion) {
+        public String describe() {
+            return switch (fit) {
+                case same -> "schema " + SchemaFit.label(dumpVersion) + ", as the running app";
+                case older ->
+                    "schema " + SchemaFit.label(dumpVersion) + ", older than the running app's "
+                            + SchemaFit.label(liveVersion) + ": the app migrates it after the restore";
+                case newer ->
+                    "schema " + SchemaFit.label(dumpVersion) + ", newer than the running app's "
+                            + SchemaFit.label(liveVersion);
+                case unknown -> "schema version not recorded (a manifest from an older stackctl)";
+            };
+        }
+    }
+
+    public String liveSchemaVersion() {
+        return postgres.schemaVersion(postgres.database());
+    }
+
+    public Fit schemaFit(Manifest manifest) {
+        String live = postgres.schemaVersion(postgres.database());
+        return new Fit(SchemaFit.of(manifest.schemaVersion(), live), manifest.schemaVersion(), live);
+    }
+
+    /** Exit 1 when the running app could not serve the dump's schema (it is newer than the app's). */
+    public Fit requireServable(BackupStore.StoredBackup backup, Manifest manifest) {
+        Fit fit = schemaFit(manifest);
+        if (fit.fit() == SchemaFit.newer) {
+            throw new StackctlException(
+                    ExitCodes.CHECK_FAILED,
+                    backup.name() + " holds " + fit.describe() + ": the running app could not serve it, so it was not"
+                            + " restored (the database is unchanged)",
+                    "deploy the app release that brought " + SchemaFit.label(fit.dumpVersion())
+                            + " first (bin/stackctl releases), or restore an older backup");
+        }
+        return fit;
+    }
+
+    /**
+     * Replaces the live database's contents in one transaction that also checks the counts; refuses a dump the
+     * running app could not serve. An older dump is restored as it is: the caller lets the app migrate it.
+     */
     public Restored restore(BackupStore.StoredBackup backup, Manifest manifest) {
+        Fit fit = requireServable(backup, manifest);
         String staged = postgres.stage(backup.dump());
         try {
             progress("restoring %s into database %s (one transaction)", backup.name(), postgres.database());
             long start = System.nanoTime();
             postgres.restore(staged, postgres.database(), manifest.rowCounts(), timeout);
-            return new Restored(backup.dump(), manifest.rowCounts(), (System.nanoTime() - start) / 1_000_000);
+            return new Restored(backup.dump(), manifest.rowCounts(), (System.nanoTime() - start) / 1_000_000, fit);
         } finally {
             postgres.unstage(staged);
         }

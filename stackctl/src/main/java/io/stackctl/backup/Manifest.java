@@ -9,6 +9,7 @@ import java.util.Map;
  *
  * @param rowCounts rows per table ({@code schema.table}), counted in the dump's own snapshot
  * @param verification the last restore into a scratch database, or null when never verified
+ * @param schemaVersion the Flyway version of the schema in the dump ("" without Flyway; null in older manifests)
  */
 public record Manifest(
         int format,
@@ -22,9 +23,11 @@ public record Manifest(
         Map<String, Long> rowCounts,
         long durationMs,
         String stackctlVersion,
-        Verification verification) {
+        Verification verification,
+        String schemaVersion) {
 
-    public static final int FORMAT = 1;
+    /** 2: {@link #schemaVersion} recorded. A format-1 manifest reads with it null (unknown). */
+    public static final int FORMAT = 2;
 
     /** The outcome of restoring the dump into a scratch database and comparing row counts. */
     public record Verification(Instant at, boolean ok, long restoreMs, Map<String, Long> rowCounts, String error) {}
@@ -46,7 +49,8 @@ public record Manifest(
                 rowCounts,
                 durationMs,
                 stackctlVersion,
-                result);
+                result,
+                schemaVersion);
     }
 
     public long totalRows() {

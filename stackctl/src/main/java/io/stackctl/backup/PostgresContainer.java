@@ -22,6 +22,18 @@ public final class PostgresContainer {
 
     static final String COUNTS_MARKER = "stackctl-counts: ";
     static final String VERSION_MARKER = "stackctl-server-version: ";
+    static final String SCHEMA_MARKER = "stackctl-schema-version: ";
+    private static final int CANCEL_ATTEMPTS = 10;
+
+    /**
+     * The Flyway version the schema is at (the app migrates it at start), or '' when Flyway never ran. The history
+     * table may be absent, so its query is only parsed when it exists.
+     */
+    static final String SCHEMA_VERSION_SQL = """
+            SELECT coalesce((xpath('/row/v/text()', query_to_xml(
+              CASE WHEN to_regclass('public.flyway_schema_history') IS NULL THEN 'SELECT NULL::text AS v'
+              ELSE 'SELECT version AS v FROM public.flyway_schema_history WHERE success AND version IS NOT NULL
+                    ORDER BY installed_rank DESC LIMIT 1' END, false, true, '')))[1]::text, '')""";
 
     /** Rows per table as one JSON object, {@code {"schema.table": n}}, in the current snapshot. */
     static final String COUNTS_SQL = """
@@ -38,13 +50,16 @@ public final class PostgresContainer {
      */
     static final String DUMP_SCRIPT = """
             set -euo pipefail
-            db="$1"; user="$2"  # $3: COUNTS_SQL
+            db="$1"; user="$2"  # $3: COUNTS_SQL, $4: SCHEMA_VERSION_SQL
             coproc PSQL { psql -X -q -A -t -v ON_ERROR_STOP=1 -U "$user" -d "$db"; }
             echo "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SELECT pg_export_snapshot();" >&"${PSQL[1]}"
             read -r -t 60 snapshot <&"${PSQL[0]}"
             printf '%s;\\n' "$3" >&"${PSQL[1]}"
             read -r -t 3600 counts <&"${PSQL[0]}"
             echo "stackctl-counts: $counts" >&2
+            printf '%s;\\n' "$4" >&"${PSQL[1]}"
+            read -r -t 60 schema <&"${PSQL[0]}" || schema=""
+            echo "stackctl-schema-version: $schema" >&2
             echo "stackctl-server-version: $(psql -X -A -t -U "$user" -d "$db" -c 'SHOW server_version')" >&2
             pg_dump --format=custom --snapshot="$snapshot" -U "$user" -d "$db"
             echo "COMMIT;" >&"${PSQL[1]}"
@@ -54,18 +69,22 @@ public final class PostgresContainer {
 
     /**
      * Restores in one transaction and checks the row counts inside it, so a failure or a count mismatch rolls
-     * everything back and leaves the database as it was. pipefail catches a pg_restore that dies half-way: the
-     * COMMIT is then never sent.
+     * everything back and leaves the database as it was. The public schema is dropped and created again inside that
+     * transaction, so the database ends up holding exactly the dump, whatever schema version it had before (a
+     * {@code --clean} restore of an older dump fails on tables and keys the dump does not know). pipefail catches a
+     * pg_restore that dies half-way: the COMMIT is then never sent. The session carries an application name, so a
+     * cancelled restore can be found and stopped.
      */
     static final String RESTORE_SCRIPT = """
             set -euo pipefail
-            file="$1"; db="$2"; user="$3"; checks="$4"
+            file="$1"; db="$2"; user="$3"; checks="$4"; name="$5"
             {
               echo 'BEGIN;'
-              pg_restore --file=- --clean --if-exists --no-owner --exit-on-error "$file"
+              echo 'DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;'
+              pg_restore --file=- --no-owner --exit-on-error "$file"
               printf '%s\\n' "$checks"
               echo 'COMMIT;'
-            } | psql -X -q -v ON_ERROR_STOP=1 -U "$user" -d "$db"
+            } | PGAPPNAME="$name" psql -X -q -v ON_ERROR_STOP=1 -U "$user" -d "$db"
             """;
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -86,20 +105,34 @@ public final class PostgresContainer {
         return database;
     }
 
-    public record DumpResult(Map<String, Long> rowCounts, String serverVersion) {}
+    public record DumpResult(Map<String, Long> rowCounts, String serverVersion, String schemaVersion) {}
 
     /** Streams a custom-format dump of the database to {@code out}; throws when pg_dump fails. */
     public DumpResult dump(OutputStream out, Duration timeout) {
         var stderr = new StringBuilder();
         long exit = engine.execStreaming(
-                containerId, out, stderr, timeout, "bash", "-c", DUMP_SCRIPT, "dump", database, user, COUNTS_SQL);
+                containerId,
+                out,
+                stderr,
+                timeout,
+                "bash",
+                "-c",
+                DUMP_SCRIPT,
+                "dump",
+                database,
+                user,
+                COUNTS_SQL,
+                SCHEMA_VERSION_SQL);
         if (exit != 0) {
             throw new StackctlException(
                     ExitCodes.FAILED,
                     "pg_dump of database " + database + " failed (exit " + exit + "): " + lastLines(stderr.toString()),
                     "check the database with: bin/stackctl logs db");
         }
-        return new DumpResult(parseCounts(stderr.toString()), marker(stderr.toString(), VERSION_MARKER));
+        return new DumpResult(
+                parseCounts(stderr.toString()),
+                marker(stderr.toString(), VERSION_MARKER),
+                marker(stderr.toString(), SCHEMA_MARKER));
     }
 
     /** Copies a host file into a fresh directory of the container and returns its path there. */
@@ -142,25 +175,93 @@ public final class PostgresContainer {
         return missing;
     }
 
-    /** Restores the staged archive into {@code targetDatabase} in one transaction that checks {@code expected}. */
+    /**
+     * Restores the staged archive into {@code targetDatabase} in one transaction that checks {@code expected}. When it
+     * does not finish within {@code timeout}, or the thread is interrupted, its session is terminated inside the
+     * server, which rolls the transaction back: nothing is left running and the database is unchanged.
+     */
     public void restore(String containerPath, String targetDatabase, Map<String, Long> expected, Duration timeout) {
-        var result = engine.exec(
-                containerId,
-                timeout,
-                "bash",
-                "-c",
-                RESTORE_SCRIPT,
-                "restore",
-                containerPath,
-                targetDatabase,
-                user,
-                countCheckSql(expected));
+        String session = "stackctl-restore-" + UUID.randomUUID().toString().substring(0, 8);
+        // Ctrl-C ends stackctl, not the exec inside the container: the restore is stopped on the way out.
+        Thread onExit = new Thread(() -> cancel(session), "cancel-" + session);
+        Runtime.getRuntime().addShutdownHook(onExit);
+        Engine.ExecResult result;
+        try {
+            result = engine.exec(
+                    containerId,
+                    timeout,
+                    "bash",
+                    "-c",
+                    RESTORE_SCRIPT,
+                    "restore",
+                    containerPath,
+                    targetDatabase,
+                    user,
+                    countCheckSql(expected),
+                    session);
+            removeHook(onExit);
+        } catch (StackctlException e) {
+            removeHook(onExit);
+            cancel(session);
+            throw new StackctlException(
+                    ExitCodes.FAILED,
+                    "the restore into " + targetDatabase + " was stopped (" + e.getMessage()
+                            + ") and rolled back inside PostgreSQL; the database is unchanged",
+                    "give it more time with --timeout (a restore takes about 8 s per million tasks), then try again");
+        }
         if (result.exitCode() != 0) {
             throw new StackctlException(
                     ExitCodes.CHECK_FAILED,
                     "restore into " + targetDatabase + " failed and was rolled back: " + lastLines(result.output()),
                     "the database is unchanged; check the dump with: bin/stackctl backups verify FILE");
         }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // shutting down already: the hook runs and cancels
+        }
+    }
+
+    /**
+     * Stops a restore by its session name: terminating its backend aborts its transaction (nothing of it stays), and
+     * the pg_restore feeding it ends on the broken pipe. Safe to call when it has already finished.
+     */
+    public void cancel(String session) {
+        // psql connects as soon as the restore starts; should it not have yet, the next tries catch it.
+        for (int attempt = 0; attempt < CANCEL_ATTEMPTS; attempt++) {
+            var result = engine.exec(
+                    containerId,
+                    Duration.ofSeconds(30),
+                    "psql",
+                    "-X",
+                    "-q",
+                    "-A",
+                    "-t",
+                    "-U",
+                    user,
+                    "-d",
+                    "postgres",
+                    "-c",
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = '"
+                            + session.replace("'", "") + "'");
+            if (result.exitCode() == 0 && !result.output().strip().equals("0")) {
+                return;
+            }
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** The Flyway version of a database's schema right now ('' without Flyway). */
+    public String schemaVersion(String inDatabase) {
+        return psql(inDatabase, SCHEMA_VERSION_SQL).strip();
     }
 
     /** Rows per table right now. */
@@ -313,7 +414,8 @@ public final class PostgresContainer {
     static String lastLines(String text) {
         var lines = text.strip()
                 .lines()
-                .filter(l -> !l.startsWith(COUNTS_MARKER) && !l.startsWith(VERSION_MARKER))
+                .filter(l ->
+                        !l.startsWith(COUNTS_MARKER) && !l.startsWith(VERSION_MARKER) && !l.startsWith(SCHEMA_MARKER))
                 .toList();
         return String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
     }

@@ -18,6 +18,11 @@ import picocli.CommandLine.Mixin;
         description = "Dump the database (pg_dump -Fc inside the db container) to the backup folder, with a manifest.")
 final class BackupCommand extends StackCommand {
 
+    @Override
+    boolean changesStack() {
+        return true;
+    }
+
     @Mixin
     BackupOptions options;
 

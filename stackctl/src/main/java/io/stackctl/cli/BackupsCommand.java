@@ -110,6 +110,11 @@ final class BackupsCommand implements Runnable {
                     + " restore time) is recorded in the manifest.")
     static final class Verify extends StackCommand {
 
+        @Override
+        boolean changesStack() {
+            return true;
+        }
+
         @Parameters(index = "0", paramLabel = "FILE|latest", description = "A dump file, or latest.")
         String file;
 
@@ -122,12 +127,26 @@ final class BackupsCommand implements Runnable {
                 var selected = BackupCommand.select(this, stack, options, file);
                 var backup = selected.backup();
                 var manifest = selected.backups().verify(backup);
+                var fit = selected.backups().schemaFit(manifest);
                 if (global.json()) {
-                    output().json(BackupCommand.document(backup.dump(), manifest));
+                    var document = BackupCommand.document(backup.dump(), manifest);
+                    document.put("schema_fit", fit.fit());
+                    document.put("schema", fit.describe());
+                    output().json(document);
                 } else {
-                    output().line("verified %s: restored into a scratch database in %.1fs, row counts match (%d rows)"
-                            .formatted(
-                                    backup.name(), manifest.verification().restoreMs() / 1000.0, manifest.totalRows()));
+                    output().line("verified %s: restored into a scratch database in %.1fs, row counts match (%d rows);"
+                                    .formatted(
+                                            backup.name(),
+                                            manifest.verification().restoreMs() / 1000.0,
+                                            manifest.totalRows())
+                            + " " + fit.describe());
+                }
+                if (fit.fit() == io.stackctl.backup.SchemaFit.newer) {
+                    throw new StackctlException(
+                            ExitCodes.CHECK_FAILED,
+                            backup.name() + " is intact but holds " + fit.describe()
+                                    + ": restore would refuse it while this app runs",
+                            "deploy the app release that brought that schema first, or keep an older backup at hand");
                 }
             }
             return ExitCodes.OK;
@@ -168,6 +187,12 @@ final class BackupsCommand implements Runnable {
                         "--keep-daily, --keep-weekly and --keep-monthly are all 0: that would delete every backup",
                         "keep at least one period, e.g. --keep-daily 1");
             }
+            try (var lock = dryRun ? null : lockFiles()) {
+                return prune(policy);
+            }
+        }
+
+        private Integer prune(Retention.Policy policy) {
             var store = options.store(files(), environment());
             Map<String, BackupStore.StoredBackup> byName = new LinkedHashMap<>();
             List<Retention.Candidate> candidates = new ArrayList<>();

@@ -28,6 +28,11 @@ import picocli.CommandLine.Option;
         })
 final class BenchCommand extends StackCommand {
 
+    @Override
+    boolean changesStack() {
+        return true;
+    }
+
     private static final DateTimeFormatter STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
@@ -54,7 +59,7 @@ final class BenchCommand extends StackCommand {
     @Option(
             names = "--warmup",
             paramLabel = "D",
-            converter = DurationConverter.class,
+            converter = DurationConverter.ZeroAllowed.class,
             description = "Unrecorded mixed load at the same rate before the measured runs, so the replicas' JIT"
                     + " and Gatling are warm (default: the profile's; 0s to skip).")
     Duration warmup;
@@ -118,6 +123,11 @@ final class BenchCommand extends StackCommand {
         Targets targets;
         try {
             targets = Targets.read(file);
+        } catch (IllegalArgumentException e) {
+            throw new StackctlException(
+                    ExitCodes.USAGE,
+                    "the targets file " + file + " is not a targets file: " + e.getMessage(),
+                    "pass --targets FILE shaped like perf/targets.json");
         } catch (IOException e) {
             throw new StackctlException(
                     ExitCodes.USAGE,

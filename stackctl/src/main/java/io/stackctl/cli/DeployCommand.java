@@ -14,6 +14,11 @@ import picocli.CommandLine.Option;
                 + " or clients see errors.")
 final class DeployCommand extends StackCommand {
 
+    @Override
+    boolean changesStack() {
+        return true;
+    }
+
     @Mixin
     RolloutOptions rollout;
 

@@ -34,6 +34,14 @@ final class DoctorCommand extends StackCommand {
         EnvFile env = EnvFile.load(files.envFile());
         StackSettings settings = StackSettings.resolve(environment, env);
         List<Check> checks = new ArrayList<>();
+        var weak = env.weakSecrets();
+        checks.add(new Check(
+                "secrets",
+                weak.isEmpty(),
+                !env.exists()
+                        ? files.envFile() + " absent: up writes random secrets"
+                        : weak.isEmpty() ? "strong" : String.join("; ", weak),
+                EnvFile.weakSecretsHint(files.envFile())));
 
         var compose = ComposeCli.probe(new ProcessRunner(environment, files.root()));
         checks.add(compose.map(f -> new Check("compose", true, f.describe(), ""))

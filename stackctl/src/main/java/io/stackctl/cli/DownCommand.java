@@ -9,6 +9,11 @@ import picocli.CommandLine.Option;
 @Command(name = "down", description = "Stop and remove the stack's containers and networks.")
 final class DownCommand extends StackCommand {
 
+    @Override
+    boolean changesStack() {
+        return true;
+    }
+
     @Option(names = "--volumes", description = "Also delete the PostgreSQL and Redis volumes (all data).")
     boolean volumes;
 

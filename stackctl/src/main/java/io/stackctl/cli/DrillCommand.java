@@ -25,6 +25,11 @@ import picocli.CommandLine.Parameters;
         })
 final class DrillCommand extends StackCommand {
 
+    @Override
+    boolean changesStack() {
+        return true;
+    }
+
     @Parameters(
             index = "0",
             paramLabel = "NAME",

@@ -10,6 +10,17 @@ final class DurationConverter implements ITypeConverter<Duration> {
 
     private static final Pattern SHORT = Pattern.compile("(\\d+)(ms|s|m|h)");
 
+    /** For options where zero means "none", such as {@code --warmup 0s}. */
+    static final class ZeroAllowed implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            if (value.strip().matches("0+(ms|s|m|h)?")) {
+                return Duration.ZERO;
+            }
+            return new DurationConverter().convert(value);
+        }
+    }
+
     @Override
     public Duration convert(String value) {
         var matcher = SHORT.matcher(value.strip());

@@ -22,7 +22,12 @@ final class HealthCommand extends StackCommand {
             List<ReplicaHealth> replicas = stack.replicaHealth();
             HttpProbe.Result ready = stack.throughNginx("/ready");
             HttpProbe.Result health = stack.throughNginx("/health");
-            List<String> problems = Stack.problems(containers, replicas, ready, stack.upstreamMembers());
+            List<String> problems =
+                    new java.util.ArrayList<>(Stack.problems(containers, replicas, ready, stack.upstreamMembers()));
+            if (stack.maintenance().active()) {
+                problems.add("nginx answers 503 maintenance: a restore is running, or one was interrupted"
+                        + " (bin/stackctl up turns it off)");
+            }
             print(replicas, ready, health, problems, stack);
             if (!problems.isEmpty()) {
                 err().println("unhealthy: " + String.join("; ", problems));

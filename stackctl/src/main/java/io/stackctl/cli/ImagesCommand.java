@@ -30,6 +30,11 @@ final class ImagesCommand implements Runnable {
             description = "Build the app image; with --offline also the stand-ins for a host without a registry.")
     static final class Build extends StackCommand {
 
+        @Override
+        boolean changesStack() {
+            return true;
+        }
+
         @Option(
                 names = "--offline",
                 description = "Build postgres/redis/nginx/JRE stand-ins from a debootstrap base and use them.")

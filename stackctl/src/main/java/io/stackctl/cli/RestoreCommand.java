@@ -1,5 +1,6 @@
 package io.stackctl.cli;
 
+import io.stackctl.backup.LiveRestore;
 import io.stackctl.core.ExitCodes;
 import io.stackctl.core.StackctlException;
 import io.stackctl.stack.Stack;
@@ -17,12 +18,19 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "restore",
         description = {
-            "Replace the database's contents with a backup: checksum and manifest first, then one transaction that"
-                    + " also checks the row counts (a failure leaves the database as it was), then the cache is"
-                    + " cleared.",
+            "Replace the database's contents with a backup: checksum, manifest and schema version first (a dump newer"
+                    + " than the running app is refused); then nginx answers 503 maintenance with Retry-After while one"
+                    + " transaction restores and checks the row counts (a failure, --timeout or Ctrl-C leaves the"
+                    + " database as it was), the cache is cleared, an older schema is migrated by the app, and traffic"
+                    + " flows again.",
             "Writes made after the backup was taken are lost."
         })
 final class RestoreCommand extends StackCommand {
+
+    @Override
+    boolean changesStack() {
+        return true;
+    }
 
     @Parameters(index = "0", paramLabel = "FILE|latest", description = "A dump file, or latest.")
     String file;
@@ -40,36 +48,41 @@ final class RestoreCommand extends StackCommand {
             var backups = selected.backups();
             var backup = selected.backup();
             var manifest = backups.check(backup);
+            var fit = backups.requireServable(backup, manifest);
             progress(
-                    "%s: checksum ok, taken %s, %d rows in %d tables",
+                    "%s: checksum ok, taken %s, %d rows in %d tables, %s",
                     backup.name(),
                     manifest.createdAt(),
                     manifest.totalRows(),
-                    manifest.rowCounts().size());
+                    manifest.rowCounts().size(),
+                    fit.describe());
             if (!yes && !confirmed(stack.project())) {
                 throw new StackctlException(
                         ExitCodes.CHECK_FAILED,
                         "restore not confirmed; the database was not touched",
                         "answer yes, or pass --yes to skip the question");
             }
-            var restored = backups.restore(backup, manifest);
-            var cleared = stack.postThroughNginx("/cache/clear");
+            var outcome = new LiveRestore(stack, backups, err()).run(backup, manifest);
+            var restored = outcome.restored();
+            var cleared = outcome.cacheCleared();
             if (global.json()) {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("file", restored.file().toString());
                 doc.put("row_counts", restored.rowCounts());
                 doc.put("restore_ms", restored.restoreMs());
-                doc.put("cache_cleared", cleared.ok());
+                doc.put("cache_cleared", cleared);
+                doc.put("schema", fit.describe());
+                doc.put("migrated", outcome.migrated());
                 output().json(doc);
             } else {
                 output().line("restored %s in %.1fs: row counts match the manifest (%d rows)"
                         .formatted(backup.name(), restored.restoreMs() / 1000.0, manifest.totalRows()));
             }
-            if (!cleared.ok()) {
+            if (!cleared) {
                 throw new StackctlException(
                         ExitCodes.CHECK_FAILED,
-                        "the database was restored but the cache could not be cleared (" + cleared.summary()
-                                + "); stale entries may be served for up to CACHE_TTL_SECONDS",
+                        "the database was restored but no replica cleared the cache; stale entries may be served for"
+                                + " up to CACHE_TTL_SECONDS",
                         "clear it when the stack is healthy: curl -X POST "
                                 + stack.settings().baseUrl() + "/cache/clear");
             }

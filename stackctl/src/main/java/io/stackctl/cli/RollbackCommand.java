@@ -15,6 +15,11 @@ import picocli.CommandLine.Option;
                 + " compose/.env again.")
 final class RollbackCommand extends StackCommand {
 
+    @Override
+    boolean changesStack() {
+        return true;
+    }
+
     @Mixin
     RolloutOptions rollout;
 

@@ -15,6 +15,11 @@ import picocli.CommandLine.TypeConversionException;
 @Command(name = "scale", description = "Change the number of app replicas without dropping a request: app=N (1 to 20).")
 final class ScaleCommand extends StackCommand {
 
+    @Override
+    boolean changesStack() {
+        return true;
+    }
+
     @Parameters(index = "0", paramLabel = "app=N", converter = TargetConverter.class, description = "e.g. app=5")
     int target;
 

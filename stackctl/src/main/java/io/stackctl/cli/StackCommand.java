@@ -4,6 +4,7 @@ import io.stackctl.core.ExitCodes;
 import io.stackctl.core.StackctlException;
 import io.stackctl.stack.Stack;
 import io.stackctl.stack.StackFiles;
+import io.stackctl.stack.StackLock;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
@@ -44,7 +45,31 @@ abstract class StackCommand implements Callable<Integer> {
     }
 
     Stack openStack() {
-        return Stack.open(global.project(), files(), environment());
+        Stack stack = Stack.open(global.project(), files(), environment());
+        if (changesStack()) {
+            try {
+                stack.lockFor(StackLock.describe(
+                        String.join(" ", spec.commandLine().getParseResult().originalArgs())));
+            } catch (RuntimeException e) {
+                stack.close();
+                throw e;
+            }
+        }
+        return stack;
+    }
+
+    /** The project's lock without the engine, for commands that change only files (backups prune). */
+    StackLock lockFiles() {
+        return StackLock.acquire(
+                files().locksDir(),
+                global.project(),
+                StackLock.describe(
+                        String.join(" ", spec.commandLine().getParseResult().originalArgs())));
+    }
+
+    /** Commands that change the stack or its data take the project's lock for as long as they run. */
+    boolean changesStack() {
+        return false;
     }
 
     /** Exit 3 unless app replicas run: deploy and rollback change a running stack, up starts one. */

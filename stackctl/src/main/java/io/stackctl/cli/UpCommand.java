@@ -20,6 +20,11 @@ import picocli.CommandLine.Option;
 @Command(name = "up", description = "Provision the stack, then wait until every service is healthy and /ready answers.")
 final class UpCommand extends StackCommand {
 
+    @Override
+    boolean changesStack() {
+        return true;
+    }
+
     static final int DEFAULT_REPLICAS = 3;
 
     @Option(names = "--replicas", paramLabel = "N", description = "App replicas (default: the running count, else 3).")
@@ -51,6 +56,13 @@ final class UpCommand extends StackCommand {
             Scaler.validate(replicas);
         }
         StackFiles files = files();
+        var weak = EnvFile.load(files.envFile()).weakSecrets();
+        if (!weak.isEmpty()) {
+            throw new StackctlException(
+                    ExitCodes.PRECONDITION,
+                    "refusing to start with weak secrets: " + String.join("; ", weak),
+                    EnvFile.weakSecretsHint(files.envFile()));
+        }
         try (Stack stack = openStack()) {
             // Only after the engine answered: a failed precondition must leave no file behind.
             prepareEnvFile(files);
@@ -75,6 +87,10 @@ final class UpCommand extends StackCommand {
                             waitTimeout);
             stack.route(
                     healthy.stream().filter(c -> c.service().equals(Stack.APP)).toList());
+            if (stack.maintenance().active()) {
+                progress("turning off nginx's maintenance answer, left by an interrupted restore");
+                stack.maintenance().off(stack.runningNginx());
+            }
             var ready = awaitReadyThroughNginx(stack);
             deployer.recordDeclaredIfNew("up");
             progress(

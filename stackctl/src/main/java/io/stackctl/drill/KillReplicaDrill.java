@@ -32,17 +32,16 @@ public final class KillReplicaDrill implements Drill {
         Stack stack = context.stack();
         List<ServiceContainer> replicas = stack.replicas();
         victim = replicas.get(ThreadLocalRandom.current().nextInt(replicas.size()));
-        long pid = stack.engine().hostPid(victim.id());
-        Optional<ProcessHandle> process = ProcessHandle.of(pid);
         long faultAt = context.load().now();
-        boolean crashed = process.isPresent() && process.get().destroyForcibly();
+        boolean crashed = stack.engine().crash(victim.id(), Duration.ofSeconds(3));
         if (crashed) {
-            context.say("killed %s (host pid %d) with SIGKILL", victim.name(), pid);
+            context.say("crashed %s: SIGKILL to its java process, through the engine", victim.name());
         } else {
-            // Not on the engine's host: docker kill, then start it as the restart policy would have.
+            // A replica without an init as PID 1 (an older compose file): docker kill, then start it as the
+            // restart policy would have.
             stack.engine().kill(victim.id());
             stack.engine().start(victim.id());
-            context.say("killed %s through the engine and started it again", victim.name());
+            context.say("killed %s through the engine (docker kill) and started it again", victim.name());
         }
         boolean[] rerouted = {false};
         Optional<String> oldIp = victim.ipOn("frontend");
@@ -64,7 +63,7 @@ public final class KillReplicaDrill implements Drill {
         long recoveredAt = context.load().now();
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("victim", victim.name());
-        figures.put("killed_by", crashed ? "SIGKILL to the host pid" : "docker kill + start");
+        figures.put("killed_by", crashed ? "SIGKILL to java through docker exec" : "docker kill + start");
         figures.put("back_ms", back ? recoveredAt - faultAt : -1);
         figures.put("upstream_rerendered", rerouted[0]);
         return new Outcome(faultAt, recoveredAt, figures, samples -> {

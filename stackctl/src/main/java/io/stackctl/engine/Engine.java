@@ -241,10 +241,32 @@ public final class Engine implements AutoCloseable {
         return client.inspectContainerCmd(containerId).exec().getImageId();
     }
 
-    /** The container's main process as the host sees it (0 when not running). */
-    public long hostPid(String containerId) {
-        Long pid = client.inspectContainerCmd(containerId).exec().getState().getPidLong();
-        return pid == null ? 0 : pid;
+    /**
+     * Crashes a container's workload the way the kernel's OOM killer would, through the engine only (so it works, and
+     * harms nothing else, with a remote DOCKER_HOST): SIGKILL to every process of the container but its init. With an
+     * init as PID 1 (compose's {@code init: true}) the container then exits on its own and its restart policy applies,
+     * unlike {@code docker kill}, which the engine counts as a deliberate stop. False when the container kept running
+     * (no init: a process cannot kill its namespace's PID 1).
+     */
+    public boolean crash(String containerId, Duration bound) {
+        var before = client.inspectContainerCmd(containerId).exec().getState();
+        String startedBefore = before.getStartedAt();
+        exec(containerId, Duration.ofSeconds(10), "sh", "-c", "kill -9 -1");
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (System.nanoTime() < deadline) {
+            var state = client.inspectContainerCmd(containerId).exec().getState();
+            if (!Boolean.TRUE.equals(state.getRunning())
+                    || !String.valueOf(state.getStartedAt()).equals(startedBefore)) {
+                return true;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
     }
 
     /** {@code docker kill}: SIGKILL. The engine treats it as a deliberate stop, so no restart policy applies. */

@@ -54,23 +54,30 @@ public final class Nginx {
         String previous = current();
         write(rendered);
         for (ServiceContainer nginx : nginxContainers) {
-            var test = engine.exec(nginx.id(), EXEC_TIMEOUT, "nginx", "-t", "-q");
-            if (test.exitCode() != 0) {
+            var refused = checkAndReload(engine, nginx);
+            if (refused.isPresent()) {
                 write(previous);
                 throw new StackctlException(
                         ExitCodes.FAILED,
-                        "nginx rejected the rendered upstream (" + test.output().strip()
+                        "nginx in " + nginx.name() + " did not take the rendered upstream (" + refused.get()
                                 + "); the previous one is kept",
-                        "look at " + upstreamFile + " and nginx/nginx.conf");
-            }
-            var reload = engine.exec(nginx.id(), EXEC_TIMEOUT, "nginx", "-s", "reload");
-            if (reload.exitCode() != 0) {
-                throw new StackctlException(
-                        ExitCodes.FAILED,
-                        "nginx reload failed in " + nginx.name() + ": "
-                                + reload.output().strip(),
-                        "stackctl logs nginx shows why");
+                        "look at " + upstreamFile + " and nginx/nginx.conf; stackctl logs nginx shows more");
             }
         }
+    }
+
+    /**
+     * {@code nginx -t}, then a graceful {@code nginx -s reload} (old workers finish their requests); what nginx said
+     * when either failed. A configuration that does not check out is never loaded.
+     */
+    static java.util.Optional<String> checkAndReload(Engine engine, ServiceContainer nginx) {
+        var test = engine.exec(nginx.id(), EXEC_TIMEOUT, "nginx", "-t", "-q");
+        if (test.exitCode() != 0) {
+            return java.util.Optional.of(test.output().strip());
+        }
+        var reload = engine.exec(nginx.id(), EXEC_TIMEOUT, "nginx", "-s", "reload");
+        return reload.exitCode() == 0
+                ? java.util.Optional.empty()
+                : java.util.Optional.of(reload.output().strip());
     }
 }

@@ -73,6 +73,34 @@ public final class EnvFile {
         return changed;
     }
 
+    /** Shorter than this, a password is guessable offline; the generated ones have 48 hex digits. */
+    public static final int MIN_SECRET_LENGTH = 16;
+
+    private static final java.util.Set<String> KNOWN_WEAK = java.util.Set.of(
+            "change-me", "changeme", "password", "postgres", "redis", "secret", "taskmanager", "admin");
+
+    /** The secrets that are set but weak (a placeholder such as .env.example's change-me, or too short), with why. */
+    public java.util.List<String> weakSecrets() {
+        java.util.List<String> weak = new java.util.ArrayList<>();
+        for (String key : new String[] {DB_SECRET, CACHE_SECRET}) {
+            get(key).ifPresent(value -> {
+                if (KNOWN_WEAK.contains(value.toLowerCase(java.util.Locale.ROOT))) {
+                    weak.add(key + " is the placeholder '" + value + "'");
+                } else if (value.length() < MIN_SECRET_LENGTH) {
+                    weak.add(key + " has " + value.length() + " characters (at least " + MIN_SECRET_LENGTH + ")");
+                }
+            });
+        }
+        return weak;
+    }
+
+    /** What to do about {@link #weakSecrets()}: a new stack takes any value; a database keeps its first one. */
+    public static String weakSecretsHint(Path envFile) {
+        return "put a long random value in " + envFile + " (openssl rand -hex 24), or delete the line and stackctl"
+                + " up writes one; a stack with data keeps the PostgreSQL password it was created with, so change it"
+                + " there first (ALTER ROLE taskmanager PASSWORD ...)";
+    }
+
     public void put(String key, String value) {
         values.put(key, value);
     }

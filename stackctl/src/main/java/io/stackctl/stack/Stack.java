@@ -7,6 +7,7 @@ import io.stackctl.engine.Engine;
 import io.stackctl.engine.ServiceContainer;
 import io.stackctl.health.HttpProbe;
 import io.stackctl.health.ReplicaHealth;
+import io.stackctl.nginx.Maintenance;
 import io.stackctl.process.ProcessRunner;
 import io.stackctl.upstream.UpstreamSync;
 import java.io.PrintWriter;
@@ -39,6 +40,7 @@ public final class Stack implements AutoCloseable {
     private final ComposeCli compose;
     private final StackSettings settings;
     private final UpstreamSync upstream;
+    private StackLock lock;
     private final HttpProbe probe = new HttpProbe();
 
     public Stack(String project, StackFiles files, Engine engine, ComposeCli compose, StackSettings settings) {
@@ -110,6 +112,32 @@ public final class Stack implements AutoCloseable {
                         ExitCodes.PRECONDITION,
                         "the " + service + " service of stack '" + project + "' is not running",
                         "start the stack with: bin/stackctl up"));
+    }
+
+    /** nginx's maintenance answer (503 with Retry-After), on while the database is restored. */
+    public Maintenance maintenance() {
+        return new Maintenance(engine, files.upstreamDir());
+    }
+
+    public List<ServiceContainer> runningNginx() {
+        return engine.containers(project, NGINX).stream()
+                .filter(ServiceContainer::running)
+                .toList();
+    }
+
+    /** A POST to one ready replica directly, bypassing nginx (which may be answering maintenance). */
+    public HttpProbe.Result postToAReplica(String path) {
+        HttpProbe.Result last = new HttpProbe.Result(path, 0, 0, "no running replica");
+        for (ServiceContainer replica : replicas()) {
+            var ip = replica.ipOn("frontend");
+            if (ip.isPresent()) {
+                last = probe.post("http://" + ip.get() + ":8080" + path);
+                if (last.ok()) {
+                    return last;
+                }
+            }
+        }
+        return last;
     }
 
     /** The addresses nginx currently routes to. */
@@ -206,10 +234,6 @@ public final class Stack implements AutoCloseable {
         return probe.get(settings.baseUrl() + path);
     }
 
-    public HttpProbe.Result postThroughNginx(String path) {
-        return probe.post(settings.baseUrl() + path);
-    }
-
     /** Removes {@code victims} from rotation, lets nginx's old workers finish, then stops them gracefully. */
     public void drainAndStop(List<ServiceContainer> keep, List<ServiceContainer> victims, Duration drain) {
         upstream.drainAndStop(keep, victims, drain, DRAIN_GRACE);
@@ -228,8 +252,19 @@ public final class Stack implements AutoCloseable {
         return new StackWaiter(engine, project, progress);
     }
 
+    /** Holds the project's lock until this stack is closed; exit 3 naming the holder when another command has it. */
+    public void lockFor(String holder) {
+        if (lock == null) {
+            lock = StackLock.acquire(files.locksDir(), project, holder);
+        }
+    }
+
     @Override
     public void close() {
+        if (lock != null) {
+            lock.close();
+            lock = null;
+        }
         engine.close();
     }
 }

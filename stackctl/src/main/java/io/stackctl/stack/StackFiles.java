@@ -62,6 +62,11 @@ public record StackFiles(Path root) {
         return composeDir().resolve("releases");
     }
 
+    /** Per-project command locks (see {@link StackLock}). */
+    public Path locksDir() {
+        return composeDir().resolve("locks");
+    }
+
     public Path imagesScript() {
         return composeDir().resolve("images/build.sh");
     }

@@ -76,7 +76,7 @@ class BackupRestoreIT {
 
     @BeforeEach
     void freshSchemaWithData() throws SQLException {
-        sql("DROP TABLE IF EXISTS tasks, \"Odd Table\"");
+        sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public");
         sql("CREATE TABLE tasks (id bigserial PRIMARY KEY, title text NOT NULL, status text NOT NULL)");
         sql("CREATE TABLE \"Odd Table\" (note text)");
         sql("INSERT INTO tasks (title, status) SELECT 'task ' || i || ' ' || md5(i::text) || ' ünïcødé ''quoted''',"
@@ -116,6 +116,102 @@ class BackupRestoreIT {
         assertThat(fingerprint()).isEqualTo(before);
         sql("INSERT INTO tasks (title, status) VALUES ('after restore', 'pending')");
         assertThat(queryLong("SELECT max(id) FROM tasks")).isEqualTo(2001L); // the sequence came back too
+    }
+
+    @Test
+    void aDumpAndItsManifestAreReadableByTheirOwnerOnly() throws Exception {
+        var created = backups.backup();
+
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(created.file())))
+                .isEqualTo("rw-------");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(BackupStore.manifestPath(created.file()))))
+                .isEqualTo("rw-------");
+    }
+
+    @Test
+    void theManifestRecordsTheFlywayVersionOfTheDumpedSchema() throws Exception {
+        migrateTo(2);
+
+        assertThat(backups.backup().manifest().schemaVersion()).isEqualTo("2");
+    }
+
+    @Test
+    void aDumpFromAnOlderSchemaRestoresIntoANewerDatabaseExactlyAsItWas() throws Exception {
+        migrateTo(1);
+        String atV1 = fingerprint();
+        backups.backup();
+        migrateTo(2); // the new table's key into tasks is what blocked a --clean restore
+        changeEverything();
+
+        var backup = store.resolve("latest", "it");
+        var restored = backups.restore(backup, backups.check(backup));
+
+        assertThat(restored.fit().fit()).isEqualTo(SchemaFit.older);
+        assertThat(fingerprint()).isEqualTo(atV1);
+        assertThat(backups.liveSchemaVersion()).as("the app migrates it next").isEqualTo("1");
+        assertThat(queryLong("SELECT count(*) FROM pg_tables WHERE tablename = 'idempotency_keys'"))
+                .isZero();
+    }
+
+    @Test
+    void aDumpFromANewerSchemaThanTheRunningAppIsRefusedAndChangesNothing() throws Exception {
+        migrateTo(2);
+        backups.backup();
+        migrateTo(1); // the app running now only knows V1
+        changeEverything();
+        String before = fingerprint();
+
+        var backup = store.resolve("latest", "it");
+        assertRefused(() -> backups.restore(backup, backups.check(backup)), "newer than the running app's V1");
+
+        assertThat(fingerprint()).isEqualTo(before);
+    }
+
+    @Test
+    void verifyTellsThatANewerSchemaDumpCouldNotBeRestoredHere() throws Exception {
+        migrateTo(2);
+        backups.backup();
+        migrateTo(1);
+
+        var verified = backups.verify(store.resolve("latest", "it"));
+
+        assertThat(verified.verified()).as("the dump itself is intact").isTrue();
+        assertThat(backups.schemaFit(verified).fit()).isEqualTo(SchemaFit.newer);
+    }
+
+    @Test
+    void aRestoreStoppedByItsTimeoutIsRolledBackInsidePostgresAndLeavesNothingRunning() throws Exception {
+        backups.backup();
+        changeEverything();
+        String before = fingerprint();
+        var hurried = new Backups(
+                new PostgresContainer(engine, db.getContainerId(), "taskmanager", "taskmanager"),
+                store,
+                "it",
+                "test",
+                new PrintWriter(new StringWriter()),
+                Clock.systemUTC(),
+                Duration.ofSeconds(1));
+        var backup = store.resolve("latest", "it");
+        var manifest = hurried.check(backup);
+
+        // A long reader holds its lock on tasks: the restore waits on it past its timeout, as a big one would.
+        try (Connection reader = connect()) {
+            reader.setAutoCommit(false);
+            reader.createStatement().executeQuery("SELECT count(*) FROM tasks").close();
+
+            assertThatThrownBy(() -> hurried.restore(backup, manifest))
+                    .isInstanceOf(StackctlException.class)
+                    .hasMessageContaining("rolled back inside PostgreSQL; the database is unchanged");
+
+            assertThat(queryLong(
+                            "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'stackctl-restore-%'"))
+                    .as("no restore session left")
+                    .isZero();
+            reader.rollback();
+        }
+        assertThat(fingerprint()).isEqualTo(before);
     }
 
     @Test
@@ -277,7 +373,8 @@ class BackupRestoreIT {
                 counts,
                 m.durationMs(),
                 m.stackctlVersion(),
-                m.verification());
+                m.verification(),
+                m.schemaVersion());
     }
 
     private static void flipByte(Path file, double where) throws Exception {
@@ -285,6 +382,21 @@ class BackupRestoreIT {
         int at = (int) (bytes.length * where);
         bytes[at] ^= (byte) 0xff;
         Files.write(file, bytes);
+    }
+
+    /** The schema as the app's Flyway leaves it at {@code version}: V2 adds a table with a key into tasks. */
+    private static void migrateTo(int version) throws SQLException {
+        sql("CREATE TABLE IF NOT EXISTS flyway_schema_history (installed_rank int PRIMARY KEY, version text,"
+                + " success boolean NOT NULL)");
+        sql("DELETE FROM flyway_schema_history");
+        sql("DROP TABLE IF EXISTS idempotency_keys");
+        sql("INSERT INTO flyway_schema_history VALUES (1, '1', true)");
+        if (version >= 2) {
+            sql("CREATE TABLE idempotency_keys (key text PRIMARY KEY, task_id bigint NOT NULL REFERENCES tasks(id)"
+                    + " ON DELETE CASCADE)");
+            sql("INSERT INTO idempotency_keys SELECT 'k' || id, id FROM tasks WHERE id <= 10");
+            sql("INSERT INTO flyway_schema_history VALUES (2, '2', true)");
+        }
     }
 
     private static void changeEverything() throws SQLException {

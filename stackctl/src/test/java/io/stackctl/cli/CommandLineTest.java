@@ -267,4 +267,56 @@ class CommandLineTest {
 
         assertThat(run.out().strip()).isEqualTo("[ ]");
     }
+
+    @Test
+    void benchWithATargetsFileOfAnotherShapeIsAUsageErrorNamingWhatIsWrong() throws Exception {
+        Path targets = Files.writeString(projectDir.resolve("other.json"), "{\"name\": \"not targets\"}");
+
+        var run = run(Map.of(), "bench", "--project-dir", stackDir().toString(), "--targets", targets.toString());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains("is not a targets file: it has no \"profiles\" object");
+        assertThat(run.err()).doesNotContain("NullPointerException");
+    }
+
+    @Test
+    void benchTakesWarmup0sToSkipTheWarmUp() throws Exception {
+        var run = run(
+                Map.of("DOCKER_HOST", "tcp://127.0.0.1:1"),
+                "bench",
+                "--project-dir",
+                stackDir().toString(),
+                "--targets",
+                Path.of("../perf/targets.json").toAbsolutePath().toString(),
+                "--warmup",
+                "0s");
+
+        assertThat(run.err()).doesNotContain("--warmup");
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.PRECONDITION);
+    }
+
+    @Test
+    void doctorFailsOnTheExamplesPlaceholderSecret() throws Exception {
+        Path dir = stackDir();
+        Files.writeString(
+                dir.resolve("compose/.env"), "POSTGRES_PASSWORD=change-me\nREDIS_PASSWORD=" + "r".repeat(32) + "\n");
+
+        var run = run(Map.of("DOCKER_HOST", "tcp://127.0.0.1:1"), "doctor", "--project-dir", dir.toString());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.CHECK_FAILED);
+        assertThat(run.out() + run.err()).contains("POSTGRES_PASSWORD is the placeholder 'change-me'");
+    }
+
+    @Test
+    void upRefusesTheExamplesPlaceholderSecretAndChangesNothing() throws Exception {
+        Path dir = stackDir();
+        String example = "POSTGRES_PASSWORD=change-me\nREDIS_PASSWORD=change-me\n";
+        Files.writeString(dir.resolve("compose/.env"), example);
+
+        var run = run(Map.of(), "up", "--project-dir", dir.toString());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.PRECONDITION);
+        assertThat(run.err()).contains("refusing to start with weak secrets: POSTGRES_PASSWORD is the placeholder");
+        assertThat(dir.resolve("compose/.env")).hasContent(example.strip());
+    }
 }

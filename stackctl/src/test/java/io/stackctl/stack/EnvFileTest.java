@@ -70,4 +70,18 @@ class EnvFileTest {
                 .containsEntry("REDIS_IMAGE", "r:7");
         assertThat(images).hasSize(2);
     }
+
+    @Test
+    void theExamplesPlaceholderAndShortPasswordsAreWeakGeneratedOnesAreNot() throws Exception {
+        Path file = dir.resolve(".env");
+        Files.writeString(file, "POSTGRES_PASSWORD=change-me\nREDIS_PASSWORD=hunter2\n");
+        assertThat(EnvFile.load(file).weakSecrets())
+                .containsExactly(
+                        "POSTGRES_PASSWORD is the placeholder 'change-me'",
+                        "REDIS_PASSWORD has 7 characters (at least 16)");
+
+        var generated = EnvFile.load(dir.resolve("fresh.env"));
+        generated.ensureSecrets();
+        assertThat(generated.weakSecrets()).isEmpty();
+    }
 }

@@ -1,0 +1,87 @@
+package io.stackctl.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stackctl.core.ExitCodes;
+import io.stackctl.core.StackctlException;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StackLockTest {
+
+    @TempDir
+    Path locks;
+
+    /** Holds the lock of project "taskmanager" in another process until its stdin closes. */
+    public static final class Holder {
+        public static void main(String[] args) throws Exception {
+            try (var lock =
+                    StackLock.acquire(Path.of(args[0]), "taskmanager", "pid 4242 running 'stackctl scale app=5'")) {
+                System.out.println("locked");
+                System.out.flush();
+                System.in.read();
+            }
+        }
+    }
+
+    private Process holderProcess() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process process = new ProcessBuilder(
+                        java, "-cp", System.getProperty("java.class.path"), Holder.class.getName(), locks.toString())
+                .redirectErrorStream(true)
+                .start();
+        var line = new BufferedReader(new InputStreamReader(process.getInputStream())).readLine();
+        assertThat(line).as("the holder took the lock").isEqualTo("locked");
+        return process;
+    }
+
+    @Test
+    void aSecondCommandIsRefusedWithExit3NamingTheHolder() throws Exception {
+        Process holder = holderProcess();
+        try {
+            assertThatThrownBy(() -> StackLock.acquire(locks, "taskmanager", "me"))
+                    .isInstanceOfSatisfying(
+                            StackctlException.class,
+                            e -> assertThat(e.exitCode()).isEqualTo(ExitCodes.PRECONDITION))
+                    .hasMessageContaining(
+                            "locked by another stackctl command: pid 4242 running 'stackctl scale app=5'");
+        } finally {
+            holder.getOutputStream().close();
+            holder.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void theLockIsFreeOnceItsHolderExitsHoweverItExits() throws Exception {
+        Process holder = holderProcess();
+        holder.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+
+        try (var lock = StackLock.acquire(locks, "taskmanager", "me")) {
+            assertThat(locks.resolve("taskmanager.lock")).hasContent("me");
+        }
+    }
+
+    @Test
+    void projectsLockIndependently() throws Exception {
+        Process holder = holderProcess();
+        try (var lock = StackLock.acquire(locks, "staging", "me")) {
+            assertThat(lock).isNotNull();
+        } finally {
+            holder.getOutputStream().close();
+            holder.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aCommandInTheSameProcessIsRefusedToo() {
+        try (var first = StackLock.acquire(locks, "taskmanager", "first")) {
+            assertThatThrownBy(() -> StackLock.acquire(locks, "taskmanager", "second"))
+                    .hasMessageContaining("first");
+        }
+    }
+}
