@@ -132,6 +132,23 @@ expect_exit 0 "second up" -- bin/stackctl up
 after=$(docker ps -q --filter label=com.docker.compose.project=taskmanager | sort)
 [ "$before" = "$after" ] && pass "second up kept every container" || fail "second up replaced containers"
 
+step "up restores the configured replica count; the CLI as a person meets it"
+one=$(app_ids | head -n 1)
+docker stop "$one" >/dev/null
+expect_exit 0 "up after a replica was stopped by hand" -- bin/stackctl up
+grep -q "1 running, 2 configured; restoring 2" /tmp/e2e.err && pass "up says it restores the configured count" || { fail "no count line"; cat /tmp/e2e.err; }
+[ "$(app_ids | wc -l)" = 2 ] && pass "2 replicas run again, as configured by scale app=2" || fail "$(app_ids | wc -l) replicas after up"
+expect_exit 0 "up --help" -- bin/stackctl up --help
+grep -q "Usage: stackctl up" /tmp/e2e.out && pass "up --help prints the usage" || fail "no usage"
+NO_COLOR=1 bin/stackctl logs nginx --tail 20 >/tmp/e2e.logs 2>&1 || true
+[ "$(grep -c $'\x1b\[' /tmp/e2e.logs || true)" = 0 ] && [ -s /tmp/e2e.logs ] && pass "NO_COLOR: logs carry no ANSI codes" || fail "ANSI codes in logs"
+bin/stackctl -v status >/dev/null 2>/tmp/e2e.err || true
+grep -q "^+ docker" /tmp/e2e.err && pass "-v shows the commands run" || fail "-v showed no command"
+expect_exit 3 "up of a project whose images cannot be pulled" -- env POSTGRES_IMAGE=127.0.0.1:1/nope/postgres:15 STACK_HTTP_PORT=18080 bin/stackctl -p e2e-pull up --replicas 1
+grep -q "cannot pull 127.0.0.1:1/nope/postgres:15" /tmp/e2e.err && grep -q -- "--offline" /tmp/e2e.err \
+  && pass "the pull failure is one line with the --offline hint" || { fail "no pull hint"; tail -n 3 /tmp/e2e.err; }
+env POSTGRES_IMAGE=127.0.0.1:1/nope/postgres:15 STACK_HTTP_PORT=18080 bin/stackctl -p e2e-pull down --volumes >/dev/null 2>&1 || true
+
 step "a replica killed by hand heals with no stackctl command (upstream agent)"
 victim=$(app_ids | head -n 1)
 killed_at=$(date +%s%N)
@@ -293,7 +310,7 @@ docker start "$cache" >/dev/null
 for _ in $(seq 60); do bin/stackctl health >/dev/null 2>&1 && break; sleep 1; done
 bin/stackctl drill nginx-reload --duration 4s >/tmp/e2e.drill.out 2>&1 &
 drill_pid=$!
-for _ in $(seq 100); do [ -s compose/locks/taskmanager.lock ] && grep -q nginx-reload compose/locks/taskmanager.lock && break; sleep 0.1; done
+for _ in $(seq 100); do [ -s compose/locks/taskmanager.lock ] && grep -q "nginx-reload --duration 4s" compose/locks/taskmanager.lock && break; sleep 0.1; done
 expect_exit 3 "scale while a drill runs is refused" -- bin/stackctl scale app=3
 grep -q "locked by another stackctl command: pid $drill_pid running 'stackctl drill nginx-reload" /tmp/e2e.err \
   && pass "the refusal names the holder (pid $drill_pid, its command)" || { fail "no holder in the refusal"; cat /tmp/e2e.err; }
@@ -302,6 +319,8 @@ start=$(date +%s)
 expect_exit 0 "drill all --duration 3s" -- bin/stackctl drill all --duration 3s
 cat /tmp/e2e.out
 echo "drill all took $(( $(date +%s) - start )) s"
+left=$(psql_db "SELECT count(*) FROM tasks WHERE title LIKE 'drill %'")
+[ "$left" = 0 ] && pass "the drills removed their tasks from the database" || fail "$left drill tasks left behind"
 grep -q "crashed .* SIGKILL to its java process, through the engine" /tmp/e2e.err \
   && pass "kill-replica crashed the replica through the engine (no host pid)" || fail "kill-replica did not crash through the engine"
 grep -q "drills: 6 passed, 0 failed" /tmp/e2e.out && pass "all 6 drills held their hypotheses" \
@@ -311,6 +330,8 @@ step "bench --profile smoke"
 expect_exit 0 "bench --profile smoke" -- bin/stackctl bench --profile smoke
 cat /tmp/e2e.out
 results=$(sed -n 's/^results: //p' /tmp/e2e.out)
+left=$(psql_db "SELECT count(*) FROM tasks WHERE title LIKE 'bench %'")
+[ "$left" = 0 ] && pass "the benchmark removed its tasks from the database" || fail "$left bench tasks left behind"
 [ -s "$results/summary.json" ] && [ -s "$results/summary.md" ] && ls "$results"/gatling/*/index.html >/dev/null 2>&1 \
   && pass "summary.json, summary.md and Gatling's HTML report written to $results" || fail "bench results missing in '$results'"
 python3 - "$results" >/tmp/impossible.json <<'PY'

@@ -63,8 +63,8 @@ public record Targets(Map<String, Profile> profiles) {
             Limits limits = profile.limits();
             require(limits != null, at + ".targets is missing (p50_ms, p95_ms, p99_ms, max_error_pct, min_rps)");
             require(
-                    limits.p50Ms() > 0 && limits.p95Ms() > 0 && limits.p99Ms() > 0,
-                    at + ".targets needs p50_ms, p95_ms and p99_ms above 0");
+                    limits.p50Ms() >= 0 && limits.p95Ms() >= 0 && limits.p99Ms() >= 0,
+                    at + ".targets needs p50_ms, p95_ms and p99_ms of 0 or more");
             require(
                     limits.maxErrorPct() >= 0 && limits.maxErrorPct() <= 100,
                     at + ".targets.max_error_pct must be from 0 to 100, got " + limits.maxErrorPct());

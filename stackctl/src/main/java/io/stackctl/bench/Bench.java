@@ -3,6 +3,7 @@ package io.stackctl.bench;
 import io.stackctl.core.ExitCodes;
 import io.stackctl.core.Json;
 import io.stackctl.core.StackctlException;
+import io.stackctl.data.ExerciseData;
 import io.stackctl.perf.BenchPlan;
 import io.stackctl.perf.BenchRunner;
 import io.stackctl.perf.Recorder;
@@ -34,6 +35,8 @@ public final class Bench {
     static final int HOT_TASKS = 200;
 
     static final int MAX_SEED = 20_000;
+    static final Duration YOUNG_REPLICA = Duration.ofMinutes(2);
+    static final Duration YOUNG_WARMUP = Duration.ofSeconds(30);
 
     /** Every route the measured runs use: reads, lists, updates, creates and deletes. */
     static final String WARMUP_SIMULATION = "mixed";
@@ -57,18 +60,30 @@ public final class Bench {
         String baseUrl = stack.settings().baseUrl();
         var plan = settings.plan();
         Duration duration = Duration.ofSeconds(plan.durationSeconds());
+        var data = ExerciseData.mark(stack);
+        try {
+            return run(settings, resultsDir, baseUrl, plan, duration);
+        } finally {
+            say("removed the benchmark's %d tasks from the database", data.cleanUp());
+        }
+    }
+
+    private BenchSummary run(
+            Settings settings, Path resultsDir, String baseUrl, Targets.Profile plan, Duration duration)
+            throws IOException {
         var seeder = new Seeder();
         int seed = (int) Math.min(MAX_SEED, Math.max(HOT_TASKS, Math.ceil(plan.rate() * plan.durationSeconds())));
         say("seeding %d tasks through %s", seed, baseUrl);
         List<Long> all = seeder.seed(baseUrl, seed);
         List<Long> hot = all.subList(0, Math.min(HOT_TASKS, all.size()));
         seeder.warm(baseUrl, hot);
-        if (plan.warmupSeconds() > 0) {
-            say("warm-up: mixed at %s req/s for %d s, not recorded", plan.rate(), plan.warmupSeconds());
+        long warmup = warmupSeconds(plan.warmupSeconds());
+        if (warmup > 0) {
+            say("warm-up: mixed at %s req/s for %d s, not recorded", plan.rate(), warmup);
             // A fresh JVM answers its first thousands of requests interpreted; that is JIT, not the stack's speed.
             gatling(
                     WARMUP_SIMULATION,
-                    new BenchPlan(baseUrl, plan.rate(), Duration.ofSeconds(plan.warmupSeconds()), hot),
+                    new BenchPlan(baseUrl, plan.rate(), Duration.ofSeconds(warmup), hot),
                     resultsDir.resolve("warmup"));
         }
         var environment = Fingerprint.of(stack);
@@ -104,11 +119,38 @@ public final class Bench {
         return summary;
     }
 
-    /** Gatling prints its console report on stdout; stackctl's stdout carries only the answer. */
+    /**
+     * A replica started minutes ago (a deploy, a restart) answers its first thousands of requests before the JIT has
+     * compiled them: its p99 is the compiler's, not the stack's. Such a stack gets a longer warm-up; 0 stays 0.
+     */
+    private long warmupSeconds(long planned) {
+        Instant youngerThan = Instant.now().minus(YOUNG_REPLICA);
+        boolean young = stack.replicas().stream()
+                .anyMatch(r -> r.startedAt().map(t -> t.isAfter(youngerThan)).orElse(true));
+        if (planned > 0 && planned < YOUNG_WARMUP.toSeconds() && young) {
+            say(
+                    "a replica started less than %d s ago: warming up for %d s instead of %d (its JIT is still cold)",
+                    YOUNG_REPLICA.toSeconds(), YOUNG_WARMUP.toSeconds(), planned);
+            return YOUNG_WARMUP.toSeconds();
+        }
+        return planned;
+    }
+
+    /**
+     * Gatling prints its progress on stdout, which carries only stackctl's answer, and it would flood the terminal:
+     * it goes to {@code gatling-console.log} in the results folder instead; one progress line per run stays.
+     */
     private BenchRunner.Run gatling(String simulation, BenchPlan plan, Path dir) throws IOException {
+        Files.createDirectories(dir);
         PrintStream stdout = System.out;
-        System.setOut(System.err);
-        try {
+        try (var console = new PrintStream(
+                Files.newOutputStream(
+                        dir.resolve("gatling-console.log"),
+                        java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.APPEND),
+                true,
+                StandardCharsets.UTF_8)) {
+            System.setOut(console);
             return new BenchRunner().run(simulation, plan, dir);
         } finally {
             System.setOut(stdout);

@@ -25,6 +25,12 @@ import picocli.CommandLine.Parameters;
         subcommands = {BackupsCommand.ListBackups.class, BackupsCommand.Verify.class, BackupsCommand.Prune.class})
 final class BackupsCommand implements Runnable {
 
+    @picocli.CommandLine.Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this command's help and exit.")
+    boolean help;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -171,6 +177,13 @@ final class BackupsCommand implements Runnable {
         @Option(names = "--dry-run", description = "Show what would be deleted; delete nothing.")
         boolean dryRun;
 
+        @Option(names = "--yes", description = "Do not ask for confirmation before deleting.")
+        boolean yes;
+
+        private boolean defaults() {
+            return daily == 7 && weekly == 4 && monthly == 6;
+        }
+
         @Mixin
         BackupOptions options;
 
@@ -205,6 +218,26 @@ final class BackupsCommand implements Runnable {
                 candidates.add(new Retention.Candidate(backup.name(), m.createdAt(), m.verified()));
             }
             var plan = Retention.plan(candidates, policy);
+            List<String> doomed = plan.stream()
+                    .filter(d -> !d.keep())
+                    .map(d -> d.candidate().name())
+                    .toList();
+            if (!dryRun && !yes && !doomed.isEmpty()) {
+                progress(
+                        "policy: keep %d daily, %d weekly, %d monthly%s; the newest verified backup is always kept",
+                        policy.daily(),
+                        policy.weekly(),
+                        policy.monthly(),
+                        defaults() ? " (the defaults: --keep-daily, --keep-weekly, --keep-monthly change them)" : "");
+                doomed.forEach(name -> progress("  would delete %s", name));
+                if (!confirm(
+                        "Delete these %d of %d backups? Type yes to go on: ".formatted(doomed.size(), plan.size()))) {
+                    throw new StackctlException(
+                            ExitCodes.CHECK_FAILED,
+                            "prune not confirmed; nothing was deleted",
+                            "answer yes, pass --yes to skip the question, or --dry-run to only look");
+                }
+            }
             List<List<String>> rows = new ArrayList<>();
             int deleted = 0;
             for (var decision : plan) {

@@ -74,7 +74,7 @@ final class BenchCommand extends StackCommand {
             names = "--tolerance",
             paramLabel = "FRACTION",
             defaultValue = "0.25",
-            description = "Relative regression allowed against the baseline (default: 0.25 = 25%).")
+            description = "Relative regression allowed against the baseline (default: 0.25 = 25%%).")
     double tolerance;
 
     @Option(
@@ -118,7 +118,7 @@ final class BenchCommand extends StackCommand {
         return ExitCodes.OK;
     }
 
-    private Targets.Profile plan() {
+    Targets.Profile plan() {
         Path file = targetsFile != null ? targetsFile : files().root().resolve("perf/targets.json");
         Targets targets;
         try {
@@ -154,7 +154,15 @@ final class BenchCommand extends StackCommand {
                             + " s",
                     "e.g. --rate 200 --duration 30s");
         }
-        return new Targets.Profile(r, seconds, warmupSeconds, base.simulations(), base.limits());
+        // A target of so many requests per second belongs to the profile's rate: at another --rate it scales with it.
+        var limits = base.limits();
+        var scaled = new Targets.Limits(
+                limits.p50Ms(),
+                limits.p95Ms(),
+                limits.p99Ms(),
+                limits.maxErrorPct(),
+                limits.minRps() * r / base.rate());
+        return new Targets.Profile(r, seconds, warmupSeconds, base.simulations(), scaled);
     }
 
     private Optional<BenchSummary> baseline() {

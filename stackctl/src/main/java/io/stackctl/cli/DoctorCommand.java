@@ -113,7 +113,7 @@ final class DoctorCommand extends StackCommand {
         }
     }
 
-    private static List<String> images(Map<String, String> environment, EnvFile env, StackSettings settings) {
+    static List<String> images(Map<String, String> environment, EnvFile env, StackSettings settings) {
         return List.of(
                 StackSettings.setting("POSTGRES_IMAGE", "postgres:15", environment, env),
                 StackSettings.setting("REDIS_IMAGE", "redis:7", environment, env),

@@ -49,6 +49,12 @@ public final class GlobalOptions {
     boolean noColor;
 
     @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this command's help and exit.")
+    boolean help;
+
+    @Option(
             names = {"-v", "--verbose"},
             description = "Show stack traces and the commands run.")
     boolean verbose;

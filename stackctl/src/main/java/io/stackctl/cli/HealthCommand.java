@@ -60,7 +60,7 @@ final class HealthCommand extends StackCommand {
                         replicas.stream()
                                 .map(r -> List.of(
                                         r.name(),
-                                        r.ip(),
+                                        r.address() == null ? "-" : r.address(),
                                         r.inUpstream() ? "in" : "out",
                                         r.live().summary(),
                                         r.ready().summary(),

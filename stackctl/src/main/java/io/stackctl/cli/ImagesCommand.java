@@ -17,6 +17,12 @@ import picocli.CommandLine.Option;
 @Command(name = "images", description = "Build the stack's images.", subcommands = ImagesCommand.Build.class)
 final class ImagesCommand implements Runnable {
 
+    @picocli.CommandLine.Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this command's help and exit.")
+    boolean help;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -46,7 +52,8 @@ final class ImagesCommand implements Runnable {
             Map<String, String> built = new LinkedHashMap<>();
             if (offline) {
                 progress("building stand-in images with %s", files.imagesScript());
-                built.putAll(OfflineImages.build(new ProcessRunner(environment(), files.root()), files));
+                built.putAll(OfflineImages.build(
+                        new ProcessRunner(environment(), files.root()), files, line -> progress("  %s", line)));
                 EnvFile env = EnvFile.load(files.envFile());
                 env.ensureSecrets();
                 built.forEach(env::put);

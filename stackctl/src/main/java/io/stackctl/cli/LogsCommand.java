@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "logs", description = "Show logs of one service (nginx, app, db, cache) or all; -f follows.")
 final class LogsCommand extends StackCommand {
 
-    static final Set<String> SERVICES = Set.of("nginx", "app", "db", "cache");
+    static final Set<String> SERVICES = Set.of("nginx", "app", "db", "cache", "upstream-agent");
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "SERVICE", description = "nginx, app, db or cache")
     String service;
@@ -27,9 +27,15 @@ final class LogsCommand extends StackCommand {
 
     @Override
     public Integer call() {
+        if (tail < 0) {
+            throw new StackctlException(
+                    ExitCodes.USAGE, "--tail must be 0 or more lines, got " + tail, "e.g. --tail 100");
+        }
         if (service != null && !SERVICES.contains(service)) {
             throw new StackctlException(
-                    ExitCodes.USAGE, "unknown service '" + service + "'", "choose one of nginx, app, db, cache");
+                    ExitCodes.USAGE,
+                    "unknown service '" + service + "'",
+                    "choose one of nginx, app, db, cache, upstream-agent");
         }
         try (Stack stack = openStack()) {
             stack.requireRunning();

@@ -4,10 +4,6 @@ import io.stackctl.backup.LiveRestore;
 import io.stackctl.core.ExitCodes;
 import io.stackctl.core.StackctlException;
 import io.stackctl.stack.Stack;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -91,15 +87,7 @@ final class RestoreCommand extends StackCommand {
     }
 
     private boolean confirmed(String project) {
-        err().printf(
-                        "Replace every row of database %s in stack '%s' with this backup? Type yes to go on: ",
-                        Stack.DATABASE, project);
-        err().flush();
-        try {
-            String answer = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-            return answer != null && answer.strip().equalsIgnoreCase("yes");
-        } catch (IOException e) {
-            return false;
-        }
+        return confirm("Replace every row of database %s in stack '%s' with this backup? Type yes to go on: "
+                .formatted(Stack.DATABASE, project));
     }
 }

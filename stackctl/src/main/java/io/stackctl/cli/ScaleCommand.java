@@ -37,6 +37,7 @@ final class ScaleCommand extends StackCommand {
             stack.requireRunning();
             long start = System.nanoTime();
             var change = new Scaler(stack, err()).scaleTo(target, waitTimeout);
+            stack.desiredReplicas().set(target);
             double seconds = (System.nanoTime() - start) / 1e9;
             if (global.json()) {
                 Map<String, Object> doc = new LinkedHashMap<>();

@@ -45,7 +45,7 @@ abstract class StackCommand implements Callable<Integer> {
     }
 
     Stack openStack() {
-        Stack stack = Stack.open(global.project(), files(), environment());
+        Stack stack = Stack.open(global.project(), files(), environment(), global.verbose() ? err() : null, plain());
         if (changesStack()) {
             try {
                 stack.lockFor(StackLock.describe(
@@ -99,6 +99,26 @@ abstract class StackCommand implements Callable<Integer> {
         progress(
                 exists ? "rebuilding the app image %s (cached layers are reused)" : "building the app image %s", image);
         stack.compose().buildLocalImages();
+    }
+
+    /** No colours: --no-color, NO_COLOR (https://no-color.org), or output that is not a terminal. */
+    boolean plain() {
+        String noColor = environment().get("NO_COLOR");
+        return global.noColor || (noColor != null && !noColor.isEmpty()) || System.console() == null;
+    }
+
+    /** Asks on stderr and reads one line from stdin; only "yes" goes on (no terminal, no answer: no). */
+    boolean confirm(String question) {
+        err().print(question);
+        err().flush();
+        try {
+            String answer = new java.io.BufferedReader(
+                            new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8))
+                    .readLine();
+            return answer != null && answer.strip().equalsIgnoreCase("yes");
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     void progress(String format, Object... args) {

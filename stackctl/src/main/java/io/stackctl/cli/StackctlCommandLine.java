@@ -3,6 +3,7 @@ package io.stackctl.cli;
 import io.stackctl.core.ExitCodes;
 import io.stackctl.core.StackctlException;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,7 +16,6 @@ public final class StackctlCommandLine {
     /** The root only prints usage; every leaf is a command returning its exit code. */
     @Command(
             name = "stackctl",
-            mixinStandardHelpOptions = true,
             versionProvider = VersionProvider.class,
             description = "Provision, check, scale and exercise the bundled nginx + API + PostgreSQL + Redis stack.",
             subcommands = {
@@ -36,6 +36,7 @@ public final class StackctlCommandLine {
                 DrillCommand.class,
                 BenchCommand.class,
                 AgentCommand.class,
+                CompletionCommand.class,
                 CommandLine.HelpCommand.class
             },
             exitCodeListHeading = "%nExit codes:%n",
@@ -53,6 +54,12 @@ public final class StackctlCommandLine {
         /** Accepted before the command too ({@code stackctl -p prod status}), as docker, git and kubectl do. */
         @CommandLine.Mixin
         GlobalOptions global;
+
+        @CommandLine.Option(
+                names = {"-V", "--version"},
+                versionHelp = true,
+                description = "Print the version and exit.")
+        boolean version;
 
         @picocli.CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -111,6 +118,23 @@ public final class StackctlCommandLine {
         PrintWriter err = commandLine.getErr();
         boolean verbose = parseResult.subcommands().stream().anyMatch(sub -> sub.hasMatchedOption("-v"))
                 || parseResult.hasMatchedOption("-v");
+        int code = e instanceof StackctlException s ? s.exitCode() : ExitCodes.FAILED;
+        String hint = e instanceof StackctlException s
+                ? s.hint()
+                : "run again with -v for the stack trace, and report it if it looks like a bug";
+        if (wantsJson(parseResult)) {
+            // -o json promises one JSON document on stdout: a failure is one too, so scripts can parse it.
+            Map<String, Object> document = new java.util.LinkedHashMap<>();
+            document.put("ok", false);
+            document.put(
+                    "error",
+                    e instanceof StackctlException
+                            ? e.getMessage()
+                            : e.getClass().getSimpleName() + ": " + e.getMessage());
+            document.put("hint", hint);
+            document.put("exit_code", code);
+            new Output(commandLine.getOut()).json(document);
+        }
         if (e instanceof StackctlException failure) {
             err.println("error: " + failure.getMessage());
             err.println("hint: " + failure.hint());
@@ -129,11 +153,32 @@ public final class StackctlCommandLine {
         return ExitCodes.FAILED;
     }
 
+    private static boolean wantsJson(CommandLine.ParseResult parseResult) {
+        CommandLine.ParseResult leaf = parseResult;
+        while (leaf.hasSubcommand()) {
+            leaf = leaf.subcommand();
+        }
+        return leaf.commandSpec().userObject() instanceof StackCommand command && command.global.json();
+    }
+
     private static int onUsageError(CommandLine.ParameterException e, String[] args) {
         CommandLine commandLine = e.getCommandLine();
         PrintWriter err = commandLine.getErr();
         err.println("error: " + e.getMessage());
-        err.println("hint: " + commandLine.getCommandSpec().qualifiedName() + " --help shows the usage");
+        List<String> suggestions =
+                e instanceof CommandLine.UnmatchedArgumentException unmatched ? unmatched.getSuggestions() : List.of();
+        if (!suggestions.isEmpty()) {
+            err.println("hint: did you mean "
+                    + String.join(
+                            " or ",
+                            suggestions.stream()
+                                    .limit(3)
+                                    .map(s -> commandLine.getCommandSpec().qualifiedName() + " " + s)
+                                    .toList())
+                    + "? (" + commandLine.getCommandSpec().qualifiedName() + " --help lists them)");
+        } else {
+            err.println("hint: " + commandLine.getCommandSpec().qualifiedName() + " --help shows the usage");
+        }
         err.flush();
         return ExitCodes.USAGE;
     }

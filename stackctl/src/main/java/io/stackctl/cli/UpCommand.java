@@ -68,7 +68,14 @@ final class UpCommand extends StackCommand {
             prepareEnvFile(files);
             long start = System.nanoTime();
             int running = stack.replicas().size();
-            int target = replicas != null ? replicas : running > 0 ? running : DEFAULT_REPLICAS;
+            var desired = stack.desiredReplicas();
+            int target = replicas != null ? replicas : desired.get().orElse(running > 0 ? running : DEFAULT_REPLICAS);
+            if (replicas == null && running > 0 && running != target) {
+                progress(
+                        "app: %d running, %d configured; restoring %d (bin/stackctl scale app=N changes the count)",
+                        running, target, target);
+            }
+            desired.set(target);
             buildImages(stack, noBuild);
             stack.ensureUpstreamFile();
             var deployer = new Deployer(stack, err());
@@ -76,7 +83,7 @@ final class UpCommand extends StackCommand {
                 progress(
                         "starting project %s with %d app replicas (%s)",
                         stack.project(), target, stack.compose().flavour().describe());
-                stack.compose().up(target);
+                startFresh(stack, target);
             } else {
                 updateRunning(stack, deployer, running, target);
             }
@@ -102,6 +109,42 @@ final class UpCommand extends StackCommand {
             new StatusCommand.Report(stack).print(output(), global.json());
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * compose up, saying first which images it must pull; a pull that fails (no registry answers) becomes one line
+     * and the hint that fixes it, instead of compose's wall of text.
+     */
+    private void startFresh(Stack stack, int target) {
+        var missing = DoctorCommand.images(environment(), EnvFile.load(files().envFile()), stack.settings()).stream()
+                .filter(image -> !stack.engine().imageExists(image))
+                .toList();
+        if (!missing.isEmpty()) {
+            progress("pulling %s (not on this host)", String.join(", ", missing));
+        }
+        try {
+            stack.compose().up(target);
+        } catch (StackctlException e) {
+            var still = missing.stream()
+                    .filter(image -> !stack.engine().imageExists(image))
+                    .toList();
+            if (still.isEmpty()) {
+                throw e;
+            }
+            throw new StackctlException(
+                    ExitCodes.PRECONDITION,
+                    "cannot pull " + String.join(", ", still) + ": they are not on this host and no image registry"
+                            + " answered (" + lastLine(e.getMessage()) + ")",
+                    "on a host without a registry: bin/stackctl up --offline (builds stand-ins locally); or point"
+                            + " POSTGRES_IMAGE, REDIS_IMAGE, NGINX_IMAGE in compose/.env at images you have",
+                    e);
+        }
+    }
+
+    private static String lastLine(String message) {
+        String[] parts = message.split(" \\| ");
+        String last = parts[parts.length - 1].strip();
+        return last.length() > 200 ? last.substring(0, 200) + "..." : last;
     }
 
     /**
@@ -132,7 +175,8 @@ final class UpCommand extends StackCommand {
         boolean changed = env.ensureSecrets();
         if (offline) {
             progress("building air-gapped images (compose/images/build.sh)");
-            var images = OfflineImages.build(new ProcessRunner(environment(), files.root()), files);
+            var images = OfflineImages.build(
+                    new ProcessRunner(environment(), files.root()), files, line -> progress("  %s", line));
             images.forEach(env::put);
             changed = changed || !images.isEmpty();
         }

@@ -25,18 +25,30 @@ public final class ComposeCli {
     private final String project;
     private final StackFiles files;
     private final Optional<Path> envFile;
+    private final boolean plain;
 
     public ComposeCli(ProcessRunner runner, ComposeFlavour flavour, String project, StackFiles files) {
-        this(runner, flavour, project, files, Optional.empty());
+        this(runner, flavour, project, files, Optional.empty(), false);
     }
 
     private ComposeCli(
-            ProcessRunner runner, ComposeFlavour flavour, String project, StackFiles files, Optional<Path> envFile) {
+            ProcessRunner runner,
+            ComposeFlavour flavour,
+            String project,
+            StackFiles files,
+            Optional<Path> envFile,
+            boolean plain) {
         this.runner = runner;
         this.flavour = flavour;
         this.project = project;
         this.files = files;
         this.envFile = envFile;
+        this.plain = plain;
+    }
+
+    /** Without ANSI colours (--no-color, NO_COLOR, or output that is not a terminal): v1.29 and v2 both take --ansi. */
+    public ComposeCli plain(boolean noColours) {
+        return new ComposeCli(runner, flavour, project, files, envFile, noColours);
     }
 
     /**
@@ -44,7 +56,7 @@ public final class ComposeCli {
      * (such as the release's own image tag) that win over any file.
      */
     public ComposeCli forRelease(Path savedEnvFile, Map<String, String> overrides) {
-        return new ComposeCli(runner.with(overrides), flavour, project, files, Optional.of(savedEnvFile));
+        return new ComposeCli(runner.with(overrides), flavour, project, files, Optional.of(savedEnvFile), plain);
     }
 
     /** The hash compose labels a service's containers with; a container with another one runs another config. */
@@ -125,7 +137,13 @@ public final class ComposeCli {
     /** Streams logs to the terminal; returns compose's exit code. */
     public int logs(Optional<String> service, boolean follow, int tail) {
         var command = base();
+        if (plain) {
+            command.addAll(List.of("--ansi", "never"));
+        }
         command.addAll(List.of("logs", "--tail", Integer.toString(tail)));
+        if (plain) {
+            command.add("--no-color");
+        }
         if (follow) {
             command.add("-f");
         }
@@ -143,6 +161,9 @@ public final class ComposeCli {
 
     private void run(String... args) {
         var command = base();
+        if (plain) {
+            command.addAll(List.of("--ansi", "never"));
+        }
         command.addAll(List.of(args));
         runner.check(command, UP_TIMEOUT);
     }

@@ -3,6 +3,7 @@ package io.stackctl.drill;
 import io.stackctl.backup.PostgresContainer;
 import io.stackctl.core.ExitCodes;
 import io.stackctl.core.StackctlException;
+import io.stackctl.data.ExerciseData;
 import io.stackctl.perf.Seeder;
 import io.stackctl.stack.Stack;
 import java.io.PrintWriter;
@@ -51,6 +52,7 @@ public final class DrillRunner {
                 "drill %s: %d req/s through nginx, %d s before and after the fault%n",
                 drill.name(), rate, duration.toSeconds());
         progress.flush();
+        var data = ExerciseData.mark(stack);
         List<Long> seeded = seed(stack.settings().baseUrl());
         long maxRequests = rate * (2 * duration.toSeconds() + 300);
         try (var load = new LoadGenerator(stack.settings().baseUrl(), seeded, maxRequests)) {
@@ -74,7 +76,10 @@ public final class DrillRunner {
                 }
             }
             samples = load.samples();
-            return judge(drill, outcome, samples, seeded, load);
+            var result = judge(drill, outcome, samples, seeded, load);
+            progress.printf("  removed the drill's %d tasks from the database%n", data.cleanUp());
+            progress.flush();
+            return result;
         }
     }
 

@@ -5,7 +5,7 @@ import io.stackctl.engine.ServiceContainer;
 /** The three probes of one app replica, made directly on its frontend address. */
 public record ReplicaHealth(
         String name,
-        String ip,
+        String address,
         boolean inUpstream,
         HttpProbe.Result live,
         HttpProbe.Result ready,

@@ -22,17 +22,24 @@ public final class ProcessRunner {
 
     private final Map<String, String> environment;
     private final Path workingDirectory;
+    private final java.io.PrintWriter trace;
 
     public ProcessRunner(Map<String, String> environment, Path workingDirectory) {
+        this(environment, workingDirectory, null);
+    }
+
+    /** With {@code trace} (stackctl -v), every command is printed there before it runs, as {@code set -x} does. */
+    public ProcessRunner(Map<String, String> environment, Path workingDirectory, java.io.PrintWriter trace) {
         this.environment = Map.copyOf(environment);
         this.workingDirectory = workingDirectory;
+        this.trace = trace;
     }
 
     /** The same runner with some variables set or replaced (compose reads them before compose/.env). */
     public ProcessRunner with(Map<String, String> overrides) {
         var merged = new java.util.HashMap<>(environment);
         merged.putAll(overrides);
-        return new ProcessRunner(merged, workingDirectory);
+        return new ProcessRunner(merged, workingDirectory, trace);
     }
 
     public record Result(int exitCode, String stdout, String stderr) {
@@ -43,9 +50,15 @@ public final class ProcessRunner {
 
     /** Runs to completion and captures output; never throws for a non-zero exit. */
     public Result capture(List<String> command, Duration timeout) {
+        return capture(command, timeout, line -> {});
+    }
+
+    /** Like {@link #capture}, handing each stderr line to {@code progress} as it comes (long builds show progress). */
+    public Result capture(List<String> command, Duration timeout, java.util.function.Consumer<String> progress) {
         Process process = start(command, false);
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
+        CompletableFuture<String> err =
+                CompletableFuture.supplyAsync(() -> readLines(process.getErrorStream(), progress));
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
@@ -64,7 +77,11 @@ public final class ProcessRunner {
 
     /** Like {@link #capture} but a non-zero exit is an error naming the command, its code and stderr. */
     public Result check(List<String> command, Duration timeout) {
-        Result result = capture(command, timeout);
+        return check(command, timeout, line -> {});
+    }
+
+    public Result check(List<String> command, Duration timeout, java.util.function.Consumer<String> progress) {
+        Result result = capture(command, timeout, progress);
         if (!result.ok()) {
             throw new StackctlException(
                     ExitCodes.FAILED,
@@ -88,6 +105,12 @@ public final class ProcessRunner {
     }
 
     private Process start(List<String> command, boolean inheritIo) {
+        if (trace != null) {
+            trace.println("+ "
+                    + String.join(
+                            " ", command.stream().map(ProcessRunner::quoted).toList()));
+            trace.flush();
+        }
         var builder = new ProcessBuilder(command).directory(workingDirectory.toFile());
         builder.environment().putAll(environment);
         if (inheritIo) {
@@ -103,10 +126,28 @@ public final class ProcessRunner {
         }
     }
 
+    /** An argument as a shell would need it, for the trace a user may paste. */
+    static String quoted(String argument) {
+        return argument.matches("[A-Za-z0-9_@%+=:,./-]+") ? argument : "'" + argument.replace("'", "'\\''") + "'";
+    }
+
     static String tail(String text) {
         List<String> lines = text.strip().lines().toList();
         List<String> last = lines.subList(Math.max(0, lines.size() - STDERR_TAIL_LINES), lines.size());
         return last.isEmpty() ? "(no output)" : String.join(" | ", last);
+    }
+
+    private static String readLines(InputStream stream, java.util.function.Consumer<String> progress) {
+        var text = new StringBuilder();
+        try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(stream, StandardCharsets.UTF_8))) {
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                text.append(line).append('\n');
+                progress.accept(line);
+            }
+        } catch (IOException e) {
+            // the process went away: what was read is what there is
+        }
+        return text.toString();
     }
 
     private static String read(InputStream stream) {

@@ -13,8 +13,10 @@ public final class OfflineImages {
 
     private OfflineImages() {}
 
-    public static Map<String, String> build(ProcessRunner runner, StackFiles files) {
-        var result = runner.check(List.of("bash", files.imagesScript().toString()), BUILD_TIMEOUT);
+    /** Builds them, passing build.sh's progress lines ("[images] building ...") to {@code progress}. */
+    public static Map<String, String> build(
+            ProcessRunner runner, StackFiles files, java.util.function.Consumer<String> progress) {
+        var result = runner.check(List.of("bash", files.imagesScript().toString()), BUILD_TIMEOUT, progress);
         return parse(result.stdout());
     }
 

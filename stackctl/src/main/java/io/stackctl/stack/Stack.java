@@ -54,10 +54,19 @@ public final class Stack implements AutoCloseable {
 
     /** Connects to the engine and finds compose; both missing pieces are exit 3 with a hint. */
     public static Stack open(String project, StackFiles files, Map<String, String> environment) {
+        return open(project, files, environment, null, false);
+    }
+
+    /**
+     * @param trace where each external command is printed before it runs (stackctl -v), or null
+     * @param plain no ANSI colours from compose (--no-color, NO_COLOR)
+     */
+    public static Stack open(
+            String project, StackFiles files, Map<String, String> environment, PrintWriter trace, boolean plain) {
         Engine engine = Engine.connect(environment);
         var env = EnvFile.load(files.envFile());
-        var runner = new ProcessRunner(environment, files.root());
-        var compose = new ComposeCli(runner, ComposeCli.detect(runner), project, files);
+        var runner = new ProcessRunner(environment, files.root(), trace);
+        var compose = new ComposeCli(runner, ComposeCli.detect(runner), project, files).plain(plain);
         return new Stack(project, files, engine, compose, StackSettings.resolve(environment, env));
     }
 
@@ -112,6 +121,10 @@ public final class Stack implements AutoCloseable {
                         ExitCodes.PRECONDITION,
                         "the " + service + " service of stack '" + project + "' is not running",
                         "start the stack with: bin/stackctl up"));
+    }
+
+    public DesiredReplicas desiredReplicas() {
+        return new DesiredReplicas(files.stateDir(), project);
     }
 
     /** nginx's maintenance answer (503 with Retry-After), on while the database is restored. */
@@ -179,7 +192,7 @@ public final class Stack implements AutoCloseable {
             String ip = replica.ipOn("frontend").orElse("");
             if (ip.isEmpty()) {
                 var none = new HttpProbe.Result("", 0, 0, "not running");
-                report.add(new ReplicaHealth(replica.name(), "-", false, none, none, none));
+                report.add(new ReplicaHealth(replica.name(), null, false, none, none, none));
             } else {
                 report.add(ReplicaHealth.probe(probe, replica, ip, members.contains(ip)));
             }

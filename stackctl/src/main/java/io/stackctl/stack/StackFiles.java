@@ -62,6 +62,11 @@ public record StackFiles(Path root) {
         return composeDir().resolve("releases");
     }
 
+    /** What stackctl remembers per project between commands (the configured replica count). */
+    public Path stateDir() {
+        return composeDir().resolve("state");
+    }
+
     /** Per-project command locks (see {@link StackLock}). */
     public Path locksDir() {
         return composeDir().resolve("locks");

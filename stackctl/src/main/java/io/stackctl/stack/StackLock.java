@@ -87,6 +87,7 @@ public final class StackLock implements AutoCloseable {
     @Override
     public void close() {
         try {
+            channel.truncate(0); // free again: the next holder writes its name
             lock.release();
             channel.close();
         } catch (IOException e) {

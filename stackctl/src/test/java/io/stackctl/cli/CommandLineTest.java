@@ -319,4 +319,133 @@ class CommandLineTest {
         assertThat(run.err()).contains("refusing to start with weak secrets: POSTGRES_PASSWORD is the placeholder");
         assertThat(dir.resolve("compose/.env")).hasContent(example.strip());
     }
+
+    @Test
+    void everyCommandAnswersHelpWithItsUsageAndNoFormatWarning() {
+        var commands = StackctlCommandLine.create(
+                        Map.of(), new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()))
+                .getSubcommands();
+        var capturedErr = new java.io.ByteArrayOutputStream();
+        var systemErr = System.err;
+        System.setErr(new java.io.PrintStream(capturedErr, true));
+        try {
+            for (String name : commands.keySet()) {
+                if (name.equals("help")) {
+                    continue;
+                }
+                var run = run(Map.of(), name, "--help");
+                assertThat(run.exitCode()).as(name + " --help").isEqualTo(ExitCodes.OK);
+                assertThat(run.out()).as(name + " --help").contains("Usage: stackctl " + name);
+                assertThat(run(Map.of(), "help", name).out()).as("help " + name).contains("Usage: stackctl " + name);
+            }
+            assertThat(run(Map.of(), "backups", "prune", "--help").out()).contains("--keep-daily");
+        } finally {
+            System.setErr(systemErr);
+        }
+        assertThat(capturedErr.toString()).as("picocli warnings").doesNotContain("WARN");
+    }
+
+    @Test
+    void aMistypedCommandGetsADidYouMean() {
+        var run = run(Map.of(), "stauts");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains("did you mean stackctl status");
+    }
+
+    @Test
+    void logsRefusesANegativeTail() {
+        var run = run(Map.of(), "logs", "--tail", "-1");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains("--tail must be 0 or more lines, got -1").doesNotContain("compose");
+    }
+
+    @Test
+    void completionPrintsABashScriptThatKnowsTheCommands() {
+        var run = run(Map.of(), "completion");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(run.out()).contains("complete -F").contains("deploy").contains("rollback");
+    }
+
+    @Test
+    void aFailureWithOutputJsonIsAJsonDocumentOnStdoutToo() throws Exception {
+        var run = run(
+                Map.of("DOCKER_HOST", "tcp://127.0.0.1:1"),
+                "-o",
+                "json",
+                "status",
+                "--project-dir",
+                stackDir().toString());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.PRECONDITION);
+        var document = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.out());
+        assertThat(document.get("ok").asBoolean()).isFalse();
+        assertThat(document.get("exit_code").asInt()).isEqualTo(ExitCodes.PRECONDITION);
+        assertThat(document.get("error").asText()).contains("not reachable");
+        assertThat(document.get("hint").asText()).contains("start it");
+    }
+
+    @Test
+    void benchAtAnotherRateScalesTheRequestsPerSecondTarget() throws Exception {
+        var commandLine = StackctlCommandLine.create(
+                Map.of(), new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+        var parsed = commandLine.parseArgs(
+                "bench",
+                "--rate",
+                "10",
+                "--targets",
+                Path.of("../perf/targets.json").toAbsolutePath().toString());
+        var bench = (BenchCommand) parsed.subcommand().commandSpec().userObject();
+
+        var plan = bench.plan();
+
+        assertThat(plan.rate()).isEqualTo(10);
+        assertThat(plan.limits().minRps()).as("smoke asks 90 of 100 req/s").isEqualTo(9.0);
+    }
+
+    @Test
+    void pruneShowsThePolicyAndDeletesNothingUnlessConfirmed() throws Exception {
+        Path dir = stackDir();
+        Path dumps = Files.createDirectories(dir.resolve("backup/dumps"));
+        var store = new io.stackctl.backup.BackupStore(dumps);
+        for (int day = 1; day <= 3; day++) {
+            String name = "taskmanager-2026110" + day + "T120000Z.dump";
+            Files.writeString(dumps.resolve(name), "x");
+            store.writeManifest(
+                    dumps.resolve(name),
+                    new io.stackctl.backup.Manifest(
+                            2,
+                            name,
+                            "taskmanager",
+                            "taskmanager",
+                            java.time.Instant.parse("2026-11-0" + day + "T12:00:00Z"),
+                            "0",
+                            1,
+                            "15",
+                            Map.of("public.tasks", 1L),
+                            1,
+                            "test",
+                            null,
+                            "2"));
+        }
+        var stdin = System.in;
+        System.setIn(new java.io.ByteArrayInputStream("no\n".getBytes()));
+        Run run;
+        try {
+            run = run(Map.of(), "backups", "prune", "--keep-daily", "1", "--project-dir", dir.toString());
+        } finally {
+            System.setIn(stdin);
+        }
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.CHECK_FAILED);
+        assertThat(run.err())
+                .contains("policy: keep 1 daily, 4 weekly, 6 monthly")
+                .contains("would delete");
+        assertThat(run.err()).contains("prune not confirmed; nothing was deleted");
+        try (var files = Files.list(dumps)) {
+            assertThat(files.filter(f -> f.toString().endsWith(".dump"))).hasSize(3);
+        }
+    }
 }

@@ -5,6 +5,7 @@ import io.stackctl.taskmanager.task.NewTask;
 import io.stackctl.taskmanager.task.Task;
 import io.stackctl.taskmanager.task.TaskPatch;
 import io.stackctl.taskmanager.task.TaskQuery;
+import io.stackctl.taskmanager.task.TaskStatus;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -52,6 +54,23 @@ public final class TaskRepository {
                 }
                 return tasks;
             }
+        }
+    }
+
+    /** How many tasks there are in each status (a status with none is absent). */
+    public Map<TaskStatus, Long> countByStatus() throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement =
+                        connection.prepareStatement("SELECT status, count(*) FROM tasks GROUP BY status");
+                ResultSet rows = statement.executeQuery()) {
+            Map<TaskStatus, Long> counts = new java.util.EnumMap<>(TaskStatus.class);
+            while (rows.next()) {
+                var status = TaskStatus.fromWire(rows.getString(1));
+                if (status.isPresent()) {
+                    counts.put(status.get(), rows.getLong(2));
+                }
+            }
+            return counts;
         }
     }
 

@@ -35,6 +35,11 @@ public final class ErrorMapper {
         routes.exception(Exception.class, this::unexpected);
     }
 
+    /** The page and its forms answer people: errors there are HTML pages, not the API's JSON. */
+    static boolean isPage(Context ctx) {
+        return ctx.path().equals("/") || ctx.path().startsWith("/ui/");
+    }
+
     /** True for failures that mean "the database is not reachable right now", not "this query is wrong". */
     static boolean isUnavailable(SQLException e) {
         String state = e.getSQLState();
@@ -73,6 +78,15 @@ public final class ErrorMapper {
     }
 
     private void write(Context ctx, int status, String error, Object detail) {
+        if (isPage(ctx)) {
+            String message = detail instanceof Map<?, ?> map && map.get("reason") != null
+                    ? map.get("field") + " " + map.get("reason")
+                    : detail instanceof Map<?, ?> map && map.get("id") != null
+                            ? "There is no task " + map.get("id") + " (it may have been deleted)."
+                            : String.valueOf(detail);
+            ctx.status(status).html(PageHtml.errorPage(status, error, message));
+            return;
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", error);
         body.put("detail", detail);

@@ -1,28 +1,38 @@
 package io.stackctl.taskmanager.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.stackctl.taskmanager.cache.TaskCache;
 import io.stackctl.taskmanager.db.TaskRepository;
-import io.stackctl.taskmanager.task.Task;
 import io.stackctl.taskmanager.task.TaskPatch;
 import io.stackctl.taskmanager.task.TaskQuery;
 import io.stackctl.taskmanager.task.TaskService;
 import io.stackctl.taskmanager.task.TaskStatus;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code GET /}: a small HTML page listing the newest tasks, showing the serving replica, with forms to add,
- * complete and delete. Changes are POSTs (never GETs) answered with 303 back to the page.
+ * {@code GET /}: the page a person uses. It lists the tasks newest first, 20 a page, filtered by status, with the
+ * count, which replica answered and whether the list came from the cache or the database; it adds, edits, starts,
+ * completes, reopens and deletes tasks. Changes are POSTs answered with 303 back to where the person was; a refused
+ * form is shown again with what they typed and a sentence saying what to fix.
  */
 final class HomePage {
 
-    static final int SHOWN = 50;
+    static final int PAGE_SIZE = 20;
+    private static final int MAX_PAGE = TaskQuery.MAX_OFFSET / PAGE_SIZE;
 
     private final String instance;
     private final TaskRepository repository;
     private final TaskService service;
     private final TaskRequestParser parser;
+    private final TaskCache cache;
+    private final TaskEncoder encoder;
     private final ObjectMapper json;
 
     HomePage(
@@ -30,102 +40,247 @@ final class HomePage {
             TaskRepository repository,
             TaskService service,
             TaskRequestParser parser,
+            TaskCache cache,
+            TaskEncoder encoder,
             ObjectMapper json) {
         this.instance = instance;
         this.repository = repository;
         this.service = service;
         this.parser = parser;
+        this.cache = cache;
+        this.encoder = encoder;
         this.json = json;
     }
 
+    /** What a form held, shown again when it was refused. */
+    record Form(String title, String description, TaskStatus status) {
+        static final Form EMPTY = new Form("", "", TaskStatus.PENDING);
+
+        static Form of(Context ctx) {
+            return new Form(
+                    Optional.ofNullable(ctx.formParam("title")).orElse(""),
+                    Optional.ofNullable(ctx.formParam("description")).orElse(""),
+                    TaskStatus.fromWire(
+                                    Optional.ofNullable(ctx.formParam("status")).orElse(""))
+                            .orElse(TaskStatus.PENDING));
+        }
+    }
+
     void register(RoutesConfig routes) {
-        routes.get("/", ctx -> render(ctx, 200, null));
+        routes.get("/", ctx -> renderList(ctx, 200, null, Form.EMPTY));
         routes.post("/ui/tasks", this::add);
-        routes.post("/ui/tasks/{id}/complete", this::complete);
+        routes.get("/ui/tasks/{id}/edit", ctx -> renderEdit(ctx, 200, id(ctx), null, null));
+        routes.post("/ui/tasks/{id}", this::edit);
+        routes.post("/ui/tasks/{id}/status", this::changeStatus);
         routes.post("/ui/tasks/{id}/delete", this::delete);
     }
 
     private void add(Context ctx) throws Exception {
-        var fields = json.createObjectNode();
-        fields.put("title", Optional.ofNullable(ctx.formParam("title")).orElse(""));
-        String description = ctx.formParam("description");
-        if (description != null && !description.isBlank()) {
-            fields.put("description", description);
+        var form = Form.of(ctx);
+        ObjectNode fields = json.createObjectNode()
+                .put("title", form.title())
+                .put("status", form.status().wire());
+        if (!form.description().isBlank()) {
+            fields.put("description", form.description());
         }
         try {
             service.create(parser.parseCreate(fields));
         } catch (ApiException e) {
-            render(ctx, 400, "Not added: " + e.detail());
+            renderList(ctx, e.status(), "Not added: " + readable(e), form);
             return;
         }
-        ctx.redirect("/", io.javalin.http.HttpStatus.SEE_OTHER);
+        ctx.redirect(back(ctx), HttpStatus.SEE_OTHER);
     }
 
-    private void complete(Context ctx) throws Exception {
-        long id = TaskRequestParser.parseId(ctx.pathParam("id"));
-        var patch = new TaskPatch(Optional.empty(), Optional.empty(), false, Optional.of(TaskStatus.COMPLETED));
-        service.update(id, patch);
-        ctx.redirect("/", io.javalin.http.HttpStatus.SEE_OTHER);
+    private void edit(Context ctx) throws Exception {
+        long id = id(ctx);
+        var form = Form.of(ctx);
+        ObjectNode fields = json.createObjectNode()
+                .put("title", form.title())
+                .put("status", form.status().wire());
+        if (form.description().isBlank()) {
+            fields.putNull("description");
+        } else {
+            fields.put("description", form.description());
+        }
+        try {
+            service.update(id, parser.parseUpdate(fields)).orElseThrow(() -> ApiException.taskNotFound(id));
+        } catch (ApiException e) {
+            if (e.status() == 404) {
+                throw e;
+            }
+            renderEdit(ctx, e.status(), id, form, "Not saved: " + readable(e));
+            return;
+        }
+        ctx.redirect("/", HttpStatus.SEE_OTHER);
+    }
+
+    private void changeStatus(Context ctx) throws Exception {
+        long id = id(ctx);
+        TaskStatus status = TaskStatus.fromWire(
+                        Optional.ofNullable(ctx.formParam("status")).orElse(""))
+                .orElseThrow(() -> ApiException.invalidField("status", "must be one of " + TaskStatus.ALLOWED));
+        var patch = new TaskPatch(Optional.empty(), Optional.empty(), false, Optional.of(status));
+        service.update(id, patch).orElseThrow(() -> ApiException.taskNotFound(id));
+        ctx.redirect(back(ctx), HttpStatus.SEE_OTHER);
     }
 
     private void delete(Context ctx) throws Exception {
-        service.delete(TaskRequestParser.parseId(ctx.pathParam("id")));
-        ctx.redirect("/", io.javalin.http.HttpStatus.SEE_OTHER);
+        service.delete(id(ctx)); // already gone is fine: the person wanted it gone
+        ctx.redirect(back(ctx), HttpStatus.SEE_OTHER);
     }
 
-    private void render(Context ctx, int status, String error) throws Exception {
-        var tasks = repository.list(new TaskQuery(Optional.empty(), SHOWN, 0));
-        var html = new StringBuilder(4096)
-                .append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">")
-                .append("<title>Tasks</title><style>body{font-family:sans-serif;max-width:50em;margin:2em auto}")
-                .append("li{margin:.4em 0}.completed{text-decoration:line-through;color:#777}")
-                .append("form.inline{display:inline}</style></head><body>")
-                .append("<h1>Tasks</h1><p>Served by instance <code>")
-                .append(escape(instance))
-                .append("</code></p>");
+    private void renderList(Context ctx, int status, String error, Form form) throws Exception {
+        Optional<TaskStatus> filter = TaskStatus.fromWire(
+                Optional.ofNullable(ctx.queryParam("status")).orElse(""));
+        Map<TaskStatus, Long> counts = repository.countByStatus();
+        long all = counts.values().stream().mapToLong(Long::longValue).sum();
+        long total = filter.map(s -> counts.getOrDefault(s, 0L)).orElse(all);
+        int pages = (int) Math.max(1, Math.min(MAX_PAGE, (total + PAGE_SIZE - 1) / PAGE_SIZE));
+        int page = Math.min(pages, pageParam(ctx.queryParam("page")));
+        var query = new TaskQuery(filter, PAGE_SIZE, (page - 1) * PAGE_SIZE);
+        var read = read(query);
+        String here = path(filter, page);
+
+        var body = new StringBuilder(8192)
+                .append("<h1>Tasks</h1><p class=\"meta\">Served by replica <code>")
+                .append(PageHtml.escape(instance))
+                .append("</code> · this list was read from the <strong>")
+                .append(read.fromCache() ? "cache" : "database")
+                .append("</strong></p>");
         if (error != null) {
-            html.append("<p role=\"alert\" style=\"color:#b00\">")
-                    .append(escape(error))
+            body.append(PageHtml.errorBox("", error));
+        }
+        body.append("<form class=\"card\" method=\"post\" action=\"/ui/tasks\"><h2>Add a task</h2>")
+                .append("<input type=\"hidden\" name=\"back\" value=\"")
+                .append(PageHtml.escape(here))
+                .append("\">")
+                .append(PageHtml.taskFields(form.title(), form.description(), form.status()))
+                .append("<button class=\"submit\" type=\"submit\">Add task</button></form>")
+                .append(filterNav(filter, counts, all));
+        JsonNode tasks = read.tasks();
+        if (tasks.isEmpty()) {
+            body.append("<p class=\"empty\">")
+                    .append(
+                            filter.isPresent()
+                                    ? "No " + PageHtml.LABELS.get(filter.get()).toLowerCase() + " tasks."
+                                    : "No tasks yet: add the first one above.")
                     .append("</p>");
+        } else {
+            long first = (long) (page - 1) * PAGE_SIZE + 1;
+            body.append("<p class=\"meta\">Showing ")
+                    .append(first)
+                    .append("–")
+                    .append(first + tasks.size() - 1)
+                    .append(" of ")
+                    .append(total)
+                    .append(total == 1 ? " task" : " tasks")
+                    .append("</p><ul class=\"tasks\">");
+            tasks.forEach(task -> body.append(PageHtml.taskItem(task, here)));
+            body.append("</ul>").append(pageNav(filter, page, pages));
         }
-        html.append("<form method=\"post\" action=\"/ui/tasks\">")
-                .append("<input name=\"title\" maxlength=\"200\" required placeholder=\"Title\"> ")
-                .append("<input name=\"description\" maxlength=\"10000\" placeholder=\"Description\"> ")
-                .append("<button>Add</button></form><ul>");
-        for (Task task : tasks) {
-            html.append("<li class=\"")
-                    .append(task.status().wire())
-                    .append("\">")
-                    .append(escape(task.title()))
-                    .append(" <small>[")
-                    .append(task.status().wire())
-                    .append("]</small> ");
-            if (task.status() != TaskStatus.COMPLETED) {
-                html.append(button(task.id(), "complete", "Complete"));
-            }
-            html.append(button(task.id(), "delete", "Delete")).append("</li>");
-        }
-        html.append("</ul></body></html>");
-        ctx.status(status).html(html.toString());
+        ctx.status(status).html(PageHtml.layout("Tasks", body.toString()));
     }
 
-    private static String button(long id, String action, String label) {
-        return "<form class=\"inline\" method=\"post\" action=\"/ui/tasks/" + id + "/" + action + "\"><button>" + label
-                + "</button></form> ";
+    private void renderEdit(Context ctx, int status, long id, Form typed, String error) throws Exception {
+        var task = repository.find(id).orElseThrow(() -> ApiException.taskNotFound(id));
+        var form = typed != null
+                ? typed
+                : new Form(task.title(), Optional.ofNullable(task.description()).orElse(""), task.status());
+        var body = new StringBuilder()
+                .append("<h1>Edit task</h1><p class=\"meta\"><a href=\"/\">Back to the tasks</a></p>");
+        if (error != null) {
+            body.append(PageHtml.errorBox("", error));
+        }
+        body.append("<form class=\"card\" method=\"post\" action=\"/ui/tasks/")
+                .append(id)
+                .append("\">")
+                .append(PageHtml.taskFields(form.title(), form.description(), form.status()))
+                .append("<button class=\"submit\" type=\"submit\">Save changes</button></form>");
+        ctx.status(status).html(PageHtml.layout("Edit: " + task.title(), body.toString()));
     }
 
-    static String escape(String text) {
-        var out = new StringBuilder(text.length() + 16);
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '&' -> out.append("&amp;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
+    private record Read(JsonNode tasks, boolean fromCache) {}
+
+    /** The same cache-aside as {@code GET /tasks}: the page shows where its list came from. */
+    private Read read(TaskQuery query) throws Exception {
+        var lookup = cache.list(query);
+        byte[] members = lookup.cached();
+        boolean hit = members != null;
+        if (!hit) {
+            members = encoder.listMembers(repository.list(query));
+            cache.putList(lookup, members);
         }
-        return out.toString();
+        String object = "{" + new String(members, StandardCharsets.UTF_8) + "}";
+        return new Read(json.readTree(object).get("tasks"), hit);
+    }
+
+    private static String filterNav(Optional<TaskStatus> filter, Map<TaskStatus, Long> counts, long all) {
+        var nav = new StringBuilder("<nav class=\"filter\" aria-label=\"Show tasks by status\">")
+                .append(link("/", "All (" + all + ")", filter.isEmpty()));
+        for (TaskStatus status : TaskStatus.values()) {
+            nav.append(link(
+                    path(Optional.of(status), 1),
+                    PageHtml.LABELS.get(status) + " (" + counts.getOrDefault(status, 0L) + ")",
+                    filter.equals(Optional.of(status))));
+        }
+        return nav.append("</nav>").toString();
+    }
+
+    private static String pageNav(Optional<TaskStatus> filter, int page, int pages) {
+        if (pages == 1) {
+            return "";
+        }
+        var nav = new StringBuilder("<nav class=\"pages\" aria-label=\"Pages\">");
+        if (page > 1) {
+            nav.append("<a rel=\"prev\" href=\"").append(path(filter, page - 1)).append("\">← Newer</a>");
+        }
+        nav.append("<span>Page ").append(page).append(" of ").append(pages).append("</span>");
+        if (page < pages) {
+            nav.append("<a rel=\"next\" href=\"").append(path(filter, page + 1)).append("\">Older →</a>");
+        }
+        return nav.append("</nav>").toString();
+    }
+
+    private static String link(String href, String text, boolean current) {
+        return "<a href=\"" + PageHtml.escape(href) + "\"" + (current ? " aria-current=\"page\"" : "") + ">"
+                + PageHtml.escape(text) + "</a>";
+    }
+
+    static String path(Optional<TaskStatus> filter, int page) {
+        String query = filter.map(s -> "status=" + s.wire()).orElse("");
+        if (page > 1) {
+            query = query.isEmpty() ? "page=" + page : query + "&page=" + page;
+        }
+        return query.isEmpty() ? "/" : "/?" + query;
+    }
+
+    /** A page number from the address bar: anything odd is the first page, not an error. */
+    static int pageParam(String raw) {
+        if (raw == null || !raw.matches("[0-9]{1,6}")) {
+            return 1;
+        }
+        return Math.max(1, Math.min(MAX_PAGE, Integer.parseInt(raw)));
+    }
+
+    /** Where to go after a change: the list the person was on; never another site. */
+    static String back(Context ctx) {
+        String back = ctx.formParam("back");
+        return back != null && back.matches("/(\\?[a-z_]+=[a-z_0-9]+(&[a-z_]+=[a-z_0-9]+)*)?") ? back : "/";
+    }
+
+    private static long id(Context ctx) {
+        return TaskRequestParser.parseId(ctx.pathParam("id"));
+    }
+
+    /** "Title must be ..." rather than the API's {@code {field=title, reason=...}}. */
+    static String readable(ApiException e) {
+        if (e.detail() instanceof Map<?, ?> detail && detail.get("field") != null && detail.get("reason") != null) {
+            return PageHtml.capitalize(String.valueOf(detail.get("field"))) + " " + detail.get("reason") + ".";
+        }
+        if (e.detail() instanceof String text && !text.isBlank()) {
+            return PageHtml.capitalize(e.error()) + ": " + text + ".";
+        }
+        return PageHtml.capitalize(e.error()) + ".";
     }
 }

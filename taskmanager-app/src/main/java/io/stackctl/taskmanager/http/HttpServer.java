@@ -36,10 +36,11 @@ public final class HttpServer {
         var service = new TaskService(repository, cache);
         var parser = new TaskRequestParser(json);
         var metrics = new Metrics(database, cache);
-        var tasks = new TaskRoutes(repository, cache, service, parser, new TaskEncoder(json));
+        var encoder = new TaskEncoder(json);
+        var tasks = new TaskRoutes(repository, cache, service, parser, encoder);
         var health = new HealthRoutes(instance, database, cache, draining::get, json);
         var ops = new OpsRoutes(instance, cache, metrics, json);
-        var home = new HomePage(instance, repository, service, parser, json);
+        var home = new HomePage(instance, repository, service, parser, cache, encoder, json);
         var errors = new ErrorMapper(json);
         var requestLog = new RequestLog(instance, metrics, logPolicy);
         this.javalin = Javalin.create(config -> {

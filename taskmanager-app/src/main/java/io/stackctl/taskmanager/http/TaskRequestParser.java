@@ -47,7 +47,11 @@ public final class TaskRequestParser {
     }
 
     public TaskPatch parseUpdate(byte[] body) {
-        ObjectNode object = parseObject(body);
+        return parseUpdate(parseObject(body));
+    }
+
+    /** An update already in JSON form (the page's edit form builds one). */
+    public TaskPatch parseUpdate(ObjectNode object) {
         if (object.isEmpty()) {
             throw ApiException.badRequest("nothing to update", "send at least one of title, description, status");
         }
