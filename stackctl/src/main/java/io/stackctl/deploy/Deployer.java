@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,9 +47,15 @@ public final class Deployer {
     /** Rolls the replicas over to what compose/.env and the app image declare now. */
     public Result deployDeclared(RollingDeploy.Options options) {
         String imageId = declaredImageId();
-        var target = new RollingDeploy.Target(
-                stack.compose(), imageId, Set.of(stack.compose().configHash(Stack.APP)));
-        return deploy(target, envText(stack.files().envFile()), "", options);
+        String env = envText(stack.files().envFile());
+        Set<String> hashes = new HashSet<>(Set.of(stack.compose().configHash(Stack.APP)));
+        // Nothing declared changed since the active release (same settings, compose file and image): its replicas
+        // are up to date even when this compose version prints another hash than it labelled them with.
+        history.active()
+                .filter(active -> imageId.equals(active.imageId()))
+                .filter(active -> declarationSha(env).equals(active.declaredSha256()))
+                .ifPresent(active -> hashes.add(active.configHash()));
+        return deploy(new RollingDeploy.Target(stack.compose(), imageId, Set.copyOf(hashes)), env, "", options);
     }
 
     /** Rolls the replicas back to release {@code id} (default: the one before the active one). */
@@ -96,10 +103,13 @@ public final class Deployer {
                         "deploy first (bin/stackctl deploy), then run this again"));
         String imageId = declaredImageId();
         String hash = stack.compose().configHash(Stack.APP);
+        boolean declared = active.imageId().equals(imageId)
+                && (active.configHash().equals(hash)
+                        || declarationSha(envText(stack.files().envFile())).equals(active.declaredSha256()));
         // When the active release is what compose/.env declares, compose itself creates the replicas, so a later
         // up sees them as up to date; otherwise they come from the release's saved settings.
-        var target = active.sameRunAs(imageId, hash)
-                ? new RollingDeploy.Target(stack.compose(), imageId, Set.of(hash))
+        var target = declared
+                ? new RollingDeploy.Target(stack.compose(), imageId, Set.copyOf(List.of(hash, active.configHash())))
                 : targetOf(active);
         var forced = new RollingDeploy.Options(
                 options.batch(), options.readyTimeout(), options.maxErrorRate(), options.minErrors(), true);
@@ -112,19 +122,27 @@ public final class Deployer {
      */
     public Optional<Release> recordDeclaredIfNew(String strategy) {
         String imageId = declaredImageId();
-        String hash = stack.compose().configHash(Stack.APP);
         var replicas = stack.replicas();
-        boolean allDeclared = !replicas.isEmpty()
-                && replicas.stream()
-                        .allMatch(c ->
-                                c.imageId().equals(imageId) && c.configHash().equals(hash));
-        boolean recorded = history.active().map(r -> r.sameRunAs(imageId, hash)).orElse(false);
-        if (!allDeclared || recorded) {
+        Set<String> labels = new HashSet<>();
+        replicas.forEach(c -> labels.add(c.configHash()));
+        boolean oneRelease = !replicas.isEmpty()
+                && labels.size() == 1
+                && replicas.stream().allMatch(c -> c.imageId().equals(imageId));
+        if (!oneRelease) {
             return Optional.empty();
         }
-        Release release = newRelease(imageId, hash, envText(stack.files().envFile()), replicas.size(), strategy)
+        String labelled = labels.iterator().next();
+        if (history.active().map(r -> r.sameRunAs(imageId, labelled)).orElse(false)) {
+            return Optional.empty();
+        }
+        // A first release is what compose just created from the declaration; later ones must match its hash.
+        if (history.active().isPresent() && !labelled.equals(stack.compose().configHash(Stack.APP))) {
+            return Optional.empty();
+        }
+        String env = envText(stack.files().envFile());
+        Release release = newRelease(imageId, labelled, env, replicas.size(), strategy)
                 .withStatus(Release.Status.active, 0, "recorded as running");
-        history.add(release, envText(stack.files().envFile()));
+        history.add(release, env);
         history.update(release);
         return Optional.of(release);
     }
@@ -147,8 +165,9 @@ public final class Deployer {
         try (var watch = ErrorWatch.start(stack.settings().baseUrl())) {
             try {
                 List<String> replaced = rolling.roll(target, options, watch);
-                Release done =
-                        candidate.withStatus(Release.Status.active, millisSince(start), join(note, watch.summary()));
+                Release done = candidate
+                        .withConfigHash(labelledHash(target.imageId(), hash))
+                        .withStatus(Release.Status.active, millisSince(start), join(note, watch.summary()));
                 history.update(done);
                 return new Result(done, replaced, watch.summary(), true);
             } catch (RollingDeploy.RolloutFailed failure) {
@@ -208,6 +227,26 @@ public final class Deployer {
                         "build it: bin/stackctl images build (or bin/stackctl up)"));
     }
 
+    /** The config hash compose labelled the replicas of {@code imageId} with (what the next deploy compares). */
+    private String labelledHash(String imageId, String fallback) {
+        return stack.replicas().stream()
+                .filter(c -> c.imageId().equals(imageId) && !c.configHash().isEmpty())
+                .map(ServiceContainer::configHash)
+                .findFirst()
+                .orElse(fallback);
+    }
+
+    /** What declares the replicas: compose/.env (or a release's saved copy) and compose.yaml. */
+    private String declarationSha(String envText) {
+        String compose;
+        try {
+            compose = Files.readString(stack.files().composeFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Sha256.of((envText + "\n--- compose.yaml ---\n" + compose).getBytes(StandardCharsets.UTF_8));
+    }
+
     private Release newRelease(String imageId, String configHash, String envText, int replicas, String strategy) {
         int id = history.nextId();
         String tag = releaseTag(imageId);
@@ -225,7 +264,8 @@ public final class Deployer {
                 strategy,
                 Release.Status.deploying,
                 0,
-                "");
+                "",
+                declarationSha(envText));
     }
 
     static String releaseTag(String imageId) {

@@ -5,6 +5,8 @@ import java.time.Instant;
 /**
  * One rollout of the app: what its replicas run (image id and compose config hash, the pair compose itself compares)
  * and how the rollout ended. Its settings are saved beside the history, so a rollback can bring it back exactly.
+ * {@code configHash} is the hash compose labelled the replicas with; {@code declaredSha256} fingerprints what declared
+ * them (compose/.env and compose.yaml), null in histories from before it was kept.
  */
 public record Release(
         int id,
@@ -17,7 +19,8 @@ public record Release(
         String strategy,
         Status status,
         long durationMs,
-        String note) {
+        String note,
+        String declaredSha256) {
 
     public enum Status {
         /** Rolling out now, or stackctl stopped before it finished. */
@@ -34,6 +37,22 @@ public record Release(
         return imageId.equals(otherImageId) && configHash.equals(otherConfigHash);
     }
 
+    public Release withConfigHash(String labelled) {
+        return new Release(
+                id,
+                createdAt,
+                imageId,
+                imageTag,
+                labelled,
+                envSha256,
+                replicas,
+                strategy,
+                status,
+                durationMs,
+                note,
+                declaredSha256);
+    }
+
     public Release withStatus(Status newStatus, long newDurationMs, String newNote) {
         return new Release(
                 id,
@@ -46,7 +65,8 @@ public record Release(
                 strategy,
                 newStatus,
                 newDurationMs,
-                newNote);
+                newNote,
+                declaredSha256);
     }
 
     public String shortImage() {

@@ -26,7 +26,8 @@ class ReleaseHistoryTest {
                 "rolling, batch 1",
                 status,
                 0,
-                "");
+                "",
+                "declared" + id);
     }
 
     @Test
@@ -65,6 +66,18 @@ class ReleaseHistoryTest {
                 .isEqualTo("rw-------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(saved.getParent())))
                 .isEqualTo("rwx------");
+    }
+
+    @Test
+    void aHistoryWrittenBeforeDeclarationsWereKeptStillReads() throws Exception {
+        var history = new ReleaseHistory(root, "taskmanager");
+        history.add(release(1, Release.Status.active), "A=1\n");
+        Path file = root.resolve("taskmanager/releases.json");
+        Files.writeString(file, Files.readString(file).replaceAll(",\\s*\"declared_sha256\" : \"declared1\"", ""));
+
+        assertThat(Files.readString(file)).doesNotContain("declared_sha256");
+        assertThat(history.active()).isPresent();
+        assertThat(history.active().get().declaredSha256()).isNull();
     }
 
     @Test
