@@ -218,6 +218,21 @@ old_image=$(for c in $(app_ids); do docker inspect -f '{{.Image}}' "$c"; done | 
 [ "$old_image" != "$new_image" ] && [ "$(echo "$old_image" | wc -l)" = 1 ] && pass "every replica is back on the previous image" \
   || fail "after rollback the replicas run: $old_image"
 expect_exit 0 "deploy returns to what compose/.env declares" -- bin/stackctl deploy --no-build
+
+step "deploy --strategy bluegreen: one switch, the two sets never mixed"
+blue=$(app_ids)
+loops_start 3
+( for _ in $(seq 600); do [ -f /tmp/e2e.stop ] && break
+    grep -o '^server [0-9.]*' compose/generated/upstream.conf | cut -d' ' -f2 | sort | tr '\n' ' '; echo; sleep 0.1; done >/tmp/e2e.upstreams ) &
+sampler=$!
+expect_exit 0 "deploy --strategy bluegreen --force" -- bin/stackctl deploy --no-build --strategy bluegreen --force
+cat /tmp/e2e.err /tmp/e2e.out
+loops_stop "blue/green deploy"
+wait "$sampler" || true
+states=$(sort -u /tmp/e2e.upstreams | grep -c . || true)
+[ "$states" = 2 ] && pass "nginx's upstream went from the old set to the new one in one step ($states states seen)" \
+  || { fail "upstream states during blue/green: $states"; sort -u /tmp/e2e.upstreams; }
+[ -z "$(comm -12 <(echo "$blue") <(app_ids))" ] && [ "$(app_ids | wc -l)" = 3 ] && pass "all 3 replicas are new" || fail "old replicas left"
 expect_exit 0 "health after the deploys" -- bin/stackctl health
 
 step "backup, verify, restore, refuse a damaged dump"

@@ -53,7 +53,20 @@ final class RolloutOptions {
         maxErrorRate = percent / 100;
     }
 
+    enum Strategy {
+        rolling,
+        bluegreen
+    }
+
+    @Option(
+            names = "--strategy",
+            paramLabel = "S",
+            defaultValue = "rolling",
+            description = "rolling (--batch at a time) or bluegreen (all new replicas beside the old ones, one switch;"
+                    + " needs room for twice the replicas). Default: ${DEFAULT-VALUE}.")
+    Strategy strategy;
+
     RollingDeploy.Options options(boolean force) {
-        return new RollingDeploy.Options(batch, readyTimeout, maxErrorRate, 3, force);
+        return new RollingDeploy.Options(batch, readyTimeout, maxErrorRate, 3, force, strategy == Strategy.bluegreen);
     }
 }

@@ -111,8 +111,7 @@ public final class Deployer {
         var target = declared
                 ? new RollingDeploy.Target(stack.compose(), imageId, Set.copyOf(List.of(hash, active.configHash())))
                 : targetOf(active);
-        var forced = new RollingDeploy.Options(
-                options.batch(), options.readyTimeout(), options.maxErrorRate(), options.minErrors(), true);
+        var forced = options.with(options.maxErrorRate(), options.minErrors(), true);
         return deploy(target, envText(history.envFile(active.id())), note, forced);
     }
 
@@ -158,8 +157,14 @@ public final class Deployer {
                 newRelease(target.imageId(), hash, envText, stack.replicas().size(), strategy(options));
         history.add(candidate, envText);
         progress.printf(
-                "deploying r%d to %d replica(s), %d at a time, start-first (image %s, config %s)%n",
-                candidate.id(), stale.size(), options.batch(), candidate.shortImage(), candidate.shortConfig());
+                "deploying r%d to %d replica(s), %s (image %s, config %s)%n",
+                candidate.id(),
+                stale.size(),
+                options.blueGreen()
+                        ? "blue/green: all new ones beside the old, one switch"
+                        : options.batch() + " at a time, start-first",
+                candidate.shortImage(),
+                candidate.shortConfig());
         progress.flush();
         long start = System.nanoTime();
         try (var watch = ErrorWatch.start(stack.settings().baseUrl())) {
@@ -202,7 +207,7 @@ public final class Deployer {
             return "no earlier release is recorded, so replicas already replaced keep the new one";
         }
         var target = targetOf(previous.get());
-        var back = new RollingDeploy.Options(options.batch(), options.readyTimeout(), 1.0, Integer.MAX_VALUE, false);
+        var back = options.with(1.0, Integer.MAX_VALUE, false);
         List<String> restored = rolling.roll(target, back, watch);
         return restored.isEmpty()
                 ? "the old replicas served throughout (" + watch.summary() + ")"
@@ -281,7 +286,7 @@ public final class Deployer {
     }
 
     private static String strategy(RollingDeploy.Options options) {
-        return "rolling, batch " + options.batch() + (options.force() ? ", forced" : "");
+        return options.describe();
     }
 
     private static String envText(Path file) {

@@ -38,7 +38,26 @@ public final class RollingDeploy {
      */
     public record Target(ComposeCli compose, String imageId, Set<String> configHashes) {}
 
-    public record Options(int batch, Duration readyTimeout, double maxErrorRate, int minErrors, boolean force) {}
+    /**
+     * @param blueGreen all stale replicas at once: the new set starts beside the old one, held out of rotation until
+     *     every new replica is ready, then nginx switches to it in one reload and the old set drains; traffic never
+     *     mixes the two (for releases that must not serve side by side). Needs room for twice the replicas.
+     */
+    public record Options(
+            int batch, Duration readyTimeout, double maxErrorRate, int minErrors, boolean force, boolean blueGreen) {
+
+        public Options(int batch, Duration readyTimeout, double maxErrorRate, int minErrors, boolean force) {
+            this(batch, readyTimeout, maxErrorRate, minErrors, force, false);
+        }
+
+        public Options with(double newMaxErrorRate, int newMinErrors, boolean newForce) {
+            return new Options(batch, readyTimeout, newMaxErrorRate, newMinErrors, newForce, blueGreen);
+        }
+
+        public String describe() {
+            return (blueGreen ? "blue/green" : "rolling, batch " + batch) + (force ? ", forced" : "");
+        }
+    }
 
     /** A rollout that stopped; {@code started} are the replicas its last batch started, ready or not. */
     public static final class RolloutFailed extends RuntimeException {
@@ -83,6 +102,9 @@ public final class RollingDeploy {
     /** Rolls every stale replica over to {@code target}; returns the names of the replicas it replaced. */
     public List<String> roll(Target target, Options options, ErrorWatch watch) {
         List<ServiceContainer> stale = new ArrayList<>(stale(target, options.force()));
+        if (options.blueGreen() && !stale.isEmpty()) {
+            return switchAll(target, stale, options, watch);
+        }
         List<String> replaced = new ArrayList<>();
         while (!stale.isEmpty()) {
             List<ServiceContainer> batch = List.copyOf(stale.subList(0, Math.min(options.batch(), stale.size())));
@@ -126,6 +148,40 @@ public final class RollingDeploy {
         progress.printf(
                 "  replaced %s with %s in %.1fs%n", names(batch), names(ready), (System.nanoTime() - start) / 1e9);
         progress.flush();
+    }
+
+    private List<String> switchAll(Target target, List<ServiceContainer> blue, Options options, ErrorWatch watch) {
+        List<ServiceContainer> before = stack.replicas();
+        if (before.size() + blue.size() > Stack.MAX_REPLICAS) {
+            throw new RolloutFailed("blue/green needs room for " + (before.size() + blue.size()) + " replicas (the"
+                    + " limit is " + Stack.MAX_REPLICAS + "); deploy with the rolling strategy instead");
+        }
+        Set<String> beforeIds = ids(before);
+        long start = System.nanoTime();
+        target.compose().scaleApp(before.size() + blue.size());
+        List<ServiceContainer> green = stack.replicas().stream()
+                .filter(c -> !beforeIds.contains(c.id()))
+                .toList();
+        // Held before any of them can answer /ready (a JVM takes seconds to start), so the upstream agent never
+        // mixes the two sets.
+        stack.hold(green);
+        if (green.size() != blue.size()) {
+            throw new RolloutFailed("compose started " + green.size() + " of " + blue.size() + " new replicas", green);
+        }
+        List<ServiceContainer> ready;
+        try {
+            ready = awaitReady(green, options.readyTimeout(), watch, options);
+        } catch (RolloutFailed e) {
+            throw new RolloutFailed(e.getMessage(), green);
+        }
+        List<ServiceContainer> serving = new ArrayList<>(without(stack.replicas(), blue));
+        serving.removeIf(c -> !c.healthy() && !ids(ready).contains(c.id()));
+        stack.switchTo(serving, blue, Scaler.DRAIN);
+        progress.printf(
+                "  switched nginx from %s to %s in one reload, %.1fs after they started%n",
+                names(blue), names(ready), (System.nanoTime() - start) / 1e9);
+        progress.flush();
+        return names(blue);
     }
 
     /** Waits until each started replica answers /ready twice in a row; gives up on a crash loop or the timeout. */

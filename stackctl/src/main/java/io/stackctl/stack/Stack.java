@@ -247,6 +247,16 @@ public final class Stack implements AutoCloseable {
         return probe.get(settings.baseUrl() + path);
     }
 
+    /** Keeps ready replicas out of rotation (blue/green's waiting set). */
+    public void hold(List<ServiceContainer> replicas) {
+        upstream.hold(replicas);
+    }
+
+    /** Switches nginx to {@code serving} in one reload, then drains and stops {@code old}. */
+    public void switchTo(List<ServiceContainer> serving, List<ServiceContainer> old, Duration drain) {
+        upstream.switchTo(serving, old, drain, DRAIN_GRACE);
+    }
+
     /** Removes {@code victims} from rotation, lets nginx's old workers finish, then stops them gracefully. */
     public void drainAndStop(List<ServiceContainer> keep, List<ServiceContainer> victims, Duration drain) {
         upstream.drainAndStop(keep, victims, drain, DRAIN_GRACE);

@@ -96,6 +96,37 @@ public final class UpstreamSync {
         }
     }
 
+    /**
+     * Keeps replicas out of rotation although they are ready (blue/green: the green set waits until the switch).
+     * Marks expire like drain marks, so call it again while holding longer than {@link DrainMarks#EXPIRY}.
+     */
+    public void hold(List<ServiceContainer> replicas) {
+        try (var lock = UpstreamLock.acquire(upstreamDir)) {
+            drains.mark(replicas.stream().map(ServiceContainer::id).toList(), Instant.now());
+        }
+    }
+
+    /**
+     * Blue/green's switch: in one reload nginx goes from the old replicas to {@code serving} (the held green ones
+     * released, the old ones marked out); then the old ones drain and stop as in {@link #drainAndStop}.
+     */
+    public void switchTo(List<ServiceContainer> serving, List<ServiceContainer> old, Duration drain, Duration grace) {
+        List<String> oldIds = old.stream().map(ServiceContainer::id).toList();
+        try (var lock = UpstreamLock.acquire(upstreamDir)) {
+            drains.unmark(serving.stream().map(ServiceContainer::id).toList());
+            drains.mark(oldIds, Instant.now());
+            apply(serving);
+        }
+        try {
+            sleep(drain);
+            old.parallelStream().forEach(replica -> engine.stopAndRemove(replica.id(), grace));
+        } finally {
+            try (var lock = UpstreamLock.acquire(upstreamDir)) {
+                drains.unmark(oldIds);
+            }
+        }
+    }
+
     /** Writes the by-hand upstream (every replica by DNS at load time) unless one is already rendered. */
     public void ensureFile() {
         if (nginx.current().isBlank()) {

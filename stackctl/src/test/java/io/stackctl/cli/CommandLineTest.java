@@ -448,4 +448,12 @@ class CommandLineTest {
             assertThat(files.filter(f -> f.toString().endsWith(".dump"))).hasSize(3);
         }
     }
+
+    @Test
+    void deployRefusesAnUnknownStrategyNamingTheKnownOnes() {
+        var run = run(Map.of(), "deploy", "--strategy", "purple");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains("rolling").contains("bluegreen");
+    }
 }
