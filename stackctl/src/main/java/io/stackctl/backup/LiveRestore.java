@@ -1,6 +1,7 @@
 package io.stackctl.backup;
 
 import io.stackctl.core.ExitCodes;
+import io.stackctl.core.Pause;
 import io.stackctl.core.StackctlException;
 import io.stackctl.engine.ServiceContainer;
 import io.stackctl.stack.Stack;
@@ -19,6 +20,7 @@ public final class LiveRestore {
 
     static final Duration RETRY_AFTER = Duration.ofSeconds(30);
     static final Duration MIGRATION_TIMEOUT = Duration.ofMinutes(2);
+    private static final Duration POLL = Duration.ofMillis(500);
 
     public record Outcome(Backups.Restored restored, boolean cacheCleared, boolean migrated) {}
 
@@ -88,7 +90,7 @@ public final class LiveRestore {
                 progress("schema migrated to %s", SchemaFit.label(now));
                 return;
             }
-            sleep();
+            Pause.sleep(POLL, "interrupted while the schema migrates", "run up again");
         }
         throw new StackctlException(
                 ExitCodes.FAILED,
@@ -100,14 +102,5 @@ public final class LiveRestore {
     private void progress(String format, Object... args) {
         progress.printf(format + "%n", args);
         progress.flush();
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(500);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StackctlException(ExitCodes.FAILED, "interrupted while the schema migrates", "run up again");
-        }
     }
 }

@@ -21,11 +21,8 @@ final class AgentCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(
-            names = {"-h", "--help"},
-            usageHelp = true,
-            description = "Show this command's help and exit.")
-    boolean help;
+    @picocli.CommandLine.Mixin
+    HelpOption help;
 
     @Option(names = "--upstream-dir", defaultValue = "/stack/generated", description = "Where upstream.conf lives.")
     Path upstreamDir;

@@ -25,11 +25,8 @@ import picocli.CommandLine.Parameters;
         subcommands = {BackupsCommand.ListBackups.class, BackupsCommand.Verify.class, BackupsCommand.Prune.class})
 final class BackupsCommand implements Runnable {
 
-    @picocli.CommandLine.Option(
-            names = {"-h", "--help"},
-            usageHelp = true,
-            description = "Show this command's help and exit.")
-    boolean help;
+    @picocli.CommandLine.Mixin
+    HelpOption help;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -48,11 +48,8 @@ public final class GlobalOptions {
     @Option(names = "--no-color", description = "No colours (also when NO_COLOR is set).")
     boolean noColor;
 
-    @Option(
-            names = {"-h", "--help"},
-            usageHelp = true,
-            description = "Show this command's help and exit.")
-    boolean help;
+    @picocli.CommandLine.Mixin
+    HelpOption help;
 
     @Option(
             names = {"-v", "--verbose"},

@@ -17,11 +17,8 @@ import picocli.CommandLine.Option;
 @Command(name = "images", description = "Build the stack's images.", subcommands = ImagesCommand.Build.class)
 final class ImagesCommand implements Runnable {
 
-    @picocli.CommandLine.Option(
-            names = {"-h", "--help"},
-            usageHelp = true,
-            description = "Show this command's help and exit.")
-    boolean help;
+    @picocli.CommandLine.Mixin
+    HelpOption help;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -274,8 +274,7 @@ public final class Deployer {
     }
 
     static String releaseTag(String imageId) {
-        String hex = imageId.startsWith("sha256:") ? imageId.substring("sha256:".length()) : imageId;
-        return "release-" + hex.substring(0, Math.min(12, hex.length()));
+        return "release-" + Release.shortId(imageId);
     }
 
     /** The image name without its tag: {@code host:5000/team/app:1.2} gives {@code host:5000/team/app}. */

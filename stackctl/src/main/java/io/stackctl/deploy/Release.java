@@ -70,11 +70,16 @@ public record Release(
     }
 
     public String shortImage() {
-        String hex = imageId.startsWith("sha256:") ? imageId.substring("sha256:".length()) : imageId;
-        return hex.substring(0, Math.min(12, hex.length()));
+        return shortId(imageId);
     }
 
     public String shortConfig() {
-        return configHash.substring(0, Math.min(12, configHash.length()));
+        return shortId(configHash);
+    }
+
+    /** The first 12 hex digits of an id or hash, without a {@code sha256:} prefix, as docker prints them. */
+    public static String shortId(String id) {
+        String hex = id.startsWith("sha256:") ? id.substring("sha256:".length()) : id;
+        return hex.substring(0, Math.min(12, hex.length()));
     }
 }

@@ -1,11 +1,11 @@
 package io.stackctl.deploy;
 
 import io.stackctl.compose.ComposeCli;
-import io.stackctl.core.ExitCodes;
 import io.stackctl.core.Json;
-import io.stackctl.core.StackctlException;
+import io.stackctl.core.Pause;
 import io.stackctl.engine.ServiceContainer;
 import io.stackctl.health.HttpProbe;
+import io.stackctl.health.ReplicaHealth;
 import io.stackctl.stack.Scaler;
 import io.stackctl.stack.Stack;
 import java.io.PrintWriter;
@@ -206,7 +206,7 @@ public final class RollingDeploy {
                 boolean readyNow = replica.running()
                         && !replica.health().map("unhealthy"::equals).orElse(false)
                         && replica.ipOn("frontend").isPresent()
-                        && probe.get("http://" + Stack.frontendIp(replica) + ":8080/ready")
+                        && probe.get(ReplicaHealth.url(Stack.frontendIp(replica), "/ready"))
                                 .ok();
                 inARow[i] = readyNow ? inARow[i] + 1 : 0;
                 allReady &= inARow[i] >= READY_IN_A_ROW;
@@ -220,7 +220,7 @@ public final class RollingDeploy {
                 throw new RolloutFailed(culprit.name() + " did not answer /ready within " + timeout.toSeconds() + " s ("
                         + culprit.healthText() + "); its last log lines: " + lastLog(culprit));
             }
-            sleep(POLL);
+            Pause.sleep(POLL, "interrupted during the rollout", "run deploy again");
         }
     }
 
@@ -267,14 +267,5 @@ public final class RollingDeploy {
 
     static List<String> names(List<ServiceContainer> containers) {
         return containers.stream().map(ServiceContainer::name).toList();
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StackctlException(ExitCodes.FAILED, "interrupted during the rollout", "run deploy again");
-        }
     }
 }

@@ -11,15 +11,22 @@ public record ReplicaHealth(
         HttpProbe.Result ready,
         HttpProbe.Result health) {
 
+    /** The port the app listens on in every replica (compose.yaml's PORT). */
+    public static final int APP_PORT = 8080;
+
+    /** A replica's own address for {@code path}, bypassing nginx. */
+    public static String url(String ip, String path) {
+        return "http://" + ip + ":" + APP_PORT + path;
+    }
+
     public static ReplicaHealth probe(HttpProbe probe, ServiceContainer replica, String ip, boolean inUpstream) {
-        String base = "http://" + ip + ":8080";
         return new ReplicaHealth(
                 replica.name(),
                 ip,
                 inUpstream,
-                probe.get(base + "/live"),
-                probe.get(base + "/ready"),
-                probe.get(base + "/health"));
+                probe.get(url(ip, "/live")),
+                probe.get(url(ip, "/ready")),
+                probe.get(url(ip, "/health")));
     }
 
     public boolean ok() {

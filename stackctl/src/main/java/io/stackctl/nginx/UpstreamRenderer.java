@@ -1,5 +1,6 @@
 package io.stackctl.nginx;
 
+import io.stackctl.health.ReplicaHealth;
 import java.util.List;
 
 /**
@@ -11,7 +12,7 @@ public final class UpstreamRenderer {
     /** Passive health: a replica that fails twice sits out for 5 s, then gets tried again. */
     static final String PASSIVE_HEALTH = "max_fails=2 fail_timeout=5s";
 
-    static final int APP_PORT = 8080;
+    static final int APP_PORT = ReplicaHealth.APP_PORT;
 
     private UpstreamRenderer() {}
 

@@ -133,9 +133,7 @@ public final class Stack implements AutoCloseable {
     }
 
     public List<ServiceContainer> runningNginx() {
-        return engine.containers(project, NGINX).stream()
-                .filter(ServiceContainer::running)
-                .toList();
+        return upstream.runningNginx();
     }
 
     /** A POST to one ready replica directly, bypassing nginx (which may be answering maintenance). */
@@ -144,7 +142,7 @@ public final class Stack implements AutoCloseable {
         for (ServiceContainer replica : replicas()) {
             var ip = replica.ipOn("frontend");
             if (ip.isPresent()) {
-                last = probe.post("http://" + ip.get() + ":8080" + path);
+                last = probe.post(ReplicaHealth.url(ip.get(), path));
                 if (last.ok()) {
                     return last;
                 }
@@ -260,15 +258,6 @@ public final class Stack implements AutoCloseable {
     /** Removes {@code victims} from rotation, lets nginx's old workers finish, then stops them gracefully. */
     public void drainAndStop(List<ServiceContainer> keep, List<ServiceContainer> victims, Duration drain) {
         upstream.drainAndStop(keep, victims, drain, DRAIN_GRACE);
-    }
-
-    static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StackctlException(ExitCodes.FAILED, "interrupted", "run the command again");
-        }
     }
 
     public StackWaiter waiter(PrintWriter progress) {

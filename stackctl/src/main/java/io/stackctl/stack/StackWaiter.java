@@ -1,6 +1,7 @@
 package io.stackctl.stack;
 
 import io.stackctl.core.ExitCodes;
+import io.stackctl.core.Pause;
 import io.stackctl.core.StackctlException;
 import io.stackctl.engine.Engine;
 import io.stackctl.engine.ServiceContainer;
@@ -52,7 +53,7 @@ public final class StackWaiter {
             if (System.nanoTime() > deadline) {
                 throw timedOut(expected, containers, timeout);
             }
-            sleep();
+            Pause.sleep(POLL, "interrupted while waiting for the stack", "run it again");
         }
     }
 
@@ -101,14 +102,5 @@ public final class StackWaiter {
 
     private static double seconds(long start) {
         return (System.nanoTime() - start) / 1e9;
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(POLL.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StackctlException(ExitCodes.FAILED, "interrupted while waiting for the stack", "run it again");
-        }
     }
 }

@@ -3,6 +3,7 @@ package io.stackctl.upstream;
 import io.stackctl.engine.Engine;
 import io.stackctl.engine.ServiceContainer;
 import io.stackctl.health.HttpProbe;
+import io.stackctl.health.ReplicaHealth;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -96,7 +97,7 @@ public final class UpstreamAgent {
             return false;
         }
         String ip = replica.ipOn("frontend").orElse("");
-        boolean ready = probe.get("http://" + ip + ":8080/ready").ok();
+        boolean ready = probe.get(ReplicaHealth.url(ip, "/ready")).ok();
         int failed = ready ? 0 : failures.getOrDefault(replica.id(), FAILURES_OUT - 1) + 1;
         failures.put(replica.id(), failed);
         return failed < FAILURES_OUT;

@@ -1,6 +1,7 @@
 package io.stackctl.upstream;
 
 import io.stackctl.core.ExitCodes;
+import io.stackctl.core.Pause;
 import io.stackctl.core.StackctlException;
 import io.stackctl.engine.Engine;
 import io.stackctl.engine.ServiceContainer;
@@ -38,6 +39,12 @@ public final class UpstreamSync {
         this.upstreamDir = upstreamDir;
         this.nginx = new Nginx(engine, upstreamDir.resolve("upstream.conf"));
         this.drains = new DrainMarks(upstreamDir);
+    }
+
+    public List<ServiceContainer> runningNginx() {
+        return engine.containers(project, NGINX).stream()
+                .filter(ServiceContainer::running)
+                .toList();
     }
 
     /** The addresses nginx currently routes to. */
@@ -87,7 +94,7 @@ public final class UpstreamSync {
             apply(keep);
         }
         try {
-            sleep(drain);
+            Pause.sleep(drain, "interrupted while draining", "run the command again");
             victims.parallelStream().forEach(victim -> engine.stopAndRemove(victim.id(), grace));
         } finally {
             try (var lock = UpstreamLock.acquire(upstreamDir)) {
@@ -118,7 +125,7 @@ public final class UpstreamSync {
             apply(serving);
         }
         try {
-            sleep(drain);
+            Pause.sleep(drain, "interrupted while draining", "run the command again");
             old.parallelStream().forEach(replica -> engine.stopAndRemove(replica.id(), grace));
         } finally {
             try (var lock = UpstreamLock.acquire(upstreamDir)) {
@@ -141,9 +148,7 @@ public final class UpstreamSync {
                         .sorted(Comparator.comparingInt(ServiceContainer::number))
                         .map(c -> new UpstreamRenderer.Member(c.name(), frontendIp(c)))
                         .toList());
-        var nginxContainers = engine.containers(project, NGINX).stream()
-                .filter(ServiceContainer::running)
-                .toList();
+        var nginxContainers = runningNginx();
         if (nginxContainers.isEmpty()) {
             nginx.write(rendered);
         } else {
@@ -183,14 +188,5 @@ public final class UpstreamSync {
                         ExitCodes.FAILED,
                         container.name() + " has no address on the frontend network",
                         "recreate it: bin/stackctl up"));
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StackctlException(ExitCodes.FAILED, "interrupted while draining", "run the command again");
-        }
     }
 }
