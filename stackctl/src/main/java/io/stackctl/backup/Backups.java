@@ -219,7 +219,7 @@ public final class Backups {
     }
 
     public Fit schemaFit(Manifest manifest) {
-        String live = postgres.schemaVersion(postgres.database());
+        String live = liveSchemaVersion();
         return new Fit(SchemaFit.of(manifest.schemaVersion(), live), manifest.schemaVersion(), live);
     }
 

@@ -34,8 +34,8 @@ public final class LiveRestore {
         this.progress = progress;
     }
 
-    public Outcome run(BackupStore.StoredBackup backup, Manifest manifest) {
-        var fit = backups.requireServable(backup, manifest);
+    /** {@code fit} is the caller's {@link Backups#requireServable}: checked before the API goes out of service. */
+    public Outcome run(BackupStore.StoredBackup backup, Manifest manifest, Backups.Fit fit) {
         var maintenance = stack.maintenance();
         Thread onExit = new Thread(() -> maintenance.off(stack.runningNginx()), "maintenance-off");
         progress(

@@ -58,7 +58,7 @@ final class RestoreCommand extends StackCommand {
                         "restore not confirmed; the database was not touched",
                         "answer yes, or pass --yes to skip the question");
             }
-            var outcome = new LiveRestore(stack, backups, err()).run(backup, manifest);
+            var outcome = new LiveRestore(stack, backups, err()).run(backup, manifest, fit);
             var restored = outcome.restored();
             var cleared = outcome.cacheCleared();
             if (global.json()) {

@@ -170,11 +170,13 @@ public final class Deployer {
         try (var watch = ErrorWatch.start(stack.settings().baseUrl())) {
             try {
                 List<String> replaced = rolling.roll(target, options, watch);
+                // One reading: the watch goes on counting, and the history and the printed line must agree.
+                String watched = watch.summary();
                 Release done = candidate
                         .withConfigHash(labelledHash(target.imageId(), hash))
-                        .withStatus(Release.Status.active, millisSince(start), join(note, watch.summary()));
+                        .withStatus(Release.Status.active, millisSince(start), join(note, watched));
                 history.update(done);
-                return new Result(done, replaced, watch.summary(), true);
+                return new Result(done, replaced, watched, true);
             } catch (RollingDeploy.RolloutFailed failure) {
                 String undone = rollBack(failure, previous, options, watch);
                 history.update(
