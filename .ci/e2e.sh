@@ -15,14 +15,22 @@ expect_exit() { # expect_exit CODE DESCRIPTION -- command...
   if [ "$got" = "$want" ]; then pass "$what (exit $got)"; else fail "$what: exit $got, wanted $want"; tail -n 5 /tmp/e2e.err; fi
 }
 url="http://127.0.0.1:${STACK_HTTP_PORT:-8080}"
+login() { # login: a token for the admin account of compose/.env in /tmp/e2e.token, which every API call below sends
+  local password
+  password=$(sed -n 's/^ADMIN_PASSWORD=//p' compose/.env)
+  curl -s -X POST -H 'content-type: application/json' -d "{\"username\":\"admin\",\"password\":\"$password\"}" \
+    "$url/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])' >/tmp/e2e.token || true
+}
+bearer() { printf 'Authorization: Bearer %s' "$(cat /tmp/e2e.token 2>/dev/null)"; }
 instances() { # instances N: distinct X-Instance values over N requests through nginx
-  for _ in $(seq "$1"); do curl -s -o /dev/null -D - "$url/tasks?limit=1" | tr -d '\r' | sed -n 's/^X-Instance: //Ip'; done | sort -u | wc -l
+  local auth; auth=$(bearer)
+  for _ in $(seq "$1"); do curl -s -o /dev/null -D - -H "$auth" "$url/tasks?limit=1" | tr -d '\r' | sed -n 's/^X-Instance: //Ip'; done | sort -u | wc -l
 }
 client_loop() { # sequential requests until /tmp/e2e.stop appears; bounded in count
   rm -f /tmp/e2e.codes /tmp/e2e.stop
-  local n=0
+  local n=0 auth; auth=$(bearer)
   while [ ! -f /tmp/e2e.stop ] && [ "$n" -lt 50000 ]; do
-    curl -s -o /dev/null -w '%{http_code}\n' --max-time 5 "$url/tasks?limit=5" >>/tmp/e2e.codes || echo 000 >>/tmp/e2e.codes
+    curl -s -o /dev/null -w '%{http_code}\n' --max-time 5 -H "$auth" "$url/tasks?limit=5" >>/tmp/e2e.codes || echo 000 >>/tmp/e2e.codes
     n=$((n + 1))
   done
 }
@@ -34,9 +42,9 @@ loops_start() { # loops_start N: N client loops in parallel
   sleep 1
 }
 client_loop_append() {
-  local n=0
+  local n=0 auth; auth=$(bearer)
   while [ ! -f /tmp/e2e.stop ] && [ "$n" -lt 50000 ]; do
-    curl -s -o /dev/null -w '%{http_code}\n' --max-time 5 "$url/tasks?limit=5" >>/tmp/e2e.codes || echo 000 >>/tmp/e2e.codes
+    curl -s -o /dev/null -w '%{http_code}\n' --max-time 5 -H "$auth" "$url/tasks?limit=5" >>/tmp/e2e.codes || echo 000 >>/tmp/e2e.codes
     n=$((n + 1))
   done
 }
@@ -92,6 +100,8 @@ start=$(date +%s%N)
 expect_exit 0 "up --offline --replicas 3" -- bin/stackctl up --offline --replicas 3
 echo "up took $(( ($(date +%s%N) - start) / 1000000 )) ms"
 cat /tmp/e2e.err /tmp/e2e.out
+login
+[ -s /tmp/e2e.token ] && pass "the admin account of compose/.env logs in through nginx" || fail "admin login through nginx failed"
 
 step "status -o json"
 bin/stackctl status -o json >/tmp/e2e.status
@@ -104,6 +114,26 @@ expect_exit 0 "health on a fresh stack" -- bin/stackctl health
 step "60 requests through nginx"
 n=$(instances 60)
 [ "$n" = 3 ] && pass "60 requests answered by 3 distinct X-Instance values" || fail "$n distinct instances"
+
+step "users and tokens through nginx"
+status_of() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
+[ "$(status_of "$url/tasks")" = 401 ] && pass "GET /tasks without a token: 401" || fail "GET /tasks without a token: $(status_of "$url/tasks")"
+[ "$(status_of -H 'Authorization: Bearer forged.token.here' "$url/tasks")" = 401 ] && pass "a forged token: 401" || fail "forged token accepted"
+user=e2e$RANDOM
+status_of -X POST -H 'content-type: application/json' \
+  -d "{\"username\":\"$user\",\"email\":\"$user@example.org\",\"password\":\"e2e password 123\"}" "$url/auth/register" >/tmp/e2e.code
+[ "$(cat /tmp/e2e.code)" = 201 ] && pass "register through nginx: 201" || fail "register: $(cat /tmp/e2e.code)"
+user_token=$(curl -s -X POST -H 'content-type: application/json' -d "{\"username\":\"$user\",\"password\":\"e2e password 123\"}" \
+  "$url/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+admins_task=$(curl -s -X POST -H "$(bearer)" -H 'content-type: application/json' -d '{"title":"the admin'"'"'s"}' "$url/tasks" \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["task"]["id"])')
+[ "$(status_of -H "Authorization: Bearer $user_token" "$url/tasks/$admins_task")" = 404 ] \
+  && pass "another user's task through nginx: 404" || fail "a user read the admin's task"
+[ "$(status_of -H "Authorization: Bearer $user_token" "$url/metrics")" = 403 ] \
+  && pass "operator route through nginx with a user's token: 403" || fail "a user reached /metrics"
+[ "$(status_of -H "$(bearer)" "$url/metrics")" = 200 ] && pass "operator route through nginx with the admin's token: 200" || fail "admin refused /metrics"
+[ "$(status_of "$url/metrics")" = 401 ] && pass "operator route through nginx with no token: 401" || fail "/metrics open through nginx"
+curl -s -o /dev/null -X DELETE -H "$(bearer)" "$url/tasks/$admins_task"
 
 step "scale app=5 then app=2 under a client loop"
 client_loop &
@@ -238,7 +268,7 @@ expect_exit 0 "health after the deploys" -- bin/stackctl health
 step "backup, verify, restore, refuse a damaged dump"
 db_count() { docker exec "$(docker ps -q --filter label=com.docker.compose.project=taskmanager --filter label=com.docker.compose.service=db)" \
   psql -X -A -t -U taskmanager -d taskmanager -c "SELECT count(*) FROM tasks"; }
-create() { curl -s -X POST -H 'content-type: application/json' -d "{\"title\":\"$1\"}" "$url/tasks" | python3 -c 'import json,sys; print(json.load(sys.stdin)["task"]["id"])'; }
+create() { curl -s -X POST -H "$(bearer)" -H 'content-type: application/json' -d "{\"title\":\"$1\"}" "$url/tasks" | python3 -c 'import json,sys; print(json.load(sys.stdin)["task"]["id"])'; }
 for i in $(seq 50); do create "before backup $i" >/dev/null; done
 backed_up=$(db_count)
 expect_exit 0 "backup -o json" -- bin/stackctl backup -o json
@@ -250,7 +280,7 @@ counted=$(python3 -c 'import json; print(json.load(open("/tmp/e2e.out"))["manife
 expect_exit 0 "backups verify latest" -- bin/stackctl backups verify latest
 cat /tmp/e2e.out
 later=$(create "after backup")
-curl -s -o /dev/null "$url/tasks/$later" # now cached
+curl -s -o /dev/null -H "$(bearer)" "$url/tasks/$later" # now cached
 [ "$(db_count)" = $((backed_up + 1)) ] && pass "a task written after the backup" || fail "write after backup"
 expect_exit 1 "restore answered 'no' is refused" -- bin/stackctl restore latest <<<"no"
 [ "$(db_count)" = $((backed_up + 1)) ] && pass "an unconfirmed restore changed nothing" || fail "unconfirmed restore changed data"
@@ -271,44 +301,49 @@ maint=$(grep -c '^503$' /tmp/e2e.codes || true)
 echo "during the restore: $(wc -l </tmp/e2e.codes) requests, $maint answered 503 maintenance, $other other than 200/503"
 [ "$other" = 0 ] && pass "during the restore clients got 200 or the 503 maintenance answer, nothing else" \
   || fail "during the restore $other requests got neither 200 nor 503"
-body=$(curl -s "$url/tasks?limit=1")
+login # the restore brought back the users table of the backup
+body=$(curl -s -H "$(bearer)" "$url/tasks?limit=1")
 grep -q '"source"' <<<"$body" && pass "after the restore the API serves again" || fail "after the restore: $body"
 [ ! -e compose/generated/maintenance/on.conf ] && pass "the maintenance answer is off again" || fail "maintenance left on"
 [ "$(db_count)" = "$backed_up" ] && pass "restore brought back the $backed_up backed-up tasks" || fail "restore: $(db_count) tasks"
-code=$(curl -s -o /dev/null -w '%{http_code}' "$url/tasks/$later")
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "$(bearer)" "$url/tasks/$later")
 [ "$code" = 404 ] && pass "the task written after the backup is gone, also from the cache (404)" || fail "GET after restore: $code"
 step "backups are bound to their schema version"
 psql_db() { docker exec "$(project_ps --filter label=com.docker.compose.service=db)" psql -X -A -t -q -U taskmanager -d taskmanager -c "$1"; }
 schema_version() { psql_db "SELECT version FROM flyway_schema_history WHERE success ORDER BY installed_rank DESC LIMIT 1"; }
-downgrade_to_v1() { psql_db "DROP TABLE idempotency_keys; DELETE FROM flyway_schema_history WHERE version = '2'"; }
+downgrade_to_v2() { psql_db "ALTER TABLE tasks DROP COLUMN owner_id; DROP TABLE users; DELETE FROM flyway_schema_history WHERE version = '3'"; }
 migrate_by_restarting_a_replica() {
   docker restart "$(app_ids | head -n 1)" >/dev/null
-  for _ in $(seq 120); do [ "$(schema_version)" = 2 ] && break; sleep 0.5; done
+  for _ in $(seq 120); do [ "$(schema_version)" = 3 ] && break; sleep 0.5; done
   for _ in $(seq 120); do all_healthy "$(project_ps | wc -l)" && break; sleep 0.5; done
 }
-[ "$(schema_version)" = 2 ] && pass "the live schema is at V2" || fail "live schema at '$(schema_version)'"
-expect_exit 0 "backup at V2" -- bin/stackctl backup -o json
+[ "$(schema_version)" = 3 ] && pass "the live schema is at V3" || fail "live schema at '$(schema_version)'"
+expect_exit 0 "backup at V3" -- bin/stackctl backup -o json
+v3_dump=$(python3 -c 'import json; print(json.load(open("/tmp/e2e.out"))["file"])')
+[ "$(python3 -c 'import json; print(json.load(open("/tmp/e2e.out"))["manifest"]["schema_version"])')" = 3 ] \
+  && pass "the manifest records schema version 3" || fail "no schema version in the manifest"
+[ "$(stat -c %a "$v3_dump")" = 600 ] && pass "the dump is readable by its owner only (0600)" || fail "dump mode $(stat -c %a "$v3_dump")"
+downgrade_to_v2
+expect_exit 0 "backup at V2 (before users)" -- bin/stackctl backup -o json
 v2_dump=$(python3 -c 'import json; print(json.load(open("/tmp/e2e.out"))["file"])')
-[ "$(python3 -c 'import json; print(json.load(open("/tmp/e2e.out"))["manifest"]["schema_version"])')" = 2 ] \
-  && pass "the manifest records schema version 2" || fail "no schema version in the manifest"
-[ "$(stat -c %a "$v2_dump")" = 600 ] && pass "the dump is readable by its owner only (0600)" || fail "dump mode $(stat -c %a "$v2_dump")"
-downgrade_to_v1
-expect_exit 0 "backup at V1" -- bin/stackctl backup -o json
-v1_dump=$(python3 -c 'import json; print(json.load(open("/tmp/e2e.out"))["file"])')
-expect_exit 1 "restore of a V2 dump while the database is at V1 is refused" -- bin/stackctl restore "$v2_dump" --yes
-grep -q "newer than the running app's V1" /tmp/e2e.err && pass "the refusal names both schema versions" || { fail "no schema refusal"; cat /tmp/e2e.err; }
-[ "$(schema_version)" = 1 ] && pass "the refused restore changed nothing" || fail "schema now '$(schema_version)'"
-expect_exit 1 "backups verify of the V2 dump says it cannot be restored here" -- bin/stackctl backups verify "$v2_dump"
+expect_exit 1 "restore of a V3 dump while the database is at V2 is refused" -- bin/stackctl restore "$v3_dump" --yes
+grep -q "newer than the running app's V2" /tmp/e2e.err && pass "the refusal names both schema versions" || { fail "no schema refusal"; cat /tmp/e2e.err; }
+[ "$(schema_version)" = 2 ] && pass "the refused restore changed nothing" || fail "schema now '$(schema_version)'"
+expect_exit 1 "backups verify of the V3 dump says it cannot be restored here" -- bin/stackctl backups verify "$v3_dump"
 migrate_by_restarting_a_replica
-[ "$(schema_version)" = 2 ] && pass "a restarted replica migrated the database back to V2" || fail "schema at '$(schema_version)'"
+[ "$(schema_version)" = 3 ] && pass "a restarted replica migrated the database back to V3" || fail "schema at '$(schema_version)'"
+login
 loops_start 2
-expect_exit 0 "restore of the V1 dump into the V2 database" -- bin/stackctl restore "$v1_dump" --yes
+expect_exit 0 "restore of the V2 dump (no users) into the V3 database" -- bin/stackctl restore "$v2_dump" --yes
 cat /tmp/e2e.err
 sleep 1; touch /tmp/e2e.stop; wait "${loop_pids[@]}" || true
 other=$(grep -vcE '^(200|503)$' /tmp/e2e.codes || true)
 [ "$other" = 0 ] && pass "during the restore and migration clients got 200 or 503 maintenance only" || fail "$other other answers"
-[ "$(schema_version)" = 2 ] && pass "the app migrated the restored V1 schema to V2" || fail "schema at '$(schema_version)' after restore"
-code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'content-type: application/json' -H 'Idempotency-Key: e2e-after-migration' \
+[ "$(schema_version)" = 3 ] && pass "the app migrated the restored V2 schema to V3" || fail "schema at '$(schema_version)' after restore"
+[ "$(psql_db "SELECT count(*) FROM tasks WHERE owner_id = 1")" = "$(psql_db "SELECT count(*) FROM tasks")" ] \
+  && pass "every task from before users belongs to the default owner" || fail "tasks without the default owner"
+login # the migration made a new users table; the restarted replica created the admin again
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "$(bearer)" -H 'content-type: application/json' -H 'Idempotency-Key: e2e-after-migration' \
   -d '{"title":"after the migration"}' "$url/tasks")
 [ "$code" = 201 ] && pass "a create with an Idempotency-Key works on the migrated schema" || fail "create after migration: $code"
 

@@ -7,7 +7,11 @@ import java.util.List;
  * What one simulation run is told: where the stack is, the arrival rate, how long, and the seeded task ids.
  * Gatling instantiates simulations itself, in this JVM, so the runner hands the plan over through here.
  */
-public record BenchPlan(String baseUrl, double ratePerSecond, Duration duration, List<Long> taskIds) {
+public record BenchPlan(ApiAccess api, double ratePerSecond, Duration duration, List<Long> taskIds) {
+
+    public String baseUrl() {
+        return api.baseUrl();
+    }
 
     private static volatile BenchPlan current;
 

@@ -10,12 +10,13 @@ final class Protocols {
     private Protocols() {}
 
     static HttpProtocolBuilder of(BenchPlan plan) {
-        return http.baseUrl(plan.baseUrl())
+        var protocol = http.baseUrl(plan.baseUrl())
                 .acceptHeader("application/json")
                 .contentTypeHeader("application/json")
                 .userAgentHeader("stackctl-bench")
                 // one pool for all virtual users, as a fleet of clients behind a proxy would look to nginx
                 .shareConnections()
                 .disableWarmUp();
+        return plan.api().authorization().map(protocol::authorizationHeader).orElse(protocol);
     }
 }

@@ -1,6 +1,5 @@
 package io.stackctl.perf;
 
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -19,13 +18,13 @@ public final class Seeder {
     private final HttpClient client =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    public List<Long> seed(String baseUrl, int count) {
+    public List<Long> seed(ApiAccess api, int count) {
         List<Long> ids = new ArrayList<>(count);
         for (int start = 0; start < count; start += IN_FLIGHT) {
             List<CompletableFuture<HttpResponse<String>>> batch = new ArrayList<>();
             for (int i = start; i < Math.min(count, start + IN_FLIGHT); i++) {
                 batch.add(client.sendAsync(
-                        HttpRequest.newBuilder(URI.create(baseUrl + "/tasks"))
+                        api.request("/tasks")
                                 .timeout(Duration.ofSeconds(10))
                                 .header("Content-Type", "application/json")
                                 .POST(HttpRequest.BodyPublishers.ofString("{\"title\":\"bench seed " + i
@@ -37,7 +36,8 @@ public final class Seeder {
                 var response = future.join();
                 long id = response.statusCode() == 201 ? createdId(response.body()) : 0;
                 if (id == 0) {
-                    throw new IllegalStateException("seeding failed: POST /tasks answered " + response.statusCode());
+                    throw new IllegalStateException(
+                            "seeding failed: POST /tasks answered " + response.statusCode() + " " + response.body());
                 }
                 ids.add(id);
             }
@@ -52,19 +52,17 @@ public final class Seeder {
     }
 
     /** Reads every task once, so the read-heavy run starts on a warm cache. */
-    public void warm(String baseUrl, List<Long> ids) {
+    public void warm(ApiAccess api, List<Long> ids) {
         for (long id : ids) {
-            client.sendAsync(
-                            HttpRequest.newBuilder(URI.create(baseUrl + "/tasks/" + id))
-                                    .build(),
-                            HttpResponse.BodyHandlers.discarding())
+            client.sendAsync(api.request("/tasks/" + id).build(), HttpResponse.BodyHandlers.discarding())
                     .join();
         }
     }
 
-    public int clearCache(String baseUrl) {
+    /** Through nginx, an operator route: the access must be an admin's. */
+    public int clearCache(ApiAccess api) {
         return client.sendAsync(
-                        HttpRequest.newBuilder(URI.create(baseUrl + "/cache/clear"))
+                        api.request("/cache/clear")
                                 .POST(HttpRequest.BodyPublishers.noBody())
                                 .build(),
                         HttpResponse.BodyHandlers.discarding())

@@ -36,6 +36,7 @@ class GatlingAgreementIT {
 
     private HttpServer server;
     private final AtomicLong nextId = new AtomicLong(10_000);
+    private final AtomicLong unauthorized = new AtomicLong();
 
     @BeforeEach
     void startServer() throws IOException {
@@ -56,7 +57,11 @@ class GatlingAgreementIT {
         String path = exchange.getRequestURI().getPath();
         int status;
         String body;
-        if (path.equals("/tasks") && method.equals("POST")) {
+        if (!"Bearer agreement-token".equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            unauthorized.incrementAndGet();
+            status = 401;
+            body = "{\"error\":\"unauthorized\"}";
+        } else if (path.equals("/tasks") && method.equals("POST")) {
             status = 201;
             body = "{\"message\":\"task created\",\"task\":{\"id\":" + nextId.incrementAndGet() + "}}";
         } else if (path.equals("/tasks")) {
@@ -88,9 +93,13 @@ class GatlingAgreementIT {
         String baseUrl = "http://127.0.0.1:" + server.getAddress().getPort();
         List<Long> ids = LongStream.rangeClosed(1, 50).boxed().toList();
 
-        var run = new BenchRunner().run("mixed", new BenchPlan(baseUrl, 60, Duration.ofSeconds(4), ids), results);
+        var api = new ApiAccess(baseUrl, java.util.Optional.of("agreement-token"));
+        var run = new BenchRunner().run("mixed", new BenchPlan(api, 60, Duration.ofSeconds(4), ids), results);
 
         assertThat(run.gatlingExit()).isZero();
+        assertThat(unauthorized.get())
+                .as("every request carries the bearer token")
+                .isZero();
         var ours = Stats.of(run.requests(), 4);
         var gatling = allRequestsRow(Files.readString(run.reportDir().resolve("index.html")));
         assertThat(ours.requests()).isEqualTo(gatling.get("total")).isGreaterThan(200);

@@ -4,6 +4,7 @@ import io.stackctl.core.ExitCodes;
 import io.stackctl.core.Json;
 import io.stackctl.core.StackctlException;
 import io.stackctl.data.ExerciseData;
+import io.stackctl.perf.ApiAccess;
 import io.stackctl.perf.BenchPlan;
 import io.stackctl.perf.BenchRunner;
 import io.stackctl.perf.Recorder;
@@ -57,33 +58,32 @@ public final class Bench {
     }
 
     public BenchSummary run(Settings settings, Path resultsDir) throws IOException {
-        String baseUrl = stack.settings().baseUrl();
+        ApiAccess api = stack.api();
         var plan = settings.plan();
         Duration duration = Duration.ofSeconds(plan.durationSeconds());
         var data = ExerciseData.mark(stack);
         try {
-            return run(settings, resultsDir, baseUrl, plan, duration);
+            return run(settings, resultsDir, api, plan, duration);
         } finally {
             say("removed the benchmark's %d tasks from the database", data.cleanUp());
         }
     }
 
-    private BenchSummary run(
-            Settings settings, Path resultsDir, String baseUrl, Targets.Profile plan, Duration duration)
+    private BenchSummary run(Settings settings, Path resultsDir, ApiAccess api, Targets.Profile plan, Duration duration)
             throws IOException {
         var seeder = new Seeder();
         int seed = (int) Math.min(MAX_SEED, Math.max(HOT_TASKS, Math.ceil(plan.rate() * plan.durationSeconds())));
-        say("seeding %d tasks through %s", seed, baseUrl);
-        List<Long> all = seeder.seed(baseUrl, seed);
+        say("seeding %d tasks through %s", seed, api.baseUrl());
+        List<Long> all = seeder.seed(api, seed);
         List<Long> hot = all.subList(0, Math.min(HOT_TASKS, all.size()));
-        seeder.warm(baseUrl, hot);
+        seeder.warm(api, hot);
         long warmup = warmupSeconds(plan.warmupSeconds());
         if (warmup > 0) {
             say("warm-up: mixed at %s req/s for %d s, not recorded", plan.rate(), warmup);
             // A fresh JVM answers its first thousands of requests interpreted; that is JIT, not the stack's speed.
             gatling(
                     WARMUP_SIMULATION,
-                    new BenchPlan(baseUrl, plan.rate(), Duration.ofSeconds(warmup), hot),
+                    new BenchPlan(api, plan.rate(), Duration.ofSeconds(warmup), hot),
                     resultsDir.resolve("warmup"));
         }
         var environment = Fingerprint.of(stack);
@@ -91,7 +91,7 @@ public final class Bench {
         List<BenchSummary.SimulationResult> results = new ArrayList<>();
         for (String simulation : plan.simulations()) {
             boolean miss = simulation.equals("cache-miss");
-            if (miss && seeder.clearCache(baseUrl) != 200) {
+            if (miss && seeder.clearCache(api) != 200) {
                 throw new StackctlException(
                         ExitCodes.FAILED,
                         "POST /cache/clear did not answer 200, so a cache-miss run would measure hits",
@@ -100,7 +100,7 @@ public final class Bench {
             say("%s: %s req/s for %d s (Gatling, open model)", simulation, plan.rate(), plan.durationSeconds());
             var run = gatling(
                     simulation,
-                    new BenchPlan(baseUrl, plan.rate(), duration, miss ? all : hot),
+                    new BenchPlan(api, plan.rate(), duration, miss ? all : hot),
                     resultsDir.resolve("gatling"));
             results.add(result(run, settings, duration.toSeconds()));
         }
@@ -108,7 +108,7 @@ public final class Bench {
         var summary = new BenchSummary(
                 settings.profile(),
                 started,
-                baseUrl,
+                api.baseUrl(),
                 plan.rate(),
                 plan.durationSeconds(),
                 environment,

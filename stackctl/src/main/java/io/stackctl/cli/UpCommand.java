@@ -172,7 +172,8 @@ final class UpCommand extends StackCommand {
     private void prepareEnvFile(StackFiles files) {
         EnvFile env = EnvFile.load(files.envFile());
         boolean created = !env.exists();
-        boolean changed = env.ensureSecrets();
+        var added = env.ensureSecrets();
+        boolean changed = !added.isEmpty();
         if (offline) {
             progress("building air-gapped images (compose/images/build.sh)");
             var images = OfflineImages.build(
@@ -182,7 +183,11 @@ final class UpCommand extends StackCommand {
         }
         if (changed) {
             env.save();
-            progress(created ? "created %s with random secrets (keep it private)" : "updated %s", files.envFile());
+            progress(
+                    created
+                            ? "created %s with random secrets (keep it private)"
+                            : "updated %s" + (added.isEmpty() ? "" : " (added " + String.join(", ", added) + ")"),
+                    files.envFile());
         }
     }
 

@@ -167,7 +167,7 @@ public final class Deployer {
                 candidate.shortConfig());
         progress.flush();
         long start = System.nanoTime();
-        try (var watch = ErrorWatch.start(stack.settings().baseUrl())) {
+        try (var watch = ErrorWatch.start(stack.api())) {
             try {
                 List<String> replaced = rolling.roll(target, options, watch);
                 // One reading: the watch goes on counting, and the history and the printed line must agree.

@@ -1,7 +1,7 @@
 package io.stackctl.deploy;
 
+import io.stackctl.perf.ApiAccess;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -25,21 +25,21 @@ public final class ErrorWatch implements AutoCloseable {
 
     private final HttpClient client =
             HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
-    private final URI target;
+    private final HttpRequest target;
     private final AtomicInteger sent = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
     private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
     private final Thread thread;
     private volatile boolean running = true;
 
-    private ErrorWatch(String baseUrl) {
-        this.target = URI.create(baseUrl + "/tasks?limit=1");
+    private ErrorWatch(ApiAccess api) {
+        this.target = api.request("/tasks?limit=1").timeout(TIMEOUT).GET().build();
         this.thread = new Thread(this::loop, "deploy-error-watch");
         this.thread.setDaemon(true);
     }
 
-    public static ErrorWatch start(String baseUrl) {
-        var watch = new ErrorWatch(baseUrl);
+    public static ErrorWatch start(ApiAccess api) {
+        var watch = new ErrorWatch(api);
         watch.thread.start();
         return watch;
     }
@@ -113,7 +113,7 @@ public final class ErrorWatch implements AutoCloseable {
      * unanswered (RFC 9112 9.3.1): a client tries such a GET again at once, as browsers do, and so does the watch.
      */
     private HttpResponse<Void> sendTryingTwice() throws IOException, InterruptedException {
-        var request = HttpRequest.newBuilder(target).timeout(TIMEOUT).GET().build();
+        HttpRequest request = target;
         try {
             return client.send(request, HttpResponse.BodyHandlers.discarding());
         } catch (HttpTimeoutException e) {

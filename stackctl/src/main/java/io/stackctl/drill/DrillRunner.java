@@ -4,6 +4,7 @@ import io.stackctl.backup.PostgresContainer;
 import io.stackctl.core.ExitCodes;
 import io.stackctl.core.StackctlException;
 import io.stackctl.data.ExerciseData;
+import io.stackctl.perf.ApiAccess;
 import io.stackctl.perf.Seeder;
 import io.stackctl.stack.Stack;
 import java.io.PrintWriter;
@@ -53,9 +54,10 @@ public final class DrillRunner {
                 drill.name(), rate, duration.toSeconds());
         progress.flush();
         var data = ExerciseData.mark(stack);
-        List<Long> seeded = seed(stack.settings().baseUrl());
+        ApiAccess api = stack.api();
+        List<Long> seeded = seed(api);
         long maxRequests = rate * (2 * duration.toSeconds() + 300);
-        try (var load = new LoadGenerator(stack.settings().baseUrl(), seeded, maxRequests)) {
+        try (var load = new LoadGenerator(api, seeded, maxRequests)) {
             var context = new DrillContext(stack, load, duration, progress);
             Thread undo = new Thread(() -> drill.restore(context), "drill-undo");
             Runtime.getRuntime().addShutdownHook(undo);
@@ -142,16 +144,16 @@ public final class DrillRunner {
     }
 
     /** Tasks for the load to read, created and read once through nginx so the reads are cache hits. */
-    static List<Long> seed(String baseUrl) {
+    static List<Long> seed(ApiAccess api) {
         var seeder = new Seeder();
         try {
-            List<Long> ids = seeder.seed(baseUrl, SEED_TASKS);
-            seeder.warm(baseUrl, ids);
+            List<Long> ids = seeder.seed(api, SEED_TASKS);
+            seeder.warm(api, ids);
             return ids;
         } catch (RuntimeException e) {
             throw new StackctlException(
                     ExitCodes.PRECONDITION,
-                    "seeding the drill's tasks through " + baseUrl + " failed: " + e.getMessage(),
+                    "seeding the drill's tasks through " + api.baseUrl() + " failed: " + e.getMessage(),
                     "check the stack with: bin/stackctl health");
         }
     }

@@ -1,8 +1,8 @@
 package io.stackctl.drill;
 
+import io.stackctl.perf.ApiAccess;
 import io.stackctl.perf.Seeder;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -35,7 +35,7 @@ public final class LoadGenerator implements AutoCloseable {
     private static final int ATTEMPTS = 3;
     private static final Duration RETRY_PAUSE = Duration.ofMillis(20);
 
-    private final String baseUrl;
+    private final ApiAccess api;
     private final List<Long> readIds;
     private final long maxRequests;
     private final HttpClient client = HttpClient.newBuilder()
@@ -56,11 +56,11 @@ public final class LoadGenerator implements AutoCloseable {
 
     private long startNanos;
 
-    public LoadGenerator(String baseUrl, List<Long> readIds, long maxRequests) {
+    public LoadGenerator(ApiAccess api, List<Long> readIds, long maxRequests) {
         if (readIds.isEmpty()) {
             throw new IllegalArgumentException("the load needs seeded tasks to read");
         }
-        this.baseUrl = baseUrl;
+        this.api = api;
         this.readIds = List.copyOf(readIds);
         this.maxRequests = maxRequests;
     }
@@ -86,22 +86,15 @@ public final class LoadGenerator implements AutoCloseable {
             send(
                     "create",
                     false,
-                    HttpRequest.newBuilder(URI.create(baseUrl + "/tasks"))
+                    api.request("/tasks")
                             .header("Content-Type", "application/json")
                             .header("Idempotency-Key", UUID.randomUUID().toString())
                             .POST(HttpRequest.BodyPublishers.ofString("{\"title\":\"" + titlePrefix + n + "\"}")));
         } else if (slot == 5) {
-            send(
-                    "list",
-                    true,
-                    HttpRequest.newBuilder(URI.create(baseUrl + "/tasks?limit=20"))
-                            .GET());
+            send("list", true, api.request("/tasks?limit=20").GET());
         } else {
             long id = readIds.get((int) (n % readIds.size()));
-            send(
-                    "read",
-                    true,
-                    HttpRequest.newBuilder(URI.create(baseUrl + "/tasks/" + id)).GET());
+            send("read", true, api.request("/tasks/" + id).GET());
         }
     }
 

@@ -20,6 +20,12 @@ public final class EnvFile {
 
     public static final String DB_SECRET = "POSTGRES_PASSWORD";
     public static final String CACHE_SECRET = "REDIS_PASSWORD";
+    /** Signs the API's tokens; every replica shares it, so a token from one is good at all. */
+    public static final String TOKEN_SECRET = "JWT_SECRET";
+    /** The API's admin account, which stackctl's drills, bench and deploy watch log in as. */
+    public static final String ADMIN_SECRET = "ADMIN_PASSWORD";
+
+    private static final String[] SECRETS = {DB_SECRET, CACHE_SECRET, TOKEN_SECRET, ADMIN_SECRET};
 
     private final Path path;
     private final Map<String, String> values;
@@ -61,17 +67,20 @@ public final class EnvFile {
         return Map.copyOf(values);
     }
 
-    /** Adds random secrets that are missing; returns whether anything changed. */
-    public boolean ensureSecrets() {
-        boolean changed = false;
-        for (String key : new String[] {DB_SECRET, CACHE_SECRET}) {
+    /** Adds random secrets that are missing (also to a file from before a secret existed); returns which. */
+    public java.util.List<String> ensureSecrets() {
+        var added = new java.util.ArrayList<String>();
+        for (String key : SECRETS) {
             if (get(key).isEmpty()) {
-                values.put(key, randomSecret());
-                changed = true;
+                values.put(key, key.equals(TOKEN_SECRET) ? randomSecret(32) : randomSecret(24));
+                added.add(key);
             }
         }
-        return changed;
+        return added;
     }
+
+    /** The API's token signing key must be at least this long (the app refuses to start with less). */
+    public static final int MIN_TOKEN_SECRET_LENGTH = 32;
 
     /** Shorter than this, a password is guessable offline; the generated ones have 48 hex digits. */
     public static final int MIN_SECRET_LENGTH = 16;
@@ -82,12 +91,13 @@ public final class EnvFile {
     /** The secrets that are set but weak (a placeholder such as .env.example's change-me, or too short), with why. */
     public java.util.List<String> weakSecrets() {
         java.util.List<String> weak = new java.util.ArrayList<>();
-        for (String key : new String[] {DB_SECRET, CACHE_SECRET}) {
+        for (String key : SECRETS) {
+            int minimum = key.equals(TOKEN_SECRET) ? MIN_TOKEN_SECRET_LENGTH : MIN_SECRET_LENGTH;
             get(key).ifPresent(value -> {
                 if (KNOWN_WEAK.contains(value.toLowerCase(java.util.Locale.ROOT))) {
                     weak.add(key + " is the placeholder '" + value + "'");
-                } else if (value.length() < MIN_SECRET_LENGTH) {
-                    weak.add(key + " has " + value.length() + " characters (at least " + MIN_SECRET_LENGTH + ")");
+                } else if (value.length() < minimum) {
+                    weak.add(key + " has " + value.length() + " characters (at least " + minimum + ")");
                 }
             });
         }
@@ -124,8 +134,8 @@ public final class EnvFile {
         }
     }
 
-    static String randomSecret() {
-        byte[] bytes = new byte[24];
+    static String randomSecret(int byteCount) {
+        byte[] bytes = new byte[byteCount];
         new SecureRandom().nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);
     }

@@ -8,6 +8,7 @@ import io.stackctl.engine.ServiceContainer;
 import io.stackctl.health.HttpProbe;
 import io.stackctl.health.ReplicaHealth;
 import io.stackctl.nginx.Maintenance;
+import io.stackctl.perf.ApiAccess;
 import io.stackctl.process.ProcessRunner;
 import io.stackctl.upstream.UpstreamSync;
 import java.io.PrintWriter;
@@ -239,6 +240,33 @@ public final class Stack implements AutoCloseable {
                 .toList();
         problems.addAll(upstreamDrift(readyReplicas, upstreamMembers));
         return problems;
+    }
+
+    /**
+     * The API through nginx as the admin account of {@code compose/.env}, which drills, bench and the deploy watch
+     * use (admins see every task and are not rate limited); no token when the stack runs with AUTH_MODE=off.
+     */
+    public ApiAccess api() {
+        if (!settings.authRequired()) {
+            return ApiAccess.anonymous(settings.baseUrl());
+        }
+        String password = EnvFile.load(files.envFile())
+                .get(EnvFile.ADMIN_SECRET)
+                .orElseThrow(() -> new StackctlException(
+                        ExitCodes.PRECONDITION,
+                        files.envFile() + " has no " + EnvFile.ADMIN_SECRET + ", so stackctl cannot log in to the API",
+                        "run bin/stackctl up: it adds the missing secrets and rolls the replicas onto them"));
+        try {
+            return ApiAccess.login(settings.baseUrl(), settings.adminUsername(), password);
+        } catch (ApiAccess.LoginRefused e) {
+            throw new StackctlException(
+                    ExitCodes.PRECONDITION,
+                    "the API refused stackctl's login as '" + settings.adminUsername() + "': " + e.getMessage(),
+                    e.status() == 401
+                            ? "the replicas run another " + EnvFile.ADMIN_SECRET + " than " + files.envFile()
+                                    + ": run bin/stackctl up (or deploy) so they take the file's"
+                            : "check the stack with: bin/stackctl health");
+        }
     }
 
     public HttpProbe.Result throughNginx(String path) {

@@ -6,7 +6,8 @@ import java.util.Map;
  * Settings that come from the shell environment first, then {@code compose/.env}, then the defaults the
  * compose file uses, so stackctl looks where compose looks.
  */
-public record StackSettings(String bind, int httpPort, String appImage, String agentImage) {
+public record StackSettings(
+        String bind, int httpPort, String appImage, String agentImage, boolean authRequired, String adminUsername) {
 
     public static final String DEFAULT_APP_IMAGE = "stackctl/taskmanager-app:latest";
     public static final String DEFAULT_AGENT_IMAGE = "stackctl/upstream-agent:latest";
@@ -16,7 +17,9 @@ public record StackSettings(String bind, int httpPort, String appImage, String a
                 setting("STACK_BIND", "127.0.0.1", environment, envFile),
                 Integer.parseInt(setting("STACK_HTTP_PORT", "8080", environment, envFile)),
                 setting("APP_IMAGE", DEFAULT_APP_IMAGE, environment, envFile),
-                setting("AGENT_IMAGE", DEFAULT_AGENT_IMAGE, environment, envFile));
+                setting("AGENT_IMAGE", DEFAULT_AGENT_IMAGE, environment, envFile),
+                !setting("AUTH_MODE", "required", environment, envFile).equals("off"),
+                setting("ADMIN_USERNAME", "admin", environment, envFile));
     }
 
     public static String setting(String key, String fallback, Map<String, String> environment, EnvFile envFile) {

@@ -18,24 +18,28 @@ class EnvFileTest {
         Path path = dir.resolve(".env");
         var env = EnvFile.load(path);
 
-        assertThat(env.ensureSecrets()).isTrue();
+        assertThat(env.ensureSecrets())
+                .containsExactly(EnvFile.DB_SECRET, EnvFile.CACHE_SECRET, EnvFile.TOKEN_SECRET, EnvFile.ADMIN_SECRET);
         env.save();
 
         var reread = EnvFile.load(path);
         assertThat(reread.get(EnvFile.DB_SECRET))
                 .hasValueSatisfying(s -> assertThat(s).matches("[0-9a-f]{48}"));
+        assertThat(reread.get(EnvFile.TOKEN_SECRET))
+                .hasValueSatisfying(s -> assertThat(s).matches("[0-9a-f]{64}"));
         assertThat(reread.get(EnvFile.DB_SECRET)).isNotEqualTo(reread.get(EnvFile.CACHE_SECRET));
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(path)))
                 .isEqualTo("rw-------");
     }
 
     @Test
-    void existingSecretsAndSettingsAreKept() throws Exception {
+    void existingSecretsAndSettingsAreKeptAndSecretsAddedSinceAreFilledIn() throws Exception {
         Path path = dir.resolve(".env");
         Files.writeString(path, "# mine\nPOSTGRES_PASSWORD=keep\nREDIS_PASSWORD=also\nSTACK_HTTP_PORT=9090\n");
         var env = EnvFile.load(path);
 
-        assertThat(env.ensureSecrets()).isFalse();
+        assertThat(env.ensureSecrets()).containsExactly(EnvFile.TOKEN_SECRET, EnvFile.ADMIN_SECRET);
+        assertThat(env.ensureSecrets()).isEmpty();
         env.put("POSTGRES_IMAGE", "stackctl-offline/postgres:15");
         env.save();
 
@@ -74,11 +78,13 @@ class EnvFileTest {
     @Test
     void theExamplesPlaceholderAndShortPasswordsAreWeakGeneratedOnesAreNot() throws Exception {
         Path file = dir.resolve(".env");
-        Files.writeString(file, "POSTGRES_PASSWORD=change-me\nREDIS_PASSWORD=hunter2\n");
+        Files.writeString(
+                file, "POSTGRES_PASSWORD=change-me\nREDIS_PASSWORD=hunter2\nJWT_SECRET=0123456789abcdef0123\n");
         assertThat(EnvFile.load(file).weakSecrets())
                 .containsExactly(
                         "POSTGRES_PASSWORD is the placeholder 'change-me'",
-                        "REDIS_PASSWORD has 7 characters (at least 16)");
+                        "REDIS_PASSWORD has 7 characters (at least 16)",
+                        "JWT_SECRET has 20 characters (at least 32)");
 
         var generated = EnvFile.load(dir.resolve("fresh.env"));
         generated.ensureSecrets();

@@ -1,8 +1,10 @@
 package io.stackctl.taskmanager;
 
+import io.stackctl.taskmanager.auth.AuthSettings;
 import io.stackctl.taskmanager.http.RequestLogPolicy;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -23,7 +25,8 @@ public record AppConfig(
         String redisPassword,
         int cacheTtlSeconds,
         int requestLogEvery,
-        int requestLogSlowMs) {
+        int requestLogSlowMs,
+        AuthSettings auth) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_DB_POOL_SIZE = 10;
@@ -48,7 +51,38 @@ public record AppConfig(
                 reader.optional("REDIS_PASSWORD"),
                 reader.integer("CACHE_TTL_SECONDS", DEFAULT_CACHE_TTL_SECONDS, 1, MAX_CACHE_TTL_SECONDS),
                 reader.integer("REQUEST_LOG_EVERY", RequestLogPolicy.DEFAULT_EVERY, 1, 1_000_000),
-                reader.integer("REQUEST_LOG_SLOW_MS", RequestLogPolicy.DEFAULT_SLOW_MS, 0, 600_000));
+                reader.integer("REQUEST_LOG_SLOW_MS", RequestLogPolicy.DEFAULT_SLOW_MS, 0, 600_000),
+                auth(reader));
+    }
+
+    private static AuthSettings auth(EnvReader reader) {
+        String mode = reader.text("AUTH_MODE", "required");
+        if (!mode.equals("required") && !mode.equals("off")) {
+            throw new IllegalArgumentException("AUTH_MODE must be 'required' or 'off', got '" + mode + "'");
+        }
+        boolean required = mode.equals("required");
+        String secret = reader.optional("JWT_SECRET");
+        if (required && secret.length() < AuthSettings.MIN_SECRET_LENGTH) {
+            throw new IllegalArgumentException(("JWT_SECRET must be at least %d characters while AUTH_MODE=required,"
+                            + " got %d; generate one with: openssl rand -hex 32")
+                    .formatted(AuthSettings.MIN_SECRET_LENGTH, secret.length()));
+        }
+        String adminPassword = reader.optional("ADMIN_PASSWORD");
+        if (!adminPassword.isEmpty() && adminPassword.length() < AuthSettings.MIN_ADMIN_PASSWORD_LENGTH) {
+            throw new IllegalArgumentException("ADMIN_PASSWORD must be at least %d characters, got %d"
+                    .formatted(AuthSettings.MIN_ADMIN_PASSWORD_LENGTH, adminPassword.length()));
+        }
+        return new AuthSettings(
+                required,
+                // Off still signs nothing, but a key must exist for the verifier to be built.
+                secret.isEmpty() ? "unused-while-auth-is-off-unused-while-auth-is-off" : secret,
+                Duration.ofMinutes(reader.integer("JWT_TTL_MINUTES", AuthSettings.DEFAULT_TTL_MINUTES, 1, 1440)),
+                Duration.ofSeconds(
+                        reader.integer("JWT_CLOCK_SKEW_SECONDS", AuthSettings.DEFAULT_CLOCK_SKEW_SECONDS, 0, 300)),
+                reader.text("ADMIN_USERNAME", "admin"),
+                adminPassword,
+                reader.integer("RATE_LIMIT_PER_USER", AuthSettings.DEFAULT_REQUESTS_PER_SECOND, 0, 1_000_000),
+                reader.integer("LOGIN_ATTEMPTS_PER_MINUTE", AuthSettings.DEFAULT_LOGIN_ATTEMPTS_PER_MINUTE, 1, 10_000));
     }
 
     public String jdbcUrl() {
@@ -59,7 +93,7 @@ public record AppConfig(
     @Override
     public String toString() {
         return ("AppConfig[port=%d, instance=%s, db=%s@%s:%d/%s pool=%d, redis=%s:%d, cacheTtl=%ds,"
-                        + " requestLog=errors+slow>=%dms+1/%d]")
+                        + " requestLog=errors+slow>=%dms+1/%d, auth=%s]")
                 .formatted(
                         port,
                         instanceId,
@@ -72,7 +106,8 @@ public record AppConfig(
                         redisPort,
                         cacheTtlSeconds,
                         requestLogSlowMs,
-                        requestLogEvery);
+                        requestLogEvery,
+                        auth);
     }
 
     private static String hostName() {

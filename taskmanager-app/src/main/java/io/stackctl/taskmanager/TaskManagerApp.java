@@ -1,9 +1,13 @@
 package io.stackctl.taskmanager;
 
+import io.stackctl.taskmanager.auth.Accounts;
+import io.stackctl.taskmanager.auth.PasswordHasher;
+import io.stackctl.taskmanager.auth.UserRepository;
 import io.stackctl.taskmanager.cache.TaskCache;
 import io.stackctl.taskmanager.db.Database;
 import io.stackctl.taskmanager.http.HttpServer;
 import io.stackctl.taskmanager.http.RequestLogPolicy;
+import java.sql.SQLException;
 
 /** The running API: database pool, cache and HTTP server, started and stopped in the right order. */
 public final class TaskManagerApp implements AutoCloseable {
@@ -23,13 +27,21 @@ public final class TaskManagerApp implements AutoCloseable {
         Database database = Database.open(config);
         TaskCache cache = new TaskCache(config);
         try {
+            var accounts = new Accounts(new UserRepository(database.dataSource()), new PasswordHasher(), config.auth());
+            accounts.ensureAdmin();
             HttpServer server = new HttpServer(
                             config.instanceId(),
                             database,
                             cache,
-                            new RequestLogPolicy(config.requestLogEvery(), config.requestLogSlowMs()))
+                            new RequestLogPolicy(config.requestLogEvery(), config.requestLogSlowMs()),
+                            config.auth(),
+                            accounts)
                     .start(config.port());
             return new TaskManagerApp(database, cache, server);
+        } catch (SQLException e) {
+            cache.close();
+            database.close();
+            throw new IllegalStateException("could not set up the admin account: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             cache.close();
             database.close();

@@ -10,17 +10,59 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** A small HTTP client for the API under test. */
+/** A small HTTP client for the API under test, anonymous or acting as one user (their bearer token). */
 public final class Api {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Every test user's password: long enough, and it contains no test username. */
+    public static final String PASSWORD = "correct horse battery staple";
 
-    private final HttpClient client =
+    private static final HttpClient CLIENT =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final String base;
+    private final String token;
 
     public Api(int port) {
-        this.base = "http://127.0.0.1:" + port;
+        this("http://127.0.0.1:" + port, null);
+    }
+
+    private Api(String base, String token) {
+        this.base = base;
+        this.token = token;
+    }
+
+    /** The same server, sending this token (null: none). */
+    public Api withToken(String token) {
+        return new Api(base, token);
+    }
+
+    public String token() {
+        return token;
+    }
+
+    /** Registers {@code username} (password {@link #PASSWORD}) and acts as them from now on. */
+    public Api registerAndLogin(String username) {
+        var registered = withToken(null)
+                .post(
+                        "/auth/register",
+                        "{\"username\":\"" + username + "\",\"email\":\"" + username + "@example.org\",\"password\":\""
+                                + PASSWORD + "\"}");
+        if (registered.statusCode() != 201) {
+            throw new IllegalStateException(
+                    "register " + username + " failed: " + registered.statusCode() + " " + registered.body());
+        }
+        return login(username, PASSWORD);
+    }
+
+    /** Logs in and acts as that user from now on. */
+    public Api login(String username, String password) {
+        var response = withToken(null)
+                .post("/auth/login", "{\"username\":\"" + username + "\",\"password\":\"" + password + "\"}");
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(
+                    "login " + username + " failed: " + response.statusCode() + " " + response.body());
+        }
+        return withToken(json(response).get("token").asText());
     }
 
     public HttpResponse<String> get(String path) {
@@ -52,11 +94,16 @@ public final class Api {
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
+        boolean authorizationGiven = false;
         for (int i = 0; i + 1 < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
+            authorizationGiven |= headers[i].equalsIgnoreCase("Authorization");
+        }
+        if (token != null && !authorizationGiven) {
+            request.header("Authorization", "Bearer " + token);
         }
         try {
-            return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(method + " " + path + " failed", e);
         } catch (InterruptedException e) {

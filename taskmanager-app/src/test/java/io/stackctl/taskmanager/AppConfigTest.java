@@ -3,16 +3,36 @@ package io.stackctl.taskmanager;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.stackctl.taskmanager.auth.AuthSettings;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class AppConfigTest {
 
+    private static final String SECRET = "0123456789abcdef0123456789abcdef";
+
+    /** The variables given plus a JWT secret, which authentication (on by default) needs. */
+    private static AppConfig withSecret(String... pairs) {
+        var env = new HashMap<String, String>();
+        env.put("JWT_SECRET", SECRET);
+        for (int i = 0; i + 1 < pairs.length; i += 2) {
+            env.put(pairs[i], pairs[i + 1]);
+        }
+        return AppConfig.fromEnvironment(env);
+    }
+
     @Test
     void defaultsApplyWhenNothingIsSet() {
-        AppConfig config = AppConfig.fromEnvironment(Map.of());
+        AppConfig config = withSecret();
 
         assertThat(config.port()).isEqualTo(8080);
+        assertThat(config.auth().required()).isTrue();
+        assertThat(config.auth().tokenTtl()).isEqualTo(Duration.ofMinutes(60));
+        assertThat(config.auth().clockSkew()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.auth().requestsPerSecond()).isEqualTo(AuthSettings.DEFAULT_REQUESTS_PER_SECOND);
+        assertThat(config.auth().adminPassword()).isEmpty();
         assertThat(config.dbPoolSize()).isEqualTo(AppConfig.DEFAULT_DB_POOL_SIZE);
         assertThat(config.cacheTtlSeconds()).isEqualTo(60);
         assertThat(config.instanceId()).isNotBlank();
@@ -34,36 +54,78 @@ class AppConfigTest {
                 Map.entry("REDIS_PASSWORD", "r"),
                 Map.entry("CACHE_TTL_SECONDS", "30"),
                 Map.entry("REQUEST_LOG_EVERY", "1"),
-                Map.entry("REQUEST_LOG_SLOW_MS", "100")));
+                Map.entry("REQUEST_LOG_SLOW_MS", "100"),
+                Map.entry("AUTH_MODE", "required"),
+                Map.entry("JWT_SECRET", SECRET),
+                Map.entry("JWT_TTL_MINUTES", "15"),
+                Map.entry("JWT_CLOCK_SKEW_SECONDS", "5"),
+                Map.entry("ADMIN_USERNAME", "ops"),
+                Map.entry("ADMIN_PASSWORD", "a-long-admin-password"),
+                Map.entry("RATE_LIMIT_PER_USER", "20"),
+                Map.entry("LOGIN_ATTEMPTS_PER_MINUTE", "3")));
 
+        var auth = new AuthSettings(
+                true, SECRET, Duration.ofMinutes(15), Duration.ofSeconds(5), "ops", "a-long-admin-password", 20, 3);
         assertThat(config)
-                .isEqualTo(
-                        new AppConfig(9000, "app-2", "db", 6543, "tasks", "u", "p", 7, "cache", 6380, "r", 30, 1, 100));
+                .isEqualTo(new AppConfig(
+                        9000, "app-2", "db", 6543, "tasks", "u", "p", 7, "cache", 6380, "r", 30, 1, 100, auth));
         assertThat(config.jdbcUrl()).isEqualTo("jdbc:postgresql://db:6543/tasks");
     }
 
     @Test
     void rejectsANonNumericPortNamingTheVariable() {
-        assertThatThrownBy(() -> AppConfig.fromEnvironment(Map.of("DB_PORT", "five")))
+        assertThatThrownBy(() -> withSecret("DB_PORT", "five"))
                 .hasMessage("DB_PORT must be a whole number from 1 to 65535, got 'five'");
     }
 
     @Test
     void rejectsAPoolSizeOutOfRange() {
-        assertThatThrownBy(() -> AppConfig.fromEnvironment(Map.of("DB_POOL_SIZE", "0")))
+        assertThatThrownBy(() -> withSecret("DB_POOL_SIZE", "0"))
                 .hasMessageContaining("DB_POOL_SIZE must be a whole number from 1 to 200");
     }
 
     @Test
     void rejectsAnEmptyHost() {
-        assertThatThrownBy(() -> AppConfig.fromEnvironment(Map.of("DB_HOST", " ")))
-                .hasMessageStartingWith("DB_HOST is set but empty");
+        assertThatThrownBy(() -> withSecret("DB_HOST", " ")).hasMessageStartingWith("DB_HOST is set but empty");
     }
 
     @Test
     void neverPrintsSecrets() {
-        AppConfig config = AppConfig.fromEnvironment(Map.of("DB_PASSWORD", "s3cret", "REDIS_PASSWORD", "r3dis"));
+        AppConfig config =
+                withSecret("DB_PASSWORD", "s3cret", "REDIS_PASSWORD", "r3dis", "ADMIN_PASSWORD", "admin-password-1");
 
-        assertThat(config.toString()).doesNotContain("s3cret").doesNotContain("r3dis");
+        assertThat(config.toString())
+                .doesNotContain("s3cret")
+                .doesNotContain("r3dis")
+                .doesNotContain(SECRET)
+                .doesNotContain("admin-password-1")
+                .contains("auth=required");
+    }
+
+    @Test
+    void requiredAuthWithoutAStrongSecretDoesNotStart() {
+        assertThatThrownBy(() -> AppConfig.fromEnvironment(Map.of()))
+                .hasMessageStartingWith("JWT_SECRET must be at least 32 characters while AUTH_MODE=required, got 0")
+                .hasMessageContaining("openssl rand -hex 32");
+        assertThatThrownBy(() -> AppConfig.fromEnvironment(Map.of("JWT_SECRET", "short")))
+                .hasMessageContaining("got 5");
+    }
+
+    @Test
+    void authOffNeedsNoSecret() {
+        AppConfig config = AppConfig.fromEnvironment(Map.of("AUTH_MODE", "off"));
+
+        assertThat(config.auth().required()).isFalse();
+        assertThat(config.toString()).contains("auth=off");
+    }
+
+    @Test
+    void rejectsAnUnknownAuthModeAndAShortAdminPassword() {
+        assertThatThrownBy(() -> withSecret("AUTH_MODE", "optional"))
+                .hasMessage("AUTH_MODE must be 'required' or 'off', got 'optional'");
+        assertThatThrownBy(() -> withSecret("ADMIN_PASSWORD", "short"))
+                .hasMessage("ADMIN_PASSWORD must be at least 12 characters, got 5");
+        assertThatThrownBy(() -> withSecret("JWT_TTL_MINUTES", "0"))
+                .hasMessageContaining("JWT_TTL_MINUTES must be a whole number from 1 to 1440");
     }
 }

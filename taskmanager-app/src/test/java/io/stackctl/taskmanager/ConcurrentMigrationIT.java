@@ -42,9 +42,14 @@ class ConcurrentMigrationIT {
                 for (var app : apps) {
                     assertThat(new Api(app.port()).get("/ready").statusCode()).isEqualTo(200);
                 }
-                long id = new Api(apps.get(0).port()).create("seen by all");
+                var alice = new Api(apps.get(0).port()).registerAndLogin("alice");
+                long id = alice.create("seen by all");
                 for (var app : apps) {
-                    assertThat(new Api(app.port()).get("/tasks/" + id).statusCode())
+                    // one secret for every replica: a token from one is good at the others
+                    assertThat(new Api(app.port())
+                                    .withToken(alice.token())
+                                    .get("/tasks/" + id)
+                                    .statusCode())
                             .isEqualTo(200);
                 }
                 try (var connection = DriverManager.getConnection(
@@ -55,6 +60,16 @@ class ConcurrentMigrationIT {
                                         "SELECT count(*) FROM flyway_schema_history WHERE version = '1' AND success")) {
                     rows.next();
                     assertThat(rows.getInt(1)).as("V1 applied exactly once").isEqualTo(1);
+                }
+                try (var connection = DriverManager.getConnection(
+                                db.getJdbcUrl(), Containers.DB_USER, Containers.DB_PASSWORD);
+                        var rows = connection
+                                .createStatement()
+                                .executeQuery("SELECT count(*) FROM users WHERE role = 'admin'")) {
+                    rows.next();
+                    assertThat(rows.getInt(1))
+                            .as("three replicas starting at once make one admin")
+                            .isEqualTo(1);
                 }
             } finally {
                 apps.forEach(TaskManagerApp::close);

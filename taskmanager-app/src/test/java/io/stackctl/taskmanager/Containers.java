@@ -1,7 +1,9 @@
 package io.stackctl.taskmanager;
 
+import io.stackctl.taskmanager.auth.AuthSettings;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.testcontainers.DockerClientFactory;
@@ -22,6 +24,21 @@ public final class Containers {
     public static final String DB_USER = "taskmanager";
     public static final String DB_PASSWORD = "it-db-secret";
     public static final String REDIS_PASSWORD = "it-redis-secret";
+    public static final String JWT_SECRET = "it-jwt-secret-it-jwt-secret-it-jwt-secret";
+    public static final String ADMIN_PASSWORD = "it-admin-password";
+
+    /** Authentication as the stack runs it, with the admin account and the given per-user limit (0: none). */
+    public static AuthSettings auth(int requestsPerSecond) {
+        return new AuthSettings(
+                true,
+                JWT_SECRET,
+                Duration.ofMinutes(AuthSettings.DEFAULT_TTL_MINUTES),
+                Duration.ofSeconds(AuthSettings.DEFAULT_CLOCK_SKEW_SECONDS),
+                "admin",
+                ADMIN_PASSWORD,
+                requestsPerSecond,
+                AuthSettings.DEFAULT_LOGIN_ATTEMPTS_PER_MINUTE);
+    }
 
     private Containers() {}
 
@@ -70,6 +87,11 @@ public final class Containers {
 
     public static AppConfig appConfig(
             String instance, PostgreSQLContainer db, String dbName, GenericContainer<?> redis) {
+        return appConfig(instance, db, dbName, redis, auth(AuthSettings.DEFAULT_REQUESTS_PER_SECOND));
+    }
+
+    public static AppConfig appConfig(
+            String instance, PostgreSQLContainer db, String dbName, GenericContainer<?> redis, AuthSettings auth) {
         return new AppConfig(
                 0,
                 instance,
@@ -84,7 +106,8 @@ public final class Containers {
                 REDIS_PASSWORD,
                 60,
                 1,
-                250);
+                250,
+                auth);
     }
 
     public static void stop(GenericContainer<?> container) {

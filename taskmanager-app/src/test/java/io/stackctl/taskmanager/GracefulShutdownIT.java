@@ -23,7 +23,7 @@ class GracefulShutdownIT {
             db.start();
             redis.start();
             TaskManagerApp app = TaskManagerApp.start(Containers.appConfig("it-graceful", db, redis));
-            var api = new Api(app.port());
+            var api = new Api(app.port()).registerAndLogin("graceful");
             long id = api.create("held by a lock");
 
             try (Connection lock =

@@ -64,6 +64,16 @@ class HomePageIT {
         browser = new ChromeDriver(service, options);
         browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
         Files.createDirectories(SCREENSHOTS);
+        logIn("tester", Api.PASSWORD);
+    }
+
+    /** Through the page's own form, as a person would; the session cookie then serves every test. */
+    private static void logIn(String username, String password) {
+        browser.manage().deleteAllCookies();
+        open("/", 1000);
+        browser.findElement(By.id("login-username")).sendKeys(username);
+        browser.findElement(By.id("login-password")).sendKeys(password);
+        follow(browser.findElement(By.cssSelector("form[action='/ui/login'] button[type=submit]")));
     }
 
     @AfterAll
@@ -122,6 +132,49 @@ class HomePageIT {
         browser.findElement(By.id("title")).sendKeys(title);
         browser.findElement(By.id("description")).sendKeys(description);
         follow(browser.findElement(By.cssSelector("form.card button[type=submit]")));
+    }
+
+    @Test
+    void aVisitorLogsInOrRegistersAndSeesOnlyTheirOwnTasks() throws Exception {
+        String testersTask = unique("Tester's own");
+        stack.api.create(testersTask);
+        browser.manage().deleteAllCookies();
+        open("/", PHONE_WIDTH);
+        assertThat(browser.findElements(By.cssSelector("li.task")))
+                .as("no list without a login")
+                .isEmpty();
+        assertThat(js("return [...document.querySelectorAll('input:not([type=hidden])')]"
+                        + ".filter(e => e.labels.length === 0).map(e => e.name)"))
+                .asList()
+                .isEmpty();
+        screenshot("login-phone", PHONE_WIDTH);
+
+        browser.findElement(By.id("login-username")).sendKeys("tester");
+        browser.findElement(By.id("login-password")).sendKeys("not the password");
+        follow(browser.findElement(By.cssSelector("form[action='/ui/login'] button[type=submit]")));
+        assertThat(browser.findElement(By.cssSelector("[role=alert]")).getText())
+                .isEqualTo("Not logged in: Invalid credentials: the username or the password is wrong.");
+        assertThat(browser.findElement(By.id("login-username")).getAttribute("value"))
+                .isEqualTo("tester");
+
+        String newcomer = "page" + UUID.randomUUID().toString().substring(0, 6);
+        browser.findElement(By.id("register-username")).sendKeys(newcomer);
+        browser.findElement(By.id("register-email")).sendKeys(newcomer + "@example.org");
+        browser.findElement(By.id("register-password")).sendKeys(Api.PASSWORD);
+        follow(browser.findElement(By.cssSelector("form[action='/ui/register'] button[type=submit]")));
+
+        assertThat(browser.findElement(By.cssSelector("form.account")).getText())
+                .contains("Signed in as " + newcomer);
+        assertThat(browser.findElement(By.cssSelector("p.empty")).getText())
+                .isEqualTo("No tasks yet: add the first one above.");
+        assertThat(browser.getPageSource()).doesNotContain(testersTask);
+
+        follow(browser.findElement(By.cssSelector("form.account button")));
+        assertThat(browser.findElements(By.id("login-username")))
+                .as("logged out")
+                .hasSize(1);
+        logIn("tester", Api.PASSWORD);
+        assertThat(taskItem(testersTask).isDisplayed()).isTrue();
     }
 
     @Test

@@ -354,10 +354,17 @@ class TaskApiIT {
 
     @Test
     void homePageEscapesTitlesAndFormsChangeTasks() {
-        var added = api.send("POST", "/ui/tasks", "application/x-www-form-urlencoded", "title=%3Cb%3Ebold%3C%2Fb%3E");
+        String session = "tm_session=" + api.token();
+        var added = api.send(
+                "POST",
+                "/ui/tasks",
+                "application/x-www-form-urlencoded",
+                "title=%3Cb%3Ebold%3C%2Fb%3E",
+                "Cookie",
+                session);
         assertThat(added.statusCode()).isEqualTo(303);
 
-        var page = api.get("/");
+        var page = api.send("GET", "/", null, null, "Cookie", session);
 
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body())

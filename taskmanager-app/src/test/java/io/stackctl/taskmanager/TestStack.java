@@ -10,13 +10,14 @@ final class TestStack implements AutoCloseable {
     final PostgreSQLContainer db;
     final GenericContainer<?> redis;
     final TaskManagerApp app;
+    /** Acts as the user {@code tester}, registered at start. */
     final Api api;
 
     private TestStack(PostgreSQLContainer db, GenericContainer<?> redis, TaskManagerApp app) {
         this.db = db;
         this.redis = redis;
         this.app = app;
-        this.api = new Api(app.port());
+        this.api = new Api(app.port()).registerAndLogin("tester");
     }
 
     /** Ports: 0 for random; fixed for a container the test stops and starts again. */

@@ -1,11 +1,13 @@
 package io.stackctl.taskmanager.cache;
 
+import io.stackctl.taskmanager.task.Scope;
 import io.stackctl.taskmanager.task.TaskQuery;
 import io.stackctl.taskmanager.task.TaskStatus;
 
 /**
- * Redis key layout. List keys carry the list generation: a write bumps the generation with one INCR and
- * every cached list becomes unreachable at once (they expire by TTL), so no write ever scans keys.
+ * Redis key layout. Every key names whose data it holds (a task's owner, a list's scope), so a lookup can only
+ * ever find what its own user may see. List keys carry the list generation: a write bumps the generation with
+ * one INCR and every cached list becomes unreachable at once (they expire by TTL), so no write ever scans keys.
  */
 public final class CacheKeys {
 
@@ -16,12 +18,21 @@ public final class CacheKeys {
 
     private CacheKeys() {}
 
-    public static String task(long id) {
+    public static String task(long ownerId, long id) {
+        return PREFIX + "task:" + ownerId + ":" + id;
+    }
+
+    /** The key releases before users wrote; an invalidation removes it too, for replicas still running them. */
+    static String legacyTask(long id) {
         return PREFIX + "task:" + id;
     }
 
-    public static String list(long generation, TaskQuery query) {
-        return PREFIX + "tasks:list:" + generation + ":"
+    public static String list(long generation, Scope scope, TaskQuery query) {
+        return PREFIX + "tasks:list:" + generation + ":" + scope.cacheTag() + ":"
                 + query.status().map(TaskStatus::wire).orElse("all") + ":" + query.limit() + ":" + query.offset();
+    }
+
+    static String rate(String subject, long window) {
+        return PREFIX + "rate:" + subject + ":" + window;
     }
 }

@@ -6,13 +6,13 @@ import java.util.Set;
 /**
  * Invalidations that could not reach Redis while it was down. They are replayed before the cache is used
  * again, so a Redis that comes back (with its AOF) never serves what this replica changed meanwhile.
- * Bounded: past {@link #MAX_IDS} ids it stops remembering ids and asks for a full purge instead.
+ * Bounded: past {@link #MAX_KEYS} keys it stops remembering keys and asks for a full purge instead.
  */
 final class PendingInvalidations {
 
-    static final int MAX_IDS = 10_000;
+    static final int MAX_KEYS = 10_000;
 
-    private final Set<Long> ids = new HashSet<>();
+    private final Set<String> keys = new HashSet<>();
     private boolean purgeAll;
     private volatile boolean dirty;
 
@@ -21,12 +21,15 @@ final class PendingInvalidations {
         return !dirty;
     }
 
-    synchronized void addTask(long id) {
-        if (!purgeAll && ids.size() < MAX_IDS) {
-            ids.add(id);
-        } else {
-            purgeAll = true;
-            ids.clear();
+    /** A task's keys to delete; the lists move on too. */
+    synchronized void addKeys(String... taskKeys) {
+        for (String key : taskKeys) {
+            if (!purgeAll && keys.size() < MAX_KEYS) {
+                keys.add(key);
+            } else {
+                purgeAll = true;
+                keys.clear();
+            }
         }
         dirty = true;
     }
@@ -38,14 +41,14 @@ final class PendingInvalidations {
 
     synchronized void addPurge() {
         purgeAll = true;
-        ids.clear();
+        keys.clear();
         dirty = true;
     }
 
     /** Takes everything pending; a failed replay must {@link #restore} it. */
     synchronized Snapshot take() {
-        var snapshot = new Snapshot(Set.copyOf(ids), purgeAll);
-        ids.clear();
+        var snapshot = new Snapshot(Set.copyOf(keys), purgeAll);
+        keys.clear();
         purgeAll = false;
         dirty = false;
         return snapshot;
@@ -55,10 +58,10 @@ final class PendingInvalidations {
         if (snapshot.purgeAll()) {
             addPurge();
         } else {
-            snapshot.ids().forEach(this::addTask);
+            snapshot.keys().forEach(this::addKeys);
             dirty = true;
         }
     }
 
-    record Snapshot(Set<Long> ids, boolean purgeAll) {}
+    record Snapshot(Set<String> keys, boolean purgeAll) {}
 }

@@ -1,6 +1,7 @@
 package io.stackctl.taskmanager.cache;
 
 import io.stackctl.taskmanager.AppConfig;
+import io.stackctl.taskmanager.task.Scope;
 import io.stackctl.taskmanager.task.TaskQuery;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -36,23 +37,24 @@ public final class TaskCache implements AutoCloseable {
         this.expiry = SetParams.setParams().ex(config.cacheTtlSeconds());
     }
 
-    public Optional<byte[]> task(long id) {
-        return lookup(CacheKeys.task(id));
+    /** A task of {@code ownerId}'s: another user's lookup of the same id reads another key and misses. */
+    public Optional<byte[]> task(long ownerId, long id) {
+        return lookup(CacheKeys.task(ownerId, id));
     }
 
-    public void putTask(long id, byte[] json) {
-        store(CacheKeys.task(id), json);
+    public void putTask(long ownerId, long id, byte[] json) {
+        store(CacheKeys.task(ownerId, id), json);
     }
 
     /**
      * Reads the list generation before the database is queried, so a list read concurrently with a write is
      * stored under the old generation, which nobody reads any more.
      */
-    public ListLookup list(TaskQuery query) {
+    public ListLookup list(Scope scope, TaskQuery query) {
         try {
             replayPending();
             long generation = redis.call(jedis -> generationOf(jedis.get(CacheKeys.GENERATION)));
-            String key = CacheKeys.list(generation, query);
+            String key = CacheKeys.list(generation, scope, query);
             byte[] cached = redis.call(jedis -> jedis.get(bytes(key)));
             count(cached);
             return new ListLookup(key, cached);
@@ -69,19 +71,20 @@ public final class TaskCache implements AutoCloseable {
     }
 
     /** After a task changed or was deleted: its own key goes, and every cached list with one INCR. */
-    public void invalidateTask(long id) {
+    public void invalidateTask(long ownerId, long id) {
+        String[] keys = {CacheKeys.task(ownerId, id), CacheKeys.legacyTask(id)};
         try {
             replayPending();
             redis.call(jedis -> {
                 var pipeline = jedis.pipelined();
-                pipeline.del(CacheKeys.task(id));
+                pipeline.del(keys);
                 pipeline.incr(CacheKeys.GENERATION);
                 pipeline.sync();
                 return null;
             });
         } catch (CacheUnavailableException e) {
             errors.increment();
-            pending.addTask(id);
+            pending.addKeys(keys);
             log.warn("cache invalidation of task {} deferred until redis answers: {}", id, e.getMessage());
         }
     }
@@ -114,6 +117,11 @@ public final class TaskCache implements AutoCloseable {
         long start = System.nanoTime();
         redis.call(Jedis::ping);
         return (System.nanoTime() - start) / 1_000_000.0;
+    }
+
+    /** A limiter over this cache's Redis (its connections, timeouts and circuit breaker). */
+    public RateLimiter rateLimiter() {
+        return new RateLimiter(redis);
     }
 
     public String breakerState() {
@@ -187,15 +195,15 @@ public final class TaskCache implements AutoCloseable {
                     purge(jedis);
                 } else {
                     var pipeline = jedis.pipelined();
-                    snapshot.ids().forEach(id -> pipeline.del(CacheKeys.task(id)));
+                    snapshot.keys().forEach(pipeline::del);
                     pipeline.incr(CacheKeys.GENERATION);
                     pipeline.sync();
                 }
                 return null;
             });
             log.info(
-                    "replayed deferred cache invalidations: {} tasks, full purge {}",
-                    snapshot.ids().size(),
+                    "replayed deferred cache invalidations: {} keys, full purge {}",
+                    snapshot.keys().size(),
                     snapshot.purgeAll());
         } catch (CacheUnavailableException e) {
             pending.restore(snapshot);

@@ -2,6 +2,7 @@ package io.stackctl.taskmanager.db;
 
 import io.stackctl.taskmanager.task.KeyedCreate;
 import io.stackctl.taskmanager.task.NewTask;
+import io.stackctl.taskmanager.task.Scope;
 import io.stackctl.taskmanager.task.Task;
 import io.stackctl.taskmanager.task.TaskPatch;
 import io.stackctl.taskmanager.task.TaskQuery;
@@ -18,8 +19,9 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * Plain SQL over {@code tasks}. Each write is one statement, or one transaction for a create with its
- * Idempotency-Key, so it either happens whole or not at all.
+ * Plain SQL over {@code tasks}, always within a {@link Scope}: a user's statements carry their owner id. Each
+ * write is one statement, or one transaction for a create with its Idempotency-Key, so it either happens whole
+ * or not at all.
  */
 public final class TaskRepository {
 
@@ -37,11 +39,19 @@ public final class TaskRepository {
         this.dataSource = dataSource;
     }
 
-    public List<Task> list(TaskQuery query) throws SQLException {
-        String sql = query.status().isPresent() ? SELECT + " WHERE status = ?" + NEWEST_FIRST : SELECT + NEWEST_FIRST;
+    public List<Task> list(Scope scope, TaskQuery query) throws SQLException {
+        var where = new ArrayList<String>();
+        if (!scope.everyone()) {
+            where.add("owner_id = ?");
+        }
+        query.status().ifPresent(s -> where.add("status = ?"));
+        String sql = SELECT + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where)) + NEWEST_FIRST;
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement statement = connection.prepareStatement(sql)) {
             int index = 1;
+            if (!scope.everyone()) {
+                statement.setLong(index++, scope.userId());
+            }
             if (query.status().isPresent()) {
                 statement.setString(index++, query.status().get().wire());
             }
@@ -57,34 +67,42 @@ public final class TaskRepository {
         }
     }
 
-    /** How many tasks there are in each status (a status with none is absent). */
-    public Map<TaskStatus, Long> countByStatus() throws SQLException {
+    /** How many tasks of the scope there are in each status (a status with none is absent). */
+    public Map<TaskStatus, Long> countByStatus(Scope scope) throws SQLException {
+        String sql = "SELECT status, count(*) FROM tasks" + (scope.everyone() ? "" : " WHERE owner_id = ?")
+                + " GROUP BY status";
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement =
-                        connection.prepareStatement("SELECT status, count(*) FROM tasks GROUP BY status");
-                ResultSet rows = statement.executeQuery()) {
-            Map<TaskStatus, Long> counts = new java.util.EnumMap<>(TaskStatus.class);
-            while (rows.next()) {
-                var status = TaskStatus.fromWire(rows.getString(1));
-                if (status.isPresent()) {
-                    counts.put(status.get(), rows.getLong(2));
-                }
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            if (!scope.everyone()) {
+                statement.setLong(1, scope.userId());
             }
-            return counts;
+            try (ResultSet rows = statement.executeQuery()) {
+                Map<TaskStatus, Long> counts = new java.util.EnumMap<>(TaskStatus.class);
+                while (rows.next()) {
+                    var status = TaskStatus.fromWire(rows.getString(1));
+                    if (status.isPresent()) {
+                        counts.put(status.get(), rows.getLong(2));
+                    }
+                }
+                return counts;
+            }
         }
     }
 
-    public Optional<Task> find(long id) throws SQLException {
+    public Optional<Task> find(Scope scope, long id) throws SQLException {
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(SELECT + " WHERE id = ?")) {
+                PreparedStatement statement = connection.prepareStatement(SELECT + " WHERE id = ?" + owned(scope))) {
             statement.setLong(1, id);
+            if (!scope.everyone()) {
+                statement.setLong(2, scope.userId());
+            }
             return single(statement);
         }
     }
 
-    public Task insert(NewTask task) throws SQLException {
+    public Task insert(long ownerId, NewTask task) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
-            return insert(connection, task);
+            return insert(connection, ownerId, task);
         }
     }
 
@@ -93,23 +111,25 @@ public final class TaskRepository {
      * key gets the first one's task. A create with the same key still in flight is waited for (the key's unique
      * index holds the second insert until the first commits or rolls back).
      */
-    public KeyedCreate insertOnce(NewTask task, String key) throws SQLException {
+    public KeyedCreate insertOnce(long ownerId, NewTask task, String clientKey) throws SQLException {
+        // Each user has their own key space: another user's key can neither replay nor block this create.
+        String key = ownerId + ":" + clientKey;
         // A second try only when the first task under the key was deleted between our conflict and our read.
-        Optional<KeyedCreate> outcome = tryInsertOnce(task, key);
+        Optional<KeyedCreate> outcome = tryInsertOnce(ownerId, task, key);
         return outcome.isPresent()
                 ? outcome.get()
-                : tryInsertOnce(task, key)
+                : tryInsertOnce(ownerId, task, key)
                         .orElseThrow(() -> new SQLException("the task of Idempotency-Key " + key
                                 + " was deleted while it was being created again"));
     }
 
-    private Optional<KeyedCreate> tryInsertOnce(NewTask task, String key) throws SQLException {
+    private Optional<KeyedCreate> tryInsertOnce(long ownerId, NewTask task, String key) throws SQLException {
         String fingerprint = task.fingerprint();
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
                 forgetExpiredKeys(connection);
-                Task created = insert(connection, task);
+                Task created = insert(connection, ownerId, task);
                 if (claim(connection, key, fingerprint, created.id())) {
                     connection.commit();
                     return Optional.of(new KeyedCreate(created, KeyedCreate.Result.CREATED));
@@ -127,13 +147,14 @@ public final class TaskRepository {
         }
     }
 
-    private static Task insert(Connection connection, NewTask task) throws SQLException {
-        String sql =
-                "INSERT INTO tasks (title, description, status) VALUES (?, ?, ?) RETURNING " + TaskRowMapper.COLUMNS;
+    private static Task insert(Connection connection, long ownerId, NewTask task) throws SQLException {
+        String sql = "INSERT INTO tasks (title, description, status, owner_id) VALUES (?, ?, ?, ?) RETURNING "
+                + TaskRowMapper.COLUMNS;
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, task.title());
             statement.setString(2, task.description());
             statement.setString(3, task.status().wire());
+            statement.setLong(4, ownerId);
             return single(statement).orElseThrow(() -> new SQLException("INSERT ... RETURNING gave no row"));
         }
     }
@@ -175,7 +196,7 @@ public final class TaskRepository {
     }
 
     /** Applies only the fields the patch carries; empty when no task has that id. */
-    public Optional<Task> update(long id, TaskPatch patch) throws SQLException {
+    public Optional<Task> update(Scope scope, long id, TaskPatch patch) throws SQLException {
         var sets = new ArrayList<String>();
         patch.title().ifPresent(t -> sets.add("title = ?"));
         if (patch.touchesDescription()) {
@@ -183,7 +204,8 @@ public final class TaskRepository {
         }
         patch.status().ifPresent(s -> sets.add("status = ?"));
         sets.add("updated_at = now()");
-        String sql = "UPDATE tasks SET " + String.join(", ", sets) + " WHERE id = ? RETURNING " + TaskRowMapper.COLUMNS;
+        String sql = "UPDATE tasks SET " + String.join(", ", sets) + " WHERE id = ?" + owned(scope) + " RETURNING "
+                + TaskRowMapper.COLUMNS;
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement statement = connection.prepareStatement(sql)) {
             int index = 1;
@@ -200,17 +222,32 @@ public final class TaskRepository {
             if (patch.status().isPresent()) {
                 statement.setString(index++, patch.status().get().wire());
             }
-            statement.setLong(index, id);
+            statement.setLong(index++, id);
+            if (!scope.everyone()) {
+                statement.setLong(index, scope.userId());
+            }
             return single(statement);
         }
     }
 
-    public boolean delete(long id) throws SQLException {
+    /** The deleted task's owner, or empty when the scope has no task with that id. */
+    public Optional<Long> delete(Scope scope, long id) throws SQLException {
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement("DELETE FROM tasks WHERE id = ?")) {
+                PreparedStatement statement = connection.prepareStatement(
+                        "DELETE FROM tasks WHERE id = ?" + owned(scope) + " RETURNING owner_id")) {
             statement.setLong(1, id);
-            return statement.executeUpdate() == 1;
+            if (!scope.everyone()) {
+                statement.setLong(2, scope.userId());
+            }
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? Optional.of(rows.getLong(1)) : Optional.empty();
+            }
         }
+    }
+
+    /** The owner condition, bound right after the id; an admin's scope has none. */
+    private static String owned(Scope scope) {
+        return scope.everyone() ? "" : " AND owner_id = ?";
     }
 
     private static Optional<Task> single(PreparedStatement statement) throws SQLException {

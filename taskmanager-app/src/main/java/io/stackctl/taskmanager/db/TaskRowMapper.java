@@ -9,7 +9,7 @@ import java.time.OffsetDateTime;
 /** One row of {@code tasks} to a {@link Task}. */
 final class TaskRowMapper {
 
-    static final String COLUMNS = "id, title, description, status, created_at, updated_at";
+    static final String COLUMNS = "id, title, description, status, created_at, updated_at, owner_id";
 
     private TaskRowMapper() {}
 
@@ -22,6 +22,7 @@ final class TaskRowMapper {
                 TaskStatus.fromWire(status)
                         .orElseThrow(() -> new SQLException("unknown status '" + status + "' in tasks table")),
                 row.getObject("created_at", OffsetDateTime.class).toInstant(),
-                row.getObject("updated_at", OffsetDateTime.class).toInstant());
+                row.getObject("updated_at", OffsetDateTime.class).toInstant(),
+                row.getLong("owner_id"));
     }
 }

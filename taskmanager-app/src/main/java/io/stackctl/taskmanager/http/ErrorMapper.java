@@ -6,6 +6,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
+import io.stackctl.taskmanager.auth.PasswordHasher;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.LinkedHashMap;
@@ -32,6 +33,10 @@ public final class ErrorMapper {
         routes.exception(ApiException.class, (e, ctx) -> write(ctx, e.status(), e.error(), e.detail()));
         routes.exception(HttpResponseException.class, this::frameworkError);
         routes.exception(SQLException.class, this::databaseError);
+        routes.exception(PasswordHasher.Busy.class, (e, ctx) -> {
+            ctx.header("Retry-After", "1");
+            write(ctx, 503, "busy", "every password check slot is taken; retry in a second");
+        });
         routes.exception(Exception.class, this::unexpected);
     }
 
@@ -62,6 +67,11 @@ public final class ErrorMapper {
     }
 
     private void databaseError(SQLException e, Context ctx) {
+        if ("23503".equals(e.getSQLState()) && String.valueOf(e.getMessage()).contains("owner_id")) {
+            // A valid token whose user is gone (a restore from before they registered): they must log in again.
+            write(ctx, 401, "unauthorized", "the token's user no longer exists; register or log in again");
+            return;
+        }
         if (isUnavailable(e)) {
             log.warn("database unavailable: {}", e.getMessage());
             ctx.header("Retry-After", "1");

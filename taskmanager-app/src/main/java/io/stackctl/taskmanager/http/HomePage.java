@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import io.stackctl.taskmanager.auth.Principal;
+import io.stackctl.taskmanager.auth.Tokens;
 import io.stackctl.taskmanager.cache.TaskCache;
 import io.stackctl.taskmanager.db.TaskRepository;
+import io.stackctl.taskmanager.task.Scope;
 import io.stackctl.taskmanager.task.TaskPatch;
 import io.stackctl.taskmanager.task.TaskQuery;
 import io.stackctl.taskmanager.task.TaskService;
@@ -20,7 +23,8 @@ import java.util.Optional;
  * {@code GET /}: the page a person uses. It lists the tasks newest first, 20 a page, filtered by status, with the
  * count, which replica answered and whether the list came from the cache or the database; it adds, edits, starts,
  * completes, reopens and deletes tasks. Changes are POSTs answered with 303 back to where the person was; a refused
- * form is shown again with what they typed and a sentence saying what to fix.
+ * form is shown again with what they typed and a sentence saying what to fix. A person logs in (or registers) on
+ * the same page and sees only their own tasks; an admin sees everyone's.
  */
 final class HomePage {
 
@@ -34,6 +38,8 @@ final class HomePage {
     private final TaskCache cache;
     private final TaskEncoder encoder;
     private final ObjectMapper json;
+    private final AuthRoutes auth;
+    private final Tokens tokens;
 
     HomePage(
             String instance,
@@ -42,7 +48,9 @@ final class HomePage {
             TaskRequestParser parser,
             TaskCache cache,
             TaskEncoder encoder,
-            ObjectMapper json) {
+            ObjectMapper json,
+            AuthRoutes auth,
+            Tokens tokens) {
         this.instance = instance;
         this.repository = repository;
         this.service = service;
@@ -50,6 +58,8 @@ final class HomePage {
         this.cache = cache;
         this.encoder = encoder;
         this.json = json;
+        this.auth = auth;
+        this.tokens = tokens;
     }
 
     /** What a form held, shown again when it was refused. */
@@ -67,15 +77,127 @@ final class HomePage {
     }
 
     void register(RoutesConfig routes) {
-        routes.get("/", ctx -> renderList(ctx, 200, null, Form.EMPTY));
-        routes.post("/ui/tasks", this::add);
-        routes.get("/ui/tasks/{id}/edit", ctx -> renderEdit(ctx, 200, id(ctx), null, null));
-        routes.post("/ui/tasks/{id}", this::edit);
-        routes.post("/ui/tasks/{id}/status", this::changeStatus);
-        routes.post("/ui/tasks/{id}/delete", this::delete);
+        routes.get("/", this::home);
+        routes.post("/ui/login", this::login);
+        routes.post("/ui/register", this::registerUser);
+        routes.post("/ui/logout", this::logout);
+        routes.post("/ui/tasks", ctx -> signedIn(ctx, scope -> add(ctx, scope)));
+        routes.get(
+                "/ui/tasks/{id}/edit", ctx -> signedIn(ctx, scope -> renderEdit(ctx, scope, 200, id(ctx), null, null)));
+        routes.post("/ui/tasks/{id}", ctx -> signedIn(ctx, scope -> edit(ctx, scope)));
+        routes.post("/ui/tasks/{id}/status", ctx -> signedIn(ctx, scope -> changeStatus(ctx, scope)));
+        routes.post("/ui/tasks/{id}/delete", ctx -> signedIn(ctx, scope -> delete(ctx, scope)));
     }
 
-    private void add(Context ctx) throws Exception {
+    private interface ScopedHandler {
+        void handle(Scope scope) throws Exception;
+    }
+
+    /** A page action for the logged-in person; without a session (or with an expired one) back to the login. */
+    private static void signedIn(Context ctx, ScopedHandler handler) throws Exception {
+        var principal = AuthGate.sessionPrincipal(ctx);
+        if (principal.isEmpty()) {
+            ctx.redirect("/", HttpStatus.SEE_OTHER);
+            return;
+        }
+        handler.handle(principal.get().scope());
+    }
+
+    private void home(Context ctx) throws Exception {
+        var principal = AuthGate.sessionPrincipal(ctx);
+        if (principal.isEmpty()) {
+            renderLogin(ctx, 200, null, "", null);
+        } else {
+            renderList(ctx, principal.get(), 200, null, Form.EMPTY);
+        }
+    }
+
+    private void login(Context ctx) throws Exception {
+        String username = Optional.ofNullable(ctx.formParam("username")).orElse("");
+        ObjectNode fields = json.createObjectNode()
+                .put("username", username)
+                .put("password", Optional.ofNullable(ctx.formParam("password")).orElse(""));
+        try {
+            var parser = new AuthRequestParser(json);
+            Session.start(ctx, tokens.issue(auth.login(ctx, parser.parseLogin(fields))));
+        } catch (ApiException e) {
+            renderLogin(ctx, e.status(), "Not logged in: " + readable(e), username, null);
+            return;
+        }
+        ctx.redirect("/", HttpStatus.SEE_OTHER);
+    }
+
+    private void registerUser(Context ctx) throws Exception {
+        String username = Optional.ofNullable(ctx.formParam("username")).orElse("");
+        String email = Optional.ofNullable(ctx.formParam("email")).orElse("");
+        String password = Optional.ofNullable(ctx.formParam("password")).orElse("");
+        ObjectNode fields = json.createObjectNode()
+                .put("username", username)
+                .put("email", email)
+                .put("password", password);
+        try {
+            var user = auth.register(new AuthRequestParser(json).parseRegistration(fields));
+            Session.start(ctx, tokens.issue(user));
+        } catch (ApiException e) {
+            renderLogin(
+                    ctx,
+                    e.status(),
+                    null,
+                    username,
+                    new Registering(username, email, "Not registered: " + readable(e)));
+            return;
+        }
+        ctx.redirect("/", HttpStatus.SEE_OTHER);
+    }
+
+    private void logout(Context ctx) {
+        Session.end(ctx);
+        ctx.redirect("/", HttpStatus.SEE_OTHER);
+    }
+
+    /** What the registration form held when it was refused. */
+    private record Registering(String username, String email, String error) {}
+
+    private void renderLogin(Context ctx, int status, String loginError, String username, Registering registering) {
+        var body = new StringBuilder(
+                        "<h1>Tasks</h1><p class=\"meta\">Log in to see your tasks, or create an account.</p>")
+                .append("<form class=\"card\" method=\"post\" action=\"/ui/login\"><h2>Log in</h2>");
+        if (loginError != null) {
+            body.append(PageHtml.errorBox("", loginError));
+        }
+        body.append(PageHtml.field("login-username", "username", "Username", "text", username, "username"))
+                .append(PageHtml.field("login-password", "password", "Password", "password", "", "current-password"))
+                .append("<button class=\"submit\" type=\"submit\">Log in</button></form>")
+                .append("<form class=\"card\" method=\"post\" action=\"/ui/register\"><h2>Create an account</h2>");
+        if (registering != null) {
+            body.append(PageHtml.errorBox("", registering.error()));
+        }
+        body.append(PageHtml.field(
+                        "register-username",
+                        "username",
+                        "Username (3 to 50 letters, digits, . _ -)",
+                        "text",
+                        registering == null ? "" : registering.username(),
+                        "username"))
+                .append(PageHtml.field(
+                        "register-email",
+                        "email",
+                        "Email",
+                        "email",
+                        registering == null ? "" : registering.email(),
+                        "email"))
+                .append(PageHtml.field(
+                        "register-password",
+                        "password",
+                        "Password (at least " + AuthRequestParser.MIN_PASSWORD_CHARS + " characters)",
+                        "password",
+                        "",
+                        "new-password"))
+                .append("<button class=\"submit\" type=\"submit\">Create account</button></form>");
+        ctx.status(status).html(PageHtml.layout("Log in", body.toString()));
+    }
+
+    private void add(Context ctx, Scope scope) throws Exception {
         var form = Form.of(ctx);
         ObjectNode fields = json.createObjectNode()
                 .put("title", form.title())
@@ -84,15 +206,16 @@ final class HomePage {
             fields.put("description", form.description());
         }
         try {
-            service.create(parser.parseCreate(fields));
+            service.create(scope, parser.parseCreate(fields));
         } catch (ApiException e) {
-            renderList(ctx, e.status(), "Not added: " + readable(e), form);
+            renderList(
+                    ctx, AuthGate.sessionPrincipal(ctx).orElseThrow(), e.status(), "Not added: " + readable(e), form);
             return;
         }
         ctx.redirect(back(ctx), HttpStatus.SEE_OTHER);
     }
 
-    private void edit(Context ctx) throws Exception {
+    private void edit(Context ctx, Scope scope) throws Exception {
         long id = id(ctx);
         var form = Form.of(ctx);
         ObjectNode fields = json.createObjectNode()
@@ -104,45 +227,47 @@ final class HomePage {
             fields.put("description", form.description());
         }
         try {
-            service.update(id, parser.parseUpdate(fields)).orElseThrow(() -> ApiException.taskNotFound(id));
+            service.update(scope, id, parser.parseUpdate(fields)).orElseThrow(() -> ApiException.taskNotFound(id));
         } catch (ApiException e) {
             if (e.status() == 404) {
                 throw e;
             }
-            renderEdit(ctx, e.status(), id, form, "Not saved: " + readable(e));
+            renderEdit(ctx, scope, e.status(), id, form, "Not saved: " + readable(e));
             return;
         }
         ctx.redirect("/", HttpStatus.SEE_OTHER);
     }
 
-    private void changeStatus(Context ctx) throws Exception {
+    private void changeStatus(Context ctx, Scope scope) throws Exception {
         long id = id(ctx);
         TaskStatus status = TaskStatus.fromWire(
                         Optional.ofNullable(ctx.formParam("status")).orElse(""))
                 .orElseThrow(() -> ApiException.invalidField("status", "must be one of " + TaskStatus.ALLOWED));
         var patch = new TaskPatch(Optional.empty(), Optional.empty(), false, Optional.of(status));
-        service.update(id, patch).orElseThrow(() -> ApiException.taskNotFound(id));
+        service.update(scope, id, patch).orElseThrow(() -> ApiException.taskNotFound(id));
         ctx.redirect(back(ctx), HttpStatus.SEE_OTHER);
     }
 
-    private void delete(Context ctx) throws Exception {
-        service.delete(id(ctx)); // already gone is fine: the person wanted it gone
+    private void delete(Context ctx, Scope scope) throws Exception {
+        service.delete(scope, id(ctx)); // already gone is fine: the person wanted it gone
         ctx.redirect(back(ctx), HttpStatus.SEE_OTHER);
     }
 
-    private void renderList(Context ctx, int status, String error, Form form) throws Exception {
+    private void renderList(Context ctx, Principal principal, int status, String error, Form form) throws Exception {
+        Scope scope = principal.scope();
         Optional<TaskStatus> filter = TaskStatus.fromWire(
                 Optional.ofNullable(ctx.queryParam("status")).orElse(""));
-        Map<TaskStatus, Long> counts = repository.countByStatus();
+        Map<TaskStatus, Long> counts = repository.countByStatus(scope);
         long all = counts.values().stream().mapToLong(Long::longValue).sum();
         long total = filter.map(s -> counts.getOrDefault(s, 0L)).orElse(all);
         int pages = (int) Math.max(1, Math.min(MAX_PAGE, (total + PAGE_SIZE - 1) / PAGE_SIZE));
         int page = Math.min(pages, pageParam(ctx.queryParam("page")));
         var query = new TaskQuery(filter, PAGE_SIZE, (page - 1) * PAGE_SIZE);
-        var read = read(query);
+        var read = read(scope, query);
         String here = path(filter, page);
 
         var body = new StringBuilder(8192)
+                .append(signedInBar(principal))
                 .append("<h1>Tasks</h1><p class=\"meta\">Served by replica <code>")
                 .append(PageHtml.escape(instance))
                 .append("</code> · this list was read from the <strong>")
@@ -182,8 +307,8 @@ final class HomePage {
         ctx.status(status).html(PageHtml.layout("Tasks", body.toString()));
     }
 
-    private void renderEdit(Context ctx, int status, long id, Form typed, String error) throws Exception {
-        var task = repository.find(id).orElseThrow(() -> ApiException.taskNotFound(id));
+    private void renderEdit(Context ctx, Scope scope, int status, long id, Form typed, String error) throws Exception {
+        var task = repository.find(scope, id).orElseThrow(() -> ApiException.taskNotFound(id));
         var form = typed != null
                 ? typed
                 : new Form(task.title(), Optional.ofNullable(task.description()).orElse(""), task.status());
@@ -203,16 +328,27 @@ final class HomePage {
     private record Read(JsonNode tasks, boolean fromCache) {}
 
     /** The same cache-aside as {@code GET /tasks}: the page shows where its list came from. */
-    private Read read(TaskQuery query) throws Exception {
-        var lookup = cache.list(query);
+    private Read read(Scope scope, TaskQuery query) throws Exception {
+        var lookup = cache.list(scope, query);
         byte[] members = lookup.cached();
         boolean hit = members != null;
         if (!hit) {
-            members = encoder.listMembers(repository.list(query));
+            members = encoder.listMembers(repository.list(scope, query));
             cache.putList(lookup, members);
         }
         String object = "{" + new String(members, StandardCharsets.UTF_8) + "}";
         return new Read(json.readTree(object).get("tasks"), hit);
+    }
+
+    /** Who is logged in, with the way out; nothing when authentication is off (everyone is the default owner). */
+    private static String signedInBar(Principal principal) {
+        if (principal.equals(Principal.DEFAULT_OWNER)) {
+            return "";
+        }
+        return "<form class=\"account\" method=\"post\" action=\"/ui/logout\"><span>Signed in as <strong>"
+                + PageHtml.escape(principal.username()) + "</strong>"
+                + (principal.isAdmin() ? " (admin: every user's tasks)" : "")
+                + "</span><button class=\"secondary\" type=\"submit\">Log out</button></form>";
     }
 
     private static String filterNav(Optional<TaskStatus> filter, Map<TaskStatus, Long> counts, long all) {

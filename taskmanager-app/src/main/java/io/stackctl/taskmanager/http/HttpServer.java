@@ -3,6 +3,9 @@ package io.stackctl.taskmanager.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
+import io.stackctl.taskmanager.auth.Accounts;
+import io.stackctl.taskmanager.auth.AuthSettings;
+import io.stackctl.taskmanager.auth.Tokens;
 import io.stackctl.taskmanager.cache.TaskCache;
 import io.stackctl.taskmanager.db.Database;
 import io.stackctl.taskmanager.db.TaskRepository;
@@ -30,7 +33,13 @@ public final class HttpServer {
      */
     static final int ACCEPT_QUEUE = 1024;
 
-    public HttpServer(String instance, Database database, TaskCache cache, RequestLogPolicy logPolicy) {
+    public HttpServer(
+            String instance,
+            Database database,
+            TaskCache cache,
+            RequestLogPolicy logPolicy,
+            AuthSettings authSettings,
+            Accounts accounts) {
         ObjectMapper json = Json.mapper();
         var repository = new TaskRepository(database.dataSource());
         var service = new TaskService(repository, cache);
@@ -40,7 +49,11 @@ public final class HttpServer {
         var tasks = new TaskRoutes(repository, cache, service, parser, encoder);
         var health = new HealthRoutes(instance, database, cache, draining::get, json);
         var ops = new OpsRoutes(instance, cache, metrics, json);
-        var home = new HomePage(instance, repository, service, parser, cache, encoder, json);
+        var tokens = new Tokens(authSettings);
+        var limiter = cache.rateLimiter();
+        var gate = new AuthGate(authSettings, tokens, limiter);
+        var auth = new AuthRoutes(accounts, tokens, new AuthRequestParser(json), limiter, authSettings, json);
+        var home = new HomePage(instance, repository, service, parser, cache, encoder, json, auth, tokens);
         var errors = new ErrorMapper(json);
         var requestLog = new RequestLog(instance, metrics, logPolicy);
         this.javalin = Javalin.create(config -> {
@@ -70,6 +83,8 @@ public final class HttpServer {
                 });
             });
             requestLog.register(config);
+            gate.register(config);
+            auth.register(config.routes);
             tasks.register(config.routes);
             health.register(config.routes);
             ops.register(config.routes);

@@ -25,12 +25,13 @@ final class PageHtml {
             form.card,.task,.empty{background:#fff;border:1px solid #ddd;border-radius:.5rem;padding:.8rem;margin:.8rem 0}
             label{display:block;font-weight:600;margin:.5rem 0 .2rem}
             .optional{font-weight:400;color:#666}
-            input[type=text],textarea,select{width:100%;font:inherit;padding:.45rem;border:1px solid #aaa;border-radius:.3rem}
+            input[type=text],input[type=email],input[type=password],textarea,select{width:100%;font:inherit;padding:.45rem;border:1px solid #aaa;border-radius:.3rem}
             textarea{min-height:4.5rem;resize:vertical}
             button,.button{font:inherit;min-height:2.5rem;padding:.35rem .9rem;border-radius:.3rem;border:1px solid #2a5bd7;
               background:#2a5bd7;color:#fff;cursor:pointer;text-decoration:none;display:inline-flex;align-items:center}
             .secondary{background:#fff;color:#2a5bd7}.danger{background:#fff;color:#b3261e;border-color:#b3261e}
             .submit{margin-top:.7rem}
+            form.account{display:flex;flex-wrap:wrap;gap:.6rem;align-items:center;justify-content:flex-end;margin:0}
             .error{background:#fdecea;border:1px solid #b3261e;color:#7a1a14;border-radius:.5rem;padding:.7rem;margin:.8rem 0}
             ul.tasks{list-style:none;padding:0;margin:0}
             .task h3{margin:0;font-size:1.05rem;overflow-wrap:anywhere;flex:1 1 auto;min-width:0}
@@ -58,6 +59,13 @@ final class PageHtml {
     static String errorBox(String heading, String message) {
         return "<div class=\"error\" role=\"alert\"><strong>" + escape(heading) + "</strong> " + escape(message)
                 + "</div>";
+    }
+
+    /** One labelled input; {@code autocomplete} lets password managers fill the right field. */
+    static String field(String id, String name, String label, String type, String value, String autocomplete) {
+        return "<label for=\"" + id + "\">" + escape(label) + "</label><input type=\"" + type + "\" id=\"" + id
+                + "\" name=\"" + name + "\" required autocomplete=\"" + autocomplete + "\" value=\"" + escape(value)
+                + "\">";
     }
 
     /** Title, description and status fields, filled with what the person typed (kept after an error). */

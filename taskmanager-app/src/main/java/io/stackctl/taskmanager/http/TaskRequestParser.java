@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.util.Iterator;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -126,6 +127,11 @@ public final class TaskRequestParser {
     }
 
     private ObjectNode parseObject(byte[] body) {
+        return object(json, body, FIELDS, "a task field");
+    }
+
+    /** A JSON object body whose field names are all in {@code allowed} ({@code kind} names them in errors). */
+    static ObjectNode object(ObjectMapper json, byte[] body, Set<String> allowed, String kind) {
         if (body.length == 0) {
             throw ApiException.badRequest("malformed JSON", "the request body is empty; send a JSON object");
         }
@@ -148,8 +154,9 @@ public final class TaskRequestParser {
         }
         for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
             String name = names.next();
-            if (!FIELDS.contains(name)) {
-                throw ApiException.invalidField(name, "is not a task field (allowed: title, description, status)");
+            if (!allowed.contains(name)) {
+                throw ApiException.invalidField(
+                        name, "is not " + kind + " (allowed: " + String.join(", ", new TreeSet<>(allowed)) + ")");
             }
         }
         return object;
@@ -194,7 +201,7 @@ public final class TaskRequestParser {
     }
 
     /** A JSON string PostgreSQL can store verbatim: no NUL, no lone UTF-16 surrogate. */
-    private static String text(String field, JsonNode node) {
+    static String text(String field, JsonNode node) {
         if (!node.isTextual()) {
             throw ApiException.invalidField(
                     field, "must be a string, got " + node.getNodeType().name().toLowerCase());

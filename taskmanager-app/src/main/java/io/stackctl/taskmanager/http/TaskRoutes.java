@@ -6,12 +6,16 @@ import io.stackctl.taskmanager.cache.TaskCache;
 import io.stackctl.taskmanager.db.TaskRepository;
 import io.stackctl.taskmanager.http.TaskEncoder.Source;
 import io.stackctl.taskmanager.task.KeyedCreate;
+import io.stackctl.taskmanager.task.Scope;
 import io.stackctl.taskmanager.task.Task;
 import io.stackctl.taskmanager.task.TaskQuery;
 import io.stackctl.taskmanager.task.TaskService;
 import java.util.List;
 
-/** {@code /tasks}: cache-aside reads, writes that invalidate the cache after the database commits. */
+/**
+ * {@code /tasks}: cache-aside reads, writes that invalidate the cache after the database commits. Everything is
+ * within the caller's {@link Scope}: another user's task is answered 404, exactly like one that does not exist.
+ */
 public final class TaskRoutes {
 
     static final String CACHE_HEADER = "X-Cache";
@@ -48,12 +52,13 @@ public final class TaskRoutes {
     private void list(Context ctx) throws Exception {
         TaskQuery query = TaskRequestParser.parseQuery(
                 ctx.queryParam("status"), ctx.queryParam("limit"), ctx.queryParam("offset"));
-        var lookup = cache.list(query);
+        Scope scope = AuthGate.principal(ctx).scope();
+        var lookup = cache.list(scope, query);
         if (lookup.cached() != null) {
             read(ctx, true, encoder.listAnswer(Source.CACHE, lookup.cached()));
             return;
         }
-        List<Task> tasks = repository.list(query);
+        List<Task> tasks = repository.list(scope, query);
         byte[] members = encoder.listMembers(tasks);
         cache.putList(lookup, members);
         read(ctx, false, encoder.listAnswer(Source.DATABASE, members));
@@ -61,25 +66,28 @@ public final class TaskRoutes {
 
     private void get(Context ctx) throws Exception {
         long id = TaskRequestParser.parseId(ctx.pathParam("id"));
-        var cached = cache.task(id);
+        Scope scope = AuthGate.principal(ctx).scope();
+        var cached = cache.task(scope.userId(), id);
         if (cached.isPresent()) {
             read(ctx, true, encoder.taskAnswer(Source.CACHE, cached.get()));
             return;
         }
-        Task task = repository.find(id).orElseThrow(() -> ApiException.taskNotFound(id));
+        Task task = repository.find(scope, id).orElseThrow(() -> ApiException.taskNotFound(id));
         byte[] json = encoder.task(task);
-        cache.putTask(id, json);
+        // Under its owner's key, also when an admin read it: only the owner's lookups can find it there.
+        cache.putTask(task.ownerId(), id, json);
         read(ctx, false, encoder.taskAnswer(Source.DATABASE, json));
     }
 
     private void create(Context ctx) throws Exception {
         var key = TaskRequestParser.parseIdempotencyKey(ctx.header(IDEMPOTENCY_KEY));
         var request = parser.parseCreate(JsonBody.read(ctx));
+        Scope scope = AuthGate.principal(ctx).scope();
         if (key.isEmpty()) {
-            created(ctx, service.create(request));
+            created(ctx, service.create(scope, request));
             return;
         }
-        KeyedCreate outcome = service.createOnce(request, key.get());
+        KeyedCreate outcome = service.createOnce(scope, request, key.get());
         switch (outcome.result()) {
             case CREATED -> created(ctx, outcome.task());
             case REPLAYED -> {
@@ -104,13 +112,14 @@ public final class TaskRoutes {
     private void update(Context ctx) throws Exception {
         long id = TaskRequestParser.parseId(ctx.pathParam("id"));
         var patch = parser.parseUpdate(JsonBody.read(ctx));
-        Task task = service.update(id, patch).orElseThrow(() -> ApiException.taskNotFound(id));
+        Task task = service.update(AuthGate.principal(ctx).scope(), id, patch)
+                .orElseThrow(() -> ApiException.taskNotFound(id));
         write(ctx, 200, encoder.message("task updated", task));
     }
 
     private void delete(Context ctx) throws Exception {
         long id = TaskRequestParser.parseId(ctx.pathParam("id"));
-        if (!service.delete(id)) {
+        if (!service.delete(AuthGate.principal(ctx).scope(), id)) {
             throw ApiException.taskNotFound(id);
         }
         ctx.status(204);

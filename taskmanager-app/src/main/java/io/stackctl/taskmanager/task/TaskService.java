@@ -16,34 +16,30 @@ public final class TaskService {
         this.cache = cache;
     }
 
-    public Task create(NewTask task) throws SQLException {
-        Task created = repository.insert(task);
+    public Task create(Scope scope, NewTask task) throws SQLException {
+        Task created = repository.insert(scope.userId(), task);
         cache.invalidateLists();
         return created;
     }
 
     /** A create that a retry with the same key cannot repeat; only a new task changes the lists. */
-    public KeyedCreate createOnce(NewTask task, String idempotencyKey) throws SQLException {
-        KeyedCreate outcome = repository.insertOnce(task, idempotencyKey);
+    public KeyedCreate createOnce(Scope scope, NewTask task, String idempotencyKey) throws SQLException {
+        KeyedCreate outcome = repository.insertOnce(scope.userId(), task, idempotencyKey);
         if (outcome.result() == KeyedCreate.Result.CREATED) {
             cache.invalidateLists();
         }
         return outcome;
     }
 
-    public Optional<Task> update(long id, TaskPatch patch) throws SQLException {
-        Optional<Task> updated = repository.update(id, patch);
-        if (updated.isPresent()) {
-            cache.invalidateTask(id);
-        }
+    public Optional<Task> update(Scope scope, long id, TaskPatch patch) throws SQLException {
+        Optional<Task> updated = repository.update(scope, id, patch);
+        updated.ifPresent(task -> cache.invalidateTask(task.ownerId(), id));
         return updated;
     }
 
-    public boolean delete(long id) throws SQLException {
-        boolean deleted = repository.delete(id);
-        if (deleted) {
-            cache.invalidateTask(id);
-        }
-        return deleted;
+    public boolean delete(Scope scope, long id) throws SQLException {
+        Optional<Long> owner = repository.delete(scope, id);
+        owner.ifPresent(ownerId -> cache.invalidateTask(ownerId, id));
+        return owner.isPresent();
     }
 }

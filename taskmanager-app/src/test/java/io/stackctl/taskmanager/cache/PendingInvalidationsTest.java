@@ -7,16 +7,16 @@ import org.junit.jupiter.api.Test;
 class PendingInvalidationsTest {
 
     @Test
-    void startsEmptyAndRemembersIds() {
+    void startsEmptyAndRemembersKeys() {
         var pending = new PendingInvalidations();
         assertThat(pending.isEmpty()).isTrue();
 
-        pending.addTask(7);
-        pending.addTask(9);
+        pending.addKeys("tm:task:1:7", "tm:task:7");
+        pending.addKeys("tm:task:2:9");
 
         assertThat(pending.isEmpty()).isFalse();
         var snapshot = pending.take();
-        assertThat(snapshot.ids()).containsExactlyInAnyOrder(7L, 9L);
+        assertThat(snapshot.keys()).containsExactlyInAnyOrder("tm:task:1:7", "tm:task:7", "tm:task:2:9");
         assertThat(snapshot.purgeAll()).isFalse();
         assertThat(pending.isEmpty()).isTrue();
     }
@@ -28,31 +28,31 @@ class PendingInvalidationsTest {
         pending.addLists();
 
         assertThat(pending.isEmpty()).isFalse();
-        assertThat(pending.take().ids()).isEmpty();
+        assertThat(pending.take().keys()).isEmpty();
     }
 
     @Test
-    void tooManyIdsTurnIntoAFullPurge() {
+    void tooManyKeysTurnIntoAFullPurge() {
         var pending = new PendingInvalidations();
 
-        for (long id = 1; id <= PendingInvalidations.MAX_IDS + 1; id++) {
-            pending.addTask(id);
+        for (long id = 1; id <= PendingInvalidations.MAX_KEYS + 1; id++) {
+            pending.addKeys(CacheKeys.task(1, id));
         }
 
         var snapshot = pending.take();
         assertThat(snapshot.purgeAll()).isTrue();
-        assertThat(snapshot.ids()).isEmpty();
+        assertThat(snapshot.keys()).isEmpty();
     }
 
     @Test
     void aFailedReplayIsRestored() {
         var pending = new PendingInvalidations();
-        pending.addTask(3);
+        pending.addKeys("tm:task:1:3");
         var snapshot = pending.take();
 
         pending.restore(snapshot);
 
         assertThat(pending.isEmpty()).isFalse();
-        assertThat(pending.take().ids()).containsExactly(3L);
+        assertThat(pending.take().keys()).containsExactly("tm:task:1:3");
     }
 }

@@ -1,0 +1,42 @@
+package io.stackctl.taskmanager.auth;
+
+import java.time.Duration;
+
+/**
+ * How requests are authenticated. {@code required}: the API wants a bearer token, the page a session cookie.
+ * {@code off}: every request acts as the default owner (for benchmarks of the bare stack); operator routes stay
+ * closed to the outside either way.
+ *
+ * @param requestsPerSecond per user, shared by every replica; 0 turns the limit off; admins are not limited
+ * @param adminPassword when set, the account {@code adminUsername} exists with this password and the admin role
+ */
+public record AuthSettings(
+        boolean required,
+        String jwtSecret,
+        Duration tokenTtl,
+        Duration clockSkew,
+        String adminUsername,
+        String adminPassword,
+        int requestsPerSecond,
+        int loginAttemptsPerMinute) {
+
+    public static final int MIN_SECRET_LENGTH = 32;
+    public static final int MIN_ADMIN_PASSWORD_LENGTH = 12;
+    public static final int DEFAULT_TTL_MINUTES = 60;
+    public static final int DEFAULT_CLOCK_SKEW_SECONDS = 30;
+    public static final int DEFAULT_REQUESTS_PER_SECOND = 100;
+    public static final int DEFAULT_LOGIN_ATTEMPTS_PER_MINUTE = 10;
+
+    /** Never prints the secrets. */
+    @Override
+    public String toString() {
+        return required
+                ? "required (token ttl %ds, skew %ds, %s, admin %s)"
+                        .formatted(
+                                tokenTtl.toSeconds(),
+                                clockSkew.toSeconds(),
+                                requestsPerSecond == 0 ? "no rate limit" : requestsPerSecond + " req/s per user",
+                                adminPassword.isEmpty() ? "none" : adminUsername)
+                : "off (every request is user 'default')";
+    }
+}

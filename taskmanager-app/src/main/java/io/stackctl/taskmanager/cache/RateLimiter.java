@@ -1,0 +1,51 @@
+package io.stackctl.taskmanager.cache;
+
+import java.time.Clock;
+
+/**
+ * Fixed-window request counting in Redis, shared by every replica: a user's requests count the same whichever
+ * replica nginx picks. One pipelined INCR and EXPIRE per request. Redis trouble lets the request through: the
+ * limit protects the service, and an unreachable cache must not turn into an outage (the design's rule for
+ * Redis); the circuit breaker keeps that to one short timeout.
+ */
+public final class RateLimiter {
+
+    private final GuardedRedis redis;
+    private final Clock clock;
+
+    RateLimiter(GuardedRedis redis) {
+        this(redis, Clock.systemUTC());
+    }
+
+    RateLimiter(GuardedRedis redis, Clock clock) {
+        this.redis = redis;
+        this.clock = clock;
+    }
+
+    /**
+     * Counts one request of {@code subject} in the current window of {@code windowSeconds} and says whether it
+     * stays within {@code limit}, how many remain and when the window ends.
+     */
+    public Decision acquire(String subject, int limit, int windowSeconds) {
+        long nowMillis = clock.millis();
+        long window = nowMillis / 1000 / windowSeconds;
+        long retryAfter = Math.max(1, (window + 1) * windowSeconds - nowMillis / 1000);
+        String key = CacheKeys.rate(subject, window);
+        long count;
+        try {
+            count = redis.call(jedis -> {
+                var pipeline = jedis.pipelined();
+                var incremented = pipeline.incr(key);
+                pipeline.expire(key, windowSeconds + 1L);
+                pipeline.sync();
+                return incremented.get();
+            });
+        } catch (CacheUnavailableException e) {
+            return new Decision(true, limit, limit, retryAfter, false);
+        }
+        return new Decision(count <= limit, limit, Math.max(0, limit - count), retryAfter, true);
+    }
+
+    /** {@code counted} is false when Redis could not count and the request went through unlimited. */
+    public record Decision(boolean allowed, int limit, long remaining, long retryAfterSeconds, boolean counted) {}
+}

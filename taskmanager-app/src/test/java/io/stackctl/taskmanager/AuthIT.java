@@ -1,0 +1,444 @@
+package io.stackctl.taskmanager;
+
+import static io.stackctl.taskmanager.Api.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stackctl.taskmanager.auth.Role;
+import io.stackctl.taskmanager.auth.Tokens;
+import io.stackctl.taskmanager.auth.User;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import redis.clients.jedis.Jedis;
+
+/**
+ * Users, tokens and ownership against a real PostgreSQL and Redis: who may see what, what a bad token or a bad
+ * registration gets, and that the cache never hands one user another's answer.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AuthIT {
+
+    private TestStack stack;
+    private Api anonymous;
+    private Api alice;
+    private Api bob;
+    private Api admin;
+
+    @BeforeAll
+    void startStack() {
+        stack = TestStack.start("it-auth", 0, 0);
+        anonymous = new Api(stack.app.port());
+        alice = anonymous.registerAndLogin("alice");
+        bob = anonymous.registerAndLogin("bob");
+        admin = anonymous.login("admin", Containers.ADMIN_PASSWORD);
+    }
+
+    @AfterAll
+    void stopStack() {
+        TestStack.close(stack);
+    }
+
+    private static Tokens tokensAt(Instant now) {
+        return new Tokens(Containers.auth(100), Clock.fixed(now, ZoneOffset.UTC));
+    }
+
+    private long userId(Api api) {
+        return json(api.get("/auth/me")).at("/user/id").asLong();
+    }
+
+    @Test
+    void registerLoginAndMeDescribeTheUserAndStoreOnlyAnArgon2idHash() throws SQLException {
+        var registered = anonymous.post(
+                "/auth/register",
+                "{\"username\":\"Carol.K\",\"email\":\"carol@example.org\",\"password\":\"" + Api.PASSWORD + "\"}");
+        assertThat(registered.statusCode()).isEqualTo(201);
+        assertThat(json(registered).at("/user/username").asText()).isEqualTo("carol.k");
+        assertThat(json(registered).at("/user/role").asText()).isEqualTo("user");
+        assertThat(registered.body()).doesNotContain("argon").doesNotContain(Api.PASSWORD);
+
+        var login = anonymous.post("/auth/login", "{\"username\":\"carol.k\",\"password\":\"" + Api.PASSWORD + "\"}");
+        assertThat(login.statusCode()).isEqualTo(200);
+        assertThat(json(login).get("token_type").asText()).isEqualTo("Bearer");
+        assertThat(json(login).get("expires_in").asLong()).isEqualTo(3600);
+
+        var me = anonymous.withToken(json(login).get("token").asText()).get("/auth/me");
+        assertThat(me.statusCode()).isEqualTo(200);
+        assertThat(json(me).at("/user/email").asText()).isEqualTo("carol@example.org");
+        assertThat(queryText("SELECT password_hash FROM users WHERE username = 'carol.k'"))
+                .startsWith("$argon2id$v=19$m=19456,t=2,p=1$");
+    }
+
+    @Test
+    void aWrongPasswordAndAnUnknownUserGetTheSame401() {
+        var wrong = anonymous.post("/auth/login", "{\"username\":\"alice\",\"password\":\"not her password\"}");
+        var unknown = anonymous.post("/auth/login", "{\"username\":\"nobody-here\",\"password\":\"whatever1234\"}");
+
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(unknown.statusCode()).isEqualTo(401);
+        assertThat(wrong.body()).isEqualTo(unknown.body()).contains("invalid credentials");
+    }
+
+    @Test
+    void expiredTokensGet401ButClockSkewWithinTheLeewayIsForgiven() {
+        var user = new User(userId(alice), "alice", "alice@example.org", Role.USER, Instant.now());
+        // issued 2 h ago with a 1 h life: expired an hour ago
+        String expired =
+                tokensAt(Instant.now().minus(Duration.ofHours(2))).issue(user).token();
+        // expired 10 s ago: inside the 30 s skew allowed between replicas' clocks
+        String justExpired = tokensAt(Instant.now().minus(Duration.ofSeconds(3610)))
+                .issue(user)
+                .token();
+        // issued 10 minutes in the future: a clock far off, or a forged time
+        String fromTheFuture =
+                tokensAt(Instant.now().plus(Duration.ofMinutes(10))).issue(user).token();
+
+        var refused = alice.withToken(expired).get("/tasks");
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(json(refused).get("detail").asText()).startsWith("the token expired at");
+        assertThat(refused.headers().firstValue("WWW-Authenticate"))
+                .hasValue("Bearer realm=\"taskmanager\", error=\"invalid_token\"");
+        assertThat(alice.withToken(justExpired).get("/tasks").statusCode()).isEqualTo(200);
+        assertThat(alice.withToken(fromTheFuture).get("/tasks").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void forgedAndMalformedTokensGet401() {
+        String good = alice.token();
+        String[] parts = good.split("\\.");
+        var encoder = Base64.getUrlEncoder().withoutPadding();
+        String adminPayload =
+                encoder.encodeToString(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
+                        .replace("\"role\":\"user\"", "\"role\":\"admin\"")
+                        .getBytes(StandardCharsets.UTF_8));
+        String noneHeader =
+                encoder.encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+        var otherSecret = new Tokens(new io.stackctl.taskmanager.auth.AuthSettings(
+                true,
+                "another-secret-another-secret-another-secret",
+                Duration.ofHours(1),
+                Duration.ofSeconds(30),
+                "admin",
+                "",
+                0,
+                10));
+        var user = new User(userId(alice), "alice", "alice@example.org", Role.ADMIN, Instant.now());
+
+        List<String> forged = List.of(
+                otherSecret.issue(user).token(), // signed with another key
+                parts[0] + "." + adminPayload + "." + parts[2], // role changed, old signature
+                noneHeader + "." + parts[1] + ".", // alg none
+                parts[0] + "." + parts[1] + "." + parts[2].substring(0, parts[2].length() - 2) + "AA",
+                "not-a-jwt",
+                parts[0] + "." + parts[1]);
+        for (String token : forged) {
+            var response = alice.withToken(token).get("/tasks");
+            assertThat(response.statusCode()).as(token).isEqualTo(401);
+            assertThat(response.headers().firstValue("WWW-Authenticate")).isPresent();
+        }
+        assertThat(alice.send("GET", "/tasks", null, null, "Authorization", "Basic YWxpY2U6eA==")
+                        .statusCode())
+                .isEqualTo(401);
+        var none = anonymous.get("/tasks");
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(none.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"taskmanager\"");
+    }
+
+    @Test
+    void anotherUsersTaskIsNotFoundAndUnchangedWhileAnAdminSeesEveryone() throws SQLException {
+        long alices = alice.create("alice's secret plan");
+        String before = queryText("SELECT title || status FROM tasks WHERE id = " + alices);
+
+        assertThat(bob.get("/tasks/" + alices).statusCode()).isEqualTo(404);
+        assertThat(bob.put("/tasks/" + alices, "{\"status\":\"completed\"}").statusCode())
+                .isEqualTo(404);
+        assertThat(bob.delete("/tasks/" + alices).statusCode()).isEqualTo(404);
+        assertThat(json(bob.get("/tasks?limit=1000")).get("tasks").findValuesAsText("title"))
+                .doesNotContain("alice's secret plan");
+        assertThat(queryText("SELECT title || status FROM tasks WHERE id = " + alices))
+                .isEqualTo(before);
+
+        assertThat(json(admin.get("/tasks/" + alices)).at("/task/owner_id").asLong())
+                .isEqualTo(userId(alice));
+        long bobs = bob.create("bob's errand");
+        assertThat(json(admin.get("/tasks?limit=1000")).get("tasks").findValuesAsText("title"))
+                .contains("alice's secret plan", "bob's errand");
+        assertThat(admin.put("/tasks/" + bobs, "{\"status\":\"in_progress\"}").statusCode())
+                .isEqualTo(200);
+        assertThat(json(bob.get("/tasks/" + bobs)).at("/task/status").asText()).isEqualTo("in_progress");
+    }
+
+    @Test
+    void cachedListsAndTasksNeverCrossUsers() {
+        long alices = alice.create("alice only " + UUID.randomUUID());
+        var aliceFirst = json(alice.get("/tasks?limit=1000"));
+        var aliceAgain = json(alice.get("/tasks?limit=1000"));
+        assertThat(aliceAgain.get("source").asText()).isEqualTo("cache");
+        assertThat(json(alice.get("/tasks/" + alices)).get("source").asText()).isIn("database", "cache");
+        assertThat(json(alice.get("/tasks/" + alices)).get("source").asText()).isEqualTo("cache");
+
+        var bobsList = json(bob.get("/tasks?limit=1000"));
+        assertThat(bobsList.get("source").asText())
+                .as("bob's first list is his own, not alice's cached one")
+                .isEqualTo("database");
+        assertThat(bobsList.get("tasks").findValuesAsText("id")).doesNotContain(Long.toString(alices));
+        assertThat(json(bob.get("/tasks?limit=1000")).get("tasks").findValuesAsText("id"))
+                .doesNotContain(Long.toString(alices));
+        assertThat(bob.get("/tasks/" + alices).statusCode())
+                .as("alice's task is cached, and still not bob's")
+                .isEqualTo(404);
+        assertThat(aliceFirst.get("tasks").findValuesAsText("id")).contains(Long.toString(alices));
+
+        try (var jedis = new Jedis(stack.redis.getHost(), stack.redis.getMappedPort(6379))) {
+            jedis.auth(Containers.REDIS_PASSWORD);
+            assertThat(jedis.keys("tm:task:*")).contains("tm:task:" + userId(alice) + ":" + alices);
+            assertThat(jedis.keys("tm:tasks:list:*"))
+                    .allSatisfy(key -> assertThat(key).matches("tm:tasks:list:\\d+:(u\\d+|all):.*"));
+        }
+    }
+
+    @Test
+    void createsWithTheSameIdempotencyKeyStayApartBetweenUsers() {
+        String key = "shared-" + UUID.randomUUID();
+        var alicesTask = alice.post("/tasks", "{\"title\":\"mine\"}", key);
+        var bobsTask = bob.post("/tasks", "{\"title\":\"also mine\"}", key);
+
+        assertThat(alicesTask.statusCode()).isEqualTo(201);
+        assertThat(bobsTask.statusCode()).isEqualTo(201);
+        assertThat(json(bobsTask).at("/task/id").asLong())
+                .isNotEqualTo(json(alicesTask).at("/task/id").asLong());
+        assertThat(bobsTask.headers().firstValue("Idempotent-Replayed")).isEmpty();
+    }
+
+    @Test
+    void fortyBadInputsOnTheNewRoutesGet4xxAndWriteNothing() throws SQLException {
+        String before = fingerprint();
+        String json = "application/json";
+        String longName = "a".repeat(51);
+        String[][] bad = {
+            {"POST", "/auth/register", json, ""},
+            {"POST", "/auth/register", json, "not json"},
+            {"POST", "/auth/register", json, "[]"},
+            {"POST", "/auth/register", "text/plain", "{\"username\":\"x1y2z3\"}"},
+            {"POST", "/auth/register", json, "{\"email\":\"a@b.org\",\"password\":\"long enough pw\"}"},
+            {"POST", "/auth/register", json, "{\"username\":\"dave1\",\"password\":\"long enough pw\"}"},
+            {"POST", "/auth/register", json, "{\"username\":\"dave1\",\"email\":\"d@e.org\"}"},
+            {"POST", "/auth/register", json, reg("ab", "d@e.org", "long enough pw")},
+            {"POST", "/auth/register", json, reg(longName, "d@e.org", "long enough pw")},
+            {"POST", "/auth/register", json, reg("dave smith", "d@e.org", "long enough pw")},
+            {"POST", "/auth/register", json, reg("-dave", "d@e.org", "long enough pw")},
+            {"POST", "/auth/register", json, reg("dave<script>", "d@e.org", "long enough pw")},
+            {"POST", "/auth/register", json, "{\"username\":42,\"email\":\"d@e.org\",\"password\":\"long enough pw\"}"},
+            {"POST", "/auth/register", json, "{\"username\":null,\"email\":\"d@e.org\",\"password\":\"long enough pw\"}"
+            },
+            {"POST", "/auth/register", json, reg("dave1", "not-an-address", "long enough pw")},
+            {"POST", "/auth/register", json, reg("dave1", "a@" + "b".repeat(260) + ".org", "long enough pw")},
+            {"POST", "/auth/register", json, reg("dave1", "d @e.org", "long enough pw")},
+            {"POST", "/auth/register", json, reg("dave1", "d@e.org", "short")},
+            {"POST", "/auth/register", json, reg("dave1", "d@e.org", "p".repeat(257))},
+            {"POST", "/auth/register", json, reg("dave1", "d@e.org", "my name is dave1!")},
+            {
+                "POST",
+                "/auth/register",
+                json,
+                "{\"username\":\"dave1\",\"email\":\"d@e.org\",\"password\":\"long enough pw\"," + "\"role\":\"admin\"}"
+            },
+            {"POST", "/auth/register", json, reg("admin", "d@e.org", "long enough pw")},
+            {"POST", "/auth/register", json, reg("default", "d@e.org", "long enough pw")},
+            {"POST", "/auth/register", json, reg("alice", "other@example.org", "long enough pw")},
+            {"POST", "/auth/register", json, reg("alice2", "ALICE@example.org", "long enough pw")},
+            {"POST", "/auth/register", json, reg("dave\\u0000", "d@e.org", "long enough pw")},
+            {"POST", "/auth/register", json, "{\"username\":\"" + "x".repeat(1_100_000) + "\"}"},
+            {"POST", "/auth/login", json, ""},
+            {"POST", "/auth/login", json, "{\"username\":\"alice\"}"},
+            {"POST", "/auth/login", json, "{\"username\":\"alice\",\"password\":7}"},
+            {"POST", "/auth/login", json, "{\"username\":\"alice\",\"password\":\"x\",\"remember\":true}"},
+            {"POST", "/auth/login", json, "{\"username\":\"alice\",\"password\":\"" + "p".repeat(300) + "\"}"},
+            {"POST", "/auth/login", "application/x-www-form-urlencoded", "username=alice&password=x"},
+            {"GET", "/auth/login", null, null},
+            {"POST", "/auth/me", json, "{}"},
+            {"DELETE", "/auth/register", null, null},
+        };
+        List<String> failures = new ArrayList<>();
+        int count = 0;
+        for (String[] request : bad) {
+            check(failures, anonymous.send(request[0], request[1], request[2], request[3]), request);
+            count++;
+        }
+        assertThat(fingerprint())
+                .as("no user written by a refused registration")
+                .isEqualTo(before);
+        // Writes with no token, another's token for a task, and a forged token
+        long alices = alice.create("stays as it is");
+        before = fingerprint();
+        check(failures, anonymous.post("/tasks", "{\"title\":\"anonymous\"}"), new String[] {"POST", "/tasks"});
+        check(failures, bob.put("/tasks/" + alices, "{\"title\":\"bob's now\"}"), new String[] {
+            "PUT", "/tasks/{alice's}"
+        });
+        check(failures, bob.delete("/tasks/" + alices), new String[] {"DELETE", "/tasks/{alice's}"});
+        check(failures, alice.withToken(alice.token() + "x").post("/tasks", "{\"title\":\"forged\"}"), new String[] {
+            "POST", "/tasks (forged)"
+        });
+        count += 4;
+
+        assertThat(count).isGreaterThanOrEqualTo(40);
+        assertThat(failures).isEmpty();
+        assertThat(fingerprint()).as("no user and no task written or changed").isEqualTo(before);
+    }
+
+    @Test
+    void usersAreRateLimitedAcrossReplicasWith429AndRetryAfterWhileAdminsAreNot() throws Exception {
+        try (var first = TaskManagerApp.start(Containers.appConfig(
+                        "it-limit-1", stack.db, Containers.DB_NAME, stack.redis, Containers.auth(5)));
+                var second = TaskManagerApp.start(Containers.appConfig(
+                        "it-limit-2", stack.db, Containers.DB_NAME, stack.redis, Containers.auth(5)))) {
+            var erin = new Api(first.port()).registerAndLogin("erin");
+            var erinOnSecond = new Api(second.port()).withToken(erin.token());
+            var adminOnFirst = new Api(first.port()).withToken(admin.token());
+
+            // Start at the top of a second so the burst falls in one window.
+            Thread.sleep(1000 - System.currentTimeMillis() % 1000);
+            List<HttpResponse<String>> answers = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                answers.add((i % 2 == 0 ? erin : erinOnSecond).get("/tasks?limit=1"));
+            }
+            long ok = answers.stream().filter(r -> r.statusCode() == 200).count();
+            assertThat(ok).as("5 a second, counted across both replicas").isEqualTo(5);
+            var limited = answers.get(answers.size() - 1);
+            assertThat(limited.statusCode()).isEqualTo(429);
+            assertThat(limited.headers().firstValue("Retry-After")).hasValue("1");
+            assertThat(limited.headers().firstValue("RateLimit-Remaining")).hasValue("0");
+            assertThat(json(limited).get("error").asText()).isEqualTo("rate limited");
+            for (int i = 0; i < 10; i++) {
+                assertThat(adminOnFirst.get("/tasks?limit=1").statusCode()).isEqualTo(200);
+            }
+
+            Thread.sleep(1100);
+            assertThat(erin.get("/tasks?limit=1").statusCode())
+                    .as("a new second, a new allowance")
+                    .isEqualTo(200);
+        }
+    }
+
+    @Test
+    void repeatedLoginAttemptsForOneNameAreSlowedDown() {
+        anonymous.registerAndLogin("frank");
+        // 10 a minute: 21 attempts cannot all fit in the two minute-windows they may straddle
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 21; i++) {
+            statuses.add(anonymous
+                    .post("/auth/login", "{\"username\":\"frank\",\"password\":\"guess number " + i + "\"}")
+                    .statusCode());
+        }
+        assertThat(statuses).contains(429).containsOnly(401, 429);
+        var refused = anonymous.post("/auth/login", "{\"username\":\"frank\",\"password\":\"" + Api.PASSWORD + "\"}");
+        if (refused.statusCode() == 429) {
+            assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+        }
+        assertThat(alice.get("/auth/me").statusCode())
+                .as("other users are not affected")
+                .isEqualTo(200);
+    }
+
+    @Test
+    void operatorRoutesThroughNginxNeedAnAdminWhileTheStacksOwnCallsNeedNothing() {
+        String[] viaNginx = {"X-Forwarded-For", "203.0.113.9"};
+        assertThat(anonymous.send("GET", "/metrics", null, null, viaNginx).statusCode())
+                .isEqualTo(401);
+        assertThat(alice.send("POST", "/cache/clear", null, null, viaNginx).statusCode())
+                .isEqualTo(403);
+        assertThat(alice.send("GET", "/cache/stats", null, null, viaNginx).statusCode())
+                .isEqualTo(403);
+        assertThat(admin.send("GET", "/cache/stats", null, null, viaNginx).statusCode())
+                .isEqualTo(200);
+        assertThat(admin.send("POST", "/cache/clear", null, null, viaNginx).statusCode())
+                .isEqualTo(200);
+        assertThat(anonymous.get("/metrics").statusCode())
+                .as("a replica called directly, from inside the stack")
+                .isEqualTo(200);
+        assertThat(anonymous.get("/ready").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void theMigrationKeepsEarlierTasksUnderTheDefaultOwnerAndAuthOffServesThem() throws Exception {
+        String database = "premigration";
+        try (var connection = jdbc()) {
+            connection.createStatement().execute("CREATE DATABASE " + database);
+        }
+        String url = stack.db.getJdbcUrl().replace("/" + Containers.DB_NAME, "/" + database);
+        Flyway.configure()
+                .dataSource(url, Containers.DB_USER, Containers.DB_PASSWORD)
+                .target("2")
+                .load()
+                .migrate();
+        try (var connection = DriverManager.getConnection(url, Containers.DB_USER, Containers.DB_PASSWORD)) {
+            connection.createStatement().execute("INSERT INTO tasks (title) VALUES ('from before users')");
+        }
+        var off = new io.stackctl.taskmanager.auth.AuthSettings(
+                false, "unused-unused-unused-unused-unused-", Duration.ofHours(1), Duration.ZERO, "admin", "", 100, 10);
+        try (var app = TaskManagerApp.start(Containers.appConfig("it-legacy", stack.db, database, stack.redis, off));
+                var connection = DriverManager.getConnection(url, Containers.DB_USER, Containers.DB_PASSWORD)) {
+            var rows = connection
+                    .createStatement()
+                    .executeQuery("SELECT u.username FROM tasks t JOIN users u ON u.id = t.owner_id");
+            rows.next();
+            assertThat(rows.getString(1)).isEqualTo("default");
+
+            var open = new Api(app.port());
+            var list = json(open.get("/tasks?limit=10"));
+            assertThat(list.get("tasks").findValuesAsText("title")).containsExactly("from before users");
+            assertThat(open.post("/tasks", "{\"title\":\"no login needed\"}").statusCode())
+                    .isEqualTo(201);
+            assertThat(open.send("GET", "/metrics", null, null, "X-Forwarded-For", "203.0.113.9")
+                            .statusCode())
+                    .as("operator routes stay inside the stack with auth off")
+                    .isEqualTo(403);
+            assertThatThrownBy(() -> open.login("default", "!"))
+                    .as("nobody logs in as the default owner")
+                    .hasMessageStartingWith("login default failed: 401");
+        }
+    }
+
+    private static String reg(String username, String email, String password) {
+        return "{\"username\":\"" + username + "\",\"email\":\"" + email + "\",\"password\":\"" + password + "\"}";
+    }
+
+    private static void check(List<String> failures, HttpResponse<String> response, String[] request) {
+        int status = response.statusCode();
+        if (status < 400 || status >= 500) {
+            failures.add(request[0] + " " + request[1] + " -> " + status + " " + response.body());
+        }
+    }
+
+    private String fingerprint() throws SQLException {
+        return queryText("SELECT (SELECT count(*) || ':' || md5(string_agg(u::text, ',' ORDER BY id)) FROM users u)"
+                + " || '/' || (SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, ',' ORDER BY id)), '')"
+                + " FROM tasks t)");
+    }
+
+    private String queryText(String sql) throws SQLException {
+        try (var connection = jdbc();
+                var rows = connection.createStatement().executeQuery(sql)) {
+            rows.next();
+            return rows.getString(1);
+        }
+    }
+
+    private java.sql.Connection jdbc() throws SQLException {
+        return DriverManager.getConnection(stack.db.getJdbcUrl(), Containers.DB_USER, Containers.DB_PASSWORD);
+    }
+}
