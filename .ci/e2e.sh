@@ -265,6 +265,21 @@ states=$(sort -u /tmp/e2e.upstreams | grep -c . || true)
 [ -z "$(comm -12 <(echo "$blue") <(app_ids))" ] && [ "$(app_ids | wc -l)" = 3 ] && pass "all 3 replicas are new" || fail "old replicas left"
 expect_exit 0 "health after the deploys" -- bin/stackctl health
 
+step "AUTH_MODE=off and back, each by a deploy under load; with it off, curl and a drill need no token"
+echo "AUTH_MODE=off" >>compose/.env
+loops_start 2
+expect_exit 0 "deploy to AUTH_MODE=off" -- bin/stackctl deploy --no-build
+loops_stop "deploy from AUTH_MODE=required to off"
+[ "$(status_of "$url/tasks?limit=1")" = 200 ] && pass "AUTH_MODE=off: a request without a token gets 200" \
+  || fail "AUTH_MODE=off: $(status_of "$url/tasks?limit=1") without a token"
+expect_exit 0 "drill nginx-reload with AUTH_MODE=off" -- bin/stackctl drill nginx-reload --duration 5s
+sed -i '/^AUTH_MODE=off$/d' compose/.env
+loops_start 2
+expect_exit 0 "deploy back to AUTH_MODE=required" -- bin/stackctl deploy --no-build
+loops_stop "deploy from AUTH_MODE=off to required"
+[ "$(status_of "$url/tasks?limit=1")" = 401 ] && pass "AUTH_MODE=required again: no token, 401" \
+  || fail "AUTH_MODE=required: $(status_of "$url/tasks?limit=1") without a token"
+
 step "backup, verify, restore, refuse a damaged dump"
 db_count() { docker exec "$(docker ps -q --filter label=com.docker.compose.project=taskmanager --filter label=com.docker.compose.service=db)" \
   psql -X -A -t -U taskmanager -d taskmanager -c "SELECT count(*) FROM tasks"; }

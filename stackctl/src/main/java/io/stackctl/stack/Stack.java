@@ -244,21 +244,27 @@ public final class Stack implements AutoCloseable {
 
     /**
      * The API through nginx as the admin account of {@code compose/.env}, which drills, bench and the deploy watch
-     * use (admins see every task and are not rate limited); no token when the stack runs with AUTH_MODE=off.
+     * use (admins see every task and are not rate limited). It logs in also when the file says AUTH_MODE=off: while
+     * a deploy moves the replicas from one mode to the other, the old ones still want the token (and the new ones
+     * ignore it). Without a login, only an AUTH_MODE=off stack is usable, with no token.
      */
     public ApiAccess api() {
-        if (!settings.authRequired()) {
-            return ApiAccess.anonymous(settings.baseUrl());
+        var password = EnvFile.load(files.envFile()).get(EnvFile.ADMIN_SECRET);
+        if (password.isEmpty()) {
+            if (!settings.authRequired()) {
+                return ApiAccess.anonymous(settings.baseUrl());
+            }
+            throw new StackctlException(
+                    ExitCodes.PRECONDITION,
+                    files.envFile() + " has no " + EnvFile.ADMIN_SECRET + ", so stackctl cannot log in to the API",
+                    "run bin/stackctl up: it adds the missing secrets and rolls the replicas onto them");
         }
-        String password = EnvFile.load(files.envFile())
-                .get(EnvFile.ADMIN_SECRET)
-                .orElseThrow(() -> new StackctlException(
-                        ExitCodes.PRECONDITION,
-                        files.envFile() + " has no " + EnvFile.ADMIN_SECRET + ", so stackctl cannot log in to the API",
-                        "run bin/stackctl up: it adds the missing secrets and rolls the replicas onto them"));
         try {
-            return ApiAccess.login(settings.baseUrl(), settings.adminUsername(), password);
+            return ApiAccess.login(settings.baseUrl(), settings.adminUsername(), password.get());
         } catch (ApiAccess.LoginRefused e) {
+            if (!settings.authRequired()) {
+                return ApiAccess.anonymous(settings.baseUrl());
+            }
             throw new StackctlException(
                     ExitCodes.PRECONDITION,
                     "the API refused stackctl's login as '" + settings.adminUsername() + "': " + e.getMessage(),
