@@ -7,7 +7,6 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.stackctl.taskmanager.auth.Principal;
-import io.stackctl.taskmanager.auth.Tokens;
 import io.stackctl.taskmanager.cache.TaskCache;
 import io.stackctl.taskmanager.db.TaskRepository;
 import io.stackctl.taskmanager.task.Scope;
@@ -38,8 +37,7 @@ final class HomePage {
     private final TaskCache cache;
     private final TaskEncoder encoder;
     private final ObjectMapper json;
-    private final AuthRoutes auth;
-    private final Tokens tokens;
+    private final LoginPage loginPage;
 
     HomePage(
             String instance,
@@ -49,8 +47,7 @@ final class HomePage {
             TaskCache cache,
             TaskEncoder encoder,
             ObjectMapper json,
-            AuthRoutes auth,
-            Tokens tokens) {
+            LoginPage loginPage) {
         this.instance = instance;
         this.repository = repository;
         this.service = service;
@@ -58,8 +55,7 @@ final class HomePage {
         this.cache = cache;
         this.encoder = encoder;
         this.json = json;
-        this.auth = auth;
-        this.tokens = tokens;
+        this.loginPage = loginPage;
     }
 
     /** What a form held, shown again when it was refused. */
@@ -78,9 +74,7 @@ final class HomePage {
 
     void register(RoutesConfig routes) {
         routes.get("/", this::home);
-        routes.post("/ui/login", this::login);
-        routes.post("/ui/register", this::registerUser);
-        routes.post("/ui/logout", this::logout);
+        loginPage.register(routes);
         routes.post("/ui/tasks", ctx -> signedIn(ctx, scope -> add(ctx, scope)));
         routes.get(
                 "/ui/tasks/{id}/edit", ctx -> signedIn(ctx, scope -> renderEdit(ctx, scope, 200, id(ctx), null, null)));
@@ -106,95 +100,10 @@ final class HomePage {
     private void home(Context ctx) throws Exception {
         var principal = AuthGate.sessionPrincipal(ctx);
         if (principal.isEmpty()) {
-            renderLogin(ctx, 200, null, "", null);
+            loginPage.show(ctx);
         } else {
             renderList(ctx, principal.get(), 200, null, Form.EMPTY);
         }
-    }
-
-    private void login(Context ctx) throws Exception {
-        String username = Optional.ofNullable(ctx.formParam("username")).orElse("");
-        ObjectNode fields = json.createObjectNode()
-                .put("username", username)
-                .put("password", Optional.ofNullable(ctx.formParam("password")).orElse(""));
-        try {
-            var parser = new AuthRequestParser(json);
-            Session.start(ctx, tokens.issue(auth.login(ctx, parser.parseLogin(fields))));
-        } catch (ApiException e) {
-            renderLogin(ctx, e.status(), "Not logged in: " + readable(e), username, null);
-            return;
-        }
-        ctx.redirect("/", HttpStatus.SEE_OTHER);
-    }
-
-    private void registerUser(Context ctx) throws Exception {
-        String username = Optional.ofNullable(ctx.formParam("username")).orElse("");
-        String email = Optional.ofNullable(ctx.formParam("email")).orElse("");
-        String password = Optional.ofNullable(ctx.formParam("password")).orElse("");
-        ObjectNode fields = json.createObjectNode()
-                .put("username", username)
-                .put("email", email)
-                .put("password", password);
-        try {
-            var user = auth.register(new AuthRequestParser(json).parseRegistration(fields));
-            Session.start(ctx, tokens.issue(user));
-        } catch (ApiException e) {
-            renderLogin(
-                    ctx,
-                    e.status(),
-                    null,
-                    username,
-                    new Registering(username, email, "Not registered: " + readable(e)));
-            return;
-        }
-        ctx.redirect("/", HttpStatus.SEE_OTHER);
-    }
-
-    private void logout(Context ctx) {
-        Session.end(ctx);
-        ctx.redirect("/", HttpStatus.SEE_OTHER);
-    }
-
-    /** What the registration form held when it was refused. */
-    private record Registering(String username, String email, String error) {}
-
-    private void renderLogin(Context ctx, int status, String loginError, String username, Registering registering) {
-        var body = new StringBuilder(
-                        "<h1>Tasks</h1><p class=\"meta\">Log in to see your tasks, or create an account.</p>")
-                .append("<form class=\"card\" method=\"post\" action=\"/ui/login\"><h2>Log in</h2>");
-        if (loginError != null) {
-            body.append(PageHtml.errorBox("", loginError));
-        }
-        body.append(PageHtml.field("login-username", "username", "Username", "text", username, "username"))
-                .append(PageHtml.field("login-password", "password", "Password", "password", "", "current-password"))
-                .append("<button class=\"submit\" type=\"submit\">Log in</button></form>")
-                .append("<form class=\"card\" method=\"post\" action=\"/ui/register\"><h2>Create an account</h2>");
-        if (registering != null) {
-            body.append(PageHtml.errorBox("", registering.error()));
-        }
-        body.append(PageHtml.field(
-                        "register-username",
-                        "username",
-                        "Username (3 to 50 letters, digits, . _ -)",
-                        "text",
-                        registering == null ? "" : registering.username(),
-                        "username"))
-                .append(PageHtml.field(
-                        "register-email",
-                        "email",
-                        "Email",
-                        "email",
-                        registering == null ? "" : registering.email(),
-                        "email"))
-                .append(PageHtml.field(
-                        "register-password",
-                        "password",
-                        "Password (at least " + AuthRequestParser.MIN_PASSWORD_CHARS + " characters)",
-                        "password",
-                        "",
-                        "new-password"))
-                .append("<button class=\"submit\" type=\"submit\">Create account</button></form>");
-        ctx.status(status).html(PageHtml.layout("Log in", body.toString()));
     }
 
     private void add(Context ctx, Scope scope) throws Exception {

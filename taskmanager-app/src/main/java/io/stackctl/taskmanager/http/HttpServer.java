@@ -52,8 +52,17 @@ public final class HttpServer {
         var tokens = new Tokens(authSettings);
         var limiter = cache.rateLimiter();
         var gate = new AuthGate(authSettings, tokens, limiter);
-        var auth = new AuthRoutes(accounts, tokens, new AuthRequestParser(json), limiter, authSettings, json);
-        var home = new HomePage(instance, repository, service, parser, cache, encoder, json, auth, tokens);
+        var authParser = new AuthRequestParser(json);
+        var auth = new AuthRoutes(accounts, tokens, authParser, limiter, authSettings, json);
+        var home = new HomePage(
+                instance,
+                repository,
+                service,
+                parser,
+                cache,
+                encoder,
+                json,
+                new LoginPage(auth, authParser, tokens, json));
         var errors = new ErrorMapper(json);
         var requestLog = new RequestLog(instance, metrics, logPolicy);
         this.javalin = Javalin.create(config -> {
