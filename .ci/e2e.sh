@@ -4,60 +4,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-passed=0 failed=0
-pass() { passed=$((passed + 1)); echo "PASS $*"; }
-fail() { failed=$((failed + 1)); echo "FAIL $*"; }
-step() { printf '\n-- %s\n' "$*"; }
-expect_exit() { # expect_exit CODE DESCRIPTION -- command...
-  local want="$1" what="$2"; shift 3
-  local got=0
-  "$@" >/tmp/e2e.out 2>/tmp/e2e.err || got=$?
-  if [ "$got" = "$want" ]; then pass "$what (exit $got)"; else fail "$what: exit $got, wanted $want"; tail -n 5 /tmp/e2e.err; fi
-}
-url="http://127.0.0.1:${STACK_HTTP_PORT:-8080}"
-login() { # login: a token for the admin account of compose/.env in /tmp/e2e.token, which every API call below sends
-  local password
-  password=$(sed -n 's/^ADMIN_PASSWORD=//p' compose/.env)
-  curl -s -X POST -H 'content-type: application/json' -d "{\"username\":\"admin\",\"password\":\"$password\"}" \
-    "$url/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])' >/tmp/e2e.token || true
-}
-bearer() { printf 'Authorization: Bearer %s' "$(cat /tmp/e2e.token 2>/dev/null)"; }
-instances() { # instances N: distinct X-Instance values over N requests through nginx
-  local auth; auth=$(bearer)
-  for _ in $(seq "$1"); do curl -s -o /dev/null -D - -H "$auth" "$url/tasks?limit=1" | tr -d '\r' | sed -n 's/^X-Instance: //Ip'; done | sort -u | wc -l
-}
-client_loop() { # sequential requests until /tmp/e2e.stop appears; bounded in count
-  rm -f /tmp/e2e.codes /tmp/e2e.stop
-  local n=0 auth; auth=$(bearer)
-  while [ ! -f /tmp/e2e.stop ] && [ "$n" -lt 50000 ]; do
-    curl -s -o /dev/null -w '%{http_code}\n' --max-time 5 -H "$auth" "$url/tasks?limit=5" >>/tmp/e2e.codes || echo 000 >>/tmp/e2e.codes
-    n=$((n + 1))
-  done
-}
-
-loops_start() { # loops_start N: N client loops in parallel
-  rm -f /tmp/e2e.codes /tmp/e2e.stop
-  loop_pids=()
-  for _ in $(seq "$1"); do client_loop_append & loop_pids+=("$!"); done
-  sleep 1
-}
-client_loop_append() {
-  local n=0 auth; auth=$(bearer)
-  while [ ! -f /tmp/e2e.stop ] && [ "$n" -lt 50000 ]; do
-    curl -s -o /dev/null -w '%{http_code}\n' --max-time 5 -H "$auth" "$url/tasks?limit=5" >>/tmp/e2e.codes || echo 000 >>/tmp/e2e.codes
-    n=$((n + 1))
-  done
-}
-loops_stop() { # loops_stop WHAT: stops the loops and checks that every request got a 200
-  sleep 1
-  touch /tmp/e2e.stop
-  wait "${loop_pids[@]}" || true
-  local total bad
-  total=$(wc -l </tmp/e2e.codes)
-  bad=$(grep -vc '^200$' /tmp/e2e.codes || true)
-  echo "client loops: $total requests, $bad not 200"
-  [ "$total" -gt 50 ] && [ "$bad" = 0 ] && pass "$1: 0 of $total requests failed" || fail "$1: $bad of $total requests failed"
-}
+# shellcheck source=.ci/e2e-lib.sh
+source .ci/e2e-lib.sh
 project_ps() { docker ps -q --filter label=com.docker.compose.project=taskmanager "$@"; }
 app_ids() { project_ps --filter label=com.docker.compose.service=app | sort; }
 # upstream_matches: nginx's rendered upstream lists exactly the frontend addresses of the healthy replicas
@@ -116,7 +64,6 @@ n=$(instances 60)
 [ "$n" = 3 ] && pass "60 requests answered by 3 distinct X-Instance values" || fail "$n distinct instances"
 
 step "users and tokens through nginx"
-status_of() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
 [ "$(status_of "$url/tasks")" = 401 ] && pass "GET /tasks without a token: 401" || fail "GET /tasks without a token: $(status_of "$url/tasks")"
 [ "$(status_of -H 'Authorization: Bearer forged.token.here' "$url/tasks")" = 401 ] && pass "a forged token: 401" || fail "forged token accepted"
 user=e2e$RANDOM

@@ -11,7 +11,7 @@ for report in */target/surefire-reports/TEST-*.xml */target/failsafe-reports/TES
   s=$(sed -n 's/.* skipped="\([0-9]*\)".*/\1/p' <<<"$head")
   tests=$((tests + ${t:-0})); failed=$((failed + ${f:-0} + ${e:-0})); skipped=$((skipped + ${s:-0}))
 done
-extra_passed="${E2E_PASSED:-0}" extra_failed="${E2E_FAILED:-0}"
+extra_passed=$(( ${E2E_PASSED:-0} + ${SWARM_PASSED:-0} )) extra_failed=$(( ${E2E_FAILED:-0} + ${SWARM_FAILED:-0} ))
 passed=$((tests - failed - skipped + extra_passed))
 failed=$((failed + extra_failed))
 echo "skipped: $skipped"

@@ -27,12 +27,15 @@ for name in "${wanted[@]}"; do
     echo "[images] unknown image '$name' (known: ${!tags[*]})" >&2
     exit 2
   fi
-  if [ -z "$force" ] && docker image inspect "$tag" >/dev/null 2>&1; then
+  # An image built from an older recipe (its files' hash, in a label) is built again.
+  recipe=$(cat "$here/$name"/* | sha256sum | cut -c1-16)
+  built=$(docker image inspect -f '{{index .Config.Labels "stackctl.recipe"}}' "$tag" 2>/dev/null || true)
+  if [ -z "$force" ] && [ "$built" = "$recipe" ]; then
     echo "[images] $tag present" >&2
   else
-    echo "[images] building $tag from $here/$name" >&2
+    echo "[images] building $tag from $here/$name${built:+ (its recipe changed)}" >&2
     log="/tmp/stackctl-image-$name.log"
-    if ! docker build --build-arg "BASE_IMAGE=$base" -t "$tag" "$here/$name" >"$log" 2>&1; then
+    if ! docker build --build-arg "BASE_IMAGE=$base" --label "stackctl.recipe=$recipe" -t "$tag" "$here/$name" >"$log" 2>&1; then
       echo "[images] building $tag failed; last lines of $log:" >&2
       tail -n 20 "$log" >&2
       exit 1

@@ -8,6 +8,17 @@ if [ "${1:0:1}" = '-' ]; then
   set -- postgres "$@"
 fi
 
+# As the official image: POSTGRES_PASSWORD_FILE (a Docker secret) instead of POSTGRES_PASSWORD.
+if [ -n "${POSTGRES_PASSWORD_FILE:-}" ]; then
+  if [ -n "${POSTGRES_PASSWORD:-}" ]; then
+    echo 'error: both POSTGRES_PASSWORD and POSTGRES_PASSWORD_FILE are set; keep only one' >&2
+    exit 1
+  fi
+  POSTGRES_PASSWORD="$(<"$POSTGRES_PASSWORD_FILE")"
+  export POSTGRES_PASSWORD
+  unset POSTGRES_PASSWORD_FILE
+fi
+
 init_database() {
   if [ -z "${POSTGRES_PASSWORD:-}" ] && [ "${POSTGRES_HOST_AUTH_METHOD:-}" != 'trust' ]; then
     echo 'Error: Database is uninitialized and superuser password is not specified.' >&2

@@ -21,7 +21,11 @@ final class DownCommand extends StackCommand {
     public Integer call() {
         try (Stack stack = openStack()) {
             progress("stopping project %s%s", stack.project(), volumes ? " and deleting its volumes" : "");
-            stack.compose().down(volumes);
+            if (stack.swarm()) {
+                swarm(stack).remove(volumes);
+            } else {
+                stack.compose().down(volumes);
+            }
             int left = stack.containers().size();
             if (left > 0) {
                 throw new StackctlException(

@@ -36,7 +36,7 @@ final class ScaleCommand extends StackCommand {
         try (Stack stack = openStack()) {
             stack.requireRunning();
             long start = System.nanoTime();
-            var change = new Scaler(stack, err()).scaleTo(target, waitTimeout);
+            var change = stack.swarm() ? scaleOnSwarm(stack) : new Scaler(stack, err()).scaleTo(target, waitTimeout);
             stack.desiredReplicas().set(target);
             double seconds = (System.nanoTime() - start) / 1e9;
             if (global.json()) {
@@ -61,6 +61,26 @@ final class ScaleCommand extends StackCommand {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /** Swarm adds and removes the tasks (a removed one leaves DNS before it is stopped); this waits for the count. */
+    private Scaler.Change scaleOnSwarm(Stack stack) {
+        var before = stack.replicas();
+        swarm(stack).scale(target);
+        var after = stack.replicas();
+        var beforeIds = before.stream().map(c -> c.id()).toList();
+        var afterIds = after.stream().map(c -> c.id()).toList();
+        return new Scaler.Change(
+                before.size(),
+                after.size(),
+                after.stream()
+                        .filter(c -> !beforeIds.contains(c.id()))
+                        .map(c -> c.name())
+                        .toList(),
+                before.stream()
+                        .filter(c -> !afterIds.contains(c.id()))
+                        .map(c -> c.name())
+                        .toList());
     }
 
     /** {@code app=N}: only the app service scales (db, cache and nginx are singletons). */

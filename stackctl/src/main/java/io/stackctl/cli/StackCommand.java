@@ -58,6 +58,14 @@ abstract class StackCommand implements Callable<Integer> {
         return stack;
     }
 
+    /** The Swarm side of the stack, for commands that run it there ({@code up --target swarm}). */
+    io.stackctl.swarm.Swarm swarm(Stack stack) {
+        return new io.stackctl.swarm.Swarm(
+                stack,
+                new io.stackctl.process.ProcessRunner(environment(), files().root(), global.verbose() ? err() : null),
+                err());
+    }
+
     /** The project's lock without the engine, for commands that change only files (backups prune). */
     StackLock lockFiles() {
         return StackLock.acquire(

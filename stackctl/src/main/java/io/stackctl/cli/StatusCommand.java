@@ -44,8 +44,10 @@ final class StatusCommand extends StackCommand {
                     List.of("SERVICE", "CONTAINER", "STATE", "HEALTH", "UPTIME", "ADDRESS", "UPSTREAM"),
                     containers.stream().map(this::row).toList());
             output.line("");
-            output.line("nginx: " + stack.settings().baseUrl() + "  upstream: " + upstream.size()
-                    + " member(s)  compose: " + String.join(" ", stack.compose().base()));
+            output.line("nginx: " + stack.settings().baseUrl() + "  upstream: " + upstream.size() + " member(s)  "
+                    + (stack.swarm()
+                            ? "swarm: docker stack ps " + stack.project() + " (tasks on this node are listed above)"
+                            : "compose: " + String.join(" ", stack.compose().base())));
         }
 
         private List<String> row(ServiceContainer c) {
@@ -58,6 +60,7 @@ final class StatusCommand extends StackCommand {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("project", stack.project());
             doc.put("url", stack.settings().baseUrl());
+            doc.put("target", stack.swarm() ? "swarm" : "compose");
             doc.put("compose", stack.compose().flavour().describe());
             doc.put("upstream", upstream);
             doc.put(

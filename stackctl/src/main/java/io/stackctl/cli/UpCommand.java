@@ -42,6 +42,18 @@ final class UpCommand extends StackCommand {
     @Mixin
     RolloutOptions rollout;
 
+    enum Target {
+        compose,
+        swarm
+    }
+
+    @Option(
+            names = "--target",
+            paramLabel = "T",
+            description = "compose (one host; the default for a new stack) or swarm (docker stack deploy on the Swarm"
+                    + " this engine manages). Default: where the stack already runs.")
+    Target target;
+
     @Option(
             names = "--wait-timeout",
             paramLabel = "D",
@@ -64,6 +76,9 @@ final class UpCommand extends StackCommand {
                     EnvFile.weakSecretsHint(files.envFile()));
         }
         try (Stack stack = openStack()) {
+            if (onSwarm(stack)) {
+                return upOnSwarm(stack, files);
+            }
             // Only after the engine answered: a failed precondition must leave no file behind.
             prepareEnvFile(files);
             long start = System.nanoTime();
@@ -94,20 +109,64 @@ final class UpCommand extends StackCommand {
                             waitTimeout);
             stack.route(
                     healthy.stream().filter(c -> c.service().equals(Stack.APP)).toList());
-            if (stack.maintenance().active()) {
-                progress("turning off nginx's maintenance answer, left by an interrupted restore");
-                stack.maintenance().off(stack.runningNginx());
-            }
-            var ready = awaitReadyThroughNginx(stack);
-            deployer.recordDeclaredIfNew("up");
-            progress(
-                    "stack %s is up in %.1fs: %s answers /ready in %.0fms",
-                    stack.project(),
-                    (System.nanoTime() - start) / 1e9,
-                    stack.settings().baseUrl(),
-                    ready.millis());
-            new StatusCommand.Report(stack).print(output(), global.json());
+            finish(stack, start, "", () -> deployer.recordDeclaredIfNew("up"));
         }
+        return ExitCodes.OK;
+    }
+
+    /** Both targets end alike: no maintenance answer left, nginx answers /ready, then the status. */
+    private void finish(Stack stack, long start, String where, Runnable whenReady) {
+        if (stack.maintenance().active()) {
+            progress("turning off nginx's maintenance answer, left by an interrupted restore");
+            stack.maintenance().off(stack.runningNginx());
+        }
+        var ready = awaitReadyThroughNginx(stack);
+        whenReady.run();
+        progress(
+                "stack %s is up%s in %.1fs: %s answers /ready in %.0fms",
+                stack.project(),
+                where,
+                (System.nanoTime() - start) / 1e9,
+                stack.settings().baseUrl(),
+                ready.millis());
+        new StatusCommand.Report(stack).print(output(), global.json());
+    }
+
+    /** Where this up goes: --target, else where the stack runs; a stack is never on both. */
+    private boolean onSwarm(Stack stack) {
+        boolean running = !stack.containers().isEmpty();
+        if (target == Target.swarm && running && !stack.swarm()) {
+            throw new StackctlException(
+                    ExitCodes.PRECONDITION,
+                    "the stack '" + stack.project() + "' runs under compose on this host, not on Swarm",
+                    "move it: bin/stackctl backup, bin/stackctl down, bin/stackctl up --target swarm, bin/stackctl"
+                            + " restore latest");
+        }
+        if (target == Target.compose && stack.swarm()) {
+            throw new StackctlException(
+                    ExitCodes.PRECONDITION,
+                    "the stack '" + stack.project() + "' runs on Swarm, not under compose",
+                    "keep --target swarm (or leave --target out), or move it: backup, down, up --target compose, restore");
+        }
+        return target == Target.swarm || stack.swarm();
+    }
+
+    /**
+     * The same stack through docker stack deploy: Swarm creates what is missing and rolls what changed (start-first,
+     * rolled back by Swarm when a new task fails), and this waits until every service is healthy and nginx answers.
+     */
+    private int upOnSwarm(Stack stack, StackFiles files) {
+        var swarm = swarm(stack);
+        swarm.requireManager();
+        prepareEnvFile(files);
+        long start = System.nanoTime();
+        int count = replicas != null ? replicas : swarm.desiredReplicas().orElse(DEFAULT_REPLICAS);
+        buildImages(stack, noBuild);
+        progress("deploying stack %s on Swarm with %d app tasks", stack.project(), count);
+        swarm.deploy(count);
+        stack.forgetTarget();
+        stack.desiredReplicas().set(count);
+        finish(stack, start, " on Swarm", () -> {});
         return ExitCodes.OK;
     }
 

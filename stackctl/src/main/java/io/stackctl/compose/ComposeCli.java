@@ -75,6 +75,13 @@ public final class ComposeCli {
                         "check compose/compose.yaml with: " + String.join(" ", base()) + " config"));
     }
 
+    /** The project's configuration as compose resolves it: files merged, compose/.env interpolated, paths absolute. */
+    public String config() {
+        var command = base();
+        command.add("config");
+        return runner.check(command, PROBE_TIMEOUT).stdout();
+    }
+
     /** Starts or updates the named services alone; replicas of app are left to the rolling deploy. */
     public void upServices(List<String> services) {
         var args = new ArrayList<>(List.of("up", "-d", "--no-deps"));

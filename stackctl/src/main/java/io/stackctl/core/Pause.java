@@ -16,4 +16,18 @@ public final class Pause {
             throw new StackctlException(ExitCodes.FAILED, interrupted, hint);
         }
     }
+
+    /** Polls {@code condition} every {@code poll} until it holds (true) or {@code bound} passes (false). */
+    public static boolean until(Duration bound, Duration poll, java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (true) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            sleep(poll, "interrupted while waiting", "run the command again");
+        }
+    }
 }

@@ -35,6 +35,9 @@ public final class DrillRunner {
         this.progress = progress;
     }
 
+    /** The drills that mean the same on Swarm: a crashed task, a reloaded nginx. */
+    public static final List<String> SWARM_NAMES = List.of("kill-replica", "nginx-reload");
+
     public static Drill create(String name) {
         return switch (name) {
             case "kill-replica" -> new KillReplicaDrill();

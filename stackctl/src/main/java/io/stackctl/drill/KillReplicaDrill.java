@@ -56,9 +56,10 @@ public final class KillReplicaDrill implements Drill {
                 return false;
             }
             rerouted[0] |= stack.reconcileUpstream();
+            String answering = now.get().shortId();
             return context.load().samples().stream()
                     .anyMatch(
-                            s -> s.startMs() > faultAt && s.ok() && s.instance().equals(victim.shortId()));
+                            s -> s.startMs() > faultAt && s.ok() && s.instance().equals(answering));
         });
         long recoveredAt = context.load().now();
         Map<String, Object> figures = new LinkedHashMap<>();
@@ -91,10 +92,15 @@ public final class KillReplicaDrill implements Drill {
         return ip.isPresent() && oldIp.isPresent() && !ip.get().equals(oldIp.get());
     }
 
+    /** The victim's container, back; on Swarm the new task's container in the victim's slot (Swarm never restarts one). */
     private Optional<ServiceContainer> current(Stack stack) {
-        return stack.engine().containers(stack.project(), Stack.APP).stream()
-                .filter(c -> c.id().equals(victim.id()))
-                .findFirst();
+        var replicas = stack.engine().containers(stack.project(), Stack.APP);
+        if (stack.swarm()) {
+            return replicas.stream()
+                    .filter(c -> c.number() == victim.number() && c.running() && !c.id().equals(victim.id()))
+                    .findFirst();
+        }
+        return replicas.stream().filter(c -> c.id().equals(victim.id())).findFirst();
     }
 
     @Override

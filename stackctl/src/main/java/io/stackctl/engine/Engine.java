@@ -34,6 +34,11 @@ public final class Engine implements AutoCloseable {
     static final String SERVICE_LABEL = "com.docker.compose.service";
     static final String NUMBER_LABEL = "com.docker.compose.container-number";
     static final String CONFIG_HASH_LABEL = "com.docker.compose.config-hash";
+    /** What Swarm labels a stack's task containers with (the stack and the service, "<stack>_<service>"). */
+    static final String STACK_LABEL = "com.docker.stack.namespace";
+
+    static final String SWARM_SERVICE_LABEL = "com.docker.swarm.service.name";
+    static final String SWARM_TASK_LABEL = "com.docker.swarm.task.name";
 
     private final DockerClient client;
     private final String host;
@@ -85,17 +90,124 @@ public final class Engine implements AutoCloseable {
         return client.infoCmd().exec().getDockerRootDir();
     }
 
-    /** Every container of the project, with health and addresses, ordered by service and number. */
+    /**
+     * Every container of the project on this engine, with health and addresses, ordered by service and number: a
+     * compose project's, or the tasks of the Swarm stack of that name that run here (their slot is the number).
+     */
     public List<ServiceContainer> containers(String project) {
-        List<Container> listed = client.listContainersCmd()
+        List<Container> listed = new java.util.ArrayList<>(client.listContainersCmd()
                 .withShowAll(true)
                 .withLabelFilter(Map.of(PROJECT_LABEL, project))
-                .exec();
+                .exec());
+        listed.addAll(client.listContainersCmd()
+                .withShowAll(true)
+                .withLabelFilter(Map.of(STACK_LABEL, project))
+                .exec());
         return listed.stream()
-                .map(this::describe)
+                .map(container -> describe(project, container))
                 .flatMap(Optional::stream)
                 .sorted(Comparator.comparing(ServiceContainer::service).thenComparingInt(ServiceContainer::number))
                 .toList();
+    }
+
+    static String serviceOf(String project, Map<String, String> labels) {
+        String swarmService = labels.get(SWARM_SERVICE_LABEL);
+        if (swarmService != null && swarmService.startsWith(project + "_")) {
+            return swarmService.substring(project.length() + 1);
+        }
+        return labels.getOrDefault(SERVICE_LABEL, "?");
+    }
+
+    /** Compose's container number, or the Swarm task's slot ("<stack>_<service>.<slot>.<task id>"). */
+    static int numberOf(Map<String, String> labels) {
+        String task = labels.get(SWARM_TASK_LABEL);
+        if (task != null) {
+            String[] parts = task.split("\\.");
+            return parts.length >= 2 && parts[1].matches("[0-9]{1,9}") ? Integer.parseInt(parts[1]) : 0;
+        }
+        return Integer.parseInt(labels.getOrDefault(NUMBER_LABEL, "0"));
+    }
+
+    /** This engine's Swarm membership: empty unless it is an active manager (which can deploy stacks). */
+    public Optional<com.github.dockerjava.api.model.SwarmInfo> swarmManager() {
+        var swarm = client.infoCmd().exec().getSwarm();
+        return swarm != null
+                        && swarm.getLocalNodeState() == com.github.dockerjava.api.model.LocalNodeState.ACTIVE
+                        && Boolean.TRUE.equals(swarm.getControlAvailable())
+                ? Optional.of(swarm)
+                : Optional.empty();
+    }
+
+    /** The Swarm services of stack {@code project}; empty also when the engine is not a Swarm manager. */
+    public List<com.github.dockerjava.api.model.Service> stackServices(String project) {
+        try {
+            return client.listServicesCmd()
+                    .withLabelFilter(Map.of(STACK_LABEL, project))
+                    .exec();
+        } catch (RuntimeException e) {
+            return List.of(); // not a manager: no stack can run from here
+        }
+    }
+
+    /** The tasks of a Swarm service that are running (healthy, when it has a healthcheck), on any node. */
+    public List<com.github.dockerjava.api.model.Task> runningTasks(String serviceName) {
+        return client
+                .listTasksCmd()
+                .withServiceFilter(serviceName)
+                .withStateFilter(com.github.dockerjava.api.model.TaskState.RUNNING)
+                .exec()
+                .stream()
+                .filter(t -> t.getStatus() != null
+                        && t.getStatus().getState() == com.github.dockerjava.api.model.TaskState.RUNNING)
+                .toList();
+    }
+
+    /** Why the most recent failed task of a Swarm service failed ("task: non-zero exit (2)"), if one did. */
+    public Optional<String> lastTaskFailure(String serviceName) {
+        return client.listTasksCmd().withServiceFilter(serviceName).exec().stream()
+                .filter(t -> t.getStatus() != null
+                        && (t.getStatus().getState() == com.github.dockerjava.api.model.TaskState.FAILED
+                                || t.getStatus().getState() == com.github.dockerjava.api.model.TaskState.REJECTED))
+                .max(Comparator.comparing(t -> String.valueOf(t.getStatus().getTimestamp())))
+                .map(t -> t.getStatus().getErr() != null
+                        ? t.getStatus().getErr()
+                        : t.getStatus().getMessage());
+    }
+
+    /** The last update's state and message ("rollback_completed", ...), when the service was ever updated. */
+    public Optional<com.github.dockerjava.api.model.ServiceUpdateStatus> updateStatus(String serviceName) {
+        return client.listServicesCmd().withNameFilter(List.of(serviceName)).exec().stream()
+                .filter(s ->
+                        s.getSpec() != null && serviceName.equals(s.getSpec().getName()))
+                .findFirst()
+                .map(s -> client.inspectServiceCmd(s.getId()).exec().getUpdateStatus());
+    }
+
+    /** Creates a Swarm secret (its value never touches a file or a command line); labels say whose it is. */
+    public void createSecret(String name, String value, Map<String, String> labels) {
+        client.createSecretCmd(new com.github.dockerjava.api.model.SecretSpec()
+                        .withName(name)
+                        .withLabels(labels)
+                        // docker-java base64-encodes the data for the API itself
+                        .withData(value))
+                .exec();
+    }
+
+    /** Names of the Swarm secrets carrying {@code label=value}. */
+    public List<String> secretNames(String label, String value) {
+        return client.listSecretsCmd().withLabelFilter(Map.of(label, value)).exec().stream()
+                .map(secret -> secret.getSpec().getName())
+                .toList();
+    }
+
+    /** False when the secret is still used by a service (Swarm refuses), or already gone. */
+    public boolean removeSecret(String name) {
+        try {
+            client.removeSecretCmd(name).exec();
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     public List<ServiceContainer> containers(String project, String service) {
@@ -104,7 +216,7 @@ public final class Engine implements AutoCloseable {
                 .toList();
     }
 
-    private Optional<ServiceContainer> describe(Container container) {
+    private Optional<ServiceContainer> describe(String project, Container container) {
         InspectContainerResponse inspect;
         try {
             inspect = client.inspectContainerCmd(container.getId()).exec();
@@ -127,8 +239,8 @@ public final class Engine implements AutoCloseable {
         return Optional.of(new ServiceContainer(
                 container.getId(),
                 name,
-                labels.getOrDefault(SERVICE_LABEL, "?"),
-                Integer.parseInt(labels.getOrDefault(NUMBER_LABEL, "0")),
+                serviceOf(project, labels),
+                numberOf(labels),
                 state.getStatus(),
                 health,
                 started,

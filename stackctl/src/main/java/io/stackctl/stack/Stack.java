@@ -5,6 +5,7 @@ import io.stackctl.core.ExitCodes;
 import io.stackctl.core.StackctlException;
 import io.stackctl.engine.Engine;
 import io.stackctl.engine.ServiceContainer;
+import io.stackctl.health.ExecProbe;
 import io.stackctl.health.HttpProbe;
 import io.stackctl.health.ReplicaHealth;
 import io.stackctl.nginx.Maintenance;
@@ -43,6 +44,7 @@ public final class Stack implements AutoCloseable {
     private final UpstreamSync upstream;
     private StackLock lock;
     private final HttpProbe probe = new HttpProbe();
+    private Boolean swarm;
 
     public Stack(String project, StackFiles files, Engine engine, ComposeCli compose, StackSettings settings) {
         this.project = project;
@@ -79,6 +81,22 @@ public final class Stack implements AutoCloseable {
         return engine;
     }
 
+    /**
+     * True when the project runs as a Swarm stack ({@code up --target swarm}): Swarm places, restarts and rolls the
+     * tasks, Docker's DNS is nginx's upstream, and the replicas' overlay addresses are not reachable from this host.
+     */
+    public boolean swarm() {
+        if (swarm == null) {
+            swarm = !engine.stackServices(project).isEmpty();
+        }
+        return swarm;
+    }
+
+    /** After the stack moved onto or off Swarm, look again. */
+    public void forgetTarget() {
+        swarm = null;
+    }
+
     public ComposeCli compose() {
         return compose;
     }
@@ -91,8 +109,10 @@ public final class Stack implements AutoCloseable {
         return files;
     }
 
+    /** The project's containers; on Swarm only the running ones (Swarm keeps exited tasks' containers as history). */
     public List<ServiceContainer> containers() {
-        return engine.containers(project);
+        var all = engine.containers(project);
+        return swarm() ? all.stream().filter(ServiceContainer::running).toList() : all;
     }
 
     public List<ServiceContainer> replicas() {
@@ -140,6 +160,15 @@ public final class Stack implements AutoCloseable {
     /** A POST to one ready replica directly, bypassing nginx (which may be answering maintenance). */
     public HttpProbe.Result postToAReplica(String path) {
         HttpProbe.Result last = new HttpProbe.Result(path, 0, 0, "no running replica");
+        if (swarm()) {
+            for (ServiceContainer replica : replicas()) {
+                last = ExecProbe.request(engine, replica.id(), "POST", path);
+                if (last.ok()) {
+                    return last;
+                }
+            }
+            return last;
+        }
         for (ServiceContainer replica : replicas()) {
             var ip = replica.ipOn("frontend");
             if (ip.isPresent()) {
@@ -152,14 +181,23 @@ public final class Stack implements AutoCloseable {
         return last;
     }
 
-    /** The addresses nginx currently routes to. */
+    /** The addresses nginx currently routes to; on Swarm, what tasks.app answers: the healthy replicas. */
     public List<String> upstreamMembers() {
+        if (swarm()) {
+            return replicas().stream()
+                    .filter(ServiceContainer::healthy)
+                    .map(r -> r.ipOn("frontend").orElse(""))
+                    .filter(ip -> !ip.isEmpty())
+                    .toList();
+        }
         return upstream.members();
     }
 
-    /** Points nginx at exactly {@code members} and reloads it (gracefully). */
+    /** Points nginx at exactly {@code members} and reloads it (gracefully); Swarm's DNS does that by itself. */
     public void route(List<ServiceContainer> members) {
-        upstream.route(members);
+        if (!swarm()) {
+            upstream.route(members);
+        }
     }
 
     /**
@@ -167,7 +205,7 @@ public final class Stack implements AutoCloseable {
      * upstream agent does the same on its own; this covers a stack started without it). True when it re-rendered.
      */
     public boolean reconcileUpstream() {
-        return !upstream.reconcile(ServiceContainer::healthy).isEmpty();
+        return !swarm() && !upstream.reconcile(ServiceContainer::healthy).isEmpty();
     }
 
     /** See {@link UpstreamSync#drift}. */
@@ -187,9 +225,18 @@ public final class Stack implements AutoCloseable {
     public List<ReplicaHealth> replicaHealth() {
         var members = upstreamMembers();
         List<ReplicaHealth> report = new ArrayList<>();
-        for (ServiceContainer replica : engine.containers(project, APP)) {
+        for (ServiceContainer replica :
+                containers().stream().filter(c -> c.service().equals(APP)).toList()) {
             String ip = replica.ipOn("frontend").orElse("");
-            if (ip.isEmpty()) {
+            if (swarm() && replica.running()) {
+                report.add(new ReplicaHealth(
+                        replica.name(),
+                        ip,
+                        members.contains(ip),
+                        ExecProbe.request(engine, replica.id(), "GET", "/live"),
+                        ExecProbe.request(engine, replica.id(), "GET", "/ready"),
+                        ExecProbe.request(engine, replica.id(), "GET", "/health")));
+            } else if (ip.isEmpty() || !replica.running()) {
                 var none = new HttpProbe.Result("", 0, 0, "not running");
                 report.add(new ReplicaHealth(replica.name(), null, false, none, none, none));
             } else {

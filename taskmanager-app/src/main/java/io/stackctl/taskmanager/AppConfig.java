@@ -2,8 +2,11 @@ package io.stackctl.taskmanager;
 
 import io.stackctl.taskmanager.auth.AuthSettings;
 import io.stackctl.taskmanager.http.RequestLogPolicy;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
@@ -44,11 +47,11 @@ public record AppConfig(
                 reader.integer("DB_PORT", 5432, 1, 65_535),
                 reader.text("DB_NAME", "taskmanager"),
                 reader.text("DB_USER", "taskmanager"),
-                reader.optional("DB_PASSWORD"),
+                reader.secret("DB_PASSWORD"),
                 reader.integer("DB_POOL_SIZE", DEFAULT_DB_POOL_SIZE, 1, MAX_DB_POOL_SIZE),
                 reader.text("REDIS_HOST", "localhost"),
                 reader.integer("REDIS_PORT", 6379, 1, 65_535),
-                reader.optional("REDIS_PASSWORD"),
+                reader.secret("REDIS_PASSWORD"),
                 reader.integer("CACHE_TTL_SECONDS", DEFAULT_CACHE_TTL_SECONDS, 1, MAX_CACHE_TTL_SECONDS),
                 reader.integer("REQUEST_LOG_EVERY", RequestLogPolicy.DEFAULT_EVERY, 1, 1_000_000),
                 reader.integer("REQUEST_LOG_SLOW_MS", RequestLogPolicy.DEFAULT_SLOW_MS, 0, 600_000),
@@ -61,13 +64,13 @@ public record AppConfig(
             throw new IllegalArgumentException("AUTH_MODE must be 'required' or 'off', got '" + mode + "'");
         }
         boolean required = mode.equals("required");
-        String secret = reader.optional("JWT_SECRET");
+        String secret = reader.secret("JWT_SECRET");
         if (required && secret.length() < AuthSettings.MIN_SECRET_LENGTH) {
             throw new IllegalArgumentException(("JWT_SECRET must be at least %d characters while AUTH_MODE=required,"
                             + " got %d; generate one with: openssl rand -hex 32")
                     .formatted(AuthSettings.MIN_SECRET_LENGTH, secret.length()));
         }
-        String adminPassword = reader.optional("ADMIN_PASSWORD");
+        String adminPassword = reader.secret("ADMIN_PASSWORD");
         if (!adminPassword.isEmpty() && adminPassword.length() < AuthSettings.MIN_ADMIN_PASSWORD_LENGTH) {
             throw new IllegalArgumentException("ADMIN_PASSWORD must be at least %d characters, got %d"
                     .formatted(AuthSettings.MIN_ADMIN_PASSWORD_LENGTH, adminPassword.length()));
@@ -119,6 +122,27 @@ public record AppConfig(
     }
 
     private record EnvReader(Map<String, String> env) {
+
+        /**
+         * A secret from {@code NAME}, or from the file {@code NAME_FILE} names (a Docker or Kubernetes secret, so the
+         * value never sits in the environment); its trailing line break is not part of it.
+         */
+        String secret(String name) {
+            String file = env.get(name + "_FILE");
+            if (file == null || file.isBlank()) {
+                return optional(name);
+            }
+            if (env.containsKey(name)) {
+                throw new IllegalArgumentException(
+                        "both " + name + " and " + name + "_FILE are set; keep only one of them");
+            }
+            try {
+                return Files.readString(Path.of(file.strip())).stripTrailing();
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalArgumentException(
+                        name + "_FILE names " + file.strip() + ", which cannot be read (" + e.getMessage() + ")");
+            }
+        }
 
         String optional(String name) {
             String value = env.get(name);

@@ -112,6 +112,25 @@ class AppConfigTest {
     }
 
     @Test
+    void secretsMayComeFromFilesAsDockerSecretsProvideThem(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        var secret = java.nio.file.Files.writeString(dir.resolve("jwt"), SECRET + "\n");
+        var db = java.nio.file.Files.writeString(dir.resolve("db"), "from-a-file\n");
+
+        AppConfig config = AppConfig.fromEnvironment(
+                Map.of("JWT_SECRET_FILE", secret.toString(), "DB_PASSWORD_FILE", db.toString()));
+
+        assertThat(config.auth().jwtSecret()).isEqualTo(SECRET);
+        assertThat(config.dbPassword()).isEqualTo("from-a-file");
+        assertThatThrownBy(() ->
+                        withSecret("DB_PASSWORD_FILE", dir.resolve("missing").toString()))
+                .hasMessageStartingWith("DB_PASSWORD_FILE names " + dir.resolve("missing") + ", which cannot be read");
+        assertThatThrownBy(() ->
+                        AppConfig.fromEnvironment(Map.of("JWT_SECRET", SECRET, "JWT_SECRET_FILE", secret.toString())))
+                .hasMessage("both JWT_SECRET and JWT_SECRET_FILE are set; keep only one of them");
+    }
+
+    @Test
     void authOffNeedsNoSecret() {
         AppConfig config = AppConfig.fromEnvironment(Map.of("AUTH_MODE", "off"));
 

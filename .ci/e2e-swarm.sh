@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# End-to-end on Docker Swarm (issue: past one host): the same stack through docker stack deploy on a single-node
+# swarm this engine manages. Prints PASS/FAIL lines and, last, "e2e-swarm: N passed, N failed".
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=.ci/e2e-lib.sh
+source .ci/e2e-lib.sh
+stack_ps() { docker ps -q --filter label=com.docker.stack.namespace=taskmanager "$@"; }
+app_tasks() { docker ps -q --filter label=com.docker.swarm.service.name=taskmanager_app | sort; }
+
+step "a single-node swarm"
+if [ "$(docker info -f '{{.Swarm.LocalNodeState}}')" != active ]; then
+  addr=$(hostname -I | awk '{print $1}')
+  docker swarm init --advertise-addr "${addr:-127.0.0.1}" >/dev/null
+fi
+[ "$(docker info -f '{{.Swarm.ControlAvailable}}')" = true ] && pass "this engine manages a swarm" || fail "no swarm manager"
+
+step "up --target swarm --replicas 3"
+start=$(date +%s%N)
+expect_exit 0 "up --target swarm --replicas 3" -- bin/stackctl up --target swarm --replicas 3
+echo "up took $(( ($(date +%s%N) - start) / 1000000 )) ms"
+cat /tmp/e2e.err /tmp/e2e.out
+login
+[ "$(docker service ls -q --filter label=com.docker.stack.namespace=taskmanager | wc -l)" = 4 ] \
+  && pass "4 Swarm services (nginx, app, db, cache)" || fail "services: $(docker service ls)"
+[ "$(status_of -H "$(bearer)" "$url/tasks?limit=1")" = 200 ] && pass "the API answers through nginx on Swarm" || fail "API through nginx"
+leaks=0
+for var in POSTGRES_PASSWORD REDIS_PASSWORD JWT_SECRET ADMIN_PASSWORD; do
+  value=$(sed -n "s/^$var=//p" compose/.env)
+  for svc in $(docker service ls -q --filter label=com.docker.stack.namespace=taskmanager); do
+    docker service inspect "$svc" | grep -qF "$value" && leaks=$((leaks + 1))
+  done
+  grep -qF "$value" compose/generated/swarm/taskmanager.yaml && leaks=$((leaks + 1))
+done
+[ "$leaks" = 0 ] && pass "no secret value in any service spec or in the stack file (Docker secrets, *_FILE)" || fail "$leaks secret leaks"
+[ "$(docker network inspect -f '{{.Driver}} {{.Internal}}' taskmanager_backend)" = "overlay true" ] \
+  && pass "backend is an internal overlay network" || fail "backend: $(docker network inspect -f '{{.Driver}} {{.Internal}}' taskmanager_backend)"
+docker service inspect -f '{{json .Spec.TaskTemplate.Placement.Constraints}}' taskmanager_db | grep -q 'node.labels.stackctl.db == true' \
+  && pass "the database is pinned by a placement constraint" || fail "db not pinned"
+[ "$(docker service inspect -f '{{.Spec.UpdateConfig.Order}} {{.Spec.UpdateConfig.FailureAction}}' taskmanager_app)" = "start-first rollback" ] \
+  && pass "the app updates start-first and rolls back on failure" || fail "update_config: $(docker service inspect -f '{{json .Spec.UpdateConfig}}' taskmanager_app)"
+expect_exit 0 "health on Swarm" -- bin/stackctl health
+bin/stackctl -o json status >/tmp/e2e.status
+[ "$(python3 -c 'import json; d=json.load(open("/tmp/e2e.status")); print(d["target"], sum(1 for c in d["containers"] if c["service"]=="app" and c["in_upstream"]))')" = "swarm 3" ] \
+  && pass "status -o json: target swarm, 3 app replicas answering by DNS" || fail "status: $(cat /tmp/e2e.status)"
+expect_exit 3 "up --target compose of a stack that runs on Swarm is refused" -- bin/stackctl up --target compose
+
+step "scale 3 -> 5 -> 2 under load"
+loops_start 3
+expect_exit 0 "scale app=5 on Swarm" -- bin/stackctl scale app=5
+[ "$(app_tasks | wc -l)" = 5 ] && pass "5 app tasks run" || fail "$(app_tasks | wc -l) app tasks"
+expect_exit 0 "scale app=2 on Swarm" -- bin/stackctl scale app=2
+loops_stop "Swarm scale 3 -> 5 -> 2"
+[ "$(app_tasks | wc -l)" = 2 ] && pass "2 app tasks run" || fail "$(app_tasks | wc -l) app tasks"
+
+step "rolling update under load (every task replaced, start-first)"
+bin/stackctl scale app=3 >/dev/null 2>&1
+before=$(app_tasks)
+loops_start 3
+expect_exit 0 "deploy --force on Swarm" -- bin/stackctl deploy --force --no-build
+loops_stop "Swarm rolling update"
+after=$(app_tasks)
+[ "$(comm -12 <(echo "$before") <(echo "$after") | wc -l)" = 0 ] && [ "$(echo "$after" | wc -l)" = 3 ] \
+  && pass "all 3 tasks are new" || fail "tasks kept: $(comm -12 <(echo "$before") <(echo "$after") | wc -l)"
+
+step "a release that never gets ready is rolled back by Swarm, under load"
+loops_start 2
+echo "DB_POOL_SIZE=0" >>compose/.env
+expect_exit 1 "deploy of a release whose tasks exit at start" -- bin/stackctl deploy --no-build
+sed -i '/^DB_POOL_SIZE=0$/d' compose/.env
+loops_stop "Swarm's automatic rollback"
+grep -q "Swarm rolled taskmanager_app back to the previous one" /tmp/e2e.err && pass "the failure says Swarm rolled back, and why: $(grep -o 'a new task: .*' /tmp/e2e.err | head -n 1)" \
+  || { fail "no rollback message"; cat /tmp/e2e.err; }
+docker service inspect -f '{{json .Spec.TaskTemplate.ContainerSpec.Env}}' taskmanager_app | grep -q 'DB_POOL_SIZE=10' \
+  && pass "the service runs the previous spec again" || fail "spec after rollback"
+[ "$(docker service ls --filter name=taskmanager_app --format '{{.Replicas}}')" = "3/3" ] && pass "3/3 tasks after the rollback" || fail "replicas after rollback"
+
+step "kill-replica: Swarm replaces the crashed task"
+expect_exit 0 "drill kill-replica on Swarm" -- bin/stackctl drill kill-replica --duration 5s
+grep -E '^(PASS|FAIL) ' /tmp/e2e.out | sed 's/^/  /'
+expect_exit 2 "a compose-only drill on Swarm is a usage error" -- bin/stackctl drill db-restart
+
+step "backup and restore on Swarm"
+for i in 1 2 3 4 5; do
+  curl -s -o /dev/null -X POST -H "$(bearer)" -H 'content-type: application/json' -d "{\"title\":\"kept $i\"}" "$url/tasks"
+done
+expect_exit 0 "backup -o json" -- bin/stackctl backup -o json
+dump=$(python3 -c 'import json; print(json.load(open("/tmp/e2e.out"))["file"])')
+backed_up=$(python3 -c 'import json; print(json.load(open("/tmp/e2e.out"))["manifest"]["row_counts"]["public.tasks"])')
+later=$(curl -s -X POST -H "$(bearer)" -H 'content-type: application/json' -d '{"title":"after the backup"}' "$url/tasks" \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["task"]["id"])')
+loops_start 2
+expect_exit 0 "restore latest --yes on Swarm (client loops running)" -- bin/stackctl restore latest --yes
+sleep 1; touch /tmp/e2e.stop; wait "${loop_pids[@]}" || true
+other=$(grep -vcE '^(200|503)$' /tmp/e2e.codes || true)
+[ "$other" = 0 ] && pass "during the restore clients got 200 or the 503 maintenance answer, nothing else" || fail "$other other answers"
+[ "$(status_of -H "$(bearer)" "$url/tasks/$later")" = 404 ] && pass "the task written after the backup is gone, also from the cache" \
+  || fail "after restore: $(status_of -H "$(bearer)" "$url/tasks/$later")"
+db=$(docker ps -q --filter label=com.docker.swarm.service.name=taskmanager_db)
+[ "$backed_up" -ge 5 ] && [ "$(docker exec "$db" psql -X -A -t -q -U taskmanager -d taskmanager -c 'SELECT count(*) FROM tasks')" = "$backed_up" ] \
+  && pass "restore brought back the $backed_up backed-up tasks" || fail "task count after restore"
+rm -f "$dump" "${dump%.dump}.json"
+
+step "down --volumes leaves nothing behind"
+expect_exit 0 "down --volumes on Swarm" -- bin/stackctl down --volumes
+left="$(stack_ps -a | wc -l) containers, $(docker service ls -q --filter label=com.docker.stack.namespace=taskmanager | wc -l) services"
+left="$left, $(docker network ls -q --filter label=com.docker.stack.namespace=taskmanager | wc -l) networks"
+left="$left, $(docker secret ls -q --filter label=io.stackctl.project=taskmanager | wc -l) secrets"
+left="$left, $(docker volume ls -q --filter name=taskmanager_ | wc -l) volumes"
+[ "$left" = "0 containers, 0 services, 0 networks, 0 secrets, 0 volumes" ] && pass "down --volumes: $left" || fail "down left $left"
+
+echo
+echo "e2e-swarm: $passed passed, $failed failed"
+echo "SWARM_PASSED=$passed SWARM_FAILED=$failed" >/tmp/e2e-swarm.totals
+[ "$failed" = 0 ]

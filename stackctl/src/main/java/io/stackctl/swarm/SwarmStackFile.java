@@ -1,0 +1,210 @@
+package io.stackctl.swarm;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import io.stackctl.core.ExitCodes;
+import io.stackctl.core.StackctlException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The stack file {@code docker stack deploy} gets, made from compose.yaml as compose resolves it ({@code config}:
+ * compose/.env interpolated, paths absolute), plus what Swarm needs and minus what it does not know:
+ *
+ * <ul>
+ *   <li>every service answers by DNS round robin ({@code endpoint_mode: dnsrr}): Swarm's virtual IPs need the
+ *       kernel's IPVS, which not every host has, and nginx balances across tasks.app itself;
+ *   <li>the app rolls start-first, one task at a time, and Swarm rolls back on its own when a new task fails;
+ *   <li>passwords and the token key are Docker secrets, read from files ({@code *_FILE}), never in the spec;
+ *   <li>db and cache are pinned to the node labelled {@code stackctl.db=true}, where their volumes live, and nginx to
+ *       the one labelled {@code stackctl.edge=true}, where it publishes the port (host mode: no routing mesh) and
+ *       where stackctl writes its maintenance answer;
+ *   <li>the networks are overlays, backend internal; the upstream agent is compose's answer to what DNS does here.
+ * </ul>
+ */
+public final class SwarmStackFile {
+
+    public static final String DB_LABEL = "stackctl.db";
+    public static final String EDGE_LABEL = "stackctl.edge";
+
+    /** The secrets, by the name the stack file uses, with the compose/.env variable each comes from. */
+    public static final Map<String, String> SECRETS = Map.of(
+            "db_password", "POSTGRES_PASSWORD",
+            "redis_password", "REDIS_PASSWORD",
+            "jwt_secret", "JWT_SECRET",
+            "admin_password", "ADMIN_PASSWORD");
+
+    /** The app's variables that hold a secret, with the secret each is read from instead. */
+    static final Map<String, String> APP_SECRETS = Map.of(
+            "DB_PASSWORD", "db_password",
+            "REDIS_PASSWORD", "redis_password",
+            "JWT_SECRET", "jwt_secret",
+            "ADMIN_PASSWORD", "admin_password");
+
+    private static final List<String> NOT_FOR_SWARM =
+            List.of("build", "depends_on", "restart", "container_name", "expose", "links");
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS));
+
+    /**
+     * @param secretNames the Docker secret behind each name of {@link #SECRETS} (names carry a hash of the value,
+     *     because Swarm secrets cannot change: a new value is a new secret, and the services roll onto it)
+     * @param appImage an immutable tag of the app image: Swarm only rolls when the spec changes
+     */
+    public record Plan(
+            int replicas,
+            String appImage,
+            Map<String, String> secretNames,
+            int httpPort,
+            Path nginxConf,
+            Path generatedDir) {}
+
+    private SwarmStackFile() {}
+
+    public static String render(String composeConfig, Plan plan) {
+        ObjectNode root;
+        try {
+            root = (ObjectNode) YAML.readTree(composeConfig);
+        } catch (JsonProcessingException | ClassCastException e) {
+            throw new StackctlException(
+                    ExitCodes.FAILED,
+                    "compose config printed something that is not a compose file: " + e.getMessage(),
+                    "check compose/compose.yaml with: docker-compose -f compose/compose.yaml config");
+        }
+        root.put("version", "3.8");
+        ObjectNode services = (ObjectNode) root.get("services");
+        services.remove("upstream-agent");
+        services.fields().forEachRemaining(entry -> common((ObjectNode) entry.getValue()));
+        app(object(services, "app"), plan);
+        db(object(services, "db"));
+        cache(object(services, "cache"));
+        nginx(object(services, "nginx"), plan);
+        ObjectNode networks = root.putObject("networks");
+        networks.putObject("frontend").put("driver", "overlay");
+        networks.putObject("backend").put("driver", "overlay").put("internal", true);
+        ObjectNode secrets = root.putObject("secrets");
+        SECRETS.keySet().stream()
+                .sorted()
+                .forEach(name -> secrets.putObject(name)
+                        .put("external", true)
+                        .put("name", plan.secretNames().get(name)));
+        try {
+            return "# Rendered by stackctl from compose/compose.yaml for docker stack deploy; edit that file, not this.\n"
+                    + YAML.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the stack file", e);
+        }
+    }
+
+    private static void common(ObjectNode service) {
+        NOT_FOR_SWARM.forEach(service::remove);
+        ObjectNode deploy = object(service, "deploy");
+        deploy.put("endpoint_mode", "dnsrr");
+        deploy.putObject("restart_policy").put("condition", "any").put("delay", "2s");
+        JsonNode limits = deploy.path("resources").path("limits");
+        if (limits.has("cpus")) {
+            // compose prints a number; the stack file schema wants a string
+            ((ObjectNode) limits).put("cpus", limits.get("cpus").asText());
+        }
+    }
+
+    private static void app(ObjectNode app, Plan plan) {
+        app.put("image", plan.appImage());
+        ObjectNode environment = object(app, "environment");
+        ArrayNode secrets = app.putArray("secrets");
+        APP_SECRETS.forEach((variable, secret) -> {
+            environment.remove(variable);
+            environment.put(variable + "_FILE", "/run/secrets/" + secret);
+            secrets.add(secret);
+        });
+        ObjectNode deploy = object(app, "deploy");
+        deploy.put("replicas", plan.replicas());
+        deploy.putObject("update_config")
+                .put("parallelism", 1)
+                .put("delay", "2s")
+                .put("order", "start-first")
+                .put("failure_action", "rollback")
+                .put("monitor", "15s")
+                .put("max_failure_ratio", 0);
+        deploy.putObject("rollback_config")
+                .put("parallelism", 1)
+                .put("order", "start-first")
+                .put("failure_action", "pause");
+    }
+
+    private static void db(ObjectNode db) {
+        ObjectNode environment = object(db, "environment");
+        environment.remove("POSTGRES_PASSWORD");
+        environment.put("POSTGRES_PASSWORD_FILE", "/run/secrets/db_password");
+        db.putArray("secrets").add("db_password");
+        pin(db, DB_LABEL);
+    }
+
+    private static void cache(ObjectNode cache) {
+        // redis-server takes its password as an argument: read it from the secret at start, in a shell.
+        String arguments = String.join(" ", texts(cache.path("command")))
+                .replaceAll("--requirepass \\S+", "--requirepass \"\\$\\$(cat /run/secrets/redis_password)\"");
+        cache.putArray("command").add("sh").add("-c").add("exec " + arguments);
+        object(cache, "environment").remove("REDISCLI_AUTH");
+        object(cache, "healthcheck")
+                .putArray("test")
+                .add("CMD-SHELL")
+                .add("REDISCLI_AUTH=\"$$(cat /run/secrets/redis_password)\" redis-cli ping | grep -q PONG");
+        cache.putArray("secrets").add("redis_password");
+        pin(cache, DB_LABEL);
+    }
+
+    private static void nginx(ObjectNode nginx, Plan plan) {
+        nginx.putArray("ports")
+                .addObject()
+                .put("target", 80)
+                .put("published", plan.httpPort())
+                .put("protocol", "tcp")
+                .put("mode", "host");
+        ArrayNode volumes = nginx.putArray("volumes");
+        volumes.addObject()
+                .put("type", "bind")
+                .put("source", plan.nginxConf().toString())
+                .put("target", "/etc/nginx/nginx.conf")
+                .put("read_only", true);
+        volumes.addObject()
+                .put("type", "bind")
+                .put("source", plan.generatedDir().toString())
+                .put("target", "/etc/nginx/upstream");
+        nginx.putArray("command")
+                .add("bash")
+                .add("-c")
+                .add("mkdir -p /etc/nginx/upstream/maintenance; exec nginx -g 'daemon off;'");
+        pin(nginx, EDGE_LABEL);
+    }
+
+    private static void pin(ObjectNode service, String label) {
+        object(service, "deploy")
+                .putObject("placement")
+                .putArray("constraints")
+                .add("node.labels." + label + " == true");
+    }
+
+    private static ObjectNode object(ObjectNode parent, String field) {
+        JsonNode node = parent.get(field);
+        if (node instanceof ObjectNode object) {
+            return object;
+        }
+        return parent.putObject(field);
+    }
+
+    private static List<String> texts(JsonNode array) {
+        var texts = new java.util.ArrayList<String>();
+        array.forEach(node -> texts.add(node.asText()));
+        return texts;
+    }
+}

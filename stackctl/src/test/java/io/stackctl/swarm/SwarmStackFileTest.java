@@ -1,0 +1,137 @@
+package io.stackctl.swarm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.stackctl.core.StackctlException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SwarmStackFileTest {
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Map<String, String> SECRET_NAMES = Map.of(
+            "db_password", "taskmanager_db_password_aaa",
+            "redis_password", "taskmanager_redis_password_bbb",
+            "jwt_secret", "taskmanager_jwt_secret_ccc",
+            "admin_password", "taskmanager_admin_password_ddd");
+
+    private static String composeConfig() throws Exception {
+        try (var in = SwarmStackFileTest.class.getResourceAsStream("/swarm/compose-config.yaml")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static String rendered() throws Exception {
+        return SwarmStackFile.render(
+                composeConfig(),
+                new SwarmStackFile.Plan(
+                        4,
+                        "stackctl/taskmanager-app:release-0123456789ab",
+                        SECRET_NAMES,
+                        8080,
+                        Path.of("/srv/stackctl/compose/generated/swarm/nginx.conf"),
+                        Path.of("/srv/stackctl/compose/generated")));
+    }
+
+    @Test
+    void theStackFileHoldsNoSecretValueOnlyReferencesToDockerSecrets() throws Exception {
+        String file = rendered();
+
+        assertThat(composeConfig()).contains("fake-db-password-0001", "fake-redis-password-02");
+        assertThat(file)
+                .doesNotContain("fake-db-password-0001")
+                .doesNotContain("fake-redis-password-02")
+                .doesNotContain("fake-jwt-secret")
+                .doesNotContain("fake-admin-password");
+        JsonNode stack = YAML.readTree(file);
+        assertThat(stack.at("/secrets/db_password/external").asBoolean()).isTrue();
+        assertThat(stack.at("/secrets/db_password/name").asText()).isEqualTo("taskmanager_db_password_aaa");
+        assertThat(stack.at("/services/app/environment/DB_PASSWORD_FILE").asText())
+                .isEqualTo("/run/secrets/db_password");
+        assertThat(stack.at("/services/app/environment/JWT_SECRET_FILE").asText())
+                .isEqualTo("/run/secrets/jwt_secret");
+        assertThat(stack.at("/services/app/environment").has("DB_PASSWORD")).isFalse();
+        assertThat(stack.at("/services/db/environment/POSTGRES_PASSWORD_FILE").asText())
+                .isEqualTo("/run/secrets/db_password");
+        assertThat(stack.at("/services/cache/command/2").asText())
+                .startsWith("exec redis-server --requirepass \"$$(cat /run/secrets/redis_password)\"")
+                .contains("--appendonly yes");
+        assertThat(stack.at("/services/cache/environment").has("REDISCLI_AUTH")).isFalse();
+    }
+
+    @Test
+    void swarmGetsWhatItNeedsAndNothingItRejects() throws Exception {
+        JsonNode stack = YAML.readTree(rendered());
+
+        assertThat(stack.get("version").asText()).isEqualTo("3.8");
+        assertThat(stack.at("/services").has("upstream-agent")).isFalse();
+        stack.get("services").forEach(service -> {
+            assertThat(service.has("build")).isFalse();
+            assertThat(service.has("depends_on")).isFalse();
+            assertThat(service.has("restart")).isFalse();
+            assertThat(service.at("/deploy/endpoint_mode").asText()).isEqualTo("dnsrr");
+            assertThat(service.at("/deploy/resources/limits/cpus").isTextual()).isTrue();
+        });
+        JsonNode app = stack.at("/services/app");
+        assertThat(app.get("image").asText()).isEqualTo("stackctl/taskmanager-app:release-0123456789ab");
+        assertThat(app.at("/deploy/replicas").asInt()).isEqualTo(4);
+        assertThat(app.at("/deploy/update_config/order").asText()).isEqualTo("start-first");
+        assertThat(app.at("/deploy/update_config/failure_action").asText()).isEqualTo("rollback");
+        assertThat(app.at("/deploy/update_config/parallelism").asInt()).isEqualTo(1);
+        assertThat(app.has("healthcheck")).isTrue();
+        assertThat(stack.at("/services/db/deploy/placement/constraints/0").asText())
+                .isEqualTo("node.labels.stackctl.db == true");
+        assertThat(stack.at("/services/cache/deploy/placement/constraints/0").asText())
+                .isEqualTo("node.labels.stackctl.db == true");
+        JsonNode port = stack.at("/services/nginx/ports/0");
+        assertThat(port.get("mode").asText()).isEqualTo("host");
+        assertThat(port.get("published").asInt()).isEqualTo(8080);
+        assertThat(stack.at("/services/nginx/volumes/0/source").asText())
+                .isEqualTo("/srv/stackctl/compose/generated/swarm/nginx.conf");
+        assertThat(stack.at("/networks/backend/driver").asText()).isEqualTo("overlay");
+        assertThat(stack.at("/networks/backend/internal").asBoolean()).isTrue();
+        assertThat(stack.at("/volumes").has("db-data")).isTrue();
+    }
+
+    @Test
+    void aConfigThatIsNotAComposeFileIsAClearError() {
+        assertThatThrownBy(() -> SwarmStackFile.render(
+                        "- just\n- a list\n",
+                        new SwarmStackFile.Plan(1, "i", SECRET_NAMES, 8080, Path.of("x"), Path.of("y"))))
+                .isInstanceOf(StackctlException.class)
+                .hasMessageContaining("not a compose file");
+    }
+
+    @Test
+    void nginxFollowsTasksByDnsInsteadOfARenderedUpstream() throws Exception {
+        String conf = SwarmNginxConf.from(Files.readString(repoFile("nginx/nginx.conf")));
+
+        assertThat(conf)
+                .contains("resolver 127.0.0.11 valid=1s ipv6=off;")
+                .contains("set $replicas tasks.app;")
+                .contains("proxy_pass http://$replicas:8080;")
+                .doesNotContain("upstream app {")
+                .doesNotContain("proxy_pass http://app;")
+                .contains("include /etc/nginx/upstream/maintenance/*.conf;")
+                .contains("proxy_next_upstream error timeout")
+                .contains("proxy_connect_timeout 300ms;");
+        assertThatThrownBy(() -> SwarmNginxConf.from("events {}\nhttp {}\n"))
+                .isInstanceOf(StackctlException.class)
+                .hasMessageContaining("upstream app");
+    }
+
+    private static Path repoFile(String relative) {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.exists(dir.resolve(relative))) {
+            dir = dir.getParent();
+        }
+        return dir == null ? Path.of(relative) : dir.resolve(relative);
+    }
+}
