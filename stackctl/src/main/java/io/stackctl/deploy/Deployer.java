@@ -46,7 +46,7 @@ public final class Deployer {
 
     /** Rolls the replicas over to what compose/.env and the app image declare now. */
     public Result deployDeclared(RollingDeploy.Options options) {
-        String imageId = declaredImageId();
+        String imageId = stack.appImageId();
         String env = envText(stack.files().envFile());
         Set<String> hashes = new HashSet<>(Set.of(stack.compose().configHash(Stack.APP)));
         // Nothing declared changed since the active release (same settings, compose file and image): its replicas
@@ -101,7 +101,7 @@ public final class Deployer {
                         ExitCodes.PRECONDITION,
                         "the running replicas match no recorded release of '" + stack.project() + "'",
                         "deploy first (bin/stackctl deploy), then run this again"));
-        String imageId = declaredImageId();
+        String imageId = stack.appImageId();
         String hash = stack.compose().configHash(Stack.APP);
         boolean declared = active.imageId().equals(imageId)
                 && (active.configHash().equals(hash)
@@ -120,7 +120,7 @@ public final class Deployer {
      * yet (a first up, or a stack deployed before releases were kept).
      */
     public Optional<Release> recordDeclaredIfNew(String strategy) {
-        String imageId = declaredImageId();
+        String imageId = stack.appImageId();
         var replicas = stack.replicas();
         Set<String> labels = new HashSet<>();
         replicas.forEach(c -> labels.add(c.configHash()));
@@ -224,16 +224,6 @@ public final class Deployer {
                 compose, release.imageId(), Set.copyOf(List.of(release.configHash(), compose.configHash(Stack.APP))));
     }
 
-    private String declaredImageId() {
-        String image = stack.settings().appImage();
-        return stack.engine()
-                .imageId(image)
-                .orElseThrow(() -> new StackctlException(
-                        ExitCodes.PRECONDITION,
-                        "the app image " + image + " is not in the engine",
-                        "build it: bin/stackctl images build (or bin/stackctl up)"));
-    }
-
     /** The config hash compose labelled the replicas of {@code imageId} with (what the next deploy compares). */
     private String labelledHash(String imageId, String fallback) {
         return stack.replicas().stream()
@@ -275,12 +265,13 @@ public final class Deployer {
                 declarationSha(envText));
     }
 
-    static String releaseTag(String imageId) {
+    /** The tag that keeps a release's image: {@code release-<short image id>}. */
+    public static String releaseTag(String imageId) {
         return "release-" + Release.shortId(imageId);
     }
 
     /** The image name without its tag: {@code host:5000/team/app:1.2} gives {@code host:5000/team/app}. */
-    static String repository(String image) {
+    public static String repository(String image) {
         int slash = image.lastIndexOf('/');
         int colon = image.lastIndexOf(':');
         return colon > slash ? image.substring(0, colon) : image;

@@ -113,13 +113,12 @@ public final class ErrorWatch implements AutoCloseable {
      * unanswered (RFC 9112 9.3.1): a client tries such a GET again at once, as browsers do, and so does the watch.
      */
     private HttpResponse<Void> sendTryingTwice() throws IOException, InterruptedException {
-        HttpRequest request = target;
         try {
-            return client.send(request, HttpResponse.BodyHandlers.discarding());
+            return client.send(target, HttpResponse.BodyHandlers.discarding());
         } catch (HttpTimeoutException e) {
             throw e;
         } catch (IOException e) {
-            return client.send(request, HttpResponse.BodyHandlers.discarding());
+            return client.send(target, HttpResponse.BodyHandlers.discarding());
         }
     }
 

@@ -1,8 +1,6 @@
 package io.stackctl.health;
 
-import io.stackctl.engine.ServiceContainer;
-
-/** The three probes of one app replica, made directly on its frontend address. */
+/** The three probes of one app replica, made on the replica itself (not through nginx). */
 public record ReplicaHealth(
         String name,
         String address,
@@ -17,16 +15,6 @@ public record ReplicaHealth(
     /** A replica's own address for {@code path}, bypassing nginx. */
     public static String url(String ip, String path) {
         return "http://" + ip + ":" + APP_PORT + path;
-    }
-
-    public static ReplicaHealth probe(HttpProbe probe, ServiceContainer replica, String ip, boolean inUpstream) {
-        return new ReplicaHealth(
-                replica.name(),
-                ip,
-                inUpstream,
-                probe.get(url(ip, "/live")),
-                probe.get(url(ip, "/ready")),
-                probe.get(url(ip, "/health")));
     }
 
     public boolean ok() {

@@ -92,6 +92,16 @@ public final class Stack implements AutoCloseable {
         return swarm;
     }
 
+    /** The id of the app image the settings name (what deploy and Swarm roll out); exit 3 when it is not built. */
+    public String appImageId() {
+        String image = settings.appImage();
+        return engine.imageId(image)
+                .orElseThrow(() -> new StackctlException(
+                        ExitCodes.PRECONDITION,
+                        "the app image " + image + " is not in the engine",
+                        "build it: bin/stackctl images build (or bin/stackctl up)"));
+    }
+
     /** After the stack moved onto or off Swarm, look again. */
     public void forgetTarget() {
         swarm = null;
@@ -160,25 +170,27 @@ public final class Stack implements AutoCloseable {
     /** A POST to one ready replica directly, bypassing nginx (which may be answering maintenance). */
     public HttpProbe.Result postToAReplica(String path) {
         HttpProbe.Result last = new HttpProbe.Result(path, 0, 0, "no running replica");
-        if (swarm()) {
-            for (ServiceContainer replica : replicas()) {
-                last = ExecProbe.request(engine, replica.id(), "POST", path);
-                if (last.ok()) {
-                    return last;
-                }
-            }
-            return last;
-        }
         for (ServiceContainer replica : replicas()) {
-            var ip = replica.ipOn("frontend");
-            if (ip.isPresent()) {
-                last = probe.post(ReplicaHealth.url(ip.get(), path));
+            if (swarm() || replica.ipOn("frontend").isPresent()) {
+                last = askReplica(replica, "POST", path);
                 if (last.ok()) {
                     return last;
                 }
             }
         }
         return last;
+    }
+
+    /**
+     * One request to a replica itself, bypassing nginx: to its frontend address, or on Swarm (overlay addresses are
+     * not reachable from this host) from inside its container.
+     */
+    private HttpProbe.Result askReplica(ServiceContainer replica, String method, String path) {
+        if (swarm()) {
+            return ExecProbe.request(engine, replica.id(), method, path);
+        }
+        String url = ReplicaHealth.url(replica.ipOn("frontend").orElse(""), path);
+        return method.equals("POST") ? probe.post(url) : probe.get(url);
     }
 
     /** The addresses nginx currently routes to; on Swarm, what tasks.app answers: the healthy replicas. */
@@ -228,19 +240,17 @@ public final class Stack implements AutoCloseable {
         for (ServiceContainer replica :
                 containers().stream().filter(c -> c.service().equals(APP)).toList()) {
             String ip = replica.ipOn("frontend").orElse("");
-            if (swarm() && replica.running()) {
+            if (!replica.running() || (ip.isEmpty() && !swarm())) {
+                var none = new HttpProbe.Result("", 0, 0, "not running");
+                report.add(new ReplicaHealth(replica.name(), null, false, none, none, none));
+            } else {
                 report.add(new ReplicaHealth(
                         replica.name(),
                         ip,
                         members.contains(ip),
-                        ExecProbe.request(engine, replica.id(), "GET", "/live"),
-                        ExecProbe.request(engine, replica.id(), "GET", "/ready"),
-                        ExecProbe.request(engine, replica.id(), "GET", "/health")));
-            } else if (ip.isEmpty() || !replica.running()) {
-                var none = new HttpProbe.Result("", 0, 0, "not running");
-                report.add(new ReplicaHealth(replica.name(), null, false, none, none, none));
-            } else {
-                report.add(ReplicaHealth.probe(probe, replica, ip, members.contains(ip)));
+                        askReplica(replica, "GET", "/live"),
+                        askReplica(replica, "GET", "/ready"),
+                        askReplica(replica, "GET", "/health")));
             }
         }
         return report;

@@ -7,6 +7,7 @@ import io.stackctl.core.ExitCodes;
 import io.stackctl.core.Pause;
 import io.stackctl.core.Sha256;
 import io.stackctl.core.StackctlException;
+import io.stackctl.deploy.Deployer;
 import io.stackctl.engine.Engine;
 import io.stackctl.process.ProcessRunner;
 import io.stackctl.stack.EnvFile;
@@ -74,8 +75,9 @@ public final class Swarm {
     public void deploy(int replicas) {
         String node = requireManager();
         labelNode(node);
-        Map<String, String> secrets = ensureSecrets();
-        Path file = render(replicas, secrets);
+        var env = EnvFile.load(files.envFile());
+        Map<String, String> secrets = ensureSecrets(env);
+        Path file = render(replicas, secrets, env);
         Instant asked = Instant.now();
         progress("docker stack deploy -c %s %s", file, stack.project());
         cli("stack", "deploy", "--prune", "--resolve-image", "never", "-c", file.toString(), stack.project());
@@ -176,8 +178,7 @@ public final class Swarm {
     }
 
     /** One secret per value, named by its hash: a changed value is a new secret and the services roll onto it. */
-    Map<String, String> ensureSecrets() {
-        var env = EnvFile.load(files.envFile());
+    Map<String, String> ensureSecrets(EnvFile env) {
         var existing = new HashSet<>(engine.secretNames(OWNER_LABEL, stack.project()));
         Map<String, String> names = new TreeMap<>();
         SwarmStackFile.SECRETS.forEach((name, variable) -> {
@@ -205,7 +206,7 @@ public final class Swarm {
         }
     }
 
-    private Path render(int replicas, Map<String, String> secrets) {
+    private Path render(int replicas, Map<String, String> secrets, EnvFile env) {
         Path dir = files.upstreamDir().resolve("swarm");
         Path nginxConf = dir.resolve("nginx.conf");
         Path stackFile = dir.resolve(stack.project() + ".yaml");
@@ -225,7 +226,6 @@ public final class Swarm {
                         stack.settings().httpPort(),
                         nginxConf,
                         files.upstreamDir()));
-        var env = EnvFile.load(files.envFile());
         for (String variable : SwarmStackFile.SECRETS.values()) {
             if (env.get(variable).filter(rendered::contains).isPresent()) {
                 throw new IllegalStateException("the stack file would hold the value of " + variable);
@@ -239,15 +239,14 @@ public final class Swarm {
         return stackFile;
     }
 
-    /** The app image under a tag of its own id: Swarm rolls the tasks only when the spec names another image. */
+    /** The app image under its release tag (as deploy's): Swarm rolls the tasks only when the spec names another image. */
     private String releaseImage() {
         String image = stack.settings().appImage();
-        var inspect = runner.check(List.of("docker", "image", "inspect", "-f", "{{.Id}}", image), CLI_TIMEOUT);
-        String id = inspect.stdout().strip().replace("sha256:", "");
-        String repository = image.contains(":") ? image.substring(0, image.lastIndexOf(':')) : image;
-        String tagged = repository + ":release-" + id.substring(0, 12);
-        cli("tag", image, tagged);
-        return tagged;
+        String id = stack.appImageId();
+        String repository = Deployer.repository(image);
+        String tag = Deployer.releaseTag(id);
+        engine.tag(id, repository, tag);
+        return repository + ":" + tag;
     }
 
     /**
