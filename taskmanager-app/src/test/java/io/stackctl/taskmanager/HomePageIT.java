@@ -124,8 +124,25 @@ class HomePageIT {
     private static void follow(WebElement element) {
         var old = browser.findElement(By.tagName("html"));
         element.click();
-        new org.openqa.selenium.support.ui.WebDriverWait(browser, Duration.ofSeconds(15))
-                .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(old));
+        new org.openqa.selenium.support.ui.WebDriverWait(browser, Duration.ofSeconds(15)).until(driver -> isGone(old));
+    }
+
+    /**
+     * The old page's root is gone. Chromium says so with a stale-element error, or, when asked while the page is
+     * being replaced, with an inspector error that the node no longer belongs to the document (it did once in CI).
+     */
+    private static boolean isGone(WebElement old) {
+        try {
+            old.isEnabled();
+            return false;
+        } catch (org.openqa.selenium.StaleElementReferenceException e) {
+            return true;
+        } catch (org.openqa.selenium.WebDriverException e) {
+            if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+                return true;
+            }
+            throw e;
+        }
     }
 
     private static void addTask(String title, String description) {
