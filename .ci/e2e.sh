@@ -59,6 +59,15 @@ members=$(python3 -c 'import json,sys; d=json.load(open("/tmp/e2e.status")); pri
 step "health"
 expect_exit 0 "health on a fresh stack" -- bin/stackctl health
 
+step "bounded logs, and no secret in a command line"
+unbounded=$(for c in $(project_ps); do docker inspect -f '{{.Name}} {{.HostConfig.LogConfig.Type}} {{index .HostConfig.LogConfig.Config "max-size"}}' "$c"; done \
+  | awk '$2 != "json-file" || $3 == "" {print $1}')
+[ -z "$unbounded" ] && pass "every container's log is rotated (json-file with max-size)" || fail "unrotated logs: $unbounded"
+redis_password=$(sed -n 's/^REDIS_PASSWORD=//p' compose/.env)
+if docker ps --no-trunc --filter label=com.docker.compose.project=taskmanager | grep -qF "$redis_password" \
+  || ps -eo args | grep -qF "$redis_password"; then fail "the Redis password is in a command line"
+else pass "the Redis password is in no command line (docker ps --no-trunc, ps)"; fi
+
 step "60 requests through nginx"
 n=$(instances 60)
 [ "$n" = 3 ] && pass "60 requests answered by 3 distinct X-Instance values" || fail "$n distinct instances"
@@ -81,6 +90,20 @@ admins_task=$(curl -s -X POST -H "$(bearer)" -H 'content-type: application/json'
 [ "$(status_of -H "$(bearer)" "$url/metrics")" = 200 ] && pass "operator route through nginx with the admin's token: 200" || fail "admin refused /metrics"
 [ "$(status_of "$url/metrics")" = 401 ] && pass "operator route through nginx with no token: 401" || fail "/metrics open through nginx"
 curl -s -o /dev/null -X DELETE -H "$(bearer)" "$url/tasks/$admins_task"
+odd=""
+for path in /metrics/ /cache/stats/ /auth/me/ /tasks/ /%6Detrics /METRICS //metrics /metrics%2F; do
+  code=$(status_of "$url$path")
+  case "$code" in 400|401|404|405) ;; *) odd="$odd $path=$code" ;; esac
+done
+[ -z "$odd" ] && pass "protected routes spelled oddly through nginx, no token: 400/401/404 only" || fail "odd spellings got through:$odd"
+[ "$(status_of -H "$(bearer)" "$url/auth/me/")" = 200 ] && pass "/auth/me/ with a token: 200, not 500" || fail "/auth/me/: $(status_of -H "$(bearer)" "$url/auth/me/")"
+replica_ip=$(docker inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}}={{$v.IPAddress}} {{end}}' "$(app_ids | head -n 1)" \
+  | grep -o 'frontend=[0-9.]*' | cut -d= -f2)
+ops_token=$(sed -n 's/^OPS_TOKEN=//p' compose/.env)
+[ "$(status_of "http://$replica_ip:8080/metrics")" = 401 ] && [ "$(status_of -X POST "http://$replica_ip:8080/cache/clear")" = 401 ] \
+  && pass "a replica called directly (host or frontend network), no credential: operator routes 401" || fail "operator routes open on a replica"
+[ "$(status_of -H "Authorization: Bearer $ops_token" "http://$replica_ip:8080/cache/stats")" = 200 ] \
+  && pass "the operator token of compose/.env opens them" || fail "operator token refused"
 
 step "scale app=5 then app=2 under a client loop"
 client_loop &
@@ -313,6 +336,11 @@ expect_exit 0 "backups list" -- bin/stackctl backups list
 cat /tmp/e2e.out
 expect_exit 0 "backups prune --dry-run" -- bin/stackctl backups prune --keep-daily 1 --dry-run
 expect_exit 2 "backups prune keeping nothing" -- bin/stackctl backups prune --keep-daily 0 --keep-weekly 0 --keep-monthly 0
+
+step "a flood of wrong admin logins does not lock stackctl out (it uses the operator token)"
+for i in $(seq 12); do status_of -X POST -H 'content-type: application/json' -d "{\"username\":\"admin\",\"password\":\"wrong $i\"}" "$url/auth/login" >>/tmp/e2e.flood; echo >>/tmp/e2e.flood; done
+grep -q 429 /tmp/e2e.flood && pass "the admin's logins are locked (429)" || fail "no 429 after 12 wrong logins: $(tr '\n' ' ' </tmp/e2e.flood)"
+expect_exit 0 "drill nginx-reload while the admin's logins are locked" -- bin/stackctl drill nginx-reload --duration 2s
 
 step "drills"
 cache=$(docker ps -q --filter label=com.docker.compose.project=taskmanager --filter label=com.docker.compose.service=cache)

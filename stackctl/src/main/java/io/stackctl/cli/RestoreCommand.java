@@ -79,8 +79,8 @@ final class RestoreCommand extends StackCommand {
                         ExitCodes.CHECK_FAILED,
                         "the database was restored but no replica cleared the cache; stale entries may be served for"
                                 + " up to CACHE_TTL_SECONDS",
-                        "clear it when the stack is healthy: curl -X POST "
-                                + stack.settings().baseUrl() + "/cache/clear");
+                        "clear it when the stack is healthy: curl -X POST -H \"Authorization: Bearer $OPS_TOKEN\" "
+                                + stack.settings().baseUrl() + "/cache/clear (OPS_TOKEN is in compose/.env)");
             }
         }
         return ExitCodes.OK;

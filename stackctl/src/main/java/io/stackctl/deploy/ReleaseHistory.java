@@ -103,18 +103,45 @@ public final class ReleaseHistory {
     }
 
     private void save(List<Release> releases) {
-        // Old entries go, with their saved settings; the active release and the one before it always stay.
-        List<Release> kept =
-                releases.size() <= KEEP ? releases : releases.subList(releases.size() - KEEP, releases.size());
+        // Old entries go, with their saved settings, but never the active release nor the one a rollback from it
+        // returns to: twenty failed deploys must not take rollback away.
+        var pinned = pinned(releases);
+        List<Release> kept = new ArrayList<>();
+        List<Release> dropped = new ArrayList<>();
+        for (int i = 0; i < releases.size(); i++) {
+            Release release = releases.get(i);
+            boolean recent = i >= releases.size() - KEEP;
+            (recent || pinned.contains(release.id()) ? kept : dropped).add(release);
+        }
         try {
             createPrivateDir();
-            for (Release dropped : releases.subList(0, releases.size() - kept.size())) {
-                Files.deleteIfExists(envFile(dropped.id()));
+            for (Release release : dropped) {
+                Files.deleteIfExists(envFile(release.id()));
             }
             writePrivate(dir.resolve("releases.json"), JSON.writeValueAsString(kept));
         } catch (IOException e) {
             throw failure(e);
         }
+    }
+
+    /** The active release and the newest one before it that served. */
+    static java.util.Set<Integer> pinned(List<Release> releases) {
+        var active = releases.stream()
+                .filter(r -> r.status() == Release.Status.active)
+                .mapToInt(Release::id)
+                .max();
+        if (active.isEmpty()) {
+            return java.util.Set.of();
+        }
+        var pinned = new java.util.HashSet<Integer>();
+        pinned.add(active.getAsInt());
+        releases.stream()
+                .filter(r -> r.id() < active.getAsInt()
+                        && (r.status() == Release.Status.active || r.status() == Release.Status.replaced))
+                .mapToInt(Release::id)
+                .max()
+                .ifPresent(pinned::add);
+        return pinned;
     }
 
     private void createPrivateDir() throws IOException {

@@ -46,6 +46,15 @@ public final class HttpProbe {
                 .build());
     }
 
+    /** An operator call: {@code method} to {@code url} with {@code Authorization: Bearer <credential>}. */
+    public Result send(String method, String url, String credential) {
+        return send(HttpRequest.newBuilder(URI.create(url))
+                .timeout(timeout)
+                .header("Authorization", "Bearer " + credential)
+                .method(method, HttpRequest.BodyPublishers.noBody())
+                .build());
+    }
+
     private Result send(HttpRequest request) {
         String url = request.uri().toString();
         long start = System.nanoTime();

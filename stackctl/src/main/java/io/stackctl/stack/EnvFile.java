@@ -22,10 +22,15 @@ public final class EnvFile {
     public static final String CACHE_SECRET = "REDIS_PASSWORD";
     /** Signs the API's tokens; every replica shares it, so a token from one is good at all. */
     public static final String TOKEN_SECRET = "JWT_SECRET";
-    /** The API's admin account, which stackctl's drills, bench and deploy watch log in as. */
+    /** The API's admin account. */
     public static final String ADMIN_SECRET = "ADMIN_PASSWORD";
+    /**
+     * stackctl's own credential: operator routes, and the API as the admin account, with no login, so a flood of
+     * failed logins cannot lock out drills, bench or the deploy watch.
+     */
+    public static final String OPS_SECRET = "OPS_TOKEN";
 
-    private static final String[] SECRETS = {DB_SECRET, CACHE_SECRET, TOKEN_SECRET, ADMIN_SECRET};
+    private static final String[] SECRETS = {DB_SECRET, CACHE_SECRET, TOKEN_SECRET, ADMIN_SECRET, OPS_SECRET};
 
     private final Path path;
     private final Map<String, String> values;
@@ -72,11 +77,16 @@ public final class EnvFile {
         var added = new java.util.ArrayList<String>();
         for (String key : SECRETS) {
             if (get(key).isEmpty()) {
-                values.put(key, key.equals(TOKEN_SECRET) ? randomSecret(32) : randomSecret(24));
+                values.put(key, isKey(key) ? randomSecret(32) : randomSecret(24));
                 added.add(key);
             }
         }
         return added;
+    }
+
+    /** Keys and tokens, as opposed to passwords: the app refuses to start with one shorter than 32 characters. */
+    private static boolean isKey(String key) {
+        return key.equals(TOKEN_SECRET) || key.equals(OPS_SECRET);
     }
 
     /** The API's token signing key must be at least this long (the app refuses to start with less). */
@@ -92,7 +102,7 @@ public final class EnvFile {
     public java.util.List<String> weakSecrets() {
         java.util.List<String> weak = new java.util.ArrayList<>();
         for (String key : SECRETS) {
-            int minimum = key.equals(TOKEN_SECRET) ? MIN_TOKEN_SECRET_LENGTH : MIN_SECRET_LENGTH;
+            int minimum = isKey(key) ? MIN_TOKEN_SECRET_LENGTH : MIN_SECRET_LENGTH;
             get(key).ifPresent(value -> {
                 if (KNOWN_WEAK.contains(value.toLowerCase(java.util.Locale.ROOT))) {
                     weak.add(key + " is the placeholder '" + value + "'");

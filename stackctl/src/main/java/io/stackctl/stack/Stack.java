@@ -172,7 +172,7 @@ public final class Stack implements AutoCloseable {
         HttpProbe.Result last = new HttpProbe.Result(path, 0, 0, "no running replica");
         for (ServiceContainer replica : replicas()) {
             if (swarm() || replica.ipOn("frontend").isPresent()) {
-                last = askReplica(replica, "POST", path);
+                last = operatorCall(replica, "POST", path);
                 if (last.ok()) {
                     return last;
                 }
@@ -191,6 +191,25 @@ public final class Stack implements AutoCloseable {
         }
         String url = ReplicaHealth.url(replica.ipOn("frontend").orElse(""), path);
         return method.equals("POST") ? probe.post(url) : probe.get(url);
+    }
+
+    /** As {@link #askReplica}, for an operator route: with the stack's operator token, which every one wants. */
+    private HttpProbe.Result operatorCall(ServiceContainer replica, String method, String path) {
+        if (swarm()) {
+            return ExecProbe.operatorRequest(engine, replica.id(), method, path);
+        }
+        String url = ReplicaHealth.url(replica.ipOn("frontend").orElse(""), path);
+        return probe.send(method, url, opsToken());
+    }
+
+    /** compose/.env's OPS_TOKEN; exit 3 when the file predates it. */
+    public String opsToken() {
+        return EnvFile.load(files.envFile())
+                .get(EnvFile.OPS_SECRET)
+                .orElseThrow(() -> new StackctlException(
+                        ExitCodes.PRECONDITION,
+                        files.envFile() + " has no " + EnvFile.OPS_SECRET + ", stackctl's credential for the API",
+                        "run bin/stackctl up: it adds the missing secrets and rolls the replicas onto them"));
     }
 
     /** The addresses nginx currently routes to; on Swarm, what tasks.app answers: the healthy replicas. */
@@ -305,15 +324,25 @@ public final class Stack implements AutoCloseable {
      * a deploy moves the replicas from one mode to the other, the old ones still want the token (and the new ones
      * ignore it). Without a login, only an AUTH_MODE=off stack is usable, with no token.
      */
+    /**
+     * How stackctl calls the API through nginx: with the operator token, which no login flood can lock, once every
+     * replica takes it; replicas from before OPS_TOKEN (until {@code up} rolls them) get the admin's login instead.
+     */
     public ApiAccess api() {
-        var password = EnvFile.load(files.envFile()).get(EnvFile.ADMIN_SECRET);
+        var env = EnvFile.load(files.envFile());
+        var token = env.get(EnvFile.OPS_SECRET);
+        if (token.isPresent() && everyReplicaTakes(token.get())) {
+            return new ApiAccess(settings.baseUrl(), token);
+        }
+        var password = env.get(EnvFile.ADMIN_SECRET);
         if (password.isEmpty()) {
             if (!settings.authRequired()) {
                 return ApiAccess.anonymous(settings.baseUrl());
             }
             throw new StackctlException(
                     ExitCodes.PRECONDITION,
-                    files.envFile() + " has no " + EnvFile.ADMIN_SECRET + ", so stackctl cannot log in to the API",
+                    files.envFile() + " has no " + EnvFile.OPS_SECRET + " or " + EnvFile.ADMIN_SECRET
+                            + ", so stackctl cannot call the API",
                     "run bin/stackctl up: it adds the missing secrets and rolls the replicas onto them");
         }
         try {
@@ -330,6 +359,24 @@ public final class Stack implements AutoCloseable {
                                     + ": run bin/stackctl up (or deploy) so they take the file's"
                             : "check the stack with: bin/stackctl health");
         }
+    }
+
+    /** Whether each running replica, asked directly, accepts {@code token} as the operator's. */
+    private boolean everyReplicaTakes(String token) {
+        var replicas = replicas().stream().filter(ServiceContainer::running).toList();
+        if (replicas.isEmpty()) {
+            return false;
+        }
+        for (ServiceContainer replica : replicas) {
+            var answer = swarm()
+                    ? ExecProbe.operatorRequest(engine, replica.id(), "GET", "/auth/me")
+                    : probe.send(
+                            "GET", ReplicaHealth.url(replica.ipOn("frontend").orElse(""), "/auth/me"), token);
+            if (!answer.ok()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public HttpProbe.Result throughNginx(String path) {

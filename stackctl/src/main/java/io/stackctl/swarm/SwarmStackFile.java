@@ -38,14 +38,16 @@ public final class SwarmStackFile {
             "db_password", "POSTGRES_PASSWORD",
             "redis_password", "REDIS_PASSWORD",
             "jwt_secret", "JWT_SECRET",
-            "admin_password", "ADMIN_PASSWORD");
+            "admin_password", "ADMIN_PASSWORD",
+            "ops_token", "OPS_TOKEN");
 
     /** The app's variables that hold a secret, with the secret each is read from instead. */
     static final Map<String, String> APP_SECRETS = Map.of(
             "DB_PASSWORD", "db_password",
             "REDIS_PASSWORD", "redis_password",
             "JWT_SECRET", "jwt_secret",
-            "ADMIN_PASSWORD", "admin_password");
+            "ADMIN_PASSWORD", "admin_password",
+            "OPS_TOKEN", "ops_token");
 
     private static final List<String> NOT_FOR_SWARM =
             List.of("build", "depends_on", "restart", "container_name", "expose", "links");
@@ -150,10 +152,13 @@ public final class SwarmStackFile {
     }
 
     private static void cache(ObjectNode cache) {
-        // redis-server takes its password as an argument: read it from the secret at start, in a shell.
-        String arguments = String.join(" ", texts(cache.path("command")))
-                .replaceAll("--requirepass \\S+", "--requirepass \"\\$\\$(cat /run/secrets/redis_password)\"");
-        cache.putArray("command").add("sh").add("-c").add("exec " + arguments);
+        // compose.yaml hands redis-server its password on stdin from REDISCLI_AUTH; here it comes from the secret.
+        List<String> command = texts(cache.path("command"));
+        String script = command.get(command.size() - 1)
+                .replaceAll(
+                        "\\$\\$?\\{?REDISCLI_AUTH\\}?",
+                        java.util.regex.Matcher.quoteReplacement("$$(cat /run/secrets/redis_password)"));
+        cache.putArray("command").add("sh").add("-c").add(script);
         object(cache, "environment").remove("REDISCLI_AUTH");
         object(cache, "healthcheck")
                 .putArray("test")

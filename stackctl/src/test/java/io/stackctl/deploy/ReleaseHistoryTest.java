@@ -56,6 +56,23 @@ class ReleaseHistoryTest {
     }
 
     @Test
+    void manyFailedDeploysNeverPruneTheActiveReleaseNorTheOneRollbackUses() {
+        var history = new ReleaseHistory(root, "taskmanager");
+        history.add(release(1, Release.Status.replaced), "A=1\n");
+        history.add(release(2, Release.Status.active), "A=2\n");
+        for (int id = 3; id <= 40; id++) {
+            history.add(release(id, Release.Status.rolled_back), "A=" + id + "\n");
+        }
+
+        assertThat(history.active()).map(Release::id).contains(2);
+        assertThat(history.envFile(2)).exists();
+        assertThat(history.previousGood(2)).map(Release::id).contains(1);
+        assertThat(history.all()).hasSize(22);
+        assertThat(history.envFile(3)).doesNotExist();
+        assertThat(history.envFile(40)).exists();
+    }
+
+    @Test
     void eachReleaseKeepsItsSettingsPrivately() throws Exception {
         var history = new ReleaseHistory(root, "taskmanager");
         history.add(release(1, Release.Status.active), "POSTGRES_PASSWORD=secret\n");

@@ -19,13 +19,20 @@ class EnvFileTest {
         var env = EnvFile.load(path);
 
         assertThat(env.ensureSecrets())
-                .containsExactly(EnvFile.DB_SECRET, EnvFile.CACHE_SECRET, EnvFile.TOKEN_SECRET, EnvFile.ADMIN_SECRET);
+                .containsExactly(
+                        EnvFile.DB_SECRET,
+                        EnvFile.CACHE_SECRET,
+                        EnvFile.TOKEN_SECRET,
+                        EnvFile.ADMIN_SECRET,
+                        EnvFile.OPS_SECRET);
         env.save();
 
         var reread = EnvFile.load(path);
         assertThat(reread.get(EnvFile.DB_SECRET))
                 .hasValueSatisfying(s -> assertThat(s).matches("[0-9a-f]{48}"));
         assertThat(reread.get(EnvFile.TOKEN_SECRET))
+                .hasValueSatisfying(s -> assertThat(s).matches("[0-9a-f]{64}"));
+        assertThat(reread.get(EnvFile.OPS_SECRET))
                 .hasValueSatisfying(s -> assertThat(s).matches("[0-9a-f]{64}"));
         assertThat(reread.get(EnvFile.DB_SECRET)).isNotEqualTo(reread.get(EnvFile.CACHE_SECRET));
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(path)))
@@ -38,7 +45,7 @@ class EnvFileTest {
         Files.writeString(path, "# mine\nPOSTGRES_PASSWORD=keep\nREDIS_PASSWORD=also\nSTACK_HTTP_PORT=9090\n");
         var env = EnvFile.load(path);
 
-        assertThat(env.ensureSecrets()).containsExactly(EnvFile.TOKEN_SECRET, EnvFile.ADMIN_SECRET);
+        assertThat(env.ensureSecrets()).containsExactly(EnvFile.TOKEN_SECRET, EnvFile.ADMIN_SECRET, EnvFile.OPS_SECRET);
         assertThat(env.ensureSecrets()).isEmpty();
         env.put("POSTGRES_IMAGE", "stackctl-offline/postgres:15");
         env.save();

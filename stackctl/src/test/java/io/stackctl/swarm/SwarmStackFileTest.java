@@ -20,7 +20,8 @@ class SwarmStackFileTest {
             "db_password", "taskmanager_db_password_aaa",
             "redis_password", "taskmanager_redis_password_bbb",
             "jwt_secret", "taskmanager_jwt_secret_ccc",
-            "admin_password", "taskmanager_admin_password_ddd");
+            "admin_password", "taskmanager_admin_password_ddd",
+            "ops_token", "taskmanager_ops_token_eee");
 
     private static String composeConfig() throws Exception {
         try (var in = SwarmStackFileTest.class.getResourceAsStream("/swarm/compose-config.yaml")) {
@@ -61,8 +62,11 @@ class SwarmStackFileTest {
         assertThat(stack.at("/services/db/environment/POSTGRES_PASSWORD_FILE").asText())
                 .isEqualTo("/run/secrets/db_password");
         assertThat(stack.at("/services/cache/command/2").asText())
-                .startsWith("exec redis-server --requirepass \"$$(cat /run/secrets/redis_password)\"")
-                .contains("--appendonly yes");
+                .startsWith("exec docker-entrypoint.sh redis-server - --appendonly yes")
+                .contains("requirepass \"$$(cat /run/secrets/redis_password)\"")
+                .doesNotContain("REDISCLI_AUTH");
+        assertThat(stack.at("/services/app/environment/OPS_TOKEN_FILE").asText())
+                .isEqualTo("/run/secrets/ops_token");
         assertThat(stack.at("/services/cache/environment").has("REDISCLI_AUTH")).isFalse();
     }
 

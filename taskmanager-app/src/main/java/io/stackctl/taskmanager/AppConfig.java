@@ -75,6 +75,12 @@ public record AppConfig(
             throw new IllegalArgumentException("ADMIN_PASSWORD must be at least %d characters, got %d"
                     .formatted(AuthSettings.MIN_ADMIN_PASSWORD_LENGTH, adminPassword.length()));
         }
+        String opsToken = reader.secret("OPS_TOKEN");
+        if (!opsToken.isEmpty() && opsToken.length() < AuthSettings.MIN_SECRET_LENGTH) {
+            throw new IllegalArgumentException(
+                    ("OPS_TOKEN must be at least %d characters, got %d; generate one with:" + " openssl rand -hex 32")
+                            .formatted(AuthSettings.MIN_SECRET_LENGTH, opsToken.length()));
+        }
         return new AuthSettings(
                 required,
                 // Off still signs nothing, but a key must exist for the verifier to be built.
@@ -85,7 +91,8 @@ public record AppConfig(
                 reader.text("ADMIN_USERNAME", "admin"),
                 adminPassword,
                 reader.integer("RATE_LIMIT_PER_USER", AuthSettings.DEFAULT_REQUESTS_PER_SECOND, 0, 1_000_000),
-                reader.integer("LOGIN_ATTEMPTS_PER_MINUTE", AuthSettings.DEFAULT_LOGIN_ATTEMPTS_PER_MINUTE, 1, 10_000));
+                reader.integer("LOGIN_ATTEMPTS_PER_MINUTE", AuthSettings.DEFAULT_LOGIN_ATTEMPTS_PER_MINUTE, 1, 10_000),
+                opsToken);
     }
 
     public String jdbcUrl() {

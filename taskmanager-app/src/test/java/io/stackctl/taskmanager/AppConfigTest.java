@@ -62,10 +62,19 @@ class AppConfigTest {
                 Map.entry("ADMIN_USERNAME", "ops"),
                 Map.entry("ADMIN_PASSWORD", "a-long-admin-password"),
                 Map.entry("RATE_LIMIT_PER_USER", "20"),
-                Map.entry("LOGIN_ATTEMPTS_PER_MINUTE", "3")));
+                Map.entry("LOGIN_ATTEMPTS_PER_MINUTE", "3"),
+                Map.entry("OPS_TOKEN", SECRET)));
 
         var auth = new AuthSettings(
-                true, SECRET, Duration.ofMinutes(15), Duration.ofSeconds(5), "ops", "a-long-admin-password", 20, 3);
+                true,
+                SECRET,
+                Duration.ofMinutes(15),
+                Duration.ofSeconds(5),
+                "ops",
+                "a-long-admin-password",
+                20,
+                3,
+                SECRET);
         assertThat(config)
                 .isEqualTo(new AppConfig(
                         9000, "app-2", "db", 6543, "tasks", "u", "p", 7, "cache", 6380, "r", 30, 1, 100, auth));
@@ -146,5 +155,11 @@ class AppConfigTest {
                 .hasMessage("ADMIN_PASSWORD must be at least 12 characters, got 5");
         assertThatThrownBy(() -> withSecret("JWT_TTL_MINUTES", "0"))
                 .hasMessageContaining("JWT_TTL_MINUTES must be a whole number from 1 to 1440");
+    }
+
+    @Test
+    void rejectsAGuessableOperatorToken() {
+        assertThatThrownBy(() -> withSecret("OPS_TOKEN", "short-ops-token"))
+                .hasMessageStartingWith("OPS_TOKEN must be at least 32 characters, got 15");
     }
 }

@@ -33,7 +33,8 @@ public final class AuthCostBenchmark {
                     "admin",
                     "",
                     0,
-                    10);
+                    10,
+                    "");
             try (var offApp = TaskManagerApp.start(
                             Containers.appConfig("bench-off", stack.db, Containers.DB_NAME, stack.redis, off));
                     var limitedApp = TaskManagerApp.start(Containers.appConfig(

@@ -4,6 +4,7 @@ import static io.stackctl.taskmanager.Api.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.stackctl.taskmanager.auth.Authenticator;
 import io.stackctl.taskmanager.auth.Role;
 import io.stackctl.taskmanager.auth.Tokens;
 import io.stackctl.taskmanager.auth.User;
@@ -95,7 +96,7 @@ class AuthIT {
 
     @Test
     void expiredTokensGet401ButClockSkewWithinTheLeewayIsForgiven() {
-        var user = new User(userId(alice), "alice", "alice@example.org", Role.USER, Instant.now());
+        var user = account("alice");
         // issued 2 h ago with a 1 h life: expired an hour ago
         String expired =
                 tokensAt(Instant.now().minus(Duration.ofHours(2))).issue(user).token();
@@ -135,8 +136,10 @@ class AuthIT {
                 "admin",
                 "",
                 0,
-                10));
-        var user = new User(userId(alice), "alice", "alice@example.org", Role.ADMIN, Instant.now());
+                10,
+                ""));
+        var account = account("alice");
+        var user = new User(account.id(), "alice", "alice@example.org", Role.ADMIN, account.createdAt());
 
         List<String> forged = List.of(
                 otherSecret.issue(user).token(), // signed with another key
@@ -355,22 +358,123 @@ class AuthIT {
     }
 
     @Test
-    void operatorRoutesThroughNginxNeedAnAdminWhileTheStacksOwnCallsNeedNothing() {
-        String[] viaNginx = {"X-Forwarded-For", "203.0.113.9"};
-        assertThat(anonymous.send("GET", "/metrics", null, null, viaNginx).statusCode())
-                .isEqualTo(401);
-        assertThat(alice.send("POST", "/cache/clear", null, null, viaNginx).statusCode())
-                .isEqualTo(403);
-        assertThat(alice.send("GET", "/cache/stats", null, null, viaNginx).statusCode())
-                .isEqualTo(403);
-        assertThat(admin.send("GET", "/cache/stats", null, null, viaNginx).statusCode())
-                .isEqualTo(200);
-        assertThat(admin.send("POST", "/cache/clear", null, null, viaNginx).statusCode())
-                .isEqualTo(200);
-        assertThat(anonymous.get("/metrics").statusCode())
-                .as("a replica called directly, from inside the stack")
-                .isEqualTo(200);
+    void operatorRoutesWantAnAdminOrTheOperatorTokenWhoeverCallsThem() {
+        var operator = anonymous.withToken(Containers.OPS_TOKEN);
+        // Through nginx (X-Forwarded-For) or straight to the replica (a container on the frontend network, the host):
+        // the same answers, because where a request seems to come from is the client's to forge.
+        for (String[] via : List.of(new String[] {"X-Forwarded-For", "203.0.113.9"}, new String[0])) {
+            String how = via.length == 0 ? "direct" : "through nginx";
+            for (String[] route :
+                    List.of(new String[] {"GET", "/metrics"}, new String[] {"GET", "/cache/stats"}, new String[] {
+                        "POST", "/cache/clear"
+                    })) {
+                String what = how + ": " + route[0] + " " + route[1];
+                assertThat(anonymous.send(route[0], route[1], null, null, via).statusCode())
+                        .as(what + " with no credential")
+                        .isEqualTo(401);
+                assertThat(alice.send(route[0], route[1], null, null, via).statusCode())
+                        .as(what + " with a user's token")
+                        .isEqualTo(403);
+                assertThat(admin.send(route[0], route[1], null, null, via).statusCode())
+                        .as(what + " with the admin's token")
+                        .isEqualTo(200);
+                assertThat(operator.send(route[0], route[1], null, null, via).statusCode())
+                        .as(what + " with the operator token")
+                        .isEqualTo(200);
+            }
+        }
         assertThat(anonymous.get("/ready").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void protectedRoutesAnswerTheSameWhateverThePathsSpelling() {
+        long alicesTask = alice.create("spelled oddly");
+        List<String> failures = new ArrayList<>();
+        String[][] routes = {
+            {"GET", "/metrics"}, {"GET", "/cache/stats"}, {"POST", "/cache/clear"},
+            {"GET", "/auth/me"}, {"GET", "/tasks"}, {"GET", "/tasks/" + alicesTask}
+        };
+        for (String[] route : routes) {
+            String path = route[1];
+            List<String> spellings = List.of(
+                    path + "/",
+                    path.toUpperCase(java.util.Locale.ROOT),
+                    "/%" + Integer.toHexString(path.charAt(1)).toUpperCase(java.util.Locale.ROOT) + path.substring(2),
+                    "/" + path,
+                    path.replace("/", "//"),
+                    path + "/.",
+                    path + "%2F",
+                    path + ";x=1",
+                    path + "?x=/");
+            for (String spelling : spellings) {
+                var response = anonymous.send(route[0], spelling, null, null);
+                int status = response.statusCode();
+                if (status != 400 && status != 401 && status != 404 && status != 405) {
+                    failures.add(route[0] + " " + spelling + " with no token -> " + status + " " + response.body());
+                }
+            }
+            var trailing = alice.send(route[0], path + "/", null, null);
+            boolean operatorRoute = path.startsWith("/metrics") || path.startsWith("/cache");
+            int expected = operatorRoute ? 403 : 200;
+            if (trailing.statusCode() != expected) {
+                failures.add(route[0] + " " + path + "/ as alice -> " + trailing.statusCode() + ", wanted " + expected);
+            }
+        }
+        assertThat(failures)
+                .as("a protected route reached, or a 500, by spelling its path another way")
+                .isEmpty();
+    }
+
+    @Test
+    void aTokenEndsWhenItsAccountIsRemovedOrItsIdReused() throws SQLException {
+        var gina = anonymous.registerAndLogin("gina");
+        var ivan = anonymous.registerAndLogin("ivan");
+        assertThat(gina.get("/auth/me").statusCode()).isEqualTo(200);
+        long ginasId = userId(gina);
+        long ivansId = userId(ivan);
+
+        // What a restore does to the users table: the rows after the backup are gone, the id sequence rewound, and
+        // the next registration takes an id that a live token still names.
+        execute("DELETE FROM users WHERE id = " + ivansId);
+        execute("DELETE FROM users WHERE id = " + ginasId);
+        execute("INSERT INTO users (id, username, email, password_hash) VALUES (" + ginasId
+                + ", 'henry', 'henry@example.org', '!')");
+
+        Eventually.within(
+                Authenticator.FRESH_FOR.multipliedBy(3),
+                "gina's token ends with her account",
+                () -> gina.get("/auth/me").statusCode() == 401);
+        var asHenry = gina.get("/tasks");
+        assertThat(asHenry.statusCode())
+                .as("gina's token does not act as henry")
+                .isEqualTo(401);
+        assertThat(json(asHenry).get("detail").asText()).contains("earlier account with the same id");
+        assertThat(ivan.get("/tasks").statusCode()).as("a removed user's token").isEqualTo(401);
+        assertThat(alice.get("/auth/me").statusCode())
+                .as("other users are not affected")
+                .isEqualTo(200);
+    }
+
+    @Test
+    void theOperatorTokenActsAsTheAdminAndNoLoginFloodLocksItOut() {
+        var operator = anonymous.withToken(Containers.OPS_TOKEN);
+        for (int i = 0; i < 12; i++) {
+            anonymous.post("/auth/login", "{\"username\":\"admin\",\"password\":\"wrong guess " + i + "\"}");
+        }
+        assertThat(anonymous
+                        .post(
+                                "/auth/login",
+                                "{\"username\":\"admin\",\"password\":\"" + Containers.ADMIN_PASSWORD + "\"}")
+                        .statusCode())
+                .as("the flood locked the admin's logins")
+                .isEqualTo(429);
+        var me = operator.get("/auth/me");
+        assertThat(me.statusCode()).isEqualTo(200);
+        assertThat(json(me).at("/user/username").asText()).isEqualTo("admin");
+        long created = operator.create("made by stackctl");
+        assertThat(admin.get("/tasks/" + created).statusCode()).isEqualTo(200);
+        assertThat(anonymous.withToken(Containers.OPS_TOKEN + "x").get("/tasks").statusCode())
+                .isEqualTo(401);
     }
 
     @Test
@@ -389,7 +493,15 @@ class AuthIT {
             connection.createStatement().execute("INSERT INTO tasks (title) VALUES ('from before users')");
         }
         var off = new io.stackctl.taskmanager.auth.AuthSettings(
-                false, "unused-unused-unused-unused-unused-", Duration.ofHours(1), Duration.ZERO, "admin", "", 100, 10);
+                false,
+                "unused-unused-unused-unused-unused-",
+                Duration.ofHours(1),
+                Duration.ZERO,
+                "admin",
+                "",
+                100,
+                10,
+                Containers.OPS_TOKEN);
         try (var app = TaskManagerApp.start(Containers.appConfig("it-legacy", stack.db, database, stack.redis, off));
                 var connection = DriverManager.getConnection(url, Containers.DB_USER, Containers.DB_PASSWORD)) {
             var rows = connection
@@ -403,10 +515,12 @@ class AuthIT {
             assertThat(list.get("tasks").findValuesAsText("title")).containsExactly("from before users");
             assertThat(open.post("/tasks", "{\"title\":\"no login needed\"}").statusCode())
                     .isEqualTo(201);
-            assertThat(open.send("GET", "/metrics", null, null, "X-Forwarded-For", "203.0.113.9")
-                            .statusCode())
-                    .as("operator routes stay inside the stack with auth off")
-                    .isEqualTo(403);
+            assertThat(open.get("/metrics").statusCode())
+                    .as("operator routes still want a credential with auth off")
+                    .isEqualTo(401);
+            assertThat(open.withToken(Containers.OPS_TOKEN).get("/metrics").statusCode())
+                    .as("the operator token opens them")
+                    .isEqualTo(200);
             assertThatThrownBy(() -> open.login("default", "!"))
                     .as("nobody logs in as the default owner")
                     .hasMessageStartingWith("login default failed: 401");
@@ -428,6 +542,30 @@ class AuthIT {
         return queryText("SELECT (SELECT count(*) || ':' || md5(string_agg(u::text, ',' ORDER BY id)) FROM users u)"
                 + " || '/' || (SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, ',' ORDER BY id)), '')"
                 + " FROM tasks t)");
+    }
+
+    /** The account as the database has it, so a token issued in the test names the real one. */
+    private User account(String username) {
+        try (var connection = jdbc();
+                var rows = connection
+                        .createStatement()
+                        .executeQuery("SELECT id, email, created_at FROM users WHERE username = '" + username + "'")) {
+            rows.next();
+            return new User(
+                    rows.getLong(1),
+                    username,
+                    rows.getString(2),
+                    Role.USER,
+                    rows.getObject(3, java.time.OffsetDateTime.class).toInstant());
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (var connection = jdbc()) {
+            connection.createStatement().execute(sql);
+        }
     }
 
     private String queryText(String sql) throws SQLException {

@@ -26,6 +26,7 @@ public final class Containers {
     public static final String REDIS_PASSWORD = "it-redis-secret";
     public static final String JWT_SECRET = "it-jwt-secret-it-jwt-secret-it-jwt-secret";
     public static final String ADMIN_PASSWORD = "it-admin-password";
+    public static final String OPS_TOKEN = "it-ops-token-it-ops-token-it-ops-token";
 
     /** Authentication as the stack runs it, with the admin account and the given per-user limit (0: none). */
     public static AuthSettings auth(int requestsPerSecond) {
@@ -37,7 +38,8 @@ public final class Containers {
                 "admin",
                 ADMIN_PASSWORD,
                 requestsPerSecond,
-                AuthSettings.DEFAULT_LOGIN_ATTEMPTS_PER_MINUTE);
+                AuthSettings.DEFAULT_LOGIN_ATTEMPTS_PER_MINUTE,
+                OPS_TOKEN);
     }
 
     private Containers() {}

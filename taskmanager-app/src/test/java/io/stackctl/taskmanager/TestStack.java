@@ -12,12 +12,15 @@ final class TestStack implements AutoCloseable {
     final TaskManagerApp app;
     /** Acts as the user {@code tester}, registered at start. */
     final Api api;
+    /** Acts with the operator token, as stackctl does. */
+    final Api ops;
 
     private TestStack(PostgreSQLContainer db, GenericContainer<?> redis, TaskManagerApp app) {
         this.db = db;
         this.redis = redis;
         this.app = app;
         this.api = new Api(app.port()).registerAndLogin("tester");
+        this.ops = new Api(app.port()).withToken(Containers.OPS_TOKEN);
     }
 
     /** Ports: 0 for random; fixed for a container the test stops and starts again. */

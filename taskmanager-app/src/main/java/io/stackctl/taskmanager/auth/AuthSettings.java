@@ -9,6 +9,8 @@ import java.time.Duration;
  *
  * @param requestsPerSecond per user, shared by every replica; 0 turns the limit off; admins are not limited
  * @param adminPassword when set, the account {@code adminUsername} exists with this password and the admin role
+ * @param opsToken the stack's operator credential (stackctl's): operator routes, and the API as the admin account;
+ *     empty: operator routes answer an admin's token only
  */
 public record AuthSettings(
         boolean required,
@@ -18,7 +20,8 @@ public record AuthSettings(
         String adminUsername,
         String adminPassword,
         int requestsPerSecond,
-        int loginAttemptsPerMinute) {
+        int loginAttemptsPerMinute,
+        String opsToken) {
 
     public static final int MIN_SECRET_LENGTH = 32;
     public static final int MIN_ADMIN_PASSWORD_LENGTH = 12;

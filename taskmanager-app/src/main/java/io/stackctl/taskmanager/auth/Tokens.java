@@ -8,16 +8,19 @@ import com.auth0.jwt.exceptions.TokenExpiredException;
 import com.auth0.jwt.interfaces.DecodedJWT;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.OptionalLong;
 import java.util.UUID;
 
 /**
- * HS256 JSON Web Tokens: subject = user id, plus the username and role, issued at, expiry and a unique id. A
- * token is checked by signature and times alone (no database read per request), so a role change or a removed
- * user takes effect when the token expires; keep {@code JWT_TTL_MINUTES} short for that reason.
+ * HS256 JSON Web Tokens: subject = user id, plus the username and role, the account's creation time ({@code acct},
+ * epoch microseconds), issued at, expiry and a unique id. This class checks signature and times; that the account
+ * is still the one the token was issued to is {@link Authenticator}'s part.
  */
 public final class Tokens {
 
     static final String ISSUER = "taskmanager";
+    static final String ACCOUNT_CLAIM = "acct";
 
     private final Algorithm algorithm;
     private final JWTVerifier verifier;
@@ -49,6 +52,7 @@ public final class Tokens {
                 .withSubject(Long.toString(user.id()))
                 .withClaim("name", user.username())
                 .withClaim("role", user.role().wire())
+                .withClaim(ACCOUNT_CLAIM, accountStamp(user))
                 .withIssuedAt(now)
                 .withNotBefore(now)
                 .withExpiresAt(expires)
@@ -57,8 +61,8 @@ public final class Tokens {
         return new Issued(token, settings.tokenTtl().toSeconds());
     }
 
-    /** The token's principal; throws {@link Rejected} saying why it is not accepted. */
-    public Principal verify(String token) {
+    /** What a good token claims; throws {@link Rejected} saying why it is not accepted. */
+    public Claims verify(String token) {
         DecodedJWT decoded;
         try {
             decoded = verifier.verify(token);
@@ -78,10 +82,38 @@ public final class Tokens {
         if (role.isEmpty()) {
             throw new Rejected("the token names no known role; log in again");
         }
-        return new Principal(userId, decoded.getClaim("name").asString(), role.get());
+        Long account = decoded.getClaim(ACCOUNT_CLAIM).asLong();
+        return new Claims(
+                new Principal(userId, decoded.getClaim("name").asString(), role.get()),
+                account == null ? OptionalLong.empty() : OptionalLong.of(account),
+                decoded.getIssuedAtAsInstant());
+    }
+
+    static long accountStamp(User user) {
+        Instant created = user.createdAt();
+        return Math.addExact(Math.multiplyExact(created.getEpochSecond(), 1_000_000L), created.getNano() / 1_000);
     }
 
     public record Issued(String token, long expiresInSeconds) {}
+
+    /**
+     * @param account the account's creation time the token was issued against; absent in tokens from before it
+     *     was added, which are then held to having been issued after the account was created
+     */
+    public record Claims(Principal principal, OptionalLong account, Instant issuedAt) {
+
+        public long userId() {
+            return principal.userId();
+        }
+
+        /** Whether {@code user}, the account with this id now, is the one the token was issued to. */
+        public boolean issuedTo(User user) {
+            if (account.isPresent()) {
+                return account.getAsLong() == accountStamp(user);
+            }
+            return issuedAt != null && !issuedAt.isBefore(user.createdAt().truncatedTo(ChronoUnit.SECONDS));
+        }
+    }
 
     /** A token that must not be accepted, with a reason safe to show its sender. */
     public static final class Rejected extends RuntimeException {

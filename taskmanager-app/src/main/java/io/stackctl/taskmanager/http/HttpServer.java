@@ -5,7 +5,9 @@ import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.stackctl.taskmanager.auth.Accounts;
 import io.stackctl.taskmanager.auth.AuthSettings;
+import io.stackctl.taskmanager.auth.Authenticator;
 import io.stackctl.taskmanager.auth.Tokens;
+import io.stackctl.taskmanager.auth.UserRepository;
 import io.stackctl.taskmanager.cache.TaskCache;
 import io.stackctl.taskmanager.db.Database;
 import io.stackctl.taskmanager.db.TaskRepository;
@@ -51,7 +53,8 @@ public final class HttpServer {
         var ops = new OpsRoutes(instance, cache, metrics, json);
         var tokens = new Tokens(authSettings);
         var limiter = cache.rateLimiter();
-        var gate = new AuthGate(authSettings, tokens, limiter);
+        var authenticator = new Authenticator(authSettings, tokens, new UserRepository(database.dataSource()));
+        var gate = new AuthGate(authSettings, authenticator, limiter);
         var authParser = new AuthRequestParser(json);
         var auth = new AuthRoutes(accounts, tokens, authParser, limiter, authSettings, json);
         var home = new HomePage(
