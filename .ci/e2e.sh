@@ -125,6 +125,13 @@ n=$(instances 30)
 
 step "bad scale arguments"
 for arg in app=-1 db=3 app=abc app=999; do expect_exit 2 "scale $arg" -- bin/stackctl scale "$arg"; done
+expect_exit 2 "scale app=12: 13 pools of 10 do not fit PostgreSQL's max_connections 100" -- bin/stackctl scale app=12
+grep -q "needs up to 130 PostgreSQL connections" /tmp/e2e.err && grep -q "max_connections 100" /tmp/e2e.err \
+  && pass "the refusal names the connections needed and max_connections" || { fail "no connection budget in the refusal"; cat /tmp/e2e.err; }
+[ "$(app_ids | wc -l)" = 2 ] && pass "the refused scale changed nothing" || fail "$(app_ids | wc -l) replicas after a refused scale"
+bin/stackctl health >/tmp/e2e.out 2>&1 || true
+grep -q "database connections: 2 replicas x pool 10 = 20 of 92" /tmp/e2e.out && pass "health shows the connection budget" \
+  || { fail "health shows no connection budget"; tail -n 3 /tmp/e2e.out; }
 
 step "second up is idempotent"
 before=$(docker ps -q --filter label=com.docker.compose.project=taskmanager | sort)

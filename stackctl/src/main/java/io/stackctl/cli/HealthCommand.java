@@ -4,10 +4,12 @@ import io.stackctl.core.ExitCodes;
 import io.stackctl.engine.ServiceContainer;
 import io.stackctl.health.HttpProbe;
 import io.stackctl.health.ReplicaHealth;
+import io.stackctl.stack.ConnectionBudget;
 import io.stackctl.stack.Stack;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 
 @Command(
@@ -24,11 +26,17 @@ final class HealthCommand extends StackCommand {
             HttpProbe.Result health = stack.throughNginx("/health");
             List<String> problems =
                     new java.util.ArrayList<>(Stack.problems(containers, replicas, ready, stack.upstreamMembers()));
+            var connections = connections(stack);
+            connections
+                    .filter(b -> !b.fits(replicas.size(), 0))
+                    .ifPresent(
+                            b -> problems.add("the replicas' pools may open more connections than PostgreSQL allows: "
+                                    + b.describe(replicas.size()) + " (lower DB_POOL_SIZE or the replica count)"));
             if (stack.maintenance().active()) {
                 problems.add("nginx answers 503 maintenance: a restore is running, or one was interrupted"
                         + " (bin/stackctl up turns it off)");
             }
-            print(replicas, ready, health, problems, stack);
+            print(replicas, ready, health, problems, stack, connections);
             if (!problems.isEmpty()) {
                 err().println("unhealthy: " + String.join("; ", problems));
                 err().println("hint: stackctl status shows states; stackctl logs SERVICE shows why; stackctl up"
@@ -44,7 +52,8 @@ final class HealthCommand extends StackCommand {
             HttpProbe.Result ready,
             HttpProbe.Result health,
             List<String> problems,
-            Stack stack) {
+            Stack stack,
+            Optional<ConnectionBudget> connections) {
         if (global.json()) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("project", stack.project());
@@ -52,6 +61,14 @@ final class HealthCommand extends StackCommand {
             doc.put("problems", problems);
             doc.put("replicas", replicas);
             doc.put("nginx", Map.of("ready", ready, "health", health));
+            connections.ifPresent(b -> doc.put(
+                    "db_connections",
+                    Map.of(
+                            "max_connections", b.maxConnections(),
+                            "pool_size", b.poolSize(),
+                            "for_pools", b.forReplicas(),
+                            "in_use_at_most", b.needed(replicas.size(), 0),
+                            "max_replicas", b.maxReplicas())));
             output().json(doc);
             return;
         }
@@ -69,5 +86,15 @@ final class HealthCommand extends StackCommand {
         output().line("");
         output().line("through nginx (" + stack.settings().baseUrl() + "): /ready " + ready.summary() + ", /health "
                 + health.summary());
+        connections.ifPresent(b -> output().line("database connections: " + b.describe(replicas.size())));
+    }
+
+    /** The connection budget, when the database answers (its own health is reported above either way). */
+    private static Optional<ConnectionBudget> connections(Stack stack) {
+        try {
+            return Optional.of(stack.connectionBudget());
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 }

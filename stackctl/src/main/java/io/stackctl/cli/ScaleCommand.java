@@ -66,6 +66,9 @@ final class ScaleCommand extends StackCommand {
     /** Swarm adds and removes the tasks (a removed one leaves DNS before it is stopped); this waits for the count. */
     private Scaler.Change scaleOnSwarm(Stack stack) {
         var before = stack.replicas();
+        if (target > before.size()) {
+            stack.connectionBudget().require(target, 1, "scaling app to " + target + " replicas");
+        }
         swarm(stack).scale(target);
         var after = stack.replicas();
         var beforeIds = before.stream().map(c -> c.id()).toList();

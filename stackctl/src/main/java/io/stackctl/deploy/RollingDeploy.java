@@ -119,8 +119,10 @@ public final class RollingDeploy {
         List<ServiceContainer> before = stack.replicas();
         Set<String> beforeIds = ids(before);
         long start = System.nanoTime();
-        // Start first while capacity allows; at the replica limit, the batch makes room first.
-        boolean startFirst = before.size() + batch.size() <= Stack.MAX_REPLICAS;
+        // Start first while capacity allows; at the replica limit, or where PostgreSQL's connections would not cover
+        // the extra pools, the batch makes room first.
+        boolean startFirst = before.size() + batch.size() <= Stack.MAX_REPLICAS
+                && stack.connectionBudget().fits(before.size(), batch.size());
         if (!startFirst) {
             stack.drainAndStop(without(before, batch), batch, Scaler.DRAIN);
         }
@@ -155,6 +157,12 @@ public final class RollingDeploy {
         if (before.size() + blue.size() > Stack.MAX_REPLICAS) {
             throw new RolloutFailed("blue/green needs room for " + (before.size() + blue.size()) + " replicas (the"
                     + " limit is " + Stack.MAX_REPLICAS + "); deploy with the rolling strategy instead");
+        }
+        var budget = stack.connectionBudget();
+        if (!budget.fits(before.size(), blue.size())) {
+            throw new RolloutFailed("blue/green needs up to " + budget.needed(before.size(), blue.size())
+                    + " PostgreSQL connections for two sets of pools, and max_connections " + budget.maxConnections()
+                    + " leaves " + budget.forReplicas() + "; deploy with the rolling strategy instead");
         }
         Set<String> beforeIds = ids(before);
         long start = System.nanoTime();

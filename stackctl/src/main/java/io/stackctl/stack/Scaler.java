@@ -33,6 +33,7 @@ public final class Scaler {
         List<ServiceContainer> current = sorted(stack.replicas());
         int before = current.size();
         if (target > before) {
+            stack.connectionBudget().require(target, 1, "scaling app to " + target + " replicas");
             stack.compose().scaleApp(target);
             List<ServiceContainer> ready = sorted(stack
                     .waiter(progress)

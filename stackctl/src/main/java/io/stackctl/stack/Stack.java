@@ -202,6 +202,35 @@ public final class Stack implements AutoCloseable {
         return probe.send(method, url, opsToken());
     }
 
+    /** The database's max_connections, asked live, against each replica's DB_POOL_SIZE of compose/.env. */
+    public ConnectionBudget connectionBudget() {
+        var db = requireService(DB);
+        var answer = engine.exec(
+                db.id(),
+                Duration.ofSeconds(10),
+                "psql",
+                "-X",
+                "-A",
+                "-t",
+                "-U",
+                DATABASE_USER,
+                "-d",
+                DATABASE,
+                "-c",
+                "SHOW max_connections");
+        int maxConnections;
+        try {
+            maxConnections = Integer.parseInt(answer.output().strip());
+        } catch (NumberFormatException e) {
+            throw new StackctlException(
+                    ExitCodes.PRECONDITION,
+                    "cannot read max_connections from the database: "
+                            + answer.output().strip(),
+                    "check the database with: bin/stackctl health");
+        }
+        return new ConnectionBudget(maxConnections, settings.dbPoolSize());
+    }
+
     /** compose/.env's OPS_TOKEN; exit 3 when the file predates it. */
     public String opsToken() {
         return EnvFile.load(files.envFile())

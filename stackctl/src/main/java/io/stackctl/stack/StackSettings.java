@@ -1,5 +1,7 @@
 package io.stackctl.stack;
 
+import io.stackctl.core.ExitCodes;
+import io.stackctl.core.StackctlException;
 import java.util.Map;
 
 /**
@@ -7,7 +9,13 @@ import java.util.Map;
  * compose file uses, so stackctl looks where compose looks.
  */
 public record StackSettings(
-        String bind, int httpPort, String appImage, String agentImage, boolean authRequired, String adminUsername) {
+        String bind,
+        int httpPort,
+        String appImage,
+        String agentImage,
+        boolean authRequired,
+        String adminUsername,
+        int dbPoolSize) {
 
     public static final String DEFAULT_APP_IMAGE = "stackctl/taskmanager-app:latest";
     public static final String DEFAULT_AGENT_IMAGE = "stackctl/upstream-agent:latest";
@@ -19,7 +27,20 @@ public record StackSettings(
                 setting("APP_IMAGE", DEFAULT_APP_IMAGE, environment, envFile),
                 setting("AGENT_IMAGE", DEFAULT_AGENT_IMAGE, environment, envFile),
                 !setting("AUTH_MODE", "required", environment, envFile).equals("off"),
-                setting("ADMIN_USERNAME", "admin", environment, envFile));
+                setting("ADMIN_USERNAME", "admin", environment, envFile),
+                poolSize(setting(
+                        "DB_POOL_SIZE", Integer.toString(ConnectionBudget.DEFAULT_POOL_SIZE), environment, envFile)));
+    }
+
+    private static int poolSize(String value) {
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw new StackctlException(
+                    ExitCodes.USAGE,
+                    "DB_POOL_SIZE must be a whole number, got '" + value + "'",
+                    "fix it in compose/.env (the app takes 1 to 200; default 10)");
+        }
     }
 
     public static String setting(String key, String fallback, Map<String, String> environment, EnvFile envFile) {
