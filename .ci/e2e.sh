@@ -187,7 +187,7 @@ step "deploy: a changed setting, under load"
 expect_exit 0 "up --replicas 3" -- bin/stackctl up --replicas 3
 echo "CACHE_TTL_SECONDS=45" >>compose/.env
 loops_start 3
-expect_exit 0 "deploy after CACHE_TTL_SECONDS changed" -- bin/stackctl deploy
+expect_exit 0 "deploy --batch 3 after CACHE_TTL_SECONDS changed" -- bin/stackctl deploy --batch 3
 cat /tmp/e2e.err /tmp/e2e.out
 loops_stop "deploy of a changed setting"
 on_new=$(for c in $(app_ids); do docker inspect -f '{{range .Config.Env}}{{println .}}{{end}}' "$c" | grep -c '^CACHE_TTL_SECONDS=45$'; done | grep -c 1 || true)
@@ -224,7 +224,7 @@ loops_stop "rollback"
 old_image=$(for c in $(app_ids); do docker inspect -f '{{.Image}}' "$c"; done | sort -u)
 [ "$old_image" != "$new_image" ] && [ "$(echo "$old_image" | wc -l)" = 1 ] && pass "every replica is back on the previous image" \
   || fail "after rollback the replicas run: $old_image"
-expect_exit 0 "deploy returns to what compose/.env declares" -- bin/stackctl deploy --no-build
+expect_exit 0 "deploy returns to what compose/.env declares" -- bin/stackctl deploy --no-build --batch 3
 
 step "deploy --strategy bluegreen: one switch, the two sets never mixed"
 blue=$(app_ids)
@@ -245,14 +245,14 @@ expect_exit 0 "health after the deploys" -- bin/stackctl health
 step "AUTH_MODE=off and back, each by a deploy under load; with it off, curl and a drill need no token"
 echo "AUTH_MODE=off" >>compose/.env
 loops_start 2
-expect_exit 0 "deploy to AUTH_MODE=off" -- bin/stackctl deploy --no-build
+expect_exit 0 "deploy to AUTH_MODE=off" -- bin/stackctl deploy --no-build --batch 3
 loops_stop "deploy from AUTH_MODE=required to off"
 [ "$(status_of "$url/tasks?limit=1")" = 200 ] && pass "AUTH_MODE=off: a request without a token gets 200" \
   || fail "AUTH_MODE=off: $(status_of "$url/tasks?limit=1") without a token"
 expect_exit 0 "drill nginx-reload with AUTH_MODE=off" -- bin/stackctl drill nginx-reload --duration 5s
 sed -i '/^AUTH_MODE=off$/d' compose/.env
 loops_start 2
-expect_exit 0 "deploy back to AUTH_MODE=required" -- bin/stackctl deploy --no-build
+expect_exit 0 "deploy back to AUTH_MODE=required" -- bin/stackctl deploy --no-build --batch 3
 loops_stop "deploy from AUTH_MODE=off to required"
 [ "$(status_of "$url/tasks?limit=1")" = 401 ] && pass "AUTH_MODE=required again: no token, 401" \
   || fail "AUTH_MODE=required: $(status_of "$url/tasks?limit=1") without a token"
@@ -282,6 +282,13 @@ python3 -c "import sys; p=sys.argv[1]; b=bytearray(open(p,'rb').read()); b[len(b
 expect_exit 1 "restore of a damaged dump" -- bin/stackctl restore "$damaged" --yes
 grep -q "checksum mismatch" /tmp/e2e.err && pass "the refusal names the checksum mismatch" || fail "no checksum line"
 [ "$(db_count)" = $((backed_up + 1)) ] && pass "the refused restore left the data as it was" || fail "refused restore changed data"
+mkdir -p /tmp/e2e-other && cp "$dump" /tmp/e2e-other/
+python3 -c "import json,sys; m=json.load(open(sys.argv[1])); m['project']='staging'; json.dump(m, open(sys.argv[2], 'w'))" \
+  "${dump%.dump}.manifest.json" "/tmp/e2e-other/$(basename "${dump%.dump}").manifest.json"
+expect_exit 1 "restore of another project's dump" -- bin/stackctl restore "/tmp/e2e-other/$(basename "$dump")" --yes
+grep -q "is a backup of project 'staging', not of 'taskmanager'" /tmp/e2e.err && grep -q -- "--from-project staging" /tmp/e2e.err \
+  && pass "the refusal names both projects and --from-project" || { fail "no project refusal"; cat /tmp/e2e.err; }
+[ "$(db_count)" = $((backed_up + 1)) ] && pass "the refused restore of another project's dump changed nothing" || fail "data changed"
 loops_start 2
 expect_exit 0 "restore latest --yes (client loops running)" -- bin/stackctl restore latest --yes
 cat /tmp/e2e.err /tmp/e2e.out
@@ -388,9 +395,9 @@ t["profiles"]["smoke"]["targets"]["p99_ms"] = 0
 t["profiles"]["smoke"]["duration_s"] = 2
 print(json.dumps(t))
 PY
-expect_exit 1 "bench against an impossible target" -- bin/stackctl bench --profile smoke --targets /tmp/impossible.json
+expect_exit 1 "bench against an impossible target" -- bin/stackctl bench --profile smoke --targets /tmp/impossible.json --warmup 0s
 grep -q "MISSED" /tmp/e2e.out && pass "the missed target is named in summary.md" || fail "no MISSED line"
-expect_exit 0 "bench compared to its own baseline" -- bin/stackctl bench --profile smoke --duration 3s --baseline "$results/summary.json" --tolerance 3 --tolerance-ms 200
+expect_exit 0 "bench compared to its own baseline" -- bin/stackctl bench --profile smoke --duration 3s --baseline "$results/summary.json" --tolerance 3 --tolerance-ms 200 --warmup 0s
 
 step "down --volumes"
 expect_exit 0 "down --volumes" -- bin/stackctl down --volumes

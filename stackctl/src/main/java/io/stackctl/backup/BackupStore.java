@@ -143,7 +143,10 @@ public final class BackupStore {
         });
     }
 
-    /** {@code latest} (newest of the project) or a path; a missing file is exit 1. */
+    /**
+     * {@code latest} (newest of the project), a file name in the store, or a path; a missing file is exit 1. A bare
+     * name that the store holds is the store's, even when the current directory has a file of that name.
+     */
     public StoredBackup resolve(String fileOrLatest, String project) {
         if (fileOrLatest.equals("latest")) {
             return list(project).stream()
@@ -154,7 +157,9 @@ public final class BackupStore {
                             "take one with: bin/stackctl backup"));
         }
         Path given = Path.of(fileOrLatest);
-        Path dump = Files.exists(given) || given.isAbsolute() ? given : dir.resolve(fileOrLatest);
+        Path inStore = dir.resolve(fileOrLatest);
+        boolean bareName = !given.isAbsolute() && given.getNameCount() == 1;
+        Path dump = bareName && (Files.exists(inStore) || !Files.exists(given)) ? inStore : given;
         if (!Files.isRegularFile(dump)) {
             throw new StackctlException(
                     ExitCodes.CHECK_FAILED,

@@ -147,6 +147,36 @@ public final class Backups {
      * Everything that can be checked without touching the database: a manifest that describes this very file,
      * and bytes that still hash to it. Exit 1 otherwise.
      */
+    /**
+     * A dump restores only into the project it was taken from: every project's database has the same name, so only
+     * the manifest's project tells a staging dump from production's. {@code fromProject} is the operator saying
+     * which project they mean to bring over ({@code --from-project}); it must name the dump's.
+     */
+    public void requireOwnProject(BackupStore.StoredBackup backup, Manifest manifest, String fromProject) {
+        requireOwnProject(backup.name(), manifest.project(), project, fromProject);
+    }
+
+    static void requireOwnProject(String name, String source, String project, String fromProject) {
+        if (fromProject != null && !fromProject.equals(source)) {
+            throw new StackctlException(
+                    ExitCodes.USAGE,
+                    "--from-project " + fromProject + " does not match " + name + ", a backup of "
+                            + (source == null ? "an unknown project" : "project '" + source + "'"),
+                    "name the project the dump came from, or leave --from-project out for this project's own");
+        }
+        if (source != null && (source.equals(project) || source.equals(fromProject))) {
+            return;
+        }
+        String from = source == null ? "an unknown project (its manifest names none)" : "project '" + source + "'";
+        throw new StackctlException(
+                ExitCodes.CHECK_FAILED,
+                name + " is a backup of " + from + ", not of '" + project + "'; the database was not touched",
+                source == null
+                        ? "restore a backup of this project (bin/stackctl backups list)"
+                        : "to bring " + source + "'s data into '" + project + "' on purpose, add --from-project "
+                                + source);
+    }
+
     public Manifest check(BackupStore.StoredBackup backup) {
         Path dump = backup.dump();
         var manifest = backup.manifest()

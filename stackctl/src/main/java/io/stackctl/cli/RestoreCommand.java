@@ -34,6 +34,12 @@ final class RestoreCommand extends StackCommand {
     @Option(names = "--yes", description = "Do not ask for confirmation.")
     boolean yes;
 
+    @Option(
+            names = "--from-project",
+            paramLabel = "NAME",
+            description = "Restore a backup taken from another project (a dump restores only into its own otherwise).")
+    String fromProject;
+
     @Mixin
     BackupOptions options;
 
@@ -44,6 +50,7 @@ final class RestoreCommand extends StackCommand {
             var backups = selected.backups();
             var backup = selected.backup();
             var manifest = backups.check(backup);
+            backups.requireOwnProject(backup, manifest, fromProject);
             var fit = backups.requireServable(backup, manifest);
             progress(
                     "%s: checksum ok, taken %s, %d rows in %d tables, %s",

@@ -43,6 +43,22 @@ class BackupStoreTest {
     }
 
     @Test
+    void aBareNameIsTheStoresEvenWhenTheCurrentDirectoryHasAFileOfThatName() throws Exception {
+        Path store = Files.createDirectory(dir.resolve("dumps"));
+        String name = "stackctl-test-" + System.nanoTime() + ".dump";
+        Files.writeString(store.resolve(name), "the store's");
+        Path inWorkingDir = Path.of(name).toAbsolutePath();
+        Files.writeString(inWorkingDir, "planted in the working directory");
+        try {
+            var resolved = new BackupStore(store).resolve(name, "taskmanager");
+
+            assertThat(resolved.dump()).isEqualTo(store.resolve(name).toAbsolutePath());
+        } finally {
+            Files.deleteIfExists(inWorkingDir);
+        }
+    }
+
+    @Test
     void aPrivateFileIsReadableByItsOwnerOnly() throws Exception {
         Path file = dir.resolve("x.dump");
 
