@@ -155,6 +155,14 @@ expect_exit 3 "up of a project whose images cannot be pulled" -- env POSTGRES_IM
 grep -q "cannot pull 127.0.0.1:1/nope/postgres:15" /tmp/e2e.err && grep -q -- "--offline" /tmp/e2e.err \
   && pass "the pull failure is one line with the --offline hint" || { fail "no pull hint"; tail -n 3 /tmp/e2e.err; }
 env POSTGRES_IMAGE=127.0.0.1:1/nope/postgres:15 STACK_HTTP_PORT=18080 bin/stackctl -p e2e-pull down --volumes >/dev/null 2>&1 || true
+expect_exit 3 "up of a project whose app image cannot be built (no base image, no registry)" -- \
+  env JRE_IMAGE=127.0.0.1:1/nope/jre:17 APP_IMAGE=e2e-nope/app:1 AGENT_IMAGE=e2e-nope/agent:1 STACK_HTTP_PORT=18081 \
+  bin/stackctl -p e2e-build up --replicas 1
+grep -q "cannot build the app and upstream-agent images: their base image 127.0.0.1:1/nope/jre:17" /tmp/e2e.err \
+  && grep -q -- "--offline" /tmp/e2e.err && [ "$(grep -c . /tmp/e2e.err)" -le 4 ] \
+  && pass "the build failure is one line with the --offline hint" || { fail "no build hint"; tail -n 5 /tmp/e2e.err; }
+env JRE_IMAGE=127.0.0.1:1/nope/jre:17 APP_IMAGE=e2e-nope/app:1 AGENT_IMAGE=e2e-nope/agent:1 STACK_HTTP_PORT=18081 \
+  bin/stackctl -p e2e-build down --volumes >/dev/null 2>&1 || true
 
 step "a replica killed by hand heals with no stackctl command (upstream agent)"
 victim=$(app_ids | head -n 1)

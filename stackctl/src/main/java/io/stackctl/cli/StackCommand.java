@@ -2,9 +2,11 @@ package io.stackctl.cli;
 
 import io.stackctl.core.ExitCodes;
 import io.stackctl.core.StackctlException;
+import io.stackctl.stack.EnvFile;
 import io.stackctl.stack.Stack;
 import io.stackctl.stack.StackFiles;
 import io.stackctl.stack.StackLock;
+import io.stackctl.stack.StackSettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
@@ -106,7 +108,36 @@ abstract class StackCommand implements Callable<Integer> {
         }
         progress(
                 exists ? "rebuilding the app image %s (cached layers are reused)" : "building the app image %s", image);
-        stack.compose().buildLocalImages();
+        try {
+            stack.compose().buildLocalImages();
+        } catch (StackctlException e) {
+            String base = StackSettings.setting(
+                    "JRE_IMAGE", DEFAULT_JRE_IMAGE, environment(), EnvFile.load(files().envFile()));
+            if (stack.engine().imageExists(base)) {
+                throw e;
+            }
+            throw new StackctlException(
+                    ExitCodes.PRECONDITION,
+                    "cannot build the app and upstream-agent images: their base image " + base + " is not on this"
+                            + " host and no image registry answered (" + lastLine(e.getMessage()) + ")",
+                    OFFLINE_HINT,
+                    e);
+        }
+    }
+
+    /** The Java runtime image the app and agent images are built on (compose.yaml's default). */
+    static final String DEFAULT_JRE_IMAGE = "eclipse-temurin:17-jre";
+
+    /** What fixes any image that cannot be had without a registry. */
+    static final String OFFLINE_HINT = "on a host without a registry: bin/stackctl up --offline (builds stand-ins"
+            + " locally); or point POSTGRES_IMAGE, REDIS_IMAGE, NGINX_IMAGE, JRE_IMAGE in compose/.env at images you"
+            + " have";
+
+    /** The last of the ' | '-joined lines a failed command's message carries, shortened. */
+    static String lastLine(String message) {
+        String[] parts = message.split(" \\| ");
+        String last = parts[parts.length - 1].strip();
+        return last.length() > 200 ? last.substring(0, 200) + "..." : last;
     }
 
     /** No colours: --no-color, NO_COLOR (https://no-color.org), or output that is not a terminal. */

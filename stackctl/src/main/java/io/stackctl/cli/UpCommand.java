@@ -194,16 +194,9 @@ final class UpCommand extends StackCommand {
                     ExitCodes.PRECONDITION,
                     "cannot pull " + String.join(", ", still) + ": they are not on this host and no image registry"
                             + " answered (" + lastLine(e.getMessage()) + ")",
-                    "on a host without a registry: bin/stackctl up --offline (builds stand-ins locally); or point"
-                            + " POSTGRES_IMAGE, REDIS_IMAGE, NGINX_IMAGE in compose/.env at images you have",
+                    OFFLINE_HINT,
                     e);
         }
-    }
-
-    private static String lastLine(String message) {
-        String[] parts = message.split(" \\| ");
-        String last = parts[parts.length - 1].strip();
-        return last.length() > 200 ? last.substring(0, 200) + "..." : last;
     }
 
     /**
