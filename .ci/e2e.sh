@@ -374,6 +374,14 @@ bin/stackctl drill nginx-reload --duration 4s >/tmp/e2e.drill.out 2>&1 &
 drill_pid=$!
 for _ in $(seq 100); do [ -s compose/locks/taskmanager.lock ] && grep -q "nginx-reload --duration 4s" compose/locks/taskmanager.lock && break; sleep 0.1; done
 expect_exit 3 "scale while a drill runs is refused" -- bin/stackctl scale app=3
+bystander=e2eb$RANDOM
+status_of -X POST -H 'content-type: application/json' \
+  -d "{\"username\":\"$bystander\",\"email\":\"$bystander@example.org\",\"password\":\"e2e password 123\"}" "$url/auth/register" >/dev/null
+bystander_token=$(curl -s -X POST -H 'content-type: application/json' -d "{\"username\":\"$bystander\",\"password\":\"e2e password 123\"}" \
+  "$url/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+for title in "drill notes of a user" "bench notes of a user"; do
+  status_of -X POST -H "Authorization: Bearer $bystander_token" -H 'content-type: application/json' -d "{\"title\":\"$title\"}" "$url/tasks" >/dev/null
+done
 grep -q "locked by another stackctl command: pid $drill_pid running 'stackctl drill nginx-reload" /tmp/e2e.err \
   && pass "the refusal names the holder (pid $drill_pid, its command)" || { fail "no holder in the refusal"; cat /tmp/e2e.err; }
 wait "$drill_pid" && pass "the drill holding the lock finished" || fail "the drill holding the lock failed"
@@ -406,6 +414,10 @@ PY
 expect_exit 1 "bench against an impossible target" -- bin/stackctl bench --profile smoke --targets /tmp/impossible.json --warmup 0s
 grep -q "MISSED" /tmp/e2e.out && pass "the missed target is named in summary.md" || fail "no MISSED line"
 expect_exit 0 "bench compared to its own baseline" -- bin/stackctl bench --profile smoke --duration 3s --baseline "$results/summary.json" --tolerance 3 --tolerance-ms 200 --warmup 0s
+
+[ "$(psql_db "SELECT count(*) FROM tasks WHERE title IN ('drill notes of a user', 'bench notes of a user')")" = 2 ] \
+  && pass "a user's tasks titled drill/bench, written while a drill ran, survived every drill's and bench's clean-up" \
+  || fail "the clean-up deleted a user's tasks"
 
 step "down --volumes"
 expect_exit 0 "down --volumes" -- bin/stackctl down --volumes

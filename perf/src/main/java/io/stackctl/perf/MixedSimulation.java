@@ -40,7 +40,8 @@ public class MixedSimulation extends Simulation {
                                                         "create task",
                                                         http("create task")
                                                                 .post("/tasks")
-                                                                .body(StringBody("{\"title\":\"bench #{id}\"}"))
+                                                                .body(StringBody("{\"title\":\"" + plan.titlePrefix()
+                                                                        + "#{id}\"}"))
                                                                 .asJson(),
                                                         status().is(201),
                                                         jmesPath("task.id")

@@ -18,7 +18,8 @@ public final class Seeder {
     private final HttpClient client =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    public List<Long> seed(ApiAccess api, int count) {
+    /** Creates {@code count} tasks titled {@code titlePrefix + "seed " + n}; returns their ids. */
+    public List<Long> seed(ApiAccess api, int count, String titlePrefix) {
         List<Long> ids = new ArrayList<>(count);
         for (int start = 0; start < count; start += IN_FLIGHT) {
             List<CompletableFuture<HttpResponse<String>>> batch = new ArrayList<>();
@@ -27,7 +28,7 @@ public final class Seeder {
                         api.request("/tasks")
                                 .timeout(Duration.ofSeconds(10))
                                 .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString("{\"title\":\"bench seed " + i
+                                .POST(HttpRequest.BodyPublishers.ofString("{\"title\":\"" + titlePrefix + "seed " + i
                                         + "\",\"description\":\"seeded by stackctl bench\"}"))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString()));

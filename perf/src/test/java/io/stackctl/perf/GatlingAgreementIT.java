@@ -94,7 +94,8 @@ class GatlingAgreementIT {
         List<Long> ids = LongStream.rangeClosed(1, 50).boxed().toList();
 
         var api = new ApiAccess(baseUrl, java.util.Optional.of("agreement-token"));
-        var run = new BenchRunner().run("mixed", new BenchPlan(api, 60, Duration.ofSeconds(8), ids), results);
+        var run = new BenchRunner()
+                .run("mixed", new BenchPlan(api, 60, Duration.ofSeconds(8), ids, "bench agreement "), results);
 
         assertThat(run.gatlingExit()).isZero();
         assertThat(unauthorized.get())

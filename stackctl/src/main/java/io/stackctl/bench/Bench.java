@@ -63,18 +63,24 @@ public final class Bench {
         Duration duration = Duration.ofSeconds(plan.durationSeconds());
         var data = ExerciseData.mark(stack);
         try {
-            return run(settings, resultsDir, api, plan, duration);
+            return run(settings, resultsDir, api, plan, duration, data.titlePrefix("bench"));
         } finally {
             say("removed the benchmark's %d tasks from the database", data.cleanUp());
         }
     }
 
-    private BenchSummary run(Settings settings, Path resultsDir, ApiAccess api, Targets.Profile plan, Duration duration)
+    private BenchSummary run(
+            Settings settings,
+            Path resultsDir,
+            ApiAccess api,
+            Targets.Profile plan,
+            Duration duration,
+            String titlePrefix)
             throws IOException {
         var seeder = new Seeder();
         int seed = (int) Math.min(MAX_SEED, Math.max(HOT_TASKS, Math.ceil(plan.rate() * plan.durationSeconds())));
         say("seeding %d tasks through %s", seed, api.baseUrl());
-        List<Long> all = seeder.seed(api, seed);
+        List<Long> all = seeder.seed(api, seed, titlePrefix);
         List<Long> hot = all.subList(0, Math.min(HOT_TASKS, all.size()));
         seeder.warm(api, hot);
         long warmup = warmupSeconds(plan.warmupSeconds());
@@ -83,7 +89,7 @@ public final class Bench {
             // A fresh JVM answers its first thousands of requests interpreted; that is JIT, not the stack's speed.
             gatling(
                     WARMUP_SIMULATION,
-                    new BenchPlan(api, plan.rate(), Duration.ofSeconds(warmup), hot),
+                    new BenchPlan(api, plan.rate(), Duration.ofSeconds(warmup), hot, titlePrefix),
                     resultsDir.resolve("warmup"));
         }
         var environment = Fingerprint.of(stack);
@@ -100,7 +106,7 @@ public final class Bench {
             say("%s: %s req/s for %d s (Gatling, open model)", simulation, plan.rate(), plan.durationSeconds());
             var run = gatling(
                     simulation,
-                    new BenchPlan(api, plan.rate(), duration, miss ? all : hot),
+                    new BenchPlan(api, plan.rate(), duration, miss ? all : hot, titlePrefix),
                     resultsDir.resolve("gatling"));
             results.add(result(run, settings, duration.toSeconds()));
         }

@@ -58,9 +58,10 @@ public final class DrillRunner {
         progress.flush();
         var data = ExerciseData.mark(stack);
         ApiAccess api = stack.api();
-        List<Long> seeded = seed(api);
+        String titlePrefix = data.titlePrefix("drill");
+        List<Long> seeded = seed(api, titlePrefix);
         long maxRequests = rate * (2 * duration.toSeconds() + 300);
-        try (var load = new LoadGenerator(api, seeded, maxRequests)) {
+        try (var load = new LoadGenerator(api, seeded, maxRequests, titlePrefix + "write ")) {
             var context = new DrillContext(stack, load, duration, progress);
             Thread undo = new Thread(() -> drill.restore(context), "drill-undo");
             Runtime.getRuntime().addShutdownHook(undo);
@@ -147,10 +148,10 @@ public final class DrillRunner {
     }
 
     /** Tasks for the load to read, created and read once through nginx so the reads are cache hits. */
-    static List<Long> seed(ApiAccess api) {
+    static List<Long> seed(ApiAccess api, String titlePrefix) {
         var seeder = new Seeder();
         try {
-            List<Long> ids = seeder.seed(api, SEED_TASKS);
+            List<Long> ids = seeder.seed(api, SEED_TASKS, titlePrefix);
             seeder.warm(api, ids);
             return ids;
         } catch (RuntimeException e) {

@@ -51,15 +51,16 @@ public final class LoadGenerator implements AutoCloseable {
     private final Queue<CompletableFuture<?>> inFlight = new ConcurrentLinkedQueue<>();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
-    /** Makes this run's create titles unique, so a duplicated create can be found in the database. */
-    private final String titlePrefix = "drill " + UUID.randomUUID().toString().substring(0, 8) + " write ";
+    /** This run's own (tagged) create titles: a duplicated create can be found, and only these are removed. */
+    private final String titlePrefix;
 
     private long startNanos;
 
-    public LoadGenerator(ApiAccess api, List<Long> readIds, long maxRequests) {
+    public LoadGenerator(ApiAccess api, List<Long> readIds, long maxRequests, String titlePrefix) {
         if (readIds.isEmpty()) {
             throw new IllegalArgumentException("the load needs seeded tasks to read");
         }
+        this.titlePrefix = titlePrefix;
         this.api = api;
         this.readIds = List.copyOf(readIds);
         this.maxRequests = maxRequests;
