@@ -337,6 +337,20 @@ class TaskApiIT {
     }
 
     @Test
+    void aReplicaServesItsOwnFirstRequestsBeforeItSaysReady() {
+        try (var fresh = TaskManagerApp.start(Containers.appConfig("it-warm", db, redis))) {
+            var ops = new Api(fresh.port()).withToken(Containers.OPS_TOKEN);
+
+            assertThat(ops.get("/ready").statusCode()).isEqualTo(200);
+            assertThat(ops.get("/metrics").body())
+                    .as("the warm-up's reads went through the gate, the cache and the database")
+                    .containsPattern("http_requests_total\\{method=\"GET\",route=\"/tasks\",status=\"200\"} [1-9]")
+                    .containsPattern(
+                            "http_requests_total\\{method=\"GET\",route=\"/tasks/\\{id}\",status=\"(200|404)\"} [1-9]");
+        }
+    }
+
+    @Test
     void metricsCountRequestsByRouteTemplate() {
         long id = api.create("metrics");
         api.get("/tasks/" + id);

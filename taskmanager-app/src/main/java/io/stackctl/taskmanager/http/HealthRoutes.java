@@ -21,13 +21,21 @@ final class HealthRoutes {
     private final Database database;
     private final TaskCache cache;
     private final BooleanSupplier draining;
+    private final BooleanSupplier warming;
     private final ObjectMapper json;
 
-    HealthRoutes(String instance, Database database, TaskCache cache, BooleanSupplier draining, ObjectMapper json) {
+    HealthRoutes(
+            String instance,
+            Database database,
+            TaskCache cache,
+            BooleanSupplier draining,
+            BooleanSupplier warming,
+            ObjectMapper json) {
         this.instance = instance;
         this.database = database;
         this.cache = cache;
         this.draining = draining;
+        this.warming = warming;
         this.json = json;
     }
 
@@ -38,6 +46,12 @@ final class HealthRoutes {
     }
 
     private void ready(Context ctx) throws Exception {
+        if (warming.getAsBoolean()) {
+            var body = body("warming_up");
+            body.put("reason", "starting: serving its own first requests so clients never meet a cold JVM");
+            answer(ctx, 503, body);
+            return;
+        }
         if (draining.getAsBoolean()) {
             var body = body("draining");
             body.put("reason", "shutting down: finishing in-flight requests");

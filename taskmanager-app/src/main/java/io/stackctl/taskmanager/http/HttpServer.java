@@ -26,6 +26,10 @@ public final class HttpServer {
 
     private final Javalin javalin;
     private final AtomicBoolean draining = new AtomicBoolean();
+    /** Until the warm-up is done, /ready says no, so nothing routes to a replica whose JVM is still cold. */
+    private final AtomicBoolean warming = new AtomicBoolean(true);
+
+    private final String warmUpCredential;
 
     static final int RESPONSE_COPY_BUFFER = 4096;
 
@@ -49,7 +53,8 @@ public final class HttpServer {
         var metrics = new Metrics(database, cache);
         var encoder = new TaskEncoder(json);
         var tasks = new TaskRoutes(repository, cache, service, parser, encoder);
-        var health = new HealthRoutes(instance, database, cache, draining::get, json);
+        var health = new HealthRoutes(instance, database, cache, draining::get, warming::get, json);
+        this.warmUpCredential = authSettings.opsToken();
         var ops = new OpsRoutes(instance, cache, metrics, json);
         var tokens = new Tokens(authSettings);
         var limiter = cache.rateLimiter();
@@ -107,6 +112,8 @@ public final class HttpServer {
 
     public HttpServer start(int port) {
         javalin.start(port);
+        WarmUp.run(javalin.port(), warmUpCredential);
+        warming.set(false);
         return this;
     }
 
