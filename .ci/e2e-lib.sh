@@ -2,56 +2,58 @@
 # Shared by the end-to-end scenarios (.ci/e2e.sh on compose, .ci/e2e-swarm.sh on Swarm): PASS/FAIL lines and their
 # counts, exit-code checks, the admin's token, client loops through nginx that count every answer.
 passed=0 failed=0
+# Where this scenario keeps its scratch files ($e2e.out, $e2e.err, ...): one prefix per scenario, so two can run at once.
+e2e="${E2E_PREFIX:-/tmp/e2e}"
 pass() { passed=$((passed + 1)); echo "PASS $*"; }
 fail() { failed=$((failed + 1)); echo "FAIL $*"; }
 step() { printf '\n-- %s\n' "$*"; }
 expect_exit() { # expect_exit CODE DESCRIPTION -- command...
   local want="$1" what="$2"; shift 3
   local got=0
-  "$@" >/tmp/e2e.out 2>/tmp/e2e.err || got=$?
-  if [ "$got" = "$want" ]; then pass "$what (exit $got)"; else fail "$what: exit $got, wanted $want"; tail -n 5 /tmp/e2e.err; fi
+  "$@" >$e2e.out 2>$e2e.err || got=$?
+  if [ "$got" = "$want" ]; then pass "$what (exit $got)"; else fail "$what: exit $got, wanted $want"; tail -n 5 $e2e.err; fi
 }
 url="http://127.0.0.1:${STACK_HTTP_PORT:-8080}"
-login() { # login: a token for the admin account of compose/.env in /tmp/e2e.token, which every API call below sends
+login() { # login: a token for the admin account of compose/.env in $e2e.token, which every API call below sends
   local password
   password=$(sed -n 's/^ADMIN_PASSWORD=//p' compose/.env)
   curl -s -X POST -H 'content-type: application/json' -d "{\"username\":\"admin\",\"password\":\"$password\"}" \
-    "$url/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])' >/tmp/e2e.token || true
+    "$url/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])' >$e2e.token || true
 }
-bearer() { printf 'Authorization: Bearer %s' "$(cat /tmp/e2e.token 2>/dev/null)"; }
+bearer() { printf 'Authorization: Bearer %s' "$(cat $e2e.token 2>/dev/null)"; }
 instances() { # instances N: distinct X-Instance values over N requests through nginx
   local auth; auth=$(bearer)
   for _ in $(seq "$1"); do curl -s -o /dev/null -D - -H "$auth" "$url/tasks?limit=1" | tr -d '\r' | sed -n 's/^X-Instance: //Ip'; done | sort -u | wc -l
 }
-client_loop() { # sequential requests until /tmp/e2e.stop appears; bounded in count
-  rm -f /tmp/e2e.codes /tmp/e2e.stop
+client_loop() { # sequential requests until $e2e.stop appears; bounded in count
+  rm -f $e2e.codes $e2e.stop
   local n=0 auth; auth=$(bearer)
-  while [ ! -f /tmp/e2e.stop ] && [ "$n" -lt 50000 ]; do
-    curl -s -o /dev/null -w '%{http_code}\n' --max-time 5 -H "$auth" "$url/tasks?limit=5" >>/tmp/e2e.codes || echo 000 >>/tmp/e2e.codes
+  while [ ! -f $e2e.stop ] && [ "$n" -lt 50000 ]; do
+    curl -s -o /dev/null -w '%{http_code}\n' --max-time 5 -H "$auth" "$url/tasks?limit=5" >>$e2e.codes || echo 000 >>$e2e.codes
     n=$((n + 1))
   done
 }
 
 loops_start() { # loops_start N: N client loops in parallel
-  rm -f /tmp/e2e.codes /tmp/e2e.stop
+  rm -f $e2e.codes $e2e.stop
   loop_pids=()
   for _ in $(seq "$1"); do client_loop_append & loop_pids+=("$!"); done
   sleep 1
 }
 client_loop_append() {
   local n=0 auth; auth=$(bearer)
-  while [ ! -f /tmp/e2e.stop ] && [ "$n" -lt 50000 ]; do
-    curl -s -o /dev/null -w '%{http_code}\n' --max-time 5 -H "$auth" "$url/tasks?limit=5" >>/tmp/e2e.codes || echo 000 >>/tmp/e2e.codes
+  while [ ! -f $e2e.stop ] && [ "$n" -lt 50000 ]; do
+    curl -s -o /dev/null -w '%{http_code}\n' --max-time 5 -H "$auth" "$url/tasks?limit=5" >>$e2e.codes || echo 000 >>$e2e.codes
     n=$((n + 1))
   done
 }
 loops_stop() { # loops_stop WHAT: stops the loops and checks that every request got a 200
   sleep 1
-  touch /tmp/e2e.stop
+  touch $e2e.stop
   wait "${loop_pids[@]}" || true
   local total bad
-  total=$(wc -l </tmp/e2e.codes)
-  bad=$(grep -vc '^200$' /tmp/e2e.codes || true)
+  total=$(wc -l <$e2e.codes)
+  bad=$(grep -vc '^200$' $e2e.codes || true)
   echo "client loops: $total requests, $bad not 200"
   [ "$total" -gt 50 ] && [ "$bad" = 0 ] && pass "$1: 0 of $total requests failed" || fail "$1: $bad of $total requests failed"
 }

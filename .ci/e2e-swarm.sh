@@ -3,10 +3,13 @@
 # swarm this engine manages. Prints PASS/FAIL lines and, last, "e2e-swarm: N passed, N failed".
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# The project name and port may differ from the defaults so that this scenario can run beside the compose one on
+# the same engine (.ci/run does): SWARM_PROJECT (taskmanager) and STACK_HTTP_PORT (8080).
+P="${SWARM_PROJECT:-taskmanager}"
 # shellcheck source=.ci/e2e-lib.sh
 source .ci/e2e-lib.sh
-stack_ps() { docker ps -q --filter label=com.docker.stack.namespace=taskmanager "$@"; }
-app_tasks() { docker ps -q --filter label=com.docker.swarm.service.name=taskmanager_app | sort; }
+stack_ps() { docker ps -q --filter label=com.docker.stack.namespace=$P "$@"; }
+app_tasks() { docker ps -q --filter label=com.docker.swarm.service.name=${P}_app | sort; }
 
 step "a single-node swarm"
 if [ "$(docker info -f '{{.Swarm.LocalNodeState}}')" != active ]; then
@@ -17,47 +20,47 @@ fi
 
 step "up --target swarm --replicas 3"
 start=$(date +%s%N)
-expect_exit 0 "up --target swarm --replicas 3" -- bin/stackctl up --target swarm --replicas 3
+expect_exit 0 "up --target swarm --replicas 3" -- bin/stackctl -p "$P" up --target swarm --replicas 3
 echo "up took $(( ($(date +%s%N) - start) / 1000000 )) ms"
-cat /tmp/e2e.err /tmp/e2e.out
+cat $e2e.err $e2e.out
 login
-[ "$(docker service ls -q --filter label=com.docker.stack.namespace=taskmanager | wc -l)" = 4 ] \
+[ "$(docker service ls -q --filter label=com.docker.stack.namespace=$P | wc -l)" = 4 ] \
   && pass "4 Swarm services (nginx, app, db, cache)" || fail "services: $(docker service ls)"
 [ "$(status_of -H "$(bearer)" "$url/tasks?limit=1")" = 200 ] && pass "the API answers through nginx on Swarm" || fail "API through nginx"
 leaks=0
 for var in POSTGRES_PASSWORD REDIS_PASSWORD JWT_SECRET ADMIN_PASSWORD OPS_TOKEN; do
   value=$(sed -n "s/^$var=//p" compose/.env)
-  for svc in $(docker service ls -q --filter label=com.docker.stack.namespace=taskmanager); do
+  for svc in $(docker service ls -q --filter label=com.docker.stack.namespace=$P); do
     docker service inspect "$svc" | grep -qF "$value" && leaks=$((leaks + 1))
   done
-  grep -qF "$value" compose/generated/swarm/taskmanager.yaml && leaks=$((leaks + 1))
+  grep -qF "$value" compose/generated/swarm/$P.yaml && leaks=$((leaks + 1))
 done
 [ "$leaks" = 0 ] && pass "no secret value in any service spec or in the stack file (Docker secrets, *_FILE)" || fail "$leaks secret leaks"
-[ "$(docker network inspect -f '{{.Driver}} {{.Internal}}' taskmanager_backend)" = "overlay true" ] \
-  && pass "backend is an internal overlay network" || fail "backend: $(docker network inspect -f '{{.Driver}} {{.Internal}}' taskmanager_backend)"
-docker service inspect -f '{{json .Spec.TaskTemplate.Placement.Constraints}}' taskmanager_db | grep -q 'node.labels.stackctl.db == true' \
+[ "$(docker network inspect -f '{{.Driver}} {{.Internal}}' ${P}_backend)" = "overlay true" ] \
+  && pass "backend is an internal overlay network" || fail "backend: $(docker network inspect -f '{{.Driver}} {{.Internal}}' ${P}_backend)"
+docker service inspect -f '{{json .Spec.TaskTemplate.Placement.Constraints}}' ${P}_db | grep -q 'node.labels.stackctl.db == true' \
   && pass "the database is pinned by a placement constraint" || fail "db not pinned"
-[ "$(docker service inspect -f '{{.Spec.UpdateConfig.Order}} {{.Spec.UpdateConfig.FailureAction}}' taskmanager_app)" = "start-first rollback" ] \
-  && pass "the app updates start-first and rolls back on failure" || fail "update_config: $(docker service inspect -f '{{json .Spec.UpdateConfig}}' taskmanager_app)"
-expect_exit 0 "health on Swarm" -- bin/stackctl health
-bin/stackctl -o json status >/tmp/e2e.status
-[ "$(python3 -c 'import json; d=json.load(open("/tmp/e2e.status")); print(d["target"], sum(1 for c in d["containers"] if c["service"]=="app" and c["in_upstream"]))')" = "swarm 3" ] \
-  && pass "status -o json: target swarm, 3 app replicas answering by DNS" || fail "status: $(cat /tmp/e2e.status)"
-expect_exit 3 "up --target compose of a stack that runs on Swarm is refused" -- bin/stackctl up --target compose
+[ "$(docker service inspect -f '{{.Spec.UpdateConfig.Order}} {{.Spec.UpdateConfig.FailureAction}}' ${P}_app)" = "start-first rollback" ] \
+  && pass "the app updates start-first and rolls back on failure" || fail "update_config: $(docker service inspect -f '{{json .Spec.UpdateConfig}}' ${P}_app)"
+expect_exit 0 "health on Swarm" -- bin/stackctl -p "$P" health
+bin/stackctl -p "$P" -o json status >$e2e.status
+[ "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["target"], sum(1 for c in d["containers"] if c["service"]=="app" and c["in_upstream"]))' "$e2e.status")" = "swarm 3" ] \
+  && pass "status -o json: target swarm, 3 app replicas answering by DNS" || fail "status: $(cat $e2e.status)"
+expect_exit 3 "up --target compose of a stack that runs on Swarm is refused" -- bin/stackctl -p "$P" up --target compose
 
 step "scale 3 -> 5 -> 2 under load"
 loops_start 3
-expect_exit 0 "scale app=5 on Swarm" -- bin/stackctl scale app=5
+expect_exit 0 "scale app=5 on Swarm" -- bin/stackctl -p "$P" scale app=5
 [ "$(app_tasks | wc -l)" = 5 ] && pass "5 app tasks run" || fail "$(app_tasks | wc -l) app tasks"
-expect_exit 0 "scale app=2 on Swarm" -- bin/stackctl scale app=2
+expect_exit 0 "scale app=2 on Swarm" -- bin/stackctl -p "$P" scale app=2
 loops_stop "Swarm scale 3 -> 5 -> 2"
 [ "$(app_tasks | wc -l)" = 2 ] && pass "2 app tasks run" || fail "$(app_tasks | wc -l) app tasks"
 
 step "rolling update under load (every task replaced, start-first)"
-bin/stackctl scale app=3 >/dev/null 2>&1
+bin/stackctl -p "$P" scale app=3 >/dev/null 2>&1
 before=$(app_tasks)
 loops_start 3
-expect_exit 0 "deploy --force on Swarm" -- bin/stackctl deploy --force --no-build
+expect_exit 0 "deploy --force on Swarm" -- bin/stackctl -p "$P" deploy --force --no-build
 loops_stop "Swarm rolling update"
 after=$(app_tasks)
 [ "$(comm -12 <(echo "$before") <(echo "$after") | wc -l)" = 0 ] && [ "$(echo "$after" | wc -l)" = 3 ] \
@@ -65,54 +68,54 @@ after=$(app_tasks)
 
 step "rollback under load (Swarm's previous spec)"
 loops_start 2
-expect_exit 0 "rollback on Swarm" -- bin/stackctl rollback
+expect_exit 0 "rollback on Swarm" -- bin/stackctl -p "$P" rollback
 loops_stop "Swarm rollback"
-expect_exit 2 "rollback --to on Swarm is a usage error" -- bin/stackctl rollback --to 1
+expect_exit 2 "rollback --to on Swarm is a usage error" -- bin/stackctl -p "$P" rollback --to 1
 
 step "a release that never gets ready is rolled back by Swarm, under load"
 loops_start 2
 echo "DB_POOL_SIZE=0" >>compose/.env
-expect_exit 1 "deploy of a release whose tasks exit at start" -- bin/stackctl deploy --no-build
+expect_exit 1 "deploy of a release whose tasks exit at start" -- bin/stackctl -p "$P" deploy --no-build
 sed -i '/^DB_POOL_SIZE=0$/d' compose/.env
 loops_stop "Swarm's automatic rollback"
-grep -q "Swarm rolled taskmanager_app back to the previous one" /tmp/e2e.err && pass "the failure says Swarm rolled back, and why: $(grep -o 'a new task: .*' /tmp/e2e.err | head -n 1)" \
-  || { fail "no rollback message"; cat /tmp/e2e.err; }
-docker service inspect -f '{{json .Spec.TaskTemplate.ContainerSpec.Env}}' taskmanager_app | grep -q 'DB_POOL_SIZE=10' \
+grep -q "Swarm rolled ${P}_app back to the previous one" $e2e.err && pass "the failure says Swarm rolled back, and why: $(grep -o 'a new task: .*' $e2e.err | head -n 1)" \
+  || { fail "no rollback message"; cat $e2e.err; }
+docker service inspect -f '{{json .Spec.TaskTemplate.ContainerSpec.Env}}' ${P}_app | grep -q 'DB_POOL_SIZE=10' \
   && pass "the service runs the previous spec again" || fail "spec after rollback"
-[ "$(docker service ls --filter name=taskmanager_app --format '{{.Replicas}}')" = "3/3" ] && pass "3/3 tasks after the rollback" || fail "replicas after rollback"
+[ "$(docker service ls --filter name=${P}_app --format '{{.Replicas}}')" = "3/3" ] && pass "3/3 tasks after the rollback" || fail "replicas after rollback"
 
 step "kill-replica: Swarm replaces the crashed task"
-expect_exit 0 "drill kill-replica on Swarm" -- bin/stackctl drill kill-replica --duration 5s
-grep -E '^(PASS|FAIL) ' /tmp/e2e.out | sed 's/^/  /'
-expect_exit 2 "a compose-only drill on Swarm is a usage error" -- bin/stackctl drill db-restart
+expect_exit 0 "drill kill-replica on Swarm" -- bin/stackctl -p "$P" drill kill-replica --duration 5s
+grep -E '^(PASS|FAIL) ' $e2e.out | sed 's/^/  /'
+expect_exit 2 "a compose-only drill on Swarm is a usage error" -- bin/stackctl -p "$P" drill db-restart
 
 step "backup and restore on Swarm"
 for i in 1 2 3 4 5; do
   curl -s -o /dev/null -X POST -H "$(bearer)" -H 'content-type: application/json' -d "{\"title\":\"kept $i\"}" "$url/tasks"
 done
-expect_exit 0 "backup -o json" -- bin/stackctl backup -o json
-dump=$(python3 -c 'import json; print(json.load(open("/tmp/e2e.out"))["file"])')
-backed_up=$(python3 -c 'import json; print(json.load(open("/tmp/e2e.out"))["manifest"]["row_counts"]["public.tasks"])')
+expect_exit 0 "backup -o json" -- bin/stackctl -p "$P" backup -o json
+dump=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["file"])' "$e2e.out")
+backed_up=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["manifest"]["row_counts"]["public.tasks"])' "$e2e.out")
 later=$(curl -s -X POST -H "$(bearer)" -H 'content-type: application/json' -d '{"title":"after the backup"}' "$url/tasks" \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["task"]["id"])')
 loops_start 2
-expect_exit 0 "restore latest --yes on Swarm (client loops running)" -- bin/stackctl restore latest --yes
-sleep 1; touch /tmp/e2e.stop; wait "${loop_pids[@]}" || true
-other=$(grep -vcE '^(200|503)$' /tmp/e2e.codes || true)
+expect_exit 0 "restore latest --yes on Swarm (client loops running)" -- bin/stackctl -p "$P" restore latest --yes
+sleep 1; touch $e2e.stop; wait "${loop_pids[@]}" || true
+other=$(grep -vcE '^(200|503)$' $e2e.codes || true)
 [ "$other" = 0 ] && pass "during the restore clients got 200 or the 503 maintenance answer, nothing else" || fail "$other other answers"
 [ "$(status_of -H "$(bearer)" "$url/tasks/$later")" = 404 ] && pass "the task written after the backup is gone, also from the cache" \
   || fail "after restore: $(status_of -H "$(bearer)" "$url/tasks/$later")"
-db=$(docker ps -q --filter label=com.docker.swarm.service.name=taskmanager_db)
+db=$(docker ps -q --filter label=com.docker.swarm.service.name=${P}_db)
 [ "$backed_up" -ge 5 ] && [ "$(docker exec "$db" psql -X -A -t -q -U taskmanager -d taskmanager -c 'SELECT count(*) FROM tasks')" = "$backed_up" ] \
   && pass "restore brought back the $backed_up backed-up tasks" || fail "task count after restore"
 rm -f "$dump" "${dump%.dump}.json"
 
 step "down --volumes leaves nothing behind"
-expect_exit 0 "down --volumes on Swarm" -- bin/stackctl down --volumes
-left="$(stack_ps -a | wc -l) containers, $(docker service ls -q --filter label=com.docker.stack.namespace=taskmanager | wc -l) services"
-left="$left, $(docker network ls -q --filter label=com.docker.stack.namespace=taskmanager | wc -l) networks"
-left="$left, $(docker secret ls -q --filter label=io.stackctl.project=taskmanager | wc -l) secrets"
-left="$left, $(docker volume ls -q --filter name=taskmanager_ | wc -l) volumes"
+expect_exit 0 "down --volumes on Swarm" -- bin/stackctl -p "$P" down --volumes
+left="$(stack_ps -a | wc -l) containers, $(docker service ls -q --filter label=com.docker.stack.namespace=$P | wc -l) services"
+left="$left, $(docker network ls -q --filter label=com.docker.stack.namespace=$P | wc -l) networks"
+left="$left, $(docker secret ls -q --filter label=io.stackctl.project=$P | wc -l) secrets"
+left="$left, $(docker volume ls -q --filter name=${P}_ | wc -l) volumes"
 [ "$left" = "0 containers, 0 services, 0 networks, 0 secrets, 0 volumes" ] && pass "down --volumes: $left" || fail "down left $left"
 
 echo
