@@ -138,6 +138,11 @@ before=$(docker ps -q --filter label=com.docker.compose.project=taskmanager | so
 expect_exit 0 "second up" -- bin/stackctl up
 after=$(docker ps -q --filter label=com.docker.compose.project=taskmanager | sort)
 [ "$before" = "$after" ] && pass "second up kept every container" || fail "second up replaced containers"
+mv compose/.env /tmp/e2e.env.saved
+expect_exit 3 "up after compose/.env was lost, while the database volume lives" -- bin/stackctl up
+grep -q "already has a database volume" /tmp/e2e.err && [ ! -e compose/.env ] \
+  && pass "up refuses to invent a database password the volume does not know, and writes no file" || { fail "up wrote new secrets"; cat /tmp/e2e.err; }
+rm -f compose/.env && mv /tmp/e2e.env.saved compose/.env
 
 step "up restores the configured replica count; the CLI as a person meets it"
 one=$(app_ids | head -n 1)

@@ -80,7 +80,7 @@ final class UpCommand extends StackCommand {
                 return upOnSwarm(stack, files);
             }
             // Only after the engine answered: a failed precondition must leave no file behind.
-            prepareEnvFile(files);
+            prepareEnvFile(files, stack);
             long start = System.nanoTime();
             int running = stack.replicas().size();
             var desired = stack.desiredReplicas();
@@ -158,7 +158,7 @@ final class UpCommand extends StackCommand {
     private int upOnSwarm(Stack stack, StackFiles files) {
         var swarm = swarm(stack);
         swarm.requireManager();
-        prepareEnvFile(files);
+        prepareEnvFile(files, stack);
         long start = System.nanoTime();
         int count = replicas != null ? replicas : swarm.desiredReplicas().orElse(DEFAULT_REPLICAS);
         buildImages(stack, noBuild);
@@ -221,10 +221,22 @@ final class UpCommand extends StackCommand {
         }
     }
 
-    private void prepareEnvFile(StackFiles files) {
+    private void prepareEnvFile(StackFiles files, Stack stack) {
         EnvFile env = EnvFile.load(files.envFile());
         boolean created = !env.exists();
         var added = env.ensureSecrets();
+        if (added.contains(EnvFile.DB_SECRET) && stack.engine().volumeExists(stack.project(), Stack.DB_VOLUME)) {
+            // PostgreSQL keeps the password it was created with in its volume: a new one would lock the app out.
+            throw new StackctlException(
+                    ExitCodes.PRECONDITION,
+                    files.envFile() + " has no " + EnvFile.DB_SECRET + ", but project '" + stack.project()
+                            + "' already has a database volume, created with a password this file no longer holds;"
+                            + " a new random one would lock the app out of its data",
+                    "put back the file from your backup; the settings of each release, this password among them, are"
+                            + " kept in " + files.root().relativize(files.releasesDir()) + "/" + stack.project()
+                            + "/r<ID>.env (the newest is the one running). Only for a database you mean to lose:"
+                            + " bin/stackctl down --volumes");
+        }
         boolean changed = !added.isEmpty();
         if (offline) {
             progress("building air-gapped images (compose/images/build.sh)");

@@ -475,6 +475,17 @@ public final class Engine implements AutoCloseable {
         return text.toString().strip();
     }
 
+    /** Whether compose made the named volume for this project (its data outlives the project's containers). */
+    public boolean volumeExists(String project, String volume) {
+        var volumes = client.listVolumesCmd()
+                .withFilter(
+                        "label",
+                        List.of("com.docker.compose.project=" + project, "com.docker.compose.volume=" + volume))
+                .exec()
+                .getVolumes();
+        return volumes != null && !volumes.isEmpty();
+    }
+
     public boolean imageExists(String image) {
         try {
             client.inspectImageCmd(image).exec();

@@ -1,11 +1,10 @@
 package io.stackctl.stack;
 
+import io.stackctl.core.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -130,15 +129,8 @@ public final class EnvFile {
         values.forEach(
                 (key, value) -> text.append(key).append('=').append(value).append('\n'));
         try {
-            Files.createDirectories(path.getParent());
-            Path temporary = Files.createTempFile(path.getParent(), ".env", ".tmp");
-            try {
-                Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system: the file keeps the platform's default permissions
-            }
-            Files.writeString(temporary, text);
-            Files.move(temporary, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            // Owner-only, flushed, renamed, folder flushed: a power cut leaves the old file or the new one.
+            AtomicFiles.writeString(path, text.toString());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + path, e);
         }

@@ -27,6 +27,9 @@ public final class Stack implements AutoCloseable {
     public static final String APP = UpstreamSync.APP;
     public static final String NGINX = UpstreamSync.NGINX;
     public static final String DB = "db";
+    /** compose.yaml's volume for PostgreSQL's data. */
+    public static final String DB_VOLUME = "db-data";
+
     public static final String CACHE = "cache";
     public static final String AGENT = "upstream-agent";
     /** The database and its owner, as compose.yaml creates them. */
