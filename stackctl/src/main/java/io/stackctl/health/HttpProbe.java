@@ -34,25 +34,29 @@ public final class HttpProbe {
     }
 
     public Result get(String url) {
-        return send(
-                HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET().build());
+        return send("GET", url, null);
     }
 
-    /** A POST without a body, for operator actions such as {@code /cache/clear}. */
+    /** A POST without a body. */
     public Result post(String url) {
-        return send(HttpRequest.newBuilder(URI.create(url))
-                .timeout(timeout)
-                .POST(HttpRequest.BodyPublishers.noBody())
-                .build());
+        return send("POST", url, null);
     }
 
-    /** An operator call: {@code method} to {@code url} with {@code Authorization: Bearer <credential>}. */
+    /** {@code method} to {@code url}, with {@code Authorization: Bearer <credential>} unless it is null. */
     public Result send(String method, String url, String credential) {
-        return send(HttpRequest.newBuilder(URI.create(url))
-                .timeout(timeout)
-                .header("Authorization", "Bearer " + credential)
-                .method(method, HttpRequest.BodyPublishers.noBody())
-                .build());
+        HttpRequest request;
+        try {
+            var builder = HttpRequest.newBuilder(URI.create(url))
+                    .timeout(timeout)
+                    .method(method, HttpRequest.BodyPublishers.noBody());
+            if (credential != null) {
+                builder.header("Authorization", "Bearer " + credential);
+            }
+            request = builder.build();
+        } catch (IllegalArgumentException e) {
+            return new Result(url, 0, 0, "not a URL: " + e.getMessage());
+        }
+        return send(request);
     }
 
     private Result send(HttpRequest request) {

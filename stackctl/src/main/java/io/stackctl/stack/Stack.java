@@ -393,17 +393,22 @@ public final class Stack implements AutoCloseable {
         }
     }
 
-    /** Whether each running replica, asked directly, accepts {@code token} as the operator's. */
+    /**
+     * Whether each running replica, asked directly, accepts {@code token} as the operator's. A replica still being
+     * created (no address yet) is not asked: it was created from the current compose/.env, OPS_TOKEN included.
+     */
     private boolean everyReplicaTakes(String token) {
-        var replicas = replicas().stream().filter(ServiceContainer::running).toList();
+        var replicas = replicas().stream()
+                .filter(ServiceContainer::running)
+                .filter(r -> swarm() || r.ipOn("frontend").isPresent())
+                .toList();
         if (replicas.isEmpty()) {
             return false;
         }
         for (ServiceContainer replica : replicas) {
             var answer = swarm()
                     ? ExecProbe.operatorRequest(engine, replica.id(), "GET", "/auth/me")
-                    : probe.send(
-                            "GET", ReplicaHealth.url(replica.ipOn("frontend").orElse(""), "/auth/me"), token);
+                    : probe.send("GET", ReplicaHealth.url(frontendIp(replica), "/auth/me"), token);
             if (!answer.ok()) {
                 return false;
             }
