@@ -387,7 +387,7 @@ start=$(date +%s)
 expect_exit 0 "drill all --duration 3s" -- bin/stackctl drill all --duration 3s
 cat /tmp/e2e.out
 echo "drill all took $(( $(date +%s) - start )) s"
-left=$(psql_db "SELECT count(*) FROM tasks WHERE title LIKE 'drill %'")
+left=$(psql_db "SELECT count(*) FROM tasks WHERE title ~ '^drill [0-9a-f]{8} '")
 [ "$left" = 0 ] && pass "the drills removed their tasks from the database" || fail "$left drill tasks left behind"
 grep -q "crashed .* SIGKILL to its java process, through the engine" /tmp/e2e.err \
   && pass "kill-replica crashed the replica through the engine (no host pid)" || fail "kill-replica did not crash through the engine"
@@ -398,7 +398,7 @@ step "bench --profile smoke"
 expect_exit 0 "bench --profile smoke" -- bin/stackctl bench --profile smoke
 cat /tmp/e2e.out
 results=$(sed -n 's/^results: //p' /tmp/e2e.out)
-left=$(psql_db "SELECT count(*) FROM tasks WHERE title LIKE 'bench %'")
+left=$(psql_db "SELECT count(*) FROM tasks WHERE title ~ '^bench [0-9a-f]{8} '")
 [ "$left" = 0 ] && pass "the benchmark removed its tasks from the database" || fail "$left bench tasks left behind"
 [ -s "$results/summary.json" ] && [ -s "$results/summary.md" ] && ls "$results"/gatling/*/index.html >/dev/null 2>&1 \
   && pass "summary.json, summary.md and Gatling's HTML report written to $results" || fail "bench results missing in '$results'"
