@@ -351,14 +351,10 @@ public final class Stack implements AutoCloseable {
     }
 
     /**
-     * The API through nginx as the admin account of {@code compose/.env}, which drills, bench and the deploy watch
-     * use (admins see every task and are not rate limited). It logs in also when the file says AUTH_MODE=off: while
-     * a deploy moves the replicas from one mode to the other, the old ones still want the token (and the new ones
-     * ignore it). Without a login, only an AUTH_MODE=off stack is usable, with no token.
-     */
-    /**
-     * How stackctl calls the API through nginx: with the operator token, which no login flood can lock, once every
-     * replica takes it; replicas from before OPS_TOKEN (until {@code up} rolls them) get the admin's login instead.
+     * How stackctl calls the API through nginx, as the admin account (which sees every task and is not rate
+     * limited): with the operator token, which no login flood can lock, once every replica takes it. Replicas from
+     * before OPS_TOKEN (until {@code up} rolls them) get the admin's login instead, also while the file says
+     * AUTH_MODE=off, because during a deploy between modes the old replicas still want a token.
      */
     public ApiAccess api() {
         var env = EnvFile.load(files.envFile());
