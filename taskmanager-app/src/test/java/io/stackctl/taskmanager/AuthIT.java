@@ -469,6 +469,29 @@ class AuthIT {
     }
 
     @Test
+    void aNewAccountUnderAReusedIdIsServedAtOnceThoughTheReplicaKnewTheOldOne() throws Exception {
+        var kate = anonymous.registerAndLogin("kate");
+        long katesId = userId(kate); // the replica now holds kate's account, fresh for FRESH_FOR
+
+        // A restore to before kate: her row gone, the id sequence rewound, so the next account takes her id.
+        execute("DELETE FROM users WHERE id = " + katesId);
+        execute("SELECT setval(pg_get_serial_sequence('users', 'id'), " + (katesId - 1) + ")");
+        // Past the confirmation window (a refused token is looked up again at most once per window), well inside
+        // the freshness window: without the confirmation, liam would be refused for up to FRESH_FOR.
+        Thread.sleep(Authenticator.CONFIRMED_FOR.toMillis());
+        var liam = anonymous.registerAndLogin("liam");
+
+        var me = liam.get("/auth/me");
+        assertThat(me.statusCode())
+                .as("a fresh login for the account now under the id is accepted at once")
+                .isEqualTo(200);
+        assertThat(json(me).at("/user/id").asLong()).isEqualTo(katesId);
+        assertThat(kate.get("/auth/me").statusCode())
+                .as("and the token of the account before is refused at once")
+                .isEqualTo(401);
+    }
+
+    @Test
     void theOperatorTokenActsAsTheAdminAndNoLoginFloodLocksItOut() {
         var operator = anonymous.withToken(Containers.OPS_TOKEN);
         // Logins count per minute window; the flood goes on until the admin is locked (a slow flood may straddle

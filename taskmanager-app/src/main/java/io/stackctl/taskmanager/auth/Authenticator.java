@@ -18,6 +18,9 @@ public final class Authenticator {
     /** How long a lookup of an account is trusted before the database is asked again. */
     public static final Duration FRESH_FOR = Duration.ofSeconds(5);
 
+    /** A lookup this recent is not repeated before a token is refused. */
+    public static final Duration CONFIRMED_FOR = Duration.ofMillis(250);
+
     /** Operator routes called with the operator token act for no user. */
     static final Principal OPERATOR = new Principal(0, "operator", Role.ADMIN);
 
@@ -30,9 +33,12 @@ public final class Authenticator {
     public Authenticator(AuthSettings settings, Tokens tokens, UserRepository users) {
         this.settings = settings;
         this.tokens = tokens;
-        this.byId = new FreshCache<>(users::find, FRESH_FOR, System::nanoTime);
+        this.byId = new FreshCache<>(users::find, FRESH_FOR, CONFIRMED_FOR, System::nanoTime);
         this.byName = new FreshCache<>(
-                name -> users.findByUsername(name).map(UserRepository.Stored::user), FRESH_FOR, System::nanoTime);
+                name -> users.findByUsername(name).map(UserRepository.Stored::user),
+                FRESH_FOR,
+                CONFIRMED_FOR,
+                System::nanoTime);
         this.opsToken = settings.opsToken().getBytes(StandardCharsets.UTF_8);
     }
 
@@ -57,9 +63,11 @@ public final class Authenticator {
         if (!isOpsToken(credential)) {
             return user(credential);
         }
-        return byName.get(settings.adminUsername())
-                .filter(admin -> admin.role() == Role.ADMIN)
-                .map(User::principal)
+        Optional<User> admin = byName.get(settings.adminUsername()).filter(user -> user.role() == Role.ADMIN);
+        if (admin.isEmpty()) {
+            admin = byName.confirm(settings.adminUsername()).filter(user -> user.role() == Role.ADMIN);
+        }
+        return admin.map(User::principal)
                 .orElseThrow(() -> new Tokens.Rejected("OPS_TOKEN acts as the admin account '"
                         + settings.adminUsername() + "', which does not exist;" + " set ADMIN_PASSWORD"));
     }
@@ -67,9 +75,12 @@ public final class Authenticator {
     /** A user's token: signature and times first, then the account as it is now (its current role and name). */
     public Principal user(String token) throws SQLException {
         Tokens.Claims claims = tokens.verify(token);
-        User account = byId.get(claims.userId())
-                .orElseThrow(() -> new Tokens.Rejected(
-                        "the account this token was issued to no longer exists; log in" + " again"));
+        Optional<User> known = byId.get(claims.userId());
+        if (known.filter(claims::issuedTo).isEmpty()) {
+            known = byId.confirm(claims.userId());
+        }
+        User account = known.orElseThrow(
+                () -> new Tokens.Rejected("the account this token was issued to no longer exists; log in" + " again"));
         if (!claims.issuedTo(account)) {
             throw new Tokens.Rejected("this token was issued to an earlier account with the same id (the database was"
                     + " restored or the user removed); log in again");
