@@ -6,7 +6,9 @@ passed=0 failed=0
 e2e="${E2E_PREFIX:-/tmp/e2e}"
 pass() { passed=$((passed + 1)); echo "PASS $*"; }
 fail() { failed=$((failed + 1)); echo "FAIL $*"; }
-step() { printf '\n-- %s\n' "$*"; }
+e2e_started=$(date +%s)
+# step NAME: a section header with the seconds since the scenario began, so a CI log shows where the time goes.
+step() { printf '\n-- %s (+%ss)\n' "$*" "$(($(date +%s) - e2e_started))"; }
 expect_exit() { # expect_exit CODE DESCRIPTION -- command...
   local want="$1" what="$2"; shift 3
   local got=0
