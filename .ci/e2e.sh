@@ -218,11 +218,24 @@ sed -i '/^DB_POOL_SIZE=0$/d' compose/.env
 bin/stackctl releases | tee /tmp/e2e.out
 grep -q "rolled_back" /tmp/e2e.out && pass "releases lists the rolled-back release" || fail "releases shows no rolled_back entry"
 
-step "rollback to the release before, under load"
+step "rollback to the release before, under load, with a rotated admin password"
+# The admin password changed since the release rolled back to ran: the rollback must bring back its settings and
+# image, never its secrets.
+rotated="rotated-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+sed -i "s/^ADMIN_PASSWORD=.*/ADMIN_PASSWORD=$rotated/" compose/.env
 loops_start 3
 expect_exit 0 "rollback" -- bin/stackctl rollback
 cat /tmp/e2e.err /tmp/e2e.out
 loops_stop "rollback"
+with_rotated=$(for c in $(app_ids); do docker inspect -f '{{range .Config.Env}}{{println .}}{{end}}' "$c" | grep -cx "ADMIN_PASSWORD=$rotated"; done | grep -c 1 || true)
+[ "$with_rotated" = "$(app_ids | wc -l)" ] && pass "the rolled-back replicas run today's admin password, not the release's" \
+  || fail "$with_rotated of $(app_ids | wc -l) replicas run the rotated admin password"
+if grep -qE '^(ADMIN_PASSWORD|POSTGRES_PASSWORD|REDIS_PASSWORD|JWT_SECRET|OPS_TOKEN)=' compose/releases/*/r*.env; then
+  fail "a saved release holds a secret: $(grep -lE '^(ADMIN_PASSWORD|POSTGRES_PASSWORD)=' compose/releases/*/r*.env | head -n 3)"
+else
+  pass "the saved releases ($(ls compose/releases/*/r*.env | wc -l) files) hold no secret"
+fi
+login # the admin's password is the rotated one now
 old_image=$(for c in $(app_ids); do docker inspect -f '{{.Image}}' "$c"; done | sort -u)
 [ "$old_image" != "$new_image" ] && [ "$(echo "$old_image" | wc -l)" = 1 ] && pass "every replica is back on the previous image" \
   || fail "after rollback the replicas run: $old_image"

@@ -4,6 +4,7 @@ import io.stackctl.core.ExitCodes;
 import io.stackctl.core.Sha256;
 import io.stackctl.core.StackctlException;
 import io.stackctl.engine.ServiceContainer;
+import io.stackctl.stack.EnvFile;
 import io.stackctl.stack.Scaler;
 import io.stackctl.stack.Stack;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -217,9 +219,15 @@ public final class Deployer {
                         + previous.get().id() + " (" + watch.summary() + ")";
     }
 
+    /**
+     * A release as it ran: its saved settings and image, with the secrets of compose/.env now (compose prefers its
+     * environment to the env file), so a rollback never brings back a rotated password or key.
+     */
     private RollingDeploy.Target targetOf(Release release) {
-        var compose =
-                stack.compose().forRelease(history.envFile(release.id()), Map.of("APP_IMAGE", release.imageTag()));
+        Map<String, String> overrides =
+                new HashMap<>(EnvFile.load(stack.files().envFile()).secrets());
+        overrides.put("APP_IMAGE", release.imageTag());
+        var compose = stack.compose().forRelease(history.envFile(release.id()), overrides);
         return new RollingDeploy.Target(
                 compose, release.imageId(), Set.copyOf(List.of(release.configHash(), compose.configHash(Stack.APP))));
     }

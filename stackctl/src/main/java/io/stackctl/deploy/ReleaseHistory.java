@@ -7,6 +7,7 @@ import io.stackctl.core.AtomicFiles;
 import io.stackctl.core.ExitCodes;
 import io.stackctl.core.Json;
 import io.stackctl.core.StackctlException;
+import io.stackctl.stack.EnvFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,11 +70,11 @@ public final class ReleaseHistory {
         return all().stream().mapToInt(Release::id).max().orElse(0) + 1;
     }
 
-    /** Saves a new release with its settings (a copy of the env file compose used). */
+    /** Saves a new release with its settings: the env file compose used, less its secrets (today's are used). */
     public Release add(Release release, String envText) {
         try {
             createPrivateDir();
-            writePrivate(envFile(release.id()), envText);
+            writePrivate(envFile(release.id()), EnvFile.withoutSecrets(envText));
         } catch (IOException e) {
             throw failure(e);
         }

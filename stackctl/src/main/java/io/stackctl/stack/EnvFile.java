@@ -83,6 +83,31 @@ public final class EnvFile {
         return added;
     }
 
+    /** The stack's secrets as this file sets them (the ones it sets). */
+    public Map<String, String> secrets() {
+        Map<String, String> secrets = new LinkedHashMap<>();
+        for (String key : SECRETS) {
+            get(key).ifPresent(value -> secrets.put(key, value));
+        }
+        return secrets;
+    }
+
+    /**
+     * {@code text} (an env file's) without the secrets' lines: what a release keeps of its settings, so no copy of a
+     * secret piles up in the history and a rollback runs with today's secrets, never a rotated one.
+     */
+    public static String withoutSecrets(String text) {
+        var kept = new StringBuilder();
+        for (String line : text.split("\n", -1)) {
+            int equals = line.indexOf('=');
+            String key = equals > 0 ? line.substring(0, equals).strip() : "";
+            if (!java.util.Arrays.asList(SECRETS).contains(key)) {
+                kept.append(line).append('\n');
+            }
+        }
+        return kept.substring(0, Math.max(0, kept.length() - 1));
+    }
+
     /** Keys and tokens, as opposed to passwords: the app refuses to start with one shorter than 32 characters. */
     private static boolean isKey(String key) {
         return key.equals(TOKEN_SECRET) || key.equals(OPS_SECRET);

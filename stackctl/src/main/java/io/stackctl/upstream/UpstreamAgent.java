@@ -32,6 +32,8 @@ public final class UpstreamAgent {
     static final Duration RESYNC = Duration.ofSeconds(2);
     static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
     static final int FAILURES_OUT = 2;
+    /** The exit status of an agent its watchdog ended (EX_SOFTWARE). */
+    static final int EXIT_STUCK = 70;
 
     private final Engine engine;
     private final String project;
@@ -54,6 +56,13 @@ public final class UpstreamAgent {
     /** Runs until interrupted (the container's SIGTERM); a failed round is logged and tried again. */
     public void run() throws InterruptedException {
         log("watching project " + project + " (resync every " + RESYNC.toSeconds() + " s)");
+        Thread main = Thread.currentThread();
+        var watchdog = new AgentWatchdog(AgentWatchdog.LIMIT, System::nanoTime);
+        watchdog.start(stuck -> {
+            log("no round completed in " + stuck.toSeconds() + " s; exiting so the engine restarts the agent."
+                    + " The round was at:" + stackOf(main));
+            Runtime.getRuntime().halt(EXIT_STUCK);
+        });
         Closeable events = null;
         while (!Thread.currentThread().isInterrupted()) {
             if (streamEnded) {
@@ -72,6 +81,7 @@ public final class UpstreamAgent {
                 events = null; // the engine may have restarted under us
             }
             beat();
+            watchdog.beat();
             wake.tryAcquire(RESYNC.toMillis(), TimeUnit.MILLISECONDS);
             // Events come in bursts (die, stop, destroy): a short pause lets one round see them all.
             Thread.sleep(100);
@@ -133,6 +143,14 @@ public final class UpstreamAgent {
     private void log(String message) {
         log.println(Instant.now() + " upstream-agent " + message);
         log.flush();
+    }
+
+    private static String stackOf(Thread thread) {
+        var trace = new StringBuilder();
+        for (StackTraceElement frame : thread.getStackTrace()) {
+            trace.append("\n    at ").append(frame);
+        }
+        return trace.toString();
     }
 
     private static void closeQuietly(Closeable closeable) {

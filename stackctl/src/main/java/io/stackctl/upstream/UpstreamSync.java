@@ -65,20 +65,30 @@ public final class UpstreamSync {
      * its passive health answers. Returns the new members, or nothing when the upstream was already right.
      */
     public List<ServiceContainer> reconcile(Predicate<ServiceContainer> serves) {
+        // Probing takes up to a second a replica: done before the lock, so stackctl never waits on probes.
+        List<ServiceContainer> serving = candidates().stream().filter(serves).toList();
         try (var lock = UpstreamLock.acquire(upstreamDir)) {
-            Set<String> draining = drains.active(Instant.now());
-            List<ServiceContainer> ready = engine.containers(project, APP).stream()
-                    .filter(ServiceContainer::running)
-                    .filter(c -> !draining.contains(c.id()))
-                    .filter(c -> c.ipOn("frontend").isPresent())
-                    .filter(serves)
-                    .toList();
+            // What changed during the probes wins: a replica marked to drain since, or gone, stays out.
+            Set<String> still = new HashSet<>(
+                    candidates().stream().map(ServiceContainer::id).toList());
+            List<ServiceContainer> ready =
+                    serving.stream().filter(c -> still.contains(c.id())).toList();
             if (ready.isEmpty() || drift(ready, members()).isEmpty()) {
                 return List.of();
             }
             apply(ready);
             return ready;
         }
+    }
+
+    /** The running replicas with an address that are not draining nor held. */
+    private List<ServiceContainer> candidates() {
+        Set<String> draining = drains.active(Instant.now());
+        return engine.containers(project, APP).stream()
+                .filter(ServiceContainer::running)
+                .filter(c -> !draining.contains(c.id()))
+                .filter(c -> c.ipOn("frontend").isPresent())
+                .toList();
     }
 
     /**

@@ -73,12 +73,16 @@ class ReleaseHistoryTest {
     }
 
     @Test
-    void eachReleaseKeepsItsSettingsPrivately() throws Exception {
+    void eachReleaseKeepsItsSettingsPrivatelyButNoneOfTheSecrets() throws Exception {
         var history = new ReleaseHistory(root, "taskmanager");
-        history.add(release(1, Release.Status.active), "POSTGRES_PASSWORD=secret\n");
+        history.add(
+                release(1, Release.Status.active),
+                "# Written by stackctl\nPOSTGRES_PASSWORD=secret\nCACHE_TTL_SECONDS=45\nADMIN_PASSWORD=old-admin\n"
+                        + "JWT_SECRET=k\nREDIS_PASSWORD=r\nOPS_TOKEN=o\nAPP_REPLICAS=3\n");
 
         Path saved = history.envFile(1);
-        assertThat(saved).hasContent("POSTGRES_PASSWORD=secret");
+        // A rollback runs the saved settings with today's secrets: a rotated password never comes back.
+        assertThat(saved).hasContent("# Written by stackctl\nCACHE_TTL_SECONDS=45\nAPP_REPLICAS=3\n");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(saved)))
                 .isEqualTo("rw-------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(saved.getParent())))

@@ -1,6 +1,7 @@
 package io.stackctl.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,5 +97,15 @@ class EnvFileTest {
         var generated = EnvFile.load(dir.resolve("fresh.env"));
         generated.ensureSecrets();
         assertThat(generated.weakSecrets()).isEmpty();
+    }
+
+    @Test
+    void itsSecretsAreWhatARollbackTakesFromTodaysFile() throws Exception {
+        Path file = dir.resolve(".env");
+        Files.writeString(file, "APP_REPLICAS=3\nADMIN_PASSWORD=rotated-admin-pw\nJWT_SECRET=\nOPS_TOKEN=ops\n");
+
+        assertThat(EnvFile.load(file).secrets())
+                .as("the secrets set, and only those")
+                .containsExactly(entry("ADMIN_PASSWORD", "rotated-admin-pw"), entry("OPS_TOKEN", "ops"));
     }
 }

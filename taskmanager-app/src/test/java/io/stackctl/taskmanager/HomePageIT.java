@@ -317,6 +317,18 @@ class HomePageIT {
     }
 
     @Test
+    void underItsContentSecurityPolicyThePageKeepsItsStyleAndRunsNoInjectedScript() {
+        open("/", 1024);
+        assertThat(js("return getComputedStyle(document.body).backgroundColor"))
+                .as("the stylesheet the policy allows by its hash is applied")
+                .isEqualTo("rgb(246, 246, 248)");
+        String title = "<img src=x onerror=\"document.title='pwned'\">" + unique("");
+        addTask(title, "<script>document.title='pwned'</script>");
+        assertThat(browser.getTitle()).isNotEqualTo("pwned");
+        assertThat(taskItem(title).isDisplayed()).isTrue();
+    }
+
+    @Test
     void errorsOnThePageAreHtmlForAPersonNotJson() {
         open("/ui/tasks", 1024);
         assertThat(browser.getTitle()).startsWith("405");

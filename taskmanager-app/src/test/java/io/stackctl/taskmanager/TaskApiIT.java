@@ -373,25 +373,67 @@ class TaskApiIT {
     }
 
     @Test
-    void homePageEscapesTitlesAndFormsChangeTasks() {
+    void homePageEscapesTitlesAndItsFormsChangeTasksOnlyWithTheirAntiForgeryField() throws SQLException {
         String session = "tm_session=" + api.token();
-        var added = api.send(
-                "POST",
-                "/ui/tasks",
-                "application/x-www-form-urlencoded",
-                "title=%3Cb%3Ebold%3C%2Fb%3E",
-                "Cookie",
-                session);
+        var blank = api.send("GET", "/", null, null, "Cookie", session);
+        assertThat(blank.headers().firstValue("Content-Security-Policy"))
+                .as("the page allows no script, only its own stylesheet, and is never framed")
+                .hasValueSatisfying(csp -> assertThat(csp)
+                        .contains("default-src 'none'", "style-src 'sha256-", "frame-ancestors 'none'")
+                        .doesNotContain("unsafe-inline"));
+        String csrf = blank.headers().allValues("Set-Cookie").stream()
+                .filter(cookie -> cookie.startsWith("csrf="))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no csrf cookie on the page"));
+        assertThat(csrf).contains("HttpOnly", "SameSite=Strict");
+        String cookies = session + "; " + csrf.substring(0, csrf.indexOf(';'));
+        var field = java.util.regex.Pattern.compile("name=\"csrf\" value=\"([A-Za-z0-9_-]+)\"")
+                .matcher(blank.body());
+        assertThat(field.find()).as("every form carries the anti-forgery field").isTrue();
+        String form = "csrf=" + field.group(1) + "&title=";
+
+        String forged = "forged " + UUID.randomUUID();
+        String forgedForm = "title=" + forged.replace(' ', '+');
+        var refused = new ArrayList<HttpResponse<String>>();
+        refused.add(postForm("/ui/tasks", forgedForm, "Cookie", cookies)); // another site's form: no field
+        refused.add(postForm("/ui/tasks", form + forged.replace(' ', '+'), "Cookie", session)); // no csrf cookie
+        refused.add(postForm("/ui/tasks", "csrf=" + "A".repeat(43) + "&" + forgedForm, "Cookie", cookies));
+        refused.add(postForm(
+                "/ui/tasks", form + forged.replace(' ', '+'), "Cookie", cookies, "Sec-Fetch-Site", "cross-site"));
+        refused.add(postForm("/ui/login", "username=admin&password=x", "Cookie", cookies)); // login forgery
+        assertThat(refused).allSatisfy(response -> {
+            assertThat(response.statusCode()).isEqualTo(403);
+            assertThat(response.body()).contains("reload the page");
+            assertThat(response.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("tm_session="));
+        });
+        assertThat(countTitled(forged)).as("a refused form changed nothing").isZero();
+
+        var added = postForm("/ui/tasks", form + "%3Cb%3Ebold%3C%2Fb%3E", "Cookie", cookies);
         assertThat(added.statusCode()).isEqualTo(303);
-
-        var page = api.send("GET", "/", null, null, "Cookie", session);
-
+        var page = api.send("GET", "/", null, null, "Cookie", cookies);
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body())
                 .contains("&lt;b&gt;bold&lt;/b&gt;")
                 .doesNotContain("<b>bold</b>")
                 .contains("it-api");
-        assertThat(page.body()).contains("method=\"post\"");
+        assertThat(page.headers().allValues("Set-Cookie"))
+                .as("a browser that has the cookie keeps it")
+                .noneMatch(cookie -> cookie.startsWith("csrf="));
+    }
+
+    private HttpResponse<String> postForm(String path, String form, String... headers) {
+        return api.send("POST", path, "application/x-www-form-urlencoded", form, headers);
+    }
+
+    private long countTitled(String title) throws SQLException {
+        try (var connection = jdbc();
+                var statement = connection.prepareStatement("SELECT count(*) FROM tasks WHERE title = ?")) {
+            statement.setString(1, title);
+            try (var rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
     }
 
     private String rowsFingerprint() throws SQLException {

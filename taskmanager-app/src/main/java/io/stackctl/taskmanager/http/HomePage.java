@@ -176,7 +176,7 @@ final class HomePage {
         String here = path(filter, page);
 
         var body = new StringBuilder(8192)
-                .append(signedInBar(principal))
+                .append(signedInBar(principal, PageGuard.field(ctx)))
                 .append("<h1>Tasks</h1><p class=\"meta\">Served by replica <code>")
                 .append(PageHtml.escape(instance))
                 .append("</code> · this list was read from the <strong>")
@@ -186,6 +186,7 @@ final class HomePage {
             body.append(PageHtml.errorBox("", error));
         }
         body.append("<form class=\"card\" method=\"post\" action=\"/ui/tasks\"><h2>Add a task</h2>")
+                .append(PageGuard.field(ctx))
                 .append("<input type=\"hidden\" name=\"back\" value=\"")
                 .append(PageHtml.escape(here))
                 .append("\">")
@@ -210,7 +211,8 @@ final class HomePage {
                     .append(total)
                     .append(total == 1 ? " task" : " tasks")
                     .append("</p><ul class=\"tasks\">");
-            tasks.forEach(task -> body.append(PageHtml.taskItem(task, here)));
+            String guard = PageGuard.field(ctx);
+            tasks.forEach(task -> body.append(PageHtml.taskItem(task, here, guard)));
             body.append("</ul>").append(pageNav(filter, page, pages));
         }
         ctx.status(status).html(PageHtml.layout("Tasks", body.toString()));
@@ -229,6 +231,7 @@ final class HomePage {
         body.append("<form class=\"card\" method=\"post\" action=\"/ui/tasks/")
                 .append(id)
                 .append("\">")
+                .append(PageGuard.field(ctx))
                 .append(PageHtml.taskFields(form.title(), form.description(), form.status()))
                 .append("<button class=\"submit\" type=\"submit\">Save changes</button></form>");
         ctx.status(status).html(PageHtml.layout("Edit: " + task.title(), body.toString()));
@@ -250,11 +253,11 @@ final class HomePage {
     }
 
     /** Who is logged in, with the way out; nothing when authentication is off (everyone is the default owner). */
-    private static String signedInBar(Principal principal) {
+    private static String signedInBar(Principal principal, String guard) {
         if (principal.equals(Principal.DEFAULT_OWNER)) {
             return "";
         }
-        return "<form class=\"account\" method=\"post\" action=\"/ui/logout\"><span>Signed in as <strong>"
+        return "<form class=\"account\" method=\"post\" action=\"/ui/logout\">" + guard + "<span>Signed in as <strong>"
                 + PageHtml.escape(principal.username()) + "</strong>"
                 + (principal.isAdmin() ? " (admin: every user's tasks)" : "")
                 + "</span><button class=\"secondary\" type=\"submit\">Log out</button></form>";

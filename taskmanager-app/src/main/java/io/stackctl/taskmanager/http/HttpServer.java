@@ -100,6 +100,7 @@ public final class HttpServer {
                 });
             });
             requestLog.register(config);
+            new PageGuard(authSettings.jwtSecret()).register(config);
             gate.register(config);
             auth.register(config.routes);
             tasks.register(config.routes);

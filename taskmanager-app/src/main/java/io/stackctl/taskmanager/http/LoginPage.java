@@ -86,14 +86,16 @@ final class LoginPage {
     private void render(Context ctx, int status, String loginError, String username, Registering registering) {
         var body = new StringBuilder(
                         "<h1>Tasks</h1><p class=\"meta\">Log in to see your tasks, or create an account.</p>")
-                .append("<form class=\"card\" method=\"post\" action=\"/ui/login\"><h2>Log in</h2>");
+                .append("<form class=\"card\" method=\"post\" action=\"/ui/login\"><h2>Log in</h2>")
+                .append(PageGuard.field(ctx));
         if (loginError != null) {
             body.append(PageHtml.errorBox("", loginError));
         }
         body.append(PageHtml.field("login-username", "username", "Username", "text", username, "username"))
                 .append(PageHtml.field("login-password", "password", "Password", "password", "", "current-password"))
                 .append("<button class=\"submit\" type=\"submit\">Log in</button></form>")
-                .append("<form class=\"card\" method=\"post\" action=\"/ui/register\"><h2>Create an account</h2>");
+                .append("<form class=\"card\" method=\"post\" action=\"/ui/register\"><h2>Create an account</h2>")
+                .append(PageGuard.field(ctx));
         if (registering != null) {
             body.append(PageHtml.errorBox("", registering.error()));
         }

@@ -2,6 +2,10 @@ package io.stackctl.taskmanager.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stackctl.taskmanager.task.TaskStatus;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.Map;
 
 /**
@@ -46,7 +50,14 @@ final class PageHtml {
             nav a[aria-current]{font-weight:700;color:#1d1d1f;text-decoration:none}
             """;
 
+    private static final String STYLE_HASH = "sha256-" + sha256Base64(STYLE);
+
     private PageHtml() {}
+
+    /** The stylesheet's hash: the Content-Security-Policy allows this stylesheet and no other. */
+    static String styleHash() {
+        return STYLE_HASH;
+    }
 
     /** The page frame around {@code body}. */
     static String layout(String title, String body) {
@@ -95,7 +106,7 @@ final class PageHtml {
     }
 
     /** One task: title, status, description, times, and its actions, each button named for this task. */
-    static String taskItem(JsonNode task, String back) {
+    static String taskItem(JsonNode task, String back, String guard) {
         long id = task.get("id").asLong();
         String title = task.get("title").asText();
         TaskStatus status = TaskStatus.fromWire(task.get("status").asText()).orElse(TaskStatus.PENDING);
@@ -123,12 +134,12 @@ final class PageHtml {
                 .append(escape(shortTime(task.get("created_at").asText())))
                 .append(" UTC</p><div class=\"actions\">");
         if (status == TaskStatus.PENDING) {
-            html.append(statusButton(id, title, TaskStatus.IN_PROGRESS, "Start", back));
+            html.append(statusButton(id, title, TaskStatus.IN_PROGRESS, "Start", back, guard));
         }
         if (status != TaskStatus.COMPLETED) {
-            html.append(statusButton(id, title, TaskStatus.COMPLETED, "Complete", back));
+            html.append(statusButton(id, title, TaskStatus.COMPLETED, "Complete", back, guard));
         } else {
-            html.append(statusButton(id, title, TaskStatus.PENDING, "Reopen", back));
+            html.append(statusButton(id, title, TaskStatus.PENDING, "Reopen", back, guard));
         }
         html.append("<a class=\"button secondary\" href=\"/ui/tasks/")
                 .append(id)
@@ -136,13 +147,14 @@ final class PageHtml {
                 .append(escape(title))
                 .append("\">Edit</a>")
                 .append(postButton(
-                        "/ui/tasks/" + id + "/delete", "Delete", "Delete task: " + title, "danger", back, ""))
+                        "/ui/tasks/" + id + "/delete", "Delete", "Delete task: " + title, "danger", back, guard))
                 .append("</div></li>");
         return html.toString();
     }
 
-    private static String statusButton(long id, String title, TaskStatus to, String label, String back) {
-        String hidden = "<input type=\"hidden\" name=\"status\" value=\"" + to.wire() + "\">";
+    private static String statusButton(
+            long id, String title, TaskStatus to, String label, String back, String guard) {
+        String hidden = guard + "<input type=\"hidden\" name=\"status\" value=\"" + to.wire() + "\">";
         return postButton("/ui/tasks/" + id + "/status", label, label + " task: " + title, "secondary", back, hidden);
     }
 
@@ -164,6 +176,15 @@ final class PageHtml {
         String body = "<h1>" + status + " " + escape(capitalize(error)) + "</h1>" + errorBox("", message)
                 + "<p><a class=\"button secondary\" href=\"/\">Back to the tasks</a></p>";
         return layout(status + " " + capitalize(error), body);
+    }
+
+    private static String sha256Base64(String text) {
+        try {
+            return Base64.getEncoder()
+                    .encodeToString(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 
     static String capitalize(String text) {
