@@ -240,6 +240,29 @@ old_image=$(for c in $(app_ids); do docker inspect -f '{{.Image}}' "$c"; done | 
 [ "$old_image" != "$new_image" ] && [ "$(echo "$old_image" | wc -l)" = 1 ] && pass "every replica is back on the previous image" \
   || fail "after rollback the replicas run: $old_image"
 
+step "a deploy killed mid-rollout (SIGKILL) is found and repaired by the next command"
+loops_start 3
+bin/stackctl deploy --force --batch 1 >$e2e.killed 2>&1 &
+deploy_pid=$!
+for _ in $(seq 240); do [ "$(app_ids | wc -l)" -gt 3 ] && break; sleep 0.5; done
+sleep 3 # inside the new replica's wait for /ready (8 s and more)
+kill -9 "$deploy_pid"
+wait "$deploy_pid" 2>/dev/null || true
+[ "$(app_ids | wc -l)" = 4 ] && pass "the kill left 4 replicas where 3 are configured" || fail "$(app_ids | wc -l) replicas after the kill"
+expect_exit 1 "health after the kill" -- bin/stackctl health
+grep -q "deploy was interrupted" /tmp/e2e.err && pass "health names the interrupted deploy" || { fail "health is silent about it"; cat /tmp/e2e.err; }
+expect_exit 0 "rollback after the killed deploy" -- bin/stackctl rollback
+cat /tmp/e2e.err
+grep -q "was interrupted: rolling back to r" /tmp/e2e.err && pass "rollback returns to the release the killed deploy was replacing, no further" \
+  || fail "rollback did not repair the interrupted deploy"
+loops_stop "the killed deploy and its repair"
+[ "$(app_ids | wc -l)" = 3 ] && pass "3 replicas again" || fail "$(app_ids | wc -l) replicas after the repair"
+[ "$(for c in $(app_ids); do docker inspect -f '{{.Image}} {{index .Config.Labels "com.docker.compose.config-hash"}}' "$c"; done | sort -u | wc -l)" = 1 ] \
+  && pass "every replica runs one release" || fail "the replicas run mixed releases"
+bin/stackctl releases >/tmp/e2e.out 2>&1
+grep -q "interrupted" /tmp/e2e.out && pass "releases lists the killed deploy as interrupted" || { fail "no interrupted release"; cat /tmp/e2e.out; }
+expect_exit 0 "health after the repair" -- bin/stackctl health
+
 step "deploy --strategy bluegreen: one switch, the two sets never mixed"
 blue=$(app_ids)
 loops_start 3
@@ -321,6 +344,37 @@ grep -q '"source"' <<<"$body" && pass "after the restore the API serves again" |
 [ "$(db_count)" = "$backed_up" ] && pass "restore brought back the $backed_up backed-up tasks" || fail "restore: $(db_count) tasks"
 code=$(curl -s -o /dev/null -w '%{http_code}' -H "$(bearer)" "$url/tasks/$later")
 [ "$code" = 404 ] && pass "the task written after the backup is gone, also from the cache (404)" || fail "GET after restore: $code"
+step "a restore killed mid-way (SIGKILL) is found and finished by the next command"
+# A reader's lock holds the restore at its first statement; stackctl is killed while it waits, then the reader
+# goes. The restore runs on inside the db container and commits after its stackctl is gone: the next command must
+# see that.
+late=$(create "after the backup, before the killed restore")
+curl -s -o /dev/null -H "$(bearer)" "$url/tasks/$late" # now cached
+db_ctr=$(project_ps --filter label=com.docker.compose.service=db)
+in_db() { docker exec "$db_ctr" psql -X -A -t -q -U taskmanager -d taskmanager -c "$1"; }
+docker exec -e PGAPPNAME=e2e-reader "$db_ctr" psql -X -q -U taskmanager -d taskmanager \
+  -c "BEGIN; LOCK TABLE tasks IN ACCESS SHARE MODE; SELECT pg_sleep(90); COMMIT;" >/dev/null 2>&1 &
+reader=$!
+bin/stackctl restore latest --yes >$e2e.killed 2>&1 &
+restore_pid=$!
+for _ in $(seq 240); do [ "$(in_db "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'stackctl-restore-%'")" = 1 ] && break; sleep 0.25; done
+kill -9 "$restore_pid"
+wait "$restore_pid" 2>/dev/null || true
+in_db "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'e2e-reader'" >/dev/null
+wait "$reader" 2>/dev/null || true
+for _ in $(seq 120); do [ "$(in_db "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'stackctl-restore-%'")" = 0 ] && break; sleep 0.25; done
+[ -e compose/generated/maintenance/on.conf ] && pass "the killed restore left nginx in maintenance (no hook runs on SIGKILL)" || fail "no maintenance left: was the restore killed?"
+expect_exit 1 "health after the killed restore" -- bin/stackctl health
+grep -q "was interrupted" /tmp/e2e.err && pass "health names the interrupted restore" || { fail "health is silent about it"; cat /tmp/e2e.err; }
+expect_exit 0 "up after the killed restore" -- bin/stackctl up
+grep -q "was interrupted after it committed" /tmp/e2e.err && pass "up says the restore committed after its stackctl died, and finished it" \
+  || { fail "up did not finish the interrupted restore"; cat /tmp/e2e.err; }
+login
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "$(bearer)" "$url/tasks/$late")
+[ "$code" = 404 ] && pass "the task written after the backup is gone, also from the cache (404)" || fail "GET after the finished restore: $code"
+[ ! -e compose/generated/maintenance/on.conf ] && pass "the maintenance answer is off again" || fail "maintenance left on"
+expect_exit 0 "health after up finished the restore" -- bin/stackctl health
+
 step "backups are bound to their schema version"
 psql_db() { docker exec "$(project_ps --filter label=com.docker.compose.service=db)" psql -X -A -t -q -U taskmanager -d taskmanager -c "$1"; }
 schema_version() { psql_db "SELECT version FROM flyway_schema_history WHERE success ORDER BY installed_rank DESC LIMIT 1"; }
@@ -374,6 +428,19 @@ step "a flood of wrong admin logins does not lock stackctl out (it uses the oper
 for i in $(seq 12); do status_of -X POST -H 'content-type: application/json' -d "{\"username\":\"admin\",\"password\":\"wrong $i\"}" "$url/auth/login" >>/tmp/e2e.flood; echo >>/tmp/e2e.flood; done
 grep -q 429 /tmp/e2e.flood && pass "the admin's logins are locked (429)" || fail "no 429 after 12 wrong logins: $(tr '\n' ' ' </tmp/e2e.flood)"
 expect_exit 0 "drill nginx-reload while the admin's logins are locked" -- bin/stackctl drill nginx-reload --duration 2s
+
+step "a login flood from one address is limited at the edge (nginx, per source, whatever the address)"
+# Random usernames: the app's per-username limit never applies, so a 429 here is nginx's. /auth/login/ with a
+# trailing slash reaches the login route in the app, and must reach the limit in nginx too.
+seq 60 | xargs -P 12 -I{} curl -s -o /dev/null -w '%{http_code}\n' -X POST -H 'content-type: application/json' \
+  -d '{"username":"flood{}x","password":"not the password"}' "$url/auth/login/" >/tmp/e2e.srcflood
+edge=$(grep -c '^429$' /tmp/e2e.srcflood || true)
+[ "$edge" -gt 0 ] && pass "nginx answered $edge of 60 logins from one address 429 (10 a second, burst 20)" \
+  || fail "no 429 from nginx: $(sort /tmp/e2e.srcflood | uniq -c | tr '\n' ' ')"
+[ "$(grep -cvE '^(401|429|503)$' /tmp/e2e.srcflood)" = 0 ] && pass "the flood got only 401, 429 or 503" \
+  || fail "other answers: $(sort /tmp/e2e.srcflood | uniq -c | tr '\n' ' ')"
+[ "$(status_of -H "$(bearer)" "$url/tasks?limit=1")" = 200 ] && pass "the API still serves that address" || fail "the API refused"
+sleep 2.5 # the address's bucket drains (10 a second) before the next logins
 
 step "drills"
 cache=$(docker ps -q --filter label=com.docker.compose.project=taskmanager --filter label=com.docker.compose.service=cache)

@@ -272,12 +272,17 @@ public final class Backups {
      * running app could not serve. An older dump is restored as it is: the caller lets the app migrate it.
      */
     public Restored restore(BackupStore.StoredBackup backup, Manifest manifest) {
+        return restore(backup, manifest, PostgresContainer.newSession());
+    }
+
+    /** As {@link #restore(BackupStore.StoredBackup, Manifest)}, under a session the caller journaled. */
+    public Restored restore(BackupStore.StoredBackup backup, Manifest manifest, String session) {
         Fit fit = requireServable(backup, manifest);
         String staged = postgres.stage(backup.dump());
         try {
             progress("restoring %s into database %s (one transaction)", backup.name(), postgres.database());
             long start = System.nanoTime();
-            postgres.restore(staged, postgres.database(), manifest.rowCounts(), timeout);
+            postgres.restore(staged, postgres.database(), manifest.rowCounts(), timeout, session);
             return new Restored(backup.dump(), manifest.rowCounts(), (System.nanoTime() - start) / 1_000_000, fit);
         } finally {
             postgres.unstage(staged);

@@ -1,9 +1,5 @@
 package io.stackctl.backup;
 
-import io.stackctl.core.ExitCodes;
-import io.stackctl.core.Pause;
-import io.stackctl.core.StackctlException;
-import io.stackctl.engine.ServiceContainer;
 import io.stackctl.stack.Stack;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -19,8 +15,6 @@ import java.time.Duration;
 public final class LiveRestore {
 
     static final Duration RETRY_AFTER = Duration.ofSeconds(30);
-    static final Duration MIGRATION_TIMEOUT = Duration.ofMinutes(2);
-    private static final Duration POLL = Duration.ofMillis(500);
 
     public record Outcome(Backups.Restored restored, boolean cacheCleared, boolean migrated) {}
 
@@ -37,6 +31,11 @@ public final class LiveRestore {
     /** {@code fit} is the caller's {@link Backups#requireServable}: checked before the API goes out of service. */
     public Outcome run(BackupStore.StoredBackup backup, Manifest manifest, Backups.Fit fit) {
         var maintenance = stack.maintenance();
+        var journal = new RestoreJournal(stack.files().stateDir(), stack.project());
+        String session = PostgresContainer.newSession();
+        // Before anything changes: a stackctl killed from here on leaves the journal for the next command.
+        journal.begin(new RestoreJournal.Entry(
+                session, backup.name(), java.time.Instant.now(), fit.dumpVersion(), fit.liveVersion()));
         Thread onExit = new Thread(() -> maintenance.off(stack.runningNginx()), "maintenance-off");
         progress(
                 "taking the API out of service: nginx answers 503 maintenance (Retry-After %d s)",
@@ -48,11 +47,11 @@ public final class LiveRestore {
                 stack.runningNginx());
         Runtime.getRuntime().addShutdownHook(onExit);
         try {
-            var restored = backups.restore(backup, manifest);
+            var restored = backups.restore(backup, manifest, session);
             var cleared = stack.postToAReplica("/cache/clear");
             boolean migrated = false;
             if (fit.fit() == SchemaFit.older) {
-                migrate(fit);
+                SchemaMigration.run(stack, backups::liveSchemaVersion, fit.dumpVersion(), fit.liveVersion(), progress);
                 migrated = true;
             }
             return new Outcome(restored, cleared.ok(), migrated);
@@ -63,40 +62,10 @@ public final class LiveRestore {
                 // shutting down: the hook turns maintenance off
             }
             maintenance.off(stack.runningNginx());
+            // Whatever the outcome, this command reports it; only a killed one leaves the journal.
+            journal.end();
             progress("the API is in service again after %.1fs", (System.nanoTime() - start) / 1e9);
         }
-    }
-
-    /**
-     * The app migrates its schema when it starts (Flyway, safe with several replicas): one replica restarts, and
-     * once it answers /ready the schema is back at the version the running code expects.
-     */
-    private void migrate(Backups.Fit fit) {
-        ServiceContainer replica = stack.replicas().stream()
-                .findFirst()
-                .orElseThrow(() -> new StackctlException(
-                        ExitCodes.FAILED,
-                        "the dump was restored at " + SchemaFit.label(fit.dumpVersion()) + " but no app replica runs to"
-                                + " migrate it",
-                        "start the stack (bin/stackctl up): the first replica migrates it"));
-        progress(
-                "migrating the schema %s -> %s: restarting %s (it runs Flyway at start)",
-                SchemaFit.label(fit.dumpVersion()), SchemaFit.label(fit.liveVersion()), replica.name());
-        stack.engine().restart(replica.id(), Duration.ofSeconds(25));
-        long deadline = System.nanoTime() + MIGRATION_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            String now = backups.liveSchemaVersion();
-            if (SchemaFit.of(now, fit.liveVersion()) == SchemaFit.same) {
-                progress("schema migrated to %s", SchemaFit.label(now));
-                return;
-            }
-            Pause.sleep(POLL, "interrupted while the schema migrates", "run up again");
-        }
-        throw new StackctlException(
-                ExitCodes.FAILED,
-                "the dump was restored, but the schema did not reach " + SchemaFit.label(fit.liveVersion()) + " within "
-                        + MIGRATION_TIMEOUT.toSeconds() + " s of restarting " + replica.name(),
-                "see why with: bin/stackctl logs app; the app migrates the schema whenever a replica starts");
     }
 
     private void progress(String format, Object... args) {

@@ -1,11 +1,14 @@
 package io.stackctl.cli;
 
+import io.stackctl.backup.InterruptedRestore;
 import io.stackctl.core.ExitCodes;
+import io.stackctl.deploy.Deployer;
 import io.stackctl.engine.ServiceContainer;
 import io.stackctl.health.HttpProbe;
 import io.stackctl.health.ReplicaHealth;
 import io.stackctl.stack.ConnectionBudget;
 import io.stackctl.stack.Stack;
+import io.stackctl.stack.StackLock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +35,18 @@ final class HealthCommand extends StackCommand {
                     .ifPresent(
                             b -> problems.add("the replicas' pools may open more connections than PostgreSQL allows: "
                                     + b.describe(replicas.size()) + " (lower DB_POOL_SIZE or the replica count)"));
+            if (!StackLock.heldByLiveProcess(stack.files().locksDir(), stack.project())) {
+                new InterruptedRestore(stack, err())
+                        .pending()
+                        .ifPresent(r -> problems.add("the restore of " + r.backup() + " started " + r.startedAt()
+                                + " was interrupted (stackctl stopped before it finished): bin/stackctl up finds out"
+                                + " whether it committed and finishes it"));
+                new Deployer(stack, err())
+                        .interrupted()
+                        .forEach(r -> problems.add("r" + r.id() + "'s deploy was interrupted (stackctl stopped before"
+                                + " it finished): replicas may be mixed or too many; bin/stackctl deploy finishes it,"
+                                + " bin/stackctl rollback returns to the release it was replacing"));
+            }
             if (stack.maintenance().active()) {
                 problems.add("nginx answers 503 maintenance: a restore is running, or one was interrupted"
                         + " (bin/stackctl up turns it off)");

@@ -1,5 +1,6 @@
 package io.stackctl.cli;
 
+import io.stackctl.backup.InterruptedRestore;
 import io.stackctl.backup.LiveRestore;
 import io.stackctl.core.ExitCodes;
 import io.stackctl.core.StackctlException;
@@ -47,6 +48,7 @@ final class RestoreCommand extends StackCommand {
     public Integer call() {
         try (Stack stack = openStack()) {
             var selected = BackupCommand.select(this, stack, options, file);
+            new InterruptedRestore(stack, err()).finish();
             var backups = selected.backups();
             var backup = selected.backup();
             var manifest = backups.check(backup);

@@ -1,5 +1,6 @@
 package io.stackctl.cli;
 
+import io.stackctl.backup.InterruptedRestore;
 import io.stackctl.core.ExitCodes;
 import io.stackctl.core.StackctlException;
 import io.stackctl.deploy.Deployer;
@@ -116,6 +117,7 @@ final class UpCommand extends StackCommand {
 
     /** Both targets end alike: no maintenance answer left, nginx answers /ready, then the status. */
     private void finish(Stack stack, long start, String where, Runnable whenReady) {
+        new InterruptedRestore(stack, err()).finish();
         if (stack.maintenance().active()) {
             progress("turning off nginx's maintenance answer, left by an interrupted restore");
             stack.maintenance().off(stack.runningNginx());

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -57,7 +58,56 @@ public final class Deployer {
                 .filter(active -> imageId.equals(active.imageId()))
                 .filter(active -> declarationSha(env).equals(active.declaredSha256()))
                 .ifPresent(active -> hashes.add(active.configHash()));
-        return deploy(new RollingDeploy.Target(stack.compose(), imageId, Set.copyOf(hashes)), env, "", options);
+        var declared = new RollingDeploy.Target(stack.compose(), imageId, Set.copyOf(hashes));
+        repairInterrupted(declared);
+        return deploy(declared, env, "", options);
+    }
+
+    /**
+     * The deploys that stopped before they finished: still {@code deploying} in the history while no stackctl
+     * command runs one (the caller holds the project's lock, or saw that no live process does).
+     */
+    public List<Release> interrupted() {
+        return history.all().stream()
+                .filter(r -> r.status() == Release.Status.deploying)
+                .toList();
+    }
+
+    /**
+     * Finishes what an interrupted deploy left, before anything else changes the replicas: its release is marked
+     * {@code interrupted} (so it is never a rollback's target, nor counted as served), and replicas beyond the
+     * configured count (the batch it had started) go, those not running {@code keep} first. The caller then rolls
+     * whatever still runs something else over to what it wants.
+     */
+    private void repairInterrupted(RollingDeploy.Target keep) {
+        List<Release> stuck = interrupted();
+        if (stuck.isEmpty()) {
+            return;
+        }
+        for (Release release : stuck) {
+            progress.printf(
+                    "r%d's deploy was interrupted (stackctl stopped before it finished): repairing the replicas%n",
+                    release.id());
+            history.update(release.withStatus(
+                    Release.Status.interrupted,
+                    release.durationMs(),
+                    "interrupted: stackctl stopped before it finished; repaired at " + Instant.now()));
+        }
+        List<ServiceContainer> replicas = stack.replicas();
+        int configured = stack.desiredReplicas().get().orElse(replicas.size());
+        if (replicas.size() > configured) {
+            List<ServiceContainer> byKeep = new java.util.ArrayList<>(replicas);
+            // Those not on the wanted release first, then the newest: what remains is the configured count.
+            byKeep.sort(Comparator.comparing((ServiceContainer c) -> RollingDeploy.runs(c, keep))
+                    .thenComparing(
+                            Comparator.comparingInt(ServiceContainer::number).reversed()));
+            List<ServiceContainer> surplus = byKeep.subList(0, replicas.size() - configured);
+            progress.printf(
+                    "  %d replicas run where %d are configured: removing %s%n",
+                    replicas.size(), configured, RollingDeploy.names(surplus));
+            progress.flush();
+            stack.drainAndStop(RollingDeploy.without(replicas, surplus), List.copyOf(surplus), Scaler.DRAIN);
+        }
     }
 
     /** Rolls the replicas back to release {@code id} (default: the one before the active one). */
@@ -67,6 +117,17 @@ public final class Deployer {
                         ExitCodes.PRECONDITION,
                         "no release of '" + stack.project() + "' is recorded yet, so there is nothing to return to",
                         "bin/stackctl releases lists them; up and deploy record them"));
+        if (id.isEmpty() && !interrupted().isEmpty()) {
+            // The operator wants the last good release back: that is the active one, which the interrupted deploy
+            // was replacing; going to the one before it would be one release too far.
+            progress.printf(
+                    "r%d's deploy was interrupted: rolling back to r%d, the release it was replacing (rollback again"
+                            + " to go further back)%n",
+                    interrupted().get(interrupted().size() - 1).id(), active.id());
+            var target = targetOf(active);
+            repairInterrupted(target);
+            return deploy(target, envText(history.envFile(active.id())), "rollback to r" + active.id(), options);
+        }
         Release wanted = id.map(n -> history.find(n)
                         .filter(r -> Files.exists(history.envFile(n)))
                         .orElseThrow(() -> new StackctlException(
@@ -113,6 +174,7 @@ public final class Deployer {
         var target = declared
                 ? new RollingDeploy.Target(stack.compose(), imageId, Set.copyOf(List.of(hash, active.configHash())))
                 : targetOf(active);
+        repairInterrupted(target);
         var forced = options.with(options.maxErrorRate(), options.minErrors(), true);
         return deploy(target, envText(history.envFile(active.id())), note, forced);
     }

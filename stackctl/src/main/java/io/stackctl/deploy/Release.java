@@ -30,7 +30,9 @@ public record Release(
         /** Was active; a later release replaced it. */
         replaced,
         /** Never fully served: rolled back automatically, with the reason in the note. */
-        rolled_back
+        rolled_back,
+        /** Its stackctl stopped before it finished (killed, Ctrl-C, the engine gone); the next command repaired it. */
+        interrupted
     }
 
     public boolean sameRunAs(String otherImageId, String otherConfigHash) {

@@ -26,6 +26,8 @@ import java.util.Set;
 public final class RollingDeploy {
 
     static final Duration POLL = Duration.ofMillis(500);
+    /** Blue/green renews its hold on the new set this often while it waits (marks expire after 2 minutes). */
+    static final Duration HOLD_RENEWAL = Duration.ofSeconds(30);
     /** Ready twice in a row, half a second apart: one lucky answer from a replica still warming up is not enough. */
     static final int READY_IN_A_ROW = 2;
     /** A replica that restarts this often while we wait is crash-looping: no point waiting out the timeout. */
@@ -136,7 +138,7 @@ public final class RollingDeploy {
         List<ServiceContainer> ready;
         List<ServiceContainer> serving;
         try {
-            ready = awaitReady(started, options.readyTimeout(), watch, options);
+            ready = awaitReady(started, options.readyTimeout(), watch, options, () -> {});
             serving = new ArrayList<>(without(stack.replicas(), startFirst ? List.of() : batch));
             serving.removeIf(c -> !c.healthy() && !ids(ready).contains(c.id()));
             stack.route(serving);
@@ -178,7 +180,14 @@ public final class RollingDeploy {
         }
         List<ServiceContainer> ready;
         try {
-            ready = awaitReady(green, options.readyTimeout(), watch, options);
+            // The hold is renewed while they start: it must outlast any ready timeout, not expire into service.
+            long[] held = {System.nanoTime()};
+            ready = awaitReady(green, options.readyTimeout(), watch, options, () -> {
+                if (System.nanoTime() - held[0] > HOLD_RENEWAL.toNanos()) {
+                    stack.hold(green);
+                    held[0] = System.nanoTime();
+                }
+            });
         } catch (RolloutFailed e) {
             throw new RolloutFailed(e.getMessage(), green);
         }
@@ -194,7 +203,11 @@ public final class RollingDeploy {
 
     /** Waits until each started replica answers /ready twice in a row; gives up on a crash loop or the timeout. */
     private List<ServiceContainer> awaitReady(
-            List<ServiceContainer> started, Duration timeout, ErrorWatch watch, Options options) {
+            List<ServiceContainer> started,
+            Duration timeout,
+            ErrorWatch watch,
+            Options options,
+            Runnable whileWaiting) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Set<String> wanted = ids(started);
         int[] inARow = new int[started.size()];
@@ -223,6 +236,7 @@ public final class RollingDeploy {
                 return now;
             }
             checkErrors(watch, options);
+            whileWaiting.run();
             if (System.nanoTime() > deadline) {
                 ServiceContainer culprit = now.isEmpty() ? started.get(0) : now.get(0);
                 throw new RolloutFailed(culprit.name() + " did not answer /ready within " + timeout.toSeconds() + " s ("

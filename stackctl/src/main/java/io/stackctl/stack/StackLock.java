@@ -64,6 +64,27 @@ public final class StackLock implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether a live process holds the project's lock now, judged from what the holder wrote (a process that
+     * exits normally empties the file; a killed one leaves its pid, which no longer runs), without taking the lock,
+     * so a read-only command never makes another command's lock fail.
+     */
+    public static boolean heldByLiveProcess(Path locksDir, String project) {
+        try {
+            Path file = locksDir.resolve(project + ".lock");
+            if (!Files.exists(file)) {
+                return false;
+            }
+            var pid = java.util.regex.Pattern.compile("^pid ([0-9]+) ").matcher(Files.readString(file));
+            return pid.find()
+                    && ProcessHandle.of(Long.parseLong(pid.group(1)))
+                            .map(ProcessHandle::isAlive)
+                            .orElse(false);
+        } catch (IOException | NumberFormatException e) {
+            return false;
+        }
+    }
+
     /** How a holder names itself: process, command line, since when, where. */
     public static String describe(String commandLine) {
         return "pid " + ProcessHandle.current().pid() + " running 'stackctl " + commandLine + "' since " + Instant.now()

@@ -201,9 +201,13 @@ class BackupRestoreIT {
             reader.setAutoCommit(false);
             reader.createStatement().executeQuery("SELECT count(*) FROM tasks").close();
 
-            assertThatThrownBy(() -> hurried.restore(backup, manifest))
+            String session = PostgresContainer.newSession();
+            assertThatThrownBy(() -> hurried.restore(backup, manifest, session))
                     .isInstanceOf(StackctlException.class)
                     .hasMessageContaining("rolled back inside PostgreSQL; the database is unchanged");
+            assertThat(postgres().committed("taskmanager", session))
+                    .as("the database says the stopped restore never committed")
+                    .isFalse();
 
             assertThat(queryLong(
                             "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'stackctl-restore-%'"))
@@ -212,6 +216,31 @@ class BackupRestoreIT {
             reader.rollback();
         }
         assertThat(fingerprint()).isEqualTo(before);
+    }
+
+    @Test
+    void aRestoreThatCommittedIsKnownByItsSessionFromTheDatabaseItself() throws Exception {
+        backups.backup();
+        changeEverything();
+        var backup = store.resolve("latest", "it");
+        String session = PostgresContainer.newSession();
+
+        backups.restore(backup, backups.check(backup), session);
+
+        assertThat(postgres().committed("taskmanager", session)).isTrue();
+        assertThat(postgres().committed("taskmanager", PostgresContainer.newSession()))
+                .as("another restore's session is not this one")
+                .isFalse();
+        // A dump of the restored database carries the label; restoring it labels the schema with the new session.
+        var again = store.resolve(backups.backup().file().toString(), "it");
+        String next = PostgresContainer.newSession();
+        backups.restore(again, backups.check(again), next);
+        assertThat(postgres().committed("taskmanager", next)).isTrue();
+        assertThat(postgres().committed("taskmanager", session)).isFalse();
+    }
+
+    private PostgresContainer postgres() {
+        return new PostgresContainer(engine, db.getContainerId(), "taskmanager", "taskmanager");
     }
 
     @Test

@@ -366,6 +366,65 @@ class AuthIT {
     }
 
     @Test
+    void aLoginCounterEvictedFromRedisLeavesEachReplicasOwnCountInForce() {
+        anonymous.registerAndLogin("hugo");
+        List<Integer> statuses = new ArrayList<>();
+        try (var redis = new Jedis(stack.redis.getHost(), stack.redis.getMappedPort(6379))) {
+            redis.auth(Containers.REDIS_PASSWORD);
+            for (int i = 0; i < 21; i++) {
+                // What allkeys-lru may do to a counter under memory pressure: it is gone before every attempt.
+                redis.keys("*rate:login:hugo:*").forEach(redis::del);
+                statuses.add(anonymous
+                        .post("/auth/login", "{\"username\":\"hugo\",\"password\":\"guess number " + i + "\"}")
+                        .statusCode());
+            }
+        }
+        assertThat(statuses)
+                .as("10 a minute still holds: 21 attempts cannot fit in the two windows they may straddle")
+                .contains(429)
+                .containsOnly(401, 429);
+    }
+
+    @Test
+    void aFloodOfLoginsIsShedWhileReadinessAndTheApiKeepAnswering() throws Exception {
+        int flooders = 48; // far beyond what the hashing slots and their short line hold (5 a core)
+        var stop = new java.util.concurrent.atomic.AtomicBoolean();
+        var loginStatuses = new java.util.concurrent.ConcurrentHashMap<Integer, Integer>();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(flooders);
+        List<Integer> ready = new ArrayList<>();
+        List<Integer> reads = new ArrayList<>();
+        try {
+            for (int i = 0; i < flooders; i++) {
+                pool.submit(() -> {
+                    // Bounded in count as in time: a flooder stops after 200 attempts if the test has not stopped it.
+                    for (int n = 0; n < 200 && !stop.get(); n++) {
+                        String name = "flood" + UUID.randomUUID().toString().substring(0, 12);
+                        int status = anonymous
+                                .post("/auth/login", "{\"username\":\"" + name + "\",\"password\":\"guess\"}")
+                                .statusCode();
+                        loginStatuses.merge(status, 1, Integer::sum);
+                    }
+                });
+            }
+            Eventually.within(Duration.ofSeconds(30), "the flood is under way", () -> loginStatuses.size() > 0);
+            for (int i = 0; i < 40; i++) {
+                ready.add(anonymous.get("/ready").statusCode());
+                reads.add(alice.get("/tasks?limit=5").statusCode());
+            }
+        } finally {
+            stop.set(true);
+            pool.shutdown();
+            pool.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        assertThat(ready).as("/ready during the flood").containsOnly(200);
+        assertThat(reads).as("a user's reads during the flood").containsOnly(200);
+        assertThat(loginStatuses.keySet())
+                .as("the logins beyond the hashing line are shed at once with 503, the rest checked (401)")
+                .contains(503)
+                .isSubsetOf(401, 503);
+    }
+
+    @Test
     void operatorRoutesWantAnAdminOrTheOperatorTokenWhoeverCallsThem() {
         var operator = anonymous.withToken(Containers.OPS_TOKEN);
         // Through nginx (X-Forwarded-For) or straight to the replica (a container on the frontend network, the host):

@@ -2,22 +2,28 @@ package io.stackctl.taskmanager.auth;
 
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
 
 /**
  * Argon2id with OWASP's minimum parameters (19 MiB of memory, 2 passes, 1 lane), from Spring Security's encoder
  * over Bouncy Castle. Each hash holds 19 MiB and a core for tens of milliseconds, so only as many run at once as
- * there are cores: a burst of logins waits in line instead of exhausting the heap.
+ * there are cores: a burst of logins waits in line instead of exhausting the heap. The line is short
+ * ({@link #WAITING_PER_SLOT} a slot): a flood of logins beyond it is answered 503 at once, so it never holds the
+ * request threads that {@code /ready} and the API need.
  */
 public final class PasswordHasher {
 
     static final int MEMORY_KIB = 19 * 1024;
     static final int ITERATIONS = 2;
     static final long WAIT_SECONDS = 5;
+    static final int WAITING_PER_SLOT = 4;
 
     private final Argon2PasswordEncoder encoder = new Argon2PasswordEncoder(16, 32, 1, MEMORY_KIB, ITERATIONS);
-    private final Semaphore slots =
-            new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()), true);
+    private final int slotCount = Math.max(1, Runtime.getRuntime().availableProcessors());
+    private final Semaphore slots = new Semaphore(slotCount, true);
+    /** Checks running or waiting for a slot. */
+    private final AtomicInteger admitted = new AtomicInteger();
     /** Checked against when the user does not exist, so a wrong username costs as long as a wrong password. */
     private final String decoy = encoder.encode("decoy password, never a real one");
 
@@ -37,22 +43,30 @@ public final class PasswordHasher {
     }
 
     private <T> T guarded(java.util.function.Supplier<T> work) {
-        try {
-            if (!slots.tryAcquire(WAIT_SECONDS, TimeUnit.SECONDS)) {
-                throw new Busy();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (admitted.incrementAndGet() > slotCount * (1 + WAITING_PER_SLOT)) {
+            admitted.decrementAndGet();
             throw new Busy();
         }
         try {
-            return work.get();
+            try {
+                if (!slots.tryAcquire(WAIT_SECONDS, TimeUnit.SECONDS)) {
+                    throw new Busy();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Busy();
+            }
+            try {
+                return work.get();
+            } finally {
+                slots.release();
+            }
         } finally {
-            slots.release();
+            admitted.decrementAndGet();
         }
     }
 
-    /** Every hashing slot stayed taken for {@link #WAIT_SECONDS}: the caller should answer 503. */
+    /** The line for a hashing slot is full, or stayed so for {@link #WAIT_SECONDS}: the caller should answer 503. */
     public static final class Busy extends RuntimeException {
         Busy() {
             super("too many password checks at once", null, false, false);

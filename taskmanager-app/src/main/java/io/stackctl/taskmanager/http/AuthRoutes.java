@@ -89,7 +89,7 @@ final class AuthRoutes {
      * whichever replica and however many addresses the guesses come from.
      */
     User login(Context ctx, AuthRequestParser.Login login) throws SQLException {
-        var decision = limiter.acquire("login:" + login.username(), settings.loginAttemptsPerMinute(), 60);
+        var decision = limiter.acquireStrict("login:" + login.username(), settings.loginAttemptsPerMinute(), 60);
         if (!decision.allowed()) {
             ctx.header("Retry-After", Long.toString(decision.retryAfterSeconds()));
             throw new ApiException(
