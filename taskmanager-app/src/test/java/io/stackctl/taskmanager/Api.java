@@ -55,6 +55,21 @@ public final class Api {
     }
 
     /** Logs in and acts as that user from now on. */
+    /**
+     * Wrong-password logins for {@code username}, {@code before} run ahead of each; their statuses. 21 of them
+     * cannot all fit in the two minute-windows they may straddle while the limit is 10 a minute.
+     */
+    public java.util.List<Integer> guessPasswords(String username, int attempts, Runnable before) {
+        var statuses = new java.util.ArrayList<Integer>();
+        for (int i = 0; i < attempts; i++) {
+            before.run();
+            statuses.add(withToken(null)
+                    .post("/auth/login", "{\"username\":\"" + username + "\",\"password\":\"guess " + i + "\"}")
+                    .statusCode());
+        }
+        return statuses;
+    }
+
     public Api login(String username, String password) {
         var response = withToken(null)
                 .post("/auth/login", "{\"username\":\"" + username + "\",\"password\":\"" + password + "\"}");
