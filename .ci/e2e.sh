@@ -107,16 +107,13 @@ ops_token=$(sed -n 's/^OPS_TOKEN=//p' compose/.env)
   && pass "the operator token of compose/.env opens them" || fail "operator token refused"
 
 step "scale app=5 then app=2 under a client loop"
-client_loop &
-loop=$!
-sleep 1
+loops_start 1
 expect_exit 0 "scale app=5" -- bin/stackctl scale app=5
 cat /tmp/e2e.out
 expect_exit 0 "scale app=2" -- bin/stackctl scale app=2
 cat /tmp/e2e.out
 sleep 1
-touch /tmp/e2e.stop
-wait "$loop" || true
+loops_end
 total=$(wc -l </tmp/e2e.codes)
 bad=$(grep -vc '^200$' /tmp/e2e.codes || true)
 echo "client loop: $total requests, $bad not 200"
@@ -199,7 +196,7 @@ step "deploy: a changed app image, under load"
 printf 'FROM stackctl/taskmanager-app:latest\nLABEL io.stackctl.e2e.revision=2\n' | docker build -q -t stackctl/taskmanager-app:latest - >/dev/null
 new_image=$(docker image inspect -f '{{.Id}}' stackctl/taskmanager-app:latest)
 loops_start 3
-expect_exit 0 "deploy --no-build of a new image" -- bin/stackctl deploy --no-build
+expect_exit 0 "deploy --no-build --batch 3 of a new image" -- bin/stackctl deploy --no-build --batch 3
 cat /tmp/e2e.err /tmp/e2e.out
 loops_stop "deploy of a changed image"
 on_new=$(for c in $(app_ids); do docker inspect -f '{{.Image}}' "$c"; done | grep -c "^$new_image$" || true)
@@ -330,8 +327,7 @@ loops_start 2
 expect_exit 0 "restore latest --yes (client loops running)" -- bin/stackctl restore latest --yes
 cat /tmp/e2e.err /tmp/e2e.out
 sleep 1
-touch /tmp/e2e.stop
-wait "${loop_pids[@]}" || true
+loops_end
 other=$(grep -vcE '^(200|503)$' /tmp/e2e.codes || true)
 maint=$(grep -c '^503$' /tmp/e2e.codes || true)
 echo "during the restore: $(wc -l </tmp/e2e.codes) requests, $maint answered 503 maintenance, $other other than 200/503"
@@ -403,7 +399,7 @@ login
 loops_start 2
 expect_exit 0 "restore of the V2 dump (no users) into the V3 database" -- bin/stackctl restore "$v2_dump" --yes
 cat /tmp/e2e.err
-sleep 1; touch /tmp/e2e.stop; wait "${loop_pids[@]}" || true
+sleep 1; loops_end
 # The V2 dump has no users: the migration makes a new users table and the restarted replica a new admin under the
 # same id, so the loops' token (of the admin before) names an account that no longer exists: 401 from then on.
 other=$(grep -vcE '^(200|503|401)$' /tmp/e2e.codes || true)

@@ -98,9 +98,20 @@ public final class ComposeCli {
                         "install the compose plugin (docker-compose-plugin) or Debian's docker-compose package"));
     }
 
+    /** As {@link #detect(ProcessRunner)}, answered from {@code cacheFile} while the compose programs are unchanged. */
+    public static ComposeFlavour detect(ProcessRunner runner, Path cacheFile) {
+        var cache = new FlavourCache(cacheFile, runner.environment());
+        return cache.get().orElseGet(() -> {
+            var found = detect(runner);
+            cache.put(found);
+            return found;
+        });
+    }
+
+    /** v2 first; the v1 program (Python, slow to start) only when there is no v2. */
     public static Optional<ComposeFlavour> probe(ProcessRunner runner) {
-        return ComposeFlavour.choose(
-                versionOutput(runner, ComposeFlavour.V2), versionOutput(runner, ComposeFlavour.V1));
+        var v2 = ComposeFlavour.choose(versionOutput(runner, ComposeFlavour.V2), Optional.empty());
+        return v2.isPresent() ? v2 : ComposeFlavour.choose(Optional.empty(), versionOutput(runner, ComposeFlavour.V1));
     }
 
     private static Optional<String> versionOutput(ProcessRunner runner, List<String> command) {

@@ -35,6 +35,11 @@ public final class ProcessRunner {
         this.trace = trace;
     }
 
+    /** The variables the commands run with. */
+    public Map<String, String> environment() {
+        return environment;
+    }
+
     /** The same runner with some variables set or replaced (compose reads them before compose/.env). */
     public ProcessRunner with(Map<String, String> overrides) {
         var merged = new java.util.HashMap<>(environment);

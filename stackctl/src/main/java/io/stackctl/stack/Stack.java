@@ -72,7 +72,9 @@ public final class Stack implements AutoCloseable {
         Engine engine = Engine.connect(environment);
         var env = EnvFile.load(files.envFile());
         var runner = new ProcessRunner(environment, files.root(), trace);
-        var compose = new ComposeCli(runner, ComposeCli.detect(runner), project, files).plain(plain);
+        var compose = new ComposeCli(
+                        runner, ComposeCli.detect(runner, files.stateDir().resolve("compose-cli")), project, files)
+                .plain(plain);
         return new Stack(project, files, engine, compose, StackSettings.resolve(environment, env));
     }
 

@@ -152,8 +152,7 @@ final class PageHtml {
         return html.toString();
     }
 
-    private static String statusButton(
-            long id, String title, TaskStatus to, String label, String back, String guard) {
+    private static String statusButton(long id, String title, TaskStatus to, String label, String back, String guard) {
         String hidden = guard + "<input type=\"hidden\" name=\"status\" value=\"" + to.wire() + "\">";
         return postButton("/ui/tasks/" + id + "/status", label, label + " task: " + title, "secondary", back, hidden);
     }

@@ -12,8 +12,12 @@ class LocalWindowsTest {
         for (int i = 1; i <= 11; i++) {
             assertThat(windows.increment("login:frank", 7)).isEqualTo(i);
         }
-        assertThat(windows.increment("login:grace", 7)).as("another subject counts apart").isEqualTo(1);
-        assertThat(windows.increment("login:frank", 8)).as("the next window starts from one").isEqualTo(1);
+        assertThat(windows.increment("login:grace", 7))
+                .as("another subject counts apart")
+                .isEqualTo(1);
+        assertThat(windows.increment("login:frank", 8))
+                .as("the next window starts from one")
+                .isEqualTo(1);
     }
 
     @Test
