@@ -28,24 +28,33 @@ instances() { # instances N: distinct X-Instance values over N requests through 
   for _ in $(seq "$1"); do curl -s -o /dev/null -D - -H "$auth" "$url/tasks?limit=1" | tr -d '\r' | sed -n 's/^X-Instance: //Ip'; done | sort -u | wc -l
 }
 # A client loop is one curl sending one request at a time, at most 25 a second, each on a new connection (as
-# separate clients would), and writing one status line per request (000: no answer within 5 s) to $e2e.codes,
-# which the checks read. One process, not one per request: spawning curl 200 times a second took about half of
-# this machine's two cores from the stack being measured. Bounded in count (50,000) as in time (--rate).
-client_loop_append() {
+# separate clients would), and writing one status line per request (000: no answer within 5 s). One process, not
+# one per request: spawning curl 200 times a second took about half of this machine's two cores from the stack
+# being measured. Each loop writes its own file (curl writes a status line in pieces, and three loops appending to
+# one file interleaved them); loops_end joins them into $e2e.codes, which the checks read. Bounded in count
+# (50,000) as in time (--rate).
+client_loop_append() { # client_loop_append N
   exec curl -s -o /dev/null -w '%{stderr}%{http_code}\n' --max-time 5 --rate 25/s -H 'Connection: close' \
-    -H "$(bearer)" "$url/tasks?limit=5&loop=[1-50000]" 2>>$e2e.codes
+    -H "$(bearer)" "$url/tasks?limit=5&loop=[1-50000]" 2>$e2e.codes.$1
 }
 loops_start() { # loops_start N: N client loops in parallel
-  rm -f $e2e.codes $e2e.stop
-  touch $e2e.codes
+  rm -f $e2e.codes $e2e.codes.* $e2e.stop
   loop_pids=()
-  for _ in $(seq "$1"); do client_loop_append & loop_pids+=("$!"); done
+  for i in $(seq "$1"); do client_loop_append "$i" & loop_pids+=("$!"); done
   sleep 1
 }
-loops_end() { # ends the loops (and tells samplers watching $e2e.stop)
+loops_end() { # ends the loops, joins their status lines into $e2e.codes (and tells samplers watching $e2e.stop)
   touch $e2e.stop
   kill "${loop_pids[@]}" 2>/dev/null || true
   wait "${loop_pids[@]}" 2>/dev/null || true
+  local f
+  : >$e2e.codes
+  for f in $e2e.codes.*; do
+    [ -f "$f" ] || continue
+    # A loop ended while it wrote a line leaves it unfinished: that request was not answered yet, not failed.
+    [ -n "$(tail -c 1 "$f")" ] && sed -i '$d' "$f"
+    cat "$f" >>$e2e.codes
+  done
 }
 loops_stop() { # loops_stop WHAT: stops the loops and checks that every request got a 200
   sleep 1
