@@ -35,8 +35,7 @@ public final class InterruptedRestore {
             return Optional.empty();
         }
         var interrupted = entry.get();
-        var db = stack.requireService(Stack.DB);
-        var postgres = new PostgresContainer(stack.engine(), db.id(), Stack.DATABASE, Stack.DATABASE_USER);
+        var postgres = PostgresContainer.of(stack);
         if (!interrupted.session().isEmpty()) {
             // The restore runs inside the db container and outlives its stackctl: one still waiting or loading is
             // stopped (rolled back) first, so what is read next is final.

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stackctl.core.ExitCodes;
 import io.stackctl.core.StackctlException;
 import io.stackctl.engine.Engine;
+import io.stackctl.stack.Stack;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -100,6 +101,12 @@ public final class PostgresContainer {
         this.containerId = containerId;
         this.database = database;
         this.user = user;
+    }
+
+    /** The stack's running db container, as its application user; exit 3 when it is not running. */
+    public static PostgresContainer of(Stack stack) {
+        var db = stack.requireService(Stack.DB);
+        return new PostgresContainer(stack.engine(), db.id(), Stack.DATABASE, Stack.DATABASE_USER);
     }
 
     public String database() {

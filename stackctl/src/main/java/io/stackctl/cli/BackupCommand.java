@@ -68,10 +68,8 @@ final class BackupCommand extends StackCommand {
 
     /** The backup service for the stack's running db container; exit 3 when it is not running. */
     static Backups backups(Stack stack, BackupOptions options, StackCommand command) {
-        var db = stack.requireService(Stack.DB);
-        var postgres = new PostgresContainer(stack.engine(), db.id(), Stack.DATABASE, Stack.DATABASE_USER);
         return new Backups(
-                postgres,
+                PostgresContainer.of(stack),
                 options.store(command.files(), command.environment()),
                 stack.project(),
                 StackctlCommandLine.version(),

@@ -47,9 +47,6 @@ public final class ExerciseData {
     }
 
     private static String psql(Stack stack, String sql) {
-        var db = stack.requireService(Stack.DB);
-        return new PostgresContainer(stack.engine(), db.id(), Stack.DATABASE, Stack.DATABASE_USER)
-                .psql(Stack.DATABASE, sql)
-                .strip();
+        return PostgresContainer.of(stack).psql(Stack.DATABASE, sql).strip();
     }
 }

@@ -117,13 +117,14 @@ public final class Deployer {
                         ExitCodes.PRECONDITION,
                         "no release of '" + stack.project() + "' is recorded yet, so there is nothing to return to",
                         "bin/stackctl releases lists them; up and deploy record them"));
-        if (id.isEmpty() && !interrupted().isEmpty()) {
+        List<Release> interrupted = interrupted();
+        if (id.isEmpty() && !interrupted.isEmpty()) {
             // The operator wants the last good release back: that is the active one, which the interrupted deploy
             // was replacing; going to the one before it would be one release too far.
             progress.printf(
                     "r%d's deploy was interrupted: rolling back to r%d, the release it was replacing (rollback again"
                             + " to go further back)%n",
-                    interrupted().get(interrupted().size() - 1).id(), active.id());
+                    interrupted.get(interrupted.size() - 1).id(), active.id());
             var target = targetOf(active);
             repairInterrupted(target);
             return deploy(target, envText(history.envFile(active.id())), "rollback to r" + active.id(), options);

@@ -142,9 +142,8 @@ public final class DrillRunner {
     }
 
     private long queryLong(String sql) {
-        var db = stack.requireService(Stack.DB);
-        var postgres = new PostgresContainer(stack.engine(), db.id(), Stack.DATABASE, Stack.DATABASE_USER);
-        return Long.parseLong(postgres.psql(Stack.DATABASE, sql).strip());
+        return Long.parseLong(
+                PostgresContainer.of(stack).psql(Stack.DATABASE, sql).strip());
     }
 
     /** Tasks for the load to read, created and read once through nginx so the reads are cache hits. */
