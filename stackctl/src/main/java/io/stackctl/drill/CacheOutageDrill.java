@@ -29,6 +29,7 @@ public final class CacheOutageDrill implements Drill {
         int outage = (int) Math.max(3, context.duration().toSeconds());
         context.say("stopped %s; holding the outage for %d s", cache.name(), outage);
         DrillContext.pause(Duration.ofSeconds(outage));
+        long restartAt = context.load().now();
         stack.engine().start(cache.id());
         DrillContext.await(Duration.ofSeconds(60), () -> answering(stack));
         long backAt = context.load().now();
@@ -45,7 +46,8 @@ public final class CacheOutageDrill implements Drill {
         figures.put("outage_ms", backAt - downAt);
         return new Outcome(faultAt, recoveredAt, figures, samples -> {
             long failed = Verdicts.count(Verdicts.between(samples, faultAt, Long.MAX_VALUE), Sample::failed);
-            var outageReads = Verdicts.between(samples, downAt, backAt).stream()
+            // A read still in flight when Redis starts again may meet the cache back: only those that ended count.
+            var outageReads = Verdicts.endedWithin(samples, downAt, restartAt).stream()
                     .filter(s -> s.kind().equals("read") && s.ok())
                     .toList();
             long fromCache = Verdicts.count(outageReads, s -> s.source().equals("cache"));

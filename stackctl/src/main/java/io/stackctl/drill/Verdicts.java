@@ -16,6 +16,13 @@ public final class Verdicts {
                 .toList();
     }
 
+    /** Requests that both started and ended inside [fromMs, toMs): none of them could see what came after toMs. */
+    public static List<Sample> endedWithin(List<Sample> samples, long fromMs, long toMs) {
+        return samples.stream()
+                .filter(s -> s.startMs() >= fromMs && s.startMs() + s.latencyMs() < toMs)
+                .toList();
+    }
+
     /**
      * How long after {@code fromMs} requests were still affected (failed, or slower than {@code slowMs}): the
      * start of the last affected request, relative to {@code fromMs}; 0 when none was.

@@ -49,6 +49,15 @@ class VerdictsTest {
     }
 
     @Test
+    void endedWithinLeavesOutWhatStartedBeforeOrWasStillInFlightAtTheEnd() {
+        var samples = List.of(ok(900, 50), ok(1_000, 10), ok(1_500, 499), ok(1_600, 400), ok(2_000, 1));
+
+        assertThat(Verdicts.endedWithin(samples, 1_000, 2_000))
+                .extracting(Sample::startMs)
+                .containsExactly(1_000L, 1_500L);
+    }
+
+    @Test
     void onlyAcknowledgedCreatesAreWritesTheDatabaseOwes() {
         var samples = List.of(created(1, 41), failed(2, 1_000, 503, false), created(3, 42), ok(4, 1));
 
