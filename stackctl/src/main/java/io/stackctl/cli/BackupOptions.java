@@ -1,9 +1,15 @@
 package io.stackctl.cli;
 
 import io.stackctl.backup.BackupStore;
+import io.stackctl.backup.Backups;
+import io.stackctl.backup.Manifest;
+import io.stackctl.backup.PostgresContainer;
+import io.stackctl.stack.Stack;
 import io.stackctl.stack.StackFiles;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -33,5 +39,35 @@ final class BackupOptions {
             return new BackupStore(Path.of(fromEnv).toAbsolutePath());
         }
         return new BackupStore(files.root().resolve("backup/dumps"));
+    }
+
+    /** What {@code -o json} prints for one backup. */
+    static Map<String, Object> document(Path file, Manifest manifest) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("file", file.toString());
+        doc.put("manifest", manifest);
+        return doc;
+    }
+
+    /** A running stack's backup service and the backup {@code fileOrLatest} names; exit 3 or 1 otherwise. */
+    Selected select(StackCommand command, Stack stack, String fileOrLatest) {
+        stack.requireRunning();
+        var backups = backups(command, stack);
+        var backup = store(command.files(), command.environment()).resolve(fileOrLatest, stack.project());
+        return new Selected(backups, backup);
+    }
+
+    record Selected(Backups backups, BackupStore.StoredBackup backup) {}
+
+    /** The backup service for the stack's running db container; exit 3 when it is not running. */
+    Backups backups(StackCommand command, Stack stack) {
+        return new Backups(
+                PostgresContainer.of(stack),
+                store(command.files(), command.environment()),
+                stack.project(),
+                StackctlCommandLine.version(),
+                command.err(),
+                Clock.systemUTC(),
+                timeout);
     }
 }

@@ -1,13 +1,11 @@
 package io.stackctl.cli;
 
-import io.stackctl.backup.BackupStore;
 import io.stackctl.backup.Manifest;
+import io.stackctl.backup.Pruning;
 import io.stackctl.backup.Retention;
 import io.stackctl.core.ExitCodes;
 import io.stackctl.core.StackctlException;
 import io.stackctl.stack.Stack;
-import java.io.IOException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,27 +32,6 @@ final class BackupsCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: list, verify or prune");
-    }
-
-    static String size(long bytes) {
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        if (bytes < 1024 * 1024) {
-            return "%.1f KiB".formatted(bytes / 1024.0);
-        }
-        return "%.1f MiB".formatted(bytes / (1024.0 * 1024));
-    }
-
-    static String age(Instant at, Instant now) {
-        Duration age = Duration.between(at, now);
-        if (age.toDays() > 0) {
-            return age.toDays() + "d" + age.toHoursPart() + "h";
-        }
-        if (age.toHours() > 0) {
-            return age.toHours() + "h" + age.toMinutesPart() + "m";
-        }
-        return age.toMinutes() + "m" + age.toSecondsPart() + "s";
     }
 
     static String verifiedText(Manifest manifest) {
@@ -96,8 +73,8 @@ final class BackupsCommand implements Runnable {
                 rows.add(backup.manifest()
                         .map(m -> List.of(
                                 backup.name(),
-                                age(m.createdAt(), now),
-                                size(m.sizeBytes()),
+                                Output.age(m.createdAt(), now),
+                                Output.size(m.sizeBytes()),
                                 String.valueOf(m.rowCounts().getOrDefault("public.tasks", 0L)),
                                 verifiedText(m)))
                         .orElse(List.of(backup.name(), "?", "?", "?", "no manifest")));
@@ -127,12 +104,12 @@ final class BackupsCommand implements Runnable {
         @Override
         public Integer call() {
             try (Stack stack = openStack()) {
-                var selected = BackupCommand.select(this, stack, options, file);
+                var selected = options.select(this, stack, file);
                 var backup = selected.backup();
                 var manifest = selected.backups().verify(backup);
                 var fit = selected.backups().schemaFit(manifest);
                 if (global.json()) {
-                    var document = BackupCommand.document(backup.dump(), manifest);
+                    var document = BackupOptions.document(backup.dump(), manifest);
                     document.put("schema_fit", fit.fit());
                     document.put("schema", fit.describe());
                     output().json(document);
@@ -203,22 +180,9 @@ final class BackupsCommand implements Runnable {
         }
 
         private Integer prune(Retention.Policy policy) {
-            var store = options.store(files(), environment());
-            Map<String, BackupStore.StoredBackup> byName = new LinkedHashMap<>();
-            List<Retention.Candidate> candidates = new ArrayList<>();
-            for (var backup : store.list(global.project())) {
-                if (backup.manifest().isEmpty()) {
-                    continue; // not ours to judge: never deleted
-                }
-                var m = backup.manifest().get();
-                byName.put(backup.name(), backup);
-                candidates.add(new Retention.Candidate(backup.name(), m.createdAt(), m.verified()));
-            }
-            var plan = Retention.plan(candidates, policy);
-            List<String> doomed = plan.stream()
-                    .filter(d -> !d.keep())
-                    .map(d -> d.candidate().name())
-                    .toList();
+            var pruning = new Pruning(options.store(files(), environment()), global.project(), policy);
+            var plan = pruning.decisions();
+            List<String> doomed = pruning.doomed();
             if (!dryRun && !yes && !doomed.isEmpty()) {
                 progress(
                         "policy: keep %d daily, %d weekly, %d monthly%s; the newest verified backup is always kept",
@@ -235,25 +199,13 @@ final class BackupsCommand implements Runnable {
                             "answer yes, pass --yes to skip the question, or --dry-run to only look");
                 }
             }
+            if (!dryRun) {
+                pruning.execute();
+            }
             List<List<String>> rows = new ArrayList<>();
-            int deleted = 0;
             for (var decision : plan) {
-                String name = decision.candidate().name();
-                if (!decision.keep()) {
-                    if (!dryRun) {
-                        try {
-                            store.delete(byName.get(name));
-                        } catch (IOException e) {
-                            throw new StackctlException(
-                                    ExitCodes.FAILED,
-                                    "cannot delete " + name + ": " + e.getMessage(),
-                                    "check the permissions of " + store.dir());
-                        }
-                    }
-                    deleted++;
-                }
                 rows.add(List.of(
-                        name,
+                        decision.candidate().name(),
                         decision.keep() ? "keep" : (dryRun ? "would delete" : "deleted"),
                         String.join(", ", decision.reasons())));
             }
@@ -271,7 +223,7 @@ final class BackupsCommand implements Runnable {
             } else {
                 output().table(List.of("FILE", "ACTION", "WHY KEPT"), rows);
                 output().line("%s %d of %d backups"
-                        .formatted(dryRun ? "would delete" : "deleted", deleted, plan.size()));
+                        .formatted(dryRun ? "would delete" : "deleted", doomed.size(), plan.size()));
             }
             return ExitCodes.OK;
         }

@@ -61,7 +61,7 @@ final class DoctorCommand extends StackCommand {
         try {
             checks.add(portCheck(settings, engine));
             if (engine != null) {
-                for (var image : images(environment, env, settings)) {
+                for (var image : settings.serviceImages()) {
                     boolean present = engine.imageExists(image);
                     checks.add(
                             new Check(
@@ -111,14 +111,6 @@ final class DoctorCommand extends StackCommand {
                     where + " is in use by another program",
                     "set STACK_HTTP_PORT in compose/.env to a free port");
         }
-    }
-
-    static List<String> images(Map<String, String> environment, EnvFile env, StackSettings settings) {
-        return List.of(
-                StackSettings.setting("POSTGRES_IMAGE", "postgres:15", environment, env),
-                StackSettings.setting("REDIS_IMAGE", "redis:7", environment, env),
-                StackSettings.setting("NGINX_IMAGE", "nginx:1.27", environment, env),
-                settings.appImage());
     }
 
     private static Check diskCheck(String name, Path path) {

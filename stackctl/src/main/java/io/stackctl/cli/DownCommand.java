@@ -21,11 +21,7 @@ final class DownCommand extends StackCommand {
     public Integer call() {
         try (Stack stack = openStack()) {
             progress("stopping project %s%s", stack.project(), volumes ? " and deleting its volumes" : "");
-            if (stack.swarm()) {
-                swarm(stack).remove(volumes);
-            } else {
-                stack.compose().down(volumes);
-            }
+            target(stack).remove(volumes);
             int left = stack.containers().size();
             if (left > 0) {
                 throw new StackctlException(

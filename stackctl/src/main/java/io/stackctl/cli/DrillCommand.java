@@ -48,22 +48,6 @@ final class DrillCommand extends StackCommand {
     @Option(names = "--rate", paramLabel = "R", defaultValue = "50", description = "Requests per second (default: 50).")
     int rate;
 
-    /**
-     * On Swarm a stopped database or cache container is replaced by Swarm with a new task rather than started again,
-     * and scaling and deploying are Swarm's: those drills measure compose's mechanisms. The two that inject the same
-     * fault on both targets run; asking for another is a usage error that says so.
-     */
-    static List<String> onSwarm(List<String> names) {
-        var supported = DrillRunner.SWARM_NAMES;
-        if (names.size() == 1 && !supported.contains(names.get(0))) {
-            throw new StackctlException(
-                    ExitCodes.USAGE,
-                    "drill " + names.get(0) + " is for the compose target; on Swarm: " + String.join(", ", supported),
-                    "run bin/stackctl drill kill-replica (Swarm replaces the crashed task) or drill all");
-        }
-        return names.stream().filter(supported::contains).toList();
-    }
-
     @Override
     public Integer call() {
         List<String> names = name.equals("all") ? DrillRunner.NAMES : List.of(name);
@@ -83,10 +67,9 @@ final class DrillCommand extends StackCommand {
         List<DrillResult> results = new ArrayList<>();
         try (Stack stack = openStack()) {
             stack.requireRunning();
-            if (stack.swarm()) {
-                names = onSwarm(names);
-            }
-            var runner = new DrillRunner(stack, err());
+            var target = target(stack);
+            names = target.drills(names);
+            var runner = new DrillRunner(target, err());
             for (String drill : names) {
                 var result = runner.run(DrillRunner.create(drill), rate, duration);
                 results.add(result);

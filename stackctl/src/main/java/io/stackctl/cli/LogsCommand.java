@@ -40,9 +40,7 @@ final class LogsCommand extends StackCommand {
         try (Stack stack = openStack()) {
             stack.requireRunning();
             out().flush();
-            int code = stack.swarm()
-                    ? swarm(stack).logs(Optional.ofNullable(service), follow, tail)
-                    : stack.compose().logs(Optional.ofNullable(service), follow, tail);
+            int code = target(stack).logs(Optional.ofNullable(service), follow, tail);
             return code == 0 || code == 130 ? ExitCodes.OK : ExitCodes.FAILED;
         }
     }

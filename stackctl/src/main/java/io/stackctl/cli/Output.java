@@ -5,6 +5,8 @@ import io.stackctl.core.ExitCodes;
 import io.stackctl.core.Json;
 import io.stackctl.core.StackctlException;
 import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -52,5 +54,28 @@ public final class Output {
     public void line(String text) {
         out.println(text);
         out.flush();
+    }
+
+    /** Bytes as people read them: 512 B, 8.6 KiB, 3.2 MiB. */
+    public static String size(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        if (bytes < 1024 * 1024) {
+            return "%.1f KiB".formatted(bytes / 1024.0);
+        }
+        return "%.1f MiB".formatted(bytes / (1024.0 * 1024));
+    }
+
+    /** How long ago, to the two largest units: 3d4h, 2h5m, 0m43s. */
+    public static String age(Instant at, Instant now) {
+        Duration age = Duration.between(at, now);
+        if (age.toDays() > 0) {
+            return age.toDays() + "d" + age.toHoursPart() + "h";
+        }
+        if (age.toHours() > 0) {
+            return age.toHours() + "h" + age.toMinutesPart() + "m";
+        }
+        return age.toMinutes() + "m" + age.toSecondsPart() + "s";
     }
 }

@@ -47,7 +47,7 @@ final class RestoreCommand extends StackCommand {
     @Override
     public Integer call() {
         try (Stack stack = openStack()) {
-            var selected = BackupCommand.select(this, stack, options, file);
+            var selected = options.select(this, stack, file);
             new InterruptedRestore(stack, err()).finish();
             var backups = selected.backups();
             var backup = selected.backup();

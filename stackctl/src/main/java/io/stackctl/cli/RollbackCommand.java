@@ -1,8 +1,6 @@
 package io.stackctl.cli;
 
 import io.stackctl.core.ExitCodes;
-import io.stackctl.core.StackctlException;
-import io.stackctl.deploy.Deployer;
 import io.stackctl.stack.Stack;
 import java.util.Optional;
 import picocli.CommandLine.Command;
@@ -33,24 +31,9 @@ final class RollbackCommand extends StackCommand {
 
     @Override
     public Integer call() {
-        Optional<Integer> id = Optional.ofNullable(to);
         try (Stack stack = openStack()) {
             requireReplicas(stack);
-            if (stack.swarm()) {
-                if (id.isPresent()) {
-                    throw new StackctlException(
-                            ExitCodes.USAGE,
-                            "--to is for the compose target's release history; Swarm keeps one previous spec",
-                            "run bin/stackctl rollback without --to (docker service rollback)");
-                }
-                var swarm = swarm(stack);
-                swarm.rollback(swarm.desiredReplicas().orElse(stack.replicas().size()));
-                output().line(swarm.service(Stack.APP) + " runs its previous spec again; the next up or deploy applies"
-                        + " compose/.env again");
-                return ExitCodes.OK;
-            }
-            var result = new Deployer(stack, err()).rollbackTo(id, rollout.options(false));
-            ReleasesCommand.printResult(this, result);
+            print(target(stack).rollback(Optional.ofNullable(to), rollout.options(false)));
         }
         return ExitCodes.OK;
     }

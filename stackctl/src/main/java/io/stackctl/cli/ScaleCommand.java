@@ -1,7 +1,6 @@
 package io.stackctl.cli;
 
 import io.stackctl.core.ExitCodes;
-import io.stackctl.stack.Scaler;
 import io.stackctl.stack.Stack;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -21,7 +20,7 @@ final class ScaleCommand extends StackCommand {
     }
 
     @Parameters(index = "0", paramLabel = "app=N", converter = TargetConverter.class, description = "e.g. app=5")
-    int target;
+    int replicas;
 
     @Option(
             names = "--wait-timeout",
@@ -36,8 +35,7 @@ final class ScaleCommand extends StackCommand {
         try (Stack stack = openStack()) {
             stack.requireRunning();
             long start = System.nanoTime();
-            var change = stack.swarm() ? scaleOnSwarm(stack) : new Scaler(stack, err()).scaleTo(target, waitTimeout);
-            stack.desiredReplicas().set(target);
+            var change = target(stack).scale(replicas, waitTimeout);
             double seconds = (System.nanoTime() - start) / 1e9;
             if (global.json()) {
                 Map<String, Object> doc = new LinkedHashMap<>();
@@ -61,29 +59,6 @@ final class ScaleCommand extends StackCommand {
             }
         }
         return ExitCodes.OK;
-    }
-
-    /** Swarm adds and removes the tasks (a removed one leaves DNS before it is stopped); this waits for the count. */
-    private Scaler.Change scaleOnSwarm(Stack stack) {
-        var before = stack.replicas();
-        if (target > before.size()) {
-            stack.connectionBudget().require(target, 1, "scaling app to " + target + " replicas");
-        }
-        swarm(stack).scale(target);
-        var after = stack.replicas();
-        var beforeIds = before.stream().map(c -> c.id()).toList();
-        var afterIds = after.stream().map(c -> c.id()).toList();
-        return new Scaler.Change(
-                before.size(),
-                after.size(),
-                after.stream()
-                        .filter(c -> !beforeIds.contains(c.id()))
-                        .map(c -> c.name())
-                        .toList(),
-                before.stream()
-                        .filter(c -> !afterIds.contains(c.id()))
-                        .map(c -> c.name())
-                        .toList());
     }
 
     /** {@code app=N}: only the app service scales (db, cache and nginx are singletons). */

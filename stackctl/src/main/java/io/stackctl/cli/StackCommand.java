@@ -2,11 +2,12 @@ package io.stackctl.cli;
 
 import io.stackctl.core.ExitCodes;
 import io.stackctl.core.StackctlException;
-import io.stackctl.stack.EnvFile;
 import io.stackctl.stack.Stack;
 import io.stackctl.stack.StackFiles;
 import io.stackctl.stack.StackLock;
-import io.stackctl.stack.StackSettings;
+import io.stackctl.targets.Outcome;
+import io.stackctl.targets.Target;
+import io.stackctl.targets.Targets;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
@@ -60,12 +61,18 @@ abstract class StackCommand implements Callable<Integer> {
         return stack;
     }
 
-    /** The Swarm side of the stack, for commands that run it there ({@code up --target swarm}). */
-    io.stackctl.swarm.Swarm swarm(Stack stack) {
-        return new io.stackctl.swarm.Swarm(
-                stack,
-                new io.stackctl.process.ProcessRunner(environment(), files().root(), global.verbose() ? err() : null),
-                err());
+    /** Where the stack runs: what every command that changes it acts through. */
+    Target target(Stack stack) {
+        return Targets.of(stack, err());
+    }
+
+    /** What a deploy or rollback did: its line, or its document with -o json. */
+    void print(Outcome outcome) {
+        if (global.json()) {
+            output().json(outcome.document());
+        } else {
+            output().line(outcome.summary());
+        }
     }
 
     /** The project's lock without the engine, for commands that change only files (backups prune). */
@@ -91,53 +98,6 @@ abstract class StackCommand implements Callable<Integer> {
                     "no app replica of '" + stack.project() + "' is running, so there is nothing to roll over",
                     "start the stack with: bin/stackctl up");
         }
-    }
-
-    /**
-     * Rebuilds the images made from this checkout (the app, the upstream agent), as {@code docker compose up
-     * --build} does: an image kept only because it exists would go on serving yesterday's code (and schema) after
-     * a change. Docker's layer cache makes an unchanged rebuild cost about a second. {@code keep} builds only what
-     * is missing.
-     */
-    void buildImages(Stack stack, boolean keep) {
-        String image = stack.settings().appImage();
-        boolean exists = stack.engine().imageExists(image)
-                && stack.engine().imageExists(stack.settings().agentImage());
-        if (keep && exists) {
-            return;
-        }
-        progress(
-                exists ? "rebuilding the app image %s (cached layers are reused)" : "building the app image %s", image);
-        try {
-            stack.compose().buildLocalImages();
-        } catch (StackctlException e) {
-            String base = StackSettings.setting(
-                    "JRE_IMAGE", DEFAULT_JRE_IMAGE, environment(), EnvFile.load(files().envFile()));
-            if (stack.engine().imageExists(base)) {
-                throw e;
-            }
-            throw new StackctlException(
-                    ExitCodes.PRECONDITION,
-                    "cannot build the app and upstream-agent images: their base image " + base + " is not on this"
-                            + " host and no image registry answered (" + lastLine(e.getMessage()) + ")",
-                    OFFLINE_HINT,
-                    e);
-        }
-    }
-
-    /** The Java runtime image the app and agent images are built on (compose.yaml's default). */
-    static final String DEFAULT_JRE_IMAGE = "eclipse-temurin:17-jre";
-
-    /** What fixes any image that cannot be had without a registry. */
-    static final String OFFLINE_HINT = "on a host without a registry: bin/stackctl up --offline (builds stand-ins"
-            + " locally); or point POSTGRES_IMAGE, REDIS_IMAGE, NGINX_IMAGE, JRE_IMAGE in compose/.env at images you"
-            + " have";
-
-    /** The last of the ' | '-joined lines a failed command's message carries, shortened. */
-    static String lastLine(String message) {
-        String[] parts = message.split(" \\| ");
-        String last = parts[parts.length - 1].strip();
-        return last.length() > 200 ? last.substring(0, 200) + "..." : last;
     }
 
     /** No colours: --no-color, NO_COLOR (https://no-color.org), or output that is not a terminal. */

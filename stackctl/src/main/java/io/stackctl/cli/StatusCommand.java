@@ -3,6 +3,7 @@ package io.stackctl.cli;
 import io.stackctl.core.ExitCodes;
 import io.stackctl.engine.ServiceContainer;
 import io.stackctl.stack.Stack;
+import io.stackctl.targets.Target;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -17,7 +18,7 @@ final class StatusCommand extends StackCommand {
     public Integer call() {
         try (Stack stack = openStack()) {
             stack.requireRunning();
-            new Report(stack).print(output(), global.json());
+            new Report(target(stack)).print(output(), global.json());
         }
         return ExitCodes.OK;
     }
@@ -25,12 +26,14 @@ final class StatusCommand extends StackCommand {
     /** One snapshot of the stack, as a table or one JSON document. */
     static final class Report {
 
+        private final Target target;
         private final Stack stack;
         private final List<ServiceContainer> containers;
         private final List<String> upstream;
 
-        Report(Stack stack) {
-            this.stack = stack;
+        Report(Target target) {
+            this.target = target;
+            this.stack = target.stack();
             this.containers = stack.containers();
             this.upstream = stack.upstreamMembers();
         }
@@ -45,9 +48,7 @@ final class StatusCommand extends StackCommand {
                     containers.stream().map(this::row).toList());
             output.line("");
             output.line("nginx: " + stack.settings().baseUrl() + "  upstream: " + upstream.size() + " member(s)  "
-                    + (stack.swarm()
-                            ? "swarm: docker stack ps " + stack.project() + " (tasks on this node are listed above)"
-                            : "compose: " + String.join(" ", stack.compose().base())));
+                    + target.nativeView());
         }
 
         private List<String> row(ServiceContainer c) {
@@ -60,7 +61,7 @@ final class StatusCommand extends StackCommand {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("project", stack.project());
             doc.put("url", stack.settings().baseUrl());
-            doc.put("target", stack.swarm() ? "swarm" : "compose");
+            doc.put("target", target.name());
             doc.put("compose", stack.compose().flavour().describe());
             doc.put("upstream", upstream);
             doc.put(

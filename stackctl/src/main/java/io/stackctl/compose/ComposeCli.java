@@ -3,7 +3,6 @@ package io.stackctl.compose;
 import io.stackctl.core.ExitCodes;
 import io.stackctl.core.StackctlException;
 import io.stackctl.process.ProcessRunner;
-import io.stackctl.stack.StackFiles;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,32 +22,32 @@ public final class ComposeCli {
     private final ProcessRunner runner;
     private final ComposeFlavour flavour;
     private final String project;
-    private final StackFiles files;
+    private final Path composeFile;
     private final Optional<Path> envFile;
     private final boolean plain;
 
-    public ComposeCli(ProcessRunner runner, ComposeFlavour flavour, String project, StackFiles files) {
-        this(runner, flavour, project, files, Optional.empty(), false);
+    public ComposeCli(ProcessRunner runner, ComposeFlavour flavour, String project, Path composeFile) {
+        this(runner, flavour, project, composeFile, Optional.empty(), false);
     }
 
     private ComposeCli(
             ProcessRunner runner,
             ComposeFlavour flavour,
             String project,
-            StackFiles files,
+            Path composeFile,
             Optional<Path> envFile,
             boolean plain) {
         this.runner = runner;
         this.flavour = flavour;
         this.project = project;
-        this.files = files;
+        this.composeFile = composeFile;
         this.envFile = envFile;
         this.plain = plain;
     }
 
     /** Without ANSI colours (--no-color, NO_COLOR, or output that is not a terminal): v1.29 and v2 both take --ansi. */
     public ComposeCli plain(boolean noColours) {
-        return new ComposeCli(runner, flavour, project, files, envFile, noColours);
+        return new ComposeCli(runner, flavour, project, composeFile, envFile, noColours);
     }
 
     /**
@@ -56,7 +55,7 @@ public final class ComposeCli {
      * (such as the release's own image tag) that win over any file.
      */
     public ComposeCli forRelease(Path savedEnvFile, Map<String, String> overrides) {
-        return new ComposeCli(runner.with(overrides), flavour, project, files, Optional.of(savedEnvFile), plain);
+        return new ComposeCli(runner.with(overrides), flavour, project, composeFile, Optional.of(savedEnvFile), plain);
     }
 
     /** The hash compose labels a service's containers with; a container with another one runs another config. */
@@ -173,7 +172,7 @@ public final class ComposeCli {
     public List<String> base() {
         var command = new ArrayList<>(flavour.command());
         envFile.ifPresent(file -> command.addAll(List.of("--env-file", file.toString())));
-        command.addAll(List.of("-p", project, "-f", files.composeFile().toString()));
+        command.addAll(List.of("-p", project, "-f", composeFile.toString()));
         return command;
     }
 

@@ -3,6 +3,7 @@ package io.stackctl.deploy;
 import io.stackctl.core.ExitCodes;
 import io.stackctl.core.Sha256;
 import io.stackctl.core.StackctlException;
+import io.stackctl.engine.ReleaseImage;
 import io.stackctl.engine.ServiceContainer;
 import io.stackctl.stack.EnvFile;
 import io.stackctl.stack.Scaler;
@@ -317,15 +318,12 @@ public final class Deployer {
 
     private Release newRelease(String imageId, String configHash, String envText, int replicas, String strategy) {
         int id = history.nextId();
-        String tag = releaseTag(imageId);
-        String repository = repository(stack.settings().appImage());
-        // The release tag keeps the image when a rebuild moves :latest on, so a rollback can still start it.
-        stack.engine().tag(imageId, repository, tag);
+        String reference = ReleaseImage.keep(stack.engine(), stack.settings().appImage(), imageId);
         return new Release(
                 id,
                 Instant.now(),
                 imageId,
-                repository + ":" + tag,
+                reference,
                 configHash,
                 Sha256.of(envText.getBytes(StandardCharsets.UTF_8)),
                 replicas,
@@ -334,18 +332,6 @@ public final class Deployer {
                 0,
                 "",
                 declarationSha(envText));
-    }
-
-    /** The tag that keeps a release's image: {@code release-<short image id>}. */
-    public static String releaseTag(String imageId) {
-        return "release-" + Release.shortId(imageId);
-    }
-
-    /** The image name without its tag: {@code host:5000/team/app:1.2} gives {@code host:5000/team/app}. */
-    public static String repository(String image) {
-        int slash = image.lastIndexOf('/');
-        int colon = image.lastIndexOf(':');
-        return colon > slash ? image.substring(0, colon) : image;
     }
 
     private static String strategy(RollingDeploy.Options options) {

@@ -81,7 +81,6 @@ public record Release(
 
     /** The first 12 hex digits of an id or hash, without a {@code sha256:} prefix, as docker prints them. */
     public static String shortId(String id) {
-        String hex = id.startsWith("sha256:") ? id.substring("sha256:".length()) : id;
-        return hex.substring(0, Math.min(12, hex.length()));
+        return io.stackctl.engine.ReleaseImage.shortId(id);
     }
 }

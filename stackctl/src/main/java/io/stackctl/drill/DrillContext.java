@@ -2,12 +2,17 @@ package io.stackctl.drill;
 
 import io.stackctl.engine.ServiceContainer;
 import io.stackctl.stack.Stack;
+import io.stackctl.targets.Target;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
-/** What a drill works with: the stack, the running load, its options, and bounded waiting. */
-public record DrillContext(Stack stack, LoadGenerator load, Duration duration, PrintWriter progress) {
+/** What a drill works with: the stack where it runs, the running load, its options, and bounded waiting. */
+public record DrillContext(Target target, LoadGenerator load, Duration duration, PrintWriter progress) {
+
+    public Stack stack() {
+        return target.stack();
+    }
 
     public void say(String format, Object... args) {
         progress.printf("  " + format + "%n", args);
@@ -28,6 +33,7 @@ public record DrillContext(Stack stack, LoadGenerator load, Duration duration, P
 
     /** Starts a stopped single-instance service again and waits until {@code ready} (at most a minute). */
     public void ensureRunning(String service, String containerId, BooleanSupplier ready) {
+        var stack = stack();
         boolean running =
                 stack.engine().containers(stack.project(), service).stream().anyMatch(ServiceContainer::running);
         if (!running) {

@@ -7,6 +7,7 @@ import io.stackctl.data.ExerciseData;
 import io.stackctl.perf.ApiAccess;
 import io.stackctl.perf.Seeder;
 import io.stackctl.stack.Stack;
+import io.stackctl.targets.Target;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,16 +28,15 @@ public final class DrillRunner {
     static final int SEED_TASKS = 30;
     static final Duration STEADY_AGAIN_WITHIN = Duration.ofSeconds(60);
 
+    private final Target target;
     private final Stack stack;
     private final PrintWriter progress;
 
-    public DrillRunner(Stack stack, PrintWriter progress) {
-        this.stack = stack;
+    public DrillRunner(Target target, PrintWriter progress) {
+        this.target = target;
+        this.stack = target.stack();
         this.progress = progress;
     }
-
-    /** The drills that mean the same on Swarm: a crashed task, a reloaded nginx. */
-    public static final List<String> SWARM_NAMES = List.of("kill-replica", "nginx-reload");
 
     public static Drill create(String name) {
         return switch (name) {
@@ -62,7 +62,7 @@ public final class DrillRunner {
         List<Long> seeded = seed(api, titlePrefix);
         long maxRequests = rate * (2 * duration.toSeconds() + 300);
         try (var load = new LoadGenerator(api, seeded, maxRequests, titlePrefix + "write ")) {
-            var context = new DrillContext(stack, load, duration, progress);
+            var context = new DrillContext(target, load, duration, progress);
             Thread undo = new Thread(() -> drill.restore(context), "drill-undo");
             Runtime.getRuntime().addShutdownHook(undo);
             Drill.Outcome outcome;

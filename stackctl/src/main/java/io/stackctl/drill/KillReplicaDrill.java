@@ -46,7 +46,7 @@ public final class KillReplicaDrill implements Drill {
         boolean[] rerouted = {false};
         Optional<String> oldIp = victim.ipOn("frontend");
         boolean back = DrillContext.await(Duration.ofMillis(BACK_WITHIN_MS + 15_000), () -> {
-            var now = current(stack);
+            var now = context.target().successorOf(victim);
             if (!rerouted[0] && now.isPresent() && now.get().running() && movedFrom(now.get(), oldIp)) {
                 // Restarted on a new address: the old one is dead, and nginx would retry it every fail_timeout at
                 // the cost of a connect timeout. The victim is not ready yet, so this routes to the others.
@@ -92,29 +92,21 @@ public final class KillReplicaDrill implements Drill {
         return ip.isPresent() && oldIp.isPresent() && !ip.get().equals(oldIp.get());
     }
 
-    /** The victim's container, back; on Swarm the new task's container in the victim's slot (Swarm never restarts one). */
-    private Optional<ServiceContainer> current(Stack stack) {
-        var replicas = stack.engine().containers(stack.project(), Stack.APP);
-        if (stack.swarm()) {
-            return replicas.stream()
-                    .filter(c -> c.number() == victim.number() && c.running() && !c.id().equals(victim.id()))
-                    .findFirst();
-        }
-        return replicas.stream().filter(c -> c.id().equals(victim.id())).findFirst();
-    }
-
     @Override
     public void restore(DrillContext context) {
         if (victim == null) {
             return;
         }
-        var now = current(context.stack());
+        var now = context.target().successorOf(victim);
         if (now.isPresent() && !now.get().running()) {
             context.stack().engine().start(victim.id());
         }
         DrillContext.await(
                 Duration.ofSeconds(60),
-                () -> current(context.stack()).map(ServiceContainer::healthy).orElse(true));
+                () -> context.target()
+                        .successorOf(victim)
+                        .map(ServiceContainer::healthy)
+                        .orElse(true));
         context.stack().route(context.stack().replicas());
     }
 }

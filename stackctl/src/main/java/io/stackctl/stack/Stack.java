@@ -43,17 +43,25 @@ public final class Stack implements AutoCloseable {
     private final StackFiles files;
     private final Engine engine;
     private final ComposeCli compose;
+    private final ProcessRunner runner;
     private final StackSettings settings;
     private final UpstreamSync upstream;
     private StackLock lock;
     private final HttpProbe probe = new HttpProbe();
     private Boolean swarm;
 
-    public Stack(String project, StackFiles files, Engine engine, ComposeCli compose, StackSettings settings) {
+    public Stack(
+            String project,
+            StackFiles files,
+            Engine engine,
+            ComposeCli compose,
+            ProcessRunner runner,
+            StackSettings settings) {
         this.project = project;
         this.files = files;
         this.engine = engine;
         this.compose = compose;
+        this.runner = runner;
         this.settings = settings;
         this.upstream = new UpstreamSync(engine, project, files.upstreamDir());
     }
@@ -73,9 +81,12 @@ public final class Stack implements AutoCloseable {
         var env = EnvFile.load(files.envFile());
         var runner = new ProcessRunner(environment, files.root(), trace);
         var compose = new ComposeCli(
-                        runner, ComposeCli.detect(runner, files.stateDir().resolve("compose-cli")), project, files)
+                        runner,
+                        ComposeCli.detect(runner, files.stateDir().resolve("compose-cli")),
+                        project,
+                        files.composeFile())
                 .plain(plain);
-        return new Stack(project, files, engine, compose, StackSettings.resolve(environment, env));
+        return new Stack(project, files, engine, compose, runner, StackSettings.resolve(environment, env));
     }
 
     public String project() {
@@ -114,6 +125,11 @@ public final class Stack implements AutoCloseable {
 
     public ComposeCli compose() {
         return compose;
+    }
+
+    /** Runs the orchestrator's own CLI (docker stack, docker service) in the project's directory. */
+    public ProcessRunner runner() {
+        return runner;
     }
 
     public StackSettings settings() {

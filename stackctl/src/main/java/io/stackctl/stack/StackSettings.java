@@ -2,6 +2,7 @@ package io.stackctl.stack;
 
 import io.stackctl.core.ExitCodes;
 import io.stackctl.core.StackctlException;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,10 +16,16 @@ public record StackSettings(
         String agentImage,
         boolean authRequired,
         String adminUsername,
-        int dbPoolSize) {
+        int dbPoolSize,
+        String postgresImage,
+        String redisImage,
+        String nginxImage,
+        String jreImage) {
 
     public static final String DEFAULT_APP_IMAGE = "stackctl/taskmanager-app:latest";
     public static final String DEFAULT_AGENT_IMAGE = "stackctl/upstream-agent:latest";
+    /** The Java runtime image the app and agent images are built on (compose.yaml's default). */
+    public static final String DEFAULT_JRE_IMAGE = "eclipse-temurin:17-jre";
 
     public static StackSettings resolve(Map<String, String> environment, EnvFile envFile) {
         return new StackSettings(
@@ -29,7 +36,16 @@ public record StackSettings(
                 !setting("AUTH_MODE", "required", environment, envFile).equals("off"),
                 setting("ADMIN_USERNAME", "admin", environment, envFile),
                 poolSize(setting(
-                        "DB_POOL_SIZE", Integer.toString(ConnectionBudget.DEFAULT_POOL_SIZE), environment, envFile)));
+                        "DB_POOL_SIZE", Integer.toString(ConnectionBudget.DEFAULT_POOL_SIZE), environment, envFile)),
+                setting("POSTGRES_IMAGE", "postgres:15", environment, envFile),
+                setting("REDIS_IMAGE", "redis:7", environment, envFile),
+                setting("NGINX_IMAGE", "nginx:1.27", environment, envFile),
+                setting("JRE_IMAGE", DEFAULT_JRE_IMAGE, environment, envFile));
+    }
+
+    /** The images the stack's services run: a registry's, or the air-gapped stand-ins compose/.env names. */
+    public List<String> serviceImages() {
+        return List.of(postgresImage, redisImage, nginxImage, appImage);
     }
 
     private static int poolSize(String value) {

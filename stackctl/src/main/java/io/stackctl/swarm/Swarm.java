@@ -7,8 +7,8 @@ import io.stackctl.core.ExitCodes;
 import io.stackctl.core.Pause;
 import io.stackctl.core.Sha256;
 import io.stackctl.core.StackctlException;
-import io.stackctl.deploy.Deployer;
 import io.stackctl.engine.Engine;
+import io.stackctl.engine.ReleaseImage;
 import io.stackctl.process.ProcessRunner;
 import io.stackctl.stack.EnvFile;
 import io.stackctl.stack.Stack;
@@ -241,12 +241,7 @@ public final class Swarm {
 
     /** The app image under its release tag (as deploy's): Swarm rolls the tasks only when the spec names another image. */
     private String releaseImage() {
-        String image = stack.settings().appImage();
-        String id = stack.appImageId();
-        String repository = Deployer.repository(image);
-        String tag = Deployer.releaseTag(id);
-        engine.tag(id, repository, tag);
-        return repository + ":" + tag;
+        return ReleaseImage.keep(engine, stack.settings().appImage(), stack.appImageId());
     }
 
     /**

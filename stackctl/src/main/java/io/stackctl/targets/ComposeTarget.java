@@ -1,0 +1,204 @@
+package io.stackctl.targets;
+
+import io.stackctl.core.ExitCodes;
+import io.stackctl.core.StackctlException;
+import io.stackctl.deploy.Deployer;
+import io.stackctl.deploy.Release;
+import io.stackctl.deploy.RollingDeploy;
+import io.stackctl.engine.ServiceContainer;
+import io.stackctl.stack.LocalImages;
+import io.stackctl.stack.Scaler;
+import io.stackctl.stack.Stack;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The stack as a compose project on this host: compose creates the services, stackctl rolls the app replicas
+ * itself (start-first, a batch at a time, with a release history) and keeps nginx's upstream to the ready ones.
+ */
+final class ComposeTarget implements Target {
+
+    private final Stack stack;
+    private final PrintWriter progress;
+    private final Deployer deployer;
+
+    ComposeTarget(Stack stack, PrintWriter progress) {
+        this.stack = stack;
+        this.progress = progress;
+        this.deployer = new Deployer(stack, progress);
+    }
+
+    @Override
+    public String name() {
+        return "compose";
+    }
+
+    @Override
+    public Stack stack() {
+        return stack;
+    }
+
+    @Override
+    public String nativeView() {
+        return "compose: " + String.join(" ", stack.compose().base());
+    }
+
+    @Override
+    public void requireUsable() {}
+
+    @Override
+    public int desiredReplicas() {
+        int running = stack.replicas().size();
+        return stack.desiredReplicas().get().orElse(running > 0 ? running : DEFAULT_REPLICAS);
+    }
+
+    @Override
+    public void provision(int replicas, RollingDeploy.Options options, Duration waitTimeout) {
+        stack.ensureUpstreamFile();
+        int running = stack.replicas().size();
+        if (running == 0) {
+            say(
+                    "starting project %s with %d app replicas (%s)",
+                    stack.project(), replicas, stack.compose().flavour().describe());
+            startFresh(replicas);
+        } else {
+            updateRunning(running, replicas, options, waitTimeout);
+        }
+        var healthy = stack.waiter(progress)
+                .awaitHealthy(
+                        Map.of(Stack.DB, 1, Stack.CACHE, 1, Stack.APP, replicas, Stack.NGINX, 1, Stack.AGENT, 1),
+                        ServiceContainer::running,
+                        waitTimeout);
+        stack.route(healthy.stream().filter(c -> c.service().equals(Stack.APP)).toList());
+    }
+
+    @Override
+    public void provisioned() {
+        deployer.recordDeclaredIfNew("up");
+    }
+
+    /**
+     * compose up, saying first which images it must pull; a pull that fails (no registry answers) becomes one line
+     * and the hint that fixes it, instead of compose's wall of text.
+     */
+    private void startFresh(int replicas) {
+        var missing = stack.settings().serviceImages().stream()
+                .filter(image -> !stack.engine().imageExists(image))
+                .toList();
+        if (!missing.isEmpty()) {
+            say("pulling %s (not on this host)", String.join(", ", missing));
+        }
+        try {
+            stack.compose().up(replicas);
+        } catch (StackctlException e) {
+            var still = missing.stream()
+                    .filter(image -> !stack.engine().imageExists(image))
+                    .toList();
+            if (still.isEmpty()) {
+                throw e;
+            }
+            throw new StackctlException(
+                    ExitCodes.PRECONDITION,
+                    "cannot pull " + String.join(", ", still) + ": they are not on this host and no image registry"
+                            + " answered (" + LocalImages.lastLine(e.getMessage()) + ")",
+                    LocalImages.OFFLINE_HINT,
+                    e);
+        }
+    }
+
+    /**
+     * A running stack changes with no gap: compose recreating every changed replica at once would cut off clients
+     * (Jetty 503s, nginx 502s on addresses that are gone). So the other services converge first, then the app
+     * replicas roll over to what is declared, start-first, and the count changes through the scaler.
+     */
+    private void updateRunning(int running, int replicas, RollingDeploy.Options options, Duration waitTimeout) {
+        say(
+                "updating project %s: %d -> %d app replicas (%s)",
+                stack.project(), running, replicas, stack.compose().flavour().describe());
+        if (running > replicas) {
+            new Scaler(stack, progress).scaleTo(replicas, waitTimeout);
+        }
+        stack.compose().upServices(List.of(Stack.DB, Stack.CACHE, Stack.AGENT, Stack.NGINX));
+        var result = deployer.deployDeclared(options);
+        if (result.changed()) {
+            say("r%d is active: %s", result.release().id(), result.watch());
+        }
+        if (stack.replicas().size() < replicas) {
+            new Scaler(stack, progress).scaleTo(replicas, waitTimeout);
+        }
+    }
+
+    @Override
+    public Outcome deploy(RollingDeploy.Options options) {
+        return outcome(deployer.deployDeclared(options));
+    }
+
+    @Override
+    public Outcome rollback(Optional<Integer> release, RollingDeploy.Options options) {
+        return outcome(deployer.rollbackTo(release, options));
+    }
+
+    private static Outcome outcome(Deployer.Result result) {
+        Release release = result.release();
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("changed", result.changed());
+        document.put("release", release);
+        document.put("replaced", result.replaced());
+        document.put("watch", result.watch());
+        if (!result.changed()) {
+            return new Outcome(
+                    "nothing to deploy: every replica already runs "
+                            + (release == null ? "what compose/.env declares" : "r" + release.id()),
+                    document);
+        }
+        return new Outcome(
+                "r%d is active on %d replica(s) in %.1fs (image %s, config %s); %s"
+                        .formatted(
+                                release.id(),
+                                result.replaced().size(),
+                                release.durationMs() / 1000.0,
+                                release.shortImage(),
+                                release.shortConfig(),
+                                result.watch()),
+                document);
+    }
+
+    @Override
+    public Scaler.Change scale(int replicas, Duration waitTimeout) {
+        var change = new Scaler(stack, progress).scaleTo(replicas, waitTimeout);
+        stack.desiredReplicas().set(replicas);
+        return change;
+    }
+
+    @Override
+    public void remove(boolean volumes) {
+        stack.compose().down(volumes);
+    }
+
+    @Override
+    public int logs(Optional<String> service, boolean follow, int tail) {
+        return stack.compose().logs(service, follow, tail);
+    }
+
+    @Override
+    public List<String> drills(List<String> asked) {
+        return asked;
+    }
+
+    /** compose restarts a crashed container in place (restart: always): the same container. */
+    @Override
+    public Optional<ServiceContainer> successorOf(ServiceContainer crashed) {
+        return stack.engine().containers(stack.project(), Stack.APP).stream()
+                .filter(c -> c.id().equals(crashed.id()))
+                .findFirst();
+    }
+
+    private void say(String format, Object... args) {
+        progress.printf(format + "%n", args);
+        progress.flush();
+    }
+}

@@ -1,0 +1,133 @@
+package io.stackctl.targets;
+
+import io.stackctl.backup.InterruptedRestore;
+import io.stackctl.core.ExitCodes;
+import io.stackctl.core.Pause;
+import io.stackctl.core.StackctlException;
+import io.stackctl.deploy.RollingDeploy;
+import io.stackctl.health.HttpProbe;
+import io.stackctl.stack.EnvFile;
+import io.stackctl.stack.LocalImages;
+import io.stackctl.stack.OfflineImages;
+import io.stackctl.stack.Scaler;
+import io.stackctl.stack.Stack;
+import io.stackctl.stack.StackFiles;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * {@code up} on any target: compose/.env with its secrets, the images, the services converged and healthy, no
+ * maintenance answer or interrupted restore left behind, and nginx answering /ready.
+ */
+public final class Provisioner {
+
+    /** What {@code up} was asked for. */
+    public record Request(
+            Optional<Integer> replicas,
+            boolean offline,
+            boolean keepImages,
+            RollingDeploy.Options rollout,
+            Duration waitTimeout) {}
+
+    private final Target target;
+    private final Stack stack;
+    private final PrintWriter progress;
+
+    public Provisioner(Target target, PrintWriter progress) {
+        this.target = target;
+        this.stack = target.stack();
+        this.progress = progress;
+    }
+
+    /** Exit 3 before anything starts when compose/.env holds a secret anyone could guess. */
+    public static void refuseWeakSecrets(StackFiles files) {
+        var weak = EnvFile.load(files.envFile()).weakSecrets();
+        if (!weak.isEmpty()) {
+            throw new StackctlException(
+                    ExitCodes.PRECONDITION,
+                    "refusing to start with weak secrets: " + String.join("; ", weak),
+                    EnvFile.weakSecretsHint(files.envFile()));
+        }
+    }
+
+    /** Brings the stack up; returns nginx's /ready answer once everything is healthy. */
+    public HttpProbe.Result up(Request request) {
+        request.replicas().ifPresent(Scaler::validate);
+        target.requireUsable();
+        // Only after the engine answered: a failed precondition must leave no file behind.
+        prepareEnvFile(request.offline());
+        int running = stack.replicas().size();
+        int replicas = request.replicas().orElseGet(target::desiredReplicas);
+        if (request.replicas().isEmpty() && running > 0 && running != replicas) {
+            say(
+                    "app: %d running, %d configured; restoring %d (bin/stackctl scale app=N changes the count)",
+                    running, replicas, replicas);
+        }
+        stack.desiredReplicas().set(replicas);
+        LocalImages.build(stack, request.keepImages(), progress);
+        target.provision(replicas, request.rollout(), request.waitTimeout());
+        new InterruptedRestore(stack, progress).finish();
+        if (stack.maintenance().active()) {
+            say("turning off nginx's maintenance answer, left by an interrupted restore");
+            stack.maintenance().off(stack.runningNginx());
+        }
+        var ready = awaitReadyThroughNginx(request.waitTimeout());
+        target.provisioned();
+        return ready;
+    }
+
+    private void prepareEnvFile(boolean offline) {
+        StackFiles files = stack.files();
+        EnvFile env = EnvFile.load(files.envFile());
+        boolean created = !env.exists();
+        var added = env.ensureSecrets();
+        if (added.contains(EnvFile.DB_SECRET) && stack.engine().volumeExists(stack.project(), Stack.DB_VOLUME)) {
+            // PostgreSQL keeps the password it was created with in its volume: a new one would lock the app out.
+            throw new StackctlException(
+                    ExitCodes.PRECONDITION,
+                    files.envFile() + " has no " + EnvFile.DB_SECRET + ", but project '" + stack.project()
+                            + "' already has a database volume, created with a password this file no longer holds;"
+                            + " a new random one would lock the app out of its data",
+                    "put back the file from your backup; the settings of each release, this password among them, are"
+                            + " kept in " + files.root().relativize(files.releasesDir()) + "/" + stack.project()
+                            + "/r<ID>.env (the newest is the one running). Only for a database you mean to lose:"
+                            + " bin/stackctl down --volumes");
+        }
+        boolean changed = !added.isEmpty();
+        if (offline) {
+            say("building air-gapped images (compose/images/build.sh)");
+            var images = OfflineImages.build(stack.runner(), files, line -> say("  %s", line));
+            images.forEach(env::put);
+            changed = changed || !images.isEmpty();
+        }
+        if (changed) {
+            env.save();
+            say(
+                    created
+                            ? "created %s with random secrets (keep it private)"
+                            : "updated %s" + (added.isEmpty() ? "" : " (added " + String.join(", ", added) + ")"),
+                    files.envFile());
+        }
+    }
+
+    private HttpProbe.Result awaitReadyThroughNginx(Duration waitTimeout) {
+        HttpProbe.Result[] last = {stack.throughNginx("/ready")};
+        boolean ready = last[0].ok()
+                || Pause.until(
+                        waitTimeout, Duration.ofMillis(250), () -> (last[0] = stack.throughNginx("/ready")).ok());
+        if (!ready) {
+            throw new StackctlException(
+                    ExitCodes.CHECK_FAILED,
+                    "every container is healthy but " + stack.settings().baseUrl() + "/ready answers "
+                            + last[0].summary(),
+                    "check that nothing else holds that port (stackctl doctor) and see stackctl logs nginx");
+        }
+        return last[0];
+    }
+
+    private void say(String format, Object... args) {
+        progress.printf(format + "%n", args);
+        progress.flush();
+    }
+}
