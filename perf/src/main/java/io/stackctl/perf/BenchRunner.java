@@ -1,13 +1,15 @@
 package io.stackctl.perf;
 
+import io.stackctl.client.BenchPlan;
+import io.stackctl.client.LoadRunner;
+import io.stackctl.client.Recorder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.stream.Stream;
 
 /** Runs one simulation with Gatling in this JVM and returns what the {@link Recorder} saw. */
-public final class BenchRunner {
+public final class BenchRunner implements LoadRunner {
 
     /** The simulations by the names used in targets.json and on the command line. */
     public static String simulationClass(String name) {
@@ -21,12 +23,7 @@ public final class BenchRunner {
         };
     }
 
-    /**
-     * @param gatlingExit 0 ok, 1 Gatling failed to run, 2 its own assertions failed (we set none)
-     * @param reportDir the folder of Gatling's HTML report
-     */
-    public record Run(String simulation, int gatlingExit, Path reportDir, List<Recorder.Request> requests) {}
-
+    @Override
     public Run run(String simulation, BenchPlan plan, Path resultsDir) throws IOException {
         Files.createDirectories(resultsDir);
         BenchPlan.set(plan);

@@ -7,6 +7,7 @@ import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
 
 import io.gatling.javaapi.core.Simulation;
+import io.stackctl.client.BenchPlan;
 
 /**
  * Reads that miss the cache: the runner clears it first, and each seeded task is read once, in order, so

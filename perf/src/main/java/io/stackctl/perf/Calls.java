@@ -9,6 +9,7 @@ import static io.gatling.javaapi.http.HttpDsl.status;
 import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.CheckBuilder;
 import io.gatling.javaapi.http.HttpRequestActionBuilder;
+import io.stackctl.client.Recorder;
 
 /** A request wrapped so that its outcome and Gatling's own response time land in the {@link Recorder}. */
 final class Calls {

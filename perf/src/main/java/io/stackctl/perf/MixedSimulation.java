@@ -10,6 +10,7 @@ import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
 
 import io.gatling.javaapi.core.Simulation;
+import io.stackctl.client.BenchPlan;
 
 /**
  * Reads and writes, every answer checked: 70% read, 10% list, 10% update of a seeded task, 10% a create

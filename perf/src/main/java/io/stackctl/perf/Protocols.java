@@ -3,6 +3,7 @@ package io.stackctl.perf;
 import static io.gatling.javaapi.http.HttpDsl.http;
 
 import io.gatling.javaapi.http.HttpProtocolBuilder;
+import io.stackctl.client.BenchPlan;
 
 /** HTTP settings every simulation shares: the stack's nginx, JSON, shared keep-alive connections. */
 final class Protocols {

@@ -6,6 +6,7 @@ import static io.gatling.javaapi.core.CoreDsl.randomSwitch;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 
 import io.gatling.javaapi.core.Simulation;
+import io.stackctl.client.BenchPlan;
 
 /** Cached reads: nine in ten single tasks by id, one in ten a list of 100. */
 public class ReadHeavySimulation extends Simulation {

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.stackctl.client.ApiAccess;
+import io.stackctl.client.BenchPlan;
+import io.stackctl.client.Recorder;
+import io.stackctl.client.Stats;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -97,7 +101,7 @@ class GatlingAgreementIT {
         var run = new BenchRunner()
                 .run("mixed", new BenchPlan(api, 60, Duration.ofSeconds(8), ids, "bench agreement "), results);
 
-        assertThat(run.gatlingExit()).isZero();
+        assertThat(run.exit()).isZero();
         assertThat(unauthorized.get())
                 .as("every request carries the bearer token")
                 .isZero();

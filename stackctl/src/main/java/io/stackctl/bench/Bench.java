@@ -1,17 +1,17 @@
 package io.stackctl.bench;
 
+import io.stackctl.client.ApiAccess;
+import io.stackctl.client.BenchPlan;
+import io.stackctl.client.LoadRunner;
+import io.stackctl.client.Recorder;
+import io.stackctl.client.Seeder;
+import io.stackctl.client.Stats;
+import io.stackctl.client.Targets;
+import io.stackctl.client.Verdict;
 import io.stackctl.core.ExitCodes;
 import io.stackctl.core.Json;
 import io.stackctl.core.StackctlException;
 import io.stackctl.data.ExerciseData;
-import io.stackctl.perf.ApiAccess;
-import io.stackctl.perf.BenchPlan;
-import io.stackctl.perf.BenchRunner;
-import io.stackctl.perf.Recorder;
-import io.stackctl.perf.Seeder;
-import io.stackctl.perf.Stats;
-import io.stackctl.perf.Targets;
-import io.stackctl.perf.Verdict;
 import io.stackctl.stack.Stack;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -146,7 +146,7 @@ public final class Bench {
      * Gatling prints its progress on stdout, which carries only stackctl's answer, and it would flood the terminal:
      * it goes to {@code gatling-console.log} in the results folder instead; one progress line per run stays.
      */
-    private BenchRunner.Run gatling(String simulation, BenchPlan plan, Path dir) throws IOException {
+    private LoadRunner.Run gatling(String simulation, BenchPlan plan, Path dir) throws IOException {
         Files.createDirectories(dir);
         PrintStream stdout = System.out;
         try (var console = new PrintStream(
@@ -157,13 +157,13 @@ public final class Bench {
                 true,
                 StandardCharsets.UTF_8)) {
             System.setOut(console);
-            return new BenchRunner().run(simulation, plan, dir);
+            return LoadRunner.find().run(simulation, plan, dir);
         } finally {
             System.setOut(stdout);
         }
     }
 
-    static BenchSummary.SimulationResult result(BenchRunner.Run run, Settings settings, double seconds) {
+    static BenchSummary.SimulationResult result(LoadRunner.Run run, Settings settings, double seconds) {
         List<Recorder.Request> requests = run.requests();
         Stats overall = Stats.of(requests, seconds);
         Map<String, Stats> byName = new TreeMap<>();
@@ -178,13 +178,12 @@ public final class Bench {
                         .findFirst())
                 .ifPresent(base -> verdicts.addAll(Verdict.againstBaseline(
                         overall, base.overall(), settings.relativeTolerance(), settings.absoluteToleranceMs())));
-        boolean passed = run.gatlingExit() == 0
-                && !requests.isEmpty()
-                && verdicts.stream().allMatch(Verdict::passed);
+        boolean passed =
+                run.exit() == 0 && !requests.isEmpty() && verdicts.stream().allMatch(Verdict::passed);
         return new BenchSummary.SimulationResult(
                 run.simulation(),
                 run.reportDir().toString(),
-                run.gatlingExit(),
+                run.exit(),
                 overall,
                 new LinkedHashMap<>(byName),
                 verdicts,

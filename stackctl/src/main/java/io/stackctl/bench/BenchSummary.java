@@ -1,7 +1,7 @@
 package io.stackctl.bench;
 
-import io.stackctl.perf.Stats;
-import io.stackctl.perf.Verdict;
+import io.stackctl.client.Stats;
+import io.stackctl.client.Verdict;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

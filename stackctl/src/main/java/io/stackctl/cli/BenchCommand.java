@@ -1,11 +1,9 @@
 package io.stackctl.cli;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import io.stackctl.bench.Bench;
-import io.stackctl.bench.BenchSummary;
+import io.stackctl.bench.BenchInputs;
 import io.stackctl.core.ExitCodes;
 import io.stackctl.core.StackctlException;
-import io.stackctl.perf.Targets;
 import io.stackctl.stack.Stack;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -89,8 +87,13 @@ final class BenchCommand extends StackCommand {
 
     @Override
     public Integer call() throws IOException {
-        var plan = plan();
-        var baseline = baseline();
+        var plan = BenchInputs.plan(
+                targetsFile != null ? targetsFile : files().root().resolve("perf/targets.json"),
+                profile,
+                Optional.ofNullable(rate),
+                Optional.ofNullable(duration),
+                Optional.ofNullable(warmup));
+        var baseline = Optional.ofNullable(baselineFile).map(BenchInputs::baseline);
         if (tolerance < 0 || toleranceMs < 0) {
             throw new StackctlException(ExitCodes.USAGE, "tolerances cannot be negative", "e.g. --tolerance 0.25");
         }
@@ -116,69 +119,5 @@ final class BenchCommand extends StackCommand {
             }
         }
         return ExitCodes.OK;
-    }
-
-    Targets.Profile plan() {
-        Path file = targetsFile != null ? targetsFile : files().root().resolve("perf/targets.json");
-        Targets targets;
-        try {
-            targets = Targets.read(file);
-        } catch (IllegalArgumentException e) {
-            throw new StackctlException(
-                    ExitCodes.USAGE,
-                    "the targets file " + file + " is not a targets file: " + e.getMessage(),
-                    "pass --targets FILE shaped like perf/targets.json");
-        } catch (IOException e) {
-            throw new StackctlException(
-                    ExitCodes.USAGE,
-                    "cannot read the targets file " + file + ": " + e.getMessage(),
-                    "pass --targets FILE with a valid targets.json (see perf/targets.json)");
-        }
-        Targets.Profile base;
-        try {
-            base = targets.profile(profile);
-        } catch (IllegalArgumentException e) {
-            throw new StackctlException(ExitCodes.USAGE, e.getMessage(), "use --profile smoke, ci or soak");
-        }
-        double r = rate != null ? rate : base.rate();
-        long seconds = duration != null ? duration.toSeconds() : base.durationSeconds();
-        long warmupSeconds = warmup != null ? warmup.toSeconds() : base.warmupSeconds();
-        if (warmupSeconds < 0 || warmupSeconds > 600) {
-            throw new StackctlException(
-                    ExitCodes.USAGE, "--warmup must be 0s to 10m, got " + warmupSeconds + " s", "e.g. --warmup 10s");
-        }
-        if (r <= 0 || r > 20_000 || seconds < 1 || seconds > 3_600) {
-            throw new StackctlException(
-                    ExitCodes.USAGE,
-                    "rate must be in (0, 20000] req/s and duration 1 s to 1 h, got " + r + " req/s for " + seconds
-                            + " s",
-                    "e.g. --rate 200 --duration 30s");
-        }
-        // A target of so many requests per second belongs to the profile's rate: at another --rate it scales with it.
-        var limits = base.limits();
-        var scaled = new Targets.Limits(
-                limits.p50Ms(),
-                limits.p95Ms(),
-                limits.p99Ms(),
-                limits.maxErrorPct(),
-                limits.minRps() * r / base.rate());
-        return new Targets.Profile(r, seconds, warmupSeconds, base.simulations(), scaled);
-    }
-
-    private Optional<BenchSummary> baseline() {
-        if (baselineFile == null) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Output.JSON
-                    .copy()
-                    .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                    .readValue(baselineFile.toFile(), BenchSummary.class));
-        } catch (IOException e) {
-            throw new StackctlException(
-                    ExitCodes.USAGE,
-                    "cannot read the baseline " + baselineFile + ": " + e.getMessage(),
-                    "pass the summary.json of an earlier stackctl bench run");
-        }
     }
 }

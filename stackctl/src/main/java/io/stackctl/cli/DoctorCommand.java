@@ -1,21 +1,7 @@
 package io.stackctl.cli;
 
-import io.stackctl.compose.ComposeCli;
 import io.stackctl.core.ExitCodes;
-import io.stackctl.core.StackctlException;
-import io.stackctl.engine.Engine;
-import io.stackctl.engine.ServiceContainer;
-import io.stackctl.process.ProcessRunner;
-import io.stackctl.stack.EnvFile;
-import io.stackctl.stack.Stack;
-import io.stackctl.stack.StackFiles;
-import io.stackctl.stack.StackSettings;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
+import io.stackctl.stack.HostDoctor;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -23,114 +9,18 @@ import picocli.CommandLine.Command;
 @Command(name = "doctor", description = "Check engine, compose, port, images and disk; each problem with its fix.")
 final class DoctorCommand extends StackCommand {
 
-    static final long MIN_FREE_BYTES = 5L * 1024 * 1024 * 1024;
-
-    record Check(String name, boolean ok, String detail, String fix) {}
-
     @Override
     public Integer call() {
-        StackFiles files = files();
-        Map<String, String> environment = environment();
-        EnvFile env = EnvFile.load(files.envFile());
-        StackSettings settings = StackSettings.resolve(environment, env);
-        List<Check> checks = new ArrayList<>();
-        var weak = env.weakSecrets();
-        checks.add(new Check(
-                "secrets",
-                weak.isEmpty(),
-                !env.exists()
-                        ? files.envFile() + " absent: up writes random secrets"
-                        : weak.isEmpty() ? "strong" : String.join("; ", weak),
-                EnvFile.weakSecretsHint(files.envFile())));
-
-        var compose = ComposeCli.probe(new ProcessRunner(environment, files.root()));
-        checks.add(compose.map(f -> new Check("compose", true, f.describe(), ""))
-                .orElse(new Check(
-                        "compose",
-                        false,
-                        "neither 'docker compose' (v2) nor 'docker-compose' 1.29+ found",
-                        "apt-get install docker-compose, or install the docker-compose-plugin")));
-
-        Engine engine = null;
-        try {
-            engine = Engine.connect(environment);
-            checks.add(new Check("engine", true, engine.host() + " (Docker " + engine.serverVersion() + ")", ""));
-        } catch (StackctlException e) {
-            checks.add(new Check("engine", false, e.getMessage(), e.hint()));
-        }
-        try {
-            checks.add(portCheck(settings, engine));
-            if (engine != null) {
-                for (var image : settings.serviceImages()) {
-                    boolean present = engine.imageExists(image);
-                    checks.add(
-                            new Check(
-                                    "image",
-                                    present,
-                                    image + (present ? " present" : " missing"),
-                                    image.startsWith("stackctl")
-                                            ? "bin/stackctl images build --offline"
-                                            : "docker pull " + image
-                                                    + ", or on a host without a registry: bin/stackctl images build --offline"));
-                }
-                checks.add(diskCheck("docker data", Path.of(engine.rootDir())));
-            }
-            checks.add(diskCheck("project folder", files.root()));
-            boolean debootstrap = Files.isExecutable(Path.of("/usr/sbin/debootstrap"));
-            checks.add(new Check(
-                    "offline builds",
-                    debootstrap,
-                    debootstrap ? "debootstrap available" : "debootstrap missing (only needed for --offline)",
-                    "apt-get install debootstrap"));
-        } finally {
-            if (engine != null) {
-                engine.close();
-            }
-        }
+        var checks = HostDoctor.run(global.project(), files(), environment());
         print(checks);
         boolean required =
-                checks.stream().filter(c -> !c.name().equals("offline builds")).allMatch(Check::ok);
+                checks.stream().filter(c -> !c.name().equals("offline builds")).allMatch(HostDoctor.Check::ok);
         return required ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
     }
 
-    private Check portCheck(StackSettings settings, Engine engine) {
-        String where = settings.bind() + ":" + settings.httpPort();
-        if (engine != null) {
-            boolean ours =
-                    engine.containers(global.project(), Stack.NGINX).stream().anyMatch(ServiceContainer::running);
-            if (ours) {
-                return new Check("port", true, where + " held by this stack's nginx", "");
-            }
-        }
-        try (var socket = new ServerSocket(settings.httpPort(), 1, InetAddress.getByName(settings.bind()))) {
-            return new Check("port", true, where + " free", "");
-        } catch (IOException e) {
-            return new Check(
-                    "port",
-                    false,
-                    where + " is in use by another program",
-                    "set STACK_HTTP_PORT in compose/.env to a free port");
-        }
-    }
-
-    private static Check diskCheck(String name, Path path) {
-        try {
-            long free =
-                    Files.getFileStore(Files.exists(path) ? path : Path.of("/")).getUsableSpace();
-            boolean ok = free >= MIN_FREE_BYTES;
-            return new Check(
-                    "disk",
-                    ok,
-                    "%s: %.1f GiB free".formatted(name, free / (1024.0 * 1024 * 1024)),
-                    "free space under " + path + " (images and volumes need a few GiB)");
-        } catch (IOException e) {
-            return new Check("disk", true, name + ": not measurable (" + e.getMessage() + ")", "");
-        }
-    }
-
-    private void print(List<Check> checks) {
+    private void print(List<HostDoctor.Check> checks) {
         if (global.json()) {
-            output().json(Map.of("ok", checks.stream().allMatch(Check::ok), "checks", checks));
+            output().json(Map.of("ok", checks.stream().allMatch(HostDoctor.Check::ok), "checks", checks));
             return;
         }
         output().table(

@@ -4,7 +4,6 @@ import io.stackctl.core.ExitCodes;
 import io.stackctl.core.StackctlException;
 import io.stackctl.drill.DrillResult;
 import io.stackctl.drill.DrillRunner;
-import io.stackctl.drill.PhaseStats;
 import io.stackctl.stack.Stack;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,7 +73,7 @@ final class DrillCommand extends StackCommand {
                 var result = runner.run(DrillRunner.create(drill), rate, duration);
                 results.add(result);
                 if (!global.json()) {
-                    print(result);
+                    DrillReport.print(output(), result);
                 }
             }
         }
@@ -104,36 +103,5 @@ final class DrillCommand extends StackCommand {
             return ExitCodes.CHECK_FAILED;
         }
         return ExitCodes.OK;
-    }
-
-    private void print(DrillResult result) {
-        var out = output();
-        out.line("drill %s: %s".formatted(result.drill(), result.passed() ? "PASSED" : "FAILED"));
-        List<List<String>> rows = new ArrayList<>();
-        result.hypotheses().forEach(h -> rows.add(List.of(h.held() ? "PASS" : "FAIL", h.claim(), h.measured())));
-        out.table(List.of("", "HYPOTHESIS", "MEASURED"), rows);
-        List<List<String>> phases = new ArrayList<>();
-        result.phases().forEach((phase, s) -> phases.add(row(phase, s)));
-        out.table(
-                List.of("PHASE", "REQUESTS", "FAILED IDEMPOTENT", "FAILED OTHER", "P50 MS", "P99 MS", "MAX MS"),
-                phases);
-        out.line("figures: " + result.figures());
-        if (!result.failures().isEmpty()) {
-            out.line("failed requests (first %d, ms since the load started):"
-                    .formatted(result.failures().size()));
-            result.failures().forEach(f -> out.line("  " + f));
-        }
-        out.line("");
-    }
-
-    private static List<String> row(String phase, PhaseStats s) {
-        return List.of(
-                phase,
-                String.valueOf(s.requests()),
-                String.valueOf(s.failedIdempotent()),
-                String.valueOf(s.failedNonIdempotent()),
-                String.valueOf(s.p50Ms()),
-                String.valueOf(s.p99Ms()),
-                String.valueOf(s.maxMs()));
     }
 }

@@ -2,7 +2,7 @@ package io.stackctl.cli;
 
 import io.stackctl.backup.InterruptedRestore;
 import io.stackctl.core.ExitCodes;
-import io.stackctl.deploy.Deployer;
+import io.stackctl.deploy.ReleaseHistory;
 import io.stackctl.engine.ServiceContainer;
 import io.stackctl.health.HttpProbe;
 import io.stackctl.health.ReplicaHealth;
@@ -41,7 +41,7 @@ final class HealthCommand extends StackCommand {
                         .ifPresent(r -> problems.add("the restore of " + r.backup() + " started " + r.startedAt()
                                 + " was interrupted (stackctl stopped before it finished): bin/stackctl up finds out"
                                 + " whether it committed and finishes it"));
-                new Deployer(stack, err())
+                new ReleaseHistory(stack.files().releasesDir(), stack.project())
                         .interrupted()
                         .forEach(r -> problems.add("r" + r.id() + "'s deploy was interrupted (stackctl stopped before"
                                 + " it finished): replicas may be mixed or too many; bin/stackctl deploy finishes it,"

@@ -64,14 +64,9 @@ public final class Deployer {
         return deploy(declared, env, "", options);
     }
 
-    /**
-     * The deploys that stopped before they finished: still {@code deploying} in the history while no stackctl
-     * command runs one (the caller holds the project's lock, or saw that no live process does).
-     */
+    /** See {@link ReleaseHistory#interrupted()}. */
     public List<Release> interrupted() {
-        return history.all().stream()
-                .filter(r -> r.status() == Release.Status.deploying)
-                .toList();
+        return history.interrupted();
     }
 
     /**

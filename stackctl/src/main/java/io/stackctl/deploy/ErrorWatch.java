@@ -1,6 +1,6 @@
 package io.stackctl.deploy;
 
-import io.stackctl.perf.ApiAccess;
+import io.stackctl.client.ApiAccess;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

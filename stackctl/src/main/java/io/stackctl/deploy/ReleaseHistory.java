@@ -34,6 +34,16 @@ public final class ReleaseHistory {
         this.dir = releasesRoot.resolve(project);
     }
 
+    /**
+     * The deploys that stopped before they finished: still {@code deploying} while no stackctl command runs one (the
+     * caller holds the project's lock, or saw that no live process does).
+     */
+    public List<Release> interrupted() {
+        return all().stream()
+                .filter(r -> r.status() == Release.Status.deploying)
+                .toList();
+    }
+
     public List<Release> all() {
         Path file = dir.resolve("releases.json");
         if (!Files.exists(file)) {

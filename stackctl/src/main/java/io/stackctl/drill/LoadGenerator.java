@@ -1,7 +1,7 @@
 package io.stackctl.drill;
 
-import io.stackctl.perf.ApiAccess;
-import io.stackctl.perf.Seeder;
+import io.stackctl.client.ApiAccess;
+import io.stackctl.client.Seeder;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

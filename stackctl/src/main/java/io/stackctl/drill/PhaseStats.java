@@ -1,6 +1,6 @@
 package io.stackctl.drill;
 
-import io.stackctl.perf.Stats;
+import io.stackctl.client.Stats;
 import java.util.List;
 
 /** Requests, failures (split by idempotency) and latency of one phase of a drill. */

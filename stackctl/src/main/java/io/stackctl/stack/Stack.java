@@ -1,5 +1,6 @@
 package io.stackctl.stack;
 
+import io.stackctl.client.ApiAccess;
 import io.stackctl.compose.ComposeCli;
 import io.stackctl.core.ExitCodes;
 import io.stackctl.core.StackctlException;
@@ -9,7 +10,6 @@ import io.stackctl.health.ExecProbe;
 import io.stackctl.health.HttpProbe;
 import io.stackctl.health.ReplicaHealth;
 import io.stackctl.nginx.Maintenance;
-import io.stackctl.perf.ApiAccess;
 import io.stackctl.process.ProcessRunner;
 import io.stackctl.upstream.UpstreamSync;
 import java.io.PrintWriter;
@@ -216,11 +216,16 @@ public final class Stack implements AutoCloseable {
 
     /** As {@link #askReplica}, for an operator route: with the stack's operator token, which every one wants. */
     private HttpProbe.Result operatorCall(ServiceContainer replica, String method, String path) {
+        return operatorCall(replica, method, path, opsToken());
+    }
+
+    /** On Swarm the token is the one the task's own environment holds, which is what the replica checks against. */
+    private HttpProbe.Result operatorCall(ServiceContainer replica, String method, String path, String token) {
         if (swarm()) {
             return ExecProbe.operatorRequest(engine, replica.id(), method, path);
         }
         String url = ReplicaHealth.url(replica.ipOn("frontend").orElse(""), path);
-        return probe.send(method, url, opsToken());
+        return probe.send(method, url, token);
     }
 
     /** The database's max_connections, asked live, against each replica's DB_POOL_SIZE of compose/.env. */
@@ -419,15 +424,9 @@ public final class Stack implements AutoCloseable {
         if (replicas.isEmpty()) {
             return false;
         }
-        for (ServiceContainer replica : replicas) {
-            var answer = swarm()
-                    ? ExecProbe.operatorRequest(engine, replica.id(), "GET", "/auth/me")
-                    : probe.send("GET", ReplicaHealth.url(frontendIp(replica), "/auth/me"), token);
-            if (!answer.ok()) {
-                return false;
-            }
-        }
-        return true;
+        return replicas.stream()
+                .allMatch(replica ->
+                        operatorCall(replica, "GET", "/auth/me", token).ok());
     }
 
     public HttpProbe.Result throughNginx(String path) {

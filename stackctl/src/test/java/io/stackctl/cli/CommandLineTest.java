@@ -388,24 +388,6 @@ class CommandLineTest {
     }
 
     @Test
-    void benchAtAnotherRateScalesTheRequestsPerSecondTarget() throws Exception {
-        var commandLine = StackctlCommandLine.create(
-                Map.of(), new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
-        var parsed = commandLine.parseArgs(
-                "bench",
-                "--rate",
-                "10",
-                "--targets",
-                Path.of("../perf/targets.json").toAbsolutePath().toString());
-        var bench = (BenchCommand) parsed.subcommand().commandSpec().userObject();
-
-        var plan = bench.plan();
-
-        assertThat(plan.rate()).isEqualTo(10);
-        assertThat(plan.limits().minRps()).as("smoke asks 90 of 100 req/s").isEqualTo(9.0);
-    }
-
-    @Test
     void pruneShowsThePolicyAndDeletesNothingUnlessConfirmed() throws Exception {
         Path dir = stackDir();
         Path dumps = Files.createDirectories(dir.resolve("backup/dumps"));

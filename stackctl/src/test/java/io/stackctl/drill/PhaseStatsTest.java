@@ -16,10 +16,10 @@ class PhaseStatsTest {
             hundred[i] = i + 1;
         }
 
-        assertThat(io.stackctl.perf.Stats.percentile(hundred, 50)).isEqualTo(50);
-        assertThat(io.stackctl.perf.Stats.percentile(hundred, 99)).isEqualTo(99);
-        assertThat(io.stackctl.perf.Stats.percentile(new long[] {7}, 99)).isEqualTo(7);
-        assertThat(io.stackctl.perf.Stats.percentile(new long[0], 50)).isZero();
+        assertThat(io.stackctl.client.Stats.percentile(hundred, 50)).isEqualTo(50);
+        assertThat(io.stackctl.client.Stats.percentile(hundred, 99)).isEqualTo(99);
+        assertThat(io.stackctl.client.Stats.percentile(new long[] {7}, 99)).isEqualTo(7);
+        assertThat(io.stackctl.client.Stats.percentile(new long[0], 50)).isZero();
     }
 
     @Test

@@ -1,7 +1,8 @@
 package io.stackctl.taskmanager;
 
 import io.stackctl.taskmanager.auth.AuthSettings;
-import io.stackctl.taskmanager.http.RequestLogPolicy;
+import io.stackctl.taskmanager.cache.CacheSettings;
+import io.stackctl.taskmanager.db.DatabaseSettings;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -36,6 +37,10 @@ public record AppConfig(
     public static final int DEFAULT_CACHE_TTL_SECONDS = 60;
     public static final int MAX_DB_POOL_SIZE = 200;
     public static final int MAX_CACHE_TTL_SECONDS = 86_400;
+    /** Log 1 in 100 ordinary requests, and every one at least 250 ms slow. */
+    public static final int DEFAULT_REQUEST_LOG_EVERY = 100;
+
+    public static final int DEFAULT_REQUEST_LOG_SLOW_MS = 250;
 
     /** Reads and validates the configuration; throws {@link IllegalArgumentException} naming the bad variable. */
     public static AppConfig fromEnvironment(Map<String, String> env) {
@@ -53,8 +58,8 @@ public record AppConfig(
                 reader.integer("REDIS_PORT", 6379, 1, 65_535),
                 reader.secret("REDIS_PASSWORD"),
                 reader.integer("CACHE_TTL_SECONDS", DEFAULT_CACHE_TTL_SECONDS, 1, MAX_CACHE_TTL_SECONDS),
-                reader.integer("REQUEST_LOG_EVERY", RequestLogPolicy.DEFAULT_EVERY, 1, 1_000_000),
-                reader.integer("REQUEST_LOG_SLOW_MS", RequestLogPolicy.DEFAULT_SLOW_MS, 0, 600_000),
+                reader.integer("REQUEST_LOG_EVERY", DEFAULT_REQUEST_LOG_EVERY, 1, 1_000_000),
+                reader.integer("REQUEST_LOG_SLOW_MS", DEFAULT_REQUEST_LOG_SLOW_MS, 0, 600_000),
                 auth(reader));
     }
 
@@ -97,6 +102,14 @@ public record AppConfig(
 
     public String jdbcUrl() {
         return "jdbc:postgresql://" + dbHost + ":" + dbPort + "/" + dbName;
+    }
+
+    public DatabaseSettings database() {
+        return new DatabaseSettings(instanceId, jdbcUrl(), dbUser, dbPassword, dbPoolSize);
+    }
+
+    public CacheSettings cache() {
+        return new CacheSettings(instanceId, redisHost, redisPort, redisPassword, cacheTtlSeconds);
     }
 
     /** Never prints the secrets. */

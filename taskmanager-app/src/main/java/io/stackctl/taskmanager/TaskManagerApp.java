@@ -24,8 +24,8 @@ public final class TaskManagerApp implements AutoCloseable {
 
     /** Migrates the database, then serves on {@code config.port()} (0 picks a free port, for tests). */
     public static TaskManagerApp start(AppConfig config) {
-        Database database = Database.open(config);
-        TaskCache cache = new TaskCache(config);
+        Database database = Database.open(config.database());
+        TaskCache cache = new TaskCache(config.cache());
         try {
             var accounts = new Accounts(new UserRepository(database.dataSource()), new PasswordHasher(), config.auth());
             accounts.ensureAdmin();
@@ -51,6 +51,11 @@ public final class TaskManagerApp implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /** The routes the server serves, as {@code GET /tasks/{id}}. */
+    public java.util.List<String> routes() {
+        return server.routes();
     }
 
     /** Graceful: in-flight requests finish before the pools close. */

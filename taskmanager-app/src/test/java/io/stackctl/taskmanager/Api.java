@@ -118,7 +118,9 @@ public final class Api {
             request.header("Authorization", "Bearer " + token);
         }
         try {
-            return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            var response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            ApiContract.check(method, path, response);
+            return response;
         } catch (IOException e) {
             throw new UncheckedIOException(method + " " + path + " failed", e);
         } catch (InterruptedException e) {

@@ -3,7 +3,6 @@ package io.stackctl.taskmanager.cache;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.stackctl.taskmanager.AppConfig;
 import java.time.Duration;
 import java.util.function.Function;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
@@ -28,13 +27,13 @@ final class GuardedRedis implements AutoCloseable {
     private final JedisPool pool;
     private final CircuitBreaker breaker;
 
-    GuardedRedis(AppConfig config) {
+    GuardedRedis(CacheSettings config) {
         var client = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(TIMEOUT_MS)
                 .socketTimeoutMillis(TIMEOUT_MS)
                 .clientName("taskmanager-" + config.instanceId());
-        if (!config.redisPassword().isEmpty()) {
-            client.password(config.redisPassword());
+        if (!config.password().isEmpty()) {
+            client.password(config.password());
         }
         var poolConfig = new GenericObjectPoolConfig<Jedis>();
         poolConfig.setMaxTotal(POOL_SIZE);
@@ -42,7 +41,7 @@ final class GuardedRedis implements AutoCloseable {
         poolConfig.setMinIdle(0);
         poolConfig.setMaxWait(POOL_WAIT);
         poolConfig.setJmxEnabled(false);
-        this.pool = new JedisPool(poolConfig, new HostAndPort(config.redisHost(), config.redisPort()), client.build());
+        this.pool = new JedisPool(poolConfig, new HostAndPort(config.host(), config.port()), client.build());
         this.breaker = CircuitBreaker.of(
                 "redis",
                 CircuitBreakerConfig.custom()

@@ -1,6 +1,5 @@
 package io.stackctl.taskmanager.cache;
 
-import io.stackctl.taskmanager.AppConfig;
 import io.stackctl.taskmanager.task.Scope;
 import io.stackctl.taskmanager.task.TaskQuery;
 import java.nio.charset.StandardCharsets;
@@ -32,9 +31,9 @@ public final class TaskCache implements AutoCloseable {
     private final LongAdder misses = new LongAdder();
     private final LongAdder errors = new LongAdder();
 
-    public TaskCache(AppConfig config) {
+    public TaskCache(CacheSettings config) {
         this.redis = new GuardedRedis(config);
-        this.expiry = SetParams.setParams().ex(config.cacheTtlSeconds());
+        this.expiry = SetParams.setParams().ex(config.ttlSeconds());
     }
 
     /** A task of {@code ownerId}'s: another user's lookup of the same id reads another key and misses. */

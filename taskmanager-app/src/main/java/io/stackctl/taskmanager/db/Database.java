@@ -3,7 +3,6 @@ package io.stackctl.taskmanager.db;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
-import io.stackctl.taskmanager.AppConfig;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
@@ -31,14 +30,14 @@ public final class Database implements AutoCloseable {
     }
 
     /** Opens the pool and applies pending migrations; Flyway's advisory lock makes concurrent starts safe. */
-    public static Database open(AppConfig config) {
+    public static Database open(DatabaseSettings config) {
         var hikari = new HikariConfig();
         hikari.setPoolName("db-" + config.instanceId());
         hikari.setJdbcUrl(config.jdbcUrl());
-        hikari.setUsername(config.dbUser());
-        hikari.setPassword(config.dbPassword());
-        hikari.setMaximumPoolSize(config.dbPoolSize());
-        hikari.setMinimumIdle(Math.min(2, config.dbPoolSize()));
+        hikari.setUsername(config.user());
+        hikari.setPassword(config.password());
+        hikari.setMaximumPoolSize(config.poolSize());
+        hikari.setMinimumIdle(Math.min(2, config.poolSize()));
         hikari.setConnectionTimeout(CONNECTION_WAIT_MS);
         hikari.setValidationTimeout(500);
         // Start even while the database is still coming up; Flyway's retries decide when to give up.

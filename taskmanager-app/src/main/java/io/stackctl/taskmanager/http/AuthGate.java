@@ -41,7 +41,8 @@ final class AuthGate {
     }
 
     /** Routes anyone may call; every other route not named below is an operator's (closed by default). */
-    static final Set<String> OPEN_ROUTES = Set.of("/auth/login", "/auth/register", "/live", "/ready", "/health");
+    static final Set<String> OPEN_ROUTES =
+            Set.of("/auth/login", "/auth/register", "/live", "/ready", "/health", ApiDocs.PATH);
 
     static final Set<String> API_ROUTES = Set.of("/tasks", "/tasks/{id}", "/auth/me");
 

@@ -7,12 +7,10 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.stackctl.taskmanager.auth.Principal;
-import io.stackctl.taskmanager.cache.TaskCache;
-import io.stackctl.taskmanager.db.TaskRepository;
+import io.stackctl.taskmanager.service.TaskService;
 import io.stackctl.taskmanager.task.Scope;
 import io.stackctl.taskmanager.task.TaskPatch;
 import io.stackctl.taskmanager.task.TaskQuery;
-import io.stackctl.taskmanager.task.TaskService;
 import io.stackctl.taskmanager.task.TaskStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -31,29 +29,15 @@ final class HomePage {
     private static final int MAX_PAGE = TaskQuery.MAX_OFFSET / PAGE_SIZE;
 
     private final String instance;
-    private final TaskRepository repository;
     private final TaskService service;
     private final TaskRequestParser parser;
-    private final TaskCache cache;
-    private final TaskEncoder encoder;
     private final ObjectMapper json;
     private final LoginPage loginPage;
 
-    HomePage(
-            String instance,
-            TaskRepository repository,
-            TaskService service,
-            TaskRequestParser parser,
-            TaskCache cache,
-            TaskEncoder encoder,
-            ObjectMapper json,
-            LoginPage loginPage) {
+    HomePage(String instance, TaskService service, TaskRequestParser parser, ObjectMapper json, LoginPage loginPage) {
         this.instance = instance;
-        this.repository = repository;
         this.service = service;
         this.parser = parser;
-        this.cache = cache;
-        this.encoder = encoder;
         this.json = json;
         this.loginPage = loginPage;
     }
@@ -166,7 +150,7 @@ final class HomePage {
         Scope scope = principal.scope();
         Optional<TaskStatus> filter = TaskStatus.fromWire(
                 Optional.ofNullable(ctx.queryParam("status")).orElse(""));
-        Map<TaskStatus, Long> counts = repository.countByStatus(scope);
+        Map<TaskStatus, Long> counts = service.countByStatus(scope);
         long all = counts.values().stream().mapToLong(Long::longValue).sum();
         long total = filter.map(s -> counts.getOrDefault(s, 0L)).orElse(all);
         int pages = (int) Math.max(1, Math.min(MAX_PAGE, (total + PAGE_SIZE - 1) / PAGE_SIZE));
@@ -219,7 +203,7 @@ final class HomePage {
     }
 
     private void renderEdit(Context ctx, Scope scope, int status, long id, Form typed, String error) throws Exception {
-        var task = repository.find(scope, id).orElseThrow(() -> ApiException.taskNotFound(id));
+        var task = service.find(scope, id).orElseThrow(() -> ApiException.taskNotFound(id));
         var form = typed != null
                 ? typed
                 : new Form(task.title(), Optional.ofNullable(task.description()).orElse(""), task.status());
@@ -239,17 +223,11 @@ final class HomePage {
 
     private record Read(JsonNode tasks, boolean fromCache) {}
 
-    /** The same cache-aside as {@code GET /tasks}: the page shows where its list came from. */
+    /** The same read as {@code GET /tasks}: the page shows where its list came from. */
     private Read read(Scope scope, TaskQuery query) throws Exception {
-        var lookup = cache.list(scope, query);
-        byte[] members = lookup.cached();
-        boolean hit = members != null;
-        if (!hit) {
-            members = encoder.listMembers(repository.list(scope, query));
-            cache.putList(lookup, members);
-        }
-        String object = "{" + new String(members, StandardCharsets.UTF_8) + "}";
-        return new Read(json.readTree(object).get("tasks"), hit);
+        var read = service.list(scope, query);
+        String object = "{" + new String(read.json(), StandardCharsets.UTF_8) + "}";
+        return new Read(json.readTree(object).get("tasks"), read.fromCache());
     }
 
     /** Who is logged in, with the way out; nothing when authentication is off (everyone is the default owner). */

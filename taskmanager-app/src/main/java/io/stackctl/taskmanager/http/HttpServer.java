@@ -11,7 +11,8 @@ import io.stackctl.taskmanager.auth.UserRepository;
 import io.stackctl.taskmanager.cache.TaskCache;
 import io.stackctl.taskmanager.db.Database;
 import io.stackctl.taskmanager.db.TaskRepository;
-import io.stackctl.taskmanager.task.TaskService;
+import io.stackctl.taskmanager.service.CachedForms;
+import io.stackctl.taskmanager.service.TaskService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.ServerConnector;
@@ -48,29 +49,22 @@ public final class HttpServer {
             Accounts accounts) {
         ObjectMapper json = Json.mapper();
         var repository = new TaskRepository(database.dataSource());
-        var service = new TaskService(repository, cache);
+        var service = new TaskService(repository, cache, new CachedForms(json));
         var parser = new TaskRequestParser(json);
         var metrics = new Metrics(database, cache);
         var encoder = new TaskEncoder(json);
-        var tasks = new TaskRoutes(repository, cache, service, parser, encoder);
+        var tasks = new TaskRoutes(service, parser, encoder);
         var health = new HealthRoutes(instance, database, cache, draining::get, warming::get, json);
         this.warmUpCredential = authSettings.opsToken();
         var ops = new OpsRoutes(instance, cache, metrics, json);
+        var docs = new ApiDocs();
         var tokens = new Tokens(authSettings);
         var limiter = cache.rateLimiter();
         var authenticator = new Authenticator(authSettings, tokens, new UserRepository(database.dataSource()));
         var gate = new AuthGate(authSettings, authenticator, limiter);
         var authParser = new AuthRequestParser(json);
         var auth = new AuthRoutes(accounts, tokens, authParser, limiter, authSettings, json);
-        var home = new HomePage(
-                instance,
-                repository,
-                service,
-                parser,
-                cache,
-                encoder,
-                json,
-                new LoginPage(auth, authParser, tokens, json));
+        var home = new HomePage(instance, service, parser, json, new LoginPage(auth, authParser, tokens, json));
         var errors = new ErrorMapper(json);
         var requestLog = new RequestLog(instance, metrics, logPolicy);
         this.javalin = Javalin.create(config -> {
@@ -106,6 +100,7 @@ public final class HttpServer {
             tasks.register(config.routes);
             health.register(config.routes);
             ops.register(config.routes);
+            docs.register(config.routes);
             home.register(config.routes);
             errors.register(config.routes);
         });
@@ -120,6 +115,13 @@ public final class HttpServer {
 
     public int port() {
         return javalin.port();
+    }
+
+    /** Every route it serves, as {@code GET /tasks/{id}}: what the API's description must cover. */
+    public java.util.List<String> routes() {
+        return javalin.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(route -> route.endpoint.method.name() + " " + route.endpoint.path)
+                .toList();
     }
 
     /** Turns {@code /ready} to 503 first, then stops accepting and waits for in-flight requests. */

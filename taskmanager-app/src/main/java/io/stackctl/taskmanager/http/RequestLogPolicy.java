@@ -10,9 +10,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class RequestLogPolicy {
 
-    public static final int DEFAULT_EVERY = 100;
-    public static final int DEFAULT_SLOW_MS = 250;
-
     private final int every;
     private final long slowMs;
     private final AtomicLong ordinary = new AtomicLong();

@@ -2,13 +2,13 @@ package io.stackctl.taskmanager.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stackctl.taskmanager.service.TaskService;
 import io.stackctl.taskmanager.task.Task;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.List;
 
 /**
- * Encodes tasks once, into the bytes that are both cached and sent. A read answer is the cached bytes
+ * The answers around tasks. A read answer is the cached bytes ({@link io.stackctl.taskmanager.service.CachedForms})
  * between a fixed prefix naming the source and a closing brace, so a cache hit does no JSON work at all.
  */
 final class TaskEncoder {
@@ -24,23 +24,16 @@ final class TaskEncoder {
         private byte[] head(String tail) {
             return ("{\"source\":\"" + name().toLowerCase() + "\"" + tail).getBytes(StandardCharsets.UTF_8);
         }
+
+        static Source of(TaskService.Read read) {
+            return read.fromCache() ? CACHE : DATABASE;
+        }
     }
 
     private final ObjectMapper json;
 
     TaskEncoder(ObjectMapper json) {
         this.json = json;
-    }
-
-    /** {@code {"id":...}}: the cached form of one task. */
-    byte[] task(Task task) throws JsonProcessingException {
-        return json.writeValueAsBytes(task);
-    }
-
-    /** {@code "count":N,"tasks":[...]}: the cached form of a list, an object's members without braces. */
-    byte[] listMembers(List<Task> tasks) throws JsonProcessingException {
-        byte[] object = json.writeValueAsBytes(new TaskList(tasks.size(), tasks));
-        return Arrays.copyOfRange(object, 1, object.length - 1);
     }
 
     /** {@code {"source":S,"task":<task>}}. */
@@ -65,6 +58,4 @@ final class TaskEncoder {
     }
 
     private record TaskMessage(String message, Task task) {}
-
-    private record TaskList(int count, List<Task> tasks) {}
 }

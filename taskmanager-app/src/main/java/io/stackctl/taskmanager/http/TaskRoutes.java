@@ -2,38 +2,27 @@ package io.stackctl.taskmanager.http;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import io.stackctl.taskmanager.cache.TaskCache;
 import io.stackctl.taskmanager.db.TaskRepository;
 import io.stackctl.taskmanager.http.TaskEncoder.Source;
+import io.stackctl.taskmanager.service.TaskService;
 import io.stackctl.taskmanager.task.KeyedCreate;
 import io.stackctl.taskmanager.task.Scope;
 import io.stackctl.taskmanager.task.Task;
 import io.stackctl.taskmanager.task.TaskQuery;
-import io.stackctl.taskmanager.task.TaskService;
-import java.util.List;
 
 /**
- * {@code /tasks}: cache-aside reads, writes that invalidate the cache after the database commits. Everything is
- * within the caller's {@link Scope}: another user's task is answered 404, exactly like one that does not exist.
+ * {@code /tasks}: the {@link TaskService}'s reads and writes as JSON answers. Everything is within the caller's
+ * {@link Scope}: another user's task is answered 404, exactly like one that does not exist.
  */
 public final class TaskRoutes {
 
     static final String CACHE_HEADER = "X-Cache";
 
-    private final TaskRepository repository;
-    private final TaskCache cache;
     private final TaskService service;
     private final TaskRequestParser parser;
     private final TaskEncoder encoder;
 
-    TaskRoutes(
-            TaskRepository repository,
-            TaskCache cache,
-            TaskService service,
-            TaskRequestParser parser,
-            TaskEncoder encoder) {
-        this.repository = repository;
-        this.cache = cache;
+    TaskRoutes(TaskService service, TaskRequestParser parser, TaskEncoder encoder) {
         this.service = service;
         this.parser = parser;
         this.encoder = encoder;
@@ -52,31 +41,14 @@ public final class TaskRoutes {
     private void list(Context ctx) throws Exception {
         TaskQuery query = TaskRequestParser.parseQuery(
                 ctx.queryParam("status"), ctx.queryParam("limit"), ctx.queryParam("offset"));
-        Scope scope = AuthGate.principal(ctx).scope();
-        var lookup = cache.list(scope, query);
-        if (lookup.cached() != null) {
-            read(ctx, true, encoder.listAnswer(Source.CACHE, lookup.cached()));
-            return;
-        }
-        List<Task> tasks = repository.list(scope, query);
-        byte[] members = encoder.listMembers(tasks);
-        cache.putList(lookup, members);
-        read(ctx, false, encoder.listAnswer(Source.DATABASE, members));
+        var read = service.list(AuthGate.principal(ctx).scope(), query);
+        read(ctx, read.fromCache(), encoder.listAnswer(Source.of(read), read.json()));
     }
 
     private void get(Context ctx) throws Exception {
         long id = TaskRequestParser.parseId(ctx.pathParam("id"));
-        Scope scope = AuthGate.principal(ctx).scope();
-        var cached = cache.task(scope.userId(), id);
-        if (cached.isPresent()) {
-            read(ctx, true, encoder.taskAnswer(Source.CACHE, cached.get()));
-            return;
-        }
-        Task task = repository.find(scope, id).orElseThrow(() -> ApiException.taskNotFound(id));
-        byte[] json = encoder.task(task);
-        // Under its owner's key, also when an admin read it: only the owner's lookups can find it there.
-        cache.putTask(task.ownerId(), id, json);
-        read(ctx, false, encoder.taskAnswer(Source.DATABASE, json));
+        var read = service.read(AuthGate.principal(ctx).scope(), id).orElseThrow(() -> ApiException.taskNotFound(id));
+        read(ctx, read.fromCache(), encoder.taskAnswer(Source.of(read), read.json()));
     }
 
     private void create(Context ctx) throws Exception {
@@ -99,7 +71,8 @@ public final class TaskRoutes {
                 throw new ApiException(
                         422,
                         "Idempotency-Key reused",
-                        "this key was used for a different task within " + TaskRepository.KEY_TTL_HOURS
+                        "this key was used for a different task within "
+                                + TaskRepository.KEY_TTL_HOURS
                                 + " h; send a new key for a new task");
         }
     }

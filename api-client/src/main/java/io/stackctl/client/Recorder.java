@@ -1,4 +1,4 @@
-package io.stackctl.perf;
+package io.stackctl.client;
 
 import java.util.ArrayList;
 import java.util.List;

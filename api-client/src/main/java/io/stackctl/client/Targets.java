@@ -1,4 +1,4 @@
-package io.stackctl.perf;
+package io.stackctl.client;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;

@@ -1,4 +1,4 @@
-package io.stackctl.perf;
+package io.stackctl.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,9 +1,7 @@
-package io.stackctl.perf;
+package io.stackctl.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class VerdictTest {
@@ -73,21 +71,5 @@ class VerdictTest {
         assertThat(stats.p95Ms()).isEqualTo(95); // rank 95 of the 99 answered
         assertThat(stats.p99Ms()).isEqualTo(500);
         assertThat(stats.maxMs()).isEqualTo(500);
-    }
-
-    @Test
-    void theShippedTargetsFileHasEveryProfileWithKnownSimulations() throws Exception {
-        var targets = Targets.read(Path.of("targets.json"));
-
-        assertThat(targets.profiles()).containsKeys("smoke", "ci", "soak");
-        targets.profiles().values().forEach(profile -> {
-            assertThat(profile.rate()).isPositive();
-            assertThat(profile.limits().p99Ms())
-                    .isGreaterThanOrEqualTo(profile.limits().p95Ms());
-            profile.simulations().forEach(BenchRunner::simulationClass);
-        });
-        assertThat(List.of("read-heavy", "mixed", "cache-miss"))
-                .allSatisfy(
-                        name -> assertThat(BenchRunner.simulationClass(name)).startsWith("io.stackctl.perf."));
     }
 }

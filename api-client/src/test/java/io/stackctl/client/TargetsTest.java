@@ -1,4 +1,4 @@
-package io.stackctl.perf;
+package io.stackctl.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -19,7 +19,7 @@ class TargetsTest {
 
     @Test
     void theShippedTargetsFileReads() throws Exception {
-        var targets = Targets.read(Path.of("targets.json"));
+        var targets = Targets.read(Path.of("../perf/targets.json"));
 
         assertThat(targets.profile("smoke").simulations()).containsExactly("read-heavy", "mixed", "cache-miss");
     }

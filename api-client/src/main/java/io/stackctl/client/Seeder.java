@@ -1,4 +1,4 @@
-package io.stackctl.perf;
+package io.stackctl.client;
 
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
