@@ -44,7 +44,8 @@ public final class Stack implements AutoCloseable {
     private final Engine engine;
     private final ComposeCli compose;
     private final ProcessRunner runner;
-    private final StackSettings settings;
+    private final Map<String, String> environment;
+    private StackSettings settings;
     private final UpstreamSync upstream;
     private StackLock lock;
     private final HttpProbe probe = new HttpProbe();
@@ -56,13 +57,14 @@ public final class Stack implements AutoCloseable {
             Engine engine,
             ComposeCli compose,
             ProcessRunner runner,
-            StackSettings settings) {
+            Map<String, String> environment) {
         this.project = project;
         this.files = files;
         this.engine = engine;
         this.compose = compose;
         this.runner = runner;
-        this.settings = settings;
+        this.environment = environment;
+        reloadSettings();
         this.upstream = new UpstreamSync(engine, project, files.upstreamDir());
     }
 
@@ -78,7 +80,6 @@ public final class Stack implements AutoCloseable {
     public static Stack open(
             String project, StackFiles files, Map<String, String> environment, PrintWriter trace, boolean plain) {
         Engine engine = Engine.connect(environment);
-        var env = EnvFile.load(files.envFile());
         var runner = new ProcessRunner(environment, files.root(), trace);
         var compose = new ComposeCli(
                         runner,
@@ -86,7 +87,7 @@ public final class Stack implements AutoCloseable {
                         project,
                         files.composeFile())
                 .plain(plain);
-        return new Stack(project, files, engine, compose, runner, StackSettings.resolve(environment, env));
+        return new Stack(project, files, engine, compose, runner, environment);
     }
 
     public String project() {
@@ -134,6 +135,11 @@ public final class Stack implements AutoCloseable {
 
     public StackSettings settings() {
         return settings;
+    }
+
+    /** After compose/.env changed (up writes secrets and the air-gapped images into it), read the settings again. */
+    public void reloadSettings() {
+        settings = StackSettings.resolve(environment, EnvFile.load(files.envFile()));
     }
 
     public StackFiles files() {

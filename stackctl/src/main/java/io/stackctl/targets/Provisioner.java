@@ -57,6 +57,7 @@ public final class Provisioner {
         target.requireUsable();
         // Only after the engine answered: a failed precondition must leave no file behind.
         prepareEnvFile(request.offline());
+        stack.reloadSettings();
         int running = stack.replicas().size();
         int replicas = request.replicas().orElseGet(target::desiredReplicas);
         if (request.replicas().isEmpty() && running > 0 && running != replicas) {
