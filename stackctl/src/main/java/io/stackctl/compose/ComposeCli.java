@@ -14,7 +14,7 @@ import java.util.Optional;
  * Provisioning through the compose CLI, so the stack stays a plain compose project that users can drive
  * by hand. Project name and file are passed explicitly; output goes to the caller, failures name the command.
  */
-public final class ComposeCli {
+public final class ComposeCli implements Compose {
 
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration UP_TIMEOUT = Duration.ofMinutes(15);
@@ -46,6 +46,7 @@ public final class ComposeCli {
     }
 
     /** Without ANSI colours (--no-color, NO_COLOR, or output that is not a terminal): v1.29 and v2 both take --ansi. */
+    @Override
     public ComposeCli plain(boolean noColours) {
         return new ComposeCli(runner, flavour, project, composeFile, envFile, noColours);
     }
@@ -54,11 +55,13 @@ public final class ComposeCli {
      * The same project as another release declared it: its saved env file instead of compose/.env, and variables
      * (such as the release's own image tag) that win over any file.
      */
+    @Override
     public ComposeCli forRelease(Path savedEnvFile, Map<String, String> overrides) {
         return new ComposeCli(runner.with(overrides), flavour, project, composeFile, Optional.of(savedEnvFile), plain);
     }
 
     /** The hash compose labels a service's containers with; a container with another one runs another config. */
+    @Override
     public String configHash(String service) {
         var command = base();
         command.addAll(List.of("config", "--hash", service));
@@ -75,6 +78,7 @@ public final class ComposeCli {
     }
 
     /** The project's configuration as compose resolves it: files merged, compose/.env interpolated, paths absolute. */
+    @Override
     public String config() {
         var command = base();
         command.add("config");
@@ -82,6 +86,7 @@ public final class ComposeCli {
     }
 
     /** Starts or updates the named services alone; replicas of app are left to the rolling deploy. */
+    @Override
     public void upServices(List<String> services) {
         var args = new ArrayList<>(List.of("up", "-d", "--no-deps"));
         args.addAll(services);
@@ -124,25 +129,30 @@ public final class ComposeCli {
         }
     }
 
+    @Override
     public ComposeFlavour flavour() {
         return flavour;
     }
 
     /** Starts (or converges) the whole stack with {@code replicas} app containers. */
+    @Override
     public void up(int replicas) {
         run("up", "-d", "--remove-orphans", "--scale", "app=" + replicas);
     }
 
     /** Converges only the app service to {@code replicas}, touching nothing else. */
+    @Override
     public void scaleApp(int replicas) {
         run("up", "-d", "--no-deps", "--no-recreate", "--scale", "app=" + replicas, "app");
     }
 
     /** Builds the images made from this checkout: the app and the upstream agent (stackctl's own jar). */
+    @Override
     public void buildLocalImages() {
         run("build", "app", "upstream-agent");
     }
 
+    @Override
     public void down(boolean volumes) {
         if (volumes) {
             run("down", "--remove-orphans", "--volumes");
@@ -152,6 +162,7 @@ public final class ComposeCli {
     }
 
     /** Streams logs to the terminal; returns compose's exit code. */
+    @Override
     public int logs(Optional<String> service, boolean follow, int tail) {
         var command = base();
         if (plain) {
@@ -169,6 +180,7 @@ public final class ComposeCli {
     }
 
     /** The command prefix a user can paste to drive the same project by hand. */
+    @Override
     public List<String> base() {
         var command = new ArrayList<>(flavour.command());
         envFile.ifPresent(file -> command.addAll(List.of("--env-file", file.toString())));

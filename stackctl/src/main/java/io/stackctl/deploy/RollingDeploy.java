@@ -1,6 +1,6 @@
 package io.stackctl.deploy;
 
-import io.stackctl.compose.ComposeCli;
+import io.stackctl.compose.Compose;
 import io.stackctl.core.Json;
 import io.stackctl.core.Pause;
 import io.stackctl.engine.ServiceContainer;
@@ -38,7 +38,7 @@ public final class RollingDeploy {
      * back from its saved settings hashes differently from when it first ran (its image is named by its release
      * tag then), so a target accepts each of its hashes.
      */
-    public record Target(ComposeCli compose, String imageId, Set<String> configHashes) {}
+    public record Target(Compose compose, String imageId, Set<String> configHashes) {}
 
     /**
      * @param blueGreen all stale replicas at once: the new set starts beside the old one, held out of rotation until

@@ -1,6 +1,7 @@
 package io.stackctl.stack;
 
 import io.stackctl.client.ApiAccess;
+import io.stackctl.compose.Compose;
 import io.stackctl.compose.ComposeCli;
 import io.stackctl.core.ExitCodes;
 import io.stackctl.core.StackctlException;
@@ -42,7 +43,7 @@ public final class Stack implements AutoCloseable {
     private final String project;
     private final StackFiles files;
     private final Engine engine;
-    private final ComposeCli compose;
+    private final Compose compose;
     private final ProcessRunner runner;
     private final Map<String, String> environment;
     private StackSettings settings;
@@ -55,7 +56,7 @@ public final class Stack implements AutoCloseable {
             String project,
             StackFiles files,
             Engine engine,
-            ComposeCli compose,
+            Compose compose,
             ProcessRunner runner,
             Map<String, String> environment) {
         this.project = project;
@@ -124,7 +125,7 @@ public final class Stack implements AutoCloseable {
         swarm = null;
     }
 
-    public ComposeCli compose() {
+    public Compose compose() {
         return compose;
     }
 

@@ -1,0 +1,110 @@
+package io.stackctl.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stackctl.core.ExitCodes;
+import io.stackctl.core.StackctlException;
+import io.stackctl.fakes.FakeStacks;
+import io.stackctl.fakes.RecordingEngine;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Where a rollback goes, and what it refuses before it touches a replica, against a recording engine. */
+class RollbackDecisionsTest {
+
+    private static final RollingDeploy.Options OPTIONS =
+            new RollingDeploy.Options(1, Duration.ofSeconds(30), 0.01, 3, false);
+
+    @TempDir
+    Path root;
+
+    private RecordingEngine engine;
+    private Deployer deployer;
+    private ReleaseHistory history;
+
+    @BeforeEach
+    void stack() throws Exception {
+        engine = new RecordingEngine("shop");
+        engine.add("db", 1);
+        engine.add("nginx", 1);
+        engine.add("app", 1);
+        var stack = FakeStacks.open(root, engine);
+        deployer = new Deployer(stack, new PrintWriter(new StringWriter()));
+        history = new ReleaseHistory(stack.files().releasesDir(), "shop");
+    }
+
+    private static Release release(int id, Release.Status status) {
+        return new Release(
+                id,
+                Instant.parse("2026-12-01T12:00:00Z").plusSeconds(id),
+                "sha256:" + Integer.toString(id).repeat(64).substring(0, 64),
+                "shop/app:release-" + id,
+                "hash" + id,
+                "env" + id,
+                1,
+                "rolling, batch 1",
+                status,
+                0,
+                "",
+                "declared" + id);
+    }
+
+    private void assertNoReplicaTouched() {
+        assertThat(engine.log).noneMatch(line -> line.startsWith("stop") || line.startsWith("compose"));
+        assertThat(engine.all()).extracting(c -> c.name()).contains("shop_app_1");
+    }
+
+    @Test
+    void withNoReleaseRecordedThereIsNothingToReturnTo() {
+        assertThatThrownBy(() -> deployer.rollbackTo(Optional.empty(), OPTIONS))
+                .isInstanceOfSatisfying(
+                        StackctlException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCodes.PRECONDITION))
+                .hasMessageContaining("nothing to return to");
+        assertNoReplicaTouched();
+    }
+
+    @Test
+    void aReleaseThatIsNotInTheHistoryIsAUsageError() {
+        history.add(release(1, Release.Status.active), "A=1\n");
+
+        assertThatThrownBy(() -> deployer.rollbackTo(Optional.of(9), OPTIONS))
+                .isInstanceOfSatisfying(
+                        StackctlException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCodes.USAGE))
+                .hasMessageContaining("r9 is not in the history");
+        assertNoReplicaTouched();
+    }
+
+    @Test
+    void theFirstReleaseThatServedHasNoneBeforeIt() {
+        history.add(release(1, Release.Status.rolled_back), "A=1\n");
+        history.add(release(2, Release.Status.active), "A=2\n");
+
+        assertThatThrownBy(() -> deployer.rollbackTo(Optional.empty(), OPTIONS))
+                .isInstanceOfSatisfying(
+                        StackctlException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCodes.PRECONDITION))
+                .hasMessageContaining("r2 is the first release that served");
+        assertNoReplicaTouched();
+    }
+
+    @Test
+    void aReleaseWhoseImageIsGoneIsRefusedBeforeAnyReplicaChanges() {
+        history.add(release(1, Release.Status.replaced), "A=1\n");
+        history.add(release(2, Release.Status.active), "A=2\n");
+        engine.images.add("shop/app:release-2");
+
+        assertThatThrownBy(() -> deployer.rollbackTo(Optional.empty(), OPTIONS))
+                .isInstanceOfSatisfying(
+                        StackctlException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCodes.PRECONDITION))
+                .hasMessageContaining("the image of r1 (shop/app:release-1) is gone");
+        assertThat(engine.log).contains("image? shop/app:release-1");
+        assertNoReplicaTouched();
+    }
+}

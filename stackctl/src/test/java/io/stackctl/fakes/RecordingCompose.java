@@ -1,0 +1,90 @@
+package io.stackctl.fakes;
+
+import io.stackctl.compose.Compose;
+import io.stackctl.compose.ComposeFlavour;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Compose in memory, over a {@link RecordingEngine}: scaling the app up starts the missing replicas (numbered on
+ * from the highest, as compose does), and every call is written to the engine's log, so one log orders both.
+ */
+public final class RecordingCompose implements Compose {
+
+    private final RecordingEngine engine;
+
+    public RecordingCompose(RecordingEngine engine) {
+        this.engine = engine;
+    }
+
+    @Override
+    public void scaleApp(int replicas) {
+        engine.log.add("compose scale app=" + replicas);
+        var app = engine.all().stream().filter(c -> c.service().equals("app")).toList();
+        int next = app.stream().mapToInt(c -> c.number()).max().orElse(0);
+        for (int missing = replicas - app.size(); missing > 0; missing--) {
+            engine.start("app", ++next);
+        }
+    }
+
+    private static AssertionError notFaked(String what) {
+        return new AssertionError("the orchestration asked compose to " + what + ", which this test did not expect");
+    }
+
+    @Override
+    public Compose plain(boolean noColours) {
+        return this;
+    }
+
+    @Override
+    public Compose forRelease(Path savedEnvFile, Map<String, String> overrides) {
+        throw notFaked("use another release's settings");
+    }
+
+    @Override
+    public String configHash(String service) {
+        throw notFaked("hash a config");
+    }
+
+    @Override
+    public String config() {
+        throw notFaked("print the config");
+    }
+
+    @Override
+    public void upServices(List<String> services) {
+        throw notFaked("up " + services);
+    }
+
+    @Override
+    public ComposeFlavour flavour() {
+        throw notFaked("name its flavour");
+    }
+
+    @Override
+    public void up(int replicas) {
+        throw notFaked("up the whole stack");
+    }
+
+    @Override
+    public void buildLocalImages() {
+        throw notFaked("build images");
+    }
+
+    @Override
+    public void down(boolean volumes) {
+        throw notFaked("take the stack down");
+    }
+
+    @Override
+    public int logs(Optional<String> service, boolean follow, int tail) {
+        throw notFaked("stream logs");
+    }
+
+    @Override
+    public List<String> base() {
+        return List.of("docker", "compose", "-p", "fake");
+    }
+}

@@ -1,0 +1,302 @@
+package io.stackctl.fakes;
+
+import io.stackctl.engine.Engine;
+import io.stackctl.engine.ServiceContainer;
+import java.io.Closeable;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An engine in memory that records what it was asked, in order, so a test can hold the orchestration's decisions
+ * (which replicas, in which order, out of rotation before stopped) against what it must do. A new container starts
+ * with health {@code starting} and turns {@code healthy} after {@link #pollsUntilHealthy} listings, as a real one
+ * does after its first health checks. Anything a test did not expect to be asked fails it.
+ */
+public final class RecordingEngine implements Engine {
+
+    public final List<String> log = Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, ServiceContainer> containers = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final Map<String, Integer> pollsLeft = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final String project;
+    public int pollsUntilHealthy = 2;
+    public String maxConnections = "100";
+    /** What psql in the db container answers, by a piece of the SQL it was given. */
+    public final Map<String, String> psql = Collections.synchronizedMap(new LinkedHashMap<>());
+    /** The images the engine holds, by name or tag. */
+    public final java.util.Set<String> images = Collections.synchronizedSet(new java.util.HashSet<>());
+
+    public RecordingEngine(String project) {
+        this.project = project;
+    }
+
+    public String project() {
+        return project;
+    }
+
+    /** A running container of {@code service}, healthy, on the frontend (app, nginx) or backend network. */
+    public ServiceContainer add(String service, int number) {
+        return put(service, number, "healthy");
+    }
+
+    /** A container that has just started: its health checks have not passed yet. */
+    public ServiceContainer start(String service, int number) {
+        pollsLeft.put(id(service, number), pollsUntilHealthy);
+        return put(service, number, "starting");
+    }
+
+    private ServiceContainer put(String service, int number, String health) {
+        String network = service.equals("app") || service.equals("nginx") ? "frontend" : "backend";
+        int host = service.equals("app") ? 10 + number : service.equals("nginx") ? 2 : 100 + number;
+        var container = new ServiceContainer(
+                id(service, number),
+                project + "_" + service + "_" + number,
+                service,
+                number,
+                "running",
+                Optional.of(health),
+                Optional.of(Instant.now()),
+                Map.of(project + "_" + network, "10.0.0." + host));
+        containers.put(container.id(), container);
+        return container;
+    }
+
+    private static String id(String service, int number) {
+        return service + "-" + number + "-0123456789abcdef";
+    }
+
+    public List<ServiceContainer> all() {
+        synchronized (containers) {
+            return List.copyOf(containers.values());
+        }
+    }
+
+    /** The position of the first log line that starts with {@code prefix}; fails the test when there is none. */
+    public int indexOf(String prefix) {
+        synchronized (log) {
+            for (int i = 0; i < log.size(); i++) {
+                if (log.get(i).startsWith(prefix)) {
+                    return i;
+                }
+            }
+        }
+        throw new AssertionError("never asked '" + prefix + "...'; asked: " + log);
+    }
+
+    @Override
+    public List<ServiceContainer> containers(String project) {
+        synchronized (containers) {
+            for (var entry : new ArrayList<>(pollsLeft.entrySet())) {
+                int left = entry.getValue() - 1;
+                if (left > 0) {
+                    pollsLeft.put(entry.getKey(), left);
+                } else {
+                    pollsLeft.remove(entry.getKey());
+                    var c = containers.get(entry.getKey());
+                    if (c != null) {
+                        containers.put(c.id(), withHealth(c, "healthy"));
+                        log.add("healthy " + c.name());
+                    }
+                }
+            }
+            return List.copyOf(containers.values());
+        }
+    }
+
+    private static ServiceContainer withHealth(ServiceContainer c, String health) {
+        return new ServiceContainer(
+                c.id(),
+                c.name(),
+                c.service(),
+                c.number(),
+                c.state(),
+                Optional.of(health),
+                c.startedAt(),
+                c.networkIps());
+    }
+
+    @Override
+    public List<ServiceContainer> containers(String project, String service) {
+        return containers(project).stream()
+                .filter(c -> c.service().equals(service))
+                .toList();
+    }
+
+    @Override
+    public ExecResult exec(String containerId, Duration timeout, String... command) {
+        String line = String.join(" ", command);
+        log.add("exec " + containers.get(containerId).name() + ": " + line);
+        if (line.contains("SHOW max_connections")) {
+            return new ExecResult(0, maxConnections + "\n");
+        }
+        if (line.startsWith("nginx ")) {
+            return new ExecResult(0, "");
+        }
+        synchronized (psql) {
+            for (var answer : psql.entrySet()) {
+                if (line.startsWith("psql ") && line.contains(answer.getKey())) {
+                    return new ExecResult(0, answer.getValue() + "\n");
+                }
+            }
+        }
+        throw new AssertionError("exec not faked: " + line);
+    }
+
+    @Override
+    public void stopAndRemove(String containerId, Duration grace) {
+        var gone = containers.remove(containerId);
+        log.add("stop " + gone.name());
+    }
+
+    @Override
+    public void close() {}
+
+    private static AssertionError notFaked(String what) {
+        return new AssertionError(
+                "the orchestration asked the engine for " + what + ", which this test did not expect");
+    }
+
+    @Override
+    public String host() {
+        return "fake://engine";
+    }
+
+    @Override
+    public String serverVersion() {
+        throw notFaked("serverVersion");
+    }
+
+    @Override
+    public String rootDir() {
+        throw notFaked("rootDir");
+    }
+
+    @Override
+    public Optional<com.github.dockerjava.api.model.SwarmInfo> swarmManager() {
+        return Optional.empty();
+    }
+
+    @Override
+    public List<com.github.dockerjava.api.model.Service> stackServices(String project) {
+        return List.of();
+    }
+
+    @Override
+    public List<com.github.dockerjava.api.model.Task> runningTasks(String serviceName) {
+        throw notFaked("runningTasks");
+    }
+
+    @Override
+    public Optional<String> lastTaskFailure(String serviceName) {
+        throw notFaked("lastTaskFailure");
+    }
+
+    @Override
+    public Optional<com.github.dockerjava.api.model.ServiceUpdateStatus> updateStatus(String serviceName) {
+        throw notFaked("updateStatus");
+    }
+
+    @Override
+    public void createSecret(String name, String value, Map<String, String> labels) {
+        throw notFaked("createSecret");
+    }
+
+    @Override
+    public List<String> secretNames(String label, String value) {
+        throw notFaked("secretNames");
+    }
+
+    @Override
+    public boolean removeSecret(String name) {
+        throw notFaked("removeSecret");
+    }
+
+    @Override
+    public List<String> healthLog(String containerId) {
+        return List.of();
+    }
+
+    @Override
+    public long execStreaming(
+            String containerId, OutputStream stdout, StringBuilder stderr, Duration timeout, String... command) {
+        throw notFaked("execStreaming " + String.join(" ", command));
+    }
+
+    @Override
+    public void copyToContainer(String containerId, Path hostFile, String containerDirectory) {
+        throw notFaked("copyToContainer");
+    }
+
+    @Override
+    public String imageIdOf(String containerId) {
+        throw notFaked("imageIdOf");
+    }
+
+    @Override
+    public boolean crash(String containerId, Duration bound) {
+        throw notFaked("crash");
+    }
+
+    @Override
+    public void kill(String containerId) {
+        throw notFaked("kill");
+    }
+
+    @Override
+    public void stop(String containerId, Duration grace) {
+        throw notFaked("stop");
+    }
+
+    @Override
+    public void start(String containerId) {
+        throw notFaked("start");
+    }
+
+    @Override
+    public void restart(String containerId, Duration grace) {
+        throw notFaked("restart");
+    }
+
+    @Override
+    public Map<String, String> labelsOf(String containerId) {
+        throw notFaked("labelsOf");
+    }
+
+    @Override
+    public Closeable onContainerEvents(String project, Runnable listener, Runnable ended) {
+        throw notFaked("onContainerEvents");
+    }
+
+    @Override
+    public Optional<String> imageId(String image) {
+        throw notFaked("imageId");
+    }
+
+    @Override
+    public void tag(String imageId, String repository, String tag) {
+        throw notFaked("tag");
+    }
+
+    @Override
+    public String logTail(String containerId, int lines) {
+        return "";
+    }
+
+    @Override
+    public boolean volumeExists(String project, String volume) {
+        throw notFaked("volumeExists");
+    }
+
+    @Override
+    public boolean imageExists(String image) {
+        log.add("image? " + image);
+        return images.contains(image);
+    }
+}
