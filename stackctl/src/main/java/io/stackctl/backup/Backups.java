@@ -3,6 +3,7 @@ package io.stackctl.backup;
 import io.stackctl.core.ExitCodes;
 import io.stackctl.core.Sha256;
 import io.stackctl.core.StackctlException;
+import io.stackctl.postgres.PostgresContainer;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

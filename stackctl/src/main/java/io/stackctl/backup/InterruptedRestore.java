@@ -1,5 +1,6 @@
 package io.stackctl.backup;
 
+import io.stackctl.postgres.PostgresContainer;
 import io.stackctl.stack.Stack;
 import java.io.PrintWriter;
 import java.util.Optional;

@@ -3,6 +3,7 @@ package io.stackctl.backup;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.stackctl.core.AtomicFiles;
 import io.stackctl.core.Json;
+import io.stackctl.postgres.PostgresContainer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

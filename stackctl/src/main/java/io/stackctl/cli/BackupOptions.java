@@ -3,7 +3,7 @@ package io.stackctl.cli;
 import io.stackctl.backup.BackupStore;
 import io.stackctl.backup.Backups;
 import io.stackctl.backup.Manifest;
-import io.stackctl.backup.PostgresContainer;
+import io.stackctl.postgres.PostgresContainer;
 import io.stackctl.stack.Stack;
 import io.stackctl.stack.StackFiles;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.stackctl.data;
 
-import io.stackctl.backup.PostgresContainer;
+import io.stackctl.postgres.PostgresContainer;
 import io.stackctl.stack.Stack;
 import java.util.UUID;
 

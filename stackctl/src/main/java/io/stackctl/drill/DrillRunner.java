@@ -1,11 +1,11 @@
 package io.stackctl.drill;
 
-import io.stackctl.backup.PostgresContainer;
 import io.stackctl.client.ApiAccess;
 import io.stackctl.client.Seeder;
 import io.stackctl.core.ExitCodes;
 import io.stackctl.core.StackctlException;
 import io.stackctl.data.ExerciseData;
+import io.stackctl.postgres.PostgresContainer;
 import io.stackctl.stack.Stack;
 import io.stackctl.targets.Target;
 import java.io.PrintWriter;

@@ -7,6 +7,7 @@ import io.stackctl.core.ExitCodes;
 import io.stackctl.core.Sha256;
 import io.stackctl.core.StackctlException;
 import io.stackctl.engine.Engine;
+import io.stackctl.postgres.PostgresContainer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

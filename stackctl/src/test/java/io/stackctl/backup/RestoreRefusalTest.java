@@ -8,6 +8,7 @@ import io.stackctl.core.Sha256;
 import io.stackctl.core.StackctlException;
 import io.stackctl.fakes.FakeStacks;
 import io.stackctl.fakes.RecordingEngine;
+import io.stackctl.postgres.PostgresContainer;
 import io.stackctl.stack.Stack;
 import java.io.PrintWriter;
 import java.io.StringWriter;

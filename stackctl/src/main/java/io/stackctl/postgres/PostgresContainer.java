@@ -1,4 +1,4 @@
-package io.stackctl.backup;
+package io.stackctl.postgres;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;

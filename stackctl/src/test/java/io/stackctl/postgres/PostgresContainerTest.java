@@ -1,4 +1,4 @@
-package io.stackctl.backup;
+package io.stackctl.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
