@@ -4,8 +4,6 @@ import io.stackctl.compose.Compose;
 import io.stackctl.core.Json;
 import io.stackctl.core.Pause;
 import io.stackctl.engine.ServiceContainer;
-import io.stackctl.health.HttpProbe;
-import io.stackctl.health.ReplicaHealth;
 import io.stackctl.stack.Scaler;
 import io.stackctl.stack.Stack;
 import java.io.PrintWriter;
@@ -81,7 +79,6 @@ public final class RollingDeploy {
 
     private final Stack stack;
     private final PrintWriter progress;
-    private final HttpProbe probe = new HttpProbe(Duration.ofSeconds(1));
 
     public RollingDeploy(Stack stack, PrintWriter progress) {
         this.stack = stack;
@@ -227,8 +224,7 @@ public final class RollingDeploy {
                 boolean readyNow = replica.running()
                         && !replica.health().map("unhealthy"::equals).orElse(false)
                         && replica.ipOn("frontend").isPresent()
-                        && probe.get(ReplicaHealth.url(Stack.frontendIp(replica), "/ready"))
-                                .ok();
+                        && stack.readyDirect(replica).ok();
                 inARow[i] = readyNow ? inARow[i] + 1 : 0;
                 allReady &= inARow[i] >= READY_IN_A_ROW;
             }

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The running stack of one compose project: its containers, its nginx upstream, its probes. Provisioning
@@ -50,6 +51,7 @@ public final class Stack implements AutoCloseable {
     private final UpstreamSync upstream;
     private StackLock lock;
     private final HttpProbe probe = new HttpProbe();
+    private final Function<ServiceContainer, HttpProbe.Result> readiness;
     private Boolean swarm;
 
     public Stack(
@@ -59,6 +61,19 @@ public final class Stack implements AutoCloseable {
             Compose compose,
             ProcessRunner runner,
             Map<String, String> environment) {
+        this(project, files, engine, compose, runner, environment, Stack::askReady);
+    }
+
+    /** @param readiness how a new replica is asked {@code /ready} directly (tests stand in for the network) */
+    public Stack(
+            String project,
+            StackFiles files,
+            Engine engine,
+            Compose compose,
+            ProcessRunner runner,
+            Map<String, String> environment,
+            Function<ServiceContainer, HttpProbe.Result> readiness) {
+        this.readiness = readiness;
         this.project = project;
         this.files = files;
         this.engine = engine;
@@ -233,6 +248,17 @@ public final class Stack implements AutoCloseable {
         }
         String url = ReplicaHealth.url(replica.ipOn("frontend").orElse(""), path);
         return probe.send(method, url, token);
+    }
+
+    /** One replica's own {@code /ready}, asked directly, not through nginx: is this one ready to take traffic? */
+    public HttpProbe.Result readyDirect(ServiceContainer replica) {
+        return readiness.apply(replica);
+    }
+
+    private static final HttpProbe READY_PROBE = new HttpProbe(Duration.ofSeconds(1));
+
+    private static HttpProbe.Result askReady(ServiceContainer replica) {
+        return READY_PROBE.get(ReplicaHealth.url(frontendIp(replica), "/ready"));
     }
 
     /** The database's max_connections, asked live, against each replica's DB_POOL_SIZE of compose/.env. */

@@ -32,10 +32,7 @@ class RollbackDecisionsTest {
 
     @BeforeEach
     void stack() throws Exception {
-        engine = new RecordingEngine("shop");
-        engine.add("db", 1);
-        engine.add("nginx", 1);
-        engine.add("app", 1);
+        engine = RecordingEngine.running("shop", 1);
         var stack = FakeStacks.open(root, engine);
         deployer = new Deployer(stack, new PrintWriter(new StringWriter()));
         history = new ReleaseHistory(stack.files().releasesDir(), "shop");

@@ -26,6 +26,7 @@ public final class FakeStacks {
                 engine,
                 new RecordingCompose(engine),
                 new ProcessRunner(Map.of(), root),
-                Map.of());
+                Map.of(),
+                engine::ready);
     }
 }

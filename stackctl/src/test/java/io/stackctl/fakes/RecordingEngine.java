@@ -27,6 +27,13 @@ public final class RecordingEngine implements Engine {
     private final Map<String, Integer> pollsLeft = Collections.synchronizedMap(new LinkedHashMap<>());
     private final String project;
     public int pollsUntilHealthy = 2;
+    /** The image and compose config hash a container started from now on runs: what compose would start. */
+    public String declaredImage = "sha256:old";
+
+    public String declaredConfig = "config-old";
+    /** Which replicas answer their own /ready (asked directly, not through nginx). */
+    public java.util.function.Predicate<ServiceContainer> answersReady = c -> true;
+
     public String maxConnections = "100";
     /** What psql in the db container answers, by a piece of the SQL it was given. */
     public final Map<String, String> psql = Collections.synchronizedMap(new LinkedHashMap<>());
@@ -39,6 +46,17 @@ public final class RecordingEngine implements Engine {
 
     public String project() {
         return project;
+    }
+
+    /** A healthy stack: its database, nginx and {@code replicas} app replicas numbered from 1. */
+    public static RecordingEngine running(String project, int replicas) {
+        var engine = new RecordingEngine(project);
+        engine.add("db", 1);
+        engine.add("nginx", 1);
+        for (int n = 1; n <= replicas; n++) {
+            engine.add("app", n);
+        }
+        return engine;
     }
 
     /** A running container of {@code service}, healthy, on the frontend (app, nginx) or backend network. */
@@ -63,7 +81,10 @@ public final class RecordingEngine implements Engine {
                 "running",
                 Optional.of(health),
                 Optional.of(Instant.now()),
-                Map.of(project + "_" + network, "10.0.0." + host));
+                Map.of(project + "_" + network, "10.0.0." + host),
+                declaredImage,
+                declaredConfig,
+                0);
         containers.put(container.id(), container);
         return container;
     }
@@ -119,7 +140,17 @@ public final class RecordingEngine implements Engine {
                 c.state(),
                 Optional.of(health),
                 c.startedAt(),
-                c.networkIps());
+                c.networkIps(),
+                c.imageId(),
+                c.configHash(),
+                c.restartCount());
+    }
+
+    /** What a replica answers on its own /ready, as {@link #answersReady} says. */
+    public io.stackctl.health.HttpProbe.Result ready(ServiceContainer replica) {
+        boolean ready = answersReady.test(replica);
+        log.add("ready? " + replica.name() + ": " + (ready ? 200 : 503));
+        return new io.stackctl.health.HttpProbe.Result("/ready", ready ? 200 : 503, 1, "");
     }
 
     @Override

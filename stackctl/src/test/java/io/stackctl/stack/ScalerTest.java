@@ -28,9 +28,7 @@ class ScalerTest {
 
     @BeforeEach
     void stack() throws Exception {
-        engine = new RecordingEngine("shop");
-        engine.add("db", 1);
-        engine.add("nginx", 1);
+        engine = RecordingEngine.running("shop", 0);
         stack = FakeStacks.open(root, engine);
     }
 

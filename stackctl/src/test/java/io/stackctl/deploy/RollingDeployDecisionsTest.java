@@ -1,0 +1,123 @@
+package io.stackctl.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import io.stackctl.client.ApiAccess;
+import io.stackctl.engine.ServiceContainer;
+import io.stackctl.fakes.FakeStacks;
+import io.stackctl.fakes.RecordingEngine;
+import io.stackctl.stack.Stack;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The rolling deploy's decisions against a recording engine: a new replica joins nginx only once it answers /ready,
+ * an old one leaves nginx before it is stopped, and a release that never gets ready leaves the old ones serving.
+ * nginx's own answers (the error watch) come from a local server that answers 200.
+ */
+class RollingDeployDecisionsTest {
+
+    @TempDir
+    Path root;
+
+    private RecordingEngine engine;
+    private Stack stack;
+    private HttpServer nginx;
+
+    @BeforeEach
+    void stack() throws Exception {
+        engine = RecordingEngine.running("shop", 2);
+        stack = FakeStacks.open(root, engine);
+        nginx = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        nginx.createContext("/", exchange -> {
+            byte[] body = "{\"source\":\"cache\",\"count\":0,\"tasks\":[]}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        nginx.start();
+        engine.declaredImage = "sha256:new";
+        engine.declaredConfig = "config-new";
+    }
+
+    @AfterEach
+    void stopNginx() {
+        nginx.stop(0);
+    }
+
+    private ErrorWatch watch() {
+        return ErrorWatch.start(
+                new ApiAccess("http://127.0.0.1:" + nginx.getAddress().getPort(), Optional.empty()));
+    }
+
+    private RollingDeploy.Target declared() {
+        return new RollingDeploy.Target(stack.compose(), "sha256:new", Set.of("config-new"));
+    }
+
+    private static RollingDeploy.Options options(Duration readyTimeout) {
+        return new RollingDeploy.Options(1, readyTimeout, 0.01, 3, false);
+    }
+
+    private String upstream() throws Exception {
+        return Files.readString(stack.files().upstreamFile());
+    }
+
+    @Test
+    void eachReplicaIsReplacedStartFirstAndLeavesNginxBeforeItStops() throws Exception {
+        try (var watch = watch()) {
+            var replaced = new RollingDeploy(stack, new PrintWriter(new StringWriter()))
+                    .roll(declared(), options(Duration.ofSeconds(20)), watch);
+
+            assertThat(replaced).containsExactly("shop_app_1", "shop_app_2");
+            assertThat(watch.failed()).isZero();
+        }
+        assertThat(stack.replicas())
+                .extracting(ServiceContainer::name, ServiceContainer::imageId)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("shop_app_3", "sha256:new"),
+                        org.assertj.core.groups.Tuple.tuple("shop_app_4", "sha256:new"));
+        assertThat(upstream()).contains("10.0.0.13", "10.0.0.14").doesNotContain("10.0.0.11", "10.0.0.12");
+        assertThat(engine.indexOf("compose scale app=3"))
+                .as("start first: the new replica starts before the old one goes")
+                .isLessThan(engine.indexOf("stop shop_app_1"));
+        assertThat(engine.indexOf("ready? shop_app_3: 200"))
+                .as("the new replica answered /ready before nginx was reloaded to it")
+                .isLessThan(engine.indexOf("exec shop_nginx_1: nginx -s reload"));
+        assertThat(engine.indexOf("exec shop_nginx_1: nginx -s reload"))
+                .as("the old replica left nginx before it was stopped")
+                .isLessThan(engine.indexOf("stop shop_app_1"));
+    }
+
+    @Test
+    void aReleaseThatNeverGetsReadyLeavesTheOldReplicasServingUntouched() throws Exception {
+        engine.answersReady = replica -> replica.imageId().equals("sha256:old");
+
+        try (var watch = watch()) {
+            assertThatThrownBy(() -> new RollingDeploy(stack, new PrintWriter(new StringWriter()))
+                            .roll(declared(), options(Duration.ofSeconds(2)), watch))
+                    .isInstanceOfSatisfying(
+                            RollingDeploy.RolloutFailed.class,
+                            e -> assertThat(e.started())
+                                    .extracting(ServiceContainer::name)
+                                    .containsExactly("shop_app_3"))
+                    .hasMessageContaining("shop_app_3 did not answer /ready within 2 s");
+        }
+        assertThat(engine.log)
+                .noneMatch(line -> line.startsWith("stop shop_app_1") || line.startsWith("stop shop_app_2"));
+        assertThat(engine.log).noneMatch(line -> line.startsWith("exec shop_nginx_1"));
+        assertThat(stack.replicas()).extracting(ServiceContainer::name).contains("shop_app_1", "shop_app_2");
+    }
+}
