@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,19 +14,7 @@ class ReleaseHistoryTest {
     Path root;
 
     private static Release release(int id, Release.Status status) {
-        return new Release(
-                id,
-                Instant.parse("2026-12-01T12:00:00Z").plusSeconds(id),
-                "sha256:" + "ab".repeat(32),
-                "stackctl/taskmanager-app:release-abababababab",
-                "hash" + id,
-                "env" + id,
-                3,
-                "rolling, batch 1",
-                status,
-                0,
-                "",
-                "declared" + id);
+        return Releases.release(id, "sha256:" + "ab".repeat(32), "hash" + id, status);
     }
 
     @Test

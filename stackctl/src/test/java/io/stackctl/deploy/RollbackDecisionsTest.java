@@ -11,7 +11,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,19 +38,7 @@ class RollbackDecisionsTest {
     }
 
     private static Release release(int id, Release.Status status) {
-        return new Release(
-                id,
-                Instant.parse("2026-12-01T12:00:00Z").plusSeconds(id),
-                "sha256:" + Integer.toString(id).repeat(64).substring(0, 64),
-                "shop/app:release-" + id,
-                "hash" + id,
-                "env" + id,
-                1,
-                "rolling, batch 1",
-                status,
-                0,
-                "",
-                "declared" + id);
+        return Releases.release(id, "sha256:" + Integer.toString(id).repeat(64), "hash" + id, status);
     }
 
     private void assertNoReplicaTouched() {
@@ -95,13 +82,13 @@ class RollbackDecisionsTest {
     void aReleaseWhoseImageIsGoneIsRefusedBeforeAnyReplicaChanges() {
         history.add(release(1, Release.Status.replaced), "A=1\n");
         history.add(release(2, Release.Status.active), "A=2\n");
-        engine.images.add("shop/app:release-2");
+        engine.images.add("stackctl/taskmanager-app:release-2");
 
         assertThatThrownBy(() -> deployer.rollbackTo(Optional.empty(), OPTIONS))
                 .isInstanceOfSatisfying(
                         StackctlException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCodes.PRECONDITION))
-                .hasMessageContaining("the image of r1 (shop/app:release-1) is gone");
-        assertThat(engine.log).contains("image? shop/app:release-1");
+                .hasMessageContaining("the image of r1 (stackctl/taskmanager-app:release-1) is gone");
+        assertThat(engine.log).contains("image? stackctl/taskmanager-app:release-1");
         assertNoReplicaTouched();
     }
 }

@@ -3,16 +3,14 @@ package io.stackctl.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
 import io.stackctl.client.ApiAccess;
 import io.stackctl.engine.ServiceContainer;
+import io.stackctl.fakes.FakeNginx;
 import io.stackctl.fakes.FakeStacks;
 import io.stackctl.fakes.RecordingEngine;
 import io.stackctl.stack.Stack;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,32 +33,24 @@ class RollingDeployDecisionsTest {
 
     private RecordingEngine engine;
     private Stack stack;
-    private HttpServer nginx;
+    private FakeNginx nginx;
 
     @BeforeEach
     void stack() throws Exception {
         engine = RecordingEngine.running("shop", 2);
         stack = FakeStacks.open(root, engine);
-        nginx = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        nginx.createContext("/", exchange -> {
-            byte[] body = "{\"source\":\"cache\",\"count\":0,\"tasks\":[]}".getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        nginx.start();
+        nginx = new FakeNginx();
         engine.declaredImage = "sha256:new";
         engine.declaredConfig = "config-new";
     }
 
     @AfterEach
     void stopNginx() {
-        nginx.stop(0);
+        nginx.close();
     }
 
     private ErrorWatch watch() {
-        return ErrorWatch.start(
-                new ApiAccess("http://127.0.0.1:" + nginx.getAddress().getPort(), Optional.empty()));
+        return ErrorWatch.start(new ApiAccess(nginx.url(), Optional.empty()));
     }
 
     private RollingDeploy.Target declared() {

@@ -15,8 +15,14 @@ public final class FakeStacks {
     private FakeStacks() {}
 
     public static Stack open(Path root, RecordingEngine engine) {
+        return open(root, engine, Map.of());
+    }
+
+    /** @param environment the shell's variables, which win over compose/.env (AUTH_MODE, STACK_HTTP_PORT...) */
+    public static Stack open(Path root, RecordingEngine engine, Map<String, String> environment) {
         try {
             Files.createDirectories(root.resolve("compose"));
+            Files.writeString(root.resolve("compose/compose.yaml"), "services: {}\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -26,7 +32,7 @@ public final class FakeStacks {
                 engine,
                 new RecordingCompose(engine),
                 new ProcessRunner(Map.of(), root),
-                Map.of(),
+                environment,
                 engine::ready);
     }
 }

@@ -305,14 +305,15 @@ public final class RecordingEngine implements Engine {
         throw notFaked("onContainerEvents");
     }
 
+    /** Every image name resolves to the image compose would start now. */
     @Override
     public Optional<String> imageId(String image) {
-        throw notFaked("imageId");
+        return Optional.of(declaredImage);
     }
 
     @Override
     public void tag(String imageId, String repository, String tag) {
-        throw notFaked("tag");
+        log.add("tag " + imageId + " " + repository + ":" + tag);
     }
 
     @Override

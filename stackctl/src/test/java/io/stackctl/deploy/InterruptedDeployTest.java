@@ -1,0 +1,77 @@
+package io.stackctl.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stackctl.engine.ServiceContainer;
+import io.stackctl.fakes.FakeNginx;
+import io.stackctl.fakes.FakeStacks;
+import io.stackctl.fakes.RecordingEngine;
+import io.stackctl.stack.Stack;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A deploy killed mid-rollout left three replicas where two are configured, one of them already on the new release.
+ * The next deploy marks that release interrupted, removes the surplus (an old one: the new one is what it wants),
+ * then rolls the rest over, against a recording engine.
+ */
+class InterruptedDeployTest {
+
+    @TempDir
+    Path root;
+
+    private RecordingEngine engine;
+    private Stack stack;
+    private ReleaseHistory history;
+    private FakeNginx nginx;
+
+    @BeforeEach
+    void aKilledDeploy() throws Exception {
+        nginx = new FakeNginx();
+        engine = RecordingEngine.running("shop", 2);
+        engine.declaredImage = "sha256:new";
+        engine.declaredConfig = "config-new";
+        engine.add("app", 3); // the batch the killed deploy had started
+        stack = FakeStacks.open(
+                root, engine, Map.of("AUTH_MODE", "off", "STACK_HTTP_PORT", Integer.toString(nginx.port())));
+        stack.desiredReplicas().set(2);
+        history = new ReleaseHistory(stack.files().releasesDir(), "shop");
+        history.add(Releases.release(1, "sha256:old", "config-old", Release.Status.active), "");
+        history.add(Releases.release(2, "sha256:new", "config-new", Release.Status.deploying), "");
+    }
+
+    @AfterEach
+    void stopNginx() {
+        nginx.close();
+    }
+
+    @Test
+    void theNextDeployRepairsTheSurplusThenFinishesTheRollout() {
+        var result = new Deployer(stack, new PrintWriter(new StringWriter()))
+                .deployDeclared(new RollingDeploy.Options(1, Duration.ofSeconds(20), 0.01, 3, false));
+
+        assertThat(history.all())
+                .extracting(Release::id, Release::status)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(1, Release.Status.replaced),
+                        org.assertj.core.groups.Tuple.tuple(2, Release.Status.interrupted),
+                        org.assertj.core.groups.Tuple.tuple(3, Release.Status.active));
+        assertThat(result.replaced()).containsExactly("shop_app_1");
+        assertThat(engine.indexOf("stop shop_app_2"))
+                .as("the surplus goes first, and it is an old replica, not the new one the deploy wants")
+                .isLessThan(engine.indexOf("compose scale app=3"));
+        assertThat(engine.log).noneMatch(line -> line.equals("stop shop_app_3"));
+        assertThat(stack.replicas())
+                .extracting(ServiceContainer::name, ServiceContainer::imageId)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("shop_app_3", "sha256:new"),
+                        org.assertj.core.groups.Tuple.tuple("shop_app_4", "sha256:new"));
+    }
+}
