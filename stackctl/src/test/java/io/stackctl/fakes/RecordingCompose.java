@@ -14,13 +14,23 @@ import java.util.Optional;
 public final class RecordingCompose implements Compose {
 
     private final RecordingEngine engine;
+    /** Empty: what compose/.env declares now; else the saved settings of the release this runs as. */
+    private final Optional<String> release;
 
     public RecordingCompose(RecordingEngine engine) {
+        this(engine, Optional.empty());
+    }
+
+    private RecordingCompose(RecordingEngine engine, Optional<String> release) {
         this.engine = engine;
+        this.release = release;
     }
 
     @Override
     public void scaleApp(int replicas) {
+        if (release.isPresent()) {
+            throw notFaked("start replicas of release " + release.get());
+        }
         engine.log.add("compose scale app=" + replicas);
         var app = engine.all().stream().filter(c -> c.service().equals("app")).toList();
         int next = app.stream().mapToInt(c -> c.number()).max().orElse(0);
@@ -40,13 +50,15 @@ public final class RecordingCompose implements Compose {
 
     @Override
     public Compose forRelease(Path savedEnvFile, Map<String, String> overrides) {
-        throw notFaked("use another release's settings");
+        engine.log.add("compose as " + savedEnvFile.getFileName() + " with APP_IMAGE=" + overrides.get("APP_IMAGE"));
+        return new RecordingCompose(
+                engine, Optional.of(savedEnvFile.getFileName().toString()));
     }
 
     /** The hash of what compose/.env and compose.yaml declare now. */
     @Override
     public String configHash(String service) {
-        return engine.declaredConfig;
+        return release.map(file -> "config-of-" + file).orElse(engine.declaredConfig);
     }
 
     @Override

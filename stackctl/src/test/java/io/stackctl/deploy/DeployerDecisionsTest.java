@@ -1,7 +1,10 @@
 package io.stackctl.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.stackctl.core.ExitCodes;
+import io.stackctl.core.StackctlException;
 import io.stackctl.engine.ServiceContainer;
 import io.stackctl.fakes.FakeNginx;
 import io.stackctl.fakes.FakeStacks;
@@ -18,11 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A deploy killed mid-rollout left three replicas where two are configured, one of them already on the new release.
- * The next deploy marks that release interrupted, removes the surplus (an old one: the new one is what it wants),
- * then rolls the rest over, against a recording engine.
+ * What a deploy decides when it meets the unexpected, against a recording engine: a release that never gets ready, and
+ * what a deploy killed mid-rollout left behind.
  */
-class InterruptedDeployTest {
+class DeployerDecisionsTest {
 
     @TempDir
     Path root;
@@ -33,18 +35,16 @@ class InterruptedDeployTest {
     private FakeNginx nginx;
 
     @BeforeEach
-    void aKilledDeploy() throws Exception {
+    void twoReplicasOnR1() {
         nginx = new FakeNginx();
         engine = RecordingEngine.running("shop", 2);
         engine.declaredImage = "sha256:new";
         engine.declaredConfig = "config-new";
-        engine.add("app", 3); // the batch the killed deploy had started
         stack = FakeStacks.open(
                 root, engine, Map.of("AUTH_MODE", "off", "STACK_HTTP_PORT", Integer.toString(nginx.port())));
         stack.desiredReplicas().set(2);
         history = new ReleaseHistory(stack.files().releasesDir(), "shop");
         history.add(Releases.release(1, "sha256:old", "config-old", Release.Status.active), "");
-        history.add(Releases.release(2, "sha256:new", "config-new", Release.Status.deploying), "");
     }
 
     @AfterEach
@@ -52,8 +52,16 @@ class InterruptedDeployTest {
         nginx.close();
     }
 
+    /**
+     * A deploy killed mid-rollout left three replicas where two are configured, one of them already on the new
+     * release. The next deploy marks that release interrupted, removes the surplus (an old one: the new one is what
+     * it wants), then rolls the rest over.
+     */
     @Test
-    void theNextDeployRepairsTheSurplusThenFinishesTheRollout() {
+    void theNextDeployRepairsWhatAKilledDeployLeftThenFinishesTheRollout() {
+        engine.add("app", 3); // the batch the killed deploy had started
+        history.add(Releases.release(2, "sha256:new", "config-new", Release.Status.deploying), "");
+
         var result = new Deployer(stack, new PrintWriter(new StringWriter()))
                 .deployDeclared(new RollingDeploy.Options(1, Duration.ofSeconds(20), 0.01, 3, false));
 
@@ -73,5 +81,30 @@ class InterruptedDeployTest {
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("shop_app_3", "sha256:new"),
                         org.assertj.core.groups.Tuple.tuple("shop_app_4", "sha256:new"));
+    }
+
+    @Test
+    void theFailedGateRemovesWhatTheBatchStartedAndLeavesTheOldReleaseServing() {
+        engine.answersReady = replica -> replica.imageId().equals("sha256:old");
+        var deployer = new Deployer(stack, new PrintWriter(new StringWriter()));
+
+        assertThatThrownBy(() ->
+                        deployer.deployDeclared(new RollingDeploy.Options(1, Duration.ofSeconds(2), 0.01, 3, false)))
+                .isInstanceOfSatisfying(
+                        StackctlException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCodes.CHECK_FAILED))
+                .hasMessageContaining("release r2 was rolled back")
+                .hasMessageContaining("shop_app_3 did not answer /ready");
+        assertThat(history.all())
+                .extracting(Release::id, Release::status)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(1, Release.Status.active),
+                        org.assertj.core.groups.Tuple.tuple(2, Release.Status.rolled_back));
+        assertThat(engine.log).contains("stop shop_app_3");
+        assertThat(engine.log).noneMatch(line -> line.equals("stop shop_app_1") || line.equals("stop shop_app_2"));
+        assertThat(stack.replicas())
+                .extracting(ServiceContainer::name, ServiceContainer::imageId)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("shop_app_1", "sha256:old"),
+                        org.assertj.core.groups.Tuple.tuple("shop_app_2", "sha256:old"));
     }
 }
