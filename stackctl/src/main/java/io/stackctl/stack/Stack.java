@@ -213,12 +213,10 @@ public final class Stack implements AutoCloseable {
     /** A POST to one ready replica directly, bypassing nginx (which may be answering maintenance). */
     public HttpProbe.Result postToAReplica(String path) {
         HttpProbe.Result last = new HttpProbe.Result(path, 0, 0, "no running replica");
-        for (ServiceContainer replica : replicas()) {
-            if (swarm() || replica.ipOn("frontend").isPresent()) {
-                last = operatorCall(replica, "POST", path);
-                if (last.ok()) {
-                    return last;
-                }
+        for (ServiceContainer replica : reachableReplicas()) {
+            last = operatorCall(replica, "POST", path);
+            if (last.ok()) {
+                return last;
             }
         }
         return last;
@@ -242,7 +240,7 @@ public final class Stack implements AutoCloseable {
     }
 
     /** On Swarm the token is the one the task's own environment holds, which is what the replica checks against. */
-    private HttpProbe.Result operatorCall(ServiceContainer replica, String method, String path, String token) {
+    HttpProbe.Result operatorCall(ServiceContainer replica, String method, String path, String token) {
         if (swarm()) {
             return ExecProbe.operatorRequest(engine, replica.id(), method, path);
         }
@@ -406,60 +404,17 @@ public final class Stack implements AutoCloseable {
         return problems;
     }
 
-    /**
-     * How stackctl calls the API through nginx, as the admin account (which sees every task and is not rate
-     * limited): with the operator token, which no login flood can lock, once every replica takes it. Replicas from
-     * before OPS_TOKEN (until {@code up} rolls them) get the admin's login instead, also while the file says
-     * AUTH_MODE=off, because during a deploy between modes the old replicas still want a token.
-     */
+    /** How stackctl calls the API through nginx, as the admin account: see {@link OperatorAccess}. */
     public ApiAccess api() {
-        var env = EnvFile.load(files.envFile());
-        var token = env.get(EnvFile.OPS_SECRET);
-        if (token.isPresent() && everyReplicaTakes(token.get())) {
-            return new ApiAccess(settings.baseUrl(), token);
-        }
-        var password = env.get(EnvFile.ADMIN_SECRET);
-        if (password.isEmpty()) {
-            if (!settings.authRequired()) {
-                return ApiAccess.anonymous(settings.baseUrl());
-            }
-            throw new StackctlException(
-                    ExitCodes.PRECONDITION,
-                    files.envFile() + " has no " + EnvFile.OPS_SECRET + " or " + EnvFile.ADMIN_SECRET
-                            + ", so stackctl cannot call the API",
-                    "run bin/stackctl up: it adds the missing secrets and rolls the replicas onto them");
-        }
-        try {
-            return ApiAccess.login(settings.baseUrl(), settings.adminUsername(), password.get());
-        } catch (ApiAccess.LoginRefused e) {
-            if (!settings.authRequired()) {
-                return ApiAccess.anonymous(settings.baseUrl());
-            }
-            throw new StackctlException(
-                    ExitCodes.PRECONDITION,
-                    "the API refused stackctl's login as '" + settings.adminUsername() + "': " + e.getMessage(),
-                    e.status() == 401
-                            ? "the replicas run another " + EnvFile.ADMIN_SECRET + " than " + files.envFile()
-                                    + ": run bin/stackctl up (or deploy) so they take the file's"
-                            : "check the stack with: bin/stackctl health");
-        }
+        return OperatorAccess.of(this);
     }
 
-    /**
-     * Whether each running replica, asked directly, accepts {@code token} as the operator's. A replica still being
-     * created (no address yet) is not asked: it was created from the current compose/.env, OPS_TOKEN included.
-     */
-    private boolean everyReplicaTakes(String token) {
-        var replicas = replicas().stream()
+    /** The running replicas a direct call can reach: on compose those with a frontend address. */
+    List<ServiceContainer> reachableReplicas() {
+        return replicas().stream()
                 .filter(ServiceContainer::running)
                 .filter(r -> swarm() || r.ipOn("frontend").isPresent())
                 .toList();
-        if (replicas.isEmpty()) {
-            return false;
-        }
-        return replicas.stream()
-                .allMatch(replica ->
-                        operatorCall(replica, "GET", "/auth/me", token).ok());
     }
 
     public HttpProbe.Result throughNginx(String path) {
