@@ -412,7 +412,6 @@ public final class Stack implements AutoCloseable {
     /** The running replicas a direct call can reach: on compose those with a frontend address. */
     List<ServiceContainer> reachableReplicas() {
         return replicas().stream()
-                .filter(ServiceContainer::running)
                 .filter(r -> swarm() || r.ipOn("frontend").isPresent())
                 .toList();
     }

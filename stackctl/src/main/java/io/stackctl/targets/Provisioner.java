@@ -113,10 +113,10 @@ public final class Provisioner {
     }
 
     private HttpProbe.Result awaitReadyThroughNginx(Duration waitTimeout) {
-        HttpProbe.Result[] last = {stack.throughNginx("/ready")};
-        boolean ready = last[0].ok()
-                || Pause.until(
-                        waitTimeout, Duration.ofMillis(250), () -> (last[0] = stack.throughNginx("/ready")).ok());
+        // Pause.until asks first and only then waits: the first answer costs no pause.
+        HttpProbe.Result[] last = new HttpProbe.Result[1];
+        boolean ready =
+                Pause.until(waitTimeout, Duration.ofMillis(250), () -> (last[0] = stack.throughNginx("/ready")).ok());
         if (!ready) {
             throw new StackctlException(
                     ExitCodes.CHECK_FAILED,

@@ -86,11 +86,12 @@ final class SwarmTarget implements Target {
         } else {
             swarm.deploy(replicas);
         }
+        double seconds = secondsSince(start);
         return outcome(
                 "%s: %d task(s) run the declared release (%.1fs)"
-                        .formatted(swarm.service(Stack.APP), replicas, (System.nanoTime() - start) / 1e9),
+                        .formatted(swarm.service(Stack.APP), replicas, seconds),
                 replicas,
-                start);
+                seconds);
     }
 
     @Override
@@ -108,15 +109,19 @@ final class SwarmTarget implements Target {
                 swarm.service(Stack.APP) + " runs its previous spec again; the next up or deploy applies compose/.env"
                         + " again",
                 replicas,
-                start);
+                secondsSince(start));
     }
 
-    private Outcome outcome(String summary, int replicas, long start) {
+    private static double secondsSince(long start) {
+        return Math.round((System.nanoTime() - start) / 1e8) / 10.0;
+    }
+
+    private Outcome outcome(String summary, int replicas, double seconds) {
         Map<String, Object> document = new LinkedHashMap<>();
         document.put("changed", true);
         document.put("service", swarm.service(Stack.APP));
         document.put("tasks", replicas);
-        document.put("seconds", Math.round((System.nanoTime() - start) / 1e8) / 10.0);
+        document.put("seconds", seconds);
         return new Outcome(summary, document);
     }
 
