@@ -22,6 +22,14 @@ public final class CacheKeys {
         return PREFIX + "task:" + ownerId + ":" + id;
     }
 
+    /**
+     * A task's write count: every change moves it on before the cached task is deleted, so a read that saw an older
+     * count may not store what it read (it may predate the change) and never shares a load with a newer read.
+     */
+    static String taskVersion(long id) {
+        return PREFIX + "task:ver:" + id;
+    }
+
     /** The key releases before users wrote; an invalidation removes it too, for replicas still running them. */
     static String legacyTask(long id) {
         return PREFIX + "task:" + id;

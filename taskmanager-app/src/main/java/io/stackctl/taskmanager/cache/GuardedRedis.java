@@ -10,6 +10,7 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -31,7 +32,10 @@ final class GuardedRedis implements AutoCloseable {
         var client = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(TIMEOUT_MS)
                 .socketTimeoutMillis(TIMEOUT_MS)
-                .clientName("taskmanager-" + config.instanceId());
+                .clientName("taskmanager-" + config.instanceId())
+                // RESP2, said once: the pooled client cannot negotiate RESP3, and asking logs a warning per connection.
+                .protocol(RedisProtocol.RESP2)
+                .autoNegotiateProtocol(false);
         if (!config.password().isEmpty()) {
             client.password(config.password());
         }

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,9 +22,16 @@ public final class TaskCache implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TaskCache.class);
     private static final int SCAN_BATCH = 500;
+    /** SET with expiry, only while the task's write count is still the one its reader saw (absent counts as 0). */
+    private static final byte[] STORE_IF_UNCHANGED = bytes("if (redis.call('GET', KEYS[2]) or '0') == ARGV[2] then"
+            + " return redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3]) end return false");
 
     private final GuardedRedis redis;
     private final SetParams expiry;
+    private final long ttlSeconds;
+    /** A write count outlives every entry stored under it, so it cannot vanish while a reader still holds it. */
+    private final long versionTtlSeconds;
+
     private final PendingInvalidations pending = new PendingInvalidations();
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
@@ -34,15 +40,48 @@ public final class TaskCache implements AutoCloseable {
     public TaskCache(CacheSettings config) {
         this.redis = new GuardedRedis(config);
         this.expiry = SetParams.setParams().ex(config.ttlSeconds());
+        this.ttlSeconds = config.ttlSeconds();
+        this.versionTtlSeconds = 2L * config.ttlSeconds() + 60;
     }
 
-    /** A task of {@code ownerId}'s: another user's lookup of the same id reads another key and misses. */
-    public Optional<byte[]> task(long ownerId, long id) {
-        return lookup(CacheKeys.task(ownerId, id));
+    /**
+     * A task of {@code ownerId}'s (another user's lookup of the same id reads another key and misses), with the
+     * task's write count read in the same round trip.
+     */
+    public TaskLookup task(long ownerId, long id) {
+        try {
+            replayPending();
+            List<byte[]> values = redis.call(
+                    jedis -> jedis.mget(bytes(CacheKeys.task(ownerId, id)), bytes(CacheKeys.taskVersion(id))));
+            byte[] cached = values.get(0);
+            count(cached);
+            return new TaskLookup(cached, versionOf(values.get(1)));
+        } catch (CacheUnavailableException e) {
+            errors.increment();
+            return TaskLookup.UNAVAILABLE;
+        }
     }
 
-    public void putTask(long ownerId, long id, byte[] json) {
-        store(CacheKeys.task(ownerId, id), json);
+    /** The task as cached now, uncounted ({@code null} when absent or Redis does not answer). */
+    public byte[] recheck(long ownerId, long id) {
+        return peek(CacheKeys.task(ownerId, id));
+    }
+
+    /**
+     * Stores a task read from the database, unless the task changed since {@code lookup} (its write count moved):
+     * the read may then predate the change, and storing it would serve the old task until the entry expires.
+     */
+    public void putTask(long ownerId, long id, TaskLookup lookup, byte[] json) {
+        if (lookup.version() < 0) {
+            return;
+        }
+        byte[][] keys = {bytes(CacheKeys.task(ownerId, id)), bytes(CacheKeys.taskVersion(id))};
+        byte[][] args = {json, bytes(Long.toString(lookup.version())), bytes(Long.toString(ttlSeconds))};
+        try {
+            redis.call(jedis -> jedis.eval(STORE_IF_UNCHANGED, List.of(keys), List.of(args)));
+        } catch (CacheUnavailableException e) {
+            errors.increment();
+        }
     }
 
     /**
@@ -69,13 +108,23 @@ public final class TaskCache implements AutoCloseable {
         }
     }
 
-    /** After a task changed or was deleted: its own key goes, and every cached list with one INCR. */
+    /** The list as cached now, uncounted ({@code null} when absent or Redis does not answer). */
+    public byte[] recheck(ListLookup lookup) {
+        return lookup.key() == null ? null : peek(lookup.key());
+    }
+
+    /**
+     * After a task changed or was deleted: its write count moves on first (a read in flight can then no longer
+     * store the old task), then its own key goes, and every cached list with one INCR.
+     */
     public void invalidateTask(long ownerId, long id) {
         String[] keys = {CacheKeys.task(ownerId, id), CacheKeys.legacyTask(id)};
         try {
             replayPending();
             redis.call(jedis -> {
                 var pipeline = jedis.pipelined();
+                pipeline.incr(CacheKeys.taskVersion(id));
+                pipeline.expire(CacheKeys.taskVersion(id), versionTtlSeconds);
                 pipeline.del(keys);
                 pipeline.incr(CacheKeys.GENERATION);
                 pipeline.sync();
@@ -154,15 +203,12 @@ public final class TaskCache implements AutoCloseable {
         redis.close();
     }
 
-    private Optional<byte[]> lookup(String key) {
+    private byte[] peek(String key) {
         try {
-            replayPending();
-            byte[] cached = redis.call(jedis -> jedis.get(bytes(key)));
-            count(cached);
-            return Optional.ofNullable(cached);
+            return redis.call(jedis -> jedis.get(bytes(key)));
         } catch (CacheUnavailableException e) {
             errors.increment();
-            return Optional.empty();
+            return null;
         }
     }
 
@@ -231,6 +277,10 @@ public final class TaskCache implements AutoCloseable {
         return value == null ? 0 : Long.parseLong(value);
     }
 
+    private static long versionOf(byte[] value) {
+        return value == null ? 0 : Long.parseLong(new String(value, StandardCharsets.UTF_8));
+    }
+
     private static long asLong(String value) {
         return value == null ? 0 : Long.parseLong(value.strip());
     }
@@ -241,6 +291,14 @@ public final class TaskCache implements AutoCloseable {
 
     /** The key a list answer is cached under (null when Redis is unavailable) and the cached bytes, if any. */
     public record ListLookup(String key, byte[] cached) {}
+
+    /**
+     * A task's cached bytes, if any, and its write count read with them ({@code -1} when Redis did not answer:
+     * then nobody can tell a read begun before a write from one begun after it).
+     */
+    public record TaskLookup(byte[] cached, long version) {
+        static final TaskLookup UNAVAILABLE = new TaskLookup(null, -1);
+    }
 
     public record CacheCounts(long hits, long misses, long errors) {}
 }

@@ -51,7 +51,7 @@ public final class HttpServer {
         var repository = new TaskRepository(database.dataSource());
         var service = new TaskService(repository, cache, new CachedForms(json));
         var parser = new TaskRequestParser(json);
-        var metrics = new Metrics(database, cache);
+        var metrics = new Metrics(database, cache, service);
         var encoder = new TaskEncoder(json);
         var tasks = new TaskRoutes(service, parser, encoder);
         var health = new HealthRoutes(instance, database, cache, draining::get, warming::get, json);

@@ -9,6 +9,7 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.stackctl.taskmanager.cache.TaskCache;
 import io.stackctl.taskmanager.db.Database;
+import io.stackctl.taskmanager.service.TaskService;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 
@@ -24,7 +25,7 @@ final class Metrics {
     private final Counter requests;
     private final Histogram latency;
 
-    Metrics(Database database, TaskCache cache) {
+    Metrics(Database database, TaskCache cache, TaskService service) {
         requests = Counter.builder()
                 .name("http_requests_total")
                 .help("HTTP requests by route template, method and status")
@@ -46,6 +47,16 @@ final class Metrics {
                 .name("cache_misses_total")
                 .help("Cache lookups that went to PostgreSQL")
                 .callback(cb -> cb.call(cache.counts().misses()))
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("cache_loads_total")
+                .help("Database reads made for cache misses (concurrent misses of one key share one read)")
+                .callback(cb -> cb.call(service.loadCounts().loads()))
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("cache_loads_shared_total")
+                .help("Cache misses answered by another request's database read of the same key")
+                .callback(cb -> cb.call(service.loadCounts().shared()))
                 .register(registry);
         CounterWithCallback.builder()
                 .name("cache_errors_total")
