@@ -59,6 +59,16 @@ members=$(python3 -c 'import json,sys; d=json.load(open("/tmp/e2e.status")); pri
 step "health"
 expect_exit 0 "health on a fresh stack" -- bin/stackctl health
 
+step "replicas start from the image's AOT cache (Java 25)"
+without=""
+for c in $(app_ids); do
+  docker exec "$c" cat /app/aot.opts 2>/dev/null | grep -q -- "-XX:AOTCache=/app/app.aot" || without="$without $c"
+  # AOTMode=on: this JVM refuses to start unless it can map and validate the cache with the replica's class path.
+  docker exec "$c" java -XX:AOTCache=/app/app.aot -XX:AOTMode=on -cp /app/taskmanager-app.jar -version >/dev/null 2>&1 \
+    || without="$without $c(unusable)"
+done
+[ -z "$without" ] && pass "every replica started with the AOT cache its image was trained into" || fail "no AOT cache in use:$without"
+
 step "bounded logs, and no secret in a command line"
 unbounded=$(for c in $(project_ps); do docker inspect -f '{{.Name}} {{.HostConfig.LogConfig.Type}} {{index .HostConfig.LogConfig.Config "max-size"}}' "$c"; done \
   | awk '$2 != "json-file" || $3 == "" {print $1}')
@@ -159,12 +169,12 @@ grep -q "cannot pull 127.0.0.1:1/nope/postgres:15" /tmp/e2e.err && grep -q -- "-
   && pass "the pull failure is one line with the --offline hint" || { fail "no pull hint"; tail -n 3 /tmp/e2e.err; }
 env POSTGRES_IMAGE=127.0.0.1:1/nope/postgres:15 STACK_HTTP_PORT=18080 bin/stackctl -p e2e-pull down --volumes >/dev/null 2>&1 || true
 expect_exit 3 "up of a project whose app image cannot be built (no base image, no registry)" -- \
-  env JRE_IMAGE=127.0.0.1:1/nope/jre:17 APP_IMAGE=e2e-nope/app:1 AGENT_IMAGE=e2e-nope/agent:1 STACK_HTTP_PORT=18081 \
+  env JRE_IMAGE=127.0.0.1:1/nope/jre:25 APP_IMAGE=e2e-nope/app:1 AGENT_IMAGE=e2e-nope/agent:1 STACK_HTTP_PORT=18081 \
   bin/stackctl -p e2e-build up --replicas 1
-grep -q "cannot build the app and upstream-agent images: their base image 127.0.0.1:1/nope/jre:17" /tmp/e2e.err \
+grep -q "cannot build the app and upstream-agent images: their base image 127.0.0.1:1/nope/jre:25" /tmp/e2e.err \
   && grep -q -- "--offline" /tmp/e2e.err && [ "$(grep -c . /tmp/e2e.err)" -le 4 ] \
   && pass "the build failure is one line with the --offline hint" || { fail "no build hint"; tail -n 5 /tmp/e2e.err; }
-env JRE_IMAGE=127.0.0.1:1/nope/jre:17 APP_IMAGE=e2e-nope/app:1 AGENT_IMAGE=e2e-nope/agent:1 STACK_HTTP_PORT=18081 \
+env JRE_IMAGE=127.0.0.1:1/nope/jre:25 APP_IMAGE=e2e-nope/app:1 AGENT_IMAGE=e2e-nope/agent:1 STACK_HTTP_PORT=18081 \
   bin/stackctl -p e2e-build down --volumes >/dev/null 2>&1 || true
 
 step "a replica killed by hand heals with no stackctl command (upstream agent)"

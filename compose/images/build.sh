@@ -15,7 +15,7 @@ declare -A tags=(
   [postgres]="stackctl-offline/postgres:15"
   [redis]="stackctl-offline/redis:7"
   [nginx]="stackctl-offline/nginx:1.22"
-  [jre]="stackctl-offline/jre:17"
+  [jre]="stackctl-offline/jre:25"
 )
 declare -A vars=([postgres]=POSTGRES_IMAGE [redis]=REDIS_IMAGE [nginx]=NGINX_IMAGE [jre]=JRE_IMAGE)
 
@@ -28,12 +28,37 @@ for name in "${wanted[@]}"; do
   fi
 done
 
+# The Java 25 runtime comes from the host's Temurin 25 JDK (JDK25_HOME, or the one under /usr/lib/jvm): jlinked
+# into the build context with the modules a server needs, and a default CDS archive.
+jdk25() {
+  local home="${JDK25_HOME:-$(ls -d /usr/lib/jvm/temurin-25-jdk* 2>/dev/null | head -n 1)}"
+  if [ -z "$home" ] || [ ! -x "$home/bin/jlink" ]; then
+    echo "[images] no Temurin 25 JDK for the jre stand-in: install one under /usr/lib/jvm or set JDK25_HOME" >&2
+    return 1
+  fi
+  echo "$home"
+}
+
+context_of() {
+  local name="$1" ctx jdk
+  if [ "$name" != jre ]; then
+    echo "$here/$name"
+    return 0
+  fi
+  jdk=$(jdk25) || return 1
+  ctx=$(mktemp -d /tmp/stackctl-jre.XXXXXX)
+  cp "$here/jre/Dockerfile" "$ctx/"
+  "$jdk/bin/jlink" --add-modules java.se,jdk.unsupported,jdk.crypto.ec,jdk.jfr,jdk.management,jdk.zipfs,jdk.localedata \
+    --strip-debug --no-man-pages --no-header-files --generate-cds-archive --output "$ctx/runtime" >&2
+  echo "$ctx"
+}
+
 # build_one NAME: builds one image unless its recipe is unchanged; the builds run side by side (each is mostly
 # apt downloading and unpacking in its own container: one after the other they took two minutes of CI).
 build_one() {
-  local name="$1" tag="${tags[$1]}" recipe built log
-  # An image built from an older recipe (its files' hash, in a label) is built again.
-  recipe=$(cat "$here/$name"/* | sha256sum | cut -c1-16)
+  local name="$1" tag="${tags[$1]}" recipe built log ctx
+  # An image built from an older recipe (its files' hash, in a label) is built again; the jre's recipe names its JDK.
+  recipe=$( { cat "$here/$name"/*; [ "$name" != jre ] || "$(jdk25)/bin/java" -version 2>&1; } | sha256sum | cut -c1-16)
   built=$(docker image inspect -f '{{index .Config.Labels "stackctl.recipe"}}' "$tag" 2>/dev/null || true)
   if [ -z "$force" ] && [ "$built" = "$recipe" ]; then
     echo "[images] $tag present" >&2
@@ -41,11 +66,14 @@ build_one() {
   fi
   echo "[images] building $tag from $here/$name${built:+ (its recipe changed)}" >&2
   log="/tmp/stackctl-image-$name.log"
-  if ! docker build --build-arg "BASE_IMAGE=$base" --label "stackctl.recipe=$recipe" -t "$tag" "$here/$name" >"$log" 2>&1; then
+  ctx=$(context_of "$name") || return 1
+  if ! docker build --build-arg "BASE_IMAGE=$base" --label "stackctl.recipe=$recipe" -t "$tag" "$ctx" >"$log" 2>&1; then
+    [ "$ctx" = "$here/$name" ] || rm -rf "$ctx"
     echo "[images] building $tag failed; last lines of $log:" >&2
     tail -n 20 "$log" >&2
     return 1
   fi
+  [ "$ctx" = "$here/$name" ] || rm -rf "$ctx"
   echo "[images] $tag built ($(docker image inspect -f '{{.Size}}' "$tag" | awk '{printf "%d MB", $1/1e6}'))" >&2
 }
 

@@ -25,7 +25,7 @@ public record StackSettings(
     public static final String DEFAULT_APP_IMAGE = "stackctl/taskmanager-app:latest";
     public static final String DEFAULT_AGENT_IMAGE = "stackctl/upstream-agent:latest";
     /** The Java runtime image the app and agent images are built on (compose.yaml's default). */
-    public static final String DEFAULT_JRE_IMAGE = "eclipse-temurin:17-jre";
+    public static final String DEFAULT_JRE_IMAGE = "eclipse-temurin:25-jre";
 
     public static StackSettings resolve(Map<String, String> environment, EnvFile envFile) {
         return new StackSettings(
