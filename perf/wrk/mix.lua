@@ -1,14 +1,17 @@
--- 90% cached GET /tasks/{id} over the seeded ids, 10% POST /tasks (each with its own Idempotency-Key).
--- IDS comes from the environment: a comma-separated list written by ratios.sh.
+-- 90% cached GET /tasks/{id} over the seeded ids, 10% PUT of a task's status (IDS from ratios.sh).
 local ids = {}
 for id in string.gmatch(os.getenv("IDS") or "", "[^,]+") do ids[#ids + 1] = id end
+local statuses = {"pending", "in_progress", "completed"}
 local counter = 0
 request = function()
   counter = counter + 1
+  local id = ids[(counter % #ids) + 1]
   if counter % 10 == 0 then
-    return wrk.format("POST", "/tasks",
-      {["Content-Type"] = "application/json", ["Idempotency-Key"] = "wrk-" .. math.random(1, 2^31) .. "-" .. counter},
-      '{"title":"wrk mix ' .. counter .. '"}')
+    -- Headers given here replace wrk's own (-H): carry them over.
+    local headers = {["Content-Type"] = "application/json"}
+    for name, value in pairs(wrk.headers) do headers[name] = value end
+    return wrk.format("PUT", "/tasks/" .. id, headers,
+      '{"status":"' .. statuses[math.floor(counter / 10) % 3 + 1] .. '"}')
   end
-  return wrk.format("GET", "/tasks/" .. ids[(counter % #ids) + 1])
+  return wrk.format("GET", "/tasks/" .. id)
 end
