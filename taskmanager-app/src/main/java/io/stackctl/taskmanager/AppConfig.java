@@ -97,7 +97,8 @@ public record AppConfig(
                 adminPassword,
                 reader.integer("RATE_LIMIT_PER_USER", AuthSettings.DEFAULT_REQUESTS_PER_SECOND, 0, 1_000_000),
                 reader.integer("LOGIN_ATTEMPTS_PER_MINUTE", AuthSettings.DEFAULT_LOGIN_ATTEMPTS_PER_MINUTE, 1, 10_000),
-                opsToken);
+                opsToken,
+                reader.text("JWT_KEYS_FILE", ""));
     }
 
     public String jdbcUrl() {

@@ -1,6 +1,7 @@
 package io.stackctl.taskmanager;
 
 import io.stackctl.taskmanager.auth.Accounts;
+import io.stackctl.taskmanager.auth.KeyRingSource;
 import io.stackctl.taskmanager.auth.PasswordHasher;
 import io.stackctl.taskmanager.auth.UserRepository;
 import io.stackctl.taskmanager.cache.TaskCache;
@@ -15,15 +16,18 @@ public final class TaskManagerApp implements AutoCloseable {
     private final Database database;
     private final TaskCache cache;
     private final HttpServer server;
+    private final KeyRingSource keys;
 
-    private TaskManagerApp(Database database, TaskCache cache, HttpServer server) {
+    private TaskManagerApp(Database database, TaskCache cache, HttpServer server, KeyRingSource keys) {
         this.database = database;
         this.cache = cache;
         this.server = server;
+        this.keys = keys;
     }
 
     /** Migrates the database, then serves on {@code config.port()} (0 picks a free port, for tests). */
     public static TaskManagerApp start(AppConfig config) {
+        KeyRingSource keys = config.auth().keyRing();
         Database database = Database.open(config.database());
         TaskCache cache = new TaskCache(config.cache());
         try {
@@ -35,14 +39,17 @@ public final class TaskManagerApp implements AutoCloseable {
                             cache,
                             new RequestLogPolicy(config.requestLogEvery(), config.requestLogSlowMs()),
                             config.auth(),
+                            keys,
                             accounts)
                     .start(config.port());
-            return new TaskManagerApp(database, cache, server);
+            return new TaskManagerApp(database, cache, server, keys);
         } catch (SQLException e) {
+            keys.close();
             cache.close();
             database.close();
             throw new IllegalStateException("could not set up the admin account: " + e.getMessage(), e);
         } catch (RuntimeException e) {
+            keys.close();
             cache.close();
             database.close();
             throw e;
@@ -62,6 +69,7 @@ public final class TaskManagerApp implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        keys.close();
         cache.close();
         database.close();
     }

@@ -10,6 +10,9 @@ import io.stackctl.taskmanager.auth.Tokens;
 import io.stackctl.taskmanager.auth.User;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -25,6 +28,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -565,6 +569,89 @@ class AuthIT {
         assertThat(admin.get("/tasks/" + created).statusCode()).isEqualTo(200);
         assertThat(anonymous.withToken(Containers.OPS_TOKEN + "x").get("/tasks").statusCode())
                 .isEqualTo(401);
+    }
+
+    /**
+     * The two-step rotation `stackctl secrets rotate jwt` drives, on two replicas sharing one key file: at no step
+     * does a token one replica signed get a 401 from the other, and a token whose key retired does.
+     */
+    @Test
+    void tokenKeysRotateUnderRunningReplicasWithoutAGapAndARetiredKeysTokensEnd(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("jwt-keys.json");
+        var base = Containers.auth(0);
+        var auth = new io.stackctl.taskmanager.auth.AuthSettings(
+                true,
+                base.jwtSecret(),
+                base.tokenTtl(),
+                base.clockSkew(),
+                base.adminUsername(),
+                base.adminPassword(),
+                0,
+                base.loginAttemptsPerMinute(),
+                base.opsToken(),
+                file.toString());
+        String fresh = "rotated-secret-rotated-secret-rotated-secret";
+        try (var first = TaskManagerApp.start(
+                        Containers.appConfig("it-keys-1", stack.db, Containers.DB_NAME, stack.redis, auth));
+                var second = TaskManagerApp.start(
+                        Containers.appConfig("it-keys-2", stack.db, Containers.DB_NAME, stack.redis, auth))) {
+            var one = new Api(first.port());
+            var two = new Api(second.port());
+            String before = one.registerAndLogin("rotating").token();
+            assertThat(two.withToken(before).get("/auth/me").statusCode()).isEqualTo(200);
+
+            writeKeys(
+                    file,
+                    "{\"id\":\"env\",\"secret\":\"" + Containers.JWT_SECRET + "\",\"use\":\"sign\"},"
+                            + "{\"id\":\"k2\",\"secret\":\"" + fresh + "\",\"use\":\"verify\"}");
+            awaitKeys(List.of(one, two), "env", "[\"env\",\"k2\"]");
+
+            String retireAt = Instant.now().plusSeconds(4).toString();
+            writeKeys(
+                    file,
+                    "{\"id\":\"k2\",\"secret\":\"" + fresh + "\",\"use\":\"sign\"},"
+                            + "{\"id\":\"env\",\"secret\":\"" + Containers.JWT_SECRET + "\",\"use\":\"verify\","
+                            + "\"retire_at\":\"" + retireAt + "\"}");
+            awaitKeys(List.of(one, two), "k2", "[\"k2\",\"env\"]");
+            String after = two.login("rotating", Api.PASSWORD).token();
+            assertThat(com.auth0.jwt.JWT.decode(after).getKeyId()).isEqualTo("k2");
+            for (Api replica : List.of(one, two)) {
+                assertThat(replica.withToken(before).get("/auth/me").statusCode())
+                        .as("a token from before the rotation, until its key retires")
+                        .isEqualTo(200);
+                assertThat(replica.withToken(after).get("/auth/me").statusCode())
+                        .isEqualTo(200);
+            }
+
+            Eventually.within(
+                    Duration.ofSeconds(10),
+                    "the old key's tokens end when it retires",
+                    () -> one.withToken(before).get("/auth/me").statusCode() == 401
+                            && two.withToken(before).get("/auth/me").statusCode() == 401);
+            assertThat(json(two.withToken(before).get("/auth/me")).get("detail").asText())
+                    .contains("retired or unknown");
+            assertThat(one.withToken(after).get("/auth/me").statusCode()).isEqualTo(200);
+            assertThat(two.withToken(Containers.OPS_TOKEN).get("/ops/keys").body())
+                    .doesNotContain(fresh)
+                    .doesNotContain(Containers.JWT_SECRET);
+        }
+    }
+
+    /** As stackctl writes it: whole, by a rename, so a replica never reads half a file. */
+    private static void writeKeys(Path file, String keys) throws java.io.IOException {
+        Path next = file.resolveSibling(file.getFileName() + ".next");
+        Files.writeString(next, "{\"keys\":[" + keys + "]}");
+        Files.move(next, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static void awaitKeys(List<Api> replicas, String signing, String accepted) {
+        Eventually.within(
+                Duration.ofSeconds(10),
+                "every replica signs with " + signing,
+                () -> replicas.stream()
+                        .map(api -> json(api.withToken(Containers.OPS_TOKEN).get("/ops/keys")))
+                        .allMatch(keys -> keys.get("signing").asText().equals(signing)
+                                && keys.get("accepted").toString().equals(accepted)));
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.time.Duration;
  * @param adminPassword when set, the account {@code adminUsername} exists with this password and the admin role
  * @param opsToken the stack's operator credential (stackctl's): operator routes, and the API as the admin account;
  *     empty: operator routes answer an admin's token only
+ * @param jwtKeysFile the token key ring's file ({@link KeyRing}); while it is empty or absent, JWT_SECRET alone
  */
 public record AuthSettings(
         boolean required,
@@ -21,7 +22,39 @@ public record AuthSettings(
         String adminPassword,
         int requestsPerSecond,
         int loginAttemptsPerMinute,
-        String opsToken) {
+        String opsToken,
+        String jwtKeysFile) {
+
+    /** Token keys from JWT_SECRET alone. */
+    public AuthSettings(
+            boolean required,
+            String jwtSecret,
+            Duration tokenTtl,
+            Duration clockSkew,
+            String adminUsername,
+            String adminPassword,
+            int requestsPerSecond,
+            int loginAttemptsPerMinute,
+            String opsToken) {
+        this(
+                required,
+                jwtSecret,
+                tokenTtl,
+                clockSkew,
+                adminUsername,
+                adminPassword,
+                requestsPerSecond,
+                loginAttemptsPerMinute,
+                opsToken,
+                "");
+    }
+
+    /** The key ring in force: JWT_KEYS_FILE's, polled, when it is set, else JWT_SECRET's one key. */
+    public KeyRingSource keyRing() {
+        return jwtKeysFile.isBlank()
+                ? KeyRingSource.fixed(jwtSecret)
+                : KeyRingSource.watching(java.nio.file.Path.of(jwtKeysFile), jwtSecret);
+    }
 
     public static final int MIN_SECRET_LENGTH = 32;
     public static final int MIN_ADMIN_PASSWORD_LENGTH = 12;

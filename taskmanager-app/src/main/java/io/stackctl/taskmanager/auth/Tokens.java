@@ -9,8 +9,11 @@ import com.auth0.jwt.interfaces.DecodedJWT;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * HS256 JSON Web Tokens: subject = user id, plus the username and role, the account's creation time ({@code acct},
@@ -22,29 +25,32 @@ public final class Tokens {
     static final String ISSUER = "taskmanager";
     static final String ACCOUNT_CLAIM = "acct";
 
-    private final Algorithm algorithm;
-    private final JWTVerifier verifier;
+    private final Supplier<KeyRing> keys;
     private final AuthSettings settings;
     private final Clock clock;
+    private volatile Checkers checkers = new Checkers(null, Map.of());
 
     public Tokens(AuthSettings settings) {
-        this(settings, Clock.systemUTC());
+        this(settings, () -> KeyRing.of(settings.jwtSecret()), Clock.systemUTC());
+    }
+
+    public Tokens(AuthSettings settings, Supplier<KeyRing> keys) {
+        this(settings, keys, Clock.systemUTC());
     }
 
     /** A clock of their own lets tests make tokens that are already expired or not yet valid. */
-    public Tokens(AuthSettings settings, Clock clock) {
+    public Tokens(AuthSettings settings, Supplier<KeyRing> keys, Clock clock) {
         this.settings = settings;
+        this.keys = keys;
         this.clock = clock;
-        this.algorithm = Algorithm.HMAC256(settings.jwtSecret());
-        this.verifier = ((JWTVerifier.BaseVerification) JWT.require(algorithm)
-                        .withIssuer(ISSUER)
-                        .withClaimPresence("name")
-                        .withClaimPresence("role")
-                        .acceptLeeway(settings.clockSkew().toSeconds()))
-                .build(clock);
+    }
+
+    public Tokens(AuthSettings settings, Clock clock) {
+        this(settings, () -> KeyRing.of(settings.jwtSecret()), clock);
     }
 
     public Issued issue(User user) {
+        SigningKey signing = keys.get().signing();
         Instant now = clock.instant();
         Instant expires = now.plus(settings.tokenTtl());
         String token = JWT.create()
@@ -57,7 +63,8 @@ public final class Tokens {
                 .withNotBefore(now)
                 .withExpiresAt(expires)
                 .withJWTId(UUID.randomUUID().toString())
-                .sign(algorithm);
+                .withKeyId(signing.id())
+                .sign(Algorithm.HMAC256(signing.secret()));
         return new Issued(token, settings.tokenTtl().toSeconds());
     }
 
@@ -65,7 +72,7 @@ public final class Tokens {
     public Claims verify(String token) {
         DecodedJWT decoded;
         try {
-            decoded = verifier.verify(token);
+            decoded = checker(JWT.decode(token).getKeyId()).verify(token);
         } catch (TokenExpiredException e) {
             throw new Rejected("the token expired at " + e.getExpiredOn() + "; log in again");
         } catch (JWTVerificationException e) {
@@ -88,6 +95,30 @@ public final class Tokens {
                 account == null ? OptionalLong.empty() : OptionalLong.of(account),
                 decoded.getIssuedAtAsInstant());
     }
+
+    /** The verifier for tokens naming {@code keyId}; one per key, built again only when the ring changes. */
+    private JWTVerifier checker(String keyId) {
+        KeyRing ring = keys.get();
+        SigningKey key = ring.checking(keyId, clock.instant())
+                .orElseThrow(() ->
+                        new Rejected("the token was signed with a key that is retired or unknown; log in" + " again"));
+        Checkers current = checkers;
+        if (current.ring() != ring) {
+            current = new Checkers(ring, new ConcurrentHashMap<>());
+            checkers = current;
+        }
+        return current.byKey()
+                .computeIfAbsent(
+                        key.id(),
+                        id -> ((JWTVerifier.BaseVerification) JWT.require(Algorithm.HMAC256(key.secret()))
+                                        .withIssuer(ISSUER)
+                                        .withClaimPresence("name")
+                                        .withClaimPresence("role")
+                                        .acceptLeeway(settings.clockSkew().toSeconds()))
+                                .build(clock));
+    }
+
+    private record Checkers(KeyRing ring, Map<String, JWTVerifier> byKey) {}
 
     static long accountStamp(User user) {
         Instant created = user.createdAt();

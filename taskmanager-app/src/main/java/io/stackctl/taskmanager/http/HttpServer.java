@@ -6,6 +6,7 @@ import io.javalin.compression.CompressionStrategy;
 import io.stackctl.taskmanager.auth.Accounts;
 import io.stackctl.taskmanager.auth.AuthSettings;
 import io.stackctl.taskmanager.auth.Authenticator;
+import io.stackctl.taskmanager.auth.KeyRing;
 import io.stackctl.taskmanager.auth.Tokens;
 import io.stackctl.taskmanager.auth.UserRepository;
 import io.stackctl.taskmanager.cache.TaskCache;
@@ -14,6 +15,7 @@ import io.stackctl.taskmanager.db.TaskRepository;
 import io.stackctl.taskmanager.service.CachedForms;
 import io.stackctl.taskmanager.service.TaskService;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -46,6 +48,7 @@ public final class HttpServer {
             TaskCache cache,
             RequestLogPolicy logPolicy,
             AuthSettings authSettings,
+            Supplier<KeyRing> keys,
             Accounts accounts) {
         ObjectMapper json = Json.mapper();
         var repository = new TaskRepository(database.dataSource());
@@ -56,9 +59,9 @@ public final class HttpServer {
         var tasks = new TaskRoutes(service, parser, encoder);
         var health = new HealthRoutes(instance, database, cache, draining::get, warming::get, json);
         this.warmUpCredential = authSettings.opsToken();
-        var ops = new OpsRoutes(instance, cache, metrics, json);
+        var ops = new OpsRoutes(instance, cache, metrics, keys, json);
         var docs = new ApiDocs();
-        var tokens = new Tokens(authSettings);
+        var tokens = new Tokens(authSettings, keys);
         var limiter = cache.rateLimiter();
         var authenticator = new Authenticator(authSettings, tokens, new UserRepository(database.dataSource()));
         var gate = new AuthGate(authSettings, authenticator, limiter);
