@@ -47,6 +47,9 @@ bin/stackctl -p "$P" -o json status >$e2e.status
 [ "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["target"], sum(1 for c in d["containers"] if c["service"]=="app" and c["in_upstream"]))' "$e2e.status")" = "swarm 3" ] \
   && pass "status -o json: target swarm, 3 app replicas answering by DNS" || fail "status: $(cat $e2e.status)"
 expect_exit 3 "up --target compose of a stack that runs on Swarm is refused" -- bin/stackctl -p "$P" up --target compose
+expect_exit 3 "secrets rotate jwt on Swarm is refused (the key is a Docker secret read once)" -- bin/stackctl -p "$P" secrets rotate jwt
+grep -q "change JWT_SECRET in compose/.env and run bin/stackctl deploy" $e2e.err && pass "the refusal says how to change the key on Swarm" \
+  || { fail "no Swarm hint"; cat $e2e.err; }
 
 step "scale 3 -> 5 -> 2 under load"
 loops_start 3

@@ -248,6 +248,67 @@ old_image=$(for c in $(app_ids); do docker inspect -f '{{.Image}}' "$c"; done | 
 [ "$old_image" != "$new_image" ] && [ "$(echo "$old_image" | wc -l)" = 1 ] && pass "every replica is back on the previous image" \
   || fail "after rollback the replicas run: $old_image"
 
+step "secrets rotate jwt under load: tokens from before keep working, new ones work on every replica"
+# Three loops send the admin's token from before the rotation; a fourth logs in as one of four users again and again
+# (each name may log in 10 times a minute) and sends each new token at once on new connections, which nginx spreads
+# over both replicas: a token signed with the new key by one replica must be accepted by the other at every moment.
+rot_users=()
+for i in 1 2 3 4; do
+  u="rot$i$RANDOM"
+  curl -s -o /dev/null -X POST -H 'content-type: application/json' \
+    -d "{\"username\":\"$u\",\"email\":\"$u@example.org\",\"password\":\"e2e password 123\"}" "$url/auth/register"
+  rot_users+=("$u")
+done
+login_use_loop() {
+  local i token code
+  for i in $(seq 0 35); do
+    [ -f $e2e.stop ] && break
+    token=$(curl -s -X POST -H 'content-type: application/json' \
+      -d "{\"username\":\"${rot_users[$((i % 4))]}\",\"password\":\"e2e password 123\"}" "$url/auth/login" \
+      | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])' 2>/dev/null) || token=""
+    [ -n "$token" ] || { echo login-failed; continue; }
+    for _ in 1 2 3; do
+      code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Connection: close' -H "Authorization: Bearer $token" "$url/auth/me")
+      echo "$code"
+    done
+    sleep 0.2
+  done >$e2e.logins
+}
+old_token=$(cat $e2e.token)
+loops_start 3
+login_use_loop &
+login_pid=$!
+expect_exit 0 "secrets rotate jwt" -- bin/stackctl -o json secrets rotate jwt
+cat /tmp/e2e.err /tmp/e2e.out
+loops_stop "the jwt rotation"
+wait "$login_pid" || true
+logins_total=$(wc -l <$e2e.logins)
+logins_bad=$(grep -vc '^200$' $e2e.logins || true)
+[ "$logins_total" -ge 15 ] && [ "$logins_bad" = 0 ] \
+  && pass "tokens issued during the rotation, each sent 3 times over both replicas: 0 of $logins_total refused" \
+  || fail "tokens issued during the rotation: $logins_bad of $logins_total refused"
+new_key=$(python3 -c 'import json; print(json.load(open("/tmp/e2e.out"))["to"])' 2>/dev/null || true)
+signing_ok=0
+for c in $(app_ids); do
+  ip=$(docker inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}}={{$v.IPAddress}} {{end}}' "$c" | grep -o 'frontend=[0-9.]*' | cut -d= -f2)
+  curl -s -H "Authorization: Bearer $ops_token" "http://$ip:8080/ops/keys" \
+    | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d["signing"]==sys.argv[1] and d["accepted"]==[sys.argv[1],"env"] else 1)' "$new_key" \
+    && signing_ok=$((signing_ok + 1))
+done
+[ -n "$new_key" ] && [ "$signing_ok" = "$(app_ids | wc -l)" ] \
+  && pass "every replica signs with $new_key and still checks the old key 'env'" || fail "$signing_ok replicas sign with '$new_key'"
+new_kid=$(curl -s -X POST -H 'content-type: application/json' -d "{\"username\":\"${rot_users[0]}\",\"password\":\"e2e password 123\"}" \
+  "$url/auth/login" | python3 -c 'import json,sys,base64; t=json.load(sys.stdin)["token"]; h=t.split(".")[0]; print(json.loads(base64.urlsafe_b64decode(h+"="*(-len(h)%4)))["kid"])')
+[ "$new_kid" = "$new_key" ] && pass "a login now gets a token naming key $new_key" || fail "a new token names key '$new_kid'"
+[ "$(status_of -H "Authorization: Bearer $old_token" "$url/tasks?limit=1")" = 200 ] \
+  && pass "the admin's token from before the rotation: 200 until it expires" || fail "the old token was refused"
+[ "$(stat -c '%u %a' compose/keys/jwt-keys.json)" = "10001 400" ] \
+  && pass "compose/keys/jwt-keys.json belongs to the app's user alone (uid 10001, 0400)" \
+  || fail "the key ring file is $(stat -c '%u %a' compose/keys/jwt-keys.json)"
+bin/stackctl releases >/tmp/e2e.out
+grep -E "^jwt .* env +$new_key .* done" /tmp/e2e.out >/dev/null && pass "releases lists the rotation env -> $new_key, done" \
+  || { fail "releases shows no finished rotation"; cat /tmp/e2e.out; }
+
 step "a deploy killed mid-rollout (SIGKILL) is found and repaired by the next command"
 loops_start 3
 bin/stackctl deploy --force --batch 1 >$e2e.killed 2>&1 &

@@ -1,25 +1,13 @@
 package io.stackctl.cli;
 
 import io.stackctl.backup.Manifest;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 @Command(
         name = "backups",
         description = "List, verify and prune the backups in the backup folder.",
         subcommands = {BackupsList.class, BackupsVerify.class, BackupsPrune.class})
-final class BackupsCommand implements Runnable {
-
-    @picocli.CommandLine.Mixin
-    HelpOption help;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: list, verify or prune");
-    }
+final class BackupsCommand extends CommandGroup {
 
     static String verifiedText(Manifest manifest) {
         var v = manifest.verification();

@@ -10,23 +10,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "images", description = "Build the stack's images.", subcommands = ImagesCommand.Build.class)
-final class ImagesCommand implements Runnable {
-
-    @picocli.CommandLine.Mixin
-    HelpOption help;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: images build");
-    }
+final class ImagesCommand extends CommandGroup {
 
     @Command(
             name = "build",

@@ -3,13 +3,17 @@ package io.stackctl.cli;
 import io.stackctl.core.ExitCodes;
 import io.stackctl.deploy.Release;
 import io.stackctl.deploy.ReleaseHistory;
+import io.stackctl.secrets.Rotation;
+import io.stackctl.secrets.Rotations;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import picocli.CommandLine.Command;
 
-@Command(name = "releases", description = "The app's releases, newest first: image, config, result, duration.")
+@Command(
+        name = "releases",
+        description = "The app's releases, newest first: image, config, result, duration; then the secret rotations.")
 final class ReleasesCommand extends StackCommand {
 
     @Override
@@ -17,18 +21,39 @@ final class ReleasesCommand extends StackCommand {
         var history = new ReleaseHistory(files().releasesDir(), global.project());
         List<Release> releases = new ArrayList<>(history.all());
         Collections.reverse(releases);
+        List<Rotation> rotations = new ArrayList<>(new Rotations(files().releasesDir(), global.project()).all());
+        Collections.reverse(rotations);
         if (global.json()) {
+            // A list, as before rotations were recorded; the rotations only with --rotations-too would break nobody.
             output().json(releases);
             return ExitCodes.OK;
         }
         if (releases.isEmpty()) {
             output().line("no releases of '" + global.project() + "' yet: up and deploy record them");
-            return ExitCodes.OK;
+        } else {
+            output().table(
+                            List.of("RELEASE", "AGE", "IMAGE", "CONFIG", "STATUS", "TOOK", "STRATEGY", "NOTE"),
+                            releases.stream().map(ReleasesCommand::row).toList());
         }
-        output().table(
-                        List.of("RELEASE", "AGE", "IMAGE", "CONFIG", "STATUS", "TOOK", "STRATEGY", "NOTE"),
-                        releases.stream().map(ReleasesCommand::row).toList());
+        if (!rotations.isEmpty()) {
+            output().line("");
+            output().table(
+                            List.of("ROTATION", "AGE", "FROM", "TO", "OLD ACCEPTED UNTIL", "STATUS", "TOOK", "NOTE"),
+                            rotations.stream().map(ReleasesCommand::row).toList());
+        }
         return ExitCodes.OK;
+    }
+
+    private static List<String> row(Rotation r) {
+        return List.of(
+                r.secret(),
+                Output.age(r.at(), Instant.now()),
+                r.from(),
+                r.to(),
+                r.retireAt() == null ? "-" : r.retireAt().toString(),
+                r.status().name(),
+                r.durationMs() == 0 ? "-" : "%.1fs".formatted(r.durationMs() / 1000.0),
+                r.note().length() > 90 ? r.note().substring(0, 87) + "..." : r.note());
     }
 
     private static List<String> row(Release r) {

@@ -27,6 +27,7 @@ public final class StackctlCommandLine {
                 DeployCommand.class,
                 RollbackCommand.class,
                 ReleasesCommand.class,
+                SecretsCommand.class,
                 LogsCommand.class,
                 ImagesCommand.class,
                 DoctorCommand.class,

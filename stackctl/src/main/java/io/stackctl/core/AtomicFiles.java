@@ -21,6 +21,16 @@ public final class AtomicFiles {
     private AtomicFiles() {}
 
     public static void writeString(Path file, String text) throws IOException {
+        writeString(file, text, written -> {});
+    }
+
+    /** What is done to the written, flushed file before it takes its name (its owner, its mode). */
+    public interface Preparation {
+        void prepare(Path written) throws IOException;
+    }
+
+    /** As {@link #writeString(Path, String)}, with {@code preparation} applied before the rename. */
+    public static void writeString(Path file, String text, Preparation preparation) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         // The temporary name ends in .tmp, so a reader that globs (nginx's include *.conf) never sees it.
@@ -33,6 +43,7 @@ public final class AtomicFiles {
                 }
                 channel.force(true);
             }
+            preparation.prepare(temporary);
             commit(temporary, file);
         } finally {
             Files.deleteIfExists(temporary);

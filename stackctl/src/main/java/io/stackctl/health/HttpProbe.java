@@ -33,6 +33,31 @@ public final class HttpProbe {
         }
     }
 
+    /** An answer with its body, for the few callers that read what a replica says. */
+    public record Answer(int status, String body, String error) {
+        public boolean ok() {
+            return status == 200;
+        }
+    }
+
+    /** A GET with {@code Authorization: Bearer <credential>}, keeping the body; never throws. */
+    public Answer fetch(String url, String credential) {
+        try {
+            var request = HttpRequest.newBuilder(URI.create(url))
+                    .timeout(timeout)
+                    .header("Authorization", "Bearer " + credential)
+                    .GET()
+                    .build();
+            var response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            return new Answer(response.statusCode(), response.body(), null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Answer(0, "", "interrupted");
+        } catch (Exception e) {
+            return new Answer(0, "", e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        }
+    }
+
     public Result get(String url) {
         return send("GET", url, null);
     }

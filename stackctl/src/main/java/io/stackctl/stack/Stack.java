@@ -248,6 +248,14 @@ public final class Stack implements AutoCloseable {
         return probe.send(method, url, token);
     }
 
+    /** An operator route's answer from one replica itself, with its body (compose only: its frontend address). */
+    public HttpProbe.Answer askReplicaOperator(ServiceContainer replica, String path) {
+        if (swarm()) {
+            throw new IllegalStateException("a replica's own answer is read on compose only");
+        }
+        return probe.fetch(ReplicaHealth.url(replica.ipOn("frontend").orElse(""), path), opsToken());
+    }
+
     /** One replica's own {@code /ready}, asked directly, not through nginx: is this one ready to take traffic? */
     public HttpProbe.Result readyDirect(ServiceContainer replica) {
         return readiness.apply(replica);

@@ -58,6 +58,11 @@ public record StackFiles(Path root) {
     }
 
     /** Release history and each release's saved settings (private, git-ignored). */
+    /** What the app's replicas read their token keys from (mounted read-only at /run/stack-keys). */
+    public Path tokenKeysFile() {
+        return composeDir().resolve("keys").resolve("jwt-keys.json");
+    }
+
     public Path releasesDir() {
         return composeDir().resolve("releases");
     }
