@@ -231,6 +231,8 @@ step "rollback to the release before, under load, with a rotated admin password"
 # image, never its secrets.
 rotated="rotated-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 sed -i "s/^ADMIN_PASSWORD=.*/ADMIN_PASSWORD=$rotated/" compose/.env
+# The loops send a user's token: a new admin password ends the admin's tokens once a replica sets it.
+printf '%s' "$user_token" >$e2e.token
 loops_start 3
 expect_exit 0 "rollback" -- bin/stackctl rollback
 cat /tmp/e2e.err /tmp/e2e.out
@@ -362,6 +364,28 @@ expect_exit 0 "deploy back to AUTH_MODE=required" -- bin/stackctl deploy --no-bu
 loops_stop "deploy from AUTH_MODE=off to required"
 [ "$(status_of "$url/tasks?limit=1")" = 401 ] && pass "AUTH_MODE=required again: no token, 401" \
   || fail "AUTH_MODE=required: $(status_of "$url/tasks?limit=1") without a token"
+
+step "secrets rotate admin under load: a new password rolled out as a deploy, the old password's tokens end"
+old_admin_token=$(cat $e2e.token)
+old_password=$(sed -n 's/^ADMIN_PASSWORD=//p' compose/.env)
+# The loops send a user's token: the admin's own ends with the rotation, by design.
+printf '%s' "$user_token" >$e2e.token
+loops_start 2
+expect_exit 0 "secrets rotate admin --batch 3" -- bin/stackctl secrets rotate admin --batch 3
+cat /tmp/e2e.err /tmp/e2e.out
+loops_stop "the admin password rotation"
+new_password=$(sed -n 's/^ADMIN_PASSWORD=//p' compose/.env)
+[ -n "$new_password" ] && [ "$new_password" != "$old_password" ] && pass "compose/.env holds a new admin password" \
+  || fail "the admin password did not change"
+code=$(status_of -H "Authorization: Bearer $old_admin_token" "$url/auth/me")
+[ "$code" = 401 ] && pass "the admin's token from before the rotation: 401" || fail "the old admin token got $code"
+code=$(status_of -X POST -H 'content-type: application/json' -d "{\"username\":\"admin\",\"password\":\"$old_password\"}" "$url/auth/login")
+[ "$code" = 401 ] && pass "the old password: 401" || fail "the old password got $code"
+login
+[ "$(status_of -H "$(bearer)" "$url/metrics")" = 200 ] && pass "the new password logs in as the admin" || fail "the new password does not log in"
+bin/stackctl releases >/tmp/e2e.out
+grep -E "^admin .* done" /tmp/e2e.out >/dev/null && pass "releases lists the admin rotation, done" \
+  || { fail "releases shows no admin rotation"; cat /tmp/e2e.out; }
 
 step "backup, verify, restore, refuse a damaged dump"
 db_count() { docker exec "$(docker ps -q --filter label=com.docker.compose.project=taskmanager --filter label=com.docker.compose.service=db)" \

@@ -1,26 +1,34 @@
 package io.stackctl.cli;
 
 import io.stackctl.core.ExitCodes;
+import io.stackctl.secrets.AdminRotation;
 import io.stackctl.secrets.JwtRotation;
 import io.stackctl.secrets.KeyRingFile;
 import io.stackctl.stack.Stack;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(
         name = "rotate",
         description = {
             "Rotate a secret under load with no failed request.",
-            "jwt: a new token signing key; tokens signed with the old one keep working until they expire."
+            "jwt: a new token signing key; tokens signed with the old one keep working until they expire.",
+            "admin: a new admin password in compose/.env, rolled out as deploy rolls (options below); every token"
+                    + " issued under the old password ends."
         })
 final class SecretsRotate extends StackCommand {
 
-    /** The secrets this command rotates; the database, cache and admin credentials are not built yet. */
+    /** The secrets this command rotates; the database and cache passwords are not built yet. */
     enum Secret {
-        jwt
+        jwt,
+        admin
     }
+
+    @Mixin
+    RolloutOptions rollout;
 
     @Parameters(index = "0", paramLabel = "SECRET", description = "What to rotate: ${COMPLETION-CANDIDATES}.")
     Secret secret;
@@ -33,6 +41,13 @@ final class SecretsRotate extends StackCommand {
     @Override
     public Integer call() {
         try (Stack stack = openStack()) {
+            if (secret == Secret.admin) {
+                requireReplicas(stack);
+                print(new AdminRotation(stack, target(stack)).rotate(rollout.options(false)));
+                err().println("the new admin password is ADMIN_PASSWORD in "
+                        + stack.files().envFile() + "; tokens issued under the old one are refused");
+                return ExitCodes.OK;
+            }
             var result = new JwtRotation(stack, err()).rotate();
             if (!result.privateFile()) {
                 err().println("warning: " + stack.files().tokenKeysFile() + " is readable by every user of this host:"

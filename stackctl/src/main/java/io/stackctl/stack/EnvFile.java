@@ -161,7 +161,7 @@ public final class EnvFile {
         }
     }
 
-    static String randomSecret(int byteCount) {
+    public static String randomSecret(int byteCount) {
         byte[] bytes = new byte[byteCount];
         new SecureRandom().nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);

@@ -637,6 +637,54 @@ class AuthIT {
         }
     }
 
+    /**
+     * What `stackctl secrets rotate admin` does: replicas started with a new ADMIN_PASSWORD set it at their start,
+     * and every token issued under the old password ends, on the replicas that still run with the old setting too.
+     */
+    @Test
+    void aNewAdminPasswordEndsEveryTokenIssuedBeforeItOnEveryReplica() throws Exception {
+        var base = Containers.auth(0);
+        java.util.function.Function<String, io.stackctl.taskmanager.auth.AuthSettings> withPassword =
+                password -> new io.stackctl.taskmanager.auth.AuthSettings(
+                        true,
+                        base.jwtSecret(),
+                        base.tokenTtl(),
+                        base.clockSkew(),
+                        "rotating-admin",
+                        password,
+                        0,
+                        base.loginAttemptsPerMinute(),
+                        base.opsToken());
+        String before = "first-admin-password";
+        String after = "second-admin-password";
+        try (var old = TaskManagerApp.start(Containers.appConfig(
+                "it-admin-old", stack.db, Containers.DB_NAME, stack.redis, withPassword.apply(before)))) {
+            var oldReplica = new Api(old.port());
+            String oldToken = oldReplica.login("rotating-admin", before).token();
+            String usersToken = oldReplica.registerAndLogin("bystander").token();
+            try (var fresh = TaskManagerApp.start(Containers.appConfig(
+                    "it-admin-new", stack.db, Containers.DB_NAME, stack.redis, withPassword.apply(after)))) {
+                var newReplica = new Api(fresh.port());
+                for (Api replica : List.of(oldReplica, newReplica)) {
+                    var refused = replica.withToken(oldToken).get("/auth/me");
+                    assertThat(refused.statusCode())
+                            .as("the old password's token, on either replica")
+                            .isEqualTo(401);
+                    assertThat(json(refused).get("detail").asText()).contains("password changed");
+                    assertThat(replica.withToken(usersToken).get("/auth/me").statusCode())
+                            .as("another user's token is not touched")
+                            .isEqualTo(200);
+                }
+                String newToken = newReplica.login("rotating-admin", after).token();
+                assertThat(oldReplica.withToken(newToken).get("/metrics").statusCode())
+                        .as("the new password's token, on the replica that still runs with the old setting")
+                        .isEqualTo(200);
+                assertThatThrownBy(() -> newReplica.login("rotating-admin", before))
+                        .hasMessageStartingWith("login rotating-admin failed: 401");
+            }
+        }
+    }
+
     /** As stackctl writes it: whole, by a rename, so a replica never reads half a file. */
     private static void writeKeys(Path file, String keys) throws java.io.IOException {
         Path next = file.resolveSibling(file.getFileName() + ".next");

@@ -76,7 +76,7 @@ public final class Authenticator {
     public Principal user(String token) throws SQLException {
         Tokens.Claims claims = tokens.verify(token);
         Optional<User> known = byId.get(claims.userId());
-        if (known.filter(claims::issuedTo).isEmpty()) {
+        if (known.filter(claims::current).isEmpty()) {
             known = byId.confirm(claims.userId());
         }
         User account = known.orElseThrow(
@@ -84,6 +84,9 @@ public final class Authenticator {
         if (!claims.issuedTo(account)) {
             throw new Tokens.Rejected("this token was issued to an earlier account with the same id (the database was"
                     + " restored or the user removed); log in again");
+        }
+        if (!claims.passwordUnchanged(account)) {
+            throw new Tokens.Rejected("the account's password changed after this token was issued; log in again");
         }
         return account.principal();
     }

@@ -24,6 +24,7 @@ public final class Tokens {
 
     static final String ISSUER = "taskmanager";
     static final String ACCOUNT_CLAIM = "acct";
+    static final String CREDENTIAL_CLAIM = "cred";
 
     private final Supplier<KeyRing> keys;
     private final AuthSettings settings;
@@ -59,6 +60,7 @@ public final class Tokens {
                 .withClaim("name", user.username())
                 .withClaim("role", user.role().wire())
                 .withClaim(ACCOUNT_CLAIM, accountStamp(user))
+                .withClaim(CREDENTIAL_CLAIM, user.credential().isEmpty() ? null : user.credential())
                 .withIssuedAt(now)
                 .withNotBefore(now)
                 .withExpiresAt(expires)
@@ -90,10 +92,12 @@ public final class Tokens {
             throw new Rejected("the token names no known role; log in again");
         }
         Long account = decoded.getClaim(ACCOUNT_CLAIM).asLong();
+        String credential = decoded.getClaim(CREDENTIAL_CLAIM).asString();
         return new Claims(
                 new Principal(userId, decoded.getClaim("name").asString(), role.get()),
                 account == null ? OptionalLong.empty() : OptionalLong.of(account),
-                decoded.getIssuedAtAsInstant());
+                decoded.getIssuedAtAsInstant(),
+                credential == null ? "" : credential);
     }
 
     /** The verifier for tokens naming {@code keyId}; one per key, built again only when the ring changes. */
@@ -130,11 +134,26 @@ public final class Tokens {
     /**
      * @param account the account's creation time the token was issued against; absent in tokens from before it
      *     was added, which are then held to having been issued after the account was created
+     * @param credential the account's password fingerprint when the token was issued ({@link User#credential}); empty
+     *     in tokens from before it was added
      */
-    public record Claims(Principal principal, OptionalLong account, Instant issuedAt) {
+    public record Claims(Principal principal, OptionalLong account, Instant issuedAt, String credential) {
 
         public long userId() {
             return principal.userId();
+        }
+
+        /** Whether the token was issued to {@code user} as it is now: the same account, its password unchanged since. */
+        public boolean current(User user) {
+            return issuedTo(user) && passwordUnchanged(user);
+        }
+
+        /**
+         * Whether the account's password is the one it had when the token was issued; tokens from before tokens
+         * carried the fingerprint cannot tell, and pass.
+         */
+        public boolean passwordUnchanged(User user) {
+            return credential.isEmpty() || user.credential().isEmpty() || credential.equals(user.credential());
         }
 
         /** Whether {@code user}, the account with this id now, is the one the token was issued to. */

@@ -91,7 +91,8 @@ public final class UserRepository {
                         row.getString("email"),
                         Role.fromWire(role)
                                 .orElseThrow(() -> new SQLException("unknown role '" + role + "' in users table")),
-                        row.getObject("created_at", OffsetDateTime.class).toInstant());
+                        row.getObject("created_at", OffsetDateTime.class).toInstant(),
+                        User.credentialOf(row.getString("password_hash")));
                 return Optional.of(new Stored(user, row.getString("password_hash")));
             }
         }
