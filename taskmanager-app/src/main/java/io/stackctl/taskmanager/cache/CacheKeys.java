@@ -15,6 +15,7 @@ public final class CacheKeys {
     static final String GENERATION = PREFIX + "tasks:gen";
     static final String TASK_PATTERN = PREFIX + "task:*";
     static final String LIST_PATTERN = PREFIX + "tasks:list:*";
+    private static final String VERSION_PREFIX = PREFIX + "task:ver:";
 
     private CacheKeys() {}
 
@@ -27,7 +28,11 @@ public final class CacheKeys {
      * count may not store what it read (it may predate the change) and never shares a load with a newer read.
      */
     static String taskVersion(long id) {
-        return PREFIX + "task:ver:" + id;
+        return VERSION_PREFIX + id;
+    }
+
+    static boolean isTaskVersion(String key) {
+        return key.startsWith(VERSION_PREFIX);
     }
 
     /** The key releases before users wrote; an invalidation removes it too, for replicas still running them. */

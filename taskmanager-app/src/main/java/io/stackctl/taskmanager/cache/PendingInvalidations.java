@@ -13,6 +13,9 @@ final class PendingInvalidations {
     static final int MAX_KEYS = 10_000;
 
     private final Set<String> keys = new HashSet<>();
+    /** The tasks whose write counts must move on, so a load that began before the change cannot store it. */
+    private final Set<Long> tasks = new HashSet<>();
+
     private boolean purgeAll;
     private volatile boolean dirty;
 
@@ -21,15 +24,17 @@ final class PendingInvalidations {
         return !dirty;
     }
 
-    /** A task's keys to delete; the lists move on too. */
-    synchronized void addKeys(String... taskKeys) {
+    /** A changed task: its keys to delete and its write count to move on; the lists move on too. */
+    synchronized void addTask(long id, String... taskKeys) {
         for (String key : taskKeys) {
             if (!purgeAll && keys.size() < MAX_KEYS) {
                 keys.add(key);
             } else {
-                purgeAll = true;
-                keys.clear();
+                addPurge();
             }
+        }
+        if (!purgeAll) {
+            tasks.add(id);
         }
         dirty = true;
     }
@@ -42,13 +47,15 @@ final class PendingInvalidations {
     synchronized void addPurge() {
         purgeAll = true;
         keys.clear();
+        tasks.clear();
         dirty = true;
     }
 
     /** Takes everything pending; a failed replay must {@link #restore} it. */
     synchronized Snapshot take() {
-        var snapshot = new Snapshot(Set.copyOf(keys), purgeAll);
+        var snapshot = new Snapshot(Set.copyOf(keys), Set.copyOf(tasks), purgeAll);
         keys.clear();
+        tasks.clear();
         purgeAll = false;
         dirty = false;
         return snapshot;
@@ -58,10 +65,14 @@ final class PendingInvalidations {
         if (snapshot.purgeAll()) {
             addPurge();
         } else {
-            snapshot.keys().forEach(this::addKeys);
+            keys.addAll(snapshot.keys());
+            tasks.addAll(snapshot.tasks());
+            if (keys.size() > MAX_KEYS) {
+                addPurge();
+            }
             dirty = true;
         }
     }
 
-    record Snapshot(Set<String> keys, boolean purgeAll) {}
+    record Snapshot(Set<String> keys, Set<Long> tasks, boolean purgeAll) {}
 }

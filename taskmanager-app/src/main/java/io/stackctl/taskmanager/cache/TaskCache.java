@@ -132,7 +132,7 @@ public final class TaskCache implements AutoCloseable {
             });
         } catch (CacheUnavailableException e) {
             errors.increment();
-            pending.addKeys(keys);
+            pending.addTask(id, keys);
             log.warn("cache invalidation of task {} deferred until redis answers: {}", id, e.getMessage());
         }
     }
@@ -240,6 +240,11 @@ public final class TaskCache implements AutoCloseable {
                     purge(jedis);
                 } else {
                     var pipeline = jedis.pipelined();
+                    // As invalidateTask: the write counts move on before the entries go.
+                    for (long id : snapshot.tasks()) {
+                        pipeline.incr(CacheKeys.taskVersion(id));
+                        pipeline.expire(CacheKeys.taskVersion(id), versionTtlSeconds);
+                    }
                     snapshot.keys().forEach(pipeline::del);
                     pipeline.incr(CacheKeys.GENERATION);
                     pipeline.sync();
@@ -256,7 +261,10 @@ public final class TaskCache implements AutoCloseable {
         }
     }
 
-    /** Moves the generation on (never resets it: a reset could revive old list keys) and unlinks our keys. */
+    /**
+     * Moves the generation on (never resets it: a reset could revive old list keys) and unlinks the cached tasks and
+     * lists.
+     */
     private static Object purge(Jedis jedis) {
         jedis.incr(CacheKeys.GENERATION);
         for (String pattern : List.of(CacheKeys.TASK_PATTERN, CacheKeys.LIST_PATTERN)) {
@@ -264,8 +272,12 @@ public final class TaskCache implements AutoCloseable {
             String cursor = ScanParams.SCAN_POINTER_START;
             do {
                 var page = jedis.scan(cursor, params);
-                if (!page.getResult().isEmpty()) {
-                    jedis.unlink(page.getResult().toArray(String[]::new));
+                // Write counts stay: one reset to 0 would let a load that read 0 before a write store what it read.
+                String[] entries = page.getResult().stream()
+                        .filter(key -> !CacheKeys.isTaskVersion(key))
+                        .toArray(String[]::new);
+                if (entries.length > 0) {
+                    jedis.unlink(entries);
                 }
                 cursor = page.getCursor();
             } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
