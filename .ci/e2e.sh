@@ -307,6 +307,26 @@ new_kid=$(curl -s -X POST -H 'content-type: application/json' -d "{\"username\":
 [ "$(stat -c '%u %a' compose/keys/jwt-keys.json)" = "10001 400" ] \
   && pass "compose/keys/jwt-keys.json belongs to the app's user alone (uid 10001, 0400)" \
   || fail "the key ring file is $(stat -c '%u %a' compose/keys/jwt-keys.json)"
+# A ring the replicas cannot read (root's, 0600) that names another signing key: health must say they do not read it.
+cp -p compose/keys/jwt-keys.json $e2e.ring
+python3 - compose/keys/jwt-keys.json <<'PY'
+import json, os, sys
+ring = json.load(open(sys.argv[1]))
+for key in ring["keys"]:
+    key["use"] = "verify" if key["use"] == "sign" else "sign"
+    key.pop("retire_at", None)
+partial = sys.argv[1] + ".e2e"
+with open(partial, "w") as f:
+    json.dump(ring, f)
+os.chmod(partial, 0o600)
+os.rename(partial, sys.argv[1])
+PY
+sleep 2
+expect_exit 1 "health while the replicas cannot read the key ring" -- bin/stackctl health
+grep -q "they do not read the file (its owner must be uid 10001" $e2e.err && pass "health names the replicas that do not read the key ring, and why" \
+  || { fail "health did not see the unread key ring"; tail -n 3 $e2e.err; }
+cp -p $e2e.ring compose/keys/jwt-keys.json
+expect_exit 0 "health once the ring is theirs again" -- bin/stackctl health
 bin/stackctl releases >/tmp/e2e.out
 grep -E "^jwt .* env +$new_key .* done" /tmp/e2e.out >/dev/null && pass "releases lists the rotation env -> $new_key, done" \
   || { fail "releases shows no finished rotation"; cat /tmp/e2e.out; }

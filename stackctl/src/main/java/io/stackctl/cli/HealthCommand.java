@@ -6,6 +6,7 @@ import io.stackctl.deploy.ReleaseHistory;
 import io.stackctl.engine.ServiceContainer;
 import io.stackctl.health.HttpProbe;
 import io.stackctl.health.ReplicaHealth;
+import io.stackctl.secrets.TokenKeysCheck;
 import io.stackctl.stack.ConnectionBudget;
 import io.stackctl.stack.Stack;
 import io.stackctl.stack.StackLock;
@@ -47,6 +48,7 @@ final class HealthCommand extends StackCommand {
                                 + " it finished): replicas may be mixed or too many; bin/stackctl deploy finishes it,"
                                 + " bin/stackctl rollback returns to the release it was replacing"));
             }
+            problems.addAll(TokenKeysCheck.problems(stack));
             if (stack.maintenance().active()) {
                 problems.add("nginx answers 503 maintenance: a restore is running, or one was interrupted"
                         + " (bin/stackctl up turns it off)");

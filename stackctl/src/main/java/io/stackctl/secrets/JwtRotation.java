@@ -127,16 +127,21 @@ public final class JwtRotation {
                         replica.name(), answer.status() > 0 ? "HTTP " + answer.status() : answer.error()));
                 continue;
             }
-            try {
-                JsonNode keys = Json.MAPPER.readTree(answer.body());
-                List<String> accepted = new ArrayList<>();
-                keys.path("accepted").forEach(id -> accepted.add(id.asText()));
-                seen.add(new KeySteps.Seen(replica.name(), keys.path("signing").asText(), accepted, null));
-            } catch (IOException e) {
-                seen.add(KeySteps.Seen.unanswered(replica.name(), "not JSON: " + e.getMessage()));
-            }
+            seen.add(seen(replica.name(), answer.body()));
         }
         return seen;
+    }
+
+    /** What a replica's {@code /ops/keys} answer says. */
+    static KeySteps.Seen seen(String replica, String body) {
+        try {
+            JsonNode keys = Json.MAPPER.readTree(body);
+            List<String> accepted = new ArrayList<>();
+            keys.path("accepted").forEach(id -> accepted.add(id.asText()));
+            return new KeySteps.Seen(replica, keys.path("signing").asText(), accepted, null);
+        } catch (IOException e) {
+            return KeySteps.Seen.unanswered(replica, "not JSON: " + e.getMessage());
+        }
     }
 
     private static long elapsed(long start) {

@@ -37,6 +37,7 @@ public final class KeyRingSource implements Supplier<KeyRing>, AutoCloseable {
     private volatile KeyRing ring;
     private String lastText;
     private String lastRefused;
+    private String lastProblem;
     private ScheduledExecutorService poller;
 
     private KeyRingSource(Path file, KeyRing fallback, Clock clock) {
@@ -85,6 +86,9 @@ public final class KeyRingSource implements Supplier<KeyRing>, AutoCloseable {
             refuse("JWT_KEYS_FILE " + file + " cannot be read (" + e.getMessage() + ")", strict);
             return;
         }
+        if (text != null && !text.equals(lastRefused)) {
+            lastProblem = null;
+        }
         if (Objects.equals(text, lastText) || (text != null && text.equals(lastRefused))) {
             return;
         }
@@ -109,7 +113,11 @@ public final class KeyRingSource implements Supplier<KeyRing>, AutoCloseable {
         if (strict) {
             throw new IllegalArgumentException(message);
         }
-        log.warn("{}; the keys loaded before stay in force", message);
+        // Once per distinct problem, not once a second while it lasts.
+        if (!message.equals(lastProblem)) {
+            lastProblem = message;
+            log.warn("{}; the keys loaded before stay in force", message);
+        }
     }
 
     @Override
