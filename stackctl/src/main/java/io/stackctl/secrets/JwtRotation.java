@@ -76,7 +76,7 @@ public final class JwtRotation {
         boolean[] privateFile = {true};
         var steps = new KeySteps(
                 ring -> privateFile[0] &= KeyRingFile.write(file, ring),
-                this::askReplicas,
+                () -> askReplicas(stack),
                 CONFIRM,
                 () -> Pause.sleep(
                         Duration.ofMillis(250),
@@ -118,7 +118,7 @@ public final class JwtRotation {
     }
 
     /** Each running replica's own {@code /ops/keys}, asked on its frontend address with the operator token. */
-    private List<KeySteps.Seen> askReplicas() {
+    static List<KeySteps.Seen> askReplicas(Stack stack) {
         List<KeySteps.Seen> seen = new ArrayList<>();
         for (ServiceContainer replica : stack.replicas()) {
             var answer = stack.askReplicaOperator(replica, "/ops/keys");

@@ -1,7 +1,6 @@
 package io.stackctl.secrets;
 
 import io.stackctl.core.StackctlException;
-import io.stackctl.engine.ServiceContainer;
 import io.stackctl.stack.Stack;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,15 +30,9 @@ public final class TokenKeysCheck {
         }
         Map<String, String> signing = new TreeMap<>();
         try {
-            for (ServiceContainer replica : stack.replicas()) {
-                var answer = stack.askReplicaOperator(replica, "/ops/keys");
-                if (answer.ok()) {
-                    KeySteps.Seen seen = JwtRotation.seen(replica.name(), answer.body());
-                    if (seen.problem() == null) {
-                        signing.put(replica.name(), seen.signing());
-                    }
-                }
-            }
+            JwtRotation.askReplicas(stack).stream()
+                    .filter(seen -> seen.problem() == null)
+                    .forEach(seen -> signing.put(seen.replica(), seen.signing()));
         } catch (StackctlException e) {
             return List.of(); // no OPS_TOKEN to ask with: health names that through its other checks
         }
@@ -53,7 +46,9 @@ public final class TokenKeysCheck {
      * @param fileSigns the key the ring file says signs, when there is a file
      * @param signing each replica's signing key, as it answered
      */
-    static List<String> problems(Optional<String> fileSigns, Map<String, String> signing, String file) {
+    static List<String> problems(Optional<String> fileSigns, Map<String, String> answers, String file) {
+        // By replica name, whatever map the answers came in: the message is the same on every run.
+        Map<String, String> signing = new TreeMap<>(answers);
         List<String> problems = new ArrayList<>();
         if (signing.values().stream().distinct().count() > 1) {
             problems.add("the replicas sign tokens with different keys (" + describe(signing)
