@@ -5,7 +5,11 @@ passed=0 failed=0
 # Where this scenario keeps its scratch files ($e2e.out, $e2e.err, ...): one prefix per scenario, so two can run at once.
 e2e="${E2E_PREFIX:-/tmp/e2e}"
 pass() { passed=$((passed + 1)); echo "PASS $*"; }
-fail() { failed=$((failed + 1)); echo "FAIL $*"; }
+# E2E_FAILURES (set by .ci/run) collects every FAIL line, so CI's summary can name them at its end.
+fail() {
+  failed=$((failed + 1)); echo "FAIL $*"
+  if [ -n "${E2E_FAILURES:-}" ]; then echo "FAILED $(basename "$0" .sh): $*" >>"$E2E_FAILURES"; fi
+}
 e2e_started=$(date +%s)
 # step NAME: a section header with the seconds since the scenario began, so a CI log shows where the time goes.
 step() { printf '\n-- %s (+%ss)\n' "$*" "$(($(date +%s) - e2e_started))"; }

@@ -60,7 +60,11 @@ public final class TokenKeysCheck {
             behind.values().removeIf(expected::equals);
             if (!behind.isEmpty()) {
                 problems.add(String.join(", ", behind.keySet()) + " sign" + (behind.size() == 1 ? "s" : "")
-                        + " tokens with " + describe(behind) + " but " + file + " says " + expected
+                        + " tokens with "
+                        + (behind.size() == 1
+                                ? "key " + behind.values().iterator().next()
+                                : "other keys (" + describe(behind) + ")")
+                        + " but " + file + " says " + expected
                         + ": they do not read the file (its owner must be uid " + KeyRingFile.APP_UID
                         + ", and compose/keys must be mounted)");
             }

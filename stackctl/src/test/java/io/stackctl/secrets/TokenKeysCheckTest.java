@@ -25,7 +25,7 @@ class TokenKeysCheckTest {
         assertThat(problems).hasSize(2);
         assertThat(problems.get(0)).startsWith("the replicas sign tokens with different keys (app_1: k2, app_2: env)");
         assertThat(problems.get(1))
-                .startsWith("app_2 signs tokens with app_2: env but " + FILE + " says k2")
+                .startsWith("app_2 signs tokens with key env but " + FILE + " says k2")
                 .contains("uid 10001");
     }
 }

@@ -606,12 +606,11 @@ class AuthIT {
                             + "{\"id\":\"k2\",\"secret\":\"" + fresh + "\",\"use\":\"verify\"}");
             awaitKeys(List.of(one, two), "env", "[\"env\",\"k2\"]");
 
-            String retireAt = Instant.now().plusSeconds(4).toString();
+            // The old key verifies with no retire_at yet, so what follows never races a clock on a busy machine.
             writeKeys(
                     file,
-                    "{\"id\":\"k2\",\"secret\":\"" + fresh + "\",\"use\":\"sign\"},"
-                            + "{\"id\":\"env\",\"secret\":\"" + Containers.JWT_SECRET + "\",\"use\":\"verify\","
-                            + "\"retire_at\":\"" + retireAt + "\"}");
+                    "{\"id\":\"k2\",\"secret\":\"" + fresh + "\",\"use\":\"sign\"}," + "{\"id\":\"env\",\"secret\":\""
+                            + Containers.JWT_SECRET + "\",\"use\":\"verify\"}");
             awaitKeys(List.of(one, two), "k2", "[\"k2\",\"env\"]");
             String after = two.login("rotating", Api.PASSWORD).token();
             assertThat(com.auth0.jwt.JWT.decode(after).getKeyId()).isEqualTo("k2");
@@ -623,6 +622,11 @@ class AuthIT {
                         .isEqualTo(200);
             }
 
+            writeKeys(
+                    file,
+                    "{\"id\":\"k2\",\"secret\":\"" + fresh + "\",\"use\":\"sign\"},"
+                            + "{\"id\":\"env\",\"secret\":\"" + Containers.JWT_SECRET + "\",\"use\":\"verify\","
+                            + "\"retire_at\":\"" + Instant.now().plusSeconds(1) + "\"}");
             Eventually.within(
                     Duration.ofSeconds(10),
                     "the old key's tokens end when it retires",
