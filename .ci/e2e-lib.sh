@@ -19,7 +19,9 @@ expect_exit() { # expect_exit CODE DESCRIPTION -- command...
   "$@" >$e2e.out 2>$e2e.err || got=$?
   if [ "$got" = "$want" ]; then pass "$what (exit $got)"; else fail "$what: exit $got, wanted $want"; tail -n 5 $e2e.err; fi
 }
-url="http://127.0.0.1:${STACK_HTTP_PORT:-8080}"
+# nginx serves HTTPS (plain HTTP redirects to it); curl trusts the stack's own CA, which the first `up` makes.
+url="https://127.0.0.1:${STACK_HTTPS_PORT:-8443}"
+export CURL_CA_BUNDLE="$PWD/compose/tls/ca.crt"
 login() { # login: a token for the admin account of compose/.env in $e2e.token, which every API call below sends
   local password
   password=$(sed -n 's/^ADMIN_PASSWORD=//p' compose/.env)

@@ -59,6 +59,43 @@ members=$(python3 -c 'import json,sys; d=json.load(open("/tmp/e2e.status")); pri
 step "health"
 expect_exit 0 "health on a fresh stack" -- bin/stackctl health
 
+step "HTTPS at the edge: the stack's own CA, plain HTTP redirects, TLS 1.2 at least, HSTS, a Secure cookie"
+ca=compose/tls/ca.crt
+[ "$(curl -s -o /dev/null -w '%{http_code} %{http_version}' --cacert $ca "$url/ready")" = "200 2" ] \
+  && pass "curl --cacert compose/tls/ca.crt $url/ready: 200 over HTTP/2" || fail "HTTPS /ready: $(curl -s -o /dev/null -w '%{http_code} %{http_version}' --cacert $ca "$url/ready" 2>&1)"
+[ "$(curl -s -o /dev/null -w '%{http_code}' --cacert $ca "https://localhost:${STACK_HTTPS_PORT:-8443}/ready")" = 200 ] \
+  && pass "the certificate names localhost too" || fail "https://localhost refused"
+plain="http://127.0.0.1:${STACK_HTTP_PORT:-8080}"
+redirect=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' -X POST "$plain/tasks?limit=1")
+[ "$redirect" = "308 $url/tasks?limit=1" ] && pass "plain HTTP answers 308 to the same path over HTTPS (method kept)" \
+  || fail "plain HTTP answered: $redirect"
+[ "$(status_of "$plain/nginx-health")" = 200 ] && pass "plain HTTP still answers /nginx-health for local probes" \
+  || fail "plain /nginx-health: $(status_of "$plain/nginx-health")"
+old_tls=$(echo | timeout 10 openssl s_client -connect "127.0.0.1:${STACK_HTTPS_PORT:-8443}" -tls1_1 -cipher 'DEFAULT:@SECLEVEL=0' 2>&1 || true)
+new_tls=$(echo | timeout 10 openssl s_client -connect "127.0.0.1:${STACK_HTTPS_PORT:-8443}" -tls1_2 -CAfile $ca -verify_return_error 2>&1 || true)
+grep -q "alert protocol version" <<<"$old_tls" && grep -q "Verify return code: 0 (ok)" <<<"$new_tls" \
+  && pass "openssl s_client: TLS 1.1 refused by the server (protocol version alert), TLS 1.2 verified against the CA" \
+  || { fail "TLS protocol floor"; grep -E "alert|Verify return|Protocol" <<<"$old_tls$new_tls" | head -5; }
+curl -s -D $e2e.headers -o /dev/null --cacert $ca "$url/"
+grep -qi '^strict-transport-security: max-age=63072000' $e2e.headers && grep -qi '^set-cookie: csrf=.*HttpOnly.*Secure' $e2e.headers \
+  && pass "HTTPS answers carry HSTS, and the page's cookie is HttpOnly and Secure" || { fail "HSTS or Secure cookie missing"; cat $e2e.headers; }
+expect_exit 0 "certs -o json" -- bin/stackctl certs -o json
+python3 - $e2e.out <<'PY' && pass "certs: from the stack's CA, names 127.0.0.1 and localhost, over a year left, served by nginx" || fail "certs: $(cat $e2e.out)"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["from_stack_ca"] and d["served"] and d["days_left"] > 365, d
+assert {"127.0.0.1", "localhost"} <= set(d["names"]), d
+PY
+serial_before=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["serial"])' $e2e.out)
+loops_start 3
+expect_exit 0 "certs renew under load" -- bin/stackctl certs renew -o json
+loops_stop "certs renew"
+serial_after=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["serial"] if d["served"] else "not served")' $e2e.out)
+served=$(echo | openssl s_client -connect "127.0.0.1:${STACK_HTTPS_PORT:-8443}" 2>/dev/null | openssl x509 -noout -serial | cut -d= -f2 | tr 'A-F' 'a-f' | sed 's/^0*//')
+[ "$serial_after" != "$serial_before" ] && [ "$served" = "$serial_after" ] \
+  && pass "after certs renew nginx serves the new certificate (serial $serial_after)" \
+  || fail "after renew: before $serial_before, file $serial_after, served $served"
+
 step "replicas start from the image's AOT cache (Java 25)"
 without=""
 for c in $(app_ids); do
@@ -164,17 +201,17 @@ NO_COLOR=1 bin/stackctl logs nginx --tail 20 >/tmp/e2e.logs 2>&1 || true
 [ "$(grep -c $'\x1b\[' /tmp/e2e.logs || true)" = 0 ] && [ -s /tmp/e2e.logs ] && pass "NO_COLOR: logs carry no ANSI codes" || fail "ANSI codes in logs"
 bin/stackctl -v logs nginx --tail 1 >/dev/null 2>/tmp/e2e.err || true
 grep -q "^+ docker" /tmp/e2e.err && pass "-v shows the commands run" || { fail "-v showed no command"; cat /tmp/e2e.err; }
-expect_exit 3 "up of a project whose images cannot be pulled" -- env POSTGRES_IMAGE=127.0.0.1:1/nope/postgres:15 STACK_HTTP_PORT=18080 bin/stackctl -p e2e-pull up --replicas 1
+expect_exit 3 "up of a project whose images cannot be pulled" -- env POSTGRES_IMAGE=127.0.0.1:1/nope/postgres:15 STACK_HTTP_PORT=18080 STACK_HTTPS_PORT=18443 bin/stackctl -p e2e-pull up --replicas 1
 grep -q "cannot pull 127.0.0.1:1/nope/postgres:15" /tmp/e2e.err && grep -q -- "--offline" /tmp/e2e.err \
   && pass "the pull failure is one line with the --offline hint" || { fail "no pull hint"; tail -n 3 /tmp/e2e.err; }
-env POSTGRES_IMAGE=127.0.0.1:1/nope/postgres:15 STACK_HTTP_PORT=18080 bin/stackctl -p e2e-pull down --volumes >/dev/null 2>&1 || true
+env POSTGRES_IMAGE=127.0.0.1:1/nope/postgres:15 STACK_HTTP_PORT=18080 STACK_HTTPS_PORT=18443 bin/stackctl -p e2e-pull down --volumes >/dev/null 2>&1 || true
 expect_exit 3 "up of a project whose app image cannot be built (no base image, no registry)" -- \
-  env JRE_IMAGE=127.0.0.1:1/nope/jre:25 APP_IMAGE=e2e-nope/app:1 AGENT_IMAGE=e2e-nope/agent:1 STACK_HTTP_PORT=18081 \
+  env JRE_IMAGE=127.0.0.1:1/nope/jre:25 APP_IMAGE=e2e-nope/app:1 AGENT_IMAGE=e2e-nope/agent:1 STACK_HTTP_PORT=18081 STACK_HTTPS_PORT=18444 \
   bin/stackctl -p e2e-build up --replicas 1
 grep -q "cannot build the app and upstream-agent images: their base image 127.0.0.1:1/nope/jre:25" /tmp/e2e.err \
   && grep -q -- "--offline" /tmp/e2e.err && [ "$(grep -c . /tmp/e2e.err)" -le 4 ] \
   && pass "the build failure is one line with the --offline hint" || { fail "no build hint"; tail -n 5 /tmp/e2e.err; }
-env JRE_IMAGE=127.0.0.1:1/nope/jre:25 APP_IMAGE=e2e-nope/app:1 AGENT_IMAGE=e2e-nope/agent:1 STACK_HTTP_PORT=18081 \
+env JRE_IMAGE=127.0.0.1:1/nope/jre:25 APP_IMAGE=e2e-nope/app:1 AGENT_IMAGE=e2e-nope/agent:1 STACK_HTTP_PORT=18081 STACK_HTTPS_PORT=18444 \
   bin/stackctl -p e2e-build down --volumes >/dev/null 2>&1 || true
 
 step "a replica killed by hand heals with no stackctl command (upstream agent)"

@@ -5,11 +5,13 @@
 # Needs a running stack and wrk (apt-get install wrk).
 #   perf/wrk/ratios.sh [BASE_URL] [SECONDS] [REPS]   (reps are interleaved: every path once, then again)
 set -euo pipefail
-url="${1:-http://127.0.0.1:${STACK_HTTP_PORT:-8080}}"
+url="${1:-https://127.0.0.1:${STACK_HTTPS_PORT:-8443}}"  # http://127.0.0.1:8080 with STACK_TLS=off
 seconds="${2:-10}"
 reps="${3:-1}"
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
+# curl trusts the stack's own CA (wrk checks no certificate).
+[ -f "$root/compose/tls/ca.crt" ] && export CURL_CA_BUNDLE="${CURL_CA_BUNDLE:-$root/compose/tls/ca.crt}"
 command -v wrk >/dev/null || { echo "error: wrk is not installed" >&2; echo "hint: apt-get install -y wrk" >&2; exit 3; }
 curl -fsS -o /dev/null "$url/ready" || { echo "error: $url/ready does not answer 200" >&2; echo "hint: bin/stackctl up" >&2; exit 3; }
 token="${TOKEN:-$(sed -n 's/^OPS_TOKEN=//p' "$root/compose/.env" 2>/dev/null || true)}"

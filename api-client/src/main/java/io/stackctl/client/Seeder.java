@@ -15,8 +15,10 @@ public final class Seeder {
     private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*(\\d+)");
     private static final int IN_FLIGHT = 16;
 
-    private final HttpClient client =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     /** Creates {@code count} tasks titled {@code titlePrefix + "seed " + n}; returns their ids. */
     public List<Long> seed(ApiAccess api, int count, String titlePrefix) {

@@ -10,6 +10,8 @@ import io.stackctl.secrets.TokenKeysCheck;
 import io.stackctl.stack.ConnectionBudget;
 import io.stackctl.stack.Stack;
 import io.stackctl.stack.StackLock;
+import io.stackctl.tls.EdgeHealth;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,11 +51,15 @@ final class HealthCommand extends StackCommand {
                                 + " bin/stackctl rollback returns to the release it was replacing"));
             }
             problems.addAll(TokenKeysCheck.problems(stack));
+            var edge = EdgeHealth.of(stack, Instant.now());
+            problems.addAll(edge.problems());
+            List<String> warnings = edge.warnings();
             if (stack.maintenance().active()) {
                 problems.add("nginx answers 503 maintenance: a restore is running, or one was interrupted"
                         + " (bin/stackctl up turns it off)");
             }
-            print(replicas, ready, health, problems, stack, connections);
+            print(replicas, ready, health, problems, stack, connections, warnings);
+            warnings.forEach(w -> err().println("warning: " + w));
             if (!problems.isEmpty()) {
                 err().println("unhealthy: " + String.join("; ", problems));
                 err().println("hint: stackctl status shows states; stackctl logs SERVICE shows why; stackctl up"
@@ -70,12 +76,14 @@ final class HealthCommand extends StackCommand {
             HttpProbe.Result health,
             List<String> problems,
             Stack stack,
-            Optional<ConnectionBudget> connections) {
+            Optional<ConnectionBudget> connections,
+            List<String> warnings) {
         if (global.json()) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("project", stack.project());
             doc.put("healthy", problems.isEmpty());
             doc.put("problems", problems);
+            doc.put("warnings", warnings);
             doc.put("replicas", replicas);
             doc.put("nginx", Map.of("ready", ready, "health", health));
             connections.ifPresent(b -> doc.put(

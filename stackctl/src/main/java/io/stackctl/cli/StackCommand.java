@@ -8,6 +8,7 @@ import io.stackctl.stack.StackLock;
 import io.stackctl.targets.Outcome;
 import io.stackctl.targets.Target;
 import io.stackctl.targets.Targets;
+import io.stackctl.tls.EdgeTls;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
@@ -48,6 +49,7 @@ abstract class StackCommand implements Callable<Integer> {
     }
 
     Stack openStack() {
+        EdgeTls.trustFor(files());
         Stack stack = Stack.open(global.project(), files(), environment(), global.verbose() ? err() : null, plain());
         if (changesStack()) {
             try {

@@ -28,6 +28,7 @@ public final class StackctlCommandLine {
                 RollbackCommand.class,
                 ReleasesCommand.class,
                 SecretsCommand.class,
+                CertsCommand.class,
                 LogsCommand.class,
                 ImagesCommand.class,
                 DoctorCommand.class,

@@ -23,8 +23,11 @@ public final class ErrorWatch implements AutoCloseable {
     static final Duration TIMEOUT = Duration.ofSeconds(5);
     private static final int KEEP_FAILURES = 5;
 
-    private final HttpClient client =
-            HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    // HTTP/1.1 keep-alive, as a fleet of ordinary clients reaches nginx (over HTTPS too, where the JDK would pick h2).
+    private final HttpClient client = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(TIMEOUT)
+            .build();
     private final HttpRequest target;
     private final AtomicInteger sent = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();

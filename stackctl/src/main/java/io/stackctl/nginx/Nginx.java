@@ -70,7 +70,7 @@ public final class Nginx {
      * {@code nginx -t}, then a graceful {@code nginx -s reload} (old workers finish their requests); what nginx said
      * when either failed. A configuration that does not check out is never loaded.
      */
-    static java.util.Optional<String> checkAndReload(Engine engine, ServiceContainer nginx) {
+    public static java.util.Optional<String> checkAndReload(Engine engine, ServiceContainer nginx) {
         var test = engine.exec(nginx.id(), EXEC_TIMEOUT, "nginx", "-t", "-q");
         if (test.exitCode() != 0) {
             return java.util.Optional.of(test.output().strip());

@@ -86,21 +86,28 @@ public final class HostDoctor {
     }
 
     private static Check portCheck(String project, StackSettings settings, Engine engine) {
-        String where = settings.bind() + ":" + settings.httpPort();
+        var plain = portCheck(project, settings, engine, settings.httpPort(), "STACK_HTTP_PORT");
+        return plain.ok() && settings.tls()
+                ? portCheck(project, settings, engine, settings.httpsPort(), "STACK_HTTPS_PORT")
+                : plain;
+    }
+
+    private static Check portCheck(String project, StackSettings settings, Engine engine, int port, String key) {
+        String where = settings.bind() + ":" + port;
         if (engine != null) {
             boolean ours = engine.containers(project, Stack.NGINX).stream().anyMatch(ServiceContainer::running);
             if (ours) {
                 return new Check("port", true, where + " held by this stack's nginx", "");
             }
         }
-        try (var socket = new ServerSocket(settings.httpPort(), 1, InetAddress.getByName(settings.bind()))) {
+        try (var socket = new ServerSocket(port, 1, InetAddress.getByName(settings.bind()))) {
             return new Check("port", true, where + " free", "");
         } catch (IOException e) {
             return new Check(
                     "port",
                     false,
                     where + " is in use by another program",
-                    "set STACK_HTTP_PORT in compose/.env to a free port");
+                    "set " + key + " in compose/.env to a free port");
         }
     }
 

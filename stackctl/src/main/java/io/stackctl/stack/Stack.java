@@ -110,6 +110,11 @@ public final class Stack implements AutoCloseable {
         return project;
     }
 
+    /** The shell environment stackctl runs in, which overrides compose/.env as it does for compose. */
+    public Map<String, String> environment() {
+        return environment;
+    }
+
     public Engine engine() {
         return engine;
     }

@@ -57,12 +57,17 @@ public record StackFiles(Path root) {
         return upstreamDir().resolve("upstream.conf");
     }
 
-    /** Release history and each release's saved settings (private, git-ignored). */
     /** What the app's replicas read their token keys from (mounted read-only at /run/stack-keys). */
     public Path tokenKeysFile() {
         return composeDir().resolve("keys").resolve("jwt-keys.json");
     }
 
+    /** The stack's private CA and nginx's certificate (see {@code io.stackctl.tls.EdgeTls}). */
+    public Path tlsDir() {
+        return composeDir().resolve("tls");
+    }
+
+    /** Release history and each release's saved settings (private, git-ignored). */
     public Path releasesDir() {
         return composeDir().resolve("releases");
     }

@@ -12,6 +12,8 @@ import java.util.Map;
 public record StackSettings(
         String bind,
         int httpPort,
+        boolean tls,
+        int httpsPort,
         String appImage,
         String agentImage,
         boolean authRequired,
@@ -30,7 +32,9 @@ public record StackSettings(
     public static StackSettings resolve(Map<String, String> environment, EnvFile envFile) {
         return new StackSettings(
                 setting("STACK_BIND", "127.0.0.1", environment, envFile),
-                Integer.parseInt(setting("STACK_HTTP_PORT", "8080", environment, envFile)),
+                port("STACK_HTTP_PORT", "8080", environment, envFile),
+                tls(setting("STACK_TLS", "on", environment, envFile)),
+                port("STACK_HTTPS_PORT", "8443", environment, envFile),
                 setting("APP_IMAGE", DEFAULT_APP_IMAGE, environment, envFile),
                 setting("AGENT_IMAGE", DEFAULT_AGENT_IMAGE, environment, envFile),
                 !setting("AUTH_MODE", "required", environment, envFile).equals("off"),
@@ -59,6 +63,34 @@ public record StackSettings(
         }
     }
 
+    private static int port(String key, String fallback, Map<String, String> environment, EnvFile envFile) {
+        String value = setting(key, fallback, environment, envFile).strip();
+        try {
+            int port = Integer.parseInt(value);
+            if (port >= 1 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new StackctlException(
+                ExitCodes.USAGE,
+                key + " must be a port number (1 to 65535), got '" + value + "'",
+                "fix it in compose/.env or the environment");
+    }
+
+    private static boolean tls(String value) {
+        return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "on", "true", "1", "yes" -> true;
+            case "off", "false", "0", "no" -> false;
+            default ->
+                throw new StackctlException(
+                        ExitCodes.USAGE,
+                        "STACK_TLS must be on or off, got '" + value + "'",
+                        "fix it in compose/.env: on (the default) serves HTTPS and redirects plain HTTP to it");
+        };
+    }
+
     public static String setting(String key, String fallback, Map<String, String> environment, EnvFile envFile) {
         String fromShell = environment.get(key);
         if (fromShell != null && !fromShell.isBlank()) {
@@ -67,9 +99,19 @@ public record StackSettings(
         return envFile.get(key).orElse(fallback);
     }
 
-    /** The address a client on this host uses to reach nginx. */
+    /** The address a client on this host uses to reach nginx: HTTPS unless STACK_TLS=off. */
     public String baseUrl() {
+        return tls ? "https://" + clientHost() + ":" + httpsPort : plainUrl();
+    }
+
+    /** nginx's plain HTTP port: with TLS on it answers only /nginx-health and redirects the rest to HTTPS. */
+    public String plainUrl() {
+        return "http://" + clientHost() + ":" + httpPort;
+    }
+
+    /** The address of nginx a client on this host connects to (an IPv6 one in brackets, as URLs write it). */
+    public String clientHost() {
         String host = bind.equals("0.0.0.0") ? "127.0.0.1" : bind;
-        return "http://" + host + ":" + httpPort;
+        return host.contains(":") ? "[" + host + "]" : host;
     }
 }

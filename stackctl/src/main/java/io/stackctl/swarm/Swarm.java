@@ -208,14 +208,12 @@ public final class Swarm {
 
     private Path render(int replicas, Map<String, String> secrets, EnvFile env) {
         Path dir = files.upstreamDir().resolve("swarm");
-        Path nginxConf = dir.resolve("nginx.conf");
         Path stackFile = dir.resolve(stack.project() + ".yaml");
         try {
             Files.createDirectories(dir);
-            AtomicFiles.writeString(
-                    nginxConf, SwarmNginxConf.from(Files.readString(files.root().resolve("nginx/nginx.conf"))));
+            SwarmNginxConf.write(files.root().resolve("nginx"), dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + nginxConf, e);
+            throw new UncheckedIOException("cannot write nginx's configuration under " + dir, e);
         }
         String rendered = SwarmStackFile.render(
                 stack.compose().config(),
@@ -224,8 +222,10 @@ public final class Swarm {
                         releaseImage(),
                         secrets,
                         stack.settings().httpPort(),
-                        nginxConf,
-                        files.upstreamDir()));
+                        stack.settings().httpsPort(),
+                        dir,
+                        files.upstreamDir(),
+                        files.tlsDir()));
         for (String variable : SwarmStackFile.SECRETS.values()) {
             if (env.get(variable).filter(rendered::contains).isPresent()) {
                 throw new IllegalStateException("the stack file would hold the value of " + variable);

@@ -67,8 +67,10 @@ public final class SwarmStackFile {
             String appImage,
             Map<String, String> secretNames,
             int httpPort,
-            Path nginxConf,
-            Path generatedDir) {}
+            int httpsPort,
+            Path nginxDir,
+            Path generatedDir,
+            Path tlsDir) {}
 
     private SwarmStackFile() {}
 
@@ -169,28 +171,50 @@ public final class SwarmStackFile {
     }
 
     private static void nginx(ObjectNode nginx, Plan plan) {
-        nginx.putArray("ports")
-                .addObject()
+        ArrayNode ports = nginx.putArray("ports");
+        ports.addObject()
                 .put("target", 80)
                 .put("published", plan.httpPort())
+                .put("protocol", "tcp")
+                .put("mode", "host");
+        ports.addObject()
+                .put("target", 443)
+                .put("published", plan.httpsPort())
                 .put("protocol", "tcp")
                 .put("mode", "host");
         ArrayNode volumes = nginx.putArray("volumes");
         volumes.addObject()
                 .put("type", "bind")
-                .put("source", plan.nginxConf().toString())
+                .put("source", plan.nginxDir().resolve("nginx.conf").toString())
                 .put("target", "/etc/nginx/nginx.conf")
+                .put("read_only", true);
+        volumes.addObject()
+                .put("type", "bind")
+                .put("source", plan.nginxDir().resolve("edge").toString())
+                .put("target", "/etc/nginx/stack")
+                .put("read_only", true);
+        // nginx is pinned to the node where stackctl runs, so the certificate is where `up` and `certs renew` wrote it.
+        volumes.addObject()
+                .put("type", "bind")
+                .put("source", plan.tlsDir().resolve("edge").toString())
+                .put("target", "/etc/nginx/tls")
                 .put("read_only", true);
         volumes.addObject()
                 .put("type", "bind")
                 .put("source", plan.generatedDir().toString())
                 .put("target", "/etc/nginx/upstream");
-        nginx.putArray("command")
-                .add("bash")
-                .add("-c")
-                .add("mkdir -p /etc/nginx/upstream/maintenance; exec nginx -g 'daemon off;'");
+        nginx.putArray("command").add("bash").add("-c").add(NGINX_START);
         pin(nginx, EDGE_LABEL);
     }
+
+    /** As compose.yaml's nginx command, with Swarm's own upstream (the resolver): {@code $$} is a literal dollar. */
+    static final String NGINX_START = "mkdir -p /etc/nginx/upstream/maintenance /etc/nginx/edge;"
+            + " rm -f /etc/nginx/edge/*.conf;"
+            + " if [ \"$$STACK_TLS\" != off ] && [ -s /etc/nginx/tls/edge.pem ]; then"
+            + " cp /etc/nginx/stack/https/*.conf /etc/nginx/edge/;"
+            + " echo \"map \\$$host \\$$edge_https_port { default $$STACK_HTTPS_PORT; }\" > /etc/nginx/edge/port.conf;"
+            + " else cp /etc/nginx/stack/http/*.conf /etc/nginx/edge/; fi;"
+            + " exec nginx -g 'daemon off;'";
 
     private static void pin(ObjectNode service, String label) {
         object(service, "deploy")

@@ -12,8 +12,10 @@ import io.stackctl.stack.OfflineImages;
 import io.stackctl.stack.Scaler;
 import io.stackctl.stack.Stack;
 import io.stackctl.stack.StackFiles;
+import io.stackctl.tls.EdgeTls;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -58,6 +60,11 @@ public final class Provisioner {
         // Only after the engine answered: a failed precondition must leave no file behind.
         prepareEnvFile(request.offline());
         stack.reloadSettings();
+        var tls = EdgeTls.of(stack);
+        tls.ensureFolder();
+        var previous = tls.snapshot();
+        Optional<String> certificate = stack.settings().tls() ? tls.prepare(Instant.now()) : Optional.empty();
+        certificate.ifPresent(done -> say("%s", done));
         int running = stack.replicas().size();
         int replicas = request.replicas().orElseGet(target::desiredReplicas);
         if (request.replicas().isEmpty() && running > 0 && running != replicas) {
@@ -68,6 +75,16 @@ public final class Provisioner {
         stack.desiredReplicas().set(replicas);
         LocalImages.build(stack, request.keepImages(), progress);
         target.provision(replicas, request.rollout(), request.waitTimeout());
+        // A running nginx loads a new certificate, or the one a stopped `certs renew` wrote; a new nginx read it at
+        // start.
+        boolean stale = stack.settings().tls()
+                && tls.current()
+                        .flatMap(file ->
+                                tls.served(stack).filter(s -> !s.sha256().equals(file.sha256())))
+                        .isPresent();
+        if (certificate.isPresent() || stale) {
+            tls.reload(stack, previous);
+        }
         new InterruptedRestore(stack, progress).finish();
         if (stack.maintenance().active()) {
             say("turning off nginx's maintenance answer, left by an interrupted restore");

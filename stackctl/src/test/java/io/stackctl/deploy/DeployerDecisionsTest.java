@@ -41,7 +41,9 @@ class DeployerDecisionsTest {
         engine.declaredImage = "sha256:new";
         engine.declaredConfig = "config-new";
         stack = FakeStacks.open(
-                root, engine, Map.of("AUTH_MODE", "off", "STACK_HTTP_PORT", Integer.toString(nginx.port())));
+                root,
+                engine,
+                Map.of("AUTH_MODE", "off", "STACK_TLS", "off", "STACK_HTTP_PORT", Integer.toString(nginx.port())));
         stack.desiredReplicas().set(2);
         history = new ReleaseHistory(stack.files().releasesDir(), "shop");
         history.add(Releases.release(1, "sha256:old", "config-old", Release.Status.active), "");

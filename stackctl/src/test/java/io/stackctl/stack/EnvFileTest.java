@@ -1,6 +1,7 @@
 package io.stackctl.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
 import java.nio.file.Files;
@@ -67,9 +68,22 @@ class EnvFileTest {
         assertThat(StackSettings.resolve(java.util.Map.of("STACK_HTTP_PORT", "7070"), env)
                         .httpPort())
                 .isEqualTo(7070);
-        assertThat(StackSettings.resolve(java.util.Map.of(), EnvFile.load(dir.resolve("none")))
+        var defaults = StackSettings.resolve(java.util.Map.of(), EnvFile.load(dir.resolve("none")));
+        assertThat(defaults.baseUrl()).isEqualTo("https://127.0.0.1:8443");
+        assertThat(defaults.plainUrl()).isEqualTo("http://127.0.0.1:8080");
+        assertThat(StackSettings.resolve(java.util.Map.of("STACK_TLS", "off"), env)
                         .baseUrl())
-                .isEqualTo("http://127.0.0.1:8080");
+                .isEqualTo("http://127.0.0.1:9090");
+    }
+
+    @Test
+    void aTlsSwitchOrPortThatMeansNothingIsAUsageErrorNamingTheSetting() {
+        var none = EnvFile.load(dir.resolve("none"));
+        assertThatThrownBy(() -> StackSettings.resolve(java.util.Map.of("STACK_TLS", "maybe"), none))
+                .isInstanceOf(io.stackctl.core.StackctlException.class)
+                .hasMessageContaining("STACK_TLS must be on or off, got 'maybe'");
+        assertThatThrownBy(() -> StackSettings.resolve(java.util.Map.of("STACK_HTTPS_PORT", "70000"), none))
+                .hasMessageContaining("STACK_HTTPS_PORT must be a port number");
     }
 
     @Test

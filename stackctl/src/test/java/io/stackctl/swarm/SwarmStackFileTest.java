@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SwarmStackFileTest {
 
@@ -37,8 +38,10 @@ class SwarmStackFileTest {
                         "stackctl/taskmanager-app:release-0123456789ab",
                         SECRET_NAMES,
                         8080,
-                        Path.of("/srv/stackctl/compose/generated/swarm/nginx.conf"),
-                        Path.of("/srv/stackctl/compose/generated")));
+                        8443,
+                        Path.of("/srv/stackctl/compose/generated/swarm"),
+                        Path.of("/srv/stackctl/compose/generated"),
+                        Path.of("/srv/stackctl/compose/tls")));
     }
 
     @Test
@@ -99,6 +102,10 @@ class SwarmStackFileTest {
         assertThat(port.get("published").asInt()).isEqualTo(8080);
         assertThat(stack.at("/services/nginx/volumes/0/source").asText())
                 .isEqualTo("/srv/stackctl/compose/generated/swarm/nginx.conf");
+        assertThat(stack.at("/services/nginx/volumes/2/source").asText())
+                .as("the certificate's folder only, never the CA's key beside it")
+                .isEqualTo("/srv/stackctl/compose/tls/edge");
+        assertThat(stack.at("/services/nginx/ports/1/published").asInt()).isEqualTo(8443);
         assertThat(stack.at("/networks/backend/driver").asText()).isEqualTo("overlay");
         assertThat(stack.at("/networks/backend/internal").asBoolean()).isTrue();
         assertThat(stack.at("/volumes").has("db-data")).isTrue();
@@ -108,27 +115,37 @@ class SwarmStackFileTest {
     void aConfigThatIsNotAComposeFileIsAClearError() {
         assertThatThrownBy(() -> SwarmStackFile.render(
                         "- just\n- a list\n",
-                        new SwarmStackFile.Plan(1, "i", SECRET_NAMES, 8080, Path.of("x"), Path.of("y"))))
+                        new SwarmStackFile.Plan(
+                                1, "i", SECRET_NAMES, 8080, 8443, Path.of("x"), Path.of("y"), Path.of("z"))))
                 .isInstanceOf(StackctlException.class)
                 .hasMessageContaining("not a compose file");
     }
 
     @Test
-    void nginxFollowsTasksByDnsInsteadOfARenderedUpstream() throws Exception {
-        String conf = SwarmNginxConf.from(Files.readString(repoFile("nginx/nginx.conf")));
+    void nginxFollowsTasksByDnsInsteadOfARenderedUpstream(@TempDir Path dir) throws Exception {
+        SwarmNginxConf.write(repoFile("nginx"), dir);
+        String conf = Files.readString(dir.resolve("nginx.conf"));
+        String proxy = Files.readString(dir.resolve("edge/proxy.conf"));
 
         assertThat(conf)
                 .contains("resolver 127.0.0.11 valid=1s ipv6=off;")
+                .doesNotContain("upstream app {")
+                .contains("include /etc/nginx/edge/*.conf;");
+        assertThat(proxy)
                 .contains("set $replicas tasks.app;")
                 .contains("proxy_pass http://$replicas:8080;")
-                .doesNotContain("upstream app {")
                 .doesNotContain("proxy_pass http://app;")
                 .contains("include /etc/nginx/upstream/maintenance/*.conf;")
                 .contains("proxy_next_upstream error timeout")
                 .contains("proxy_connect_timeout 300ms;");
+        assertThat(dir.resolve("edge/https/server.conf"))
+                .hasSameTextualContentAs(repoFile("nginx/edge/https/server.conf"));
         assertThatThrownBy(() -> SwarmNginxConf.from("events {}\nhttp {}\n"))
                 .isInstanceOf(StackctlException.class)
                 .hasMessageContaining("upstream app");
+        assertThatThrownBy(() -> SwarmNginxConf.proxy("proxy_pass http://elsewhere;\n"))
+                .isInstanceOf(StackctlException.class)
+                .hasMessageContaining("proxy.conf");
     }
 
     private static Path repoFile(String relative) {
