@@ -33,14 +33,15 @@ instances() { # instances N: distinct X-Instance values over N requests through 
   local auth; auth=$(bearer)
   for _ in $(seq "$1"); do curl -s -o /dev/null -D - -H "$auth" "$url/tasks?limit=1" | tr -d '\r' | sed -n 's/^X-Instance: //Ip'; done | sort -u | wc -l
 }
-# A client loop is one curl sending one request at a time, at most 25 a second, each on a new connection (as
-# separate clients would), and writing one status line per request (000: no answer within 5 s). One process, not
+# A client loop is one curl sending one request at a time, at most 25 a second, each on a new connection with its
+# own TLS handshake (as separate clients would; HTTP/1.1, since over HTTP/2 curl keeps one connection whatever
+# "Connection: close" says), and writing one status line per request (000: no answer within 5 s). One process, not
 # one per request: spawning curl 200 times a second took about half of this machine's two cores from the stack
 # being measured. Each loop writes its own file (curl writes a status line in pieces, and three loops appending to
 # one file interleaved them); loops_end joins them into $e2e.codes, which the checks read. Bounded in count
 # (50,000) as in time (--rate).
 client_loop_append() { # client_loop_append N
-  exec curl -s -o /dev/null -w '%{stderr}%{http_code}\n' --max-time 5 --rate 25/s -H 'Connection: close' \
+  exec curl -s --http1.1 -o /dev/null -w '%{stderr}%{http_code}\n' --max-time 5 --rate 25/s -H 'Connection: close' \
     -H "$(bearer)" "$url/tasks?limit=5&loop=[1-50000]" 2>$e2e.codes.$1
 }
 loops_start() { # loops_start N: N client loops in parallel
@@ -69,6 +70,8 @@ loops_stop() { # loops_stop WHAT: stops the loops and checks that every request 
   total=$(wc -l <$e2e.codes)
   bad=$(grep -vc '^200$' $e2e.codes || true)
   echo "client loops: $total requests, $bad not 200"
+  # What the failed ones got (000: no answer within 5 s, or the connection or TLS handshake failed).
+  [ "$bad" = 0 ] || grep -v '^200$' $e2e.codes | sort | uniq -c | sed 's/^/  answered /'
   [ "$total" -gt 50 ] && [ "$bad" = 0 ] && pass "$1: 0 of $total requests failed" || fail "$1: $bad of $total requests failed"
 }
 status_of() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
