@@ -16,8 +16,11 @@ import java.util.regex.Pattern;
 public record ApiAccess(String baseUrl, Optional<String> token) {
 
     private static final Pattern TOKEN = Pattern.compile("\"token\"\\s*:\\s*\"([A-Za-z0-9_.-]+)\"");
-    private static final HttpClient CLIENT =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1: JDK 17's HTTP/2 client may fail a request that races nginx's GOAWAY on a reload (JDK-8335181).
+    private static final HttpClient CLIENT = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     public static ApiAccess anonymous(String baseUrl) {
         return new ApiAccess(baseUrl, Optional.empty());

@@ -20,7 +20,12 @@ public final class HttpProbe {
 
     public HttpProbe(Duration timeout) {
         this.timeout = timeout;
-        this.client = HttpClient.newBuilder().connectTimeout(timeout).build();
+        // HTTP/1.1 over HTTPS too: JDK 17's HTTP/2 client may fail a request that races nginx's GOAWAY on a reload
+        // (JDK-8335181, fixed in 24), and a probe must not report a reload as an outage.
+        this.client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout)
+                .build();
     }
 
     public record Result(String url, int status, double millis, String error) {
