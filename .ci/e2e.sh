@@ -442,6 +442,13 @@ login
 bin/stackctl releases >/tmp/e2e.out
 grep -E "^admin .* done" /tmp/e2e.out >/dev/null && pass "releases lists the admin rotation, done" \
   || { fail "releases shows no admin rotation"; cat /tmp/e2e.out; }
+bin/stackctl releases --rotations -o json >/tmp/e2e.out
+python3 - /tmp/e2e.out <<'PY' && pass "releases --rotations -o json: the jwt and admin rotations, done, no secret" || fail "releases --rotations -o json: $(head -c 400 /tmp/e2e.out)"
+import json, sys
+rotations = json.load(open(sys.argv[1]))
+assert [r["secret"] for r in rotations][:2] == ["admin", "jwt"], rotations
+assert all(r["status"] == "done" for r in rotations[:2]), rotations
+PY
 
 step "backup, verify, restore, refuse a damaged dump"
 db_count() { docker exec "$(docker ps -q --filter label=com.docker.compose.project=taskmanager --filter label=com.docker.compose.service=db)" \

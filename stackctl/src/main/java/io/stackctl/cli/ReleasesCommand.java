@@ -10,11 +10,18 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 @Command(
         name = "releases",
         description = "The app's releases, newest first: image, config, result, duration; then the secret rotations.")
 final class ReleasesCommand extends StackCommand {
+
+    @Option(
+            names = "--rotations",
+            description = "Only the secret rotations, newest first (with -o json: their list; the releases' list is"
+                    + " what -o json prints without it, unchanged for scripts that read it).")
+    boolean rotationsOnly;
 
     @Override
     public Integer call() {
@@ -24,8 +31,16 @@ final class ReleasesCommand extends StackCommand {
         List<Rotation> rotations = new ArrayList<>(new Rotations(files().releasesDir(), global.project()).all());
         Collections.reverse(rotations);
         if (global.json()) {
-            // A list, as before rotations were recorded; the rotations only with --rotations-too would break nobody.
-            output().json(releases);
+            // Each a list, as releases -o json was before rotations were recorded: no script reading it breaks.
+            output().json(rotationsOnly ? rotations : releases);
+            return ExitCodes.OK;
+        }
+        if (rotationsOnly) {
+            if (rotations.isEmpty()) {
+                output().line("no secret rotations of '" + global.project() + "' yet: secrets rotate records them");
+            } else {
+                printRotations(rotations);
+            }
             return ExitCodes.OK;
         }
         if (releases.isEmpty()) {
@@ -37,11 +52,15 @@ final class ReleasesCommand extends StackCommand {
         }
         if (!rotations.isEmpty()) {
             output().line("");
-            output().table(
-                            List.of("ROTATION", "AGE", "FROM", "TO", "OLD ACCEPTED UNTIL", "STATUS", "TOOK", "NOTE"),
-                            rotations.stream().map(ReleasesCommand::row).toList());
+            printRotations(rotations);
         }
         return ExitCodes.OK;
+    }
+
+    private void printRotations(List<Rotation> rotations) {
+        output().table(
+                        List.of("ROTATION", "AGE", "FROM", "TO", "OLD ACCEPTED UNTIL", "STATUS", "TOOK", "NOTE"),
+                        rotations.stream().map(ReleasesCommand::row).toList());
     }
 
     private static List<String> row(Rotation r) {
