@@ -38,7 +38,7 @@ class OpenApiIT {
     void everyRouteOfTheApiIsDescribedAndEveryDescribedRouteRuns() {
         List<String> served = stack.app.routes().stream()
                 // before/after handlers are no routes; the page (/ and /ui/...) answers people in HTML, not the API
-                .filter(route -> route.matches("(GET|POST|PUT|PATCH|DELETE) .*"))
+                .filter(route -> route.matches("(GET|HEAD|POST|PUT|PATCH|DELETE) .*"))
                 .filter(route -> !route.endsWith(" /") && !route.contains(" /ui/"))
                 .sorted()
                 .toList();
@@ -47,7 +47,7 @@ class OpenApiIT {
                 .path("paths")
                 .fields()
                 .forEachRemaining(path -> path.getValue().fieldNames().forEachRemaining(method -> {
-                    if (List.of("get", "put", "post", "delete", "patch").contains(method)) {
+                    if (List.of("get", "head", "put", "post", "delete", "patch").contains(method)) {
                         described.add(method.toUpperCase(Locale.ROOT) + " " + path.getKey());
                     }
                 }));

@@ -8,6 +8,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -340,6 +341,22 @@ class TaskApiIT {
         assertThat(json(health).at("/instance/id").asText()).isEqualTo("it-api");
         assertThat(api.get("/ready").statusCode()).isEqualTo(200);
         assertThat(api.get("/live").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void probesAnswerHeadWithTheirRealVerdictWithoutATokenWhileOtherRoutesStayClosed() {
+        var anonymous = new Api(stack.app.port());
+        for (String probe : List.of("/live", "/ready", "/health")) {
+            var answer = anonymous.send("HEAD", probe, null, null);
+            assertThat(answer.statusCode()).as("HEAD " + probe).isEqualTo(200);
+            assertThat(answer.body()).isEmpty();
+        }
+        assertThat(anonymous.send("HEAD", "/tasks", null, null).statusCode())
+                .as("HEAD of an API route without a token")
+                .isEqualTo(401);
+        assertThat(anonymous.send("HEAD", "/metrics", null, null).statusCode())
+                .as("HEAD of an operator route without a token")
+                .isEqualTo(401);
     }
 
     @Test

@@ -40,9 +40,18 @@ final class HealthRoutes {
     }
 
     void register(RoutesConfig routes) {
-        routes.get("/live", ctx -> answer(ctx, 200, body("alive")));
+        routes.get("/live", this::live);
         routes.get("/ready", this::ready);
         routes.get("/health", this::health);
+        // HEAD runs the same checks (the server drops the body): without its own route, Javalin answers HEAD 200
+        // for any GET route without running it, so a monitor probing /ready with HEAD would never see a 503.
+        routes.head("/live", this::live);
+        routes.head("/ready", this::ready);
+        routes.head("/health", this::health);
+    }
+
+    private void live(Context ctx) throws Exception {
+        answer(ctx, 200, body("alive"));
     }
 
     private void ready(Context ctx) throws Exception {
