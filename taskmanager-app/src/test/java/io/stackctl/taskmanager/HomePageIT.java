@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.UUID;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -21,8 +20,6 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * The page as a person meets it, in a real browser (Debian's headless Chromium) against the API on a real PostgreSQL
@@ -30,8 +27,6 @@ import org.openqa.selenium.chrome.ChromeOptions;
  */
 class HomePageIT {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path SCREENSHOTS = Path.of("target/screenshots");
     private static final int PHONE_WIDTH = 390;
 
@@ -40,29 +35,9 @@ class HomePageIT {
 
     @BeforeAll
     static void start() throws Exception {
-        Assumptions.assumeTrue(
-                Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "no chromium and chromedriver (apt-get install chromium chromium-driver): browser tests skipped");
+        Chromium.assumeInstalled();
         stack = TestStack.start("page-1", 0, 0);
-        var options = new ChromeOptions()
-                .setBinary(CHROMIUM.toFile())
-                // Headless, as root, and quiet: without the background-networking flags Chromium reaches out at start.
-                .addArguments(
-                        "--headless=new",
-                        "--no-sandbox",
-                        "--disable-gpu",
-                        "--disable-dev-shm-usage",
-                        "--disable-background-networking",
-                        "--disable-component-update",
-                        "--disable-sync",
-                        "--no-first-run",
-                        "--force-device-scale-factor=1",
-                        "--user-data-dir=" + Files.createTempDirectory("chromium-profile"));
-        var service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .build();
-        browser = new ChromeDriver(service, options);
-        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+        browser = Chromium.start("--force-device-scale-factor=1");
         Files.createDirectories(SCREENSHOTS);
         logIn("tester", Api.PASSWORD);
     }

@@ -28,13 +28,10 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.images.builder.Transferable;
@@ -48,8 +45,6 @@ import org.testcontainers.utility.DockerImageName;
  */
 class HttpsPageIT {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final String NGINX_IMAGE = System.getenv().getOrDefault("NGINX_IMAGE", "nginx:1.27");
 
     private static TestStack stack;
@@ -60,9 +55,7 @@ class HttpsPageIT {
 
     @BeforeAll
     static void start() throws Exception {
-        Assumptions.assumeTrue(
-                Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "no chromium and chromedriver (apt-get install chromium chromium-driver): browser tests skipped");
+        Chromium.assumeInstalled();
         stack = TestStack.start("page-https", 0, 0);
         httpPort = freePort();
         httpsPort = freePort();
@@ -74,27 +67,9 @@ class HttpsPageIT {
 
         byte[] spki =
                 MessageDigest.getInstance("SHA-256").digest(keys.getPublic().getEncoded());
-        var options = new ChromeOptions()
-                .setBinary(CHROMIUM.toFile())
-                .addArguments(
-                        "--headless=new",
-                        "--no-sandbox",
-                        "--disable-gpu",
-                        "--disable-dev-shm-usage",
-                        "--disable-background-networking",
-                        "--disable-component-update",
-                        "--disable-sync",
-                        "--no-first-run",
-                        // Trusts this one key, as a user who imported the stack's CA trusts its certificates.
-                        "--ignore-certificate-errors-spki-list="
-                                + Base64.getEncoder().encodeToString(spki),
-                        "--user-data-dir=" + Files.createTempDirectory("chromium-profile"));
-        browser = new ChromeDriver(
-                new ChromeDriverService.Builder()
-                        .usingDriverExecutable(CHROMEDRIVER.toFile())
-                        .build(),
-                options);
-        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+        // Trusts this one key, as a user who imported the stack's CA trusts its certificates.
+        browser = Chromium.start(
+                "--ignore-certificate-errors-spki-list=" + Base64.getEncoder().encodeToString(spki));
     }
 
     @AfterAll
