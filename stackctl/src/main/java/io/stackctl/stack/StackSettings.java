@@ -109,9 +109,14 @@ public record StackSettings(
         return "http://" + clientHost() + ":" + httpPort;
     }
 
-    /** The address of nginx a client on this host connects to (an IPv6 one in brackets, as URLs write it). */
-    public String clientHost() {
-        String host = bind.equals("0.0.0.0") ? "127.0.0.1" : bind;
-        return host.contains(":") ? "[" + host + "]" : host;
+    /** The address of nginx a client on this host connects to. */
+    public String clientAddress() {
+        return bind.equals("0.0.0.0") ? "127.0.0.1" : bind;
+    }
+
+    /** {@link #clientAddress()} as a URL writes it: an IPv6 address in brackets. */
+    private String clientHost() {
+        String address = clientAddress();
+        return address.contains(":") ? "[" + address + "]" : address;
     }
 }

@@ -83,8 +83,8 @@ public final class EdgeTls {
 
     /** What nginx hands out on the stack's HTTPS port now (nothing when it does not answer). */
     public Optional<EdgeCertificate> served(Stack stack) {
-        String host = stack.settings().clientHost().replace("[", "").replace("]", "");
-        return ServedCertificate.fetch(host, stack.settings().httpsPort());
+        return ServedCertificate.fetch(
+                stack.settings().clientAddress(), stack.settings().httpsPort());
     }
 
     /** The certificate file as it is, to put back if nginx refuses what replaces it. */
@@ -344,10 +344,5 @@ public final class EdgeTls {
             set.add(name.toLowerCase(java.util.Locale.ROOT));
         }
         return set;
-    }
-
-    /** For tests and {@code certs}: the names a certificate made now would carry. */
-    List<String> names() {
-        return settings.names();
     }
 }
