@@ -35,7 +35,6 @@ class CacheStampedeIT {
 
     private static final int CALLERS = 48;
     private static final int TASKS = 1000;
-    private static final Pattern LOADS = Pattern.compile("(?m)^cache_loads_total (\\S+)$");
 
     private TestStack stack;
     private ExecutorService callers;
@@ -63,15 +62,23 @@ class CacheStampedeIT {
         TestStack.close(stack);
     }
 
-    private double databaseReads() {
-        var matcher = LOADS.matcher(stack.ops.get("/metrics").body());
-        assertThat(matcher.find()).as("/metrics names cache_loads_total").isTrue();
+    private double metric(String name) {
+        var matcher = Pattern.compile("(?m)^" + name + " (\\S+)$")
+                .matcher(stack.ops.get("/metrics").body());
+        assertThat(matcher.find()).as("/metrics names %s", name).isTrue();
         return Double.parseDouble(matcher.group(1));
     }
 
-    /** CALLERS requests for {@code path} released together, on an emptied cache; their answers. */
-    private List<HttpResponse<String>> allAtOnce(String path) throws Exception {
-        assertThat(stack.ops.post("/cache/clear", null).statusCode()).isEqualTo(200);
+    /** Setup, not the behaviour under test: Redis may refuse for a second after its connections were cut. */
+    private void clearCache() {
+        Eventually.within(
+                Duration.ofSeconds(10),
+                "POST /cache/clear answers 200",
+                () -> stack.ops.post("/cache/clear", null).statusCode() == 200);
+    }
+
+    /** CALLERS requests for {@code path}, released together; their answers still pending. */
+    private List<Future<HttpResponse<String>>> releaseAtOnce(String path) {
         var barrier = new CyclicBarrier(CALLERS);
         List<Future<HttpResponse<String>>> pending = new ArrayList<>();
         for (int i = 0; i < CALLERS; i++) {
@@ -80,6 +87,10 @@ class CacheStampedeIT {
                 return stack.api.get(path);
             }));
         }
+        return pending;
+    }
+
+    private static List<HttpResponse<String>> answers(List<Future<HttpResponse<String>>> pending) throws Exception {
         List<HttpResponse<String>> answers = new ArrayList<>();
         for (var answer : pending) {
             answers.add(answer.get(60, TimeUnit.SECONDS));
@@ -87,20 +98,52 @@ class CacheStampedeIT {
         return answers;
     }
 
+    /** CALLERS requests for {@code path} released together, on an emptied cache; their answers. */
+    private List<HttpResponse<String>> allAtOnce(String path) throws Exception {
+        clearCache();
+        return answers(releaseAtOnce(path));
+    }
+
+    private static void assertOk(HttpResponse<String> answer) {
+        assertThat(answer.statusCode())
+                .as("%s answered %s", answer.uri(), answer.body())
+                .isEqualTo(200);
+    }
+
     @Test
     void concurrentMissesOfOneListShareOneDatabaseRead() throws Exception {
-        double before = databaseReads();
-        var answers = allAtOnce("/tasks?limit=" + TASKS);
-        double reads = databaseReads() - before;
+        assertOk(stack.api.get("/tasks?limit=1")); // the caller's account is known before the callers race
+        clearCache();
+        double loads = metric("cache_loads_total");
+        double shared = metric("cache_loads_shared_total");
+        List<Future<HttpResponse<String>>> pending;
+        // The table is locked while the callers arrive: the first caller's read waits on the lock, so every other
+        // caller meets it in flight however slowly this machine runs them, and the count below cannot depend on
+        // timing. The lock is let go well inside the app's 5 s statement timeout.
+        try (var jdbc =
+                DriverManager.getConnection(stack.db.getJdbcUrl(), Containers.DB_USER, Containers.DB_PASSWORD)) {
+            jdbc.setAutoCommit(false);
+            try (var lock = jdbc.createStatement()) {
+                lock.execute("LOCK TABLE tasks IN ACCESS EXCLUSIVE MODE");
+            }
+            pending = releaseAtOnce("/tasks?limit=" + TASKS);
+            try {
+                Eventually.within(
+                        Duration.ofSeconds(3),
+                        (CALLERS - 1) + " callers wait for the one database read in flight",
+                        () -> metric("cache_loads_shared_total") - shared == CALLERS - 1);
+            } finally {
+                jdbc.rollback();
+            }
+        }
 
-        assertThat(answers).allSatisfy(answer -> {
-            assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answers(pending)).allSatisfy(answer -> {
+            assertOk(answer);
             assertThat(json(answer).get("count").asInt()).isEqualTo(TASKS);
         });
-        // One read, unless storing the answer in Redis timed out under this load (then the next miss reads again).
-        assertThat(reads)
+        assertThat(metric("cache_loads_total") - loads)
                 .as("database reads for %d concurrent misses of one list", CALLERS)
-                .isBetween(1.0, 3.0);
+                .isEqualTo(1.0);
     }
 
     @Test
@@ -115,27 +158,31 @@ class CacheStampedeIT {
                 // Every connection the replica holds is cut: the next requests open new ones.
                 redis.sendCommand(Protocol.Command.CLIENT, "KILL", "TYPE", "normal", "SKIPME", "yes");
             }
-            // The first calls meet dead connections (503 for a clear, which needs Redis) until the pool has new ones.
-            Eventually.within(
-                    Duration.ofSeconds(5),
-                    "the cache answers again after its connections were cut",
-                    () -> stack.ops.post("/cache/clear", null).statusCode() == 200);
+            // The first calls meet dead connections until the pool has new ones: a round replaces them.
             allAtOnce("/tasks?limit=10");
+            clearCache();
             var before = redisClients();
+            double errors = metric("cache_errors_total");
             for (int round = 0; round < 3; round++) {
-                assertThat(allAtOnce("/tasks?limit=10"))
-                        .allSatisfy(a -> assertThat(a.statusCode()).isEqualTo(200));
+                assertThat(answers(releaseAtOnce("/tasks?limit=10"))).allSatisfy(CacheStampedeIT::assertOk);
             }
             var after = redisClients();
+            long failedCalls = Math.round(metric("cache_errors_total") - errors);
             // A round with more requests at once than any before may open connections, and keeps them (connected
             // grows as much). Churn is a connection opened and closed again: received grows, connected does not.
+            // A call that timed out (this machine may be busy) rightly drops its connection: it may churn one.
             long churned = (after.received() - before.received()) - (after.connected() - before.connected());
             assertThat(churned)
                     .as(
                             "Redis connections opened and closed again over three rounds of %d concurrent requests"
-                                    + " (received %d -> %d, connected %d -> %d)",
-                            CALLERS, before.received(), after.received(), before.connected(), after.connected())
-                    .isLessThanOrEqualTo(1); // the INFO connection of this test's second look
+                                    + " (received %d -> %d, connected %d -> %d, %d Redis calls failed)",
+                            CALLERS,
+                            before.received(),
+                            after.received(),
+                            before.connected(),
+                            after.connected(),
+                            failedCalls)
+                    .isLessThanOrEqualTo(1 + failedCalls); // 1: the INFO connection of this test's second look
         } finally {
             jedisLog.detachAppender(logged);
         }
