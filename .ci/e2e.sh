@@ -116,6 +116,29 @@ if docker ps --no-trunc --filter label=com.docker.compose.project=taskmanager | 
   || ps -eo args | grep -qFf /tmp/e2e.redis-password; then fail "the Redis password is in a command line"
 else pass "the Redis password is in no command line (docker ps --no-trunc, ps)"; fi
 
+step "least privilege in the database: the app is not the superuser and can reach nothing beyond its schema"
+db_ctr=$(project_ps --filter label=com.docker.compose.service=db)
+as_super() { docker exec "$db_ctr" psql -X -A -t -q -U taskmanager -d taskmanager -c "$1"; }
+app_sessions=$(as_super "SELECT string_agg(DISTINCT usename, ',') FROM pg_stat_activity WHERE application_name LIKE 'taskmanager-%'")
+[ "$app_sessions" = taskmanager_app ] && pass "every replica's database session is taskmanager_app" \
+  || fail "the replicas' database sessions are '$app_sessions', expected taskmanager_app"
+[ "$(as_super "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relowner <> 'taskmanager_app'::regrole")" = 0 ] \
+  && pass "taskmanager_app owns every table, index and sequence of its schema" || fail "objects in public not owned by taskmanager_app"
+sed -n 's/^POSTGRES_PASSWORD=//p' compose/.env >/tmp/e2e.super-password
+leaks=""
+for c in $(project_ps --filter label=com.docker.compose.service=app); do
+  docker exec "$c" env | grep -qFf /tmp/e2e.super-password && leaks="$leaks $c"
+done
+[ -z "$leaks" ] && pass "no app replica holds the superuser's password" || fail "the superuser's password is in the environment of:$leaks"
+# As the app logs in (its password, over the network): a database, another schema, the password table are refused.
+denied=0
+for sql in "CREATE DATABASE stolen" "SELECT rolpassword FROM pg_authid" "CREATE SCHEMA stolen" "ALTER ROLE taskmanager_app SUPERUSER"; do
+  out=$(docker exec "$db_ctr" bash -c 'PGPASSWORD="$APP_DB_PASSWORD" psql -X -A -t -h "$(hostname -i | cut -d" " -f1)" \
+    -U taskmanager_app -d taskmanager -c "$1" 2>&1' _ "$sql")
+  case "$out" in *"permission denied"*|*"must be superuser"*) denied=$((denied + 1)) ;; *) echo "  as taskmanager_app, '$sql' answered: $out" ;; esac
+done
+[ "$denied" = 4 ] && pass "the app's role is refused CREATE DATABASE, pg_authid, CREATE SCHEMA and SUPERUSER" || fail "the app's role was allowed $((4 - denied)) of 4 things it must not do"
+
 step "60 requests through nginx"
 n=$(instances 60)
 [ "$n" = 3 ] && pass "60 requests answered by 3 distinct X-Instance values" || fail "$n distinct instances"
@@ -277,7 +300,7 @@ loops_stop "rollback"
 with_rotated=$(for c in $(app_ids); do docker inspect -f '{{range .Config.Env}}{{println .}}{{end}}' "$c" | grep -cx "ADMIN_PASSWORD=$rotated"; done | grep -c 1 || true)
 [ "$with_rotated" = "$(app_ids | wc -l)" ] && pass "the rolled-back replicas run today's admin password, not the release's" \
   || fail "$with_rotated of $(app_ids | wc -l) replicas run the rotated admin password"
-if grep -qE '^(ADMIN_PASSWORD|POSTGRES_PASSWORD|REDIS_PASSWORD|JWT_SECRET|OPS_TOKEN)=' compose/releases/*/r*.env; then
+if grep -qE '^(ADMIN_PASSWORD|POSTGRES_PASSWORD|APP_DB_PASSWORD|REDIS_PASSWORD|JWT_SECRET|OPS_TOKEN)=' compose/releases/*/r*.env; then
   fail "a saved release holds a secret: $(grep -lE '^(ADMIN_PASSWORD|POSTGRES_PASSWORD)=' compose/releases/*/r*.env | head -n 3)"
 else
   pass "the saved releases ($(ls compose/releases/*/r*.env | wc -l) files) hold no secret"

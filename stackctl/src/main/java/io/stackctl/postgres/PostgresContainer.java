@@ -72,16 +72,19 @@ public final class PostgresContainer {
      * Restores in one transaction and checks the row counts inside it, so a failure or a count mismatch rolls
      * everything back and leaves the database as it was. The public schema is dropped and created again inside that
      * transaction, so the database ends up holding exactly the dump, whatever schema version it had before (a
-     * {@code --clean} restore of an older dump fails on tables and keys the dump does not know). pipefail catches a
+     * {@code --clean} restore of an older dump fails on tables and keys the dump does not know). The schema and all in it
+     * are made as the owner (the app's role), so the app can migrate them later and stackctl's role needs no more than
+     * membership in it. pipefail catches a
      * pg_restore that dies half-way: the COMMIT is then never sent. The session carries an application name, so a
      * cancelled restore can be found and stopped.
      */
     static final String RESTORE_SCRIPT = """
             set -euo pipefail
-            file="$1"; db="$2"; user="$3"; checks="$4"; name="$5"
+            file="$1"; db="$2"; user="$3"; checks="$4"; name="$5"; owner="$6"
             {
               echo 'BEGIN;'
-              echo 'DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;'
+              echo 'DROP SCHEMA IF EXISTS public CASCADE;'
+              printf 'CREATE SCHEMA public AUTHORIZATION "%s"; SET LOCAL ROLE "%s";\\n' "$owner" "$owner"
               pg_restore --file=- --no-owner --exit-on-error "$file"
               printf '%s\\n' "$checks"
               echo "COMMENT ON SCHEMA public IS 'stackctl restore $name';"
@@ -95,18 +98,25 @@ public final class PostgresContainer {
     private final String containerId;
     private final String database;
     private final String user;
+    private final String owner;
 
-    public PostgresContainer(Engine engine, String containerId, String database, String user) {
+    /**
+     * @param user the role stackctl acts as
+     * @param owner the role that owns the restored schema and all in it; {@code user} must be a member of it
+     */
+    public PostgresContainer(Engine engine, String containerId, String database, String user, String owner) {
         this.engine = engine;
         this.containerId = containerId;
         this.database = database;
         this.user = user;
+        this.owner = owner;
     }
 
-    /** The stack's running db container, as its application user; exit 3 when it is not running. */
+    /** The stack's running db container, as stackctl's own role; exit 3 when it is not running. */
     public static PostgresContainer of(Stack stack) {
         var db = stack.requireService(Stack.DB);
-        return new PostgresContainer(stack.engine(), db.id(), Stack.DATABASE, Stack.DATABASE_USER);
+        return new PostgresContainer(
+                stack.engine(), db.id(), Stack.DATABASE, Stack.OPERATIONS_USER, Stack.APP_DATABASE_USER);
     }
 
     public String database() {
@@ -135,7 +145,7 @@ public final class PostgresContainer {
             throw new StackctlException(
                     ExitCodes.FAILED,
                     "pg_dump of database " + database + " failed (exit " + exit + "): " + lastLines(stderr.toString()),
-                    "check the database with: bin/stackctl logs db");
+                    checkTheDatabase(stderr.toString()));
         }
         return new DumpResult(
                 parseCounts(stderr.toString()),
@@ -226,7 +236,8 @@ public final class PostgresContainer {
                     targetDatabase,
                     user,
                     countCheckSql(expected),
-                    session);
+                    session,
+                    owner);
             removeHook(onExit);
         } catch (StackctlException e) {
             removeHook(onExit);
@@ -331,7 +342,7 @@ public final class PostgresContainer {
             throw new StackctlException(
                     ExitCodes.FAILED,
                     "psql failed in database " + inDatabase + ": " + lastLines(result.output()),
-                    "check the database with: bin/stackctl logs db");
+                    checkTheDatabase(result.output()));
         }
         return result.output();
     }
@@ -441,6 +452,14 @@ public final class PostgresContainer {
 
     private static String literal(String text) {
         return "'" + text.replace("'", "''") + "'";
+    }
+
+    /** What to do after a failure whose output is {@code output}: a database from before stackctl's role needs an up. */
+    String checkTheDatabase(String output) {
+        return output.contains("role \"" + user + "\" does not exist")
+                ? "the database has no role " + user + " yet (its db service predates it): run bin/stackctl up, whose"
+                        + " db health check makes the roles"
+                : "check the database with: bin/stackctl logs db";
     }
 
     static String lastLines(String text) {

@@ -17,7 +17,11 @@ import java.util.Optional;
  */
 public final class EnvFile {
 
+    /** The database superuser's, which no service uses: the script that makes the roles, and an operator. */
     public static final String DB_SECRET = "POSTGRES_PASSWORD";
+    /** The app's database role, which owns its schema and nothing else; the db service sets it on the role. */
+    public static final String APP_DB_SECRET = "APP_DB_PASSWORD";
+
     public static final String CACHE_SECRET = "REDIS_PASSWORD";
     /** Signs the API's tokens; every replica shares it, so a token from one is good at all. */
     public static final String TOKEN_SECRET = "JWT_SECRET";
@@ -29,7 +33,9 @@ public final class EnvFile {
      */
     public static final String OPS_SECRET = "OPS_TOKEN";
 
-    private static final String[] SECRETS = {DB_SECRET, CACHE_SECRET, TOKEN_SECRET, ADMIN_SECRET, OPS_SECRET};
+    private static final String[] SECRETS = {
+        DB_SECRET, APP_DB_SECRET, CACHE_SECRET, TOKEN_SECRET, ADMIN_SECRET, OPS_SECRET
+    };
 
     private final Path path;
     private final Map<String, String> values;
@@ -141,8 +147,8 @@ public final class EnvFile {
     /** What to do about {@link #weakSecrets()}: a new stack takes any value; a database keeps its first one. */
     public static String weakSecretsHint(Path envFile) {
         return "put a long random value in " + envFile + " (openssl rand -hex 24), or delete the line and stackctl"
-                + " up writes one; a stack with data keeps the PostgreSQL password it was created with, so change it"
-                + " there first (ALTER ROLE taskmanager PASSWORD ...)";
+                + " up writes one; a stack with data keeps the superuser's PostgreSQL password (" + DB_SECRET
+                + ") it was created with, so change that one there first (ALTER ROLE taskmanager PASSWORD ...)";
     }
 
     public void put(String key, String value) {

@@ -34,10 +34,13 @@ public final class Stack implements AutoCloseable {
 
     public static final String CACHE = "cache";
     public static final String AGENT = "upstream-agent";
-    /** The database and its owner, as compose.yaml creates them. */
+    /** The database, as compose.yaml creates it. */
     public static final String DATABASE = "taskmanager";
+    /** stackctl's own role (compose/db/ensure-roles.sh): dumps, restores and checks, over the container's socket. */
+    public static final String OPERATIONS_USER = "stackctl_ops";
+    /** The app's role, owner of its schema: a restore makes what it restores as this role. */
+    public static final String APP_DATABASE_USER = "taskmanager_app";
 
-    public static final String DATABASE_USER = "taskmanager";
     public static final int MAX_REPLICAS = 20;
     static final Duration DRAIN_GRACE = Duration.ofSeconds(25);
 
@@ -283,7 +286,7 @@ public final class Stack implements AutoCloseable {
                 "-A",
                 "-t",
                 "-U",
-                DATABASE_USER,
+                OPERATIONS_USER,
                 "-d",
                 DATABASE,
                 "-c",

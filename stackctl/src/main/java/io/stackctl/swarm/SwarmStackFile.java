@@ -36,6 +36,7 @@ public final class SwarmStackFile {
     /** The secrets, by the name the stack file uses, with the compose/.env variable each comes from. */
     public static final Map<String, String> SECRETS = Map.of(
             "db_password", "POSTGRES_PASSWORD",
+            "app_db_password", "APP_DB_PASSWORD",
             "redis_password", "REDIS_PASSWORD",
             "jwt_secret", "JWT_SECRET",
             "admin_password", "ADMIN_PASSWORD",
@@ -43,7 +44,7 @@ public final class SwarmStackFile {
 
     /** The app's variables that hold a secret, with the secret each is read from instead. */
     static final Map<String, String> APP_SECRETS = Map.of(
-            "DB_PASSWORD", "db_password",
+            "DB_PASSWORD", "app_db_password",
             "REDIS_PASSWORD", "redis_password",
             "JWT_SECRET", "jwt_secret",
             "ADMIN_PASSWORD", "admin_password",
@@ -149,7 +150,10 @@ public final class SwarmStackFile {
         ObjectNode environment = object(db, "environment");
         environment.remove("POSTGRES_PASSWORD");
         environment.put("POSTGRES_PASSWORD_FILE", "/run/secrets/db_password");
-        db.putArray("secrets").add("db_password");
+        // compose/db/ensure-roles.sh sets the app role's password from it.
+        environment.remove("APP_DB_PASSWORD");
+        environment.put("APP_DB_PASSWORD_FILE", "/run/secrets/app_db_password");
+        db.putArray("secrets").add("db_password").add("app_db_password");
         pin(db, DB_LABEL);
     }
 

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 import org.testcontainers.utility.DockerImageName;
+import org.testcontainers.utility.MountableFile;
 
 /** Backup, restore and verify against a real PostgreSQL server, through the engine like the CLI does. */
 class BackupRestoreIT {
@@ -38,6 +39,10 @@ class BackupRestoreIT {
             System.getenv().getOrDefault("POSTGRES_IMAGE", "postgres:15").isBlank()
                     ? "postgres:15"
                     : System.getenv().getOrDefault("POSTGRES_IMAGE", "postgres:15");
+
+    private static final Path ROLES_SCRIPT =
+            Path.of("../compose/db/ensure-roles.sh").toAbsolutePath();
+    private static final String APP_PASSWORD = "it-app-secret";
 
     private static PostgreSQLContainer db;
     private static Engine engine;
@@ -49,7 +54,7 @@ class BackupRestoreIT {
     private Backups backups;
 
     @BeforeAll
-    static void startDatabase() {
+    static void startDatabase() throws Exception {
         boolean available;
         try {
             available = DockerClientFactory.instance().isDockerAvailable();
@@ -60,8 +65,13 @@ class BackupRestoreIT {
         db = new PostgreSQLContainer(DockerImageName.parse(IMAGE).asCompatibleSubstituteFor("postgres"))
                 .withDatabaseName("taskmanager")
                 .withUsername("taskmanager")
-                .withPassword("it-secret");
+                .withPassword("it-secret")
+                .withEnv("APP_DB_PASSWORD", APP_PASSWORD)
+                .withCopyFileToContainer(MountableFile.forHostPath(ROLES_SCRIPT), "/stack/db/ensure-roles.sh");
         db.start();
+        // The roles as the stack's db service makes them: stackctl acts as stackctl_ops, the data is the app's.
+        var roles = db.execInContainer("bash", "/stack/db/ensure-roles.sh");
+        assertThat(roles.getExitCode()).as(roles.getStderr()).isZero();
         engine = Engine.connect(System.getenv());
     }
 
@@ -77,14 +87,18 @@ class BackupRestoreIT {
 
     @BeforeEach
     void freshSchemaWithData() throws SQLException {
-        sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+        try (Connection c = superuser()) {
+            c.createStatement()
+                    .execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public AUTHORIZATION taskmanager_app");
+        }
         sql("CREATE TABLE tasks (id bigserial PRIMARY KEY, title text NOT NULL, status text NOT NULL)");
         sql("CREATE TABLE \"Odd Table\" (note text)");
         sql("INSERT INTO tasks (title, status) SELECT 'task ' || i || ' ' || md5(i::text) || ' ünïcødé ''quoted''',"
                 + " CASE WHEN i % 3 = 0 THEN 'done' ELSE 'pending' END FROM generate_series(1, 2000) i");
         sql("INSERT INTO \"Odd Table\" VALUES ('kept'), (NULL)");
         store = new BackupStore(dir);
-        var postgres = new PostgresContainer(engine, db.getContainerId(), "taskmanager", "taskmanager");
+        var postgres =
+                new PostgresContainer(engine, db.getContainerId(), "taskmanager", "stackctl_ops", "taskmanager_app");
         backups = new Backups(
                 postgres,
                 store,
@@ -187,7 +201,7 @@ class BackupRestoreIT {
         changeEverything();
         String before = fingerprint();
         var hurried = new Backups(
-                new PostgresContainer(engine, db.getContainerId(), "taskmanager", "taskmanager"),
+                new PostgresContainer(engine, db.getContainerId(), "taskmanager", "stackctl_ops", "taskmanager_app"),
                 store,
                 "it",
                 "test",
@@ -210,7 +224,7 @@ class BackupRestoreIT {
                     .as("the database says the stopped restore never committed")
                     .isFalse();
 
-            assertThat(queryLong(
+            assertThat(superuserLong(
                             "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'stackctl-restore-%'"))
                     .as("no restore session left")
                     .isZero();
@@ -241,7 +255,7 @@ class BackupRestoreIT {
     }
 
     private PostgresContainer postgres() {
-        return new PostgresContainer(engine, db.getContainerId(), "taskmanager", "taskmanager");
+        return new PostgresContainer(engine, db.getContainerId(), "taskmanager", "stackctl_ops", "taskmanager_app");
     }
 
     @Test
@@ -463,13 +477,28 @@ class BackupRestoreIT {
         }
     }
 
+    /** Sessions of other roles show their names to the superuser only. */
+    private static long superuserLong(String query) throws SQLException {
+        try (Connection c = superuser();
+                var rs = c.createStatement().executeQuery(query)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     private static void sql(String statement) throws SQLException {
         try (Connection c = connect()) {
             c.createStatement().execute(statement);
         }
     }
 
+    /** As the app: the data a restore replaces is the app role's, as in the stack. */
     private static Connection connect() throws SQLException {
+        return DriverManager.getConnection(db.getJdbcUrl(), "taskmanager_app", APP_PASSWORD);
+    }
+
+    /** For what only the superuser sees, such as other roles' sessions. */
+    private static Connection superuser() throws SQLException {
         return DriverManager.getConnection(db.getJdbcUrl(), db.getUsername(), db.getPassword());
     }
 }

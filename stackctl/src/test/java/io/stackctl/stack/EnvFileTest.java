@@ -23,6 +23,7 @@ class EnvFileTest {
         assertThat(env.ensureSecrets())
                 .containsExactly(
                         EnvFile.DB_SECRET,
+                        EnvFile.APP_DB_SECRET,
                         EnvFile.CACHE_SECRET,
                         EnvFile.TOKEN_SECRET,
                         EnvFile.ADMIN_SECRET,
@@ -47,7 +48,8 @@ class EnvFileTest {
         Files.writeString(path, "# mine\nPOSTGRES_PASSWORD=keep\nREDIS_PASSWORD=also\nSTACK_HTTP_PORT=9090\n");
         var env = EnvFile.load(path);
 
-        assertThat(env.ensureSecrets()).containsExactly(EnvFile.TOKEN_SECRET, EnvFile.ADMIN_SECRET, EnvFile.OPS_SECRET);
+        assertThat(env.ensureSecrets())
+                .containsExactly(EnvFile.APP_DB_SECRET, EnvFile.TOKEN_SECRET, EnvFile.ADMIN_SECRET, EnvFile.OPS_SECRET);
         assertThat(env.ensureSecrets()).isEmpty();
         env.put("POSTGRES_IMAGE", "stackctl-offline/postgres:15");
         env.save();

@@ -19,6 +19,7 @@ class SwarmStackFileTest {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Map<String, String> SECRET_NAMES = Map.of(
             "db_password", "taskmanager_db_password_aaa",
+            "app_db_password", "taskmanager_app_db_password_fff",
             "redis_password", "taskmanager_redis_password_bbb",
             "jwt_secret", "taskmanager_jwt_secret_ccc",
             "admin_password", "taskmanager_admin_password_ddd",
@@ -48,17 +49,24 @@ class SwarmStackFileTest {
     void theStackFileHoldsNoSecretValueOnlyReferencesToDockerSecrets() throws Exception {
         String file = rendered();
 
-        assertThat(composeConfig()).contains("fake-db-password-0001", "fake-redis-password-02");
+        assertThat(composeConfig())
+                .contains("fake-db-password-0001", "fake-app-db-password-06", "fake-redis-password-02");
         assertThat(file)
                 .doesNotContain("fake-db-password-0001")
+                .doesNotContain("fake-app-db-password-06")
                 .doesNotContain("fake-redis-password-02")
                 .doesNotContain("fake-jwt-secret")
                 .doesNotContain("fake-admin-password");
         JsonNode stack = YAML.readTree(file);
         assertThat(stack.at("/secrets/db_password/external").asBoolean()).isTrue();
         assertThat(stack.at("/secrets/db_password/name").asText()).isEqualTo("taskmanager_db_password_aaa");
+        // the app's own role's password; the superuser's reaches the db service only
         assertThat(stack.at("/services/app/environment/DB_PASSWORD_FILE").asText())
-                .isEqualTo("/run/secrets/db_password");
+                .isEqualTo("/run/secrets/app_db_password");
+        assertThat(texts(stack.at("/services/app/secrets"))).doesNotContain("db_password");
+        assertThat(stack.at("/services/db/environment/APP_DB_PASSWORD_FILE").asText())
+                .isEqualTo("/run/secrets/app_db_password");
+        assertThat(texts(stack.at("/services/db/secrets"))).containsExactlyInAnyOrder("db_password", "app_db_password");
         assertThat(stack.at("/services/app/environment/JWT_SECRET_FILE").asText())
                 .isEqualTo("/run/secrets/jwt_secret");
         assertThat(stack.at("/services/app/environment").has("DB_PASSWORD")).isFalse();
@@ -154,5 +162,11 @@ class SwarmStackFileTest {
             dir = dir.getParent();
         }
         return dir == null ? Path.of(relative) : dir.resolve(relative);
+    }
+
+    private static java.util.List<String> texts(JsonNode array) {
+        var texts = new java.util.ArrayList<String>();
+        array.forEach(node -> texts.add(node.asText()));
+        return texts;
     }
 }

@@ -1,8 +1,12 @@
 package io.stackctl.taskmanager;
 
+import com.github.dockerjava.api.command.InspectContainerResponse;
 import io.stackctl.taskmanager.auth.AuthSettings;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
@@ -11,6 +15,7 @@ import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 import org.testcontainers.utility.DockerImageName;
+import org.testcontainers.utility.MountableFile;
 
 /**
  * Real PostgreSQL and Redis for integration tests. Image names come from {@code POSTGRES_IMAGE} and
@@ -21,8 +26,14 @@ public final class Containers {
     public static final String POSTGRES_IMAGE = env("POSTGRES_IMAGE", "postgres:15");
     public static final String REDIS_IMAGE = env("REDIS_IMAGE", "redis:7");
     public static final String DB_NAME = "taskmanager";
+    /** The superuser, as in the stack: for a test's own setup and inspection, never for the app. */
     public static final String DB_USER = "taskmanager";
+
     public static final String DB_PASSWORD = "it-db-secret";
+    /** The app's role, as compose/db/ensure-roles.sh makes it: owner of the public schema and nothing else. */
+    public static final String APP_DB_USER = "taskmanager_app";
+
+    public static final String APP_DB_PASSWORD = "it-app-db-secret";
     public static final String REDIS_PASSWORD = "it-redis-secret";
     public static final String JWT_SECRET = "it-jwt-secret-it-jwt-secret-it-jwt-secret";
     public static final String ADMIN_PASSWORD = "it-admin-password";
@@ -60,8 +71,7 @@ public final class Containers {
      *     must come back on the same port
      */
     public static PostgreSQLContainer postgres(int hostPort) {
-        var container = new PostgreSQLContainer(
-                        DockerImageName.parse(POSTGRES_IMAGE).asCompatibleSubstituteFor("postgres"))
+        var container = new StackPostgres()
                 .withDatabaseName(DB_NAME)
                 .withUsername(DB_USER)
                 .withPassword(DB_PASSWORD);
@@ -102,8 +112,8 @@ public final class Containers {
                 db.getHost(),
                 db.getMappedPort(5432),
                 dbName,
-                DB_USER,
-                DB_PASSWORD,
+                APP_DB_USER,
+                APP_DB_PASSWORD,
                 5,
                 redis.getHost(),
                 redis.getMappedPort(6379),
@@ -134,6 +144,57 @@ public final class Containers {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new IllegalStateException("no free local port", e);
+        }
+    }
+
+    /**
+     * Makes {@code database} the app's as the stack's db service does, with the stack's own script (it runs as the
+     * db service's healthcheck): the app role owns its public schema, and stackctl's role exists.
+     */
+    public static void ensureRoles(PostgreSQLContainer db, String database) {
+        try {
+            var run = db.execInContainer("env", "POSTGRES_DB=" + database, "bash", StackPostgres.ROLES_SCRIPT);
+            if (run.getExitCode() != 0) {
+                throw new IllegalStateException("compose/db/ensure-roles.sh failed for " + database + " (exit "
+                        + run.getExitCode() + "): " + run.getStdout() + run.getStderr());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The repository's root (where compose/ is), from the module's folder the tests run in. */
+    public static Path repoRoot() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.exists(dir.resolve("compose/compose.yaml"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException(
+                    "no compose/compose.yaml above " + Path.of("").toAbsolutePath());
+        }
+        return dir;
+    }
+
+    /** PostgreSQL with the stack's roles made as soon as it answers, before any app connects. */
+    static final class StackPostgres extends PostgreSQLContainer {
+
+        static final String ROLES_SCRIPT = "/stack/db/ensure-roles.sh";
+
+        StackPostgres() {
+            super(DockerImageName.parse(POSTGRES_IMAGE).asCompatibleSubstituteFor("postgres"));
+            withEnv("APP_DB_PASSWORD", APP_DB_PASSWORD);
+            withCopyFileToContainer(
+                    MountableFile.forHostPath(repoRoot().resolve("compose/db/ensure-roles.sh")), ROLES_SCRIPT);
+        }
+
+        @Override
+        protected void containerIsStarted(InspectContainerResponse containerInfo) {
+            super.containerIsStarted(containerInfo);
+            ensureRoles(this, getDatabaseName());
         }
     }
 

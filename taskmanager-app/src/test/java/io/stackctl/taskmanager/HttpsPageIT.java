@@ -119,7 +119,7 @@ class HttpsPageIT {
 
     /** The stack's nginx image with the repository's configuration, on the host's network in front of the API. */
     private static GenericContainer<?> nginx(String edgePem) throws Exception {
-        Path repo = repoRoot();
+        Path repo = Containers.repoRoot();
         String server = Files.readString(repo.resolve("nginx/edge/https/server.conf"))
                 .replace("listen 80;", "listen 127.0.0.1:" + httpPort + ";")
                 .replace("listen 443 ssl http2;", "listen 127.0.0.1:" + httpsPort + " ssl http2;");
@@ -196,17 +196,5 @@ class HttpsPageIT {
         try (var socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
-    }
-
-    private static Path repoRoot() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.exists(dir.resolve("nginx/nginx.conf"))) {
-            dir = dir.getParent();
-        }
-        if (dir == null) {
-            throw new IllegalStateException(
-                    "nginx/nginx.conf not found above " + Path.of("").toAbsolutePath());
-        }
-        return dir;
     }
 }

@@ -62,8 +62,8 @@ class TaskServiceFlightIT {
         redis = Containers.redis(0);
         db.start();
         redis.start();
-        database = Database.open(
-                new DatabaseSettings("it-flight", db.getJdbcUrl(), Containers.DB_USER, Containers.DB_PASSWORD, 8));
+        database = Database.open(new DatabaseSettings(
+                "it-flight", db.getJdbcUrl(), Containers.APP_DB_USER, Containers.APP_DB_PASSWORD, 8));
         cache = new TaskCache(new CacheSettings(
                 "it-flight", redis.getHost(), redis.getMappedPort(6379), Containers.REDIS_PASSWORD, 60));
         held = new HeldQuery(database.dataSource());
