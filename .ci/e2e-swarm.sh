@@ -28,7 +28,7 @@ login
   && pass "4 Swarm services (nginx, app, db, cache)" || fail "services: $(docker service ls)"
 [ "$(status_of -H "$(bearer)" "$url/tasks?limit=1")" = 200 ] && pass "the API answers through nginx on Swarm" || fail "API through nginx"
 leaks=0
-for var in POSTGRES_PASSWORD APP_DB_PASSWORD REDIS_PASSWORD JWT_SECRET ADMIN_PASSWORD OPS_TOKEN; do
+for var in POSTGRES_PASSWORD APP_DB_PASSWORD REDIS_PASSWORD REDIS_OPS_PASSWORD JWT_SECRET ADMIN_PASSWORD OPS_TOKEN; do
   value=$(sed -n "s/^$var=//p" compose/.env)
   for svc in $(docker service ls -q --filter label=com.docker.stack.namespace=$P); do
     docker service inspect "$svc" | grep -qF "$value" && leaks=$((leaks + 1))

@@ -116,7 +116,7 @@ if docker ps --no-trunc --filter label=com.docker.compose.project=taskmanager | 
   || ps -eo args | grep -qFf /tmp/e2e.redis-password; then fail "the Redis password is in a command line"
 else pass "the Redis password is in no command line (docker ps --no-trunc, ps)"; fi
 
-step "least privilege in the database: the app is not the superuser and can reach nothing beyond its schema"
+step "least privilege: the app is not the database superuser and can reach nothing beyond its schema and its keys"
 db_ctr=$(project_ps --filter label=com.docker.compose.service=db)
 as_super() { docker exec "$db_ctr" psql -X -A -t -q -U taskmanager -d taskmanager -c "$1"; }
 app_sessions=$(as_super "SELECT string_agg(DISTINCT usename, ',') FROM pg_stat_activity WHERE application_name LIKE 'taskmanager-%'")
@@ -138,6 +138,15 @@ for sql in "CREATE DATABASE stolen" "SELECT rolpassword FROM pg_authid" "CREATE 
   case "$out" in *"permission denied"*|*"must be superuser"*) denied=$((denied + 1)) ;; *) echo "  as taskmanager_app, '$sql' answered: $out" ;; esac
 done
 [ "$denied" = 4 ] && pass "the app's role is refused CREATE DATABASE, pg_authid, CREATE SCHEMA and SUPERUSER" || fail "the app's role was allowed $((4 - denied)) of 4 things it must not do"
+
+cache_ctr=$(project_ps --filter label=com.docker.compose.service=cache)
+anon=$(docker exec "$cache_ctr" redis-cli ping 2>&1)
+flush=$(docker exec "$cache_ctr" sh -c 'REDISCLI_AUTH="$REDIS_APP_PASSWORD" redis-cli --user taskmanager_app flushall' 2>&1)
+ops_get=$(docker exec "$cache_ctr" sh /stack/cache/ops-cli.sh get tm:tasks:gen 2>&1)
+case "$anon|$flush|$ops_get" in
+  NOAUTH*"|NOPERM"*"|NOPERM"*) pass "Redis: no client without its user, the app's user is refused FLUSHALL, the operations user reads no key" ;;
+  *) fail "Redis ACL: anonymous '$anon', app FLUSHALL '$flush', ops GET '$ops_get'" ;;
+esac
 
 step "60 requests through nginx"
 n=$(instances 60)
@@ -300,7 +309,7 @@ loops_stop "rollback"
 with_rotated=$(for c in $(app_ids); do docker inspect -f '{{range .Config.Env}}{{println .}}{{end}}' "$c" | grep -cx "ADMIN_PASSWORD=$rotated"; done | grep -c 1 || true)
 [ "$with_rotated" = "$(app_ids | wc -l)" ] && pass "the rolled-back replicas run today's admin password, not the release's" \
   || fail "$with_rotated of $(app_ids | wc -l) replicas run the rotated admin password"
-if grep -qE '^(ADMIN_PASSWORD|POSTGRES_PASSWORD|APP_DB_PASSWORD|REDIS_PASSWORD|JWT_SECRET|OPS_TOKEN)=' compose/releases/*/r*.env; then
+if grep -qE '^(ADMIN_PASSWORD|POSTGRES_PASSWORD|APP_DB_PASSWORD|REDIS_PASSWORD|REDIS_OPS_PASSWORD|JWT_SECRET|OPS_TOKEN)=' compose/releases/*/r*.env; then
   fail "a saved release holds a secret: $(grep -lE '^(ADMIN_PASSWORD|POSTGRES_PASSWORD)=' compose/releases/*/r*.env | head -n 3)"
 else
   pass "the saved releases ($(ls compose/releases/*/r*.env | wc -l) files) hold no secret"

@@ -4,7 +4,8 @@
 #
 #   taskmanager_app  the app: every command but the dangerous ones (FLUSHALL, CONFIG, KEYS, DEBUG, SHUTDOWN, ACL,
 #                    MONITOR, REPLICAOF, ...), INFO given back for its stats, and only keys under tm:.
-#   stackctl_ops     health checks and drills: PING and INFO, no key at all.
+#   stackctl_ops     health checks and drills: PING, INFO, and CLIENT LIST and KILL (to see and cut connections);
+#                    no key at all.
 #   default          off: a client that does not say who it is gets nothing.
 #
 # A password comes from $NAME or from the file $NAME_FILE names (a Docker secret on Swarm).
@@ -24,5 +25,5 @@ done
 exec docker-entrypoint.sh redis-server - "$@" <<CONF
 user default off
 user taskmanager_app on >$app_password ~tm:* resetchannels +@all -@dangerous +info
-user stackctl_ops on >$ops_password resetkeys resetchannels -@all +ping +info
+user stackctl_ops on >$ops_password resetkeys resetchannels -@all +ping +info +client|list +client|kill
 CONF

@@ -70,7 +70,8 @@ public final class CacheOutageDrill implements Drill {
 
     private boolean answering(Stack stack) {
         try {
-            var result = stack.engine().exec(cache.id(), Duration.ofSeconds(3), "redis-cli", "ping");
+            var result =
+                    stack.engine().exec(cache.id(), Duration.ofSeconds(3), "sh", "/stack/cache/ops-cli.sh", "ping");
             return result.exitCode() == 0 && result.output().contains("PONG");
         } catch (RuntimeException e) {
             return false;

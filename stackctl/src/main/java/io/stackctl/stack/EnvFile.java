@@ -22,7 +22,10 @@ public final class EnvFile {
     /** The app's database role, which owns its schema and nothing else; the db service sets it on the role. */
     public static final String APP_DB_SECRET = "APP_DB_PASSWORD";
 
+    /** The app's Redis ACL user's (taskmanager_app). */
     public static final String CACHE_SECRET = "REDIS_PASSWORD";
+    /** The Redis ACL user of health checks and drills (stackctl_ops: PING and INFO, no key). */
+    public static final String CACHE_OPS_SECRET = "REDIS_OPS_PASSWORD";
     /** Signs the API's tokens; every replica shares it, so a token from one is good at all. */
     public static final String TOKEN_SECRET = "JWT_SECRET";
     /** The API's admin account. */
@@ -34,7 +37,7 @@ public final class EnvFile {
     public static final String OPS_SECRET = "OPS_TOKEN";
 
     private static final String[] SECRETS = {
-        DB_SECRET, APP_DB_SECRET, CACHE_SECRET, TOKEN_SECRET, ADMIN_SECRET, OPS_SECRET
+        DB_SECRET, APP_DB_SECRET, CACHE_SECRET, CACHE_OPS_SECRET, TOKEN_SECRET, ADMIN_SECRET, OPS_SECRET
     };
 
     private final Path path;

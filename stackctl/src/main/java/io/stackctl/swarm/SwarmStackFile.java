@@ -38,6 +38,7 @@ public final class SwarmStackFile {
             "db_password", "POSTGRES_PASSWORD",
             "app_db_password", "APP_DB_PASSWORD",
             "redis_password", "REDIS_PASSWORD",
+            "redis_ops_password", "REDIS_OPS_PASSWORD",
             "jwt_secret", "JWT_SECRET",
             "admin_password", "ADMIN_PASSWORD",
             "ops_token", "OPS_TOKEN");
@@ -158,19 +159,13 @@ public final class SwarmStackFile {
     }
 
     private static void cache(ObjectNode cache) {
-        // compose.yaml hands redis-server its password on stdin from REDISCLI_AUTH; here it comes from the secret.
-        List<String> command = texts(cache.path("command"));
-        String script = command.get(command.size() - 1)
-                .replaceAll(
-                        "\\$\\$?\\{?REDISCLI_AUTH\\}?",
-                        java.util.regex.Matcher.quoteReplacement("$$(cat /run/secrets/redis_password)"));
-        cache.putArray("command").add("sh").add("-c").add(script);
-        object(cache, "environment").remove("REDISCLI_AUTH");
-        object(cache, "healthcheck")
-                .putArray("test")
-                .add("CMD-SHELL")
-                .add("REDISCLI_AUTH=\"$$(cat /run/secrets/redis_password)\" redis-cli ping | grep -q PONG");
-        cache.putArray("secrets").add("redis_password");
+        // compose/cache/start.sh and ops-cli.sh read each password from the file its *_FILE names.
+        ObjectNode environment = object(cache, "environment");
+        environment.remove("REDIS_APP_PASSWORD");
+        environment.remove("REDIS_OPS_PASSWORD");
+        environment.put("REDIS_APP_PASSWORD_FILE", "/run/secrets/redis_password");
+        environment.put("REDIS_OPS_PASSWORD_FILE", "/run/secrets/redis_ops_password");
+        cache.putArray("secrets").add("redis_password").add("redis_ops_password");
         pin(cache, DB_LABEL);
     }
 
@@ -233,11 +228,5 @@ public final class SwarmStackFile {
             return object;
         }
         return parent.putObject(field);
-    }
-
-    private static List<String> texts(JsonNode array) {
-        var texts = new java.util.ArrayList<String>();
-        array.forEach(node -> texts.add(node.asText()));
-        return texts;
     }
 }

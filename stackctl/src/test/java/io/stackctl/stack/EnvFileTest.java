@@ -25,6 +25,7 @@ class EnvFileTest {
                         EnvFile.DB_SECRET,
                         EnvFile.APP_DB_SECRET,
                         EnvFile.CACHE_SECRET,
+                        EnvFile.CACHE_OPS_SECRET,
                         EnvFile.TOKEN_SECRET,
                         EnvFile.ADMIN_SECRET,
                         EnvFile.OPS_SECRET);
@@ -49,7 +50,12 @@ class EnvFileTest {
         var env = EnvFile.load(path);
 
         assertThat(env.ensureSecrets())
-                .containsExactly(EnvFile.APP_DB_SECRET, EnvFile.TOKEN_SECRET, EnvFile.ADMIN_SECRET, EnvFile.OPS_SECRET);
+                .containsExactly(
+                        EnvFile.APP_DB_SECRET,
+                        EnvFile.CACHE_OPS_SECRET,
+                        EnvFile.TOKEN_SECRET,
+                        EnvFile.ADMIN_SECRET,
+                        EnvFile.OPS_SECRET);
         assertThat(env.ensureSecrets()).isEmpty();
         env.put("POSTGRES_IMAGE", "stackctl-offline/postgres:15");
         env.save();

@@ -21,6 +21,7 @@ class SwarmStackFileTest {
             "db_password", "taskmanager_db_password_aaa",
             "app_db_password", "taskmanager_app_db_password_fff",
             "redis_password", "taskmanager_redis_password_bbb",
+            "redis_ops_password", "taskmanager_redis_ops_password_ggg",
             "jwt_secret", "taskmanager_jwt_secret_ccc",
             "admin_password", "taskmanager_admin_password_ddd",
             "ops_token", "taskmanager_ops_token_eee");
@@ -55,6 +56,7 @@ class SwarmStackFileTest {
                 .doesNotContain("fake-db-password-0001")
                 .doesNotContain("fake-app-db-password-06")
                 .doesNotContain("fake-redis-password-02")
+                .doesNotContain("fake-redis-ops-password-07")
                 .doesNotContain("fake-jwt-secret")
                 .doesNotContain("fake-admin-password");
         JsonNode stack = YAML.readTree(file);
@@ -72,13 +74,20 @@ class SwarmStackFileTest {
         assertThat(stack.at("/services/app/environment").has("DB_PASSWORD")).isFalse();
         assertThat(stack.at("/services/db/environment/POSTGRES_PASSWORD_FILE").asText())
                 .isEqualTo("/run/secrets/db_password");
-        assertThat(stack.at("/services/cache/command/2").asText())
-                .startsWith("exec docker-entrypoint.sh redis-server - --appendonly yes")
-                .contains("requirepass \"$$(cat /run/secrets/redis_password)\"")
-                .doesNotContain("REDISCLI_AUTH");
+        assertThat(stack.at("/services/cache/environment/REDIS_APP_PASSWORD_FILE")
+                        .asText())
+                .isEqualTo("/run/secrets/redis_password");
+        assertThat(stack.at("/services/cache/environment/REDIS_OPS_PASSWORD_FILE")
+                        .asText())
+                .isEqualTo("/run/secrets/redis_ops_password");
+        assertThat(texts(stack.at("/services/cache/secrets")))
+                .containsExactlyInAnyOrder("redis_password", "redis_ops_password");
         assertThat(stack.at("/services/app/environment/OPS_TOKEN_FILE").asText())
                 .isEqualTo("/run/secrets/ops_token");
-        assertThat(stack.at("/services/cache/environment").has("REDISCLI_AUTH")).isFalse();
+        assertThat(stack.at("/services/cache/environment").has("REDIS_APP_PASSWORD"))
+                .isFalse();
+        assertThat(stack.at("/services/cache/environment").has("REDIS_OPS_PASSWORD"))
+                .isFalse();
     }
 
     @Test

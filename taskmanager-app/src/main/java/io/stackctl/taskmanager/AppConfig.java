@@ -26,6 +26,7 @@ public record AppConfig(
         int dbPoolSize,
         String redisHost,
         int redisPort,
+        String redisUser,
         String redisPassword,
         int cacheTtlSeconds,
         int requestLogEvery,
@@ -56,6 +57,8 @@ public record AppConfig(
                 reader.integer("DB_POOL_SIZE", DEFAULT_DB_POOL_SIZE, 1, MAX_DB_POOL_SIZE),
                 reader.text("REDIS_HOST", "localhost"),
                 reader.integer("REDIS_PORT", 6379, 1, 65_535),
+                // Redis' own name for the user a bare password logs in as; the stack's app has a user of its own.
+                reader.text("REDIS_USER", "default"),
                 reader.secret("REDIS_PASSWORD"),
                 reader.integer("CACHE_TTL_SECONDS", DEFAULT_CACHE_TTL_SECONDS, 1, MAX_CACHE_TTL_SECONDS),
                 reader.integer("REQUEST_LOG_EVERY", DEFAULT_REQUEST_LOG_EVERY, 1, 1_000_000),
@@ -110,13 +113,13 @@ public record AppConfig(
     }
 
     public CacheSettings cache() {
-        return new CacheSettings(instanceId, redisHost, redisPort, redisPassword, cacheTtlSeconds);
+        return new CacheSettings(instanceId, redisHost, redisPort, redisUser, redisPassword, cacheTtlSeconds);
     }
 
     /** Never prints the secrets. */
     @Override
     public String toString() {
-        return ("AppConfig[port=%d, instance=%s, db=%s@%s:%d/%s pool=%d, redis=%s:%d, cacheTtl=%ds,"
+        return ("AppConfig[port=%d, instance=%s, db=%s@%s:%d/%s pool=%d, redis=%s@%s:%d, cacheTtl=%ds,"
                         + " requestLog=errors+slow>=%dms+1/%d, auth=%s]")
                 .formatted(
                         port,
@@ -126,6 +129,7 @@ public record AppConfig(
                         dbPort,
                         dbName,
                         dbPoolSize,
+                        redisUser,
                         redisHost,
                         redisPort,
                         cacheTtlSeconds,

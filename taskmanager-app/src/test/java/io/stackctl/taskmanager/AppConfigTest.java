@@ -33,6 +33,8 @@ class AppConfigTest {
         assertThat(config.auth().clockSkew()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.auth().requestsPerSecond()).isEqualTo(AuthSettings.DEFAULT_REQUESTS_PER_SECOND);
         assertThat(config.auth().adminPassword()).isEmpty();
+        // a bare password logs in as Redis' default user, as redis-cli -a does
+        assertThat(config.redisUser()).isEqualTo("default");
         assertThat(config.dbPoolSize()).isEqualTo(AppConfig.DEFAULT_DB_POOL_SIZE);
         assertThat(config.cacheTtlSeconds()).isEqualTo(60);
         assertThat(config.instanceId()).isNotBlank();
@@ -51,6 +53,7 @@ class AppConfigTest {
                 Map.entry("DB_POOL_SIZE", "7"),
                 Map.entry("REDIS_HOST", "cache"),
                 Map.entry("REDIS_PORT", "6380"),
+                Map.entry("REDIS_USER", "ru"),
                 Map.entry("REDIS_PASSWORD", "r"),
                 Map.entry("CACHE_TTL_SECONDS", "30"),
                 Map.entry("REQUEST_LOG_EVERY", "1"),
@@ -77,7 +80,7 @@ class AppConfigTest {
                 SECRET);
         assertThat(config)
                 .isEqualTo(new AppConfig(
-                        9000, "app-2", "db", 6543, "tasks", "u", "p", 7, "cache", 6380, "r", 30, 1, 100, auth));
+                        9000, "app-2", "db", 6543, "tasks", "u", "p", 7, "cache", 6380, "ru", "r", 30, 1, 100, auth));
         assertThat(config.jdbcUrl()).isEqualTo("jdbc:postgresql://db:6543/tasks");
     }
 

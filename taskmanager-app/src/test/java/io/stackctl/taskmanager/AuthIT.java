@@ -29,7 +29,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import redis.clients.jedis.Jedis;
 
 /**
  * Users, tokens and ownership against a real PostgreSQL and Redis: who may see what, what a bad token or a bad
@@ -210,10 +209,9 @@ class AuthIT {
                 .isEqualTo(404);
         assertThat(aliceFirst.get("tasks").findValuesAsText("id")).contains(Long.toString(alices));
 
-        try (var jedis = new Jedis(stack.redis.getHost(), stack.redis.getMappedPort(6379))) {
-            jedis.auth(Containers.REDIS_PASSWORD);
-            assertThat(jedis.keys("tm:task:*")).contains("tm:task:" + userId(alice) + ":" + alices);
-            assertThat(jedis.keys("tm:tasks:list:*"))
+        try (var jedis = Containers.jedis(stack.redis)) {
+            assertThat(Containers.keys(jedis, "tm:task:*")).contains("tm:task:" + userId(alice) + ":" + alices);
+            assertThat(Containers.keys(jedis, "tm:tasks:list:*"))
                     .allSatisfy(key -> assertThat(key).matches("tm:tasks:list:\\d+:(u\\d+|all):.*"));
         }
     }
@@ -373,11 +371,12 @@ class AuthIT {
     void aLoginCounterEvictedFromRedisLeavesEachReplicasOwnCountInForce() {
         anonymous.registerAndLogin("hugo");
         List<Integer> statuses;
-        try (var redis = new Jedis(stack.redis.getHost(), stack.redis.getMappedPort(6379))) {
-            redis.auth(Containers.REDIS_PASSWORD);
+        try (var redis = Containers.jedis(stack.redis)) {
             // What allkeys-lru may do to a counter under memory pressure: it is gone before every attempt.
             statuses = anonymous.guessPasswords(
-                    "hugo", 21, () -> redis.keys("*rate:login:hugo:*").forEach(redis::del));
+                    "hugo",
+                    21,
+                    () -> Containers.keys(redis, "*rate:login:hugo:*").forEach(redis::del));
         }
         assertThat(statuses)
                 .as("10 a minute still holds: 21 attempts cannot fit in the two windows they may straddle")

@@ -191,10 +191,9 @@ class CacheStampedeIT {
                 .noneMatch(event -> event.getFormattedMessage().contains("RESP3"));
     }
 
+    /** As the operations user: CLIENT KILL and INFO are refused to the app's. */
     private Jedis redis() {
-        var redis = new Jedis(stack.redis.getHost(), stack.redis.getMappedPort(6379));
-        redis.auth(Containers.REDIS_PASSWORD);
-        return redis;
+        return Containers.jedisAsOps(stack.redis);
     }
 
     /** Connections Redis accepted since it started, and those open now (this one included, in both looks). */

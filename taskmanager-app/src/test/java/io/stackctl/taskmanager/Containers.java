@@ -16,6 +16,8 @@ import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 import org.testcontainers.utility.DockerImageName;
 import org.testcontainers.utility.MountableFile;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.params.ScanParams;
 
 /**
  * Real PostgreSQL and Redis for integration tests. Image names come from {@code POSTGRES_IMAGE} and
@@ -34,7 +36,11 @@ public final class Containers {
     public static final String APP_DB_USER = "taskmanager_app";
 
     public static final String APP_DB_PASSWORD = "it-app-db-secret";
+    /** The app's Redis ACL user, as compose/cache/start.sh makes it. */
+    public static final String REDIS_USER = "taskmanager_app";
+
     public static final String REDIS_PASSWORD = "it-redis-secret";
+    public static final String REDIS_OPS_PASSWORD = "it-redis-ops-secret";
     public static final String JWT_SECRET = "it-jwt-secret-it-jwt-secret-it-jwt-secret";
     public static final String ADMIN_PASSWORD = "it-admin-password";
     public static final String OPS_TOKEN = "it-ops-token-it-ops-token-it-ops-token";
@@ -83,8 +89,14 @@ public final class Containers {
 
     @SuppressWarnings("resource")
     public static GenericContainer<?> redis(int hostPort) {
+        // The stack's own start script: the same ACL users, and Redis' default user off.
         var container = new GenericContainer<>(DockerImageName.parse(REDIS_IMAGE))
-                .withCommand("redis-server", "--requirepass", REDIS_PASSWORD, "--appendonly", "yes")
+                .withEnv("REDIS_APP_PASSWORD", REDIS_PASSWORD)
+                .withEnv("REDIS_OPS_PASSWORD", REDIS_OPS_PASSWORD)
+                .withCopyFileToContainer(
+                        MountableFile.forHostPath(repoRoot().resolve("compose/cache/start.sh")),
+                        "/stack/cache/start.sh")
+                .withCommand("sh", "/stack/cache/start.sh", "--appendonly", "yes")
                 .withExposedPorts(6379)
                 .waitingFor(Wait.forLogMessage(".*Ready to accept connections.*", 1));
         if (hostPort > 0) {
@@ -117,6 +129,7 @@ public final class Containers {
                 5,
                 redis.getHost(),
                 redis.getMappedPort(6379),
+                REDIS_USER,
                 REDIS_PASSWORD,
                 60,
                 1,
@@ -145,6 +158,40 @@ public final class Containers {
         } catch (IOException e) {
             throw new IllegalStateException("no free local port", e);
         }
+    }
+
+    /** A connection to {@code redis} as the app's ACL user. */
+    public static Jedis jedis(GenericContainer<?> redis) {
+        return login(redis, REDIS_USER, REDIS_PASSWORD);
+    }
+
+    /** A connection as the operations user (PING, INFO, CLIENT LIST and KILL; no key). */
+    public static Jedis jedisAsOps(GenericContainer<?> redis) {
+        return login(redis, "stackctl_ops", REDIS_OPS_PASSWORD);
+    }
+
+    private static Jedis login(GenericContainer<?> redis, String user, String password) {
+        var jedis = new Jedis(redis.getHost(), redis.getMappedPort(6379));
+        try {
+            jedis.auth(user, password);
+        } catch (RuntimeException e) {
+            jedis.close();
+            throw e;
+        }
+        return jedis;
+    }
+
+    /** The keys matching {@code pattern}, by SCAN: KEYS is refused to the app's user, as a dangerous command. */
+    public static List<String> keys(Jedis jedis, String pattern) {
+        List<String> keys = new java.util.ArrayList<>();
+        var params = new ScanParams().match(pattern).count(1000);
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            var page = jedis.scan(cursor, params);
+            keys.addAll(page.getResult());
+            cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        return keys;
     }
 
     /**

@@ -37,7 +37,7 @@ final class GuardedRedis implements AutoCloseable {
                 .protocol(RedisProtocol.RESP2)
                 .autoNegotiateProtocol(false);
         if (!config.password().isEmpty()) {
-            client.password(config.password());
+            client.user(config.user()).password(config.password());
         }
         var poolConfig = new GenericObjectPoolConfig<Jedis>();
         poolConfig.setMaxTotal(POOL_SIZE);

@@ -7,7 +7,6 @@ import io.stackctl.taskmanager.Eventually;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.Jedis;
 
 /**
  * A change made while Redis did not answer this replica is replayed when it answers again; the replay must move the
@@ -23,8 +22,12 @@ class DeferredInvalidationIT {
         var redis = Containers.redis(Containers.freePort());
         redis.start();
         try (var cache = new TaskCache(new CacheSettings(
-                        "it-deferred", redis.getHost(), redis.getMappedPort(6379), Containers.REDIS_PASSWORD, 60));
-                var jedis = new Jedis(redis.getHost(), redis.getMappedPort(6379))) {
+                "it-deferred",
+                redis.getHost(),
+                redis.getMappedPort(6379),
+                Containers.REDIS_USER,
+                Containers.REDIS_PASSWORD,
+                60))) {
             long owner = 1;
             long id = 42;
             var before = cache.task(owner, id);
@@ -37,8 +40,7 @@ class DeferredInvalidationIT {
             cache.invalidateTask(owner, id);
             Containers.start(redis);
             Eventually.within(Duration.ofSeconds(30), "redis answers again", () -> {
-                try (var probe = new Jedis(redis.getHost(), redis.getMappedPort(6379))) {
-                    probe.auth(Containers.REDIS_PASSWORD);
+                try (var probe = Containers.jedis(redis)) {
                     return probe.get(CacheKeys.taskVersion(id)) == null;
                 }
             });
@@ -47,18 +49,19 @@ class DeferredInvalidationIT {
                     Duration.ofSeconds(30),
                     "the cache answers again (and replays what it deferred)",
                     () -> cache.task(owner, id + 1).version() >= 0);
-            jedis.auth(Containers.REDIS_PASSWORD);
-            assertThat(jedis.get(CacheKeys.taskVersion(id))).isEqualTo("1");
+            try (var jedis = Containers.jedis(redis)) {
+                assertThat(jedis.get(CacheKeys.taskVersion(id))).isEqualTo("1");
 
-            cache.putTask(owner, id, before, "{\"title\":\"before the change\"}".getBytes(StandardCharsets.UTF_8));
-            assertThat(jedis.get(CacheKeys.task(owner, id)))
-                    .as("the load that began before the change stores nothing")
-                    .isNull();
+                cache.putTask(owner, id, before, "{\"title\":\"before the change\"}".getBytes(StandardCharsets.UTF_8));
+                assertThat(jedis.get(CacheKeys.task(owner, id)))
+                        .as("the load that began before the change stores nothing")
+                        .isNull();
 
-            cache.clear();
-            assertThat(jedis.get(CacheKeys.taskVersion(id)))
-                    .as("a purge keeps the write counts: one reset to 0 would let a load that read 0 store")
-                    .isEqualTo("1");
+                cache.clear();
+                assertThat(jedis.get(CacheKeys.taskVersion(id)))
+                        .as("a purge keeps the write counts: one reset to 0 would let a load that read 0 store")
+                        .isEqualTo("1");
+            }
         } finally {
             redis.stop();
         }

@@ -65,7 +65,12 @@ class TaskServiceFlightIT {
         database = Database.open(new DatabaseSettings(
                 "it-flight", db.getJdbcUrl(), Containers.APP_DB_USER, Containers.APP_DB_PASSWORD, 8));
         cache = new TaskCache(new CacheSettings(
-                "it-flight", redis.getHost(), redis.getMappedPort(6379), Containers.REDIS_PASSWORD, 60));
+                "it-flight",
+                redis.getHost(),
+                redis.getMappedPort(6379),
+                Containers.REDIS_USER,
+                Containers.REDIS_PASSWORD,
+                60));
         held = new HeldQuery(database.dataSource());
         service = new TaskService(new TaskRepository(held.dataSource()), cache, new CachedForms(Json.mapper()));
     }

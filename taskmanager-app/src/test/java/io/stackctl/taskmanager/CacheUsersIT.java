@@ -1,0 +1,89 @@
+package io.stackctl.taskmanager;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+/**
+ * Least privilege in Redis, with the stack's own compose/cache/start.sh: the app's user reaches its keys and no
+ * dangerous command, the operations user sees the server and no key, and a client that does not say who it is, or
+ * says it is Redis' default user, gets nothing.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CacheUsersIT {
+
+    private TestStack stack;
+
+    @BeforeAll
+    void startStack() {
+        stack = TestStack.start("it-cache-users", 0, 0);
+    }
+
+    @AfterAll
+    void stopStack() {
+        TestStack.close(stack);
+    }
+
+    private static void assertRefused(Jedis jedis, String what, Protocol.Command command, String... args) {
+        assertThatThrownBy(() -> jedis.sendCommand(command, args))
+                .as(what)
+                .isInstanceOf(JedisDataException.class)
+                .hasMessageStartingWith("NOPERM");
+    }
+
+    @Test
+    void theAppsUserServesTheAppAndReachesNothingBeyondItsKeys() {
+        assertThat(stack.api.get("/tasks?limit=1").statusCode()).isEqualTo(200);
+        assertThat(stack.ops.post("/cache/clear", null).statusCode()).isEqualTo(200);
+        assertThat(stack.ops.get("/cache/stats").body()).contains("\"status\":\"up\"");
+        try (var app = Containers.jedis(stack.redis)) {
+            app.set("tm:it:mine", "1");
+            assertThat(app.get("tm:it:mine")).isEqualTo("1");
+            assertRefused(app, "a key outside tm:", Protocol.Command.SET, "elsewhere", "1");
+            assertRefused(app, "FLUSHALL", Protocol.Command.FLUSHALL);
+            assertRefused(app, "FLUSHDB", Protocol.Command.FLUSHDB);
+            assertRefused(app, "KEYS", Protocol.Command.KEYS, "*");
+            assertRefused(app, "CONFIG SET", Protocol.Command.CONFIG, "SET", "appendonly", "no");
+            assertRefused(app, "ACL LIST", Protocol.Command.ACL, "LIST");
+            assertRefused(app, "CLIENT KILL", Protocol.Command.CLIENT, "KILL", "TYPE", "normal");
+            assertRefused(app, "SHUTDOWN", Protocol.Command.SHUTDOWN, "NOSAVE");
+            app.del("tm:it:mine");
+        }
+    }
+
+    @Test
+    void theOperationsUserSeesTheServerButNoKey() {
+        try (var ops = Containers.jedisAsOps(stack.redis)) {
+            assertThat(ops.ping()).isEqualTo("PONG");
+            assertThat(ops.info("clients")).contains("connected_clients:");
+            assertThat(ops.clientList()).contains("user=" + Containers.REDIS_USER);
+            assertRefused(ops, "GET of the app's key", Protocol.Command.GET, "tm:tasks:gen");
+            assertRefused(ops, "SET", Protocol.Command.SET, "tm:it:ops", "1");
+            assertRefused(ops, "FLUSHALL", Protocol.Command.FLUSHALL);
+        }
+    }
+
+    @Test
+    void noClientGetsInWithoutNamingItsUser() {
+        try (var anonymous = new Jedis(stack.redis.getHost(), stack.redis.getMappedPort(6379))) {
+            assertThatThrownBy(anonymous::ping).hasMessageStartingWith("NOAUTH");
+            // A bare password logs in as Redis' default user, which is off: even the app's password gets nothing.
+            for (String password : List.of(Containers.REDIS_PASSWORD, Containers.REDIS_OPS_PASSWORD)) {
+                assertThatThrownBy(() -> anonymous.auth(password))
+                        .as("AUTH %s as the default user", password)
+                        .hasMessageStartingWith("WRONGPASS");
+            }
+            assertThatThrownBy(() -> anonymous.auth(Containers.REDIS_USER, Containers.REDIS_OPS_PASSWORD))
+                    .as("the app's user with the operations password")
+                    .hasMessageStartingWith("WRONGPASS");
+        }
+    }
+}
