@@ -10,6 +10,25 @@ fail() {
   failed=$((failed + 1)); echo "FAIL $*"
   if [ -n "${E2E_FAILURES:-}" ]; then echo "FAILED $(basename "$0" .sh): $*" >>"$E2E_FAILURES"; fi
 }
+# "e2e: N passed, N failed", and the totals .ci/run hands to CI's summary.
+e2e_totals() {
+  local name; name=$(basename "$0" .sh)
+  local var=E2E; [ "$name" = e2e-swarm ] && var=SWARM
+  echo
+  echo "$name: $passed passed, $failed failed"
+  echo "${var}_PASSED=$passed ${var}_FAILED=$failed" >"/tmp/$name.totals"
+}
+# set -e ends a scenario at a command that failed outside a check. That is a failure too, named with its line, and
+# the totals are still written: CI's summary must never read a scenario that stopped half-way as a clean one.
+set -E
+trap 'e2e_stop="line $LINENO: $BASH_COMMAND"' ERR
+e2e_done=""
+e2e_exit() {
+  [ -n "$e2e_done" ] && return 0
+  fail "$(basename "$0") stopped before its end (exit $1) at ${e2e_stop:-a command that failed}"
+  e2e_totals
+}
+trap 'e2e_exit $?' EXIT
 e2e_started=$(date +%s)
 # step NAME: a section header with the seconds since the scenario began, so a CI log shows where the time goes.
 step() { printf '\n-- %s (+%ss)\n' "$*" "$(($(date +%s) - e2e_started))"; }

@@ -123,7 +123,6 @@ left="$left, $(docker secret ls -q --filter label=io.stackctl.project=$P | wc -l
 left="$left, $(docker volume ls -q --filter name=${P}_ | wc -l) volumes"
 [ "$left" = "0 containers, 0 services, 0 networks, 0 secrets, 0 volumes" ] && pass "down --volumes: $left" || fail "down left $left"
 
-echo
-echo "e2e-swarm: $passed passed, $failed failed"
-echo "SWARM_PASSED=$passed SWARM_FAILED=$failed" >/tmp/e2e-swarm.totals
+e2e_done=yes
+e2e_totals
 [ "$failed" = 0 ]

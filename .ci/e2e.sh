@@ -134,15 +134,24 @@ done
 denied=0
 for sql in "CREATE DATABASE stolen" "SELECT rolpassword FROM pg_authid" "CREATE SCHEMA stolen" "ALTER ROLE taskmanager_app SUPERUSER"; do
   out=$(docker exec "$db_ctr" bash -c 'PGPASSWORD="$APP_DB_PASSWORD" psql -X -A -t -h "$(hostname -i | cut -d" " -f1)" \
-    -U taskmanager_app -d taskmanager -c "$1" 2>&1' _ "$sql")
+    -U taskmanager_app -d taskmanager -c "$1" 2>&1' _ "$sql" || true)
   case "$out" in *"permission denied"*|*"must be superuser"*) denied=$((denied + 1)) ;; *) echo "  as taskmanager_app, '$sql' answered: $out" ;; esac
 done
 [ "$denied" = 4 ] && pass "the app's role is refused CREATE DATABASE, pg_authid, CREATE SCHEMA and SUPERUSER" || fail "the app's role was allowed $((4 - denied)) of 4 things it must not do"
 
+# What drifts heals with no stackctl command: the db service's health check hands the table back within an interval.
+as_super "ALTER TABLE tasks OWNER TO taskmanager"
+healed=""
+for _ in $(seq 1 30); do
+  [ "$(as_super "SELECT tableowner FROM pg_tables WHERE tablename = 'tasks'")" = taskmanager_app ] && { healed=yes; break; }
+  sleep 1
+done
+[ -n "$healed" ] && pass "a table handed to the superuser by hand is the app's again within 30 s, with no stackctl command" \
+  || fail "tasks is still owned by $(as_super "SELECT tableowner FROM pg_tables WHERE tablename = 'tasks'")"
 cache_ctr=$(project_ps --filter label=com.docker.compose.service=cache)
-anon=$(docker exec "$cache_ctr" redis-cli ping 2>&1)
-flush=$(docker exec "$cache_ctr" sh -c 'REDISCLI_AUTH="$REDIS_APP_PASSWORD" redis-cli --user taskmanager_app flushall' 2>&1)
-ops_get=$(docker exec "$cache_ctr" sh /stack/cache/ops-cli.sh get tm:tasks:gen 2>&1)
+anon=$(docker exec "$cache_ctr" redis-cli ping 2>&1 || true)
+flush=$(docker exec "$cache_ctr" sh -c 'REDISCLI_AUTH="$REDIS_APP_PASSWORD" redis-cli --user taskmanager_app flushall' 2>&1 || true)
+ops_get=$(docker exec "$cache_ctr" sh /stack/cache/ops-cli.sh get tm:tasks:gen 2>&1 || true)
 case "$anon|$flush|$ops_get" in
   NOAUTH*"|NOPERM"*"|NOPERM"*) pass "Redis: no client without its user, the app's user is refused FLUSHALL, the operations user reads no key" ;;
   *) fail "Redis ACL: anonymous '$anon', app FLUSHALL '$flush', ops GET '$ops_get'" ;;
@@ -712,7 +721,6 @@ nets=$(docker network ls -q --filter label=com.docker.compose.project=taskmanage
 [ "$left$vols$nets" = "000" ] && pass "down --volumes left no container, volume or network" \
   || fail "left $left containers, $vols volumes, $nets networks"
 
-echo
-echo "e2e: $passed passed, $failed failed"
-echo "E2E_PASSED=$passed E2E_FAILED=$failed" >/tmp/e2e.totals
+e2e_done=yes
+e2e_totals
 [ "$failed" = 0 ]

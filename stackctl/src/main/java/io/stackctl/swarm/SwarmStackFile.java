@@ -202,18 +202,12 @@ public final class SwarmStackFile {
                 .put("type", "bind")
                 .put("source", plan.generatedDir().toString())
                 .put("target", "/etc/nginx/upstream");
-        nginx.putArray("command").add("bash").add("-c").add(NGINX_START);
+        nginx.putArray("command").add("bash").add(NGINX_START);
         pin(nginx, EDGE_LABEL);
     }
 
-    /** As compose.yaml's nginx command, with Swarm's own upstream (the resolver): {@code $$} is a literal dollar. */
-    static final String NGINX_START = "mkdir -p /etc/nginx/upstream/maintenance /etc/nginx/edge;"
-            + " rm -f /etc/nginx/edge/*.conf;"
-            + " if [ \"$$STACK_TLS\" != off ] && [ -s /etc/nginx/tls/edge.pem ]; then"
-            + " cp /etc/nginx/stack/https/*.conf /etc/nginx/edge/;"
-            + " echo \"map \\$$host \\$$edge_https_port { default $$STACK_HTTPS_PORT; }\" > /etc/nginx/edge/port.conf;"
-            + " else cp /etc/nginx/stack/http/*.conf /etc/nginx/edge/; fi;"
-            + " exec nginx -g 'daemon off;'";
+    /** nginx/edge/start.sh, as compose.yaml runs it, with no fallback upstream: Swarm's own upstream resolves. */
+    static final String NGINX_START = "/etc/nginx/stack/start.sh";
 
     private static void pin(ObjectNode service, String label) {
         object(service, "deploy")

@@ -173,6 +173,19 @@ class SwarmStackFileTest {
         return dir == null ? Path.of(relative) : dir.resolve(relative);
     }
 
+    @Test
+    void nginxStartsByTheRepositorysScriptWithoutComposesFallbackUpstream() throws Exception {
+        JsonNode stack = YAML.readTree(rendered());
+
+        // compose passes app:8080 as the upstream until stackctl renders one; Swarm's nginx.conf resolves its own
+        assertThat(texts(composeNginxCommand())).containsExactly("bash", "/etc/nginx/stack/start.sh", "app:8080");
+        assertThat(texts(stack.at("/services/nginx/command"))).containsExactly("bash", "/etc/nginx/stack/start.sh");
+    }
+
+    private static JsonNode composeNginxCommand() throws Exception {
+        return YAML.readTree(composeConfig()).at("/services/nginx/command");
+    }
+
     private static java.util.List<String> texts(JsonNode array) {
         var texts = new java.util.ArrayList<String>();
         array.forEach(node -> texts.add(node.asText()));
