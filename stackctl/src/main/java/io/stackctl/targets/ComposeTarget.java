@@ -123,6 +123,14 @@ final class ComposeTarget implements Target {
             new Scaler(stack, progress).scaleTo(replicas, waitTimeout);
         }
         stack.compose().upServices(List.of(Stack.DB, Stack.CACHE, Stack.AGENT, Stack.NGINX));
+        // A recreated db or cache is healthy only once its roles and users are in place (compose/db, compose/cache):
+        // the rollout's own checks and the new replicas log in as those.
+        stack.waiter(progress)
+                .awaitHealthy(
+                        Map.of(Stack.DB, 1, Stack.CACHE, 1),
+                        c -> c.running()
+                                && (c.service().equals(Stack.DB) || c.service().equals(Stack.CACHE)),
+                        waitTimeout);
         var result = deployer.deployDeclared(options);
         if (result.changed()) {
             say("r%d is active: %s", result.release().id(), result.watch());
