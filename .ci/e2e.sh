@@ -7,6 +7,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=.ci/e2e-lib.sh
 source .ci/e2e-lib.sh
 project_ps() { docker ps -q --filter label=com.docker.compose.project=taskmanager "$@"; }
+# psql_db SQL: one statement as the superuser, inside the db container (whichever it is now); unaligned output.
+psql_db() { docker exec "$(project_ps --filter label=com.docker.compose.service=db)" psql -X -A -t -q -U taskmanager -d taskmanager -c "$1"; }
 app_ids() { project_ps --filter label=com.docker.compose.service=app | sort; }
 # upstream_matches: nginx's rendered upstream lists exactly the frontend addresses of the healthy replicas
 upstream_matches() {
@@ -118,11 +120,10 @@ else pass "the Redis password is in no command line (docker ps --no-trunc, ps)";
 
 step "least privilege: the app is not the database superuser and can reach nothing beyond its schema and its keys"
 db_ctr=$(project_ps --filter label=com.docker.compose.service=db)
-as_super() { docker exec "$db_ctr" psql -X -A -t -q -U taskmanager -d taskmanager -c "$1"; }
-app_sessions=$(as_super "SELECT string_agg(DISTINCT usename, ',') FROM pg_stat_activity WHERE application_name LIKE 'taskmanager-%'")
+app_sessions=$(psql_db "SELECT string_agg(DISTINCT usename, ',') FROM pg_stat_activity WHERE application_name LIKE 'taskmanager-%'")
 [ "$app_sessions" = taskmanager_app ] && pass "every replica's database session is taskmanager_app" \
   || fail "the replicas' database sessions are '$app_sessions', expected taskmanager_app"
-[ "$(as_super "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relowner <> 'taskmanager_app'::regrole")" = 0 ] \
+[ "$(psql_db "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relowner <> 'taskmanager_app'::regrole")" = 0 ] \
   && pass "taskmanager_app owns every table, index and sequence of its schema" || fail "objects in public not owned by taskmanager_app"
 sed -n 's/^POSTGRES_PASSWORD=//p' compose/.env >/tmp/e2e.super-password
 leaks=""
@@ -140,14 +141,14 @@ done
 [ "$denied" = 4 ] && pass "the app's role is refused CREATE DATABASE, pg_authid, CREATE SCHEMA and SUPERUSER" || fail "the app's role was allowed $((4 - denied)) of 4 things it must not do"
 
 # What drifts heals with no stackctl command: the db service's health check hands the table back within an interval.
-as_super "ALTER TABLE tasks OWNER TO taskmanager"
+psql_db "ALTER TABLE tasks OWNER TO taskmanager"
 healed=""
 for _ in $(seq 1 30); do
-  [ "$(as_super "SELECT tableowner FROM pg_tables WHERE tablename = 'tasks'")" = taskmanager_app ] && { healed=yes; break; }
+  [ "$(psql_db "SELECT tableowner FROM pg_tables WHERE tablename = 'tasks'")" = taskmanager_app ] && { healed=yes; break; }
   sleep 1
 done
 [ -n "$healed" ] && pass "a table handed to the superuser by hand is the app's again within 30 s, with no stackctl command" \
-  || fail "tasks is still owned by $(as_super "SELECT tableowner FROM pg_tables WHERE tablename = 'tasks'")"
+  || fail "tasks is still owned by $(psql_db "SELECT tableowner FROM pg_tables WHERE tablename = 'tasks'")"
 cache_ctr=$(project_ps --filter label=com.docker.compose.service=cache)
 anon=$(docker exec "$cache_ctr" redis-cli ping 2>&1 || true)
 flush=$(docker exec "$cache_ctr" sh -c 'REDISCLI_AUTH="$REDIS_APP_PASSWORD" redis-cli --user taskmanager_app flushall' 2>&1 || true)
@@ -492,8 +493,7 @@ assert all(r["status"] == "done" for r in rotations[:2]), rotations
 PY
 
 step "backup, verify, restore, refuse a damaged dump"
-db_count() { docker exec "$(docker ps -q --filter label=com.docker.compose.project=taskmanager --filter label=com.docker.compose.service=db)" \
-  psql -X -A -t -U taskmanager -d taskmanager -c "SELECT count(*) FROM tasks"; }
+db_count() { psql_db "SELECT count(*) FROM tasks"; }
 create() { curl -s -X POST -H "$(bearer)" -H 'content-type: application/json' -d "{\"title\":\"$1\"}" "$url/tasks" | python3 -c 'import json,sys; print(json.load(sys.stdin)["task"]["id"])'; }
 for i in $(seq 50); do create "before backup $i" >/dev/null; done
 backed_up=$(db_count)
@@ -547,18 +547,17 @@ step "a restore killed mid-way (SIGKILL) is found and finished by the next comma
 late=$(create "after the backup, before the killed restore")
 curl -s -o /dev/null -H "$(bearer)" "$url/tasks/$late" # now cached
 db_ctr=$(project_ps --filter label=com.docker.compose.service=db)
-in_db() { docker exec "$db_ctr" psql -X -A -t -q -U taskmanager -d taskmanager -c "$1"; }
 docker exec -e PGAPPNAME=e2e-reader "$db_ctr" psql -X -q -U taskmanager -d taskmanager \
   -c "BEGIN; LOCK TABLE tasks IN ACCESS SHARE MODE; SELECT pg_sleep(90); COMMIT;" >/dev/null 2>&1 &
 reader=$!
 bin/stackctl restore latest --yes >$e2e.killed 2>&1 &
 restore_pid=$!
-for _ in $(seq 240); do [ "$(in_db "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'stackctl-restore-%'")" = 1 ] && break; sleep 0.25; done
+for _ in $(seq 240); do [ "$(psql_db "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'stackctl-restore-%'")" = 1 ] && break; sleep 0.25; done
 kill -9 "$restore_pid"
 wait "$restore_pid" 2>/dev/null || true
-in_db "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'e2e-reader'" >/dev/null
+psql_db "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'e2e-reader'" >/dev/null
 wait "$reader" 2>/dev/null || true
-for _ in $(seq 120); do [ "$(in_db "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'stackctl-restore-%'")" = 0 ] && break; sleep 0.25; done
+for _ in $(seq 120); do [ "$(psql_db "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'stackctl-restore-%'")" = 0 ] && break; sleep 0.25; done
 [ -e compose/generated/maintenance/on.conf ] && pass "the killed restore left nginx in maintenance (no hook runs on SIGKILL)" || fail "no maintenance left: was the restore killed?"
 expect_exit 1 "health after the killed restore" -- bin/stackctl health
 grep -q "was interrupted" /tmp/e2e.err && pass "health names the interrupted restore" || { fail "health is silent about it"; cat /tmp/e2e.err; }
@@ -572,7 +571,6 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -H "$(bearer)" "$url/tasks/$late")
 expect_exit 0 "health after up finished the restore" -- bin/stackctl health
 
 step "backups are bound to their schema version"
-psql_db() { docker exec "$(project_ps --filter label=com.docker.compose.service=db)" psql -X -A -t -q -U taskmanager -d taskmanager -c "$1"; }
 schema_version() { psql_db "SELECT version FROM flyway_schema_history WHERE success ORDER BY installed_rank DESC LIMIT 1"; }
 downgrade_to_v2() { psql_db "ALTER TABLE tasks DROP COLUMN owner_id; DROP TABLE users; DELETE FROM flyway_schema_history WHERE version = '3'"; }
 migrate_by_restarting_a_replica() {
