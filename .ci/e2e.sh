@@ -134,8 +134,8 @@ done
 # As the app logs in (its password, over the network): a database, another schema, the password table are refused.
 denied=0
 for sql in "CREATE DATABASE stolen" "SELECT rolpassword FROM pg_authid" "CREATE SCHEMA stolen" "ALTER ROLE taskmanager_app SUPERUSER"; do
-  out=$(docker exec "$db_ctr" bash -c 'PGPASSWORD="$APP_DB_PASSWORD" psql -X -A -t -h "$(hostname -i | cut -d" " -f1)" \
-    -U taskmanager_app -d taskmanager -c "$1" 2>&1' _ "$sql" || true)
+  out=$(docker exec "$db_ctr" bash -c 'read -r login password </run/stack-secrets/app-logins
+    PGPASSWORD="$password" psql -X -A -t -h "$(hostname -i | cut -d" " -f1)" -U "$login" -d taskmanager -c "$1" 2>&1' _ "$sql" || true)
   case "$out" in *"permission denied"*|*"must be superuser"*) denied=$((denied + 1)) ;; *) echo "  as taskmanager_app, '$sql' answered: $out" ;; esac
 done
 [ "$denied" = 4 ] && pass "the app's role is refused CREATE DATABASE, pg_authid, CREATE SCHEMA and SUPERUSER" || fail "the app's role was allowed $((4 - denied)) of 4 things it must not do"
@@ -151,7 +151,7 @@ done
   || fail "tasks is still owned by $(psql_db "SELECT tableowner FROM pg_tables WHERE tablename = 'tasks'")"
 cache_ctr=$(project_ps --filter label=com.docker.compose.service=cache)
 anon=$(docker exec "$cache_ctr" redis-cli ping 2>&1 || true)
-flush=$(docker exec "$cache_ctr" sh -c 'REDISCLI_AUTH="$REDIS_APP_PASSWORD" redis-cli --user taskmanager_app flushall' 2>&1 || true)
+flush=$(docker exec "$cache_ctr" sh -c 'REDISCLI_AUTH=$(head -n 1 /run/stack-secrets/app-passwords) redis-cli --user taskmanager_app flushall' 2>&1 || true)
 ops_get=$(docker exec "$cache_ctr" sh /stack/cache/ops-cli.sh get tm:tasks:gen 2>&1 || true)
 case "$anon|$flush|$ops_get" in
   NOAUTH*"|NOPERM"*"|NOPERM"*) pass "Redis: no client without its user, the app's user is refused FLUSHALL, the operations user reads no key" ;;
@@ -490,6 +490,89 @@ import json, sys
 rotations = json.load(open(sys.argv[1]))
 assert [r["secret"] for r in rotations][:2] == ["admin", "jwt"], rotations
 assert all(r["status"] == "done" for r in rotations[:2]), rotations
+PY
+
+step "secrets rotate db and redis under reads and writes: the replicas move to a new credential, the old one is refused"
+# writes_start / writes_stop: one loop of task creations beside the read loops (reads may come from the cache; every
+# write reaches the database).
+writes_start() {
+  curl -s --http1.1 -o /dev/null -w '%{stderr}%{http_code}\n' --max-time 5 --rate 10/s -H 'Connection: close' \
+    -H "$(bearer)" -H 'content-type: application/json' -d '{"title":"written during a rotation"}' \
+    "$url/tasks?w=[1-50000]" 2>$e2e.writes &
+  writes_pid=$!
+}
+writes_stop() { # writes_stop WHAT
+  kill "$writes_pid" 2>/dev/null || true
+  wait "$writes_pid" 2>/dev/null || true
+  [ -z "$(tail -c 1 $e2e.writes)" ] || sed -i '$d' $e2e.writes
+  local total bad
+  total=$(wc -l <$e2e.writes)
+  bad=$(grep -vc '^201$' $e2e.writes || true)
+  [ "$total" -gt 20 ] && [ "$bad" = 0 ] && pass "$1: 0 of $total task creations failed" \
+    || fail "$1: $bad of $total task creations failed ($(grep -v '^201$' $e2e.writes | sort | uniq -c | tr '\n' ' '))"
+}
+# app_login_works LOGIN PASSWORD: that login, with that password, over the network as the replicas connect
+app_login_works() {
+  [ "$(docker exec -e PGPASSWORD="$2" "$(project_ps --filter label=com.docker.compose.service=db)" \
+    bash -c 'psql -X -A -t -h "$(hostname -i | cut -d" " -f1)" -U "$0" -d taskmanager -c "SELECT current_user" 2>/dev/null' "$1" || true)" = taskmanager_app ]
+}
+# redis_auth_works PASSWORD: the app's Redis user with that password
+redis_auth_works() {
+  [ "$(docker exec -e REDISCLI_AUTH="$1" "$(project_ps --filter label=com.docker.compose.service=cache)" \
+    redis-cli --no-auth-warning --user taskmanager_app ping 2>&1 || true)" = PONG ]
+}
+env_of() { sed -n "s/^$1=//p" compose/.env; }
+rotate_under_load() { # rotate_under_load SECRET: secrets rotate SECRET under two read loops and a write loop
+  loops_start 2
+  writes_start
+  expect_exit 0 "secrets rotate $1" -- bin/stackctl secrets rotate "$1"
+  cat /tmp/e2e.err
+  writes_stop "secrets rotate $1"
+  loops_stop "secrets rotate $1"
+}
+old_login=$(env_of APP_DB_USER); old_login=${old_login:-taskmanager_app}
+old_db_password=$(env_of APP_DB_PASSWORD)
+rotate_under_load db
+new_login=$(env_of APP_DB_USER)
+new_db_password=$(env_of APP_DB_PASSWORD)
+[ -n "$new_login" ] && [ "$new_login" != "$old_login" ] && [ "$new_db_password" != "$old_db_password" ] \
+  && pass "compose/.env names the other login ($old_login -> $new_login) with a new password" \
+  || fail "after rotate db compose/.env names '$new_login' (was $old_login)"
+app_login_works "$new_login" "$new_db_password" && pass "$new_login logs in with the new password and acts as taskmanager_app" \
+  || fail "$new_login does not log in with the new password"
+app_login_works "$old_login" "$old_db_password" && fail "$old_login still logs in with its old password" \
+  || pass "$old_login is closed: its old password is refused"
+sessions=$(psql_db "SELECT string_agg(DISTINCT usename, ',') FROM pg_stat_activity WHERE application_name LIKE 'taskmanager-%'")
+[ "$sessions" = "$new_login" ] && pass "every replica's database session is $new_login" || fail "the replicas' sessions are '$sessions'"
+
+# A rotation killed after it opened the next login, before compose/.env changed, leaves that login open: the next
+# rotation closes it first, then moves the replicas back to the first login with a password of its own.
+printf '%s %s\n%s %s\n' "$new_login" "$new_db_password" "$old_login" "left-open-by-a-killed-rotation" >compose/secrets/db/app-logins
+docker exec "$(project_ps --filter label=com.docker.compose.service=db)" bash /stack/db/ensure-roles.sh || true
+app_login_works "$old_login" "left-open-by-a-killed-rotation" && pass "a killed rotation's state: $old_login open beside $new_login" \
+  || fail "could not set up a half-done rotation"
+expect_exit 0 "secrets rotate db --batch 3 after a half-done rotation" -- bin/stackctl secrets rotate db --batch 3
+grep -q "finishing the rotation that stopped" /tmp/e2e.err && pass "the next rotation finished the half-done one first" \
+  || { fail "no word of the half-done rotation"; cat /tmp/e2e.err; }
+app_login_works "$old_login" "left-open-by-a-killed-rotation" && fail "the stray password of the killed rotation still logs in" \
+  || pass "the killed rotation's stray password is refused"
+[ "$(env_of APP_DB_USER)" = "$old_login" ] && app_login_works "$old_login" "$(env_of APP_DB_PASSWORD)" \
+  && pass "the replicas are back on $old_login, with a new password" || fail "the second rotation did not move to $old_login"
+
+old_redis_password=$(env_of REDIS_PASSWORD)
+rotate_under_load redis
+new_redis_password=$(env_of REDIS_PASSWORD)
+[ -n "$new_redis_password" ] && [ "$new_redis_password" != "$old_redis_password" ] && redis_auth_works "$new_redis_password" \
+  && pass "the app's Redis user answers to the new password" || fail "the new Redis password does not authenticate"
+redis_auth_works "$old_redis_password" && fail "the old Redis password still authenticates" || pass "the old Redis password is refused"
+bin/stackctl releases --rotations -o json >/tmp/e2e.out
+python3 - /tmp/e2e.out <<'PY' && pass "releases --rotations: db twice and redis, done, no password in the history" || fail "releases --rotations: $(tail -c 600 /tmp/e2e.out)"
+import json, sys
+text = open(sys.argv[1]).read()
+rotations = json.loads(text)
+assert [(r["secret"], r["status"]) for r in rotations[:3]] == [("redis", "done"), ("db", "done"), ("db", "done")], rotations[:3]
+secrets = [l.split("=", 1)[1].strip() for l in open("compose/.env") if l.startswith(("APP_DB_PASSWORD=", "REDIS_PASSWORD="))]
+assert secrets and not any(s in text for s in secrets), "a password is in the rotation history"
 PY
 
 step "backup, verify, restore, refuse a damaged dump"

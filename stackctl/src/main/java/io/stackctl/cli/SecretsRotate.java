@@ -2,6 +2,7 @@ package io.stackctl.cli;
 
 import io.stackctl.core.ExitCodes;
 import io.stackctl.secrets.AdminRotation;
+import io.stackctl.secrets.CredentialRotation;
 import io.stackctl.secrets.JwtRotation;
 import io.stackctl.secrets.KeyRingFile;
 import io.stackctl.stack.Stack;
@@ -17,14 +18,20 @@ import picocli.CommandLine.Parameters;
             "Rotate a secret under load with no failed request.",
             "jwt: a new token signing key; tokens signed with the old one keep working until they expire.",
             "admin: a new admin password in compose/.env, rolled out as deploy rolls (options below); every token"
-                    + " issued under the old password ends."
+                    + " issued under the old password ends.",
+            "db: the app's database login: the replicas roll (as deploy rolls) onto the role's other login with a new"
+                    + " password, then the old login is closed.",
+            "redis: the app's Redis password: its ACL user takes the new one beside the old, the replicas roll onto"
+                    + " it, then the old one is removed."
         })
 final class SecretsRotate extends StackCommand {
 
-    /** The secrets this command rotates; the database and cache passwords are not built yet. */
+    /** The secrets this command rotates (compose/.env's others: the superuser's and stackctl's own, by hand). */
     enum Secret {
         jwt,
-        admin
+        admin,
+        db,
+        redis
     }
 
     @Mixin
@@ -46,6 +53,14 @@ final class SecretsRotate extends StackCommand {
                 print(new AdminRotation(stack, target(stack)).rotate(rollout.options(false)));
                 err().println("the new admin password is ADMIN_PASSWORD in "
                         + stack.files().envFile() + "; tokens issued under the old one are refused");
+                return ExitCodes.OK;
+            }
+            if (secret == Secret.db || secret == Secret.redis) {
+                requireReplicas(stack);
+                var rotation = secret == Secret.db
+                        ? CredentialRotation.database(stack, target(stack), err())
+                        : CredentialRotation.cache(stack, target(stack), err());
+                print(rotation.rotate(rollout.options(false)));
                 return ExitCodes.OK;
             }
             var result = new JwtRotation(stack, err()).rotate();

@@ -22,6 +22,13 @@ public final class EnvFile {
     /** The app's database role, which owns its schema and nothing else; the db service sets it on the role. */
     public static final String APP_DB_SECRET = "APP_DB_PASSWORD";
 
+    /**
+     * Which of the app's two database logins its replicas use (taskmanager_app when unset); {@code secrets rotate db}
+     * moves it to the other one, with a new {@link #APP_DB_SECRET}. Not a secret, but it goes with one: a release's
+     * saved settings leave it out as they leave out the password, so a rollback runs today's login.
+     */
+    public static final String APP_DB_LOGIN = "APP_DB_USER";
+
     /** The app's Redis ACL user's (taskmanager_app). */
     public static final String CACHE_SECRET = "REDIS_PASSWORD";
     /** The Redis ACL user of health checks and drills (stackctl_ops: PING and INFO, no key). */
@@ -92,13 +99,19 @@ public final class EnvFile {
         return added;
     }
 
-    /** The stack's secrets as this file sets them (the ones it sets). */
+    /** The stack's secrets as this file sets them (the ones it sets), and the app's database login with them. */
     public Map<String, String> secrets() {
         Map<String, String> secrets = new LinkedHashMap<>();
         for (String key : SECRETS) {
             get(key).ifPresent(value -> secrets.put(key, value));
         }
+        secrets.put(APP_DB_LOGIN, appDatabaseLogin());
         return secrets;
+    }
+
+    /** The database login the app's replicas use, as {@link #APP_DB_LOGIN} names it. */
+    public String appDatabaseLogin() {
+        return get(APP_DB_LOGIN).orElse(CredentialFiles.FIRST_LOGIN);
     }
 
     /**
@@ -110,7 +123,7 @@ public final class EnvFile {
         for (String line : text.split("\n", -1)) {
             int equals = line.indexOf('=');
             String key = equals > 0 ? line.substring(0, equals).strip() : "";
-            if (!java.util.Arrays.asList(SECRETS).contains(key)) {
+            if (!java.util.Arrays.asList(SECRETS).contains(key) && !key.equals(APP_DB_LOGIN)) {
                 kept.append(line).append('\n');
             }
         }

@@ -62,6 +62,15 @@ public record StackFiles(Path root) {
         return composeDir().resolve("keys").resolve("jwt-keys.json");
     }
 
+    /**
+     * The credentials the db and cache services read as files (compose/secrets/db and compose/secrets/cache, each
+     * mounted read-only at /run/stack-secrets), not from their environment, so a rotation changes them with no
+     * restart. See {@link CredentialFiles}.
+     */
+    public Path secretsDir() {
+        return composeDir().resolve("secrets");
+    }
+
     /** The stack's private CA and nginx's certificate (see {@code io.stackctl.tls.EdgeTls}). */
     public Path tlsDir() {
         return composeDir().resolve("tls");

@@ -51,6 +51,9 @@ public final class SwarmStackFile {
             "ADMIN_PASSWORD", "admin_password",
             "OPS_TOKEN", "ops_token");
 
+    /** Where compose mounts the credential files into db and cache. */
+    static final String CREDENTIAL_FILES = "/run/stack-secrets";
+
     private static final List<String> NOT_FOR_SWARM =
             List.of("build", "depends_on", "restart", "container_name", "expose", "links");
 
@@ -155,6 +158,7 @@ public final class SwarmStackFile {
         environment.remove("APP_DB_PASSWORD");
         environment.put("APP_DB_PASSWORD_FILE", "/run/secrets/app_db_password");
         db.putArray("secrets").add("db_password").add("app_db_password");
+        withoutMount(db, CREDENTIAL_FILES);
         pin(db, DB_LABEL);
     }
 
@@ -166,7 +170,29 @@ public final class SwarmStackFile {
         environment.put("REDIS_APP_PASSWORD_FILE", "/run/secrets/redis_password");
         environment.put("REDIS_OPS_PASSWORD_FILE", "/run/secrets/redis_ops_password");
         cache.putArray("secrets").add("redis_password").add("redis_ops_password");
+        withoutMount(cache, CREDENTIAL_FILES);
         pin(cache, DB_LABEL);
+    }
+
+    /**
+     * Drops the bind mount at {@code target}: compose's credential files (compose/secrets), which Swarm's Docker
+     * secrets replace, and whose folder a node other than the manager would not have.
+     */
+    static void withoutMount(ObjectNode service, String target) {
+        JsonNode volumes = service.path("volumes");
+        if (!volumes.isArray()) {
+            return;
+        }
+        ArrayNode kept = service.putArray("volumes");
+        for (JsonNode volume : volumes) {
+            String[] parts = volume.asText().split(":");
+            String mountedAt = volume.isTextual()
+                    ? parts[Math.min(1, parts.length - 1)]
+                    : volume.path("target").asText();
+            if (!mountedAt.equals(target)) {
+                kept.add(volume);
+            }
+        }
     }
 
     private static void nginx(ObjectNode nginx, Plan plan) {

@@ -6,6 +6,7 @@ import io.stackctl.core.Pause;
 import io.stackctl.core.StackctlException;
 import io.stackctl.deploy.RollingDeploy;
 import io.stackctl.health.HttpProbe;
+import io.stackctl.stack.CredentialFiles;
 import io.stackctl.stack.EnvFile;
 import io.stackctl.stack.LocalImages;
 import io.stackctl.stack.OfflineImages;
@@ -17,6 +18,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * {@code up} on any target: compose/.env with its secrets, the images, the services converged and healthy, no
@@ -126,6 +128,12 @@ public final class Provisioner {
                             ? "created %s with random secrets (keep it private)"
                             : "updated %s" + (added.isEmpty() ? "" : " (added " + String.join(", ", added) + ")"),
                     files.envFile());
+        }
+        var written = new CredentialFiles(files).ensureCurrent(env);
+        if (!written.isEmpty()) {
+            say(
+                    "wrote the app's credentials for the db and cache services: %s",
+                    written.stream().map(name -> "compose/secrets/" + name).collect(Collectors.joining(", ")));
         }
     }
 

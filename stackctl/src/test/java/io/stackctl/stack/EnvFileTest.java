@@ -127,7 +127,18 @@ class EnvFileTest {
         Files.writeString(file, "APP_REPLICAS=3\nADMIN_PASSWORD=rotated-admin-pw\nJWT_SECRET=\nOPS_TOKEN=ops\n");
 
         assertThat(EnvFile.load(file).secrets())
-                .as("the secrets set, and only those")
-                .containsExactly(entry("ADMIN_PASSWORD", "rotated-admin-pw"), entry("OPS_TOKEN", "ops"));
+                .as("the secrets set, and only those, with the database login they go with (the first by default)")
+                .containsExactly(
+                        entry("ADMIN_PASSWORD", "rotated-admin-pw"),
+                        entry("OPS_TOKEN", "ops"),
+                        entry("APP_DB_USER", "taskmanager_app"));
+
+        Files.writeString(file, "APP_DB_USER=taskmanager_app_2\nAPP_DB_PASSWORD=rotated-db-password\n");
+        assertThat(EnvFile.load(file).secrets())
+                .as("a rotated login goes with its password: a rollback never pairs the old login with the new one")
+                .containsExactly(
+                        entry("APP_DB_PASSWORD", "rotated-db-password"), entry("APP_DB_USER", "taskmanager_app_2"));
+        assertThat(EnvFile.withoutSecrets("APP_REPLICAS=3\nAPP_DB_USER=taskmanager_app_2\nAPP_DB_PASSWORD=x"))
+                .isEqualTo("APP_REPLICAS=3");
     }
 }

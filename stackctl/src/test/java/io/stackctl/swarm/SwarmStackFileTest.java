@@ -88,6 +88,12 @@ class SwarmStackFileTest {
                 .isFalse();
         assertThat(stack.at("/services/cache/environment").has("REDIS_OPS_PASSWORD"))
                 .isFalse();
+        // compose's credential files (compose/secrets) are not on every node: Docker secrets take their place
+        assertThat(texts(stack.at("/services/db/volumes")))
+                .containsExactlyInAnyOrder(
+                        "db-data:/var/lib/postgresql/data:rw", "/srv/stackctl/compose/db:/stack/db:ro");
+        assertThat(texts(stack.at("/services/cache/volumes")))
+                .containsExactlyInAnyOrder("cache-data:/data:rw", "/srv/stackctl/compose/cache:/stack/cache:ro");
     }
 
     @Test

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.testcontainers.images.builder.Transferable;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -68,6 +69,51 @@ class CacheUsersIT {
             assertRefused(ops, "GET of the app's key", Protocol.Command.GET, "tm:tasks:gen");
             assertRefused(ops, "SET", Protocol.Command.SET, "tm:it:ops", "1");
             assertRefused(ops, "FLUSHALL", Protocol.Command.FLUSHALL);
+        }
+    }
+
+    /** compose/cache/ensure-users.sh, the cache service's health check, run as the engine runs it. */
+    private void ensureUsers(String passwords) throws Exception {
+        stack.redis.copyFileToContainer(Transferable.of(passwords), "/run/stack-secrets/app-passwords");
+        var run = stack.redis.execInContainer("sh", "/stack/cache/ensure-users.sh");
+        assertThat(run.getExitCode())
+                .as("ensure-users.sh: %s%s", run.getStdout(), run.getStderr())
+                .isZero();
+    }
+
+    @Test
+    void aRotationsSecondPasswordIsTakenAtOnceAndTheFirstRefusedOnceTheFileDropsIt() throws Exception {
+        String first = Containers.REDIS_PASSWORD;
+        String second = "second-password-of-a-rotation-0001";
+        try {
+            ensureUsers(first + "\n" + second + "\n");
+            for (String password : List.of(first, second)) {
+                try (var app = Containers.login(stack.redis, Containers.REDIS_USER, password)) {
+                    assertThat(app.ping())
+                            .as("the app's user with either password, mid-rotation")
+                            .isEqualTo("PONG");
+                }
+            }
+
+            ensureUsers(second + "\n");
+            assertThatThrownBy(() -> Containers.login(stack.redis, Containers.REDIS_USER, first)
+                            .close())
+                    .as("the first password, once the file lists the second alone")
+                    .hasMessageStartingWith("WRONGPASS");
+            try (var app = Containers.login(stack.redis, Containers.REDIS_USER, second)) {
+                assertThat(app.ping()).isEqualTo("PONG");
+            }
+        } finally {
+            ensureUsers(first + "\n");
+        }
+        try (var ops = Containers.jedisAsOps(stack.redis)) {
+            assertRefused(
+                    ops,
+                    "ACL SETUSER by the operations user",
+                    Protocol.Command.ACL,
+                    "SETUSER",
+                    "stackctl_ops",
+                    "+@all");
         }
     }
 

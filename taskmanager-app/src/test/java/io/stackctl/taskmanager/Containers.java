@@ -93,9 +93,7 @@ public final class Containers {
         var container = new GenericContainer<>(DockerImageName.parse(REDIS_IMAGE))
                 .withEnv("REDIS_APP_PASSWORD", REDIS_PASSWORD)
                 .withEnv("REDIS_OPS_PASSWORD", REDIS_OPS_PASSWORD)
-                .withCopyFileToContainer(
-                        MountableFile.forHostPath(repoRoot().resolve("compose/cache/start.sh")),
-                        "/stack/cache/start.sh")
+                .withCopyFileToContainer(MountableFile.forHostPath(repoRoot().resolve("compose/cache")), "/stack/cache")
                 .withCommand("sh", "/stack/cache/start.sh", "--appendonly", "yes")
                 .withExposedPorts(6379)
                 .waitingFor(Wait.forLogMessage(".*Ready to accept connections.*", 1));
@@ -170,7 +168,8 @@ public final class Containers {
         return login(redis, "stackctl_ops", REDIS_OPS_PASSWORD);
     }
 
-    private static Jedis login(GenericContainer<?> redis, String user, String password) {
+    /** A connection as {@code user} with {@code password}; AUTH's refusal is thrown. */
+    static Jedis login(GenericContainer<?> redis, String user, String password) {
         var jedis = new Jedis(redis.getHost(), redis.getMappedPort(6379));
         try {
             jedis.auth(user, password);

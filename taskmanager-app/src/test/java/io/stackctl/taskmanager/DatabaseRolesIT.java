@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.testcontainers.images.builder.Transferable;
 
 /**
  * Least privilege in the database, with the stack's own compose/db/ensure-roles.sh: the app logs in as a role that
@@ -63,6 +64,51 @@ class DatabaseRolesIT {
                 .as("as %s: %s", Containers.APP_DB_USER, sql)
                 .isInstanceOf(SQLException.class)
                 .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo(DENIED));
+    }
+
+    /** compose/db/ensure-roles.sh, the db service's health check, with these "login password" lines as its file. */
+    private void ensureLogins(String lines) {
+        stack.db.copyFileToContainer(Transferable.of(lines), "/run/stack-secrets/app-logins");
+        Containers.ensureRoles(stack.db, Containers.DB_NAME);
+    }
+
+    @Test
+    void aRotationMovesTheAppToItsSecondLoginWhichActsAsTheOwnerAndThenClosesTheFirst() throws Exception {
+        String second = "taskmanager_app_2";
+        String secondPassword = "second-login-password-0001";
+        try {
+            ensureLogins(Containers.APP_DB_USER + " " + Containers.APP_DB_PASSWORD + "\n" + second + " "
+                    + secondPassword + "\n");
+            try (var first = app();
+                    var other = DriverManager.getConnection(stack.db.getJdbcUrl(), second, secondPassword)) {
+                assertThat(strings(first, "SELECT current_user")).containsExactly(Containers.APP_DB_USER);
+                assertThat(strings(other, "SELECT current_user || ' ' || session_user"))
+                        .containsExactly(Containers.APP_DB_USER + " " + second);
+                other.createStatement().execute("CREATE TABLE rotated_login_probe (id int)");
+                assertThat(strings(other, "SELECT tableowner FROM pg_tables WHERE tablename = 'rotated_login_probe'"))
+                        .as("what the second login creates belongs to the owner role")
+                        .containsExactly(Containers.APP_DB_USER);
+                assertThatThrownBy(() -> other.createStatement().execute("CREATE DATABASE stolen"))
+                        .isInstanceOf(SQLException.class)
+                        .satisfies(e ->
+                                assertThat(((SQLException) e).getSQLState()).isEqualTo(DENIED));
+            }
+
+            ensureLogins(second + " " + secondPassword + "\n");
+            assertThatThrownBy(this::app)
+                    .as("the first login, closed")
+                    .isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("28P01"));
+        } finally {
+            ensureLogins(Containers.APP_DB_USER + " " + Containers.APP_DB_PASSWORD + "\n");
+            try (var db = superuser()) {
+                db.createStatement().execute("DROP TABLE IF EXISTS rotated_login_probe");
+            }
+        }
+        assertThatThrownBy(() -> DriverManager.getConnection(stack.db.getJdbcUrl(), second, secondPassword)
+                        .close())
+                .as("the second login, closed when the file names the first alone")
+                .isInstanceOf(SQLException.class);
     }
 
     @Test

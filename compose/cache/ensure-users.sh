@@ -1,0 +1,32 @@
+#!/bin/sh
+# The cache service's health check: healthy when stackctl_ops gets PONG and the app's user has exactly the passwords
+# compose/secrets/cache/app-passwords lists (one a line), which this makes so: a password stackctl added (a rotation
+# under way) is accepted at once, one it took out is refused from then on. Passwords reach redis-cli on stdin, never
+# in argv. Exit 0 when so; 1 otherwise (not ready yet).
+set -eu
+sh /stack/cache/ops-cli.sh ping 2>/dev/null | grep -q PONG || exit 1
+
+passwords_file=${REDIS_APP_PASSWORDS_FILE:-/run/stack-secrets/app-passwords}
+admin_file=${REDIS_ADMIN_PASSWORD_FILE:-/run/stack-cache-admin}
+# On Swarm the password is a Docker secret, fixed for the container's life: nothing to keep in step.
+[ -z "${REDIS_APP_PASSWORD_FILE:-}" ] && [ -s "$passwords_file" ] || exit 0
+REDISCLI_AUTH=$(cat "$admin_file") || { echo "no $admin_file: the cache was started by an older compose/cache/start.sh; run stackctl up" >&2; exit 1; }
+export REDISCLI_AUTH
+admin() { redis-cli --no-auth-warning --user stackctl_admin "$@"; }
+
+wanted=$(grep -v '^[[:space:]]*$' "$passwords_file" | while IFS= read -r password; do
+  printf '%s' "$password" | sha256sum | cut -d' ' -f1
+done | sort)
+# ACL GETUSER lists "passwords" followed by their SHA-256 hashes, then "commands".
+current() { admin ACL GETUSER taskmanager_app | sed -n '/^passwords$/,/^commands$/p' | grep -E '^[0-9a-f]{64}$' | sort; }
+have=$(current)
+[ "$have" = "$wanted" ] && exit 0
+
+grep -v '^[[:space:]]*$' "$passwords_file" | while IFS= read -r password; do
+  hash=$(printf '%s' "$password" | sha256sum | cut -d' ' -f1)
+  printf '%s\n' "$have" | grep -qx "$hash" || printf 'ACL SETUSER taskmanager_app >%s\n' "$password"
+done | admin >/dev/null
+for hash in $have; do
+  printf '%s\n' "$wanted" | grep -qx "$hash" || admin ACL SETUSER taskmanager_app "!$hash" >/dev/null
+done
+[ "$(current)" = "$wanted" ]
