@@ -492,6 +492,31 @@ assert [r["secret"] for r in rotations][:2] == ["admin", "jwt"], rotations
 assert all(r["status"] == "done" for r in rotations[:2]), rotations
 PY
 
+step "TLS inside the stack: STACK_INTERNAL_TLS=on, then up: the app reaches PostgreSQL (verify-full) and Redis over TLS"
+echo "STACK_INTERNAL_TLS=on" >>compose/.env
+expect_exit 0 "up with STACK_INTERNAL_TLS=on" -- bin/stackctl up
+tail -n 5 /tmp/e2e.err
+sessions=$(psql_db "SELECT count(*) || ' ' || count(*) FILTER (WHERE s.ssl AND s.version IN ('TLSv1.2', 'TLSv1.3'))
+  FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) WHERE a.application_name LIKE 'taskmanager-%'")
+[ "${sessions% *}" -gt 0 ] && [ "${sessions% *}" = "${sessions#* }" ] \
+  && pass "every app database session is over TLS 1.2+ (${sessions% *} sessions)" || fail "app sessions, all and over TLS: $sessions"
+cache_ctr=$(project_ps --filter label=com.docker.compose.service=cache)
+plain=$(docker exec "$cache_ctr" redis-cli -h 127.0.0.1 ping 2>&1 || true)
+case "$plain" in
+  *PONG* | *NOAUTH* | *WRONGPASS*) fail "Redis answered a client without TLS: $plain" ;;
+  *) pass "Redis answers no client without TLS ($(echo "$plain" | head -n 1))" ;;
+esac
+[ "$(docker exec "$cache_ctr" sh /stack/cache/ops-cli.sh ping 2>&1)" = PONG ] && pass "the cache's health check speaks TLS" \
+  || fail "ops-cli.sh ping over TLS: $(docker exec "$cache_ctr" sh /stack/cache/ops-cli.sh ping 2>&1 || true)"
+curl -s -H "$(bearer)" "$url/cache/stats" | grep -q '"status":"up"' && pass "the app's cache is up, over TLS" \
+  || fail "cache stats with internal TLS: $(curl -s -H "$(bearer)" "$url/cache/stats")"
+# The app checks the name and the CA itself (verify-full); this says which certificate that is.
+issuer=$(openssl x509 -in compose/tls/db/server.crt -noout -issuer -ext subjectAltName 2>&1 | tr '\n' ' ' || true)
+case "$issuer" in
+  *"stackctl taskmanager CA"*DNS:db*) pass "PostgreSQL's certificate names 'db' and comes from the stack's CA" ;;
+  *) fail "the db's certificate: $issuer" ;;
+esac
+
 step "secrets rotate db and redis under reads and writes: the replicas move to a new credential, the old one is refused"
 # writes_start / writes_stop: one loop of task creations beside the read loops (reads may come from the cache; every
 # write reaches the database).
@@ -516,10 +541,10 @@ app_login_works() {
   [ "$(docker exec -e PGPASSWORD="$2" "$(project_ps --filter label=com.docker.compose.service=db)" \
     bash -c 'psql -X -A -t -h "$(hostname -i | cut -d" " -f1)" -U "$0" -d taskmanager -c "SELECT current_user" 2>/dev/null' "$1" || true)" = taskmanager_app ]
 }
-# redis_auth_works PASSWORD: the app's Redis user with that password
+# redis_auth_works PASSWORD: the app's Redis user with that password (over TLS when the stack's internal TLS is on)
 redis_auth_works() {
   [ "$(docker exec -e REDISCLI_AUTH="$1" "$(project_ps --filter label=com.docker.compose.service=cache)" \
-    redis-cli --no-auth-warning --user taskmanager_app ping 2>&1 || true)" = PONG ]
+    sh /stack/cache/cli.sh taskmanager_app ping 2>&1 || true)" = PONG ]
 }
 env_of() { sed -n "s/^$1=//p" compose/.env; }
 rotate_under_load() { # rotate_under_load SECRET: secrets rotate SECRET under two read loops and a write loop

@@ -12,7 +12,7 @@ admin_file=${REDIS_ADMIN_PASSWORD_FILE:-/run/stack-cache-admin}
 [ -z "${REDIS_APP_PASSWORD_FILE:-}" ] && [ -s "$passwords_file" ] || exit 0
 REDISCLI_AUTH=$(cat "$admin_file") || { echo "no $admin_file: the cache was started by an older compose/cache/start.sh; run stackctl up" >&2; exit 1; }
 export REDISCLI_AUTH
-admin() { redis-cli --no-auth-warning --user stackctl_admin "$@"; }
+admin() { sh /stack/cache/cli.sh stackctl_admin "$@"; }
 
 wanted=$(grep -v '^[[:space:]]*$' "$passwords_file" | while IFS= read -r password; do
   printf '%s' "$password" | sha256sum | cut -d' ' -f1

@@ -33,6 +33,23 @@ case "$ops_password" in *[[:space:]]*) echo "REDIS_OPS_PASSWORD holds white spac
 app_rules=""
 for password in $app_passwords; do app_rules="$app_rules >$password"; done
 
+# TLS alone on the usual port when STACK_INTERNAL_TLS=on: the certificate stackctl issued from the stack's CA
+# (compose/tls/cache, mounted at /stack/tls); its key copied, as root, to a file only redis-server's user reads.
+tls_conf=""
+if [ "${STACK_INTERNAL_TLS:-off}" = on ]; then
+  for file in /stack/tls/server.crt /stack/tls/server.key /stack/tls/ca.crt; do
+    [ -s "$file" ] || { echo "STACK_INTERNAL_TLS=on but $file is missing: run stackctl up (it issues it)" >&2; exit 1; }
+  done
+  install -o redis -g redis -m 0600 /stack/tls/server.key /run/stack-cache-tls.key
+  tls_conf="port 0
+tls-port 6379
+tls-cert-file /stack/tls/server.crt
+tls-key-file /run/stack-cache-tls.key
+tls-ca-cert-file /stack/tls/ca.crt
+tls-auth-clients no
+tls-protocols \"TLSv1.2 TLSv1.3\""
+fi
+
 # Root in this container only (the image drops to the redis user for redis-server itself).
 admin_file=${REDIS_ADMIN_PASSWORD_FILE:-/run/stack-cache-admin}
 (umask 077 && od -An -N24 -tx1 /dev/urandom | tr -d ' \n' >"$admin_file")
@@ -43,4 +60,5 @@ user default off
 user taskmanager_app on$app_rules ~tm:* resetchannels +@all -@dangerous +info
 user stackctl_ops on >$ops_password resetkeys resetchannels -@all +ping +info +client|list +client|kill
 user stackctl_admin on >$admin_password resetkeys resetchannels -@all +ping +acl|getuser +acl|setuser
+$tls_conf
 CONF

@@ -225,7 +225,9 @@ public final class Swarm {
                         stack.settings().httpsPort(),
                         dir,
                         files.upstreamDir(),
-                        files.tlsDir()));
+                        files.tlsDir(),
+                        // On unless compose/.env says off: unlike compose's one host, overlays may cross hosts.
+                        !env.get("STACK_INTERNAL_TLS").orElse("on").equals("off")));
         for (String variable : SwarmStackFile.SECRETS.values()) {
             if (env.get(variable).filter(rendered::contains).isPresent()) {
                 throw new IllegalStateException("the stack file would hold the value of " + variable);

@@ -66,6 +66,8 @@ public final class SwarmStackFile {
      * @param secretNames the Docker secret behind each name of {@link #SECRETS} (names carry a hash of the value,
      *     because Swarm secrets cannot change: a new value is a new secret, and the services roll onto it)
      * @param appImage an immutable tag of the app image: Swarm only rolls when the spec changes
+     * @param internalTls the app reaches PostgreSQL and Redis over TLS (on unless compose/.env says off: overlay
+     *     traffic may cross hosts)
      */
     public record Plan(
             int replicas,
@@ -75,7 +77,8 @@ public final class SwarmStackFile {
             int httpsPort,
             Path nginxDir,
             Path generatedDir,
-            Path tlsDir) {}
+            Path tlsDir,
+            boolean internalTls) {}
 
     private SwarmStackFile() {}
 
@@ -96,6 +99,10 @@ public final class SwarmStackFile {
         app(object(services, "app"), plan);
         db(object(services, "db"));
         cache(object(services, "cache"));
+        String internalTls = plan.internalTls() ? "on" : "off";
+        object(object(services, "app"), "environment").put("INTERNAL_TLS", internalTls);
+        object(object(services, "db"), "environment").put("STACK_INTERNAL_TLS", internalTls);
+        object(object(services, "cache"), "environment").put("STACK_INTERNAL_TLS", internalTls);
         nginx(object(services, "nginx"), plan);
         ObjectNode networks = root.putObject("networks");
         networks.putObject("frontend").put("driver", "overlay");

@@ -14,6 +14,7 @@ import io.stackctl.stack.Scaler;
 import io.stackctl.stack.Stack;
 import io.stackctl.stack.StackFiles;
 import io.stackctl.tls.EdgeTls;
+import io.stackctl.tls.InternalTls;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,6 +68,7 @@ public final class Provisioner {
         var previous = tls.snapshot();
         Optional<String> certificate = stack.settings().tls() ? tls.prepare(Instant.now()) : Optional.empty();
         certificate.ifPresent(done -> say("%s", done));
+        InternalTls.of(stack).prepare(Instant.now()).ifPresent(done -> say("%s", done));
         int running = stack.replicas().size();
         int replicas = request.replicas().orElseGet(target::desiredReplicas);
         if (request.replicas().isEmpty() && running > 0 && running != replicas) {

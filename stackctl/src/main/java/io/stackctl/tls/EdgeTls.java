@@ -211,7 +211,8 @@ public final class EdgeTls {
                 + leaf.getNotAfter().toInstant() + ")");
     }
 
-    private StackCa caOrCreate(Instant now) {
+    /** The stack's CA from compose/tls, made on first use (nginx's certificates and the db's and cache's). */
+    StackCa caOrCreate(Instant now) {
         if (Files.exists(caCertificateFile())) {
             var certificate = readPem(caCertificateFile()).certificates();
             var key = Files.exists(caKeyFile()) ? readPem(caKeyFile()).key() : Optional.<PrivateKey>empty();
@@ -270,7 +271,7 @@ public final class EdgeTls {
         }
     }
 
-    private static Pem.Contents readPem(Path file) {
+    static Pem.Contents readPem(Path file) {
         try {
             return Pem.read(Files.readString(file));
         } catch (NoSuchFileException e) {
@@ -291,11 +292,11 @@ public final class EdgeTls {
         }
     }
 
-    private static void writePrivate(Path file, String text) {
+    static void writePrivate(Path file, String text) {
         write(file, text, "rw-------");
     }
 
-    private static void writePublic(Path file, String text) {
+    static void writePublic(Path file, String text) {
         write(file, text, "rw-r--r--");
     }
 

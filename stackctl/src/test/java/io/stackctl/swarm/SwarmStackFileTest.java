@@ -43,7 +43,8 @@ class SwarmStackFileTest {
                         8443,
                         Path.of("/srv/stackctl/compose/generated/swarm"),
                         Path.of("/srv/stackctl/compose/generated"),
-                        Path.of("/srv/stackctl/compose/tls")));
+                        Path.of("/srv/stackctl/compose/tls"),
+                        true));
     }
 
     @Test
@@ -88,6 +89,12 @@ class SwarmStackFileTest {
                 .isFalse();
         assertThat(stack.at("/services/cache/environment").has("REDIS_OPS_PASSWORD"))
                 .isFalse();
+        // TLS inside the stack is on by default on Swarm, where overlay traffic may cross hosts
+        assertThat(stack.at("/services/app/environment/INTERNAL_TLS").asText()).isEqualTo("on");
+        assertThat(stack.at("/services/db/environment/STACK_INTERNAL_TLS").asText())
+                .isEqualTo("on");
+        assertThat(stack.at("/services/cache/environment/STACK_INTERNAL_TLS").asText())
+                .isEqualTo("on");
         // compose's credential files (compose/secrets) are not on every node: Docker secrets take their place
         assertThat(texts(stack.at("/services/db/volumes")))
                 .containsExactlyInAnyOrder(
@@ -139,7 +146,7 @@ class SwarmStackFileTest {
         assertThatThrownBy(() -> SwarmStackFile.render(
                         "- just\n- a list\n",
                         new SwarmStackFile.Plan(
-                                1, "i", SECRET_NAMES, 8080, 8443, Path.of("x"), Path.of("y"), Path.of("z"))))
+                                1, "i", SECRET_NAMES, 8080, 8443, Path.of("x"), Path.of("y"), Path.of("z"), true)))
                 .isInstanceOf(StackctlException.class)
                 .hasMessageContaining("not a compose file");
     }

@@ -5,7 +5,9 @@ import io.stackctl.taskmanager.cache.CacheSettings;
 import io.stackctl.taskmanager.db.DatabaseSettings;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.URLEncoder;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +33,8 @@ public record AppConfig(
         int cacheTtlSeconds,
         int requestLogEvery,
         int requestLogSlowMs,
-        AuthSettings auth) {
+        AuthSettings auth,
+        String internalTlsCaFile) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_DB_POOL_SIZE = 10;
@@ -63,7 +66,29 @@ public record AppConfig(
                 reader.integer("CACHE_TTL_SECONDS", DEFAULT_CACHE_TTL_SECONDS, 1, MAX_CACHE_TTL_SECONDS),
                 reader.integer("REQUEST_LOG_EVERY", DEFAULT_REQUEST_LOG_EVERY, 1, 1_000_000),
                 reader.integer("REQUEST_LOG_SLOW_MS", DEFAULT_REQUEST_LOG_SLOW_MS, 0, 600_000),
-                auth(reader));
+                auth(reader),
+                internalTlsCaFile(reader));
+    }
+
+    /**
+     * With {@code INTERNAL_TLS=on}, the CA certificate PostgreSQL's and Redis' certificates are checked against
+     * ({@code INTERNAL_TLS_CA_FILE}); empty when off. A file that cannot be read stops the start here.
+     */
+    private static String internalTlsCaFile(EnvReader reader) {
+        String mode = reader.text("INTERNAL_TLS", "off");
+        if (mode.equals("off")) {
+            return "";
+        }
+        if (!mode.equals("on")) {
+            throw new IllegalArgumentException("INTERNAL_TLS must be 'on' or 'off', got '" + mode + "'");
+        }
+        String file = reader.text("INTERNAL_TLS_CA_FILE", "/run/stack-tls/ca.crt");
+        if (!Files.isReadable(Path.of(file))) {
+            throw new IllegalArgumentException("INTERNAL_TLS=on, but INTERNAL_TLS_CA_FILE " + file
+                    + " cannot be read: it must hold the CA certificate of PostgreSQL's and Redis' certificates"
+                    + " (stackctl up writes compose/tls/trust/ca.crt)");
+        }
+        return file;
     }
 
     private static AuthSettings auth(EnvReader reader) {
@@ -104,8 +129,13 @@ public record AppConfig(
                 reader.text("JWT_KEYS_FILE", ""));
     }
 
+    /** With internal TLS, the server's certificate must come from the stack's CA and name the host (verify-full). */
     public String jdbcUrl() {
-        return "jdbc:postgresql://" + dbHost + ":" + dbPort + "/" + dbName;
+        String url = "jdbc:postgresql://" + dbHost + ":" + dbPort + "/" + dbName;
+        return internalTlsCaFile.isEmpty()
+                ? url
+                : url + "?sslmode=verify-full&sslrootcert="
+                        + URLEncoder.encode(internalTlsCaFile, StandardCharsets.UTF_8);
     }
 
     public DatabaseSettings database() {
@@ -113,14 +143,15 @@ public record AppConfig(
     }
 
     public CacheSettings cache() {
-        return new CacheSettings(instanceId, redisHost, redisPort, redisUser, redisPassword, cacheTtlSeconds);
+        return new CacheSettings(
+                instanceId, redisHost, redisPort, redisUser, redisPassword, cacheTtlSeconds, internalTlsCaFile);
     }
 
     /** Never prints the secrets. */
     @Override
     public String toString() {
-        return ("AppConfig[port=%d, instance=%s, db=%s@%s:%d/%s pool=%d, redis=%s@%s:%d, cacheTtl=%ds,"
-                        + " requestLog=errors+slow>=%dms+1/%d, auth=%s]")
+        return ("AppConfig[port=%d, instance=%s, db=%s@%s:%d/%s pool=%d, redis=%s@%s:%d, internalTls=%s,"
+                        + " cacheTtl=%ds, requestLog=errors+slow>=%dms+1/%d, auth=%s]")
                 .formatted(
                         port,
                         instanceId,
@@ -132,6 +163,7 @@ public record AppConfig(
                         redisUser,
                         redisHost,
                         redisPort,
+                        internalTlsCaFile.isEmpty() ? "off" : "verify against " + internalTlsCaFile,
                         cacheTtlSeconds,
                         requestLogSlowMs,
                         requestLogEvery,

@@ -80,8 +80,28 @@ class AppConfigTest {
                 SECRET);
         assertThat(config)
                 .isEqualTo(new AppConfig(
-                        9000, "app-2", "db", 6543, "tasks", "u", "p", 7, "cache", 6380, "ru", "r", 30, 1, 100, auth));
+                        9000, "app-2", "db", 6543, "tasks", "u", "p", 7, "cache", 6380, "ru", "r", 30, 1, 100, auth,
+                        ""));
         assertThat(config.jdbcUrl()).isEqualTo("jdbc:postgresql://db:6543/tasks");
+    }
+
+    @Test
+    void internalTlsChecksPostgresCertificateAgainstTheStacksCaAndRefusesAFileItCannotRead() throws Exception {
+        java.nio.file.Path ca = java.nio.file.Files.createTempFile("stack-ca", ".crt");
+        try {
+            var config = withSecret("INTERNAL_TLS", "on", "INTERNAL_TLS_CA_FILE", ca.toString());
+            assertThat(config.jdbcUrl())
+                    .isEqualTo("jdbc:postgresql://localhost:5432/taskmanager?sslmode=verify-full&sslrootcert="
+                            + java.net.URLEncoder.encode(ca.toString(), java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(config.cache().tlsCaFile()).isEqualTo(ca.toString());
+        } finally {
+            java.nio.file.Files.delete(ca);
+        }
+        assertThatThrownBy(() -> withSecret("INTERNAL_TLS", "on", "INTERNAL_TLS_CA_FILE", "/nonexistent/ca.crt"))
+                .hasMessageContaining("INTERNAL_TLS_CA_FILE /nonexistent/ca.crt cannot be read");
+        assertThatThrownBy(() -> withSecret("INTERNAL_TLS", "yes"))
+                .hasMessage("INTERNAL_TLS must be 'on' or 'off', got 'yes'");
+        assertThat(withSecret().jdbcUrl()).doesNotContain("ssl");
     }
 
     @Test

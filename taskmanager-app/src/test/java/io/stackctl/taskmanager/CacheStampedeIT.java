@@ -112,6 +112,7 @@ class CacheStampedeIT {
 
     @Test
     void concurrentMissesOfOneListShareOneDatabaseRead() throws Exception {
+        double errors = metric("cache_errors_total");
         assertOk(stack.api.get("/tasks?limit=1")); // the caller's account is known before the callers race
         clearCache();
         double loads = metric("cache_loads_total");
@@ -128,10 +129,12 @@ class CacheStampedeIT {
             }
             pending = releaseAtOnce("/tasks?limit=" + TASKS);
             try {
+                // Every caller has arrived: it began a database read (which waits on the lock) or waits for one.
                 Eventually.within(
                         Duration.ofSeconds(3),
-                        (CALLERS - 1) + " callers wait for the one database read in flight",
-                        () -> metric("cache_loads_shared_total") - shared == CALLERS - 1);
+                        "all " + CALLERS + " callers read or wait for a read in flight",
+                        () -> (metric("cache_loads_total") - loads) + (metric("cache_loads_shared_total") - shared)
+                                == CALLERS);
             } finally {
                 jdbc.rollback();
             }
@@ -141,9 +144,15 @@ class CacheStampedeIT {
             assertOk(answer);
             assertThat(json(answer).get("count").asInt()).isEqualTo(TASKS);
         });
+        // A caller whose Redis call failed (this machine may be busy past the app's 250 ms) has no list generation to
+        // share a read under, and rightly reads alone: one read more per failed Redis call, and no more.
+        double failedRedisCalls = metric("cache_errors_total") - errors;
+        assertThat(failedRedisCalls).as("failed Redis calls during the race").isLessThan(CALLERS / 4.0);
         assertThat(metric("cache_loads_total") - loads)
-                .as("database reads for %d concurrent misses of one list", CALLERS)
-                .isEqualTo(1.0);
+                .as(
+                        "database reads for %d concurrent misses of one list (%.0f failed Redis calls)",
+                        CALLERS, failedRedisCalls)
+                .isBetween(1.0, 1.0 + failedRedisCalls);
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.stackctl.taskmanager.auth.AuthSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.images.builder.Transferable;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 import org.testcontainers.utility.DockerImageName;
 import org.testcontainers.utility.MountableFile;
@@ -103,6 +105,34 @@ public final class Containers {
         return container;
     }
 
+    /**
+     * The stack's db, serving TLS with {@code certificate} as compose/db/start.sh does when STACK_INTERNAL_TLS=on
+     * (the certificate and key where compose/tls/db is mounted).
+     */
+    public static PostgreSQLContainer postgresWithTls(TestCertificate certificate) {
+        var container = postgres(0);
+        container
+                .withEnv("STACK_INTERNAL_TLS", "on")
+                .withCopyFileToContainer(
+                        MountableFile.forHostPath(repoRoot().resolve("compose/db/start.sh")), "/stack/db/start.sh")
+                .withCopyToContainer(Transferable.of(certificate.certificatePem()), "/stack/tls/server.crt")
+                .withCopyToContainer(
+                        Transferable.of(certificate.keyPem().getBytes(StandardCharsets.US_ASCII), 0600),
+                        "/stack/tls/server.key")
+                .withCommand("bash", "/stack/db/start.sh", "-c", "fsync=off");
+        return container;
+    }
+
+    /** The stack's Redis serving TLS alone with {@code certificate}, as compose/cache/start.sh does then. */
+    public static GenericContainer<?> redisWithTls(TestCertificate certificate) {
+        return redis(0).withEnv("STACK_INTERNAL_TLS", "on")
+                .withCopyToContainer(Transferable.of(certificate.certificatePem()), "/stack/tls/server.crt")
+                .withCopyToContainer(Transferable.of(certificate.certificatePem()), "/stack/tls/ca.crt")
+                .withCopyToContainer(
+                        Transferable.of(certificate.keyPem().getBytes(StandardCharsets.US_ASCII), 0600),
+                        "/stack/tls/server.key");
+    }
+
     public static AppConfig appConfig(String instance, PostgreSQLContainer db, GenericContainer<?> redis) {
         return appConfig(instance, db, DB_NAME, redis);
     }
@@ -116,6 +146,17 @@ public final class Containers {
 
     public static AppConfig appConfig(
             String instance, PostgreSQLContainer db, String dbName, GenericContainer<?> redis, AuthSettings auth) {
+        return appConfig(instance, db, dbName, redis, auth, "");
+    }
+
+    /** With {@code internalTlsCaFile}, to PostgreSQL with verify-full and to Redis over TLS against that CA. */
+    public static AppConfig appConfig(
+            String instance,
+            PostgreSQLContainer db,
+            String dbName,
+            GenericContainer<?> redis,
+            AuthSettings auth,
+            String internalTlsCaFile) {
         return new AppConfig(
                 0,
                 instance,
@@ -132,7 +173,8 @@ public final class Containers {
                 60,
                 1,
                 250,
-                auth);
+                auth,
+                internalTlsCaFile);
     }
 
     public static void stop(GenericContainer<?> container) {

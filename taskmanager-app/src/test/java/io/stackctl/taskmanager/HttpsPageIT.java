@@ -2,31 +2,14 @@ package io.stackctl.taskmanager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.StringWriter;
-import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
-import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Base64;
-import java.util.Date;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,14 +42,14 @@ class HttpsPageIT {
         stack = TestStack.start("page-https", 0, 0);
         httpPort = freePort();
         httpsPort = freePort();
-        KeyPair keys = keys();
-        X509Certificate certificate = certificate(keys);
-        nginx = nginx(pem(certificate, keys));
+        var certificate = TestCertificate.selfSigned("localhost", "127.0.0.1");
+        // The certificate, then its key, in one file: as compose/tls/edge/edge.pem.
+        nginx = nginx(certificate.certificatePem() + certificate.keyPem());
         nginx.start();
         awaitListening(httpsPort);
 
-        byte[] spki =
-                MessageDigest.getInstance("SHA-256").digest(keys.getPublic().getEncoded());
+        byte[] spki = MessageDigest.getInstance("SHA-256")
+                .digest(certificate.keys().getPublic().getEncoded());
         // Trusts this one key, as a user who imported the stack's CA trusts its certificates.
         browser = Chromium.start(
                 "--ignore-certificate-errors-spki-list=" + Base64.getEncoder().encodeToString(spki));
@@ -143,40 +126,6 @@ class HttpsPageIT {
                         Transferable.of(edgePem.getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0600),
                         "/etc/nginx/tls/edge.pem")
                 .withCommand("nginx", "-g", "daemon off;");
-    }
-
-    private static KeyPair keys() throws Exception {
-        var generator = KeyPairGenerator.getInstance("EC");
-        generator.initialize(new ECGenParameterSpec("secp256r1"));
-        return generator.generateKeyPair();
-    }
-
-    private static X509Certificate certificate(KeyPair keys) throws Exception {
-        var name = new X500Name("CN=localhost");
-        var now = Instant.now();
-        var builder = new JcaX509v3CertificateBuilder(
-                        name,
-                        BigInteger.valueOf(now.toEpochMilli()),
-                        Date.from(now.minus(Duration.ofHours(1))),
-                        Date.from(now.plus(Duration.ofDays(1))),
-                        name,
-                        keys.getPublic())
-                .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                    new GeneralName(GeneralName.dNSName, "localhost"),
-                    new GeneralName(GeneralName.iPAddress, "127.0.0.1")
-                }));
-        return new JcaX509CertificateConverter()
-                .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
-    }
-
-    /** The certificate, then its key, in one file: as compose/tls/edge/edge.pem. */
-    private static String pem(X509Certificate certificate, KeyPair keys) throws Exception {
-        var text = new StringWriter();
-        try (var writer = new JcaPEMWriter(text)) {
-            writer.writeObject(certificate);
-            writer.writeObject(new JcaPKCS8Generator(keys.getPrivate(), null));
-        }
-        return text.toString();
     }
 
     private static void awaitListening(int port) throws InterruptedException {

@@ -39,6 +39,10 @@ final class GuardedRedis implements AutoCloseable {
         if (!config.password().isEmpty()) {
             client.user(config.user()).password(config.password());
         }
+        if (!config.tlsCaFile().isEmpty()) {
+            client.ssl(true).sslSocketFactory(CaTrust.socketFactory(config.tlsCaFile()));
+            client.sslParameters(CaTrust.checkingHostName());
+        }
         var poolConfig = new GenericObjectPoolConfig<Jedis>();
         poolConfig.setMaxTotal(POOL_SIZE);
         poolConfig.setMaxIdle(POOL_SIZE);
