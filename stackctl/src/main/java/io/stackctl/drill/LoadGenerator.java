@@ -73,7 +73,12 @@ public final class LoadGenerator implements AutoCloseable {
 
     /** Milliseconds since the load started, on the same clock as {@link Sample#startMs()}. */
     public long now() {
-        return (System.nanoTime() - startNanos) / 1_000_000;
+        return at(System.nanoTime());
+    }
+
+    /** A {@link System#nanoTime()} reading on this load's clock (ms since it started). */
+    public long at(long nanoTime) {
+        return (nanoTime - startNanos) / 1_000_000;
     }
 
     private void fire() {

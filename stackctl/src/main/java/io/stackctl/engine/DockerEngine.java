@@ -358,25 +358,27 @@ public final class DockerEngine implements Engine {
      * unlike {@code docker kill}, which the engine counts as a deliberate stop. False when the container kept running
      * (no init: a process cannot kill its namespace's PID 1).
      */
-    public boolean crash(String containerId, Duration bound) {
+    public java.util.OptionalLong crash(String containerId, Duration bound) {
         var before = client.inspectContainerCmd(containerId).exec().getState();
         String startedBefore = before.getStartedAt();
+        // The shell kills itself last, so the exec ends as the kill is done.
         exec(containerId, Duration.ofSeconds(10), "sh", "-c", "kill -9 -1");
-        long deadline = System.nanoTime() + bound.toNanos();
+        long killedAt = System.nanoTime();
+        long deadline = killedAt + bound.toNanos();
         while (System.nanoTime() < deadline) {
             var state = client.inspectContainerCmd(containerId).exec().getState();
             if (!Boolean.TRUE.equals(state.getRunning())
                     || !String.valueOf(state.getStartedAt()).equals(startedBefore)) {
-                return true;
+                return java.util.OptionalLong.of(killedAt);
             }
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return false;
+                return java.util.OptionalLong.empty();
             }
         }
-        return false;
+        return java.util.OptionalLong.empty();
     }
 
     /** {@code docker kill}: SIGKILL. The engine treats it as a deliberate stop, so no restart policy applies. */

@@ -93,10 +93,11 @@ public interface Engine extends AutoCloseable {
      * Crashes a container's workload the way the kernel's OOM killer would, through the engine only (so it works, and
      * harms nothing else, with a remote DOCKER_HOST): SIGKILL to every process of the container but its init. With an
      * init as PID 1 (compose's {@code init: true}) the container then exits on its own and its restart policy applies,
-     * unlike {@code docker kill}, which the engine counts as a deliberate stop. False when the container kept running
-     * (no init: a process cannot kill its namespace's PID 1).
+     * unlike {@code docker kill}, which the engine counts as a deliberate stop. Returns when the kill was done (its
+     * {@link System#nanoTime()}: a busy engine may take a second to start the exec, which is not the fault's time);
+     * empty when the container kept running (no init: a process cannot kill its namespace's PID 1).
      */
-    boolean crash(String containerId, Duration bound);
+    java.util.OptionalLong crash(String containerId, Duration bound);
 
     /** {@code docker kill}: SIGKILL. The engine treats it as a deliberate stop, so no restart policy applies. */
     void kill(String containerId);

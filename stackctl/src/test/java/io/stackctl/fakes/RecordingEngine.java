@@ -271,7 +271,7 @@ public final class RecordingEngine implements Engine {
     }
 
     @Override
-    public boolean crash(String containerId, Duration bound) {
+    public java.util.OptionalLong crash(String containerId, Duration bound) {
         throw notFaked("crash");
     }
 
