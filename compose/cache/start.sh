@@ -33,16 +33,13 @@ case "$ops_password" in *[[:space:]]*) echo "REDIS_OPS_PASSWORD holds white spac
 app_rules=""
 for password in $app_passwords; do app_rules="$app_rules >$password"; done
 
-# TLS alone on the usual port when STACK_INTERNAL_TLS=on: the certificate stackctl issued from the stack's CA
-# (compose/tls/cache, mounted at /stack/tls); its key copied, as root, to a file only redis-server's user reads.
+# TLS on port 6380 beside plain 6379 whenever stackctl has issued the cache's certificate from the stack's CA
+# (compose/tls/cache, mounted at /stack/tls): the app chooses with STACK_INTERNAL_TLS, and switching it rolls the
+# replicas with no restart of Redis. The key is copied, as root, to a file only redis-server's user reads.
 tls_conf=""
-if [ "${STACK_INTERNAL_TLS:-off}" = on ]; then
-  for file in /stack/tls/server.crt /stack/tls/server.key /stack/tls/ca.crt; do
-    [ -s "$file" ] || { echo "STACK_INTERNAL_TLS=on but $file is missing: run stackctl up (it issues it)" >&2; exit 1; }
-  done
+if [ -s /stack/tls/server.crt ] && [ -s /stack/tls/server.key ] && [ -s /stack/tls/ca.crt ]; then
   install -o redis -g redis -m 0600 /stack/tls/server.key /run/stack-cache-tls.key
-  tls_conf="port 0
-tls-port 6379
+  tls_conf="tls-port 6380
 tls-cert-file /stack/tls/server.crt
 tls-key-file /run/stack-cache-tls.key
 tls-ca-cert-file /stack/tls/ca.crt

@@ -99,10 +99,7 @@ public final class SwarmStackFile {
         app(object(services, "app"), plan);
         db(object(services, "db"));
         cache(object(services, "cache"));
-        String internalTls = plan.internalTls() ? "on" : "off";
-        object(object(services, "app"), "environment").put("INTERNAL_TLS", internalTls);
-        object(object(services, "db"), "environment").put("STACK_INTERNAL_TLS", internalTls);
-        object(object(services, "cache"), "environment").put("STACK_INTERNAL_TLS", internalTls);
+        object(object(services, "app"), "environment").put("INTERNAL_TLS", plan.internalTls() ? "on" : "off");
         nginx(object(services, "nginx"), plan);
         ObjectNode networks = root.putObject("networks");
         networks.putObject("frontend").put("driver", "overlay");

@@ -91,16 +91,17 @@ class SwarmStackFileTest {
                 .isFalse();
         // TLS inside the stack is on by default on Swarm, where overlay traffic may cross hosts
         assertThat(stack.at("/services/app/environment/INTERNAL_TLS").asText()).isEqualTo("on");
-        assertThat(stack.at("/services/db/environment/STACK_INTERNAL_TLS").asText())
-                .isEqualTo("on");
-        assertThat(stack.at("/services/cache/environment/STACK_INTERNAL_TLS").asText())
-                .isEqualTo("on");
         // compose's credential files (compose/secrets) are not on every node: Docker secrets take their place
         assertThat(texts(stack.at("/services/db/volumes")))
                 .containsExactlyInAnyOrder(
-                        "db-data:/var/lib/postgresql/data:rw", "/srv/stackctl/compose/db:/stack/db:ro");
+                        "db-data:/var/lib/postgresql/data:rw",
+                        "/srv/stackctl/compose/db:/stack/db:ro",
+                        "/srv/stackctl/compose/tls/db:/stack/tls:ro");
         assertThat(texts(stack.at("/services/cache/volumes")))
-                .containsExactlyInAnyOrder("cache-data:/data:rw", "/srv/stackctl/compose/cache:/stack/cache:ro");
+                .containsExactlyInAnyOrder(
+                        "cache-data:/data:rw",
+                        "/srv/stackctl/compose/cache:/stack/cache:ro",
+                        "/srv/stackctl/compose/tls/cache:/stack/tls:ro");
     }
 
     @Test

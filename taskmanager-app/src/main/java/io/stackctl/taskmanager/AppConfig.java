@@ -34,7 +34,8 @@ public record AppConfig(
         int requestLogEvery,
         int requestLogSlowMs,
         AuthSettings auth,
-        String internalTlsCaFile) {
+        String internalTlsCaFile,
+        int redisTlsPort) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_DB_POOL_SIZE = 10;
@@ -67,7 +68,9 @@ public record AppConfig(
                 reader.integer("REQUEST_LOG_EVERY", DEFAULT_REQUEST_LOG_EVERY, 1, 1_000_000),
                 reader.integer("REQUEST_LOG_SLOW_MS", DEFAULT_REQUEST_LOG_SLOW_MS, 0, 600_000),
                 auth(reader),
-                internalTlsCaFile(reader));
+                internalTlsCaFile(reader),
+                // Redis serves TLS on a port of its own beside the plain one (compose/cache/start.sh).
+                reader.integer("REDIS_TLS_PORT", 6380, 1, 65_535));
     }
 
     /**
@@ -144,7 +147,13 @@ public record AppConfig(
 
     public CacheSettings cache() {
         return new CacheSettings(
-                instanceId, redisHost, redisPort, redisUser, redisPassword, cacheTtlSeconds, internalTlsCaFile);
+                instanceId,
+                redisHost,
+                internalTlsCaFile.isEmpty() ? redisPort : redisTlsPort,
+                redisUser,
+                redisPassword,
+                cacheTtlSeconds,
+                internalTlsCaFile);
     }
 
     /** Never prints the secrets. */

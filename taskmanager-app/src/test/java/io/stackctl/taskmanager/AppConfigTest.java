@@ -80,8 +80,8 @@ class AppConfigTest {
                 SECRET);
         assertThat(config)
                 .isEqualTo(new AppConfig(
-                        9000, "app-2", "db", 6543, "tasks", "u", "p", 7, "cache", 6380, "ru", "r", 30, 1, 100, auth,
-                        ""));
+                        9000, "app-2", "db", 6543, "tasks", "u", "p", 7, "cache", 6380, "ru", "r", 30, 1, 100, auth, "",
+                        6380));
         assertThat(config.jdbcUrl()).isEqualTo("jdbc:postgresql://db:6543/tasks");
     }
 
@@ -94,6 +94,7 @@ class AppConfigTest {
                     .isEqualTo("jdbc:postgresql://localhost:5432/taskmanager?sslmode=verify-full&sslrootcert="
                             + java.net.URLEncoder.encode(ca.toString(), java.nio.charset.StandardCharsets.UTF_8));
             assertThat(config.cache().tlsCaFile()).isEqualTo(ca.toString());
+            assertThat(config.cache().port()).as("Redis' TLS port").isEqualTo(6380);
         } finally {
             java.nio.file.Files.delete(ca);
         }

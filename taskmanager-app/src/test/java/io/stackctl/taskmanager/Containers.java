@@ -106,13 +106,12 @@ public final class Containers {
     }
 
     /**
-     * The stack's db, serving TLS with {@code certificate} as compose/db/start.sh does when STACK_INTERNAL_TLS=on
+     * The stack's db, serving TLS with {@code certificate} beside plain connections, as compose/db/start.sh does
      * (the certificate and key where compose/tls/db is mounted).
      */
     public static PostgreSQLContainer postgresWithTls(TestCertificate certificate) {
         var container = postgres(0);
         container
-                .withEnv("STACK_INTERNAL_TLS", "on")
                 .withCopyFileToContainer(
                         MountableFile.forHostPath(repoRoot().resolve("compose/db/start.sh")), "/stack/db/start.sh")
                 .withCopyToContainer(Transferable.of(certificate.certificatePem()), "/stack/tls/server.crt")
@@ -123,9 +122,9 @@ public final class Containers {
         return container;
     }
 
-    /** The stack's Redis serving TLS alone with {@code certificate}, as compose/cache/start.sh does then. */
+    /** The stack's Redis serving TLS on 6380 with {@code certificate} beside 6379, as compose/cache/start.sh does. */
     public static GenericContainer<?> redisWithTls(TestCertificate certificate) {
-        return redis(0).withEnv("STACK_INTERNAL_TLS", "on")
+        return redis(0).withExposedPorts(6379, 6380)
                 .withCopyToContainer(Transferable.of(certificate.certificatePem()), "/stack/tls/server.crt")
                 .withCopyToContainer(Transferable.of(certificate.certificatePem()), "/stack/tls/ca.crt")
                 .withCopyToContainer(
@@ -174,7 +173,8 @@ public final class Containers {
                 1,
                 250,
                 auth,
-                internalTlsCaFile);
+                internalTlsCaFile,
+                internalTlsCaFile.isEmpty() ? 6380 : redis.getMappedPort(6380));
     }
 
     public static void stop(GenericContainer<?> container) {

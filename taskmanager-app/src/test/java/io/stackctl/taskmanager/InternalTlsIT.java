@@ -23,8 +23,8 @@ import redis.clients.jedis.Jedis;
 
 /**
  * TLS inside the stack (STACK_INTERNAL_TLS=on), with the stack's own compose/db/start.sh and compose/cache/start.sh:
- * the app reaches PostgreSQL with sslmode=verify-full and Redis over TLS, both checked against the CA it is given; a
- * certificate from another CA, or for another name, is refused; Redis answers nothing in plain text.
+ * the app reaches PostgreSQL with sslmode=verify-full and Redis on its TLS port, both checked against the CA it is
+ * given; a certificate from another CA, or for another name, is refused; the TLS port answers nothing in plain text.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class InternalTlsIT {
@@ -87,7 +87,7 @@ class InternalTlsIT {
 
     private Jedis redisOverTls(String hostName, Path ca) {
         var jedis = new Jedis(
-                new HostAndPort(hostName, redis.getMappedPort(6379)),
+                new HostAndPort(hostName, redis.getMappedPort(6380)),
                 DefaultJedisClientConfig.builder()
                         .ssl(true)
                         .sslSocketFactory(CaTrust.socketFactory(ca.toString()))
@@ -154,9 +154,19 @@ class InternalTlsIT {
     }
 
     @Test
-    void redisAnswersNothingInPlainText() {
-        assertThatThrownBy(() -> Containers.jedis(redis).close())
-                .as("a client without TLS")
+    void redisTlsPortAnswersNothingInPlainText() {
+        assertThatThrownBy(() -> {
+                    try (var plain = new Jedis(
+                            new HostAndPort(host, redis.getMappedPort(6380)),
+                            DefaultJedisClientConfig.builder()
+                                    .user(Containers.REDIS_USER)
+                                    .password(Containers.REDIS_PASSWORD)
+                                    .socketTimeoutMillis(2_000)
+                                    .build())) {
+                        plain.ping();
+                    }
+                })
+                .as("a client without TLS on the TLS port")
                 .isInstanceOf(redis.clients.jedis.exceptions.JedisConnectionException.class);
     }
 }
