@@ -12,18 +12,19 @@ admin_file=${REDIS_ADMIN_PASSWORD_FILE:-/run/stack-cache-admin}
 [ -z "${REDIS_APP_PASSWORD_FILE:-}" ] && [ -s "$passwords_file" ] || exit 0
 REDISCLI_AUTH=$(cat "$admin_file") || { echo "no $admin_file: the cache was started by an older compose/cache/start.sh; run stackctl up" >&2; exit 1; }
 export REDISCLI_AUTH
-admin() { sh /stack/cache/cli.sh stackctl_admin "$@"; }
+admin() { redis-cli --no-auth-warning --user stackctl_admin "$@"; }
 
-wanted=$(grep -v '^[[:space:]]*$' "$passwords_file" | while IFS= read -r password; do
-  printf '%s' "$password" | sha256sum | cut -d' ' -f1
-done | sort)
+# "hash password" for each line of the file, each hash computed once.
+hashed=$(grep -v '^[[:space:]]*$' "$passwords_file" | while IFS= read -r password; do
+  printf '%s %s\n' "$(printf '%s' "$password" | sha256sum | cut -d' ' -f1)" "$password"
+done)
+wanted=$(printf '%s\n' "$hashed" | cut -d' ' -f1 | sort)
 # ACL GETUSER lists "passwords" followed by their SHA-256 hashes, then "commands".
 current() { admin ACL GETUSER taskmanager_app | sed -n '/^passwords$/,/^commands$/p' | grep -E '^[0-9a-f]{64}$' | sort; }
 have=$(current)
 [ "$have" = "$wanted" ] && exit 0
 
-grep -v '^[[:space:]]*$' "$passwords_file" | while IFS= read -r password; do
-  hash=$(printf '%s' "$password" | sha256sum | cut -d' ' -f1)
+printf '%s\n' "$hashed" | while read -r hash password; do
   printf '%s\n' "$have" | grep -qx "$hash" || printf 'ACL SETUSER taskmanager_app >%s\n' "$password"
 done | admin >/dev/null
 for hash in $have; do

@@ -5,4 +5,4 @@ set -eu
 REDISCLI_AUTH=${REDIS_OPS_PASSWORD:-}
 if [ -n "${REDIS_OPS_PASSWORD_FILE:-}" ]; then REDISCLI_AUTH=$(cat "$REDIS_OPS_PASSWORD_FILE"); fi
 export REDISCLI_AUTH
-exec sh /stack/cache/cli.sh stackctl_ops "$@"
+exec redis-cli --no-auth-warning --user stackctl_ops "$@"
