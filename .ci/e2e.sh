@@ -128,9 +128,29 @@ app_sessions=$(psql_db "SELECT string_agg(DISTINCT usename, ',') FROM pg_stat_ac
 sed -n 's/^POSTGRES_PASSWORD=//p' compose/.env >/tmp/e2e.super-password
 leaks=""
 for c in $(project_ps --filter label=com.docker.compose.service=app); do
-  docker exec "$c" env | grep -qFf /tmp/e2e.super-password && leaks="$leaks $c"
+  docker exec "$c" sh -c 'env; cat /run/stack-app-secrets/*' | grep -qFf /tmp/e2e.super-password && leaks="$leaks $c"
 done
 [ -z "$leaks" ] && pass "no app replica holds the superuser's password" || fail "the superuser's password is in the environment of:$leaks"
+# Every secret reaches its container as a file: none is in a container's environment, where docker inspect shows it.
+sed -n -E 's/^(POSTGRES_PASSWORD|APP_DB_PASSWORD|REDIS_PASSWORD|REDIS_OPS_PASSWORD|JWT_SECRET|ADMIN_PASSWORD|OPS_TOKEN)=//p' compose/.env >/tmp/e2e.all-secrets
+in_env=""
+for c in $(project_ps); do
+  docker inspect -f '{{range .Config.Env}}{{println .}}{{end}}' "$c" | grep -qFf /tmp/e2e.all-secrets && in_env="$in_env $c"
+done
+[ "$(wc -l </tmp/e2e.all-secrets)" = 7 ] && [ -z "$in_env" ] \
+  && pass "no container's environment holds any of the stack's 7 secrets (docker inspect, all $(project_ps | wc -l) containers)" \
+  || fail "a secret is in the environment of:$in_env"
+secrets_id=$(sed -n 's/^APP_SECRETS_ID=//p' compose/.env)
+app_c=$(project_ps --filter label=com.docker.compose.service=app | head -n 1)
+ops_in_file=$(docker exec "$app_c" cat /run/stack-app-secrets/ops-token)
+[ -n "$secrets_id" ] && [ "$ops_in_file" = "$(sed -n 's/^OPS_TOKEN=//p' compose/.env)" ] \
+  && [ "$(docker exec "$app_c" id -u)" != 0 ] \
+  && pass "the app, as its own non-root user, reads its secrets from compose/secrets/app/$secrets_id" \
+  || fail "the app's secret files: id '$secrets_id', ops token file matches: $([ "$ops_in_file" = "$(sed -n 's/^OPS_TOKEN=//p' compose/.env)" ] && echo yes || echo no)"
+[ "$(stat -c %a compose/secrets)" = 700 ] && [ "$(stat -c %a compose/secrets/app)" = 700 ] \
+  && [ "$(ls compose/secrets/app)" = "$secrets_id" ] \
+  && pass "on the host only stackctl's user reaches them (compose/secrets and compose/secrets/app are 0700), one folder" \
+  || fail "compose/secrets modes $(stat -c %a compose/secrets compose/secrets/app | tr '\n' ' '), folders: $(ls compose/secrets/app | tr '\n' ' ')"
 # As the app logs in (its password, over the network): a database, another schema, the password table are refused.
 denied=0
 for sql in "CREATE DATABASE stolen" "SELECT rolpassword FROM pg_authid" "CREATE SCHEMA stolen" "ALTER ROLE taskmanager_app SUPERUSER"; do
@@ -316,7 +336,7 @@ loops_start 3
 expect_exit 0 "rollback" -- bin/stackctl rollback
 cat /tmp/e2e.err /tmp/e2e.out
 loops_stop "rollback"
-with_rotated=$(for c in $(app_ids); do docker inspect -f '{{range .Config.Env}}{{println .}}{{end}}' "$c" | grep -cx "ADMIN_PASSWORD=$rotated"; done | grep -c 1 || true)
+with_rotated=$(for c in $(app_ids); do docker exec "$c" cat /run/stack-app-secrets/admin-password | grep -cx "$rotated"; done | grep -c 1 || true)
 [ "$with_rotated" = "$(app_ids | wc -l)" ] && pass "the rolled-back replicas run today's admin password, not the release's" \
   || fail "$with_rotated of $(app_ids | wc -l) replicas run the rotated admin password"
 if grep -qE '^(ADMIN_PASSWORD|POSTGRES_PASSWORD|APP_DB_PASSWORD|REDIS_PASSWORD|REDIS_OPS_PASSWORD|JWT_SECRET|OPS_TOKEN)=' compose/releases/*/r*.env; then
@@ -604,6 +624,10 @@ assert [(r["secret"], r["status"]) for r in rotations[:3]] == [("redis", "done")
 secrets = [l.split("=", 1)[1].strip() for l in open("compose/.env") if l.startswith(("APP_DB_PASSWORD=", "REDIS_PASSWORD="))]
 assert secrets and not any(s in text for s in secrets), "a password is in the rotation history"
 PY
+mounted=$(for c in $(app_ids); do docker inspect -f '{{range .Mounts}}{{if eq .Destination "/run/stack-app-secrets"}}{{.Source}}{{end}}{{end}}' "$c"; done | sort -u)
+[ "$mounted" = "$PWD/compose/secrets/app/$(env_of APP_SECRETS_ID)" ] && [ "$(ls compose/secrets/app | wc -l)" = 1 ] \
+  && pass "after three rotations every replica mounts the one folder of today's secrets; the replaced ones are gone" \
+  || fail "replicas mount: $mounted; compose/secrets/app holds: $(ls compose/secrets/app | tr '\n' ' ')"
 
 step "backup, verify, restore, refuse a damaged dump"
 db_count() { psql_db "SELECT count(*) FROM tasks"; }

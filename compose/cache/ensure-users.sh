@@ -1,18 +1,24 @@
 #!/bin/sh
-# The cache service's health check: healthy when stackctl_ops gets PONG and the app's user has exactly the passwords
-# compose/secrets/cache/app-passwords lists (one a line), which this makes so: a password stackctl added (a rotation
-# under way) is accepted at once, one it took out is refused from then on. Passwords reach redis-cli on stdin, never
-# in argv. Exit 0 when so; 1 otherwise (not ready yet).
+# The cache service's health check: healthy when stackctl_ops gets PONG (with the password its file holds now) and
+# the app's user has exactly the passwords compose/secrets/cache/app-passwords lists (one a line), which this makes
+# so: a password stackctl added (a rotation under way) is accepted at once, one it took out is refused from then on.
+# Passwords reach redis-cli on stdin, never in argv. Exit 0 when so; 1 otherwise (not ready yet).
 set -eu
-sh /stack/cache/ops-cli.sh ping 2>/dev/null | grep -q PONG || exit 1
+admin_file=${REDIS_ADMIN_PASSWORD_FILE:-/run/stack-cache-admin}
+admin() { REDISCLI_AUTH=$(cat "$admin_file") redis-cli --no-auth-warning --user stackctl_admin "$@"; }
+
+if ! sh /stack/cache/ops-cli.sh ping 2>/dev/null | grep -q PONG; then
+  # Not up yet, or stackctl_ops' password file changed since the start (compose/.env edited, then stackctl up): the
+  # file is the truth, so give Redis its password, on stdin, and ask again.
+  [ -s "${REDIS_OPS_PASSWORD_FILE:-}" ] && [ -s "$admin_file" ] || exit 1
+  printf 'ACL SETUSER stackctl_ops resetpass >%s\n' "$(cat "$REDIS_OPS_PASSWORD_FILE")" | admin >/dev/null 2>&1 || exit 1
+  sh /stack/cache/ops-cli.sh ping 2>/dev/null | grep -q PONG || exit 1
+fi
 
 passwords_file=${REDIS_APP_PASSWORDS_FILE:-/run/stack-secrets/app-passwords}
-admin_file=${REDIS_ADMIN_PASSWORD_FILE:-/run/stack-cache-admin}
 # On Swarm the password is a Docker secret, fixed for the container's life: nothing to keep in step.
 [ -z "${REDIS_APP_PASSWORD_FILE:-}" ] && [ -s "$passwords_file" ] || exit 0
-REDISCLI_AUTH=$(cat "$admin_file") || { echo "no $admin_file: the cache was started by an older compose/cache/start.sh; run stackctl up" >&2; exit 1; }
-export REDISCLI_AUTH
-admin() { redis-cli --no-auth-warning --user stackctl_admin "$@"; }
+[ -s "$admin_file" ] || { echo "no $admin_file: the cache was started by an older compose/cache/start.sh; run stackctl up" >&2; exit 1; }
 
 # "hash password" for each line of the file, each hash computed once.
 hashed=$(grep -v '^[[:space:]]*$' "$passwords_file" | while IFS= read -r password; do

@@ -1,6 +1,7 @@
 package io.stackctl.cli;
 
 import io.stackctl.core.ExitCodes;
+import io.stackctl.stack.Scaler;
 import io.stackctl.stack.Stack;
 import io.stackctl.targets.Provisioner;
 import io.stackctl.targets.Targets;
@@ -50,6 +51,8 @@ final class UpCommand extends StackCommand {
 
     @Override
     public Integer call() {
+        // A usage error before the engine is asked anything: it is the same answer with the engine down.
+        Optional.ofNullable(replicas).ifPresent(Scaler::validate);
         Provisioner.refuseWeakSecrets(files());
         try (Stack stack = openStack()) {
             long start = System.nanoTime();

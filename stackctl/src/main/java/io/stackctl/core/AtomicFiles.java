@@ -60,7 +60,7 @@ public final class AtomicFiles {
         syncDirectory(target.toAbsolutePath().getParent());
     }
 
-    private static void syncDirectory(Path dir) {
+    public static void syncDirectory(Path dir) {
         try (var channel = FileChannel.open(dir, StandardOpenOption.READ)) {
             channel.force(true);
         } catch (IOException | UnsupportedOperationException e) {

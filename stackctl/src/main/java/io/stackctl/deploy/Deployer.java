@@ -5,6 +5,7 @@ import io.stackctl.core.Sha256;
 import io.stackctl.core.StackctlException;
 import io.stackctl.engine.ReleaseImage;
 import io.stackctl.engine.ServiceContainer;
+import io.stackctl.stack.AppSecretFiles;
 import io.stackctl.stack.EnvFile;
 import io.stackctl.stack.Scaler;
 import io.stackctl.stack.Stack;
@@ -36,12 +37,14 @@ public final class Deployer {
     private final PrintWriter progress;
     private final ReleaseHistory history;
     private final RollingDeploy rolling;
+    private final AppSecretFiles secretFiles;
 
     public Deployer(Stack stack, PrintWriter progress) {
         this.stack = stack;
         this.progress = progress;
         this.history = new ReleaseHistory(stack.files().releasesDir(), stack.project());
         this.rolling = new RollingDeploy(stack, progress);
+        this.secretFiles = new AppSecretFiles(stack.files());
     }
 
     public ReleaseHistory history() {
@@ -51,6 +54,7 @@ public final class Deployer {
     /** Rolls the replicas over to what compose/.env and the app image declare now. */
     public Result deployDeclared(RollingDeploy.Options options) {
         String imageId = stack.appImageId();
+        secretFiles.ensureCurrent(EnvFile.load(stack.files().envFile()));
         String env = envText(stack.files().envFile());
         Set<String> hashes = new HashSet<>(Set.of(stack.compose().configHash(Stack.APP)));
         // Nothing declared changed since the active release (same settings, compose file and image): its replicas
@@ -211,6 +215,7 @@ public final class Deployer {
         List<ServiceContainer> stale = rolling.stale(target, options.force());
         Optional<Release> previous = history.active();
         if (stale.isEmpty()) {
+            pruneSecretFiles();
             return new Result(previous.orElse(null), List.of(), "", false);
         }
         String hash = target.configHashes().iterator().next();
@@ -237,6 +242,7 @@ public final class Deployer {
                         .withConfigHash(labelledHash(target.imageId(), hash))
                         .withStatus(Release.Status.active, millisSince(start), join(note, watched));
                 history.update(done);
+                pruneSecretFiles();
                 return new Result(done, replaced, watched, true);
             } catch (RollingDeploy.RolloutFailed failure) {
                 String undone = rollBack(failure, previous, options, watch);
@@ -249,6 +255,14 @@ public final class Deployer {
                                 + " the history)");
             }
         }
+    }
+
+    /**
+     * Every replica runs compose/.env's secrets once a rollout ends (a rollback's too, as it keeps today's): the
+     * folders of older ones have no reader left. Not after a failed one, whose old replicas may still read theirs.
+     */
+    private void pruneSecretFiles() {
+        EnvFile.load(stack.files().envFile()).get(AppSecretFiles.ID_VARIABLE).ifPresent(secretFiles::pruneExcept);
     }
 
     /** Removes what the failed batch started, then returns replaced replicas to the previous release. */
@@ -283,8 +297,9 @@ public final class Deployer {
      * environment to the env file), so a rollback never brings back a rotated password or key.
      */
     private RollingDeploy.Target targetOf(Release release) {
-        Map<String, String> overrides =
-                new HashMap<>(EnvFile.load(stack.files().envFile()).secrets());
+        EnvFile today = EnvFile.load(stack.files().envFile());
+        secretFiles.ensureCurrent(today);
+        Map<String, String> overrides = new HashMap<>(today.secrets());
         overrides.put("APP_IMAGE", release.imageTag());
         var compose = stack.compose().forRelease(history.envFile(release.id()), overrides);
         return new RollingDeploy.Target(

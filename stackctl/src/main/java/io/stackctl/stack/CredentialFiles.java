@@ -20,7 +20,9 @@ import java.util.Map;
  *
  * <ul>
  *   <li>{@code db/app-logins}: one "login password" line per open login of the app's database role;
- *   <li>{@code cache/app-passwords}: one line per password of the app's Redis user.
+ *   <li>{@code cache/app-passwords}: one line per password of the app's Redis user;
+ *   <li>{@code db/superuser-password} (read once, when the database is created) and {@code cache/ops-password}
+ *       (stackctl_ops', which the cache's health check also gives Redis when it changed).
  * </ul>
  *
  * Two entries mean a rotation is under way: the replicas not yet rolled keep the old credential, the new ones use the
@@ -36,11 +38,15 @@ public final class CredentialFiles {
     private final Path root;
     private final Path logins;
     private final Path cachePasswords;
+    private final Path superuserPassword;
+    private final Path cacheOpsPassword;
 
     public CredentialFiles(StackFiles files) {
         this.root = files.secretsDir();
         this.logins = root.resolve("db").resolve("app-logins");
-        this.cachePasswords = files.secretsDir().resolve("cache").resolve("app-passwords");
+        this.cachePasswords = root.resolve("cache").resolve("app-passwords");
+        this.superuserPassword = root.resolve("db").resolve("superuser-password");
+        this.cacheOpsPassword = root.resolve("cache").resolve("ops-password");
     }
 
     /** The other of the app's two logins: where a rotation moves the replicas from {@code login}. */
@@ -82,8 +88,9 @@ public final class CredentialFiles {
     }
 
     /**
-     * Puts compose/.env's login and passwords in the files, adding and never taking out: a rotation stopped half-way
-     * leaves replicas on the old credential, which keeps working until the next rotation ends. Returns what changed.
+     * Puts compose/.env's login and passwords in the files. The app's are added, never taken out: a rotation stopped
+     * half-way leaves replicas on the old credential, which keeps working until the next rotation ends. The superuser's
+     * and stackctl_ops' are replaced. Returns what changed.
      */
     public List<String> ensureCurrent(EnvFile env) {
         List<String> changed = new ArrayList<>();
@@ -102,7 +109,21 @@ public final class CredentialFiles {
             writeCachePasswords(passwords);
             changed.add("cache/app-passwords");
         }
+        if (writeIfChanged(superuserPassword, env.get(EnvFile.DB_SECRET).orElse(""))) {
+            changed.add("db/superuser-password");
+        }
+        if (writeIfChanged(cacheOpsPassword, env.get(EnvFile.CACHE_OPS_SECRET).orElse(""))) {
+            changed.add("cache/ops-password");
+        }
         return changed;
+    }
+
+    private boolean writeIfChanged(Path file, String value) {
+        if (value.isEmpty() || value.equals(String.join("\n", lines(file)))) {
+            return false;
+        }
+        write(file, value + "\n");
+        return true;
     }
 
     private static List<String> lines(Path file) {

@@ -99,13 +99,17 @@ public final class EnvFile {
         return added;
     }
 
-    /** The stack's secrets as this file sets them (the ones it sets), and the app's database login with them. */
+    /**
+     * The stack's secrets as this file sets them (the ones it sets), with the app's database login and the folder of
+     * the app's secret files ({@link AppSecretFiles}), which change with them.
+     */
     public Map<String, String> secrets() {
         Map<String, String> secrets = new LinkedHashMap<>();
         for (String key : SECRETS) {
             get(key).ifPresent(value -> secrets.put(key, value));
         }
         secrets.put(APP_DB_LOGIN, appDatabaseLogin());
+        get(AppSecretFiles.ID_VARIABLE).ifPresent(id -> secrets.put(AppSecretFiles.ID_VARIABLE, id));
         return secrets;
     }
 
@@ -123,7 +127,9 @@ public final class EnvFile {
         for (String line : text.split("\n", -1)) {
             int equals = line.indexOf('=');
             String key = equals > 0 ? line.substring(0, equals).strip() : "";
-            if (!java.util.Arrays.asList(SECRETS).contains(key) && !key.equals(APP_DB_LOGIN)) {
+            if (!java.util.Arrays.asList(SECRETS).contains(key)
+                    && !key.equals(APP_DB_LOGIN)
+                    && !key.equals(AppSecretFiles.ID_VARIABLE)) {
                 kept.append(line).append('\n');
             }
         }

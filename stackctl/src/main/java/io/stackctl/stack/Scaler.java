@@ -34,6 +34,9 @@ public final class Scaler {
         int before = current.size();
         if (target > before) {
             stack.connectionBudget().require(target, 1, "scaling app to " + target + " replicas");
+            // The new replicas mount the folder compose/.env names: it must be there, whole.
+            new AppSecretFiles(stack.files())
+                    .ensureCurrent(EnvFile.load(stack.files().envFile()));
             stack.compose().scaleApp(target);
             List<ServiceContainer> ready = sorted(stack
                     .waiter(progress)

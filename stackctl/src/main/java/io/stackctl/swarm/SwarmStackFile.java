@@ -54,6 +54,9 @@ public final class SwarmStackFile {
     /** Where compose mounts the credential files into db and cache. */
     static final String CREDENTIAL_FILES = "/run/stack-secrets";
 
+    /** Where compose mounts the app's secrets (compose/secrets/app/ID); on Swarm, Docker secrets instead. */
+    static final String APP_SECRET_FILES = "/run/stack-app-secrets";
+
     private static final List<String> NOT_FOR_SWARM =
             List.of("build", "depends_on", "restart", "container_name", "expose", "links");
 
@@ -139,6 +142,7 @@ public final class SwarmStackFile {
             environment.put(variable + "_FILE", "/run/secrets/" + secret);
             secrets.add(secret);
         });
+        withoutMount(app, APP_SECRET_FILES);
         ObjectNode deploy = object(app, "deploy");
         deploy.put("replicas", plan.replicas());
         deploy.putObject("update_config")

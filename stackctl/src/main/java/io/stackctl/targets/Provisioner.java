@@ -6,6 +6,7 @@ import io.stackctl.core.Pause;
 import io.stackctl.core.StackctlException;
 import io.stackctl.deploy.RollingDeploy;
 import io.stackctl.health.HttpProbe;
+import io.stackctl.stack.AppSecretFiles;
 import io.stackctl.stack.CredentialFiles;
 import io.stackctl.stack.EnvFile;
 import io.stackctl.stack.LocalImages;
@@ -79,6 +80,11 @@ public final class Provisioner {
         stack.desiredReplicas().set(replicas);
         LocalImages.build(stack, request.keepImages(), progress);
         target.provision(replicas, request.rollout(), request.waitTimeout());
+        // Every replica runs on compose/.env's secrets now: the folders of older ones have no reader left.
+        new AppSecretFiles(stack.files())
+                .pruneExcept(EnvFile.load(stack.files().envFile())
+                        .get(AppSecretFiles.ID_VARIABLE)
+                        .orElse(""));
         // A running nginx loads a new certificate, or the one a stopped `certs renew` wrote; a new nginx read it at
         // start.
         boolean stale = stack.settings().tls()
@@ -137,6 +143,7 @@ public final class Provisioner {
                     "wrote the app's credentials for the db and cache services: %s",
                     written.stream().map(name -> "compose/secrets/" + name).collect(Collectors.joining(", ")));
         }
+        new AppSecretFiles(files).ensureCurrent(env);
     }
 
     private HttpProbe.Result awaitReadyThroughNginx(Duration waitTimeout) {

@@ -14,6 +14,13 @@ public final class FakeStacks {
 
     private FakeStacks() {}
 
+    /** compose/.env's secrets that the app's replicas need, long enough for the checks of a real {@code up}. */
+    public static final String APP_SECRETS = "APP_DB_PASSWORD=fake-app-db-password-0001\n"
+            + "REDIS_PASSWORD=fake-redis-password-0002\n"
+            + "JWT_SECRET=fake-jwt-secret-fake-jwt-secret-0003\n"
+            + "ADMIN_PASSWORD=fake-admin-password-0004\n"
+            + "OPS_TOKEN=fake-ops-token-fake-ops-token-0005\n";
+
     public static Stack open(Path root, RecordingEngine engine) {
         return open(root, engine, Map.of());
     }
@@ -23,6 +30,11 @@ public final class FakeStacks {
         try {
             Files.createDirectories(root.resolve("compose"));
             Files.writeString(root.resolve("compose/compose.yaml"), "services: {}\n");
+            Path env = root.resolve("compose/.env");
+            if (!Files.exists(env)) {
+                // As `up` leaves it: the app's secrets, which a deploy or a scale writes out as the replicas' files.
+                Files.writeString(env, APP_SECRETS);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -55,6 +55,23 @@ class CredentialFilesTest {
     }
 
     @Test
+    void theSuperusersAndOperationsPasswordsAreFilesThatFollowComposeEnv() throws Exception {
+        var credentials = new CredentialFiles(files());
+        Path secrets = root.resolve("compose/secrets");
+
+        assertThat(credentials.ensureCurrent(env("POSTGRES_PASSWORD=super-one\nREDIS_OPS_PASSWORD=ops-one\n")))
+                .containsExactly("db/superuser-password", "cache/ops-password");
+        assertThat(Files.readString(secrets.resolve("db/superuser-password"))).isEqualTo("super-one\n");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secrets.resolve("cache/ops-password"))))
+                .isEqualTo("rw-------");
+
+        assertThat(credentials.ensureCurrent(env("POSTGRES_PASSWORD=super-one\nREDIS_OPS_PASSWORD=ops-two\n")))
+                .as("replaced, not added to: stackctl_ops has one password")
+                .containsExactly("cache/ops-password");
+        assertThat(Files.readString(secrets.resolve("cache/ops-password"))).isEqualTo("ops-two\n");
+    }
+
+    @Test
     void upAddsTheCurrentCredentialAndKeepsTheOneAnUnfinishedRotationLeftOpen() throws Exception {
         var credentials = new CredentialFiles(files());
         credentials.writeDatabaseLogins(Map.of("taskmanager_app", "db-old"));

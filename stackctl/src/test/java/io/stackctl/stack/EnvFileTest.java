@@ -140,5 +140,12 @@ class EnvFileTest {
                         entry("APP_DB_PASSWORD", "rotated-db-password"), entry("APP_DB_USER", "taskmanager_app_2"));
         assertThat(EnvFile.withoutSecrets("APP_REPLICAS=3\nAPP_DB_USER=taskmanager_app_2\nAPP_DB_PASSWORD=x"))
                 .isEqualTo("APP_REPLICAS=3");
+
+        Files.writeString(file, "APP_SECRETS_ID=0123456789abcdef\nADMIN_PASSWORD=today\n");
+        assertThat(EnvFile.load(file).secrets())
+                .as("the folder of the app's secret files goes with the secrets: a rollback mounts today's")
+                .contains(entry("APP_SECRETS_ID", "0123456789abcdef"));
+        assertThat(EnvFile.withoutSecrets("APP_SECRETS_ID=0123456789abcdef\nAPP_REPLICAS=3"))
+                .isEqualTo("APP_REPLICAS=3");
     }
 }

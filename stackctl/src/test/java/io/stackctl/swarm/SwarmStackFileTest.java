@@ -51,9 +51,11 @@ class SwarmStackFileTest {
     void theStackFileHoldsNoSecretValueOnlyReferencesToDockerSecrets() throws Exception {
         String file = rendered();
 
-        assertThat(composeConfig())
-                .contains("fake-db-password-0001", "fake-app-db-password-06", "fake-redis-password-02");
+        // compose's own files (compose/secrets, mounted from the manager's disk) give way to Docker secrets.
+        assertThat(composeConfig()).contains("/run/stack-app-secrets/", "compose/secrets/app/");
         assertThat(file)
+                .doesNotContain("/run/stack-app-secrets")
+                .doesNotContain("compose/secrets")
                 .doesNotContain("fake-db-password-0001")
                 .doesNotContain("fake-app-db-password-06")
                 .doesNotContain("fake-redis-password-02")

@@ -117,6 +117,34 @@ class CacheUsersIT {
         }
     }
 
+    /**
+     * compose/.env's REDIS_OPS_PASSWORD changed by hand, then {@code up}: stackctl writes the new file, and the health
+     * check gives Redis the new password, with no restart and no password in an argv.
+     */
+    @Test
+    void aNewOperationsPasswordFileIsTakenByTheNextHealthCheck() throws Exception {
+        String next = "next-ops-password-0002";
+        try {
+            stack.redis.copyFileToContainer(Transferable.of(next + "\n"), "/run/stack-secrets/ops-password");
+            ensureUsers(Containers.REDIS_PASSWORD + "\n");
+            try (var ops = Containers.login(stack.redis, "stackctl_ops", next)) {
+                assertThat(ops.ping()).isEqualTo("PONG");
+                assertThat(ops.clientList()).doesNotContain(next);
+            }
+            assertThatThrownBy(() -> Containers.login(stack.redis, "stackctl_ops", Containers.REDIS_OPS_PASSWORD)
+                            .close())
+                    .as("the operations user's old password")
+                    .hasMessageStartingWith("WRONGPASS");
+        } finally {
+            stack.redis.copyFileToContainer(
+                    Transferable.of(Containers.REDIS_OPS_PASSWORD + "\n"), "/run/stack-secrets/ops-password");
+            ensureUsers(Containers.REDIS_PASSWORD + "\n");
+        }
+        try (var ops = Containers.jedisAsOps(stack.redis)) {
+            assertThat(ops.ping()).isEqualTo("PONG");
+        }
+    }
+
     @Test
     void noClientGetsInWithoutNamingItsUser() {
         try (var anonymous = new Jedis(stack.redis.getHost(), stack.redis.getMappedPort(6379))) {

@@ -94,7 +94,10 @@ public final class Containers {
         // The stack's own start script: the same ACL users, and Redis' default user off.
         var container = new GenericContainer<>(DockerImageName.parse(REDIS_IMAGE))
                 .withEnv("REDIS_APP_PASSWORD", REDIS_PASSWORD)
-                .withEnv("REDIS_OPS_PASSWORD", REDIS_OPS_PASSWORD)
+                // As compose gives it: a file (compose/secrets/cache/ops-password), not the environment.
+                .withEnv("REDIS_OPS_PASSWORD_FILE", "/run/stack-secrets/ops-password")
+                .withCopyToContainer(
+                        Transferable.of(REDIS_OPS_PASSWORD + "\n", 0600), "/run/stack-secrets/ops-password")
                 .withCopyFileToContainer(MountableFile.forHostPath(repoRoot().resolve("compose/cache")), "/stack/cache")
                 .withCommand("sh", "/stack/cache/start.sh", "--appendonly", "yes")
                 .withExposedPorts(6379)
