@@ -541,6 +541,40 @@ case "$issuer" in
   *"stackctl taskmanager CA"*DNS:db*) pass "PostgreSQL's certificate names 'db' and comes from the stack's CA" ;;
   *) fail "the db's certificate: $issuer" ;;
 esac
+# certs renew --internal: new certificates, loaded by the running PostgreSQL and Redis, no restart, no request cut.
+fp() { openssl x509 -noout -fingerprint -sha256 "$@" 2>/dev/null; }
+# What each serves now, read over TLS from the db container (it carries openssl; the backend network reaches both).
+served_fp() {
+  docker exec "$(project_ps --filter label=com.docker.compose.service=db)" sh -c \
+    "openssl s_client $1 </dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256" 2>/dev/null || true
+}
+db_fp_before=$(fp -in compose/tls/db/server.crt); cache_fp_before=$(fp -in compose/tls/cache/server.crt)
+[ "$(served_fp '-starttls postgres -connect 127.0.0.1:5432')" = "$db_fp_before" ] \
+  && [ "$(served_fp '-connect cache:6380')" = "$cache_fp_before" ] \
+  && pass "before: PostgreSQL and Redis serve the certificates of compose/tls/db and compose/tls/cache" \
+  || fail "before the renewal the services serve other certificates than their files"
+loops_start 2
+expect_exit 0 "certs renew --internal under load" -- bin/stackctl certs renew --internal
+loops_stop "certs renew --internal"
+cat /tmp/e2e.err /tmp/e2e.out
+db_fp=$(fp -in compose/tls/db/server.crt); cache_fp=$(fp -in compose/tls/cache/server.crt)
+[ -n "$db_fp" ] && [ "$db_fp" != "$db_fp_before" ] && [ "$cache_fp" != "$cache_fp_before" ] \
+  && [ "$(served_fp '-starttls postgres -connect 127.0.0.1:5432')" = "$db_fp" ] \
+  && [ "$(served_fp '-connect cache:6380')" = "$cache_fp" ] \
+  && [ "$(project_ps --filter label=com.docker.compose.service=db)" = "$db_before" ] \
+  && [ "$(project_ps --filter label=com.docker.compose.service=cache)" = "$cache_before" ] \
+  && pass "PostgreSQL and Redis serve their new certificates, in the containers they ran in before" \
+  || fail "after certs renew --internal: db serves $(served_fp '-starttls postgres -connect 127.0.0.1:5432'), file $db_fp; cache serves $(served_fp '-connect cache:6380'), file $cache_fp"
+curl -s -H "$(bearer)" "$url/cache/stats" | grep -q '"status":"up"' && pass "the app's cache is still up over TLS" \
+  || fail "cache stats after the renewal"
+bin/stackctl certs -o json >$e2e.out
+python3 - $e2e.out <<'PY' && pass "certs -o json lists the db's and cache's certificates, a year ahead" || fail "certs -o json: $(head -c 600 $e2e.out)"
+import json, sys
+internal = {c["service"]: c for c in json.load(open(sys.argv[1]))["internal"]}
+assert set(internal) == {"db", "cache"}, internal
+assert all(c["days_left"] > 390 for c in internal.values()), internal
+assert "db" in internal["db"]["names"] and "cache" in internal["cache"]["names"], internal
+PY
 
 step "secrets rotate db and redis under reads and writes: the replicas move to a new credential, the old one is refused"
 # writes_start / writes_stop: one loop of task creations beside the read loops (reads may come from the cache; every

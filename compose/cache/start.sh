@@ -7,9 +7,10 @@
 #                    two passwords: while `stackctl secrets rotate redis` rolls the replicas from one to the next.
 #   stackctl_ops     health checks and drills: PING, INFO, and CLIENT LIST and KILL (to see and cut connections);
 #                    no key at all.
-#   stackctl_admin   changes the app's passwords (ACL GETUSER and SETUSER only) for compose/cache/ensure-users.sh;
-#                    its password is made at each start and kept in this container, readable by root alone, so
-#                    only `docker exec` reaches it, as only `docker exec` reaches PostgreSQL's superuser.
+#   stackctl_admin   changes the users' passwords (ACL GETUSER and SETUSER) for compose/cache/ensure-users.sh and
+#                    loads a renewed certificate (CONFIG GET and SET) for reload-tls.sh; its password is made at
+#                    each start and kept in this container, readable by root alone, so only `docker exec` reaches
+#                    it, as only `docker exec` reaches PostgreSQL's superuser.
 #   default          off: a client that does not say who it is gets nothing.
 #
 # The app's passwords: one a line in $REDIS_APP_PASSWORDS_FILE (compose/secrets/cache/app-passwords, which stackctl
@@ -56,6 +57,6 @@ exec docker-entrypoint.sh redis-server - "$@" <<CONF
 user default off
 user taskmanager_app on$app_rules ~tm:* resetchannels +@all -@dangerous +info
 user stackctl_ops on >$ops_password resetkeys resetchannels -@all +ping +info +client|list +client|kill
-user stackctl_admin on >$admin_password resetkeys resetchannels -@all +ping +acl|getuser +acl|setuser
+user stackctl_admin on >$admin_password resetkeys resetchannels -@all +ping +acl|getuser +acl|setuser +config|get +config|set
 $tls_conf
 CONF

@@ -5,6 +5,7 @@ import io.stackctl.core.StackctlException;
 import io.stackctl.stack.Stack;
 import io.stackctl.tls.EdgeCertificate;
 import io.stackctl.tls.EdgeTls;
+import io.stackctl.tls.InternalTls;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -16,8 +17,9 @@ import picocli.CommandLine.Command;
 @Command(
         name = "certs",
         description = {
-            "The certificate nginx serves over HTTPS: subject, names, validity, and whether nginx serves it now.",
-            "certs renew replaces it with no request cut."
+            "The certificate nginx serves over HTTPS: subject, names, validity, and whether nginx serves it now;"
+                    + " then the db's and cache's (TLS inside the stack).",
+            "certs renew replaces nginx's with no request cut; certs renew --internal the db's and cache's."
         },
         subcommands = {CertsRenew.class})
 final class CertsCommand extends StackCommand {
@@ -33,6 +35,9 @@ final class CertsCommand extends StackCommand {
                             "bin/stackctl up makes one from the stack's private CA"));
             var served = tls.served(stack);
             print(this, stack, tls, certificate, served);
+            if (!global.json()) {
+                printInternal(this, InternalTls.of(stack).certificates());
+            }
         }
         return ExitCodes.OK;
     }
@@ -45,6 +50,45 @@ final class CertsCommand extends StackCommand {
                     "remove STACK_TLS=off from compose/.env and run bin/stackctl up");
         }
         return EdgeTls.of(stack);
+    }
+
+    /** The db's and cache's certificates (TLS inside the stack), one row each. */
+    static void printInternal(StackCommand command, Map<String, EdgeCertificate> certificates) {
+        if (command.global.json()) {
+            command.output().json(Map.of("internal", internalJson(certificates, Instant.now())));
+            return;
+        }
+        if (certificates.isEmpty()) {
+            return;
+        }
+        Instant now = Instant.now();
+        var rows = certificates.entrySet().stream()
+                .map(e -> List.of(
+                        e.getKey(),
+                        String.join(", ", e.getValue().names()),
+                        e.getValue().notAfter().toString(),
+                        e.getValue().expired(now)
+                                ? "EXPIRED"
+                                : Long.toString(e.getValue().left(now).toDays()),
+                        e.getValue().serial()))
+                .toList();
+        command.output().line("");
+        command.output().table(List.of("INSIDE THE STACK", "NAMES", "VALID UNTIL", "DAYS LEFT", "SERIAL"), rows);
+    }
+
+    private static List<Map<String, Object>> internalJson(Map<String, EdgeCertificate> certificates, Instant now) {
+        return certificates.entrySet().stream()
+                .map(e -> {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("service", e.getKey());
+                    row.put("names", e.getValue().names());
+                    row.put("not_after", e.getValue().notAfter().toString());
+                    row.put("days_left", e.getValue().left(now).toDays());
+                    row.put("serial", e.getValue().serial());
+                    row.put("sha256", e.getValue().sha256());
+                    return row;
+                })
+                .toList();
     }
 
     static void print(
@@ -73,6 +117,7 @@ final class CertsCommand extends StackCommand {
             doc.put("sha256", certificate.sha256());
             doc.put("served", current);
             doc.put("url", stack.settings().baseUrl());
+            doc.put("internal", internalJson(InternalTls.of(stack).certificates(), now));
             command.output().json(doc);
             return;
         }

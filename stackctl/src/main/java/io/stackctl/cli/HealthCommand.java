@@ -11,7 +11,9 @@ import io.stackctl.stack.ConnectionBudget;
 import io.stackctl.stack.Stack;
 import io.stackctl.stack.StackLock;
 import io.stackctl.tls.EdgeHealth;
+import io.stackctl.tls.InternalTlsHealth;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +55,10 @@ final class HealthCommand extends StackCommand {
             problems.addAll(TokenKeysCheck.problems(stack));
             var edge = EdgeHealth.of(stack, Instant.now());
             problems.addAll(edge.problems());
-            List<String> warnings = edge.warnings();
+            var internal = InternalTlsHealth.of(stack, Instant.now());
+            problems.addAll(internal.problems());
+            List<String> warnings = new ArrayList<>(edge.warnings());
+            warnings.addAll(internal.warnings());
             if (stack.maintenance().active()) {
                 problems.add("nginx answers 503 maintenance: a restore is running, or one was interrupted"
                         + " (bin/stackctl up turns it off)");

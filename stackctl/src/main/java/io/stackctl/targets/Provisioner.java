@@ -69,7 +69,9 @@ public final class Provisioner {
         var previous = tls.snapshot();
         Optional<String> certificate = stack.settings().tls() ? tls.prepare(Instant.now()) : Optional.empty();
         certificate.ifPresent(done -> say("%s", done));
-        InternalTls.of(stack).prepare(Instant.now()).ifPresent(done -> say("%s", done));
+        var internalTls = InternalTls.of(stack);
+        var internal = internalTls.prepare(Instant.now());
+        internal.describe().ifPresent(done -> say("%s", done));
         int running = stack.replicas().size();
         int replicas = request.replicas().orElseGet(target::desiredReplicas);
         if (request.replicas().isEmpty() && running > 0 && running != replicas) {
@@ -94,6 +96,10 @@ public final class Provisioner {
                         .isPresent();
         if (certificate.isPresent() || stale) {
             tls.reload(stack, previous);
+        }
+        if (!internal.services().isEmpty() && target.name().equals("compose")) {
+            // A db or cache that kept running serves its old certificate until told: renewed ones load with no restart.
+            internalTls.load(stack, internal).forEach(line -> say("  %s", line));
         }
         new InterruptedRestore(stack, progress).finish();
         if (stack.maintenance().active()) {

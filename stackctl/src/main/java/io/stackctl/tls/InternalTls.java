@@ -1,5 +1,8 @@
 package io.stackctl.tls;
 
+import io.stackctl.core.ExitCodes;
+import io.stackctl.core.StackctlException;
+import io.stackctl.engine.ServiceContainer;
 import io.stackctl.stack.Stack;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,7 +12,9 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -26,6 +31,8 @@ public final class InternalTls {
 
     static final Duration RENEW_BEFORE = Duration.ofDays(30);
 
+    private static final Duration RELOAD_WITHIN = Duration.ofSeconds(20);
+
     private final Path dir;
     private final EdgeTls edge;
 
@@ -38,11 +45,33 @@ public final class InternalTls {
         return new InternalTls(stack.files().tlsDir(), EdgeTls.of(stack));
     }
 
+    /** What {@link #prepare} or {@link #renew} issued: the services, and until when their new certificates hold. */
+    public record Issued(List<String> services, Instant at, Optional<Instant> until) {
+
+        /** The line {@code up} prints, or nothing when every certificate stood. */
+        public Optional<String> describe() {
+            return services.isEmpty()
+                    ? Optional.empty()
+                    : Optional.of("issued the stack's internal certificates for " + String.join(", ", services)
+                            + " (TLS from the app to PostgreSQL and Redis when STACK_INTERNAL_TLS=on), valid until "
+                            + until.map(Instant::toString).orElse("?"));
+        }
+    }
+
     /**
-     * For {@code up}: each service has a certificate from the stack's CA for its name with time left, and everyone
-     * has the CA's certificate. Returns what it issued, or nothing when every certificate stands.
+     * For {@code up}: each service has a certificate from the stack's CA for its name with time left (more than
+     * {@link #RENEW_BEFORE}), and everyone has the CA's certificate.
      */
-    public Optional<String> prepare(Instant now) {
+    public Issued prepare(Instant now) {
+        return issue(now, false);
+    }
+
+    /** For {@code certs renew --internal}: a new key and certificate for each service, whatever the old one's time. */
+    public Issued renew(Instant now) {
+        return issue(now, true);
+    }
+
+    private Issued issue(Instant now, boolean always) {
         StackCa ca = edge.caOrCreate(now);
         String caPem = Pem.write(ca.certificate());
         List<String> issued = new ArrayList<>();
@@ -50,7 +79,7 @@ public final class InternalTls {
         for (String service : SERVICES) {
             Path folder = dir.resolve(service);
             writeIfChanged(folder.resolve("ca.crt"), caPem);
-            if (stands(folder, ca, service, now)) {
+            if (!always && stands(folder, ca, service, now)) {
                 continue;
             }
             var certificate = ca.issue(names(service), now);
@@ -61,11 +90,64 @@ public final class InternalTls {
             until = certificate.certificate().getNotAfter().toInstant();
         }
         writeIfChanged(trustFile(), caPem);
-        return issued.isEmpty()
-                ? Optional.empty()
-                : Optional.of("issued the stack's internal certificates for " + String.join(", ", issued)
-                        + " (TLS from the app to PostgreSQL and Redis when STACK_INTERNAL_TLS=on), valid until "
-                        + until);
+        return new Issued(List.copyOf(issued), now, Optional.ofNullable(until));
+    }
+
+    /**
+     * Makes the services {@code issued} names serve their new certificates with no restart, when they were running
+     * before: each one's reload-tls.sh (compose/db, compose/cache) through the engine. Open connections keep their
+     * session. Returns a line per service it told; one started since read its certificate at its start. Exit 1 when
+     * a service refused its certificate.
+     */
+    public List<String> load(Stack stack, Issued issued) {
+        List<String> lines = new ArrayList<>();
+        for (String service : issued.services()) {
+            var running = stack.engine().containers(stack.project(), service).stream()
+                    .filter(ServiceContainer::running)
+                    .findFirst();
+            if (running.isEmpty()) {
+                lines.add(service + ": not running; it serves the new certificate when it starts");
+                continue;
+            }
+            if (running.get()
+                    .startedAt()
+                    .filter(started -> started.isAfter(issued.at()))
+                    .isPresent()) {
+                continue;
+            }
+            String[] script = service.equals(Stack.DB)
+                    ? new String[] {"bash", "/stack/db/reload-tls.sh"}
+                    : new String[] {"sh", "/stack/cache/reload-tls.sh"};
+            var result = stack.engine().exec(running.get().id(), RELOAD_WITHIN, script);
+            String said = result.output().strip();
+            if (result.exitCode() == 2) {
+                lines.add(service + ": started before it had a certificate, so it serves plain connections only; a"
+                        + " restart of the service turns TLS on (" + said + ")");
+            } else if (result.exitCode() != 0) {
+                throw new StackctlException(
+                        ExitCodes.FAILED,
+                        "the " + service + " service did not load its renewed certificate (exit " + result.exitCode()
+                                + "): " + said,
+                        "it still serves the previous one, which holds until it expires; see bin/stackctl logs "
+                                + service + ", then run bin/stackctl certs renew --internal again");
+            } else {
+                lines.add(service + ": serves serial "
+                        + certificate(service)
+                                .map(c -> c.getSerialNumber().toString(16))
+                                .orElse("?")
+                        + " now, loaded with no restart" + (said.isEmpty() ? "" : " (" + said + ")"));
+            }
+        }
+        return lines;
+    }
+
+    /** Each service's certificate as its folder holds it, for {@code certs} and {@code health}. */
+    public Map<String, EdgeCertificate> certificates() {
+        Map<String, EdgeCertificate> certificates = new LinkedHashMap<>();
+        for (String service : SERVICES) {
+            certificate(service).ifPresent(c -> certificates.put(service, EdgeCertificate.of(c, true)));
+        }
+        return certificates;
     }
 
     /** The CA's certificate as the app's replicas read it (compose/tls/trust, mounted at /run/stack-tls). */
