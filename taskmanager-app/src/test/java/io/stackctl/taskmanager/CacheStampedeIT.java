@@ -129,9 +129,10 @@ class CacheStampedeIT {
             }
             pending = releaseAtOnce("/tasks?limit=" + TASKS);
             try {
-                // Every caller has arrived: it began a database read (which waits on the lock) or waits for one.
+                // Every caller has arrived: it began a database read (which waits on the lock) or waits for one. A
+                // precondition, not the measure (the reads counted below are): generous, so a busy host cannot fail it.
                 Eventually.within(
-                        Duration.ofSeconds(3),
+                        Duration.ofSeconds(15),
                         "all " + CALLERS + " callers read or wait for a read in flight",
                         () -> (metric("cache_loads_total") - loads) + (metric("cache_loads_shared_total") - shared)
                                 == CALLERS);
