@@ -4,6 +4,10 @@
 # so: a password stackctl added (a rotation under way) is accepted at once, one it took out is refused from then on.
 # Passwords reach redis-cli on stdin, never in argv. Exit 0 when so; 1 otherwise (not ready yet).
 set -eu
+# One run at a time, from reading the file to the last change: a health check that read the file just before a
+# rotation rewrote it would otherwise add back the password the rotation's own run had just removed.
+exec 9>>/run/stack-cache-ensure-users.lock
+flock -w 4 9 || { echo "another ensure-users.sh run held its lock for 4 s" >&2; exit 1; }
 admin_file=${REDIS_ADMIN_PASSWORD_FILE:-/run/stack-cache-admin}
 admin() { REDISCLI_AUTH=$(cat "$admin_file") redis-cli --no-auth-warning --user stackctl_admin "$@"; }
 

@@ -23,6 +23,12 @@
 # Exit 0 when each open login logs in with its password and the roles are as above; 1 otherwise (not ready yet).
 set -Eeuo pipefail
 
+# One run at a time, from reading the logins file to the last statement: a health check that read the file just
+# before a rotation rewrote it would otherwise apply the old file after the rotation's own run, and open the login
+# the rotation had just closed. (The advisory lock below serializes the statements, not the reading.)
+exec 9>>/var/run/postgresql/.ensure-roles.lock
+flock -w 8 9 || { echo "another ensure-roles.sh run held its lock for 8 s" >&2; exit 1; }
+
 db="${POSTGRES_DB:-${POSTGRES_USER:-postgres}}"
 superuser="${POSTGRES_USER:-postgres}"
 logins_file="${APP_DB_LOGINS_FILE:-/run/stack-secrets/app-logins}"
