@@ -148,30 +148,10 @@ class CacheUsersIT {
     /** As compose/db/ensure-roles.sh: a run waits for the one in flight before it reads the file (see there). */
     @Test
     void aRunWaitsForTheRunInFlightBeforeItReadsTheFile() throws Exception {
-        var holder = stack.redis.execInContainer(
-                "sh",
-                "-c",
-                "setsid flock /run/stack-cache-ensure-users.lock sh -c 'touch /tmp/held; sleep 2;"
-                        + " date +%s%N >/tmp/released' </dev/null >/dev/null 2>&1 &"
-                        + " for i in $(seq 50); do [ -e /tmp/held ] && exit 0; sleep 0.1; done; exit 1");
-        assertThat(holder.getExitCode()).as("the holder took the lock").isZero();
-
         stack.redis.copyFileToContainer(
                 Transferable.of(Containers.REDIS_PASSWORD + "\n"), "/run/stack-secrets/app-passwords");
-        var run = stack.redis.execInContainer("sh", "-c", "sh /stack/cache/ensure-users.sh && date +%s%N");
-        assertThat(run.getExitCode()).as(run.getStderr()).isZero();
-        long released = Long.parseLong(stack.redis
-                .execInContainer(
-                        "sh",
-                        "-c",
-                        "for i in $(seq 50); do [ -s /tmp/released ] && break; sleep 0.1; done; cat /tmp/released")
-                .getStdout()
-                .strip());
-        String[] lines = run.getStdout().strip().split("\n");
-        assertThat(Long.parseLong(lines[lines.length - 1].strip()))
-                .as("the run ended after the holder let go")
-                .isGreaterThan(released);
-        stack.redis.execInContainer("rm", "-f", "/tmp/held", "/tmp/released");
+        Containers.assertRunWaitsForItsLock(
+                stack.redis, "/run/stack-cache-ensure-users.lock", "sh /stack/cache/ensure-users.sh");
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.stackctl.taskmanager;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import io.stackctl.taskmanager.auth.AuthSettings;
 import java.io.IOException;
@@ -255,6 +257,35 @@ public final class Containers {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Holds {@code lockFile} in {@code container} for 2 s, runs {@code script} (a shell command line) meanwhile, and
+     * checks that it succeeded and ended only after the holder let go: the script waits for a run in flight.
+     */
+    public static void assertRunWaitsForItsLock(GenericContainer<?> container, String lockFile, String script)
+            throws Exception {
+        var holder = container.execInContainer(
+                "sh",
+                "-c",
+                "setsid flock " + lockFile + " sh -c 'touch /tmp/held; sleep 2; date +%s%N >/tmp/released'"
+                        + " </dev/null >/dev/null 2>&1 &"
+                        + " for i in $(seq 50); do [ -e /tmp/held ] && exit 0; sleep 0.1; done; exit 1");
+        assertThat(holder.getExitCode()).as("the holder took the lock").isZero();
+        var run = container.execInContainer("sh", "-c", script + " && date +%s%N");
+        assertThat(run.getExitCode()).as(run.getStderr()).isZero();
+        long released = Long.parseLong(container
+                .execInContainer(
+                        "sh",
+                        "-c",
+                        "for i in $(seq 50); do [ -s /tmp/released ] && break; sleep 0.1; done; cat /tmp/released")
+                .getStdout()
+                .strip());
+        String[] lines = run.getStdout().strip().split("\n");
+        assertThat(Long.parseLong(lines[lines.length - 1].strip()))
+                .as("the run ended after the holder let go")
+                .isGreaterThan(released);
+        container.execInContainer("rm", "-f", "/tmp/held", "/tmp/released");
     }
 
     /** The repository's root (where compose/ is), from the module's folder the tests run in. */

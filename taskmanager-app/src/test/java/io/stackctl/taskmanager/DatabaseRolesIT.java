@@ -118,32 +118,10 @@ class DatabaseRolesIT {
      */
     @Test
     void aRunWaitsForTheRunInFlightBeforeItReadsTheFile() throws Exception {
-        var holder = stack.db.execInContainer(
-                "bash",
-                "-c",
-                "setsid flock /var/run/postgresql/.ensure-roles.lock bash -c 'touch /tmp/held; sleep 2;"
-                        + " date +%s%N >/tmp/released' </dev/null >/dev/null 2>&1 &"
-                        + " for i in $(seq 50); do [ -e /tmp/held ] && exit 0; sleep 0.1; done; exit 1");
-        assertThat(holder.getExitCode()).as("the holder took the lock").isZero();
-
-        var run = stack.db.execInContainer(
-                "bash",
-                "-c",
-                "env POSTGRES_DB=" + Containers.DB_NAME + " bash " + Containers.StackPostgres.ROLES_SCRIPT
-                        + " && date +%s%N");
-        assertThat(run.getExitCode()).as(run.getStderr()).isZero();
-        long released = Long.parseLong(stack.db
-                .execInContainer(
-                        "sh",
-                        "-c",
-                        "for i in $(seq 50); do [ -s /tmp/released ] && break; sleep 0.1; done; cat /tmp/released")
-                .getStdout()
-                .strip());
-        String[] lines = run.getStdout().strip().split("\n");
-        assertThat(Long.parseLong(lines[lines.length - 1].strip()))
-                .as("the run ended after the holder let go")
-                .isGreaterThan(released);
-        stack.db.execInContainer("rm", "-f", "/tmp/held", "/tmp/released");
+        Containers.assertRunWaitsForItsLock(
+                stack.db,
+                "/var/run/postgresql/.ensure-roles.lock",
+                "env POSTGRES_DB=" + Containers.DB_NAME + " bash " + Containers.StackPostgres.ROLES_SCRIPT);
     }
 
     @Test
