@@ -132,13 +132,13 @@ for c in $(project_ps --filter label=com.docker.compose.service=app); do
 done
 [ -z "$leaks" ] && pass "no app replica holds the superuser's password" || fail "the superuser's password is in the environment of:$leaks"
 # Every secret reaches its container as a file: none is in a container's environment, where docker inspect shows it.
-sed -n -E 's/^(POSTGRES_PASSWORD|APP_DB_PASSWORD|REDIS_PASSWORD|REDIS_OPS_PASSWORD|JWT_SECRET|ADMIN_PASSWORD|OPS_TOKEN)=//p' compose/.env >/tmp/e2e.all-secrets
+sed -n -E 's/^(POSTGRES_PASSWORD|APP_DB_PASSWORD|REDIS_PASSWORD|REDIS_OPS_PASSWORD|JWT_SECRET|ADMIN_PASSWORD|OPS_TOKEN|BACKUP_CIPHER_PASS)=//p' compose/.env >/tmp/e2e.all-secrets
 in_env=""
 for c in $(project_ps); do
   docker inspect -f '{{range .Config.Env}}{{println .}}{{end}}' "$c" | grep -qFf /tmp/e2e.all-secrets && in_env="$in_env $c"
 done
-[ "$(wc -l </tmp/e2e.all-secrets)" = 7 ] && [ -z "$in_env" ] \
-  && pass "no container's environment holds any of the stack's 7 secrets (docker inspect, all $(project_ps | wc -l) containers)" \
+[ "$(wc -l </tmp/e2e.all-secrets)" = 8 ] && [ -z "$in_env" ] \
+  && pass "no container's environment holds any of the stack's 8 secrets (docker inspect, all $(project_ps | wc -l) containers)" \
   || fail "a secret is in the environment of:$in_env"
 secrets_id=$(sed -n 's/^APP_SECRETS_ID=//p' compose/.env)
 app_c=$(project_ps --filter label=com.docker.compose.service=app | head -n 1)
@@ -662,6 +662,47 @@ mounted=$(for c in $(app_ids); do docker inspect -f '{{range .Mounts}}{{if eq .D
 [ "$mounted" = "$PWD/compose/secrets/app/$(env_of APP_SECRETS_ID)" ] && [ "$(ls compose/secrets/app | wc -l)" = 1 ] \
   && pass "after three rotations every replica mounts the one folder of today's secrets; the replaced ones are gone" \
   || fail "replicas mount: $mounted; compose/secrets/app holds: $(ls compose/secrets/app | tr '\n' ' ')"
+
+step "physical backups and continuous WAL archiving (pgBackRest, an encrypted repository on its own volume)"
+expect_exit 0 "backup --type full -o json" -- bin/stackctl backup --type full -o json
+full_label=$(python3 -c 'import json; print(json.load(open("/tmp/e2e.out"))["backup"]["label"])' 2>/dev/null || true)
+[[ "$full_label" =~ F$ ]] && pass "a full backup $full_label is in the repository" || { fail "no full backup label: '$full_label'"; cat /tmp/e2e.out /tmp/e2e.err; }
+curl -s -o /dev/null -X POST -H "$(bearer)" -H 'content-type: application/json' -d '{"title":"after the full backup"}' "$url/tasks"
+expect_exit 0 "backup --type incr -o json" -- bin/stackctl backup --type incr -o json
+python3 - "$full_label" <<'PY' && pass "the incremental backup builds on $full_label" || { fail "incr backup"; cat /tmp/e2e.out; }
+import json, sys
+b = json.load(open("/tmp/e2e.out"))["backup"]
+sys.exit(0 if b["type"] == "incr" and b["reference"] == sys.argv[1] else 1)
+PY
+expect_exit 2 "backup --type weekly" -- bin/stackctl backup --type weekly
+grep -q "full, diff or incr" /tmp/e2e.err && pass "a wrong backup type names the three" || fail "no line names the types"
+# A write, its WAL segment finished at once: it reaches the repository within seconds, with no stackctl command.
+curl -s -o /dev/null -X POST -H "$(bearer)" -H 'content-type: application/json' -d '{"title":"to the archive"}' "$url/tasks"
+segment=$(psql_db "SELECT pg_walfile_name(pg_current_wal_lsn())")
+psql_db "SELECT pg_switch_wal()" >/dev/null
+archived=""
+for _ in $(seq 1 30); do
+  bin/stackctl backups status -o json >/tmp/e2e.status 2>/dev/null
+  python3 - "$segment" <<'PY' && { archived=yes; break; }
+import json, sys
+a = json.load(open("/tmp/e2e.status"))["archiving"]
+sys.exit(0 if a["on"] and a["last_archived_wal"][:24] >= sys.argv[1] and a["waiting"] == 0 and not a["failing"] else 1)
+PY
+  sleep 1
+done
+[ -n "$archived" ] && pass "WAL segment $segment was archived within seconds of being finished, none waits" \
+  || { fail "segment $segment not archived"; cat /tmp/e2e.status; }
+python3 - <<'PY' && pass "backups status: the repository is encrypted (aes-256-cbc) and lists both backups" || { fail "backups status"; cat /tmp/e2e.status; }
+import json, sys
+r = json.load(open("/tmp/e2e.status"))["repository"]
+sys.exit(0 if r["cipher"] == "aes-256-cbc" and [b["type"] for b in r["backups"]][-2:] == ["full", "incr"] and r["wal_max"] else 1)
+PY
+db_c=$(project_ps --filter label=com.docker.compose.service=db)
+key=$(sed -n 's/^BACKUP_CIPHER_PASS=//p' compose/.env)
+heads=$(docker exec "$db_c" bash -c "while IFS= read -r -d '' f; do IFS= read -r -N 8 h <\"\$f\"; echo \"\$h\"; done < <(find /var/lib/pgbackrest -type f -size +0 -print0) | sort -u")
+[ "$heads" = "Salted__" ] && [ ${#key} = 64 ] \
+  && pass "every file of the repository is ciphertext, under the 256-bit key up generated into compose/.env" \
+  || fail "repository files start with '$heads', key length ${#key}"
 
 step "backup, verify, restore, refuse a damaged dump"
 db_count() { psql_db "SELECT count(*) FROM tasks"; }

@@ -1,13 +1,22 @@
 package io.stackctl.cli;
 
+import io.stackctl.backup.PgBackRest;
 import io.stackctl.core.ExitCodes;
+import io.stackctl.core.StackctlException;
 import io.stackctl.stack.Stack;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 @Command(
         name = "backup",
-        description = "Dump the database (pg_dump -Fc inside the db container) to the backup folder, with a manifest.")
+        description = {
+            "Back up the database: a physical backup into pgBackRest's repository (--type), or a logical dump"
+                    + " (pg_dump -Fc inside the db container) to the backup folder, with a manifest (--logical, the"
+                    + " default)."
+        })
 final class BackupCommand extends StackCommand {
 
     @Override
@@ -18,10 +27,27 @@ final class BackupCommand extends StackCommand {
     @Mixin
     BackupOptions options;
 
+    @Option(
+            names = "--type",
+            paramLabel = "TYPE",
+            description = "A physical backup into the repository: full, diff (what changed since the last full one)"
+                    + " or incr (since the last backup of any type). Restores to any point after it, with the"
+                    + " archived WAL.")
+    String type;
+
+    @Option(
+            names = "--logical",
+            description = "A pg_dump to the backup folder (portable: another PostgreSQL version, another host).")
+    boolean logical;
+
     @Override
     public Integer call() {
+        PgBackRest.Type physical = physicalType();
         try (Stack stack = openStack()) {
             stack.requireRunning();
+            if (physical != null) {
+                return physical(stack, physical);
+            }
             var created = options.backups(this, stack).backup();
             var manifest = created.manifest();
             if (global.json()) {
@@ -40,5 +66,53 @@ final class BackupCommand extends StackCommand {
         return ExitCodes.OK;
     }
 
-    /** {@code -o json} of backup and verify: the dump's path and its manifest. */
+    private PgBackRest.Type physicalType() {
+        if (type == null) {
+            return null;
+        }
+        if (logical) {
+            throw new StackctlException(
+                    ExitCodes.USAGE,
+                    "--logical and --type name two kinds of backup",
+                    "take one: --type full|diff|incr (physical, into the repository) or --logical (a pg_dump)");
+        }
+        try {
+            return PgBackRest.Type.valueOf(type.strip().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new StackctlException(
+                    ExitCodes.USAGE,
+                    "--type must be full, diff or incr, got '" + type + "'",
+                    "full copies everything; diff what changed since the last full; incr since the last backup");
+        }
+    }
+
+    private int physical(Stack stack, PgBackRest.Type physical) {
+        var db = stack.requireService(Stack.DB);
+        var pgbackrest = new PgBackRest(stack.engine(), db.id());
+        progress(
+                "taking a backup (--type %s) into pgBackRest's repository (%s in the db container)",
+                physical.option(), PgBackRest.REPOSITORY);
+        var taken = pgbackrest.backup(physical, options.timeout);
+        taken.warnings().forEach(w -> err().println("warning: pgbackrest: " + w));
+        var backup = taken.backup();
+        if (global.json()) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("repository", PgBackRest.REPOSITORY);
+            doc.put("backup", backup);
+            doc.put("warnings", taken.warnings());
+            output().json(doc);
+        } else {
+            output().line("backup %s (%s%s): %s of data, %s stored, %.1fs, WAL %s to %s"
+                    .formatted(
+                            backup.label(),
+                            backup.type(),
+                            backup.reference().isEmpty() ? "" : ", on " + backup.reference(),
+                            Output.size(backup.size()),
+                            Output.size(backup.storedSize()),
+                            backup.seconds(),
+                            backup.walStart(),
+                            backup.walStop()));
+        }
+        return ExitCodes.OK;
+    }
 }

@@ -5,8 +5,9 @@ import picocli.CommandLine.Command;
 
 @Command(
         name = "backups",
-        description = "List, verify and prune the backups in the backup folder.",
-        subcommands = {BackupsList.class, BackupsVerify.class, BackupsPrune.class})
+        description =
+                "List, verify and prune the dumps in the backup folder; see the physical backups and WAL archiving.",
+        subcommands = {BackupsList.class, BackupsVerify.class, BackupsPrune.class, BackupsStatus.class})
 final class BackupsCommand extends CommandGroup {
 
     static String verifiedText(Manifest manifest) {

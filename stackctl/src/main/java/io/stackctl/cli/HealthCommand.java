@@ -1,11 +1,13 @@
 package io.stackctl.cli;
 
 import io.stackctl.backup.InterruptedRestore;
+import io.stackctl.backup.WalArchiving;
 import io.stackctl.core.ExitCodes;
 import io.stackctl.deploy.ReleaseHistory;
 import io.stackctl.engine.ServiceContainer;
 import io.stackctl.health.HttpProbe;
 import io.stackctl.health.ReplicaHealth;
+import io.stackctl.postgres.PostgresContainer;
 import io.stackctl.secrets.TokenKeysCheck;
 import io.stackctl.stack.ConnectionBudget;
 import io.stackctl.stack.Stack;
@@ -57,6 +59,7 @@ final class HealthCommand extends StackCommand {
             problems.addAll(edge.problems());
             var internal = InternalTlsHealth.of(stack, Instant.now());
             problems.addAll(internal.problems());
+            problems.addAll(archivingProblems(stack));
             List<String> warnings = new ArrayList<>(edge.warnings());
             warnings.addAll(internal.warnings());
             if (stack.maintenance().active()) {
@@ -117,6 +120,17 @@ final class HealthCommand extends StackCommand {
         output().line("through nginx (" + stack.settings().baseUrl() + "): /ready " + ready.summary() + ", /health "
                 + health.summary());
         connections.ifPresent(b -> output().line("database connections: " + b.describe(replicas.size())));
+    }
+
+    /**
+     * WAL archiving off or stuck; nothing when the database does not answer, which the checks above report.
+     */
+    private static List<String> archivingProblems(Stack stack) {
+        try {
+            return WalArchiving.of(PostgresContainer.of(stack)).problems(WalArchiving.STUCK_AFTER);
+        } catch (RuntimeException e) {
+            return List.of();
+        }
     }
 
     /** The connection budget, when the database answers (its own health is reported above either way). */

@@ -47,11 +47,14 @@ final class ImagesCommand extends CommandGroup {
             }
             try (Stack stack = openStack()) {
                 progress(
-                        "building the app image %s and the upstream agent %s",
-                        stack.settings().appImage(), stack.settings().agentImage());
+                        "building the app image %s, the upstream agent %s and the db image %s",
+                        stack.settings().appImage(),
+                        stack.settings().agentImage(),
+                        stack.settings().dbImage());
                 stack.compose().buildLocalImages();
                 built.put("APP_IMAGE", stack.settings().appImage());
                 built.put("AGENT_IMAGE", stack.settings().agentImage());
+                built.put("DB_IMAGE", stack.settings().dbImage());
             }
             if (global.json()) {
                 output().json(built);

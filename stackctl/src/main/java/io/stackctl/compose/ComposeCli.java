@@ -149,7 +149,7 @@ public final class ComposeCli implements Compose {
     /** Builds the images made from this checkout: the app and the upstream agent (stackctl's own jar). */
     @Override
     public void buildLocalImages() {
-        run("build", "app", "upstream-agent");
+        run("build", "app", "upstream-agent", "db");
     }
 
     @Override

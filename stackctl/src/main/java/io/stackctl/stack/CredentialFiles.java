@@ -22,7 +22,9 @@ import java.util.Map;
  *   <li>{@code db/app-logins}: one "login password" line per open login of the app's database role;
  *   <li>{@code cache/app-passwords}: one line per password of the app's Redis user;
  *   <li>{@code db/superuser-password} (read once, when the database is created) and {@code cache/ops-password}
- *       (stackctl_ops', which the cache's health check also gives Redis when it changed).
+ *       (stackctl_ops', which the cache's health check also gives Redis when it changed);
+ *   <li>{@code db/backup-cipher-pass}: pgBackRest's repository key, which compose/db/start.sh puts in its
+ *       configuration.
  * </ul>
  *
  * Two entries mean a rotation is under way: the replicas not yet rolled keep the old credential, the new ones use the
@@ -40,6 +42,7 @@ public final class CredentialFiles {
     private final Path cachePasswords;
     private final Path superuserPassword;
     private final Path cacheOpsPassword;
+    private final Path backupCipherPass;
 
     public CredentialFiles(StackFiles files) {
         this.root = files.secretsDir();
@@ -47,6 +50,7 @@ public final class CredentialFiles {
         this.cachePasswords = root.resolve("cache").resolve("app-passwords");
         this.superuserPassword = root.resolve("db").resolve("superuser-password");
         this.cacheOpsPassword = root.resolve("cache").resolve("ops-password");
+        this.backupCipherPass = root.resolve("db").resolve("backup-cipher-pass");
     }
 
     /** The other of the app's two logins: where a rotation moves the replicas from {@code login}. */
@@ -114,6 +118,9 @@ public final class CredentialFiles {
         }
         if (writeIfChanged(cacheOpsPassword, env.get(EnvFile.CACHE_OPS_SECRET).orElse(""))) {
             changed.add("cache/ops-password");
+        }
+        if (writeIfChanged(backupCipherPass, env.get(EnvFile.BACKUP_SECRET).orElse(""))) {
+            changed.add("db/backup-cipher-pass");
         }
         return changed;
     }

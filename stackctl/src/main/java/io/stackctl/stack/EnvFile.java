@@ -43,8 +43,14 @@ public final class EnvFile {
      */
     public static final String OPS_SECRET = "OPS_TOKEN";
 
+    /**
+     * pgBackRest's repository cipher (AES-256): the backups and archived WAL are unreadable without it. Never rotated
+     * by stackctl, since the repository's files stay encrypted with it: keep a copy of compose/.env off this host.
+     */
+    public static final String BACKUP_SECRET = "BACKUP_CIPHER_PASS";
+
     private static final String[] SECRETS = {
-        DB_SECRET, APP_DB_SECRET, CACHE_SECRET, CACHE_OPS_SECRET, TOKEN_SECRET, ADMIN_SECRET, OPS_SECRET
+        DB_SECRET, APP_DB_SECRET, CACHE_SECRET, CACHE_OPS_SECRET, TOKEN_SECRET, ADMIN_SECRET, OPS_SECRET, BACKUP_SECRET
     };
 
     private final Path path;
@@ -138,7 +144,7 @@ public final class EnvFile {
 
     /** Keys and tokens, as opposed to passwords: the app refuses to start with one shorter than 32 characters. */
     private static boolean isKey(String key) {
-        return key.equals(TOKEN_SECRET) || key.equals(OPS_SECRET);
+        return key.equals(TOKEN_SECRET) || key.equals(OPS_SECRET) || key.equals(BACKUP_SECRET);
     }
 
     /** The API's token signing key must be at least this long (the app refuses to start with less). */

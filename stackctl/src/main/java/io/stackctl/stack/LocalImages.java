@@ -4,7 +4,7 @@ import io.stackctl.core.ExitCodes;
 import io.stackctl.core.StackctlException;
 import java.io.PrintWriter;
 
-/** The images built from this checkout (the app, the upstream agent), and what to say when an image cannot be had. */
+/** The images built from this checkout (the app, the upstream agent, the db with pgBackRest), and what to say when an image cannot be had. */
 public final class LocalImages {
 
     /** What fixes any image that cannot be had without a registry. */
@@ -22,7 +22,9 @@ public final class LocalImages {
     public static void build(Stack stack, boolean keep, PrintWriter progress) {
         var settings = stack.settings();
         String image = settings.appImage();
-        boolean exists = stack.engine().imageExists(image) && stack.engine().imageExists(settings.agentImage());
+        boolean exists = stack.engine().imageExists(image)
+                && stack.engine().imageExists(settings.agentImage())
+                && stack.engine().imageExists(settings.dbImage());
         if (keep && exists) {
             return;
         }
@@ -34,13 +36,15 @@ public final class LocalImages {
         try {
             stack.compose().buildLocalImages();
         } catch (StackctlException e) {
-            if (stack.engine().imageExists(settings.jreImage())) {
+            if (stack.engine().imageExists(settings.jreImage())
+                    && stack.engine().imageExists(settings.postgresImage())) {
                 throw e;
             }
             throw new StackctlException(
                     ExitCodes.PRECONDITION,
-                    "cannot build the app and upstream-agent images: their base image " + settings.jreImage()
-                            + " is not on this host and no image registry answered (" + lastLine(e.getMessage()) + ")",
+                    "cannot build the app, upstream-agent and db images: their base images " + settings.jreImage()
+                            + " and " + settings.postgresImage() + " are not both on this host and no image registry"
+                            + " answered (" + lastLine(e.getMessage()) + ")",
                     OFFLINE_HINT,
                     e);
         }

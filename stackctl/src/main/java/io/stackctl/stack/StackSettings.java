@@ -16,6 +16,7 @@ public record StackSettings(
         int httpsPort,
         String appImage,
         String agentImage,
+        String dbImage,
         boolean authRequired,
         String adminUsername,
         int dbPoolSize,
@@ -26,6 +27,8 @@ public record StackSettings(
 
     public static final String DEFAULT_APP_IMAGE = "stackctl/taskmanager-app:latest";
     public static final String DEFAULT_AGENT_IMAGE = "stackctl/upstream-agent:latest";
+    /** POSTGRES_IMAGE with pgBackRest (compose/images/db), built beside the app image. */
+    public static final String DEFAULT_DB_IMAGE = "stackctl/db:latest";
     /** The Java runtime image the app and agent images are built on (compose.yaml's default). */
     public static final String DEFAULT_JRE_IMAGE = "eclipse-temurin:25-jre";
 
@@ -37,6 +40,7 @@ public record StackSettings(
                 port("STACK_HTTPS_PORT", "8443", environment, envFile),
                 setting("APP_IMAGE", DEFAULT_APP_IMAGE, environment, envFile),
                 setting("AGENT_IMAGE", DEFAULT_AGENT_IMAGE, environment, envFile),
+                setting("DB_IMAGE", DEFAULT_DB_IMAGE, environment, envFile),
                 !setting("AUTH_MODE", "required", environment, envFile).equals("off"),
                 setting("ADMIN_USERNAME", "admin", environment, envFile),
                 poolSize(setting(

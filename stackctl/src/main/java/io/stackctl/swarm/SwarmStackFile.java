@@ -41,7 +41,8 @@ public final class SwarmStackFile {
             "redis_ops_password", "REDIS_OPS_PASSWORD",
             "jwt_secret", "JWT_SECRET",
             "admin_password", "ADMIN_PASSWORD",
-            "ops_token", "OPS_TOKEN");
+            "ops_token", "OPS_TOKEN",
+            "backup_cipher_pass", "BACKUP_CIPHER_PASS");
 
     /** The app's variables that hold a secret, with the secret each is read from instead. */
     static final Map<String, String> APP_SECRETS = Map.of(
@@ -165,7 +166,9 @@ public final class SwarmStackFile {
         // compose/db/ensure-roles.sh sets the app role's password from it.
         environment.remove("APP_DB_PASSWORD");
         environment.put("APP_DB_PASSWORD_FILE", "/run/secrets/app_db_password");
-        db.putArray("secrets").add("db_password").add("app_db_password");
+        // compose/db/start.sh puts pgBackRest's repository key in its configuration.
+        environment.put("BACKUP_CIPHER_PASS_FILE", "/run/secrets/backup_cipher_pass");
+        db.putArray("secrets").add("db_password").add("app_db_password").add("backup_cipher_pass");
         withoutMount(db, CREDENTIAL_FILES);
         pin(db, DB_LABEL);
     }

@@ -22,27 +22,16 @@ import java.util.List;
 import java.util.Map;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.testcontainers.DockerClientFactory;
 import org.testcontainers.postgresql.PostgreSQLContainer;
-import org.testcontainers.utility.DockerImageName;
-import org.testcontainers.utility.MountableFile;
 
 /** Backup, restore and verify against a real PostgreSQL server, through the engine like the CLI does. */
 class BackupRestoreIT {
 
-    private static final String IMAGE =
-            System.getenv().getOrDefault("POSTGRES_IMAGE", "postgres:15").isBlank()
-                    ? "postgres:15"
-                    : System.getenv().getOrDefault("POSTGRES_IMAGE", "postgres:15");
-
-    private static final Path ROLES_SCRIPT =
-            Path.of("../compose/db/ensure-roles.sh").toAbsolutePath();
-    private static final String APP_PASSWORD = "it-app-secret";
+    private static final String APP_PASSWORD = StackDatabase.APP_PASSWORD;
 
     private static PostgreSQLContainer db;
     private static Engine engine;
@@ -55,23 +44,9 @@ class BackupRestoreIT {
 
     @BeforeAll
     static void startDatabase() throws Exception {
-        boolean available;
-        try {
-            available = DockerClientFactory.instance().isDockerAvailable();
-        } catch (RuntimeException e) {
-            available = false;
-        }
-        Assumptions.assumeTrue(available, "no Docker engine reachable: container tests skipped");
-        db = new PostgreSQLContainer(DockerImageName.parse(IMAGE).asCompatibleSubstituteFor("postgres"))
-                .withDatabaseName("taskmanager")
-                .withUsername("taskmanager")
-                .withPassword("it-secret")
-                .withEnv("APP_DB_PASSWORD", APP_PASSWORD)
-                .withCopyFileToContainer(MountableFile.forHostPath(ROLES_SCRIPT), "/stack/db/ensure-roles.sh");
+        db = StackDatabase.container("postgres:15");
         db.start();
-        // The roles as the stack's db service makes them: stackctl acts as stackctl_ops, the data is the app's.
-        var roles = db.execInContainer("bash", "/stack/db/ensure-roles.sh");
-        assertThat(roles.getExitCode()).as(roles.getStderr()).isZero();
+        StackDatabase.makeRoles(db);
         engine = Engine.connect(System.getenv());
     }
 

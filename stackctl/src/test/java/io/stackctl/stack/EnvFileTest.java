@@ -28,7 +28,8 @@ class EnvFileTest {
                         EnvFile.CACHE_OPS_SECRET,
                         EnvFile.TOKEN_SECRET,
                         EnvFile.ADMIN_SECRET,
-                        EnvFile.OPS_SECRET);
+                        EnvFile.OPS_SECRET,
+                        EnvFile.BACKUP_SECRET);
         env.save();
 
         var reread = EnvFile.load(path);
@@ -37,6 +38,9 @@ class EnvFileTest {
         assertThat(reread.get(EnvFile.TOKEN_SECRET))
                 .hasValueSatisfying(s -> assertThat(s).matches("[0-9a-f]{64}"));
         assertThat(reread.get(EnvFile.OPS_SECRET))
+                .hasValueSatisfying(s -> assertThat(s).matches("[0-9a-f]{64}"));
+        // The repository's key: 256 random bits, as AES-256 wants.
+        assertThat(reread.get(EnvFile.BACKUP_SECRET))
                 .hasValueSatisfying(s -> assertThat(s).matches("[0-9a-f]{64}"));
         assertThat(reread.get(EnvFile.DB_SECRET)).isNotEqualTo(reread.get(EnvFile.CACHE_SECRET));
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(path)))
@@ -55,7 +59,8 @@ class EnvFileTest {
                         EnvFile.CACHE_OPS_SECRET,
                         EnvFile.TOKEN_SECRET,
                         EnvFile.ADMIN_SECRET,
-                        EnvFile.OPS_SECRET);
+                        EnvFile.OPS_SECRET,
+                        EnvFile.BACKUP_SECRET);
         assertThat(env.ensureSecrets()).isEmpty();
         env.put("POSTGRES_IMAGE", "stackctl-offline/postgres:15");
         env.save();
@@ -109,12 +114,15 @@ class EnvFileTest {
     void theExamplesPlaceholderAndShortPasswordsAreWeakGeneratedOnesAreNot() throws Exception {
         Path file = dir.resolve(".env");
         Files.writeString(
-                file, "POSTGRES_PASSWORD=change-me\nREDIS_PASSWORD=hunter2\nJWT_SECRET=0123456789abcdef0123\n");
+                file,
+                "POSTGRES_PASSWORD=change-me\nREDIS_PASSWORD=hunter2\nJWT_SECRET=0123456789abcdef0123\n"
+                        + "BACKUP_CIPHER_PASS=backups-2026\n");
         assertThat(EnvFile.load(file).weakSecrets())
                 .containsExactly(
                         "POSTGRES_PASSWORD is the placeholder 'change-me'",
                         "REDIS_PASSWORD has 7 characters (at least 16)",
-                        "JWT_SECRET has 20 characters (at least 32)");
+                        "JWT_SECRET has 20 characters (at least 32)",
+                        "BACKUP_CIPHER_PASS has 12 characters (at least 32)");
 
         var generated = EnvFile.load(dir.resolve("fresh.env"));
         generated.ensureSecrets();

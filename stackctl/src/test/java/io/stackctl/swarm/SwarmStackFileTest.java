@@ -24,7 +24,8 @@ class SwarmStackFileTest {
             "redis_ops_password", "taskmanager_redis_ops_password_ggg",
             "jwt_secret", "taskmanager_jwt_secret_ccc",
             "admin_password", "taskmanager_admin_password_ddd",
-            "ops_token", "taskmanager_ops_token_eee");
+            "ops_token", "taskmanager_ops_token_eee",
+            "backup_cipher_pass", "taskmanager_backup_cipher_pass_hhh");
 
     private static String composeConfig() throws Exception {
         try (var in = SwarmStackFileTest.class.getResourceAsStream("/swarm/compose-config.yaml")) {
@@ -61,7 +62,8 @@ class SwarmStackFileTest {
                 .doesNotContain("fake-redis-password-02")
                 .doesNotContain("fake-redis-ops-password-07")
                 .doesNotContain("fake-jwt-secret")
-                .doesNotContain("fake-admin-password");
+                .doesNotContain("fake-admin-password")
+                .doesNotContain("fake-backup-cipher-pass");
         JsonNode stack = YAML.readTree(file);
         assertThat(stack.at("/secrets/db_password/external").asBoolean()).isTrue();
         assertThat(stack.at("/secrets/db_password/name").asText()).isEqualTo("taskmanager_db_password_aaa");
@@ -71,7 +73,10 @@ class SwarmStackFileTest {
         assertThat(texts(stack.at("/services/app/secrets"))).doesNotContain("db_password");
         assertThat(stack.at("/services/db/environment/APP_DB_PASSWORD_FILE").asText())
                 .isEqualTo("/run/secrets/app_db_password");
-        assertThat(texts(stack.at("/services/db/secrets"))).containsExactlyInAnyOrder("db_password", "app_db_password");
+        assertThat(texts(stack.at("/services/db/secrets")))
+                .containsExactlyInAnyOrder("db_password", "app_db_password", "backup_cipher_pass");
+        assertThat(stack.at("/services/db/environment/BACKUP_CIPHER_PASS_FILE").asText())
+                .isEqualTo("/run/secrets/backup_cipher_pass");
         assertThat(stack.at("/services/app/environment/JWT_SECRET_FILE").asText())
                 .isEqualTo("/run/secrets/jwt_secret");
         assertThat(stack.at("/services/app/environment").has("DB_PASSWORD")).isFalse();
@@ -97,6 +102,7 @@ class SwarmStackFileTest {
         assertThat(texts(stack.at("/services/db/volumes")))
                 .containsExactlyInAnyOrder(
                         "db-data:/var/lib/postgresql/data:rw",
+                        "db-backup:/var/lib/pgbackrest:rw",
                         "/srv/stackctl/compose/db:/stack/db:ro",
                         "/srv/stackctl/compose/tls/db:/stack/tls:ro");
         assertThat(texts(stack.at("/services/cache/volumes")))

@@ -1,0 +1,153 @@
+package io.stackctl.backup;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.stackctl.core.ExitCodes;
+import io.stackctl.core.Json;
+import io.stackctl.core.StackctlException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What pgBackRest's repository holds for the stack's stanza, read from {@code pgbackrest info --output=json}: the
+ * physical backups, oldest first, and the range of archived WAL a restore can replay.
+ *
+ * @param status pgBackRest's own word on the stanza ("ok", "no valid backups", "missing stanza path", ...)
+ * @param detail the repository's own message when it is not ok (why pgBackRest could not read it)
+ * @param walMin the oldest archived WAL segment, empty when none is archived yet
+ * @param walMax the newest archived WAL segment
+ */
+public record RepositoryInfo(
+        String stanza,
+        int statusCode,
+        String status,
+        String detail,
+        String cipher,
+        String walMin,
+        String walMax,
+        List<Backup> backups) {
+
+    /**
+     * One physical backup.
+     *
+     * @param size the database's size when it was taken
+     * @param storedSize what it takes in the repository (compressed, and only the changed files for diff and incr)
+     * @param reference the backup it builds on (none for a full one)
+     */
+    public record Backup(
+            String label,
+            String type,
+            Instant started,
+            Instant stopped,
+            long size,
+            long storedSize,
+            String walStart,
+            String walStop,
+            String reference,
+            boolean error) {
+
+        public double seconds() {
+            return (stopped.toEpochMilli() - started.toEpochMilli()) / 1000.0;
+        }
+    }
+
+    /** pgBackRest's codes for a stanza it reads: ok, no backup yet, a backup or expire running now. */
+    static final List<Integer> READABLE = List.of(0, 2, 6);
+
+    /**
+     * Throws, with what to do, when pgBackRest could not read the repository: {@code info} itself exits 0 then, with
+     * the reason in the document (a wrong key reads as a damaged info file).
+     */
+    public RepositoryInfo requireReadable() {
+        if (!READABLE.contains(statusCode)) {
+            throw PgBackRest.failed("pgbackrest info", "ERROR: " + status + ": " + detail);
+        }
+        return this;
+    }
+
+    public boolean hasBackup() {
+        return !backups.isEmpty();
+    }
+
+    public long storedSize() {
+        return backups.stream().mapToLong(Backup::storedSize).sum();
+    }
+
+    public Backup newest() {
+        return backups.get(backups.size() - 1);
+    }
+
+    /** Parses {@code pgbackrest --stanza=NAME info --output=json}, an array with one entry per stanza. */
+    public static RepositoryInfo parse(String json, String stanza) {
+        JsonNode root;
+        try {
+            // A wrong key's message quotes the noise it decrypted, raw control characters and all.
+            root = Json.MAPPER
+                    .reader()
+                    .with(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS)
+                    .readTree(json);
+        } catch (Exception e) {
+            throw unreadable(json);
+        }
+        JsonNode entry = null;
+        for (JsonNode candidate : root) {
+            if (stanza.equals(candidate.path("name").asText())) {
+                entry = candidate;
+            }
+        }
+        if (entry == null) {
+            throw unreadable(json);
+        }
+        List<Backup> backups = new ArrayList<>();
+        for (JsonNode b : entry.path("backup")) {
+            backups.add(new Backup(
+                    b.path("label").asText(),
+                    b.path("type").asText(),
+                    Instant.ofEpochSecond(b.path("timestamp").path("start").asLong()),
+                    Instant.ofEpochSecond(b.path("timestamp").path("stop").asLong()),
+                    b.path("info").path("size").asLong(),
+                    b.path("info").path("repository").path("delta").asLong(),
+                    b.path("archive").path("start").asText(""),
+                    b.path("archive").path("stop").asText(""),
+                    b.path("reference").isArray() && !b.path("reference").isEmpty()
+                            ? b.path("reference")
+                                    .get(b.path("reference").size() - 1)
+                                    .asText()
+                            : "",
+                    b.path("error").asBoolean(false)));
+        }
+        String min = "";
+        String max = "";
+        for (JsonNode archive : entry.path("archive")) {
+            if (min.isEmpty() || archive.path("min").asText("").compareTo(min) < 0) {
+                min = archive.path("min").asText("");
+            }
+            if (archive.path("max").asText("").compareTo(max) > 0) {
+                max = archive.path("max").asText("");
+            }
+        }
+        String detail = "";
+        for (JsonNode repo : entry.path("repo")) {
+            if (repo.path("status").path("code").asInt() != 0) {
+                detail = repo.path("status").path("message").asText("");
+            }
+        }
+        return new RepositoryInfo(
+                stanza,
+                entry.path("status").path("code").asInt(),
+                entry.path("status").path("message").asText(),
+                detail.lines().findFirst().orElse("") + (detail.contains("FormatError") ? " (FormatError)" : ""),
+                entry.path("cipher").asText(""),
+                min,
+                max,
+                List.copyOf(backups));
+    }
+
+    private static StackctlException unreadable(String json) {
+        String shown = json.length() > 300 ? json.substring(0, 300) + "..." : json;
+        return new StackctlException(
+                ExitCodes.FAILED,
+                "pgbackrest info answered something stackctl cannot read: " + shown.strip(),
+                "check the db service's log (bin/stackctl logs db) and /var/log/pgbackrest in its container");
+    }
+}

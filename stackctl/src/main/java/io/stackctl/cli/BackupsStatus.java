@@ -1,0 +1,146 @@
+package io.stackctl.cli;
+
+import io.stackctl.backup.PgBackRest;
+import io.stackctl.backup.RepositoryInfo;
+import io.stackctl.backup.WalArchiving;
+import io.stackctl.core.ExitCodes;
+import io.stackctl.postgres.PostgresContainer;
+import io.stackctl.stack.Stack;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+
+@Command(
+        name = "status",
+        description = "pgBackRest's repository (its physical backups, the archived WAL, its size) and WAL archiving"
+                + " (the newest archived segment and its age, segments waiting, failures): how much a lost disk"
+                + " would take with it.")
+final class BackupsStatus extends StackCommand {
+
+    @Override
+    public Integer call() {
+        try (Stack stack = openStack()) {
+            stack.requireRunning();
+            var db = stack.requireService(Stack.DB);
+            var archiving = WalArchiving.of(PostgresContainer.of(stack));
+            var repository = new PgBackRest(stack.engine(), db.id()).info();
+            var problems = archiving.problems(WalArchiving.STUCK_AFTER);
+            if (global.json()) {
+                output().json(document(stack, repository, archiving, problems));
+            } else {
+                print(stack, repository, archiving);
+            }
+            problems.forEach(p -> err().println("warning: " + p));
+            if (!repository.hasBackup()) {
+                err().println("warning: the repository holds no backup yet, so the archived WAL has nothing to"
+                        + " replay onto: bin/stackctl backup --type full");
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    private void print(Stack stack, RepositoryInfo repository, WalArchiving archiving) {
+        Instant now = archiving.now();
+        output().line("repository  %s in the db container (volume %s_db-backup): %s, %s, %d backup%s, %s stored"
+                .formatted(
+                        PgBackRest.REPOSITORY,
+                        stack.project(),
+                        repository.cipher().isEmpty() ? "NOT encrypted" : repository.cipher(),
+                        repository.status(),
+                        repository.backups().size(),
+                        repository.backups().size() == 1 ? "" : "s",
+                        Output.size(repository.storedSize())));
+        output().line("archived    %s"
+                .formatted(
+                        repository.walMin().isEmpty()
+                                ? "no WAL yet"
+                                : "WAL " + repository.walMin() + " to " + repository.walMax()));
+        output().line("archiving   %s".formatted(archivingText(archiving, now)));
+        if (repository.hasBackup()) {
+            output().line("");
+            List<List<String>> rows = new ArrayList<>();
+            var newestFirst = new ArrayList<>(repository.backups());
+            java.util.Collections.reverse(newestFirst);
+            for (var b : newestFirst) {
+                rows.add(List.of(
+                        b.label(),
+                        b.type(),
+                        Output.age(b.stopped(), now) + " ago",
+                        "%.1fs".formatted(b.seconds()),
+                        Output.size(b.size()),
+                        Output.size(b.storedSize()),
+                        b.walStart() + " to " + b.walStop()));
+            }
+            output().table(List.of("BACKUP", "TYPE", "TAKEN", "TOOK", "SIZE", "STORED", "WAL"), rows);
+        }
+    }
+
+    static String archivingText(WalArchiving archiving, Instant now) {
+        if (!archiving.on()) {
+            return "OFF";
+        }
+        String last = archiving
+                .lastArchivedAt()
+                .map(at -> "last " + archiving.lastArchivedWal() + " " + WalArchiving.text(Duration.between(at, now))
+                        + " ago")
+                .orElse("nothing archived yet");
+        String waiting = archiving.waiting() == 0
+                ? "none waiting"
+                : archiving.waiting() + " waiting (oldest " + WalArchiving.text(archiving.oldestWaiting()) + ")";
+        String failures = archiving.failedCount() == 0
+                ? "no failure"
+                : archiving.failedCount() + " failure" + (archiving.failedCount() == 1 ? "" : "s")
+                        + (archiving.failing()
+                                ? ", failing now"
+                                : ", the last one "
+                                        + archiving
+                                                .lastFailedAt()
+                                                .map(at -> WalArchiving.text(Duration.between(at, now)) + " ago")
+                                                .orElse(""));
+        return "on, archive_timeout %s: %s; %s; %s; writing %s"
+                .formatted(archiving.archiveTimeout(), last, waiting, failures, archiving.currentWal());
+    }
+
+    private static Map<String, Object> document(
+            Stack stack, RepositoryInfo repository, WalArchiving archiving, List<String> problems) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("project", stack.project());
+        Map<String, Object> repo = new LinkedHashMap<>();
+        repo.put("path", PgBackRest.REPOSITORY);
+        repo.put("volume", stack.project() + "_db-backup");
+        repo.put("stanza", repository.stanza());
+        repo.put("status", repository.status());
+        repo.put("cipher", repository.cipher());
+        repo.put("stored_bytes", repository.storedSize());
+        repo.put("wal_min", repository.walMin());
+        repo.put("wal_max", repository.walMax());
+        repo.put("backups", repository.backups());
+        doc.put("repository", repo);
+        Map<String, Object> wal = new LinkedHashMap<>();
+        wal.put("on", archiving.on());
+        wal.put("archive_timeout", archiving.archiveTimeout());
+        wal.put("last_archived_wal", archiving.lastArchivedWal());
+        wal.put("last_archived_at", archiving.lastArchivedAt().orElse(null));
+        wal.put(
+                "last_archived_age_seconds",
+                archiving
+                        .lastArchivedAt()
+                        .map(at -> Duration.between(at, archiving.now()).toMillis() / 1000.0)
+                        .orElse(null));
+        wal.put("archived_count", archiving.archivedCount());
+        wal.put("failed_count", archiving.failedCount());
+        wal.put("last_failed_wal", archiving.lastFailedWal());
+        wal.put("last_failed_at", archiving.lastFailedAt().orElse(null));
+        wal.put("failing", archiving.failing());
+        wal.put("waiting", archiving.waiting());
+        wal.put("oldest_waiting_seconds", archiving.oldestWaiting().toMillis() / 1000.0);
+        wal.put("current_wal", archiving.currentWal());
+        doc.put("archiving", wal);
+        doc.put("problems", problems);
+        return doc;
+    }
+}
