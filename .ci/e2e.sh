@@ -270,7 +270,7 @@ env POSTGRES_IMAGE=127.0.0.1:1/nope/postgres:15 STACK_HTTP_PORT=18080 STACK_HTTP
 expect_exit 3 "up of a project whose app image cannot be built (no base image, no registry)" -- \
   env JRE_IMAGE=127.0.0.1:1/nope/jre:25 APP_IMAGE=e2e-nope/app:1 AGENT_IMAGE=e2e-nope/agent:1 STACK_HTTP_PORT=18081 STACK_HTTPS_PORT=18444 \
   bin/stackctl -p e2e-build up --replicas 1
-grep -q "cannot build the app and upstream-agent images: their base image 127.0.0.1:1/nope/jre:25" /tmp/e2e.err \
+grep -q "cannot build the app, upstream-agent and db images: their base image 127.0.0.1:1/nope/jre:25 is not" /tmp/e2e.err \
   && grep -q -- "--offline" /tmp/e2e.err && [ "$(grep -c . /tmp/e2e.err)" -le 4 ] \
   && pass "the build failure is one line with the --offline hint" || { fail "no build hint"; tail -n 5 /tmp/e2e.err; }
 env JRE_IMAGE=127.0.0.1:1/nope/jre:25 APP_IMAGE=e2e-nope/app:1 AGENT_IMAGE=e2e-nope/agent:1 STACK_HTTP_PORT=18081 STACK_HTTPS_PORT=18444 \
@@ -703,6 +703,65 @@ heads=$(docker exec "$db_c" bash -c "while IFS= read -r -d '' f; do IFS= read -r
 [ "$heads" = "Salted__" ] && [ ${#key} = 64 ] \
   && pass "every file of the repository is ciphertext, under the 256-bit key up generated into compose/.env" \
   || fail "repository files start with '$heads', key length ${#key}"
+
+step "restore --to-time under a steady write load: exactly the writes acknowledged before the instant, none after; a second restore brings back none it threw away"
+# A writer that records, for each task it created, when it sent the request and when the answer came.
+rm -f /tmp/e2e.pitr-stop
+python3 - "$url" "$(cat $e2e.token)" /tmp/e2e.pitr-writes /tmp/e2e.pitr-stop <<'PY' &
+import json, os, ssl, sys, time, urllib.request
+url, token, out, stop = sys.argv[1:5]
+ctx = ssl.create_default_context(cafile="compose/tls/ca.crt")
+deadline = time.time() + 60
+with open(out, "w") as f:
+    i = 0
+    while time.time() < deadline and not os.path.exists(stop):
+        i += 1
+        sent = time.time()
+        req = urllib.request.Request(url + "/tasks", data=json.dumps({"title": "pitr %d" % i}).encode(), method="POST",
+                                     headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=5, context=ctx) as r:
+                f.write("%d %.6f %.6f\n" % (json.load(r)["task"]["id"], sent, time.time()))
+                f.flush()
+        except Exception:
+            pass
+        time.sleep(0.04)
+PY
+writer_pid=$!
+sleep 3
+target_epoch=$(python3 -c 'import time; print("%.6f" % time.time())')
+target=$(python3 -c 'import datetime,sys; print(datetime.datetime.fromtimestamp(float(sys.argv[1]), datetime.timezone.utc).isoformat().replace("+00:00","Z"))' "$target_epoch")
+sleep 3
+touch /tmp/e2e.pitr-stop; wait "$writer_pid" 2>/dev/null || true
+# pitr_check WHAT: every task acknowledged before the target is in the database, none sent after it is
+pitr_check() {
+  psql_db "SELECT id FROM tasks WHERE title LIKE 'pitr %'" >/tmp/e2e.pitr-ids
+  python3 - "$target_epoch" "$1" <<'PY'
+import sys
+t = float(sys.argv[1])
+have = {int(l) for l in open("/tmp/e2e.pitr-ids") if l.strip()}
+writes = [tuple(map(float, l.split())) for l in open("/tmp/e2e.pitr-writes") if l.strip()]
+before = [int(w[0]) for w in writes if w[2] < t]
+after = [int(w[0]) for w in writes if w[1] > t]
+lost = [i for i in before if i not in have]
+back = [i for i in after if i in have]
+print("%s: %d writes acknowledged before the target, %d lost; %d sent after it, %d present" % (sys.argv[2], len(before), len(lost), len(after), len(back)))
+sys.exit(0 if len(before) > 20 and len(after) > 20 and not lost and not back else 1)
+PY
+}
+loops_start 2
+expect_exit 0 "restore --to-time $target --yes (client loops reading)" -- bin/stackctl restore --to-time "$target" --yes
+cat /tmp/e2e.err /tmp/e2e.out
+loops_end
+other=$(grep -vcE '^(200|503)$' $e2e.codes || true)
+[ "$other" = 0 ] && pass "during it the readers got 200 or 503 maintenance ($(grep -c '^503$' $e2e.codes || true) of $(wc -l <$e2e.codes)), nothing else" \
+  || fail "during the restore $other requests got neither 200 nor 503"
+pitr_check "after restore --to-time" && pass "the database holds exactly the writes acknowledged before $target" || fail "restore --to-time lost or kept the wrong writes"
+expect_exit 0 "a second restore, to now" -- bin/stackctl restore --to-time "$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)" --yes
+pitr_check "after a second restore to now" && pass "the second restore followed the new timeline: none of the discarded writes came back" \
+  || fail "the second restore brought back discarded writes"
+expect_exit 1 "restore --to-time before the oldest backup" -- bin/stackctl restore --to-time 2020-01-01T00:00:00Z --yes
+grep -q "restores to any instant from" /tmp/e2e.err && pass "the refusal gives the range the repository restores" || fail "no range in the refusal"
 
 step "backup, verify, restore, refuse a damaged dump"
 db_count() { psql_db "SELECT count(*) FROM tasks"; }

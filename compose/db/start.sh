@@ -13,40 +13,13 @@ if [ -s /stack/tls/server.crt ] && [ -s /stack/tls/server.key ]; then
     -c ssl_min_protocol_version=TLSv1.2 "$@"
 fi
 # Continuous WAL archiving into pgBackRest's repository (its own volume, /var/lib/pgbackrest), encrypted with the key
-# stackctl generates into compose/.env (BACKUP_CIPHER_PASS) and writes to compose/secrets/db/backup-cipher-pass. The
-# configuration is written here, as root, readable by root and postgres alone, since it holds that key. Without the
-# key (a database run by hand), PostgreSQL starts with archiving off, and `stackctl health` says so.
-cipher_file=${BACKUP_CIPHER_PASS_FILE:-/run/stack-secrets/backup-cipher-pass}
-if command -v pgbackrest >/dev/null && [ -s "$cipher_file" ]; then
-  conf=/etc/pgbackrest/pgbackrest.conf
-  install -d -o root -g postgres -m 0750 /etc/pgbackrest
-  install -o root -g postgres -m 0640 /dev/null "$conf.next"
-  cat >"$conf.next" <<EOF
-[global]
-repo1-path=/var/lib/pgbackrest
-repo1-cipher-type=aes-256-cbc
-repo1-cipher-pass=$(<"$cipher_file")
-repo1-retention-full-type=time
-repo1-retention-full=${BACKUP_RETENTION_DAYS:-14}
-archive-async=y
-spool-path=/var/spool/pgbackrest
-process-max=2
-compress-type=zst
-start-fast=y
-log-path=/var/log/pgbackrest
-log-level-console=warn
-log-level-file=info
-
-[stack]
-pg1-path=${PGDATA:-/var/lib/postgresql/data}
-pg1-socket-path=/var/run/postgresql
-pg1-user=${POSTGRES_USER:-postgres}
-EOF
-  mv -f "$conf.next" "$conf"
-  install -d -o postgres -g postgres -m 0750 /var/lib/pgbackrest /var/spool/pgbackrest /var/log/pgbackrest
+# stackctl generates into compose/.env (pgbackrest-conf.sh). Without the key (a database run by hand), PostgreSQL
+# starts with archiving off, and `stackctl health` says so.
+source /stack/db/pgbackrest-conf.sh
+if write_pgbackrest_conf; then
   set -- -c archive_mode=on -c 'archive_command=pgbackrest --stanza=stack archive-push %p' \
     -c "archive_timeout=${ARCHIVE_TIMEOUT:-60s}" "$@"
 else
-  echo "WAL archiving is off: no pgbackrest in this image or no key in $cipher_file (stackctl up writes it)" >&2
+  echo "WAL archiving is off: no pgbackrest in this image or no key in ${BACKUP_CIPHER_PASS_FILE:-/run/stack-secrets/backup-cipher-pass} (stackctl up writes it)" >&2
 fi
 exec docker-entrypoint.sh postgres "$@"

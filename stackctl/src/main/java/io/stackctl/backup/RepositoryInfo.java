@@ -32,7 +32,7 @@ public record RepositoryInfo(
      *
      * @param size the database's size when it was taken
      * @param storedSize what it takes in the repository (compressed, and only the changed files for diff and incr)
-     * @param reference the backup it builds on (none for a full one)
+     * @param reference the backup it builds on directly (none for a full one)
      */
     public record Backup(
             String label,
@@ -109,11 +109,7 @@ public record RepositoryInfo(
                     b.path("info").path("repository").path("delta").asLong(),
                     b.path("archive").path("start").asText(""),
                     b.path("archive").path("stop").asText(""),
-                    b.path("reference").isArray() && !b.path("reference").isEmpty()
-                            ? b.path("reference")
-                                    .get(b.path("reference").size() - 1)
-                                    .asText()
-                            : "",
+                    b.path("prior").isTextual() ? b.path("prior").asText() : "",
                     b.path("error").asBoolean(false)));
         }
         String min = "";

@@ -1,12 +1,8 @@
 package io.stackctl.backup;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.stackctl.core.AtomicFiles;
-import io.stackctl.core.Json;
 import io.stackctl.postgres.PostgresContainer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
@@ -27,38 +23,26 @@ public final class RestoreJournal {
             @JsonProperty("dump_version") String dumpVersion,
             @JsonProperty("live_version") String liveVersion) {}
 
-    private final Path file;
+    private final JournalFile<Entry> file;
 
     public RestoreJournal(Path stateDir, String project) {
-        this.file = stateDir.resolve(project + ".restore.json");
+        this.file = new JournalFile<>(stateDir.resolve(project + ".restore.json"), Entry.class);
     }
 
     public void begin(Entry entry) {
-        try {
-            Files.createDirectories(file.getParent());
-            AtomicFiles.writeString(file, Json.MAPPER.writeValueAsString(entry));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        file.write(entry);
     }
 
     public Optional<Entry> find() {
-        if (!Files.isRegularFile(file)) {
-            return Optional.empty();
-        }
         try {
-            return Optional.of(Json.MAPPER.readValue(file.toFile(), Entry.class));
+            return file.read();
         } catch (IOException e) {
             // Written atomically, so unreadable means edited by hand: treat it as a restore of unknown outcome.
-            return Optional.of(new Entry("", file.toString(), Instant.EPOCH, "", ""));
+            return Optional.of(new Entry("", file.path().toString(), Instant.EPOCH, "", ""));
         }
     }
 
     public void end() {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove " + file, e);
-        }
+        file.delete();
     }
 }

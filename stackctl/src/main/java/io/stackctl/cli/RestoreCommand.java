@@ -2,6 +2,7 @@ package io.stackctl.cli;
 
 import io.stackctl.backup.InterruptedRestore;
 import io.stackctl.backup.LiveRestore;
+import io.stackctl.backup.PointInTimeRestore;
 import io.stackctl.core.ExitCodes;
 import io.stackctl.core.StackctlException;
 import io.stackctl.stack.Stack;
@@ -29,8 +30,31 @@ final class RestoreCommand extends StackCommand {
         return true;
     }
 
-    @Parameters(index = "0", paramLabel = "FILE|latest", description = "A dump file, or latest.")
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            paramLabel = "FILE|latest",
+            description = "A dump file, or latest (the newest dump).")
     String file;
+
+    @Option(
+            names = "--to-time",
+            paramLabel = "TIME",
+            description = "From pgBackRest's repository: the database as it was at this instant (ISO-8601, e.g."
+                    + " 2026-12-01T14:02:16Z): the newest backup before it, then the archived WAL up to it.")
+    String toTime;
+
+    @Option(
+            names = "--to-backup",
+            paramLabel = "LABEL",
+            description = "From the repository: the database as this physical backup left it (bin/stackctl backups"
+                    + " status lists them).")
+    String toBackup;
+
+    @Option(
+            names = "--latest",
+            description = "From the repository: every archived write (after a lost database volume).")
+    boolean latest;
 
     @Option(names = "--yes", description = "Do not ask for confirmation.")
     boolean yes;
@@ -46,7 +70,18 @@ final class RestoreCommand extends StackCommand {
 
     @Override
     public Integer call() {
+        var target = physicalTarget();
+        if (target != null) {
+            return physical(target);
+        }
+        if (file == null) {
+            throw new StackctlException(
+                    ExitCodes.USAGE,
+                    "restore needs what to restore: a dump (FILE or latest), or --to-time, --to-backup or --latest",
+                    "bin/stackctl backups list shows the dumps, bin/stackctl backups status the physical backups");
+        }
         try (Stack stack = openStack()) {
+            PointInTimeRestore.resumeInterrupted(stack, err(), options.timeout);
             var selected = options.select(this, stack, file);
             new InterruptedRestore(stack, err()).finish();
             var backups = selected.backups();
@@ -90,6 +125,69 @@ final class RestoreCommand extends StackCommand {
                                 + " up to CACHE_TTL_SECONDS",
                         "clear it when the stack is healthy: curl -X POST -H \"Authorization: Bearer $OPS_TOKEN\" "
                                 + stack.settings().baseUrl() + "/cache/clear (OPS_TOKEN is in compose/.env)");
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    /** The physical target the options name, or null for a dump; exit 2 when they name more than one thing. */
+    private PointInTimeRestore.Target physicalTarget() {
+        int named = (file != null ? 1 : 0) + (toTime != null ? 1 : 0) + (toBackup != null ? 1 : 0) + (latest ? 1 : 0);
+        if (named > 1) {
+            throw new StackctlException(
+                    ExitCodes.USAGE,
+                    "restore takes one of FILE|latest, --to-time, --to-backup and --latest",
+                    "a dump is restored by name; --to-time, --to-backup and --latest restore from the repository");
+        }
+        if (toTime != null) {
+            try {
+                return PointInTimeRestore.Target.time(
+                        java.time.OffsetDateTime.parse(toTime.strip()).toInstant());
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new StackctlException(
+                        ExitCodes.USAGE,
+                        "--to-time must be an ISO-8601 instant with its offset, got '" + toTime + "'",
+                        "for example --to-time 2026-12-01T14:02:16Z or --to-time 2026-12-01T15:02:16.5+01:00");
+            }
+        }
+        if (toBackup != null) {
+            return new PointInTimeRestore.Target(PointInTimeRestore.Kind.BACKUP, toBackup.strip());
+        }
+        return latest ? new PointInTimeRestore.Target(PointInTimeRestore.Kind.LATEST, "") : null;
+    }
+
+    private int physical(PointInTimeRestore.Target target) {
+        try (Stack stack = openStack()) {
+            stack.requireRunning();
+            new InterruptedRestore(stack, err()).finish();
+            PointInTimeRestore.resumeInterrupted(stack, err(), options.timeout);
+            var restore = new PointInTimeRestore(stack, err(), options.timeout);
+            restore.check(target);
+            if (!yes
+                    && !confirm("Stop the database of stack '%s' and bring it back to %s? Writes after it are lost."
+                                    .formatted(stack.project(), target.describe())
+                            + " Type yes to go on: ")) {
+                throw new StackctlException(
+                        ExitCodes.CHECK_FAILED,
+                        "restore not confirmed; the database was not touched",
+                        "answer yes, or pass --yes to skip the question");
+            }
+            var outcome = restore.run(target);
+            if (global.json()) {
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("target", target.describe());
+                doc.put("timeline", outcome.timeline());
+                doc.put("base_backup", outcome.base());
+                doc.put("out_of_service_seconds", outcome.outOfServiceSeconds());
+                output().json(doc);
+            } else {
+                output().line(("restored to %s: the database runs on timeline %s, already archived, with a new full"
+                                + " backup %s; the API was out of service %.1fs")
+                        .formatted(
+                                target.describe(),
+                                outcome.timeline(),
+                                outcome.base().label(),
+                                outcome.outOfServiceSeconds()));
             }
         }
         return ExitCodes.OK;

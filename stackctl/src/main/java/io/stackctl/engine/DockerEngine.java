@@ -347,6 +347,41 @@ public final class DockerEngine implements Engine {
         client.removeContainerCmd(containerId).withForce(true).exec();
     }
 
+    public ExecResult runBeside(String containerId, String name, Duration timeout, String... command) {
+        try {
+            client.removeContainerCmd(name).withForce(true).exec();
+        } catch (NotFoundException e) {
+            // none left from before
+        }
+        String image = client.inspectContainerCmd(containerId).exec().getImageId();
+        String id = client.createContainerCmd(image)
+                .withName(name)
+                .withUser("root")
+                .withEntrypoint(command[0])
+                .withCmd(java.util.Arrays.asList(command).subList(1, command.length))
+                .withHostConfig(com.github.dockerjava.api.model.HostConfig.newHostConfig()
+                        .withVolumesFrom(new com.github.dockerjava.api.model.VolumesFrom(containerId))
+                        .withInit(true))
+                .exec()
+                .getId();
+        try {
+            client.startContainerCmd(id).exec();
+            Integer exit;
+            try {
+                exit = client.waitContainerCmd(id).start().awaitStatusCode(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RuntimeException e) {
+                throw new StackctlException(
+                        ExitCodes.FAILED,
+                        "'" + String.join(" ", command) + "' in a one-off container did not finish within "
+                                + timeout.toSeconds() + " s",
+                        "check it with: docker logs " + name);
+            }
+            return new ExecResult(exit == null ? -1 : exit, logTail(id, 200));
+        } finally {
+            client.removeContainerCmd(id).withForce(true).exec();
+        }
+    }
+
     public String imageIdOf(String containerId) {
         return client.inspectContainerCmd(containerId).exec().getImageId();
     }

@@ -87,6 +87,13 @@ public interface Engine extends AutoCloseable {
     /** SIGTERM, then SIGKILL after {@code grace}: the app drains its in-flight requests meanwhile. */
     void stopAndRemove(String containerId, Duration grace);
 
+    /**
+     * Runs {@code command} as root in a one-off container named {@code name}, of {@code containerId}'s image and with
+     * its volumes (docker run --rm --volumes-from), and returns its exit code and output. A container left by an
+     * earlier run of the same name (its caller killed) is removed first: what it did is the command's to redo.
+     */
+    ExecResult runBeside(String containerId, String name, Duration timeout, String... command);
+
     String imageIdOf(String containerId);
 
     /**

@@ -36,15 +36,19 @@ public final class LocalImages {
         try {
             stack.compose().buildLocalImages();
         } catch (StackctlException e) {
-            if (stack.engine().imageExists(settings.jreImage())
-                    && stack.engine().imageExists(settings.postgresImage())) {
+            var missing = java.util.stream.Stream.of(settings.jreImage(), settings.postgresImage())
+                    .filter(base -> !stack.engine().imageExists(base))
+                    .toList();
+            if (missing.isEmpty()) {
                 throw e;
             }
             throw new StackctlException(
                     ExitCodes.PRECONDITION,
-                    "cannot build the app, upstream-agent and db images: their base images " + settings.jreImage()
-                            + " and " + settings.postgresImage() + " are not both on this host and no image registry"
-                            + " answered (" + lastLine(e.getMessage()) + ")",
+                    "cannot build the app, upstream-agent and db images: "
+                            + (missing.size() == 1
+                                    ? "their base image " + missing.get(0) + " is"
+                                    : "their base images " + String.join(" and ", missing) + " are")
+                            + " not on this host and no image registry answered (" + lastLine(e.getMessage()) + ")",
                     OFFLINE_HINT,
                     e);
         }

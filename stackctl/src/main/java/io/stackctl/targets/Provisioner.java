@@ -1,6 +1,7 @@
 package io.stackctl.targets;
 
 import io.stackctl.backup.InterruptedRestore;
+import io.stackctl.backup.PointInTimeRestore;
 import io.stackctl.core.ExitCodes;
 import io.stackctl.core.Pause;
 import io.stackctl.core.StackctlException;
@@ -27,6 +28,9 @@ import java.util.stream.Collectors;
  * maintenance answer or interrupted restore left behind, and nginx answering /ready.
  */
 public final class Provisioner {
+
+    /** How long a point-in-time restore that `up` runs again (its stackctl was killed) may take. */
+    static final java.time.Duration PITR_TIMEOUT = java.time.Duration.ofHours(1);
 
     /** What {@code up} was asked for. */
     public record Request(
@@ -81,6 +85,8 @@ public final class Provisioner {
         }
         stack.desiredReplicas().set(replicas);
         LocalImages.build(stack, request.keepImages(), progress);
+        // Before compose starts a stopped db: a restore killed while it rewrote the data directory finishes first.
+        PointInTimeRestore.resumeInterrupted(stack, progress, PITR_TIMEOUT);
         target.provision(replicas, request.rollout(), request.waitTimeout());
         // Every replica runs on compose/.env's secrets now: the folders of older ones have no reader left.
         new AppSecretFiles(stack.files())
@@ -102,6 +108,7 @@ public final class Provisioner {
             internalTls.load(stack, internal).forEach(line -> say("  %s", line));
         }
         new InterruptedRestore(stack, progress).finish();
+        PointInTimeRestore.resumeInterrupted(stack, progress, PITR_TIMEOUT);
         if (stack.maintenance().active()) {
             say("turning off nginx's maintenance answer, left by an interrupted restore");
             stack.maintenance().off(stack.runningNginx());
@@ -150,6 +157,16 @@ public final class Provisioner {
                     written.stream().map(name -> "compose/secrets/" + name).collect(Collectors.joining(", ")));
         }
         new AppSecretFiles(files).ensureCurrent(env);
+        // The app mounts compose/keys (the token key ring `secrets rotate jwt` writes there): compose makes a missing
+        // folder, but Swarm refuses every task whose bind source is missing, so a first `up --target swarm` failed.
+        try {
+            java.nio.file.Files.createDirectories(files.tokenKeysFile().getParent());
+        } catch (java.io.IOException e) {
+            throw new StackctlException(
+                    ExitCodes.FAILED,
+                    "cannot create " + files.tokenKeysFile().getParent() + ": " + e.getMessage(),
+                    "check that " + files.composeDir() + " is writable by the user that runs stackctl");
+        }
     }
 
     private HttpProbe.Result awaitReadyThroughNginx(Duration waitTimeout) {

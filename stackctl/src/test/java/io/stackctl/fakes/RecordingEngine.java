@@ -187,6 +187,11 @@ public final class RecordingEngine implements Engine {
     }
 
     @Override
+    public ExecResult runBeside(String containerId, String name, Duration timeout, String... command) {
+        throw notFaked("one-off containers");
+    }
+
+    @Override
     public void close() {}
 
     private static AssertionError notFaked(String what) {

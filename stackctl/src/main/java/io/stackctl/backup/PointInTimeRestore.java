@@ -1,0 +1,317 @@
+package io.stackctl.backup;
+
+import io.stackctl.core.ExitCodes;
+import io.stackctl.core.StackctlException;
+import io.stackctl.postgres.PostgresContainer;
+import io.stackctl.stack.Stack;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
+
+/**
+ * Brings the database back to a point in time from pgBackRest's repository: a physical backup from before the target,
+ * then the archived WAL replayed up to it. The live database is stopped for it, so the API answers 503 maintenance
+ * throughout (as a dump's restore does). The steps, in order:
+ *
+ * <ol>
+ *   <li>the WAL written until now is pushed to the repository, and the target checked against what it holds: after
+ *       the oldest backup, before that push (refused otherwise, with the range; nothing touched yet);
+ *   <li>the db container stops; a one-off container of its image and volumes rewrites the data directory
+ *       (compose/db/pitr.sh, pgbackrest restore --delta); the db container starts, replays to the target and
+ *       promotes, which begins a new timeline;
+ *   <li>the cache is cleared; then the new timeline's first segment is archived and a full backup taken. Until the
+ *       first, a second restore could follow the old timeline past the fork and bring back the rows this one threw
+ *       away, so success is reported only after it; the backup gives the new timeline a base of its own.
+ * </ol>
+ *
+ * A journal ({@link PointInTimeJournal}) spans the steps, so the next {@code up} or {@code restore} runs a killed
+ * restore again to the same target.
+ */
+public final class PointInTimeRestore {
+
+    /** What to restore to: an instant, the end of a backup, or the end of the archived WAL. */
+    public enum Kind {
+        TIME,
+        BACKUP,
+        LATEST
+    }
+
+    public record Target(Kind kind, String value) {
+
+        public static Target time(Instant at) {
+            return new Target(Kind.TIME, at.toString());
+        }
+
+        /** How pitr.sh takes it. */
+        String[] script() {
+            return switch (kind) {
+                case TIME -> new String[] {"time", POSTGRES_TIME.format(Instant.parse(value))};
+                case BACKUP -> new String[] {"backup", value};
+                case LATEST -> new String[] {"latest"};
+            };
+        }
+
+        public String describe() {
+            return switch (kind) {
+                case TIME -> value;
+                case BACKUP -> "the end of backup " + value;
+                case LATEST -> "the newest archived WAL";
+            };
+        }
+    }
+
+    /** A timestamptz PostgreSQL reads as recovery_target_time, to the microsecond, in UTC. */
+    static final DateTimeFormatter POSTGRES_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSSxxx").withZone(ZoneOffset.UTC);
+
+    static final Duration RETRY_AFTER = Duration.ofSeconds(30);
+    static final Duration ARCHIVE_WAIT = Duration.ofSeconds(60);
+    static final Duration STOP_GRACE = Duration.ofSeconds(30);
+
+    /** What happened: the target, the new timeline, the new base backup, and how long the API was out of service. */
+    public record Outcome(Target target, String timeline, RepositoryInfo.Backup base, double outOfServiceSeconds) {}
+
+    private final Stack stack;
+    private final PgBackRest pgbackrest;
+    private final PostgresContainer postgres;
+    private final String dbContainer;
+    private final PrintWriter progress;
+    private final Duration timeout;
+
+    public PointInTimeRestore(Stack stack, PrintWriter progress, Duration timeout) {
+        this.stack = stack;
+        // Running or not: a restore killed while the database was stopped is run again from here.
+        this.dbContainer = stack.engine().containers(stack.project(), Stack.DB).stream()
+                .findFirst()
+                .orElseThrow(() -> new StackctlException(
+                        ExitCodes.PRECONDITION,
+                        "stack '" + stack.project() + "' has no db container",
+                        "start the stack with: bin/stackctl up"))
+                .id();
+        this.pgbackrest = new PgBackRest(stack.engine(), dbContainer);
+        this.postgres = new PostgresContainer(
+                stack.engine(), dbContainer, Stack.DATABASE, Stack.OPERATIONS_USER, Stack.APP_DATABASE_USER);
+        this.progress = progress;
+        this.timeout = timeout;
+    }
+
+    /**
+     * Checks {@code target} against the repository, after pushing the WAL written until now to it; throws (exit 1
+     * or 3) with the restorable range when it is outside, before anything changed.
+     */
+    public void check(Target target) {
+        var info = pgbackrest.info();
+        if (!info.hasBackup()) {
+            throw new StackctlException(
+                    ExitCodes.PRECONDITION,
+                    "the repository holds no physical backup to restore from",
+                    "take one: bin/stackctl backup --type full (WAL archived after it makes every later instant"
+                            + " restorable)");
+        }
+        Instant pushedAt = pushWalUntilNow();
+        var oldest = info.backups().stream()
+                .map(RepositoryInfo.Backup::stopped)
+                .min(Comparator.naturalOrder())
+                .orElseThrow();
+        String range = "the repository restores to any instant from " + oldest + " (the end of its oldest backup) to "
+                + pushedAt + " (now)";
+        switch (target.kind()) {
+            case TIME -> {
+                Instant at = Instant.parse(target.value());
+                if (at.isBefore(oldest) || at.isAfter(pushedAt)) {
+                    throw new StackctlException(
+                            ExitCodes.CHECK_FAILED,
+                            target.value() + " is outside what the repository can restore; the database was not"
+                                    + " touched",
+                            range + "; pick a time inside it, or --to-backup LABEL (bin/stackctl backups status)");
+                }
+            }
+            case BACKUP -> {
+                if (info.backups().stream().noneMatch(b -> b.label().equals(target.value()))) {
+                    throw new StackctlException(
+                            ExitCodes.CHECK_FAILED,
+                            "the repository has no backup " + target.value() + "; the database was not touched",
+                            "bin/stackctl backups status lists them");
+                }
+            }
+            case LATEST -> {
+                // everything archived, up to the push above
+            }
+        }
+        progress("%s is inside what the repository holds (%s)", target.describe(), range);
+    }
+
+    /** Runs again a restore whose stackctl was killed (its journal is left); false when there is none. */
+    public static boolean resumeInterrupted(Stack stack, PrintWriter progress, Duration timeout) {
+        var entry = new PointInTimeJournal(stack.files().stateDir(), stack.project()).find();
+        if (entry.isEmpty()
+                || stack.engine().containers(stack.project(), Stack.DB).isEmpty()) {
+            return false;
+        }
+        var target = entry.get().target();
+        progress.printf(
+                "a point-in-time restore to %s started %s was interrupted: running it again%n",
+                target.describe(), entry.get().startedAt());
+        progress.flush();
+        new PointInTimeRestore(stack, progress, timeout).run(target);
+        return true;
+    }
+
+    /** Restores to {@code target} behind the maintenance answer; call {@link #check} first. */
+    public Outcome run(Target target) {
+        var journal = new PointInTimeJournal(stack.files().stateDir(), stack.project());
+        journal.begin(target, Instant.now());
+        var maintenance = stack.maintenance();
+        Thread onExit = new Thread(() -> maintenance.off(stack.runningNginx()), "maintenance-off");
+        long start = System.nanoTime();
+        progress(
+                "taking the API out of service: nginx answers 503 maintenance (Retry-After %d s)",
+                RETRY_AFTER.toSeconds());
+        maintenance.on("the database is being restored to " + target.describe(), RETRY_AFTER, stack.runningNginx());
+        Runtime.getRuntime().addShutdownHook(onExit);
+        double outOfService;
+        String timeline;
+        try {
+            restoreDataDirectory(target);
+            timeline = awaitPromoted();
+            var cleared = stack.postToAReplica("/cache/clear");
+            if (!cleared.ok()) {
+                progress(
+                        "warning: no replica cleared the cache yet (%s); entries expire within CACHE_TTL_SECONDS",
+                        cleared.summary());
+            }
+            progress("waiting for the new timeline %s to reach the repository", timeline);
+            awaitArchived(switchWal());
+            journal.end();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(onExit);
+            } catch (IllegalStateException e) {
+                // shutting down: the hook turns maintenance off
+            }
+            maintenance.off(stack.runningNginx());
+            outOfService = (System.nanoTime() - start) / 1e9;
+            progress("the API is in service again after %.1fs", outOfService);
+        }
+        // In service already: the new timeline is safe from a second restore, and this gives it a base of its own.
+        progress("taking a full backup of the new timeline");
+        try {
+            var base = pgbackrest.backup(PgBackRest.Type.FULL, timeout).backup();
+            return new Outcome(target, timeline, base, outOfService);
+        } catch (StackctlException e) {
+            throw new StackctlException(
+                    ExitCodes.FAILED,
+                    "restored to " + target.describe() + " and in service again, but the full backup of the new"
+                            + " timeline failed: " + e.getMessage(),
+                    "take one when the cause is fixed (" + e.hint() + "): bin/stackctl backup --type full");
+        }
+    }
+
+    /** Stops the db container, rewrites its data directory from the repository, starts it again. */
+    private void restoreDataDirectory(Target target) {
+        boolean running = stack.engine().containers(stack.project(), Stack.DB).stream()
+                .anyMatch(c -> c.id().equals(dbContainer) && c.running());
+        if (running) {
+            progress("stopping the db container");
+            stack.engine().stop(dbContainer, STOP_GRACE);
+        }
+        progress("restoring its data directory to %s (pgbackrest restore --delta)", target.describe());
+        String[] command = new String[2 + target.script().length];
+        command[0] = "bash";
+        command[1] = "/stack/db/pitr.sh";
+        System.arraycopy(target.script(), 0, command, 2, target.script().length);
+        var result = stack.engine().runBeside(dbContainer, stack.project() + "-pitr", timeout, command);
+        if (result.exitCode() != 0) {
+            throw new StackctlException(
+                    ExitCodes.FAILED,
+                    "pgbackrest restore failed (exit " + result.exitCode() + "); the db container is stopped: "
+                            + PgBackRest.failed("restore", result.output()).getMessage(),
+                    PgBackRest.hint(result.output()) + "; then run the restore again (its journal is kept, and"
+                            + " bin/stackctl up runs it again too)");
+        }
+        progress("starting the db container: PostgreSQL replays the archived WAL to the target");
+        stack.engine().start(dbContainer);
+    }
+
+    /** Waits until PostgreSQL has replayed to the target and accepts writes; returns its timeline. */
+    private String awaitPromoted() {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            try {
+                String state = postgres.psql(
+                                postgres.database(),
+                                "SELECT pg_is_in_recovery() || ' ' || substr(pg_walfile_name(pg_current_wal_lsn()), 1,"
+                                        + " 8)")
+                        .strip();
+                if (state.startsWith("false ")) {
+                    return state.substring("false ".length());
+                }
+                last = "still in recovery";
+            } catch (StackctlException e) {
+                last = e.getMessage();
+            }
+            pause(Duration.ofMillis(500));
+        }
+        throw new StackctlException(
+                ExitCodes.FAILED,
+                "PostgreSQL did not finish its recovery within " + timeout.toSeconds() + " s (" + last + ")",
+                "see why with: bin/stackctl logs db; run the restore again when it is fixed (its journal is kept)");
+    }
+
+    /**
+     * Finishes the segment being written, so the writes until now go to the repository; returns when it was. A
+     * transaction with an id commits first: recovery stops at the first commit after its target, and one that meets
+     * none (a quiet database) ends without reaching it, which PostgreSQL refuses to start from.
+     */
+    private Instant pushWalUntilNow() {
+        Instant at = Instant.now();
+        postgres.psql(postgres.database(), "SELECT pg_current_xact_id()");
+        awaitArchived(switchWal());
+        return at;
+    }
+
+    /** The segment pg_switch_wal() finished (the one before, when nothing was written since the last switch). */
+    private String switchWal() {
+        return postgres.psql(postgres.database(), "SELECT pg_walfile_name(pg_switch_wal())")
+                .strip();
+    }
+
+    private void awaitArchived(String segment) {
+        long deadline = System.nanoTime() + ARCHIVE_WAIT.toNanos();
+        WalArchiving archiving = WalArchiving.of(postgres);
+        while (!archived(archiving, segment)) {
+            if (System.nanoTime() > deadline) {
+                throw new StackctlException(
+                        ExitCodes.CHECK_FAILED,
+                        "WAL segment " + segment + " did not reach the repository within " + ARCHIVE_WAIT.toSeconds()
+                                + " s" + (archiving.failing() ? " (its last push failed)" : ""),
+                        "bin/stackctl backups status shows the archiver; bin/stackctl logs db why it fails");
+            }
+            pause(Duration.ofMillis(250));
+            archiving = WalArchiving.of(postgres);
+        }
+    }
+
+    static boolean archived(WalArchiving archiving, String segment) {
+        String last = archiving.lastArchivedWal();
+        return last.length() >= 24 && last.substring(0, 24).compareTo(segment) >= 0;
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StackctlException(ExitCodes.FAILED, "interrupted", "run the restore again");
+        }
+    }
+
+    private void progress(String format, Object... args) {
+        progress.printf(format + "%n", args);
+        progress.flush();
+    }
+}

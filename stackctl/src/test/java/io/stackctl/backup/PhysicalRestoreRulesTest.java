@@ -1,0 +1,109 @@
+package io.stackctl.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stackctl.core.StackctlException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** The rules of physical backups that need no server: reading pgBackRest's answers, and judging the archiver. */
+class PhysicalRestoreRulesTest {
+
+    private static String infoJson() throws Exception {
+        try (var in = PhysicalRestoreRulesTest.class.getResourceAsStream("/pgbackrest/info.json")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void pgBackRestsInfoGivesTheBackupsTheirChainAndTheArchivedRange() throws Exception {
+        var info = RepositoryInfo.parse(infoJson(), "stack").requireReadable();
+
+        assertThat(info.backups()).extracting(RepositoryInfo.Backup::type).containsExactly("full", "incr");
+        var incr = info.newest();
+        assertThat(incr.reference()).isEqualTo("20261203-080141F");
+        assertThat(incr.storedSize()).isEqualTo(16032);
+        assertThat(incr.started()).isEqualTo(Instant.ofEpochSecond(1796284912));
+        assertThat(info.walMin()).isEqualTo("000000010000000000000001");
+        assertThat(info.walMax()).isEqualTo("00000003000000000000000E");
+        assertThat(info.storedSize()).isEqualTo(3790928 + 16032);
+    }
+
+    @Test
+    void aRepositoryReadWithAnotherKeyIsRefusedWithTheKeyToBringBack() throws Exception {
+        // What pgbackrest info answers with a wrong key (and exit 0): the info file decrypts to noise, which it quotes,
+        // raw control characters and all.
+        String json = "[{\"archive\":[],\"backup\":[],\"cipher\":\"aes-256-cbc\",\"db\":[],\"name\":\"stack\","
+                + "\"repo\":[{\"cipher\":\"aes-256-cbc\",\"key\":1,\"status\":{\"code\":99,\"message\":"
+                + "\"[FormatError] unable to load info file '/var/lib/pgbackrest/backup/stack/backup.info':\\n"
+                + "FormatError: key/value found outside of section at line 1: \u0001\u0002\"}}],"
+                + "\"status\":{\"code\":99,\"lock\":{\"backup\":{\"held\":false}},\"message\":\"other\"}}]";
+        var unreadable = RepositoryInfo.parse(json, "stack");
+
+        assertThatThrownBy(unreadable::requireReadable)
+                .isInstanceOf(StackctlException.class)
+                .hasMessageContaining("unable to load info file")
+                .extracting(e -> ((StackctlException) e).hint())
+                .asString()
+                .contains("BACKUP_CIPHER_PASS");
+    }
+
+    @Test
+    void aTargetReachesPostgresAsATimestampInUtcToTheMicrosecond() {
+        var target = PointInTimeRestore.Target.time(Instant.parse("2026-12-01T14:02:16.123456Z"));
+
+        assertThat(target.script()).containsExactly("time", "2026-12-01 14:02:16.123456+00:00");
+        assertThat(new PointInTimeRestore.Target(PointInTimeRestore.Kind.BACKUP, "20261203-080141F").script())
+                .containsExactly("backup", "20261203-080141F");
+    }
+
+    @Test
+    void aSegmentIsArchivedOnceTheArchiverPassedItOnAnyLaterTimeline() {
+        assertThat(PointInTimeRestore.archived(archiving("000000010000000000000007"), "000000010000000000000007"))
+                .isTrue();
+        assertThat(PointInTimeRestore.archived(archiving("000000010000000000000006"), "000000010000000000000007"))
+                .isFalse();
+        // A promotion's history file and the old timeline's last partial segment are not the new timeline's WAL.
+        assertThat(PointInTimeRestore.archived(archiving("00000002.history"), "000000020000000000000008"))
+                .isFalse();
+        assertThat(PointInTimeRestore.archived(
+                        archiving("000000010000000000000008.partial"), "000000020000000000000008"))
+                .isFalse();
+        assertThat(PointInTimeRestore.archived(archiving("000000020000000000000008"), "000000020000000000000008"))
+                .isTrue();
+    }
+
+    @Test
+    void archivingIsAProblemWhenOffOrWhenASegmentWaitsPastTheLimit() {
+        Instant now = Instant.parse("2026-12-03T08:00:00Z");
+        var off = WalArchiving.parse("{\"archive_mode\":\"off\",\"now\":\"2026-12-03 08:00:00+00\"}");
+        assertThat(off.problems(WalArchiving.STUCK_AFTER))
+                .singleElement()
+                .asString()
+                .contains("off");
+
+        String stuck =
+                "{\"archive_mode\":\"on\",\"archived_count\":4,\"last_archived_wal\":\"000000010000000000000003\","
+                        + "\"last_archived_at\":\"2026-12-03 07:50:00+00\",\"failed_count\":9,"
+                        + "\"last_failed_wal\":\"000000010000000000000004\",\"last_failed_at\":\"2026-12-03 07:59:50+00\","
+                        + "\"waiting\":2,\"oldest_waiting_since\":\"2026-12-03 07:52:00+00\",\"now\":\"2026-12-03 08:00:00+00\"}";
+        var waiting = WalArchiving.parse(stuck);
+        assertThat(waiting.now()).isEqualTo(now);
+        assertThat(waiting.oldestWaiting()).isEqualTo(Duration.ofMinutes(8));
+        assertThat(waiting.failing()).isTrue();
+        assertThat(waiting.problems(WalArchiving.STUCK_AFTER))
+                .singleElement()
+                .asString()
+                .contains("2 finished segments waiting, the oldest for 8m00s")
+                .contains("the last push of 000000010000000000000004 failed");
+        assertThat(waiting.problems(Duration.ofMinutes(10))).isEmpty();
+    }
+
+    private static WalArchiving archiving(String lastArchived) {
+        return WalArchiving.parse("{\"archive_mode\":\"on\",\"last_archived_wal\":\"" + lastArchived
+                + "\",\"now\":\"2026-12-03 08:00:00+00\"}");
+    }
+}
