@@ -517,7 +517,7 @@ db_before=$(project_ps --filter label=com.docker.compose.service=db)
 cache_before=$(project_ps --filter label=com.docker.compose.service=cache)
 echo "STACK_INTERNAL_TLS=on" >>compose/.env
 loops_start 2
-expect_exit 0 "up with STACK_INTERNAL_TLS=on" -- bin/stackctl up
+expect_exit 0 "up --batch 3 with STACK_INTERNAL_TLS=on" -- bin/stackctl up --batch 3
 loops_stop "switching TLS inside the stack on"
 tail -n 5 /tmp/e2e.err
 [ "$(project_ps --filter label=com.docker.compose.service=db)" = "$db_before" ] \
@@ -606,13 +606,13 @@ redis_auth_works() {
     redis-cli --no-auth-warning --user taskmanager_app ping 2>&1 || true)" = PONG ]
 }
 env_of() { sed -n "s/^$1=//p" compose/.env; }
-rotate_under_load() { # rotate_under_load SECRET: secrets rotate SECRET under two read loops and a write loop
+rotate_under_load() { # rotate_under_load SECRET [OPTION...]: secrets rotate SECRET under two read loops and a write loop
   loops_start 2
   writes_start
-  expect_exit 0 "secrets rotate $1" -- bin/stackctl secrets rotate "$1"
+  expect_exit 0 "secrets rotate $*" -- bin/stackctl secrets rotate "$@"
   cat /tmp/e2e.err
-  writes_stop "secrets rotate $1"
-  loops_stop "secrets rotate $1"
+  writes_stop "secrets rotate $*"
+  loops_stop "secrets rotate $*"
 }
 old_login=$(env_of APP_DB_USER); old_login=${old_login:-taskmanager_app}
 old_db_password=$(env_of APP_DB_PASSWORD)
@@ -644,7 +644,8 @@ app_login_works "$old_login" "left-open-by-a-killed-rotation" && fail "the stray
   && pass "the replicas are back on $old_login, with a new password" || fail "the second rotation did not move to $old_login"
 
 old_redis_password=$(env_of REDIS_PASSWORD)
-rotate_under_load redis
+# One batch of three: rotate db above moves the replicas one at a time, the default.
+rotate_under_load redis --batch 3
 new_redis_password=$(env_of REDIS_PASSWORD)
 [ -n "$new_redis_password" ] && [ "$new_redis_password" != "$old_redis_password" ] && redis_auth_works "$new_redis_password" \
   && pass "the app's Redis user answers to the new password" || fail "the new Redis password does not authenticate"
