@@ -11,10 +11,8 @@
 #                      belongs to taskmanager_app as well. No privilege of its own.
 #   stackctl_ops       stackctl's operations, over the container's socket (docker exec) only, as it has no password:
 #                      reads everything for a dump (pg_read_all_data), sees sessions (pg_monitor), stops its own
-#                      restore, creates the scratch database a verify restores into (CREATEDB), finishes the WAL
-#                      segment being written (pg_switch_wal, so a point-in-time restore's target reaches the
-#                      repository), and, as a member of taskmanager_app, replaces the schema in a restore, leaving
-#                      the app as owner of what it made.
+#                      restore, creates the scratch database a verify restores into (CREATEDB), and, as a member of
+#                      taskmanager_app, replaces the schema in a restore, leaving the app as owner of what it made.
 #   POSTGRES_USER      the superuser, for this script and for an operator at a console; no service uses it.
 #
 # Which logins are open, with which password: "role password" lines in $APP_DB_LOGINS_FILE
@@ -73,8 +71,7 @@ in_order="SELECT current_user = 'taskmanager_app'
   AND (SELECT string_agg(rolname, ',' ORDER BY rolname) FROM pg_roles
        WHERE rolname IN ('taskmanager_app', 'taskmanager_app_2') AND rolcanlogin) = '$open_logins'
   AND pg_has_role('stackctl_ops', 'taskmanager_app', 'MEMBER')
-  AND pg_has_role('stackctl_ops', 'pg_read_all_data', 'MEMBER')
-  AND has_function_privilege('stackctl_ops', 'pg_switch_wal()', 'EXECUTE')"
+  AND pg_has_role('stackctl_ops', 'pg_read_all_data', 'MEMBER')"
 check() {
   local role
   for role in "${!password[@]}"; do
@@ -122,7 +119,6 @@ ALTER ROLE taskmanager_app_2 NOLOGIN PASSWORD NULL;
 ALTER ROLE stackctl_ops LOGIN NOSUPERUSER CREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT PASSWORD NULL;
 GRANT taskmanager_app TO stackctl_ops;
 GRANT pg_read_all_data, pg_monitor, pg_signal_backend TO stackctl_ops;
-GRANT EXECUTE ON FUNCTION pg_switch_wal() TO stackctl_ops;
 REVOKE CONNECT ON DATABASE postgres FROM PUBLIC;
 GRANT CONNECT ON DATABASE postgres TO stackctl_ops;
 DO $$

@@ -73,6 +73,23 @@ public final class PgBackRest {
         return new Taken(taken, warnings);
     }
 
+    /**
+     * pgBackRest's own check, end to end: PostgreSQL finishes the segment it writes (pg_switch_wal, as the superuser
+     * pgBackRest connects as, so stackctl's role needs no such right), and the check waits until that segment is in
+     * the repository. Throws, with what to look at, when it is not within {@code archiveTimeout}.
+     */
+    public void check(Duration archiveTimeout) {
+        var result = run(
+                archiveTimeout.plusSeconds(30),
+                "--stanza=" + STANZA,
+                "--archive-timeout=" + Math.max(1, archiveTimeout.toSeconds()),
+                "--log-level-console=warn",
+                "check");
+        if (result.exitCode() != 0) {
+            throw failed("pgbackrest check (the WAL written until now, to the repository)", result.output());
+        }
+    }
+
     /** What the repository holds for the stanza. */
     public RepositoryInfo info() {
         var result = run(Duration.ofMinutes(2), "--stanza=" + STANZA, "--output=json", "info");

@@ -183,8 +183,10 @@ public final class PointInTimeRestore {
                         "warning: no replica cleared the cache yet (%s); entries expire within CACHE_TTL_SECONDS",
                         cleared.summary());
             }
+            // The known trap: until the new timeline's history file and first segment are archived, a second restore
+            // would follow the old timeline past the fork. The check archives a segment of the new one.
             progress("waiting for the new timeline %s to reach the repository", timeline);
-            awaitArchived(switchWal());
+            pgbackrest.check(ARCHIVE_WAIT);
             journal.end();
         } finally {
             try {
@@ -263,42 +265,15 @@ public final class PointInTimeRestore {
     }
 
     /**
-     * Finishes the segment being written, so the writes until now go to the repository; returns when it was. A
-     * transaction with an id commits first: recovery stops at the first commit after its target, and one that meets
-     * none (a quiet database) ends without reaching it, which PostgreSQL refuses to start from.
+     * Pushes the writes until now to the repository (pgbackrest check finishes the segment and waits for it); returns
+     * when. A transaction with an id commits first: recovery stops at the first commit after its target, and one that
+     * meets none (a quiet database) ends without reaching it, which PostgreSQL refuses to start from.
      */
     private Instant pushWalUntilNow() {
         Instant at = Instant.now();
         postgres.psql(postgres.database(), "SELECT pg_current_xact_id()");
-        awaitArchived(switchWal());
+        pgbackrest.check(ARCHIVE_WAIT);
         return at;
-    }
-
-    /** The segment pg_switch_wal() finished (the one before, when nothing was written since the last switch). */
-    private String switchWal() {
-        return postgres.psql(postgres.database(), "SELECT pg_walfile_name(pg_switch_wal())")
-                .strip();
-    }
-
-    private void awaitArchived(String segment) {
-        long deadline = System.nanoTime() + ARCHIVE_WAIT.toNanos();
-        WalArchiving archiving = WalArchiving.of(postgres);
-        while (!archived(archiving, segment)) {
-            if (System.nanoTime() > deadline) {
-                throw new StackctlException(
-                        ExitCodes.CHECK_FAILED,
-                        "WAL segment " + segment + " did not reach the repository within " + ARCHIVE_WAIT.toSeconds()
-                                + " s" + (archiving.failing() ? " (its last push failed)" : ""),
-                        "bin/stackctl backups status shows the archiver; bin/stackctl logs db why it fails");
-            }
-            pause(Duration.ofMillis(250));
-            archiving = WalArchiving.of(postgres);
-        }
-    }
-
-    static boolean archived(WalArchiving archiving, String segment) {
-        String last = archiving.lastArchivedWal();
-        return last.length() >= 24 && last.substring(0, 24).compareTo(segment) >= 0;
     }
 
     private static void pause(Duration duration) {

@@ -143,7 +143,7 @@ public final class Swarm {
                         .isBlank());
         engine.secretNames(OWNER_LABEL, stack.project()).forEach(engine::removeSecret);
         if (volumes) {
-            for (String volume : List.of("db-data", "cache-data")) {
+            for (String volume : List.of("db-data", "db-backup", "cache-data")) {
                 // The volumes live on the node labelled stackctl.db; on another node this is a no-op.
                 runner.capture(List.of("docker", "volume", "rm", "-f", stack.project() + "_" + volume), CLI_TIMEOUT);
             }

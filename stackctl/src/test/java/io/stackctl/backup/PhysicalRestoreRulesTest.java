@@ -61,22 +61,6 @@ class PhysicalRestoreRulesTest {
     }
 
     @Test
-    void aSegmentIsArchivedOnceTheArchiverPassedItOnAnyLaterTimeline() {
-        assertThat(PointInTimeRestore.archived(archiving("000000010000000000000007"), "000000010000000000000007"))
-                .isTrue();
-        assertThat(PointInTimeRestore.archived(archiving("000000010000000000000006"), "000000010000000000000007"))
-                .isFalse();
-        // A promotion's history file and the old timeline's last partial segment are not the new timeline's WAL.
-        assertThat(PointInTimeRestore.archived(archiving("00000002.history"), "000000020000000000000008"))
-                .isFalse();
-        assertThat(PointInTimeRestore.archived(
-                        archiving("000000010000000000000008.partial"), "000000020000000000000008"))
-                .isFalse();
-        assertThat(PointInTimeRestore.archived(archiving("000000020000000000000008"), "000000020000000000000008"))
-                .isTrue();
-    }
-
-    @Test
     void archivingIsAProblemWhenOffOrWhenASegmentWaitsPastTheLimit() {
         Instant now = Instant.parse("2026-12-03T08:00:00Z");
         var off = WalArchiving.parse("{\"archive_mode\":\"off\",\"now\":\"2026-12-03 08:00:00+00\"}");
@@ -100,10 +84,5 @@ class PhysicalRestoreRulesTest {
                 .contains("2 finished segments waiting, the oldest for 8m00s")
                 .contains("the last push of 000000010000000000000004 failed");
         assertThat(waiting.problems(Duration.ofMinutes(10))).isEmpty();
-    }
-
-    private static WalArchiving archiving(String lastArchived) {
-        return WalArchiving.parse("{\"archive_mode\":\"on\",\"last_archived_wal\":\"" + lastArchived
-                + "\",\"now\":\"2026-12-03 08:00:00+00\"}");
     }
 }
