@@ -263,10 +263,11 @@ NO_COLOR=1 bin/stackctl logs nginx --tail 20 >/tmp/e2e.logs 2>&1 || true
 [ "$(grep -c $'\x1b\[' /tmp/e2e.logs || true)" = 0 ] && [ -s /tmp/e2e.logs ] && pass "NO_COLOR: logs carry no ANSI codes" || fail "ANSI codes in logs"
 bin/stackctl -v logs nginx --tail 1 >/dev/null 2>/tmp/e2e.err || true
 grep -q "^+ docker" /tmp/e2e.err && pass "-v shows the commands run" || { fail "-v showed no command"; cat /tmp/e2e.err; }
-expect_exit 3 "up of a project whose images cannot be pulled" -- env POSTGRES_IMAGE=127.0.0.1:1/nope/postgres:15 STACK_HTTP_PORT=18080 STACK_HTTPS_PORT=18443 bin/stackctl -p e2e-pull up --replicas 1
-grep -q "cannot pull 127.0.0.1:1/nope/postgres:15" /tmp/e2e.err && grep -q -- "--offline" /tmp/e2e.err \
+# REDIS_IMAGE: POSTGRES_IMAGE is the base of the db image stackctl builds, so its absence stops the build (the next check).
+expect_exit 3 "up of a project whose images cannot be pulled" -- env REDIS_IMAGE=127.0.0.1:1/nope/redis:7 STACK_HTTP_PORT=18080 STACK_HTTPS_PORT=18443 bin/stackctl -p e2e-pull up --replicas 1
+grep -q "cannot pull 127.0.0.1:1/nope/redis:7" /tmp/e2e.err && grep -q -- "--offline" /tmp/e2e.err \
   && pass "the pull failure is one line with the --offline hint" || { fail "no pull hint"; tail -n 3 /tmp/e2e.err; }
-env POSTGRES_IMAGE=127.0.0.1:1/nope/postgres:15 STACK_HTTP_PORT=18080 STACK_HTTPS_PORT=18443 bin/stackctl -p e2e-pull down --volumes >/dev/null 2>&1 || true
+env REDIS_IMAGE=127.0.0.1:1/nope/redis:7 STACK_HTTP_PORT=18080 STACK_HTTPS_PORT=18443 bin/stackctl -p e2e-pull down --volumes >/dev/null 2>&1 || true
 expect_exit 3 "up of a project whose app image cannot be built (no base image, no registry)" -- \
   env JRE_IMAGE=127.0.0.1:1/nope/jre:25 APP_IMAGE=e2e-nope/app:1 AGENT_IMAGE=e2e-nope/agent:1 STACK_HTTP_PORT=18081 STACK_HTTPS_PORT=18444 \
   bin/stackctl -p e2e-build up --replicas 1

@@ -7,10 +7,12 @@
 #   pitr.sh time '2026-12-03 14:02:16.5+00'   to that instant (the last commit at or before it)
 #   pitr.sh backup 20261203-074038F            to the end of that backup
 #   pitr.sh latest                             to the end of the archived WAL
+#   pitr.sh info                               what the repository holds (pgbackrest info, JSON), nothing changed
 set -euo pipefail
 source /stack/db/pgbackrest-conf.sh
 write_pgbackrest_conf || { echo "no pgbackrest or no repository key (compose/secrets/db/backup-cipher-pass)" >&2; exit 3; }
 case "${1:-}" in
+  info) exec setpriv --reuid=postgres --regid=postgres --init-groups pgbackrest --stanza=stack --output=json info ;;
   time) target=(--type=time "--target=$2" --target-action=promote) ;;
   backup) target=("--set=$2" --type=immediate --target-action=promote) ;;
   latest) target=(--type=default) ;;

@@ -15,8 +15,7 @@ fi
 # Continuous WAL archiving into pgBackRest's repository (its own volume, /var/lib/pgbackrest), encrypted with the key
 # stackctl generates into compose/.env (pgbackrest-conf.sh). Without the key (a database run by hand), PostgreSQL
 # starts with archiving off, and `stackctl health` says so.
-source /stack/db/pgbackrest-conf.sh
-if write_pgbackrest_conf; then
+if [ -r /stack/db/pgbackrest-conf.sh ] && source /stack/db/pgbackrest-conf.sh && write_pgbackrest_conf; then
   set -- -c archive_mode=on -c 'archive_command=pgbackrest --stanza=stack archive-push %p' \
     -c "archive_timeout=${ARCHIVE_TIMEOUT:-60s}" "$@"
 else

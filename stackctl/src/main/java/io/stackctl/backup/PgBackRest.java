@@ -105,6 +105,23 @@ public final class PgBackRest {
         return RepositoryInfo.parse(json, STANZA).requireReadable();
     }
 
+    /**
+     * What the repository holds, read by a one-off container of the stopped db container's image and volumes: with the
+     * database down (its volume lost) there is no container to exec into.
+     */
+    public RepositoryInfo infoFromStopped(String name) {
+        var result = engine.runBeside(containerId, name, Duration.ofMinutes(2), "bash", "/stack/db/pitr.sh", "info");
+        if (result.exitCode() != 0) {
+            throw failed("pgbackrest info", result.output());
+        }
+        String json = result.output()
+                .lines()
+                .filter(line -> line.startsWith("["))
+                .findFirst()
+                .orElse(result.output());
+        return RepositoryInfo.parse(json, STANZA).requireReadable();
+    }
+
     private Engine.ExecResult run(Duration timeout, String... arguments) {
         List<String> command = new ArrayList<>(AS_POSTGRES);
         command.addAll(List.of(arguments));
@@ -136,9 +153,13 @@ public final class PgBackRest {
             return "PostgreSQL's WAL is not reaching the repository: bin/stackctl backups status shows the archiver's"
                     + " last failure, bin/stackctl logs db its cause";
         }
-        // A wrong key decrypts the info files to noise, which pgBackRest reports as a format error.
+        // A wrong key decrypts the info files to noise, which pgBackRest reports as whatever the noise breaks first: a
+        // format, crypto or checksum error while loading an info file that is there.
         if (output.contains("[043]")
                 || output.contains("FormatError")
+                || output.contains("CryptoError")
+                || output.contains("ChecksumError")
+                || output.contains("unable to load info file")
                 || output.contains("cipher")
                 || output.contains("decrypt")) {
             return "the repository was made with another BACKUP_CIPHER_PASS than compose/.env holds: put the key it"

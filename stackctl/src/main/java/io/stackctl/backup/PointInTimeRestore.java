@@ -83,14 +83,7 @@ public final class PointInTimeRestore {
 
     public PointInTimeRestore(Stack stack, PrintWriter progress, Duration timeout) {
         this.stack = stack;
-        // Running or not: a restore killed while the database was stopped is run again from here.
-        this.dbContainer = stack.engine().containers(stack.project(), Stack.DB).stream()
-                .findFirst()
-                .orElseThrow(() -> new StackctlException(
-                        ExitCodes.PRECONDITION,
-                        "stack '" + stack.project() + "' has no db container",
-                        "start the stack with: bin/stackctl up"))
-                .id();
+        this.dbContainer = dbContainer(stack, progress);
         this.pgbackrest = new PgBackRest(stack.engine(), dbContainer);
         this.postgres = new PostgresContainer(
                 stack.engine(), dbContainer, Stack.DATABASE, Stack.OPERATIONS_USER, Stack.APP_DATABASE_USER);
@@ -99,18 +92,54 @@ public final class PointInTimeRestore {
     }
 
     /**
+     * The db container, running or not (a restore killed while the database was stopped is run again from here).
+     * When it is gone, as after a lost database volume, compose creates it, stopped, on a new empty volume: the
+     * restore fills that from the repository.
+     */
+    private static String dbContainer(Stack stack, PrintWriter progress) {
+        var existing = stack.engine().containers(stack.project(), Stack.DB);
+        if (existing.isEmpty()) {
+            progress.printf("the db container is gone: creating it, stopped (with a new volume if its own is gone)%n");
+            progress.flush();
+            stack.compose().createServices(java.util.List.of(Stack.DB));
+            existing = stack.engine().containers(stack.project(), Stack.DB);
+        }
+        return existing.stream()
+                .findFirst()
+                .orElseThrow(() -> new StackctlException(
+                        ExitCodes.PRECONDITION,
+                        "stack '" + stack.project() + "' has no db container, and compose made none",
+                        "start the stack with: bin/stackctl up"))
+                .id();
+    }
+
+    private boolean databaseRunning() {
+        return stack.engine().containers(stack.project(), Stack.DB).stream()
+                .anyMatch(c -> c.id().equals(dbContainer) && c.running());
+    }
+
+    /**
      * Checks {@code target} against the repository, after pushing the WAL written until now to it; throws (exit 1
-     * or 3) with the restorable range when it is outside, before anything changed.
+     * or 3) with the restorable range when it is outside, before anything changed. With the database down (its
+     * volume lost) there is nothing to push: --latest and --to-backup go on from what the repository holds.
      */
     public void check(Target target) {
-        var info = pgbackrest.info();
-        if (!info.hasBackup()) {
-            throw new StackctlException(
-                    ExitCodes.PRECONDITION,
-                    "the repository holds no physical backup to restore from",
-                    "take one: bin/stackctl backup --type full (WAL archived after it makes every later instant"
-                            + " restorable)");
+        if (!databaseRunning()) {
+            if (target.kind() == Kind.TIME) {
+                throw new StackctlException(
+                        ExitCodes.PRECONDITION,
+                        "the db service is not running, so the newest instant the repository can restore to is not"
+                                + " known; the database was not touched",
+                        "bin/stackctl restore --latest brings back every archived write (after a lost volume), or"
+                                + " --to-backup LABEL; or start the db (bin/stackctl up) and restore --to-time then");
+            }
+            var info = new PgBackRest(stack.engine(), dbContainer).infoFromStopped(stack.project() + "-info");
+            requireBackup(info, target);
+            progress("the db service is down: restoring %s from what the repository holds", target.describe());
+            return;
         }
+        var info = pgbackrest.info();
+        requireBackup(info, target);
         Instant pushedAt = pushWalUntilNow();
         var oldest = info.backups().stream()
                 .map(RepositoryInfo.Backup::stopped)
@@ -129,16 +158,8 @@ public final class PointInTimeRestore {
                             range + "; pick a time inside it, or --to-backup LABEL (bin/stackctl backups status)");
                 }
             }
-            case BACKUP -> {
-                if (info.backups().stream().noneMatch(b -> b.label().equals(target.value()))) {
-                    throw new StackctlException(
-                            ExitCodes.CHECK_FAILED,
-                            "the repository has no backup " + target.value() + "; the database was not touched",
-                            "bin/stackctl backups status lists them");
-                }
-            }
-            case LATEST -> {
-                // everything archived, up to the push above
+            case BACKUP, LATEST -> {
+                // a label was checked above; everything archived, up to the push, is there
             }
         }
         progress("%s is inside what the repository holds (%s)", target.describe(), range);
@@ -158,6 +179,23 @@ public final class PointInTimeRestore {
         progress.flush();
         new PointInTimeRestore(stack, progress, timeout).run(target);
         return true;
+    }
+
+    private static void requireBackup(RepositoryInfo info, Target target) {
+        if (!info.hasBackup()) {
+            throw new StackctlException(
+                    ExitCodes.PRECONDITION,
+                    "the repository holds no physical backup to restore from",
+                    "take one: bin/stackctl backup --type full (WAL archived after it makes every later instant"
+                            + " restorable)");
+        }
+        if (target.kind() == Kind.BACKUP
+                && info.backups().stream().noneMatch(b -> b.label().equals(target.value()))) {
+            throw new StackctlException(
+                    ExitCodes.CHECK_FAILED,
+                    "the repository has no backup " + target.value() + "; the database was not touched",
+                    "bin/stackctl backups status lists them");
+        }
     }
 
     /** Restores to {@code target} behind the maintenance answer; call {@link #check} first. */
@@ -214,9 +252,7 @@ public final class PointInTimeRestore {
 
     /** Stops the db container, rewrites its data directory from the repository, starts it again. */
     private void restoreDataDirectory(Target target) {
-        boolean running = stack.engine().containers(stack.project(), Stack.DB).stream()
-                .anyMatch(c -> c.id().equals(dbContainer) && c.running());
-        if (running) {
+        if (databaseRunning()) {
             progress("stopping the db container");
             stack.engine().stop(dbContainer, STOP_GRACE);
         }

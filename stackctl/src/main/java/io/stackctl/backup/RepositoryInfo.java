@@ -132,7 +132,8 @@ public record RepositoryInfo(
                 stanza,
                 entry.path("status").path("code").asInt(),
                 entry.path("status").path("message").asText(),
-                detail.lines().findFirst().orElse("") + (detail.contains("FormatError") ? " (FormatError)" : ""),
+                // The first line names the file; the error the noise caused follows on the next one.
+                String.join(" ", detail.lines().limit(2).toList()),
                 entry.path("cipher").asText(""),
                 min,
                 max,

@@ -30,6 +30,9 @@ public interface Compose {
     /** Starts or updates the named services alone; replicas of app are left to the rolling deploy. */
     void upServices(List<String> services);
 
+    /** Creates the named services' containers (and their volumes, when gone) without starting them. */
+    void createServices(List<String> services);
+
     /** Which compose program runs it (v2 plugin or v1.29). */
     ComposeFlavour flavour();
 

@@ -93,6 +93,13 @@ public final class ComposeCli implements Compose {
         run(args.toArray(String[]::new));
     }
 
+    @Override
+    public void createServices(List<String> services) {
+        var args = new ArrayList<>(List.of("up", "--no-start", "--no-deps"));
+        args.addAll(services);
+        run(args.toArray(String[]::new));
+    }
+
     /** Finds the compose CLI, or says how to install one (exit 3). */
     public static ComposeFlavour detect(ProcessRunner runner) {
         return probe(runner)

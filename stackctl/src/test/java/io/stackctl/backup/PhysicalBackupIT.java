@@ -31,6 +31,8 @@ class PhysicalBackupIT {
     private static Engine engine;
     private static PgBackRest pgbackrest;
     private static PostgresContainer postgres;
+    private static RepositoryInfo.Backup full;
+    private static final String MARKER = "marker-" + UUID.randomUUID();
 
     @BeforeAll
     static void startDatabase() throws Exception {
@@ -50,6 +52,9 @@ class PhysicalBackupIT {
         pgbackrest = new PgBackRest(engine, db.getContainerId());
         postgres = new PostgresContainer(engine, db.getContainerId(), "taskmanager", "stackctl_ops", "taskmanager_app");
         sql("CREATE TABLE IF NOT EXISTS notes (id bigserial PRIMARY KEY, body text NOT NULL)");
+        // One full backup for the class, holding rows whose text the encryption test looks for.
+        sql("INSERT INTO notes (body) SELECT '" + MARKER + "' FROM generate_series(1, 2000)");
+        full = pgbackrest.backup(PgBackRest.Type.FULL, Duration.ofMinutes(5)).backup();
     }
 
     @AfterAll
@@ -64,8 +69,6 @@ class PhysicalBackupIT {
 
     @Test
     void anIncrementalBackupBuildsOnTheFullOneBeforeIt() throws Exception {
-        var full =
-                pgbackrest.backup(PgBackRest.Type.FULL, Duration.ofMinutes(5)).backup();
         sql("INSERT INTO notes (body) SELECT 'row ' || i FROM generate_series(1, 5000) i");
         var incr =
                 pgbackrest.backup(PgBackRest.Type.INCR, Duration.ofMinutes(5)).backup();
@@ -124,9 +127,7 @@ class PhysicalBackupIT {
 
     @Test
     void theRepositoryIsUnreadableWithoutItsKey() throws Exception {
-        String marker = "marker-" + UUID.randomUUID();
-        sql("INSERT INTO notes (body) SELECT '" + marker + "' FROM generate_series(1, 2000)");
-        pgbackrest.backup(PgBackRest.Type.FULL, Duration.ofMinutes(5));
+        String marker = MARKER;
         superuserQuery("SELECT pg_switch_wal()");
 
         // Every file of the repository, backups and archived WAL alike, is OpenSSL-format ciphertext (its first 8
@@ -161,6 +162,7 @@ class PhysicalBackupIT {
         var unreadable = RepositoryInfo.parse(wrongKey.getStdout(), PgBackRest.STANZA);
         assertThat(unreadable.backups()).isEmpty();
         assertThatThrownBy(unreadable::requireReadable)
+                .as(wrongKey.getStdout())
                 .isInstanceOf(StackctlException.class)
                 .hasMessageContaining("backup.info")
                 .extracting(e -> ((StackctlException) e).hint())

@@ -72,6 +72,11 @@ public final class RecordingCompose implements Compose {
     }
 
     @Override
+    public void createServices(List<String> services) {
+        throw notFaked("create " + services);
+    }
+
+    @Override
     public ComposeFlavour flavour() {
         throw notFaked("name its flavour");
     }

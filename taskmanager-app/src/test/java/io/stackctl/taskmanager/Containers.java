@@ -117,8 +117,7 @@ public final class Containers {
     public static PostgreSQLContainer postgresWithTls(TestCertificate certificate) {
         var container = postgres(0);
         container
-                .withCopyFileToContainer(
-                        MountableFile.forHostPath(repoRoot().resolve("compose/db/start.sh")), "/stack/db/start.sh")
+                .withCopyFileToContainer(MountableFile.forHostPath(repoRoot().resolve("compose/db")), "/stack/db")
                 .withCopyToContainer(Transferable.of(certificate.certificatePem()), "/stack/tls/server.crt")
                 .withCopyToContainer(
                         Transferable.of(certificate.keyPem().getBytes(StandardCharsets.US_ASCII), 0600),
