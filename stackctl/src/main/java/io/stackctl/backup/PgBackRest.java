@@ -92,17 +92,7 @@ public final class PgBackRest {
 
     /** What the repository holds for the stanza. */
     public RepositoryInfo info() {
-        var result = run(Duration.ofMinutes(2), "--stanza=" + STANZA, "--output=json", "info");
-        if (result.exitCode() != 0) {
-            throw failed("pgbackrest info", result.output());
-        }
-        // Warnings go to stderr, which the exec merges: the document is the one line that starts the array.
-        String json = result.output()
-                .lines()
-                .filter(line -> line.startsWith("["))
-                .findFirst()
-                .orElse(result.output());
-        return RepositoryInfo.parse(json, STANZA).requireReadable();
+        return infoOf(run(Duration.ofMinutes(2), "--stanza=" + STANZA, "--output=json", "info"));
     }
 
     /**
@@ -110,10 +100,14 @@ public final class PgBackRest {
      * database down (its volume lost) there is no container to exec into.
      */
     public RepositoryInfo infoFromStopped(String name) {
-        var result = engine.runBeside(containerId, name, Duration.ofMinutes(2), "bash", "/stack/db/pitr.sh", "info");
+        return infoOf(engine.runBeside(containerId, name, Duration.ofMinutes(2), "bash", "/stack/db/pitr.sh", "info"));
+    }
+
+    private static RepositoryInfo infoOf(Engine.ExecResult result) {
         if (result.exitCode() != 0) {
             throw failed("pgbackrest info", result.output());
         }
+        // Warnings go to stderr, which the exec merges: the document is the one line that starts the array.
         String json = result.output()
                 .lines()
                 .filter(line -> line.startsWith("["))
