@@ -52,12 +52,7 @@ class BackupRestoreIT {
 
     @AfterAll
     static void stopDatabase() {
-        if (engine != null) {
-            engine.close();
-        }
-        if (db != null) {
-            db.stop();
-        }
+        StackDatabase.stop(engine, db);
     }
 
     @BeforeEach

@@ -59,12 +59,7 @@ class PhysicalBackupIT {
 
     @AfterAll
     static void stopDatabase() {
-        if (engine != null) {
-            engine.close();
-        }
-        if (db != null) {
-            db.stop();
-        }
+        StackDatabase.stop(engine, db);
     }
 
     @Test

@@ -40,6 +40,16 @@ final class StackDatabase {
                 .withCopyFileToContainer(MountableFile.forHostPath(SCRIPTS), "/stack/db");
     }
 
+    /** Closes what a test class opened, whichever of the two it got to. */
+    static void stop(io.stackctl.engine.Engine engine, PostgreSQLContainer db) {
+        if (engine != null) {
+            engine.close();
+        }
+        if (db != null) {
+            db.stop();
+        }
+    }
+
     /** The roles as the db service's health check makes them: stackctl acts as stackctl_ops, the data is the app's. */
     static void makeRoles(PostgreSQLContainer db, String... thenRun) throws Exception {
         String check =
