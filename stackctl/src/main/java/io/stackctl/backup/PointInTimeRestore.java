@@ -1,6 +1,7 @@
 package io.stackctl.backup;
 
 import io.stackctl.core.ExitCodes;
+import io.stackctl.core.Pause;
 import io.stackctl.core.StackctlException;
 import io.stackctl.postgres.PostgresContainer;
 import io.stackctl.stack.Stack;
@@ -67,7 +68,6 @@ public final class PointInTimeRestore {
     static final DateTimeFormatter POSTGRES_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSSxxx").withZone(ZoneOffset.UTC);
 
-    static final Duration RETRY_AFTER = Duration.ofSeconds(30);
     static final Duration ARCHIVE_WAIT = Duration.ofSeconds(60);
     static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
@@ -133,7 +133,7 @@ public final class PointInTimeRestore {
                         "bin/stackctl restore --latest brings back every archived write (after a lost volume), or"
                                 + " --to-backup LABEL; or start the db (bin/stackctl up) and restore --to-time then");
             }
-            var info = new PgBackRest(stack.engine(), dbContainer).infoFromStopped(stack.project() + "-info");
+            var info = pgbackrest.infoFromStopped(stack.project() + "-info");
             requireBackup(info, target);
             progress("the db service is down: restoring %s from what the repository holds", target.describe());
             return;
@@ -207,8 +207,11 @@ public final class PointInTimeRestore {
         long start = System.nanoTime();
         progress(
                 "taking the API out of service: nginx answers 503 maintenance (Retry-After %d s)",
-                RETRY_AFTER.toSeconds());
-        maintenance.on("the database is being restored to " + target.describe(), RETRY_AFTER, stack.runningNginx());
+                LiveRestore.RETRY_AFTER.toSeconds());
+        maintenance.on(
+                "the database is being restored to " + target.describe(),
+                LiveRestore.RETRY_AFTER,
+                stack.runningNginx());
         Runtime.getRuntime().addShutdownHook(onExit);
         double outOfService;
         String timeline;
@@ -276,9 +279,9 @@ public final class PointInTimeRestore {
 
     /** Waits until PostgreSQL has replayed to the target and accepts writes; returns its timeline. */
     private String awaitPromoted() {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String last = "";
-        while (System.nanoTime() < deadline) {
+        String[] timeline = {""};
+        String[] last = {""};
+        boolean promoted = Pause.until(timeout, Duration.ofMillis(500), () -> {
             try {
                 String state = postgres.psql(
                                 postgres.database(),
@@ -286,18 +289,22 @@ public final class PointInTimeRestore {
                                         + " 8)")
                         .strip();
                 if (state.startsWith("false ")) {
-                    return state.substring("false ".length());
+                    timeline[0] = state.substring("false ".length());
+                    return true;
                 }
-                last = "still in recovery";
+                last[0] = "still in recovery";
             } catch (StackctlException e) {
-                last = e.getMessage();
+                last[0] = e.getMessage();
             }
-            pause(Duration.ofMillis(500));
+            return false;
+        });
+        if (!promoted) {
+            throw new StackctlException(
+                    ExitCodes.FAILED,
+                    "PostgreSQL did not finish its recovery within " + timeout.toSeconds() + " s (" + last[0] + ")",
+                    "see why with: bin/stackctl logs db; run the restore again when it is fixed (its journal is kept)");
         }
-        throw new StackctlException(
-                ExitCodes.FAILED,
-                "PostgreSQL did not finish its recovery within " + timeout.toSeconds() + " s (" + last + ")",
-                "see why with: bin/stackctl logs db; run the restore again when it is fixed (its journal is kept)");
+        return timeline[0];
     }
 
     /**
@@ -310,15 +317,6 @@ public final class PointInTimeRestore {
         postgres.psql(postgres.database(), "SELECT pg_current_xact_id()");
         pgbackrest.check(ARCHIVE_WAIT);
         return at;
-    }
-
-    private static void pause(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StackctlException(ExitCodes.FAILED, "interrupted", "run the restore again");
-        }
     }
 
     private void progress(String format, Object... args) {
