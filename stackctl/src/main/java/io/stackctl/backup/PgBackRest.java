@@ -42,35 +42,67 @@ public final class PgBackRest {
         this.containerId = containerId;
     }
 
-    /** A backup taken, and what pgBackRest said on the way (a diff with no full before it becomes a full one). */
+    /** A backup taken into one repository, and what pgBackRest said on the way (a diff with no full becomes full). */
     public record Taken(RepositoryInfo.Backup backup, List<String> warnings) {}
 
     /**
-     * Takes a backup of {@code type}: a checkpoint, the data files copied while the database serves, then the WAL that
-     * makes them consistent is archived before pgBackRest reports success, so the backup restores on its own.
+     * Takes a backup of {@code type} into each repository, the local one first: a checkpoint, the data files copied
+     * while the database serves, then the WAL that makes them consistent is archived before pgBackRest reports
+     * success, so each copy restores on its own. Throws on the first repository that fails, naming the copies already
+     * taken (they stay: each is whole).
      */
-    public Taken backup(Type type, Duration timeout) {
-        var before = info().backups().stream().map(RepositoryInfo.Backup::label).toList();
-        var result =
-                run(timeout, "--stanza=" + STANZA, "--type=" + type.option(), "--log-level-console=warn", "backup");
-        if (result.exitCode() != 0) {
-            throw failed("pgbackrest backup --type=" + type.option(), result.output());
+    public List<Taken> backup(Type type, Duration timeout) {
+        var before = info();
+        List<Taken> taken = new ArrayList<>();
+        for (var repository : before.repositories()) {
+            var labels = before.backupsIn(repository.key()).stream()
+                    .map(RepositoryInfo.Backup::label)
+                    .toList();
+            var result = run(
+                    timeout,
+                    "--stanza=" + STANZA,
+                    "--repo=" + repository.key(),
+                    "--type=" + type.option(),
+                    "--log-level-console=warn",
+                    "backup");
+            if (result.exitCode() != 0) {
+                var failure = failed(
+                        "pgbackrest backup --type=" + type.option() + " into the " + repository.name() + " repository",
+                        result.output());
+                if (repository.key() > 1 && failure.hint().contains("BACKUP_CIPHER_PASS")) {
+                    failure = new StackctlException(
+                            failure.exitCode(),
+                            failure.getMessage(),
+                            "the off-host repository holds one made with another key (another stack's, or this one's"
+                                    + " before its compose/.env was lost): put that key back in compose/.env, or point"
+                                    + " BACKUP_S3_PATH at an empty place in the bucket, then run bin/stackctl up");
+                }
+                if (taken.isEmpty()) {
+                    throw failure;
+                }
+                throw new StackctlException(
+                        failure.exitCode(),
+                        failure.getMessage() + " (the " + taken.get(0).backup().label()
+                                + " copy in the local repository is whole and stays)",
+                        failure.hint());
+            }
+            var copy = info().backupsIn(repository.key()).stream()
+                    .filter(b -> !labels.contains(b.label()))
+                    .reduce((first, second) -> second)
+                    .orElseThrow(() -> new StackctlException(
+                            ExitCodes.FAILED,
+                            "pgbackrest backup exited 0 but the " + repository.name()
+                                    + " repository lists no new backup",
+                            "check the repository with: docker exec <db container> pgbackrest info"));
+            List<String> warnings = new ArrayList<>();
+            result.output()
+                    .lines()
+                    .filter(line -> line.contains("WARN:"))
+                    .map(line -> line.substring(line.indexOf("WARN:") + 5).strip())
+                    .forEach(warnings::add);
+            taken.add(new Taken(copy, warnings));
         }
-        var after = info();
-        var taken = after.backups().stream()
-                .filter(b -> !before.contains(b.label()))
-                .reduce((first, second) -> second)
-                .orElseThrow(() -> new StackctlException(
-                        ExitCodes.FAILED,
-                        "pgbackrest backup exited 0 but the repository lists no new backup",
-                        "check the repository with: docker exec <db container> pgbackrest info"));
-        List<String> warnings = new ArrayList<>();
-        result.output()
-                .lines()
-                .filter(line -> line.contains("WARN:"))
-                .map(line -> line.substring(line.indexOf("WARN:") + 5).strip())
-                .forEach(warnings::add);
-        return new Taken(taken, warnings);
+        return taken;
     }
 
     /**
@@ -90,6 +122,14 @@ public final class PgBackRest {
         }
     }
 
+    /**
+     * Makes the stanza in a repository that lacks it, as the db service's health check does: after a restore from the
+     * off-host repository onto a lost disk, the new local one is empty, and the check below would wait on it in vain.
+     */
+    public void ensureStanza() {
+        engine.exec(containerId, Duration.ofMinutes(2), "bash", "/stack/db/ensure-stanza.sh");
+    }
+
     /** What the repository holds for the stanza. */
     public RepositoryInfo info() {
         return infoOf(run(Duration.ofMinutes(2), "--stanza=" + STANZA, "--output=json", "info"));
@@ -97,10 +137,12 @@ public final class PgBackRest {
 
     /**
      * What the repository holds, read by a one-off container of the stopped db container's image and volumes: with the
-     * database down (its volume lost) there is no container to exec into.
+     * database down (its volume lost) there is no container to exec into. {@code network} is the one that reaches
+     * the off-host repository ({@link io.stackctl.stack.Stack#repositoryNetwork()}).
      */
-    public RepositoryInfo infoFromStopped(String name) {
-        return infoOf(engine.runBeside(containerId, name, Duration.ofMinutes(2), "bash", "/stack/db/pitr.sh", "info"));
+    public RepositoryInfo infoFromStopped(String name, String network) {
+        return infoOf(engine.runBeside(
+                containerId, name, Duration.ofMinutes(2), network, "bash", "/stack/db/pitr.sh", "info"));
     }
 
     private static RepositoryInfo infoOf(Engine.ExecResult result) {
@@ -132,7 +174,7 @@ public final class PgBackRest {
         return new StackctlException(ExitCodes.FAILED, what + " failed: " + error, hint(output));
     }
 
-    static String hint(String output) {
+    public static String hint(String output) {
         if (output.contains("executable file not found") || output.contains("pgbackrest: not found")) {
             return "the db image has no pgBackRest: run bin/stackctl up, which builds it (compose/images/db) and"
                     + " recreates the db service";
@@ -146,6 +188,29 @@ public final class PgBackRest {
         if (output.contains("[082]") || output.contains("was not archived before the")) {
             return "PostgreSQL's WAL is not reaching the repository: bin/stackctl backups status shows the archiver's"
                     + " last failure, bin/stackctl logs db its cause";
+        }
+        // The off-host repository's faults come before the key's: a TLS failure is a CryptoError too.
+        if (output.contains("HostConnectError")
+                || output.contains("unable to get address")
+                || output.contains("timeout after")
+                || output.contains("unable to connect")) {
+            return "the off-host repository cannot be reached: check BACKUP_S3_ENDPOINT in compose/.env (host[:port]),"
+                    + " that the store serves there, and that the host lets the db container out to it";
+        }
+        if (output.contains("certificate") || output.contains("[095]")) {
+            return "the off-host repository's TLS certificate is not trusted: set BACKUP_S3_CA_FILE in compose/.env"
+                    + " to the CA that signed it (PEM), then run bin/stackctl up";
+        }
+        if (output.contains("InvalidAccessKeyId")
+                || output.contains("SignatureDoesNotMatch")
+                || output.contains("AccessDenied")
+                || output.contains("[403]")) {
+            return "the object store refuses the credentials: check BACKUP_S3_KEY and BACKUP_S3_KEY_SECRET in"
+                    + " compose/.env (a key that may read and write the bucket), then run bin/stackctl up";
+        }
+        if (output.contains("NoSuchBucket") || output.contains("[404]")) {
+            return "the bucket BACKUP_S3_BUCKET names does not exist in the object store: create it there, or fix the"
+                    + " name in compose/.env, then run bin/stackctl up";
         }
         // A wrong key decrypts the info files to noise, which pgBackRest reports as whatever the noise breaks first: a
         // format, crypto or checksum error while loading an info file that is there.

@@ -133,7 +133,7 @@ public final class PointInTimeRestore {
                         "bin/stackctl restore --latest brings back every archived write (after a lost volume), or"
                                 + " --to-backup LABEL; or start the db (bin/stackctl up) and restore --to-time then");
             }
-            var info = pgbackrest.infoFromStopped(stack.project() + "-info");
+            var info = pgbackrest.infoFromStopped(stack.project() + "-info", stack.repositoryNetwork());
             requireBackup(info, target);
             progress("the db service is down: restoring %s from what the repository holds", target.describe());
             return;
@@ -227,6 +227,7 @@ public final class PointInTimeRestore {
             // The known trap: until the new timeline's history file and first segment are archived, a second restore
             // would follow the old timeline past the fork. The check archives a segment of the new one.
             progress("waiting for the new timeline %s to reach the repository", timeline);
+            pgbackrest.ensureStanza();
             pgbackrest.check(ARCHIVE_WAIT);
             journal.end();
         } finally {
@@ -242,7 +243,7 @@ public final class PointInTimeRestore {
         // In service already: the new timeline is safe from a second restore, and this gives it a base of its own.
         progress("taking a full backup of the new timeline");
         try {
-            var base = pgbackrest.backup(PgBackRest.Type.FULL, timeout).backup();
+            var base = pgbackrest.backup(PgBackRest.Type.FULL, timeout).get(0).backup();
             return new Outcome(target, timeline, base, outOfService);
         } catch (StackctlException e) {
             throw new StackctlException(
@@ -264,7 +265,8 @@ public final class PointInTimeRestore {
         command[0] = "bash";
         command[1] = "/stack/db/pitr.sh";
         System.arraycopy(target.script(), 0, command, 2, target.script().length);
-        var result = stack.engine().runBeside(dbContainer, stack.project() + "-pitr", timeout, command);
+        var result = stack.engine()
+                .runBeside(dbContainer, stack.project() + "-pitr", timeout, stack.repositoryNetwork(), command);
         if (result.exitCode() != 0) {
             throw new StackctlException(
                     ExitCodes.FAILED,

@@ -9,8 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What pgBackRest's repository holds for the stack's stanza, read from {@code pgbackrest info --output=json}: the
- * physical backups, oldest first, and the range of archived WAL a restore can replay.
+ * What pgBackRest's repositories hold for the stack's stanza, read from {@code pgbackrest info --output=json}: the
+ * physical backups, oldest first, and the range of archived WAL a restore can replay. Repository 1 is the local
+ * volume; repository 2, when compose/.env names one, the off-host object store. A backup is taken into each, so each
+ * lists its own copy under the same label.
  *
  * @param status pgBackRest's own word on the stanza ("ok", "no valid backups", "missing stanza path", ...)
  * @param detail the repository's own message when it is not ok (why pgBackRest could not read it)
@@ -25,7 +27,20 @@ public record RepositoryInfo(
         String cipher,
         String walMin,
         String walMax,
-        List<Backup> backups) {
+        List<Backup> backups,
+        List<Repository> repositories) {
+
+    /** One of pgBackRest's repositories: 1 local, 2 off-host. */
+    public record Repository(int key, int statusCode, String status, String detail, String walMin, String walMax) {
+
+        public boolean readable() {
+            return READABLE.contains(statusCode);
+        }
+
+        public String name() {
+            return key == 1 ? "local" : "off-host (repo" + key + ")";
+        }
+    }
 
     /**
      * One physical backup.
@@ -33,8 +48,10 @@ public record RepositoryInfo(
      * @param size the database's size when it was taken
      * @param storedSize what it takes in the repository (compressed, and only the changed files for diff and incr)
      * @param reference the backup it builds on directly (none for a full one)
+     * @param repository the repository that holds this copy
      */
     public record Backup(
+            int repository,
             String label,
             String type,
             Instant started,
@@ -55,22 +72,37 @@ public record RepositoryInfo(
     static final List<Integer> READABLE = List.of(0, 2, 6);
 
     /**
-     * Throws, with what to do, when pgBackRest could not read the repository: {@code info} itself exits 0 then, with
-     * the reason in the document (a wrong key reads as a damaged info file).
+     * Throws, with what to do, when pgBackRest could read no repository: {@code info} itself exits 0 then, with the
+     * reason in the document (a wrong key reads as a damaged info file). One readable repository is enough to restore
+     * from; {@link #unreadable()} names the others.
      */
     public RepositoryInfo requireReadable() {
-        if (!READABLE.contains(statusCode)) {
+        if (READABLE.contains(statusCode)) {
+            return this;
+        }
+        if (repositories.stream().noneMatch(Repository::readable)) {
             throw PgBackRest.failed("pgbackrest info", "ERROR: " + status + ": " + detail);
         }
         return this;
+    }
+
+    /** The repositories pgBackRest could not read, each with why. */
+    public List<Repository> unreadable() {
+        return repositories.stream().filter(r -> !r.readable()).toList();
+    }
+
+    /** The copies one repository holds, oldest first. */
+    public List<Backup> backupsIn(int repository) {
+        return backups.stream().filter(b -> b.repository() == repository).toList();
     }
 
     public boolean hasBackup() {
         return !backups.isEmpty();
     }
 
-    public long storedSize() {
-        return backups.stream().mapToLong(Backup::storedSize).sum();
+    /** What one repository's backups take in it. */
+    public long storedSize(int repository) {
+        return backupsIn(repository).stream().mapToLong(Backup::storedSize).sum();
     }
 
     public Backup newest() {
@@ -101,6 +133,7 @@ public record RepositoryInfo(
         List<Backup> backups = new ArrayList<>();
         for (JsonNode b : entry.path("backup")) {
             backups.add(new Backup(
+                    b.path("database").path("repo-key").asInt(1),
                     b.path("label").asText(),
                     b.path("type").asText(),
                     Instant.ofEpochSecond(b.path("timestamp").path("start").asLong()),
@@ -115,18 +148,37 @@ public record RepositoryInfo(
         String min = "";
         String max = "";
         for (JsonNode archive : entry.path("archive")) {
-            if (min.isEmpty() || archive.path("min").asText("").compareTo(min) < 0) {
-                min = archive.path("min").asText("");
-            }
+            min = lower(min, archive.path("min").asText(""));
             if (archive.path("max").asText("").compareTo(max) > 0) {
                 max = archive.path("max").asText("");
             }
         }
         String detail = "";
+        List<Repository> repositories = new ArrayList<>();
         for (JsonNode repo : entry.path("repo")) {
-            if (repo.path("status").path("code").asInt() != 0) {
-                detail = repo.path("status").path("message").asText("");
+            int key = repo.path("key").asInt(1);
+            String message = repo.path("status").path("message").asText("");
+            if (!READABLE.contains(repo.path("status").path("code").asInt())) {
+                detail = message;
             }
+            String repoMin = "";
+            String repoMax = "";
+            for (JsonNode archive : entry.path("archive")) {
+                if (archive.path("database").path("repo-key").asInt(1) == key) {
+                    repoMin = lower(repoMin, archive.path("min").asText(""));
+                    repoMax = archive.path("max").asText("").compareTo(repoMax) > 0
+                            ? archive.path("max").asText("")
+                            : repoMax;
+                }
+            }
+            repositories.add(new Repository(
+                    key,
+                    repo.path("status").path("code").asInt(),
+                    message.lines().findFirst().orElse(""),
+                    // The first line names the file; the error the noise caused follows on the next one.
+                    String.join(" ", message.lines().limit(2).toList()),
+                    repoMin,
+                    repoMax));
         }
         return new RepositoryInfo(
                 stanza,
@@ -137,7 +189,15 @@ public record RepositoryInfo(
                 entry.path("cipher").asText(""),
                 min,
                 max,
-                List.copyOf(backups));
+                List.copyOf(backups),
+                List.copyOf(repositories));
+    }
+
+    private static String lower(String current, String candidate) {
+        if (candidate.isEmpty()) {
+            return current;
+        }
+        return current.isEmpty() || candidate.compareTo(current) < 0 ? candidate : current;
     }
 
     private static StackctlException unreadable(String json) {

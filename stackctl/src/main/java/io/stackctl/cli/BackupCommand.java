@@ -90,28 +90,36 @@ final class BackupCommand extends StackCommand {
         var db = stack.requireService(Stack.DB);
         var pgbackrest = new PgBackRest(stack.engine(), db.id());
         progress(
-                "taking a backup (--type %s) into pgBackRest's repository (%s in the db container)",
+                "taking a backup (--type %s) into each of pgBackRest's repositories (the local one: %s in the db"
+                        + " container)",
                 physical.option(), PgBackRest.REPOSITORY);
         var taken = pgbackrest.backup(physical, options.timeout);
-        taken.warnings().forEach(w -> err().println("warning: pgbackrest: " + w));
-        var backup = taken.backup();
+        taken.forEach(copy -> copy.warnings().forEach(w -> err().println("warning: pgbackrest: " + w)));
         if (global.json()) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("repository", PgBackRest.REPOSITORY);
-            doc.put("backup", backup);
-            doc.put("warnings", taken.warnings());
+            doc.put("backup", taken.get(0).backup());
+            doc.put("copies", taken.stream().map(PgBackRest.Taken::backup).toList());
+            doc.put(
+                    "warnings",
+                    taken.stream().flatMap(copy -> copy.warnings().stream()).toList());
             output().json(doc);
         } else {
-            output().line("backup %s (%s%s): %s of data, %s stored, %.1fs, WAL %s to %s"
-                    .formatted(
-                            backup.label(),
-                            backup.type(),
-                            backup.reference().isEmpty() ? "" : ", on " + backup.reference(),
-                            Output.size(backup.size()),
-                            Output.size(backup.storedSize()),
-                            backup.seconds(),
-                            backup.walStart(),
-                            backup.walStop()));
+            for (var copy : taken) {
+                var backup = copy.backup();
+                output().line("backup %s (%s%s) in repo%d (%s): %s of data, %s stored, %.1fs, WAL %s to %s"
+                        .formatted(
+                                backup.label(),
+                                backup.type(),
+                                backup.reference().isEmpty() ? "" : ", on " + backup.reference(),
+                                backup.repository(),
+                                backup.repository() == 1 ? "local" : "off-host",
+                                Output.size(backup.size()),
+                                Output.size(backup.storedSize()),
+                                backup.seconds(),
+                                backup.walStart(),
+                                backup.walStop()));
+            }
         }
         return ExitCodes.OK;
     }

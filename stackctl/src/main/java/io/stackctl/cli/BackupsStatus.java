@@ -5,6 +5,8 @@ import io.stackctl.backup.RepositoryInfo;
 import io.stackctl.backup.WalArchiving;
 import io.stackctl.core.ExitCodes;
 import io.stackctl.postgres.PostgresContainer;
+import io.stackctl.stack.EnvFile;
+import io.stackctl.stack.OffsiteRepository;
 import io.stackctl.stack.Stack;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,6 +37,10 @@ final class BackupsStatus extends StackCommand {
                 print(stack, repository, archiving);
             }
             problems.forEach(p -> err().println("warning: " + p));
+            repository
+                    .unreadable()
+                    .forEach(r -> err().println("warning: the " + r.name() + " repository cannot be" + " read: "
+                            + r.detail() + " (" + PgBackRest.hint(r.detail()) + ")"));
             if (!repository.hasBackup()) {
                 err().println("warning: the repository holds no backup yet, so the archived WAL has nothing to"
                         + " replay onto: bin/stackctl backup --type full");
@@ -45,20 +51,21 @@ final class BackupsStatus extends StackCommand {
 
     private void print(Stack stack, RepositoryInfo repository, WalArchiving archiving) {
         Instant now = archiving.now();
-        output().line("repository  %s in the db container (volume %s_db-backup): %s, %s, %d backup%s, %s stored"
-                .formatted(
-                        PgBackRest.REPOSITORY,
-                        stack.project(),
-                        repository.cipher().isEmpty() ? "NOT encrypted" : repository.cipher(),
-                        repository.status(),
-                        repository.backups().size(),
-                        repository.backups().size() == 1 ? "" : "s",
-                        Output.size(repository.storedSize())));
-        output().line("archived    %s"
-                .formatted(
-                        repository.walMin().isEmpty()
-                                ? "no WAL yet"
-                                : "WAL " + repository.walMin() + " to " + repository.walMax()));
+        var offsite = OffsiteRepository.resolve(
+                stack.environment(), EnvFile.load(stack.files().envFile()));
+        for (var repo : repository.repositories()) {
+            var copies = repository.backupsIn(repo.key());
+            output().line("repo%d       %s: %s, %s, %d backup%s, %s stored, %s"
+                    .formatted(
+                            repo.key(),
+                            where(stack, repo.key(), offsite),
+                            repository.cipher().isEmpty() ? "NOT encrypted" : repository.cipher(),
+                            repo.readable() ? repo.status() : "UNREADABLE: " + repo.detail(),
+                            copies.size(),
+                            copies.size() == 1 ? "" : "s",
+                            Output.size(repository.storedSize(repo.key())),
+                            repo.walMin().isEmpty() ? "no WAL yet" : "WAL " + repo.walMin() + " to " + repo.walMax()));
+        }
         output().line("archiving   %s".formatted(archivingText(archiving, now)));
         if (repository.hasBackup()) {
             output().line("");
@@ -68,6 +75,7 @@ final class BackupsStatus extends StackCommand {
             for (var b : newestFirst) {
                 rows.add(List.of(
                         b.label(),
+                        "repo" + b.repository(),
                         b.type(),
                         Output.age(b.stopped(), now) + " ago",
                         "%.1fs".formatted(b.seconds()),
@@ -75,8 +83,15 @@ final class BackupsStatus extends StackCommand {
                         Output.size(b.storedSize()),
                         b.walStart() + " to " + b.walStop()));
             }
-            output().table(List.of("BACKUP", "TYPE", "TAKEN", "TOOK", "SIZE", "STORED", "WAL"), rows);
+            output().table(List.of("BACKUP", "REPO", "TYPE", "TAKEN", "TOOK", "SIZE", "STORED", "WAL"), rows);
         }
+    }
+
+    private static String where(Stack stack, int key, java.util.Optional<OffsiteRepository> offsite) {
+        if (key == 1) {
+            return "local, " + PgBackRest.REPOSITORY + " on volume " + stack.project() + "_db-backup";
+        }
+        return "off-host, " + offsite.map(OffsiteRepository::location).orElse("S3");
     }
 
     static String archivingText(WalArchiving archiving, Instant now) {
@@ -115,11 +130,25 @@ final class BackupsStatus extends StackCommand {
         repo.put("stanza", repository.stanza());
         repo.put("status", repository.status());
         repo.put("cipher", repository.cipher());
-        repo.put("stored_bytes", repository.storedSize());
+        repo.put("stored_bytes", repository.storedSize(1));
         repo.put("wal_min", repository.walMin());
         repo.put("wal_max", repository.walMax());
-        repo.put("backups", repository.backups());
+        repo.put("backups", repository.backupsIn(1));
         doc.put("repository", repo);
+        List<Map<String, Object>> all = new ArrayList<>();
+        for (var r : repository.repositories()) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("repo", r.key());
+            one.put("status", r.status());
+            one.put("readable", r.readable());
+            one.put("detail", r.detail());
+            one.put("wal_min", r.walMin());
+            one.put("wal_max", r.walMax());
+            one.put("stored_bytes", repository.storedSize(r.key()));
+            one.put("backups", repository.backupsIn(r.key()));
+            all.add(one);
+        }
+        doc.put("repositories", all);
         Map<String, Object> wal = new LinkedHashMap<>();
         wal.put("on", archiving.on());
         wal.put("archive_timeout", archiving.archiveTimeout());

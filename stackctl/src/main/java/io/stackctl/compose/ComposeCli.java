@@ -22,25 +22,26 @@ public final class ComposeCli implements Compose {
     private final ProcessRunner runner;
     private final ComposeFlavour flavour;
     private final String project;
-    private final Path composeFile;
+    private final List<Path> composeFiles;
     private final Optional<Path> envFile;
     private final boolean plain;
 
-    public ComposeCli(ProcessRunner runner, ComposeFlavour flavour, String project, Path composeFile) {
-        this(runner, flavour, project, composeFile, Optional.empty(), false);
+    /** @param composeFiles compose.yaml, then any file that adds to it (offsite.yaml), as compose's -f options */
+    public ComposeCli(ProcessRunner runner, ComposeFlavour flavour, String project, List<Path> composeFiles) {
+        this(runner, flavour, project, List.copyOf(composeFiles), Optional.empty(), false);
     }
 
     private ComposeCli(
             ProcessRunner runner,
             ComposeFlavour flavour,
             String project,
-            Path composeFile,
+            List<Path> composeFiles,
             Optional<Path> envFile,
             boolean plain) {
         this.runner = runner;
         this.flavour = flavour;
         this.project = project;
-        this.composeFile = composeFile;
+        this.composeFiles = composeFiles;
         this.envFile = envFile;
         this.plain = plain;
     }
@@ -48,7 +49,7 @@ public final class ComposeCli implements Compose {
     /** Without ANSI colours (--no-color, NO_COLOR, or output that is not a terminal): v1.29 and v2 both take --ansi. */
     @Override
     public ComposeCli plain(boolean noColours) {
-        return new ComposeCli(runner, flavour, project, composeFile, envFile, noColours);
+        return new ComposeCli(runner, flavour, project, composeFiles, envFile, noColours);
     }
 
     /**
@@ -57,7 +58,7 @@ public final class ComposeCli implements Compose {
      */
     @Override
     public ComposeCli forRelease(Path savedEnvFile, Map<String, String> overrides) {
-        return new ComposeCli(runner.with(overrides), flavour, project, composeFile, Optional.of(savedEnvFile), plain);
+        return new ComposeCli(runner.with(overrides), flavour, project, composeFiles, Optional.of(savedEnvFile), plain);
     }
 
     /** The hash compose labels a service's containers with; a container with another one runs another config. */
@@ -191,7 +192,8 @@ public final class ComposeCli implements Compose {
     public List<String> base() {
         var command = new ArrayList<>(flavour.command());
         envFile.ifPresent(file -> command.addAll(List.of("--env-file", file.toString())));
-        command.addAll(List.of("-p", project, "-f", composeFile.toString()));
+        command.addAll(List.of("-p", project));
+        composeFiles.forEach(file -> command.addAll(List.of("-f", file.toString())));
         return command;
     }
 

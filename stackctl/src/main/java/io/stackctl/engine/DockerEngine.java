@@ -347,20 +347,23 @@ public final class DockerEngine implements Engine {
         client.removeContainerCmd(containerId).withForce(true).exec();
     }
 
-    public ExecResult runBeside(String containerId, String name, Duration timeout, String... command) {
+    public ExecResult runBeside(String containerId, String name, Duration timeout, String network, String... command) {
         try {
             client.removeContainerCmd(name).withForce(true).exec();
         } catch (NotFoundException e) {
             // none left from before
         }
-        String image = client.inspectContainerCmd(containerId).exec().getImageId();
-        String id = client.createContainerCmd(image)
+        var beside = client.inspectContainerCmd(containerId).exec();
+        String id = client.createContainerCmd(beside.getImageId())
                 .withName(name)
                 .withUser("root")
+                .withEnv(beside.getConfig().getEnv())
                 .withEntrypoint(command[0])
                 .withCmd(java.util.Arrays.asList(command).subList(1, command.length))
                 .withHostConfig(com.github.dockerjava.api.model.HostConfig.newHostConfig()
                         .withVolumesFrom(new com.github.dockerjava.api.model.VolumesFrom(containerId))
+                        .withExtraHosts(beside.getHostConfig().getExtraHosts())
+                        .withNetworkMode(network)
                         .withInit(true))
                 .exec()
                 .getId();

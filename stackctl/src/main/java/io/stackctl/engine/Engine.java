@@ -89,10 +89,11 @@ public interface Engine extends AutoCloseable {
 
     /**
      * Runs {@code command} as root in a one-off container named {@code name}, of {@code containerId}'s image and with
-     * its volumes (docker run --rm --volumes-from), and returns its exit code and output. A container left by an
+     * its volumes (docker run --rm --volumes-from), environment and extra hosts, on {@code network} (none: no
+     * network at all), and returns its exit code and output. A container left by an
      * earlier run of the same name (its caller killed) is removed first: what it did is the command's to redo.
      */
-    ExecResult runBeside(String containerId, String name, Duration timeout, String... command);
+    ExecResult runBeside(String containerId, String name, Duration timeout, String network, String... command);
 
     String imageIdOf(String containerId);
 

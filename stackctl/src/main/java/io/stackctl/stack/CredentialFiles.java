@@ -24,7 +24,9 @@ import java.util.Map;
  *   <li>{@code db/superuser-password} (read once, when the database is created) and {@code cache/ops-password}
  *       (stackctl_ops', which the cache's health check also gives Redis when it changed);
  *   <li>{@code db/backup-cipher-pass}: pgBackRest's repository key, which compose/db/start.sh puts in its
- *       configuration.
+ *       configuration;
+ *   <li>{@code db/s3-key}, {@code db/s3-key-secret} and {@code db/s3-ca.pem}: the off-host repository's access key
+ *       and the CA that signed its certificate ({@link OffsiteRepository}).
  * </ul>
  *
  * Two entries mean a rotation is under way: the replicas not yet rolled keep the old credential, the new ones use the
@@ -43,6 +45,7 @@ public final class CredentialFiles {
     private final Path superuserPassword;
     private final Path cacheOpsPassword;
     private final Path backupCipherPass;
+    private final Path dbSecrets;
 
     public CredentialFiles(StackFiles files) {
         this.root = files.secretsDir();
@@ -51,6 +54,7 @@ public final class CredentialFiles {
         this.superuserPassword = root.resolve("db").resolve("superuser-password");
         this.cacheOpsPassword = root.resolve("cache").resolve("ops-password");
         this.backupCipherPass = root.resolve("db").resolve("backup-cipher-pass");
+        this.dbSecrets = root.resolve("db");
     }
 
     /** The other of the app's two logins: where a rotation moves the replicas from {@code login}. */
@@ -121,6 +125,32 @@ public final class CredentialFiles {
         }
         if (writeIfChanged(backupCipherPass, env.get(EnvFile.BACKUP_SECRET).orElse(""))) {
             changed.add("db/backup-cipher-pass");
+        }
+        return changed;
+    }
+
+    /** Writes the off-host repository's credentials and CA certificate for the db service; returns what changed. */
+    public List<String> ensureOffsite(OffsiteRepository repository) {
+        List<String> changed = new ArrayList<>();
+        if (writeIfChanged(dbSecrets.resolve("s3-key"), repository.key())) {
+            changed.add("db/s3-key");
+        }
+        if (writeIfChanged(dbSecrets.resolve("s3-key-secret"), repository.keySecret())) {
+            changed.add("db/s3-key-secret");
+        }
+        Path ca = dbSecrets.resolve("s3-ca.pem");
+        String certificate = String.join(
+                "\n",
+                repository
+                        .caCertificate()
+                        .orElse("")
+                        .lines()
+                        .map(String::strip)
+                        .filter(line -> !line.isEmpty())
+                        .toList());
+        if (!certificate.equals(String.join("\n", lines(ca)))) {
+            write(ca, certificate.isEmpty() ? "" : certificate + "\n");
+            changed.add("db/s3-ca.pem");
         }
         return changed;
     }

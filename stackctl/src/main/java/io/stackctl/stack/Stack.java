@@ -104,7 +104,7 @@ public final class Stack implements AutoCloseable {
                         runner,
                         ComposeCli.detect(runner, files.stateDir().resolve("compose-cli")),
                         project,
-                        files.composeFile())
+                        files.composeFiles(OffsiteRepository.configured(environment, EnvFile.load(files.envFile()))))
                 .plain(plain);
         return new Stack(project, files, engine, compose, runner, environment);
     }
@@ -164,6 +164,15 @@ public final class Stack implements AutoCloseable {
     /** After compose/.env changed (up writes secrets and the air-gapped images into it), read the settings again. */
     public void reloadSettings() {
         settings = StackSettings.resolve(environment, EnvFile.load(files.envFile()));
+    }
+
+    /**
+     * The network a one-off container of the db image joins to reach pgBackRest's repositories: the project's
+     * offsite network (compose/offsite.yaml) when compose/.env names an off-host one, else none (the local repository
+     * is a volume).
+     */
+    public String repositoryNetwork() {
+        return OffsiteRepository.configured(environment, EnvFile.load(files.envFile())) ? project + "_offsite" : "none";
     }
 
     public StackFiles files() {

@@ -45,6 +45,13 @@ public record StackFiles(Path root) {
         return composeDir().resolve("compose.yaml");
     }
 
+    /** compose.yaml, joined by offsite.yaml when compose/.env names an off-host backup repository. */
+    public java.util.List<Path> composeFiles(boolean offsiteRepository) {
+        return offsiteRepository
+                ? java.util.List.of(composeFile(), composeDir().resolve("offsite.yaml"))
+                : java.util.List.of(composeFile());
+    }
+
     public Path envFile() {
         return composeDir().resolve(".env");
     }

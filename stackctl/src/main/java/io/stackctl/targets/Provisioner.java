@@ -12,6 +12,7 @@ import io.stackctl.stack.CredentialFiles;
 import io.stackctl.stack.EnvFile;
 import io.stackctl.stack.LocalImages;
 import io.stackctl.stack.OfflineImages;
+import io.stackctl.stack.OffsiteRepository;
 import io.stackctl.stack.Scaler;
 import io.stackctl.stack.Stack;
 import io.stackctl.stack.StackFiles;
@@ -65,8 +66,17 @@ public final class Provisioner {
     public HttpProbe.Result up(Request request) {
         request.replicas().ifPresent(Scaler::validate);
         target.requireUsable();
+        var offsite = OffsiteRepository.resolve(
+                stack.environment(), EnvFile.load(stack.files().envFile()));
+        if (offsite.isPresent() && !target.name().equals("compose")) {
+            throw new StackctlException(
+                    ExitCodes.PRECONDITION,
+                    "compose/.env names an off-host backup repository (" + OffsiteRepository.BUCKET + "), which only"
+                            + " the compose target runs so far",
+                    "run this stack with bin/stackctl up (compose), or remove the BACKUP_S3_* lines for Swarm");
+        }
         // Only after the engine answered: a failed precondition must leave no file behind.
-        prepareEnvFile(request.offline());
+        prepareEnvFile(request.offline(), offsite);
         stack.reloadSettings();
         var tls = EdgeTls.of(stack);
         tls.ensureFolder();
@@ -118,7 +128,7 @@ public final class Provisioner {
         return ready;
     }
 
-    private void prepareEnvFile(boolean offline) {
+    private void prepareEnvFile(boolean offline, Optional<OffsiteRepository> offsite) {
         StackFiles files = stack.files();
         EnvFile env = EnvFile.load(files.envFile());
         boolean created = !env.exists();
@@ -150,7 +160,9 @@ public final class Provisioner {
                             : "updated %s" + (added.isEmpty() ? "" : " (added " + String.join(", ", added) + ")"),
                     files.envFile());
         }
-        var written = new CredentialFiles(files).ensureCurrent(env);
+        var credentials = new CredentialFiles(files);
+        var written = new java.util.ArrayList<>(credentials.ensureCurrent(env));
+        offsite.ifPresent(repository -> written.addAll(credentials.ensureOffsite(repository)));
         if (!written.isEmpty()) {
             say(
                     "wrote the app's credentials for the db and cache services: %s",

@@ -54,7 +54,10 @@ class PhysicalBackupIT {
         sql("CREATE TABLE IF NOT EXISTS notes (id bigserial PRIMARY KEY, body text NOT NULL)");
         // One full backup for the class, holding rows whose text the encryption test looks for.
         sql("INSERT INTO notes (body) SELECT '" + MARKER + "' FROM generate_series(1, 2000)");
-        full = pgbackrest.backup(PgBackRest.Type.FULL, Duration.ofMinutes(5)).backup();
+        full = pgbackrest
+                .backup(PgBackRest.Type.FULL, Duration.ofMinutes(5))
+                .get(0)
+                .backup();
     }
 
     @AfterAll
@@ -65,8 +68,10 @@ class PhysicalBackupIT {
     @Test
     void anIncrementalBackupBuildsOnTheFullOneBeforeIt() throws Exception {
         sql("INSERT INTO notes (body) SELECT 'row ' || i FROM generate_series(1, 5000) i");
-        var incr =
-                pgbackrest.backup(PgBackRest.Type.INCR, Duration.ofMinutes(5)).backup();
+        var incr = pgbackrest
+                .backup(PgBackRest.Type.INCR, Duration.ofMinutes(5))
+                .get(0)
+                .backup();
 
         assertThat(full.type()).isEqualTo("full");
         assertThat(full.label()).endsWith("F");

@@ -29,7 +29,38 @@ class PhysicalRestoreRulesTest {
         assertThat(incr.started()).isEqualTo(Instant.ofEpochSecond(1796284912));
         assertThat(info.walMin()).isEqualTo("000000010000000000000001");
         assertThat(info.walMax()).isEqualTo("00000003000000000000000E");
-        assertThat(info.storedSize()).isEqualTo(3790928 + 16032);
+        assertThat(info.storedSize(1)).isEqualTo(3790928 + 16032);
+    }
+
+    @Test
+    void withTheLocalRepositoryLostTheOffsiteOneStillServesAndTheLostOneIsNamed() throws Exception {
+        // What pgbackrest info answered (for real) after the db-backup volume was deleted, with S3 as repo2.
+        String json;
+        try (var in = PhysicalRestoreRulesTest.class.getResourceAsStream("/pgbackrest/info-local-lost.json")) {
+            json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        var info = RepositoryInfo.parse(json, "stack").requireReadable();
+
+        assertThat(info.status()).isEqualTo("different across repos");
+        assertThat(info.unreadable()).extracting(RepositoryInfo.Repository::key).containsExactly(1);
+        assertThat(info.unreadable().get(0).detail()).isEqualTo("missing stanza path");
+        assertThat(info.backupsIn(1)).isEmpty();
+        assertThat(info.backupsIn(2)).extracting(RepositoryInfo.Backup::label).containsExactly("20261203-102624F");
+        assertThat(info.repositories().get(1).walMax()).isEqualTo("000000010000000000000005");
+        assertThat(info.storedSize(2)).isEqualTo(3790336);
+    }
+
+    @Test
+    void anOffsiteRepositorysFaultsGetTheirOwnHintNotTheKeys() {
+        assertThat(PgBackRest.hint("ERROR: [049]: unable to get address for 'nowhere.example': [-2] Name or service"
+                        + " not known"))
+                .contains("BACKUP_S3_ENDPOINT");
+        assertThat(PgBackRest.hint("ERROR: [095]: [CryptoError] unable to verify certificate presented by"
+                        + " 'host.docker.internal:9443'"))
+                .contains("BACKUP_S3_CA_FILE");
+        assertThat(PgBackRest.hint("ERROR: [039]: HTTP request failed with 403 (Forbidden): *** Response Content ***:"
+                        + " <Code>InvalidAccessKeyId</Code>"))
+                .contains("BACKUP_S3_KEY");
     }
 
     @Test

@@ -187,7 +187,7 @@ public final class RecordingEngine implements Engine {
     }
 
     @Override
-    public ExecResult runBeside(String containerId, String name, Duration timeout, String... command) {
+    public ExecResult runBeside(String containerId, String name, Duration timeout, String network, String... command) {
         throw notFaked("one-off containers");
     }
 
