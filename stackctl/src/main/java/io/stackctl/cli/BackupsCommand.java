@@ -7,7 +7,13 @@ import picocli.CommandLine.Command;
         name = "backups",
         description =
                 "List, verify and prune the dumps in the backup folder; see the physical backups and WAL archiving.",
-        subcommands = {BackupsList.class, BackupsVerify.class, BackupsPrune.class, BackupsStatus.class})
+        subcommands = {
+            BackupsList.class,
+            BackupsVerify.class,
+            BackupsPrune.class,
+            BackupsStatus.class,
+            BackupsProve.class
+        })
 final class BackupsCommand extends CommandGroup {
 
     static String verifiedText(Manifest manifest) {

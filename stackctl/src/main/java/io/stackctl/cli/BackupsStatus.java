@@ -2,6 +2,7 @@ package io.stackctl.cli;
 
 import io.stackctl.backup.PgBackRest;
 import io.stackctl.backup.RepositoryInfo;
+import io.stackctl.backup.RestoreProof;
 import io.stackctl.backup.WalArchiving;
 import io.stackctl.core.ExitCodes;
 import io.stackctl.postgres.PostgresContainer;
@@ -67,6 +68,20 @@ final class BackupsStatus extends StackCommand {
                             repo.walMin().isEmpty() ? "no WAL yet" : "WAL " + repo.walMin() + " to " + repo.walMax()));
         }
         output().line("archiving   %s".formatted(archivingText(archiving, now)));
+        var proofs = RestoreProof.history(stack).last();
+        if (proofs.isEmpty()) {
+            output().line(
+                            "proven      never: bin/stackctl backups prove restores each repository into a scratch container");
+        }
+        proofs.values()
+                .forEach(p -> output().line("proven      repo%d %s %s ago: to %s, answering in %.1fs%s"
+                        .formatted(
+                                p.repository(),
+                                p.passed() ? "passed" : "FAILED",
+                                Output.age(p.at(), now),
+                                p.target(),
+                                p.readySeconds(),
+                                p.passed() ? "" : " (" + p.failure() + ")")));
         if (repository.hasBackup()) {
             output().line("");
             List<List<String>> rows = new ArrayList<>();
@@ -149,6 +164,7 @@ final class BackupsStatus extends StackCommand {
             all.add(one);
         }
         doc.put("repositories", all);
+        doc.put("proofs", RestoreProof.history(stack).last().values());
         Map<String, Object> wal = new LinkedHashMap<>();
         wal.put("on", archiving.on());
         wal.put("archive_timeout", archiving.archiveTimeout());

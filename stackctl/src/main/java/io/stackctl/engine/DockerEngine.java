@@ -348,25 +348,68 @@ public final class DockerEngine implements Engine {
     }
 
     public ExecResult runBeside(String containerId, String name, Duration timeout, String network, String... command) {
+        return runOneOff(
+                containerId,
+                name,
+                timeout,
+                com.github.dockerjava.api.model.HostConfig.newHostConfig()
+                        .withVolumesFrom(new com.github.dockerjava.api.model.VolumesFrom(containerId))
+                        .withNetworkMode(network),
+                List.of(),
+                command);
+    }
+
+    @Override
+    public ExecResult runScratch(
+            String containerId,
+            String name,
+            Duration timeout,
+            String network,
+            List<String> binds,
+            String scratch,
+            String... command) {
+        return runOneOff(
+                containerId,
+                name,
+                timeout,
+                com.github.dockerjava.api.model.HostConfig.newHostConfig()
+                        .withBinds(binds.stream()
+                                .map(com.github.dockerjava.api.model.Bind::parse)
+                                .toList())
+                        .withNetworkMode(network),
+                List.of(new com.github.dockerjava.api.model.Volume(scratch)),
+                command);
+    }
+
+    private ExecResult runOneOff(
+            String containerId,
+            String name,
+            Duration timeout,
+            com.github.dockerjava.api.model.HostConfig hostConfig,
+            List<com.github.dockerjava.api.model.Volume> volumes,
+            String... command) {
         try {
-            client.removeContainerCmd(name).withForce(true).exec();
+            client.removeContainerCmd(name)
+                    .withForce(true)
+                    .withRemoveVolumes(true)
+                    .exec();
         } catch (NotFoundException e) {
             // none left from before
         }
         var beside = client.inspectContainerCmd(containerId).exec();
-        String id = client.createContainerCmd(beside.getImageId())
+        var create = client.createContainerCmd(beside.getImageId())
                 .withName(name)
                 .withUser("root")
                 .withEnv(beside.getConfig().getEnv())
                 .withEntrypoint(command[0])
                 .withCmd(java.util.Arrays.asList(command).subList(1, command.length))
-                .withHostConfig(com.github.dockerjava.api.model.HostConfig.newHostConfig()
-                        .withVolumesFrom(new com.github.dockerjava.api.model.VolumesFrom(containerId))
+                .withHostConfig(hostConfig
                         .withExtraHosts(beside.getHostConfig().getExtraHosts())
-                        .withNetworkMode(network)
-                        .withInit(true))
-                .exec()
-                .getId();
+                        .withInit(true));
+        if (!volumes.isEmpty()) {
+            create = create.withVolumes(volumes);
+        }
+        String id = create.exec().getId();
         try {
             client.startContainerCmd(id).exec();
             Integer exit;
@@ -381,7 +424,10 @@ public final class DockerEngine implements Engine {
             }
             return new ExecResult(exit == null ? -1 : exit, logTail(id, 200));
         } finally {
-            client.removeContainerCmd(id).withForce(true).exec();
+            client.removeContainerCmd(id)
+                    .withForce(true)
+                    .withRemoveVolumes(true)
+                    .exec();
         }
     }
 

@@ -95,6 +95,20 @@ public interface Engine extends AutoCloseable {
      */
     ExecResult runBeside(String containerId, String name, Duration timeout, String network, String... command);
 
+    /**
+     * Runs {@code command} as root in a one-off container of {@code containerId}'s image, with its environment and
+     * extra hosts but none of its volumes: only {@code binds} ("volume-or-host-path:/path[:ro]") and a fresh anonymous
+     * volume at {@code scratch}, removed with the container. For work beside a live service that must not touch it.
+     */
+    ExecResult runScratch(
+            String containerId,
+            String name,
+            Duration timeout,
+            String network,
+            java.util.List<String> binds,
+            String scratch,
+            String... command);
+
     String imageIdOf(String containerId);
 
     /**

@@ -192,6 +192,18 @@ public final class RecordingEngine implements Engine {
     }
 
     @Override
+    public ExecResult runScratch(
+            String containerId,
+            String name,
+            Duration timeout,
+            String network,
+            java.util.List<String> binds,
+            String scratch,
+            String... command) {
+        throw notFaked("one-off containers");
+    }
+
+    @Override
     public void close() {}
 
     private static AssertionError notFaked(String what) {
