@@ -189,6 +189,10 @@ public final class PgBackRest {
             return "PostgreSQL's WAL is not reaching the repository: bin/stackctl backups status shows the archiver's"
                     + " last failure, bin/stackctl logs db its cause";
         }
+        if (output.contains("unable to acquire lock") || output.contains("[050]")) {
+            return "another backup of this stack is running (the stack's schedule, see bin/stackctl backups status, or"
+                    + " another stackctl): wait for it to end and try again";
+        }
         // The off-host repository's faults come before the key's: a TLS failure is a CryptoError too.
         if (output.contains("HostConnectError")
                 || output.contains("unable to get address")

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.stackctl.core.ExitCodes;
 import io.stackctl.core.Json;
 import io.stackctl.core.StackctlException;
+import io.stackctl.engine.Engine;
 import io.stackctl.postgres.PostgresContainer;
 import io.stackctl.stack.Stack;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,14 +61,36 @@ public final class RestoreProof {
     /** A proof marker: its id and when it committed. */
     record Marker(long id, Instant at) {}
 
-    private final Stack stack;
+    /**
+     * Where a proof runs: the engine, the db container, the network that reaches the repositories, and the host's
+     * paths of the files the scratch container mounts (host paths, as the engine resolves them: the backup agent,
+     * itself in a container, finds them from its own mounts).
+     *
+     * @param composeDir the stack's compose folder on the engine's host (the scripts in db/, the key in secrets/db/)
+     * @param stateDir where the proofs are recorded, as this process sees it
+     */
+    public record Site(
+            Engine engine, String project, String dbContainer, String network, Path composeDir, Path stateDir) {
+
+        public static Site of(Stack stack) {
+            return new Site(
+                    stack.engine(),
+                    stack.project(),
+                    stack.requireService(Stack.DB).id(),
+                    stack.repositoryNetwork(),
+                    stack.files().composeDir(),
+                    stack.files().stateDir());
+        }
+    }
+
+    private final Site site;
     private final String dbContainer;
     private final PgBackRest pgbackrest;
 
-    public RestoreProof(Stack stack) {
-        this.stack = stack;
-        this.dbContainer = stack.requireService(Stack.DB).id();
-        this.pgbackrest = new PgBackRest(stack.engine(), dbContainer);
+    public RestoreProof(Site site) {
+        this.site = site;
+        this.dbContainer = site.dbContainer();
+        this.pgbackrest = new PgBackRest(site.engine(), dbContainer);
     }
 
     /** The repositories pgBackRest has: each can be proven. */
@@ -80,7 +104,8 @@ public final class RestoreProof {
      * target outside the range); a restore that fails or holds the wrong markers is a failed {@link Result}.
      */
     public Result prove(int repository, Optional<Instant> target, Duration timeout, RandomGenerator random) {
-        var postgres = PostgresContainer.of(stack);
+        var postgres = new PostgresContainer(
+                site.engine(), dbContainer, Stack.DATABASE, Stack.OPERATIONS_USER, Stack.APP_DATABASE_USER);
         var archiving = WalArchiving.of(postgres);
         double rpo = archiving
                 .lastArchivedAt()
@@ -90,7 +115,7 @@ public final class RestoreProof {
         // stops at the first commit after it, and fails without one: a marker committed now is that commit (and one
         // the restore must not bring back).
         Instant archivedUntil = Instant.now().minusMillis(100);
-        var marked = stack.engine()
+        var marked = site.engine()
                 .exec(
                         dbContainer,
                         Duration.ofSeconds(30),
@@ -134,16 +159,16 @@ public final class RestoreProof {
                 .filter(m -> m.at().isBefore(chosen))
                 .map(Marker::id)
                 .toList();
-        var result = stack.engine()
+        var result = site.engine()
                 .runScratch(
                         dbContainer,
-                        stack.project() + "-prove",
+                        site.project() + "-prove",
                         timeout,
-                        stack.repositoryNetwork(),
+                        site.network(),
                         List.of(
-                                stack.project() + "_db-backup:" + PgBackRest.REPOSITORY + ":ro",
-                                stack.files().secretsDir().resolve("db") + ":/run/stack-secrets:ro",
-                                stack.files().composeDir().resolve("db") + ":/stack/db:ro"),
+                                site.project() + "_db-backup:" + PgBackRest.REPOSITORY + ":ro",
+                                site.composeDir().resolve("secrets").resolve("db") + ":/run/stack-secrets:ro",
+                                site.composeDir().resolve("db") + ":/stack/db:ro"),
                         "/scratch",
                         "bash",
                         "/stack/db/prove.sh",
@@ -264,22 +289,23 @@ public final class RestoreProof {
     }
 
     /** The last proof of each repository. */
-    public static History history(Stack stack) {
+    public static History history(Path stateDir, String project) {
         try {
-            return file(stack).read().orElse(new History(Map.of()));
+            return file(stateDir, project).read().orElse(new History(Map.of()));
         } catch (IOException e) {
             return new History(Map.of());
         }
     }
 
     private void record(Result outcome) {
-        Map<Integer, Result> last = new LinkedHashMap<>(history(stack).last());
+        Map<Integer, Result> last =
+                new LinkedHashMap<>(history(site.stateDir(), site.project()).last());
         last.put(outcome.repository(), outcome);
-        file(stack).write(new History(last));
+        file(site.stateDir(), site.project()).write(new History(last));
     }
 
-    private static JournalFile<History> file(Stack stack) {
-        return new JournalFile<>(stack.files().stateDir().resolve(stack.project() + ".proof.json"), History.class);
+    private static JournalFile<History> file(Path stateDir, String project) {
+        return new JournalFile<>(stateDir.resolve(project + ".proof.json"), History.class);
     }
 
     private static String errorLines(String output) {

@@ -1,10 +1,13 @@
 package io.stackctl.cli;
 
+import io.stackctl.backup.BackupSchedule;
+import io.stackctl.backup.ScheduledBackups;
 import io.stackctl.core.ExitCodes;
 import io.stackctl.core.StackctlException;
 import io.stackctl.engine.Engine;
 import io.stackctl.upstream.UpstreamAgent;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -15,7 +18,8 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "agent",
         hidden = true,
-        description = "Keep nginx's upstream equal to the ready replicas, on engine events (runs inside the stack).")
+        description = "Keep nginx's upstream equal to the ready replicas, on engine events, and run the backup schedule"
+                + " (runs inside the stack).")
 final class AgentCommand implements Callable<Integer> {
 
     @Spec
@@ -35,9 +39,42 @@ final class AgentCommand implements Callable<Integer> {
         Map<String, String> environment = StackctlCommandLine.environmentOf(spec.commandLine());
         try (Engine engine = Engine.connect(environment)) {
             String project = ownProject(engine, environment);
+            startBackupSchedule(engine, project, environment);
             new UpstreamAgent(engine, project, upstreamDir, heartbeat, System.out).run();
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * The stack's backup schedule (BACKUP_SCHEDULE_* in compose/.env) on a thread of its own. Proofs mount files of the
+     * compose folder into a scratch container, by their host path: the agent finds it from its own mount of
+     * compose/generated. Without it, or with a wrong expression (up refuses those first), the agent serves the
+     * upstream alone and says why.
+     */
+    private static void startBackupSchedule(Engine engine, String project, Map<String, String> environment) {
+        try {
+            var schedule = BackupSchedule.parse(environment::get);
+            String self = environment.getOrDefault("HOSTNAME", "");
+            var hostCompose =
+                    engine.mountSource(self, "/stack/generated").map(Path::of).map(Path::getParent);
+            if (hostCompose.isEmpty()) {
+                System.out.println("backup-schedule: off, /stack/generated is not a bind mount of compose/generated");
+                return;
+            }
+            String bucket = environment.getOrDefault("BACKUP_S3_BUCKET", "");
+            new ScheduledBackups(
+                            engine,
+                            project,
+                            schedule,
+                            hostCompose.get(),
+                            Path.of("/stack/state"),
+                            bucket.isBlank() ? "none" : project + "_offsite",
+                            System.out,
+                            Clock.systemUTC())
+                    .start();
+        } catch (StackctlException e) {
+            System.out.println("backup-schedule: off, " + e.getMessage() + " (" + e.hint() + ")");
+        }
     }
 
     /** The compose project of the container it runs in: it serves that stack and no other. */

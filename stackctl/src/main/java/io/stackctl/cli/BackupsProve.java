@@ -54,7 +54,7 @@ final class BackupsProve extends StackCommand {
         }
         try (Stack stack = openStack()) {
             stack.requireRunning();
-            var proof = new RestoreProof(stack);
+            var proof = new RestoreProof(RestoreProof.Site.of(stack));
             List<Integer> keys = new ArrayList<>();
             for (var r : proof.repositories()) {
                 if (repo == null || r.key() == repo) {

@@ -1,14 +1,17 @@
 package io.stackctl.cli;
 
+import io.stackctl.backup.BackupSchedule;
 import io.stackctl.backup.PgBackRest;
 import io.stackctl.backup.RepositoryInfo;
 import io.stackctl.backup.RestoreProof;
+import io.stackctl.backup.ScheduledBackups;
 import io.stackctl.backup.WalArchiving;
 import io.stackctl.core.ExitCodes;
 import io.stackctl.postgres.PostgresContainer;
 import io.stackctl.stack.EnvFile;
 import io.stackctl.stack.OffsiteRepository;
 import io.stackctl.stack.Stack;
+import io.stackctl.stack.StackSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -68,7 +71,23 @@ final class BackupsStatus extends StackCommand {
                             repo.walMin().isEmpty() ? "no WAL yet" : "WAL " + repo.walMin() + " to " + repo.walMax()));
         }
         output().line("archiving   %s".formatted(archivingText(archiving, now)));
-        var proofs = RestoreProof.history(stack).last();
+        scheduleRows(stack, now)
+                .forEach(row -> output().line("scheduled   %-5s %s"
+                        .formatted(
+                                row.get("job"),
+                                "'%s', next %s%s"
+                                        .formatted(
+                                                row.get("expression"),
+                                                row.get("next") == null ? "never (off)" : row.get("next"),
+                                                row.get("last") instanceof ScheduledBackups.Run run
+                                                        ? "; last %s %s ago: %s"
+                                                                .formatted(
+                                                                        run.ok() ? "done" : "FAILED",
+                                                                        Output.age(run.at(), now),
+                                                                        run.detail())
+                                                        : "; not run yet"))));
+        var proofs =
+                RestoreProof.history(stack.files().stateDir(), stack.project()).last();
         if (proofs.isEmpty()) {
             output().line(
                             "proven      never: bin/stackctl backups prove restores each repository into a scratch container");
@@ -107,6 +126,29 @@ final class BackupsStatus extends StackCommand {
             return "local, " + PgBackRest.REPOSITORY + " on volume " + stack.project() + "_db-backup";
         }
         return "off-host, " + offsite.map(OffsiteRepository::location).orElse("S3");
+    }
+
+    /** Each job of the backup schedule the stack's agent runs: its expression, next run and last run. */
+    private static List<Map<String, Object>> scheduleRows(Stack stack, Instant now) {
+        var envFile = EnvFile.load(stack.files().envFile());
+        var schedule = BackupSchedule.parse(key -> StackSettings.setting(key, "", stack.environment(), envFile));
+        var recorded = ScheduledBackups.history(stack.files().stateDir(), stack.project())
+                .last();
+        var runs = recorded == null ? Map.<String, ScheduledBackups.Run>of() : recorded;
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (var job : BackupSchedule.Job.values()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("job", job.label());
+            row.put("expression", schedule.expression(job));
+            row.put(
+                    "next",
+                    schedule.next(job, now.atZone(java.time.ZoneOffset.UTC))
+                            .map(at -> at.toInstant().toString())
+                            .orElse(null));
+            row.put("last", runs.get(job.label()));
+            rows.add(row);
+        }
+        return rows;
     }
 
     static String archivingText(WalArchiving archiving, Instant now) {
@@ -164,7 +206,12 @@ final class BackupsStatus extends StackCommand {
             all.add(one);
         }
         doc.put("repositories", all);
-        doc.put("proofs", RestoreProof.history(stack).last().values());
+        doc.put(
+                "proofs",
+                RestoreProof.history(stack.files().stateDir(), stack.project())
+                        .last()
+                        .values());
+        doc.put("schedule", scheduleRows(stack, archiving.now()));
         Map<String, Object> wal = new LinkedHashMap<>();
         wal.put("on", archiving.on());
         wal.put("archive_timeout", archiving.archiveTimeout());

@@ -493,6 +493,19 @@ public final class DockerEngine implements Engine {
         return labels == null ? Map.of() : labels;
     }
 
+    @Override
+    public Optional<String> mountSource(String containerId, String destination) {
+        var mounts = client.inspectContainerCmd(containerId).exec().getMounts();
+        if (mounts == null) {
+            return Optional.empty();
+        }
+        return mounts.stream()
+                .filter(m -> m.getDestination() != null
+                        && destination.equals(m.getDestination().getPath()))
+                .map(com.github.dockerjava.api.command.InspectContainerResponse.Mount::getSource)
+                .findFirst();
+    }
+
     public static String projectOf(Map<String, String> labels) {
         return labels.getOrDefault(PROJECT_LABEL, "");
     }

@@ -133,6 +133,9 @@ public interface Engine extends AutoCloseable {
     /** A container's labels, e.g. to learn its own compose project from inside it. */
     Map<String, String> labelsOf(String containerId);
 
+    /** Where on the engine's host a container's mount at {@code destination} comes from (a bind's host path). */
+    Optional<String> mountSource(String containerId, String destination);
+
     /**
      * Calls {@code listener} on every container event of the project (start, die, health changes...) until the
      * stream ends; {@code ended} runs then, as when the engine restarts. Close the result to stop listening.

@@ -1,5 +1,6 @@
 package io.stackctl.targets;
 
+import io.stackctl.backup.BackupSchedule;
 import io.stackctl.backup.InterruptedRestore;
 import io.stackctl.backup.PointInTimeRestore;
 import io.stackctl.core.ExitCodes;
@@ -16,6 +17,7 @@ import io.stackctl.stack.OffsiteRepository;
 import io.stackctl.stack.Scaler;
 import io.stackctl.stack.Stack;
 import io.stackctl.stack.StackFiles;
+import io.stackctl.stack.StackSettings;
 import io.stackctl.tls.EdgeTls;
 import io.stackctl.tls.InternalTls;
 import java.io.PrintWriter;
@@ -66,8 +68,10 @@ public final class Provisioner {
     public HttpProbe.Result up(Request request) {
         request.replicas().ifPresent(Scaler::validate);
         target.requireUsable();
-        var offsite = OffsiteRepository.resolve(
-                stack.environment(), EnvFile.load(stack.files().envFile()));
+        var envFile = EnvFile.load(stack.files().envFile());
+        var offsite = OffsiteRepository.resolve(stack.environment(), envFile);
+        // The agent runs the schedule: a wrong expression is refused here, before anything starts.
+        BackupSchedule.parse(key -> StackSettings.setting(key, "", stack.environment(), envFile));
         if (offsite.isPresent() && !target.name().equals("compose")) {
             throw new StackctlException(
                     ExitCodes.PRECONDITION,

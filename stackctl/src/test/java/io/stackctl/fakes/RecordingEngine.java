@@ -318,6 +318,11 @@ public final class RecordingEngine implements Engine {
     }
 
     @Override
+    public java.util.Optional<String> mountSource(String containerId, String destination) {
+        throw notFaked("mountSource");
+    }
+
+    @Override
     public Closeable onContainerEvents(String project, Runnable listener, Runnable ended) {
         throw notFaked("onContainerEvents");
     }
