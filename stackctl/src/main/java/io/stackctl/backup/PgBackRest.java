@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * pgBackRest in the stack's db container (compose/images/db), driven through {@code docker exec} as the postgres user,
@@ -31,6 +32,9 @@ public final class PgBackRest {
         }
     }
 
+    /** How long the off-host repository's endpoint may take to accept a connection before it counts as down. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
     private static final List<String> AS_POSTGRES =
             List.of("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "pgbackrest");
 
@@ -53,6 +57,16 @@ public final class PgBackRest {
      */
     public List<Taken> backup(Type type, Duration timeout) {
         var before = info();
+        // pgBackRest archives each WAL segment into every repository, and a backup waits for its last segment: with
+        // one repository down no backup can finish, so none starts.
+        for (var repository : before.unreadable()) {
+            throw new StackctlException(
+                    ExitCodes.FAILED,
+                    "no backup taken: the " + repository.name() + " repository cannot be read (" + repository.detail()
+                            + "), and PostgreSQL's WAL archive waits on it too, so a backup could not finish",
+                    hint(repository.detail()) + "; or remove the BACKUP_S3_* lines from compose/.env and run"
+                            + " bin/stackctl up to go on with the local repository alone");
+        }
         List<Taken> taken = new ArrayList<>();
         for (var repository : before.repositories()) {
             var labels = before.backupsIn(repository.key()).stream()
@@ -130,9 +144,38 @@ public final class PgBackRest {
         engine.exec(containerId, Duration.ofMinutes(2), "bash", "/stack/db/ensure-stanza.sh");
     }
 
-    /** What the repository holds for the stanza. */
+    /**
+     * What the repositories hold for the stanza. An off-host repository whose endpoint does not answer is left out of
+     * pgBackRest's own call (which would retry it for minutes) and listed as unreadable, with why.
+     */
     public RepositoryInfo info() {
-        return infoOf(run(Duration.ofMinutes(2), "--stanza=" + STANZA, "--output=json", "info"));
+        var unreachable = offsiteUnreachable();
+        if (unreachable.isEmpty()) {
+            return infoOf(run(Duration.ofMinutes(2), "--stanza=" + STANZA, "--output=json", "info"));
+        }
+        return infoOf(run(Duration.ofMinutes(2), "--stanza=" + STANZA, "--repo=1", "--output=json", "info"))
+                .withUnreadable(2, unreachable.get());
+    }
+
+    /**
+     * Why the off-host repository's endpoint (BACKUP_S3_ENDPOINT in the db container) takes no TCP connection within
+     * {@link #CONNECT_TIMEOUT}, from the db container itself; empty when it does, or when there is no off-host one.
+     */
+    public Optional<String> offsiteUnreachable() {
+        var result = engine.exec(
+                containerId,
+                CONNECT_TIMEOUT.plusSeconds(10),
+                "bash",
+                "-c",
+                "[ -n \"${BACKUP_S3_BUCKET:-}\" ] || exit 0; h=${BACKUP_S3_ENDPOINT%%:*}; p=${BACKUP_S3_ENDPOINT#\"$h\"};"
+                        + " p=${p#:}; err=$(timeout " + CONNECT_TIMEOUT.toSeconds()
+                        + " bash -c \"exec 3<>/dev/tcp/$h/${p:-443}\" 2>&1) && exit 0;"
+                        + " echo \"no connection to $h:${p:-443} within " + CONNECT_TIMEOUT.toSeconds()
+                        + " s${err:+ (${err##*: })}\"; exit 1");
+        if (result.exitCode() == 0) {
+            return Optional.empty();
+        }
+        return Optional.of("unreachable: " + result.output().strip());
     }
 
     /**
@@ -195,6 +238,7 @@ public final class PgBackRest {
         }
         // The off-host repository's faults come before the key's: a TLS failure is a CryptoError too.
         if (output.contains("HostConnectError")
+                || output.contains("unreachable: ")
                 || output.contains("unable to get address")
                 || output.contains("timeout after")
                 || output.contains("unable to connect")) {

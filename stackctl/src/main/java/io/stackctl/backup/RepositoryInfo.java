@@ -86,6 +86,14 @@ public record RepositoryInfo(
         return this;
     }
 
+    /** This answer with one more repository, which could not be read, and why (an endpoint that does not answer). */
+    public RepositoryInfo withUnreadable(int key, String why) {
+        List<Repository> all = new ArrayList<>(repositories);
+        all.add(new Repository(key, 99, why, why, "", ""));
+        return new RepositoryInfo(
+                stanza, statusCode, status, detail, cipher, walMin, walMax, backups, List.copyOf(all));
+    }
+
     /** The repositories pgBackRest could not read, each with why. */
     public List<Repository> unreadable() {
         return repositories.stream().filter(r -> !r.readable()).toList();

@@ -51,6 +51,16 @@ class PhysicalRestoreRulesTest {
     }
 
     @Test
+    void anOffsiteRepositoryThatDoesNotAnswerIsListedUnreadableBesideTheLocalOne() throws Exception {
+        var info = RepositoryInfo.parse(infoJson(), "stack")
+                .withUnreadable(2, "unreachable: no connection to s3.example:443 within 5 s (Connection refused)");
+
+        assertThat(info.requireReadable().backupsIn(1)).hasSize(2);
+        assertThat(info.unreadable()).extracting(RepositoryInfo.Repository::key).containsExactly(2);
+        assertThat(PgBackRest.hint(info.unreadable().get(0).detail())).contains("BACKUP_S3_ENDPOINT");
+    }
+
+    @Test
     void anOffsiteRepositorysFaultsGetTheirOwnHintNotTheKeys() {
         assertThat(PgBackRest.hint("ERROR: [049]: unable to get address for 'nowhere.example': [-2] Name or service"
                         + " not known"))
