@@ -110,10 +110,43 @@ class CacheStampedeIT {
                 .isEqualTo(200);
     }
 
+    /** What one race of CALLERS misses did: the Redis calls that failed, and the database reads it took. */
+    private record Race(double failedRedisCalls, double reads) {}
+
     @Test
     void concurrentMissesOfOneListShareOneDatabaseRead() throws Exception {
-        double errors = metric("cache_errors_total");
         assertOk(stack.api.get("/tasks?limit=1")); // the caller's account is known before the callers race
+        // The pool opens its connections before the race, not during it: 48 connections made at once (connect and
+        // AUTH) on a busy 2-core machine missed the app's 250 ms and opened the breaker, and the race measured that.
+        answers(releaseAtOnce("/tasks?limit=1")).forEach(CacheStampedeIT::assertOk);
+        // A caller whose Redis call failed (this machine may still be busy past the app's 250 ms) has no list
+        // generation to share a read under, and rightly reads alone: one read more per failed Redis call, no more.
+        // A race where a quarter of them failed measured the machine, not the sharing: it runs again, up to 3 times.
+        Race race = race();
+        for (int attempt = 2; attempt <= 3 && race.failedRedisCalls() >= CALLERS / 4.0; attempt++) {
+            awaitRedisCalm();
+            race = race();
+        }
+        assertThat(race.failedRedisCalls())
+                .as("failed Redis calls during the race")
+                .isLessThan(CALLERS / 4.0);
+        assertThat(race.reads())
+                .as(
+                        "database reads for %d concurrent misses of one list (%.0f failed Redis calls)",
+                        CALLERS, race.failedRedisCalls())
+                .isBetween(1.0, 1.0 + race.failedRedisCalls());
+    }
+
+    /** Setup: a request that adds no cache error, so the breaker is closed before a race starts. */
+    private void awaitRedisCalm() {
+        Eventually.within(Duration.ofSeconds(15), "a request with no failed Redis call", () -> {
+            double before = metric("cache_errors_total");
+            return stack.api.get("/tasks?limit=1").statusCode() == 200 && metric("cache_errors_total") == before;
+        });
+    }
+
+    private Race race() throws Exception {
+        double errors = metric("cache_errors_total");
         clearCache();
         double loads = metric("cache_loads_total");
         double shared = metric("cache_loads_shared_total");
@@ -145,15 +178,7 @@ class CacheStampedeIT {
             assertOk(answer);
             assertThat(json(answer).get("count").asInt()).isEqualTo(TASKS);
         });
-        // A caller whose Redis call failed (this machine may be busy past the app's 250 ms) has no list generation to
-        // share a read under, and rightly reads alone: one read more per failed Redis call, and no more.
-        double failedRedisCalls = metric("cache_errors_total") - errors;
-        assertThat(failedRedisCalls).as("failed Redis calls during the race").isLessThan(CALLERS / 4.0);
-        assertThat(metric("cache_loads_total") - loads)
-                .as(
-                        "database reads for %d concurrent misses of one list (%.0f failed Redis calls)",
-                        CALLERS, failedRedisCalls)
-                .isBetween(1.0, 1.0 + failedRedisCalls);
+        return new Race(metric("cache_errors_total") - errors, metric("cache_loads_total") - loads);
     }
 
     @Test
