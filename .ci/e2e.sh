@@ -862,7 +862,7 @@ back = [w for w in writes if int(w[0]) in have]
 window = loss - max(w[2] for w in back) if back else float("nan")
 print("%d writes acknowledged, %d of them more than 10 s before the loss (%d missing); %d back in all; the newest"
       " write back was acknowledged %.1f s before the loss (the loss window)" % (len(writes), len(old), len(lost_old), len(back), window))
-sys.exit(0 if len(old) > 50 and not lost_old else 1)
+sys.exit(0 if len(old) > 20 and not lost_old else 1)
 PY
 [ "$(status_of -H "$(bearer)" "$url/tasks?limit=1")" = 200 ] && pass "the API serves again on the restored database" || fail "API after the disk-loss restore"
 # The objects s3proxy stores, read raw: each is OpenSSL ciphertext, and backup.info opens with the key and not without.

@@ -6,6 +6,12 @@
 # ensure-stanza.sh; it never fails the check. A side effect worth having: a quiet database still writes, so
 # archive_timeout closes a segment each minute and the archive's age always measures the RPO.
 set -uo pipefail
+# The check runs every few seconds; the marker is due once a minute. A stamp in the container keeps the other runs
+# to a shell and a stat, with no psql at all: the check's cost counts on a busy 2-core host.
+stamp=/var/run/postgresql/.proof-marker
+if [ -e "$stamp" ] && [ $(( $(date +%s) - $(stat -c %Y "$stamp") )) -lt 60 ]; then
+  exit 0
+fi
 superuser="${POSTGRES_USER:-postgres}"
 q() { psql -X -A -t -q -v ON_ERROR_STOP=1 -U "$superuser" "$@" 2>&1; }
 [ "$(q -d postgres -c "SELECT pg_is_in_recovery()")" = f ] || exit 0
@@ -17,5 +23,5 @@ CREATE TABLE IF NOT EXISTS markers (id bigserial PRIMARY KEY, at timestamptz NOT
 INSERT INTO markers (at) SELECT clock_timestamp()
 WHERE NOT EXISTS (SELECT 1 FROM markers WHERE at > clock_timestamp() - interval '60 seconds');
 SQL
-) || echo "proof marker not written: $out" >&2
+) && touch "$stamp" || echo "proof marker not written: $out" >&2
 exit 0
