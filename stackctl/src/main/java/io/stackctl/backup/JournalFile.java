@@ -43,6 +43,15 @@ final class JournalFile<T> {
         return Optional.of(Json.MAPPER.readValue(file.toFile(), type));
     }
 
+    /** The entry, or {@code fallback} when there is none or it cannot be read: for records that only inform. */
+    T readOr(T fallback) {
+        try {
+            return read().orElse(fallback);
+        } catch (IOException e) {
+            return fallback;
+        }
+    }
+
     void delete() {
         try {
             Files.deleteIfExists(file);

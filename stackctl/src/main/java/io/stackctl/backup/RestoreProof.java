@@ -290,11 +290,7 @@ public final class RestoreProof {
 
     /** The last proof of each repository. */
     public static History history(Path stateDir, String project) {
-        try {
-            return file(stateDir, project).read().orElse(new History(Map.of()));
-        } catch (IOException e) {
-            return new History(Map.of());
-        }
+        return file(stateDir, project).readOr(new History(Map.of()));
     }
 
     private void record(Result outcome) {

@@ -4,7 +4,6 @@ import io.stackctl.core.StackctlException;
 import io.stackctl.engine.Engine;
 import io.stackctl.engine.ServiceContainer;
 import io.stackctl.stack.Stack;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -39,7 +38,12 @@ public final class ScheduledBackups {
      * The last run of each job, and when the schedule was last looked at: an agent that starts again (a new
      * schedule, a restart, a host that was down) runs once what fell due since then.
      */
-    public record Runs(Map<String, Run> last, Instant checked) {}
+    public record Runs(Map<String, Run> last, Instant checked) {
+
+        public Runs {
+            last = last == null ? Map.of() : last;
+        }
+    }
 
     /** Missed jobs older than this are not made up for: a stack down for weeks starts its schedule afresh. */
     static final Duration CATCH_UP = Duration.ofDays(7);
@@ -181,23 +185,19 @@ public final class ScheduledBackups {
 
     /** The last run of each job, as the agent recorded them. */
     public static Runs history(Path stateDir, String project) {
-        try {
-            return file(stateDir, project).read().orElse(new Runs(Map.of(), null));
-        } catch (IOException e) {
-            return new Runs(Map.of(), null);
-        }
+        return file(stateDir, project).readOr(new Runs(Map.of(), null));
     }
 
     private void record(Run run) {
         var runs = history(stateDir, project);
-        Map<String, Run> last = new LinkedHashMap<>(runs.last() == null ? Map.of() : runs.last());
+        Map<String, Run> last = new LinkedHashMap<>(runs.last());
         last.put(run.job(), run);
         write(new Runs(last, runs.checked()));
     }
 
     private void recordChecked(Instant at) {
         var runs = history(stateDir, project);
-        write(new Runs(runs.last() == null ? Map.of() : runs.last(), at));
+        write(new Runs(runs.last(), at));
     }
 
     private void write(Runs runs) {

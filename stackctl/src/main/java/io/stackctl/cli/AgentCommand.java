@@ -5,6 +5,7 @@ import io.stackctl.backup.ScheduledBackups;
 import io.stackctl.core.ExitCodes;
 import io.stackctl.core.StackctlException;
 import io.stackctl.engine.Engine;
+import io.stackctl.stack.OffsiteRepository;
 import io.stackctl.upstream.UpstreamAgent;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -68,7 +69,7 @@ final class AgentCommand implements Callable<Integer> {
                             schedule,
                             hostCompose.get(),
                             Path.of("/stack/state"),
-                            bucket.isBlank() ? "none" : project + "_offsite",
+                            OffsiteRepository.network(project, !bucket.isBlank()),
                             System.out,
                             Clock.systemUTC())
                     .start();

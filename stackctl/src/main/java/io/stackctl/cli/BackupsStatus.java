@@ -132,9 +132,8 @@ final class BackupsStatus extends StackCommand {
     private static List<Map<String, Object>> scheduleRows(Stack stack, Instant now) {
         var envFile = EnvFile.load(stack.files().envFile());
         var schedule = BackupSchedule.parse(key -> StackSettings.setting(key, "", stack.environment(), envFile));
-        var recorded = ScheduledBackups.history(stack.files().stateDir(), stack.project())
+        var runs = ScheduledBackups.history(stack.files().stateDir(), stack.project())
                 .last();
-        var runs = recorded == null ? Map.<String, ScheduledBackups.Run>of() : recorded;
         List<Map<String, Object>> rows = new ArrayList<>();
         for (var job : BackupSchedule.Job.values()) {
             Map<String, Object> row = new LinkedHashMap<>();

@@ -121,6 +121,14 @@ public record OffsiteRepository(
                 verify.equals("y")));
     }
 
+    /**
+     * The network a one-off container of the db image joins to reach the repositories: the project's offsite network
+     * (compose/offsite.yaml) when there is an off-host repository, else none (the local repository is a volume).
+     */
+    public static String network(String project, boolean configured) {
+        return configured ? project + "_offsite" : "none";
+    }
+
     /** As pgBackRest and the S3 console name it: s3://host:port/bucket/path. */
     public String location() {
         return "s3://" + host + ":" + port + "/" + bucket + path;

@@ -172,7 +172,8 @@ public final class Stack implements AutoCloseable {
      * is a volume).
      */
     public String repositoryNetwork() {
-        return OffsiteRepository.configured(environment, EnvFile.load(files.envFile())) ? project + "_offsite" : "none";
+        return OffsiteRepository.network(
+                project, OffsiteRepository.configured(environment, EnvFile.load(files.envFile())));
     }
 
     public StackFiles files() {
