@@ -4,9 +4,10 @@
 #   perf/pgbackrest-compare.sh [ROWS] [ROUNDS]
 # - backup: `stackctl backup --type full` against `pgbackrest backup --type=full --repo=N` for each repository, run by
 #   hand in the db container: the same work, the same order, alternated ROUNDS times (default 2); medians compared.
-# - restore: the time `stackctl restore --latest` keeps the API out of service (stop, pgbackrest restore --delta,
-#   start, promotion, the new timeline archived) against the same restore by hand: stop the db container,
-#   compose/db/pitr.sh latest in a one-off container, start, wait for the promotion.
+# - restore: the time `stackctl restore --latest` keeps the API out of service (maintenance on, stop, pgbackrest
+#   restore --delta, start, promotion, the new timeline's history archived, maintenance off) against the same restore
+#   by hand (stop the db container, compose/db/pitr.sh latest in a one-off container, start, wait for the promotion),
+#   alternated ROUNDS times, each from a full backup just taken; medians compared.
 # Prints a table and "ratio" lines. Stops nothing else; the stack is back in service at the end.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -43,30 +44,39 @@ done
 backup_tool=$(median "${tool[@]}")
 backup_plain=$(median "${plain[@]}")
 
-# Restore by hand: what stackctl automates, without its checks.
-psql_db "SELECT pg_switch_wal()" >/dev/null
-sleep 2
-container=$(db)
+# Restore by hand: what stackctl automates, without its checks. Alternated with stackctl's, ROUNDS times each.
 network="--network none"
 if docker network inspect "${project}_offsite" >/dev/null 2>&1; then
   network="--network ${project}_offsite --add-host host.docker.internal:host-gateway"
 fi
-start=$(date +%s%N)
-docker stop -t 30 "$container" >/dev/null
-docker run --rm --volumes-from "$container" --user root --entrypoint bash \
-  $(docker inspect -f '{{range .Config.Env}}-e {{.}} {{end}}' "$container") \
-  $network "$(docker inspect -f '{{.Image}}' "$container")" /stack/db/pitr.sh latest >/dev/null
-docker start "$container" >/dev/null
-until [ "$(docker exec "$container" bash -c 'psql -X -A -t -q -U "$POSTGRES_USER" -d postgres -c "SELECT pg_is_in_recovery()"' 2>/dev/null)" = f ]; do
-  sleep 0.2
+tool=() plain=()
+for round in $(seq 1 "$rounds"); do
+  psql_db "SELECT pg_switch_wal()" >/dev/null
+  sleep 2
+  container=$(db)
+  start=$(date +%s%N)
+  docker stop -t 30 "$container" >/dev/null
+  docker run --rm --volumes-from "$container" --user root --entrypoint bash \
+    $(docker inspect -f '{{range .Config.Env}}-e {{.}} {{end}}' "$container") \
+    $network "$(docker inspect -f '{{.Image}}' "$container")" /stack/db/pitr.sh latest >/dev/null
+  docker start "$container" >/dev/null
+  until [ "$(docker exec "$container" bash -c 'psql -X -A -t -q -U "$POSTGRES_USER" -d postgres -c "SELECT pg_is_in_recovery()"' 2>/dev/null)" = f ]; do
+    sleep 0.1
+  done
+  plain+=("$(seconds "$start" "$(date +%s%N)")")
+  sleep 15 # the health check makes the roles and the stanza on the new timeline; the app reconnects
+  # stackctl's restore ends with a full backup and the plain one does not: one here, untimed, so both restores start
+  # from a backup of the same age and replay the same few segments.
+  bin/stackctl backup --type full >/dev/null
+  out=$(bin/stackctl restore --latest --yes 2>&1)
+  tool+=("$(echo "$out" | sed -n 's/.*the API was out of service \([0-9.]*\)s.*/\1/p' | tail -1)")
+  echo "round $round: restore --latest stackctl ${tool[-1]} s, plain pgBackRest ${plain[-1]} s"
 done
-restore_plain=$(seconds "$start" "$(date +%s%N)")
-sleep 15 # the health check makes the roles and the stanza on the new timeline; the app reconnects
-out=$(bin/stackctl restore --latest --yes 2>&1)
-restore_tool=$(echo "$out" | sed -n 's/.*the API was out of service \([0-9.]*\)s.*/\1/p' | tail -1)
+restore_tool=$(median "${tool[@]}")
+restore_plain=$(median "${plain[@]}")
 
 printf '\n%-28s %10s %16s %7s\n' "" "stackctl" "plain pgBackRest" "ratio"
 printf '%-28s %9ss %15ss %7s\n' "backup --type full (median)" "$backup_tool" "$backup_plain" \
   "$(python3 -c 'import sys; print("%.2f" % (float(sys.argv[1]) / float(sys.argv[2])))' "$backup_tool" "$backup_plain")"
-printf '%-28s %9ss %15ss %7s\n' "restore --latest" "$restore_tool" "$restore_plain" \
+printf '%-28s %9ss %15ss %7s\n' "restore --latest (median)" "$restore_tool" "$restore_plain" \
   "$(python3 -c 'import sys; print("%.2f" % (float(sys.argv[1]) / float(sys.argv[2])))' "$restore_tool" "$restore_plain")"

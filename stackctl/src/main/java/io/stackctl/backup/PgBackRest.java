@@ -5,9 +5,11 @@ import io.stackctl.core.StackctlException;
 import io.stackctl.engine.Engine;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
+import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * pgBackRest in the stack's db container (compose/images/db), driven through {@code docker exec} as the postgres user,
@@ -67,22 +69,25 @@ public final class PgBackRest {
                     hint(repository.detail()) + "; or remove the BACKUP_S3_* lines from compose/.env and run"
                             + " bin/stackctl up to go on with the local repository alone");
         }
-        List<Taken> taken = new ArrayList<>();
+        // Each copy is named by pgBackRest's own "new backup label" line and described by one read of the
+        // repositories once all are taken: a read after each would cost every backup a second per repository.
+        Map<Integer, String> labels = new LinkedHashMap<>();
+        Map<Integer, List<String>> warnings = new LinkedHashMap<>();
         for (var repository : before.repositories()) {
-            var labels = before.backupsIn(repository.key()).stream()
-                    .map(RepositoryInfo.Backup::label)
-                    .toList();
             var result = run(
                     timeout,
                     "--stanza=" + STANZA,
                     "--repo=" + repository.key(),
                     "--type=" + type.option(),
-                    "--log-level-console=warn",
+                    "--log-level-console=info",
                     "backup");
             if (result.exitCode() != 0) {
                 var failure = failed(
                         "pgbackrest backup --type=" + type.option() + " into the " + repository.name() + " repository",
                         result.output());
+                if (repository.key() == 1 && result.output().contains("unable to write")) {
+                    failure = withFreeSpace(failure);
+                }
                 if (repository.key() > 1 && failure.hint().contains("BACKUP_CIPHER_PASS")) {
                     failure = new StackctlException(
                             failure.exitCode(),
@@ -91,32 +96,82 @@ public final class PgBackRest {
                                     + " before its compose/.env was lost): put that key back in compose/.env, or point"
                                     + " BACKUP_S3_PATH at an empty place in the bucket, then run bin/stackctl up");
                 }
-                if (taken.isEmpty()) {
+                if (labels.isEmpty()) {
                     throw failure;
                 }
                 throw new StackctlException(
                         failure.exitCode(),
-                        failure.getMessage() + " (the " + taken.get(0).backup().label()
+                        failure.getMessage() + " (the "
+                                + labels.values().iterator().next()
                                 + " copy in the local repository is whole and stays)",
                         failure.hint());
             }
-            var copy = info().backupsIn(repository.key()).stream()
-                    .filter(b -> !labels.contains(b.label()))
-                    .reduce((first, second) -> second)
-                    .orElseThrow(() -> new StackctlException(
-                            ExitCodes.FAILED,
-                            "pgbackrest backup exited 0 but the " + repository.name()
-                                    + " repository lists no new backup",
-                            "check the repository with: docker exec <db container> pgbackrest info"));
-            List<String> warnings = new ArrayList<>();
-            result.output()
-                    .lines()
-                    .filter(line -> line.contains("WARN:"))
-                    .map(line -> line.substring(line.indexOf("WARN:") + 5).strip())
-                    .forEach(warnings::add);
-            taken.add(new Taken(copy, warnings));
+            labels.put(repository.key(), newLabel(result.output(), repository));
+            warnings.put(
+                    repository.key(),
+                    result.output()
+                            .lines()
+                            .filter(line -> line.contains("WARN:"))
+                            .map(line ->
+                                    line.substring(line.indexOf("WARN:") + 5).strip())
+                            .toList());
         }
+        var after = info();
+        List<Taken> taken = new ArrayList<>();
+        labels.forEach((key, label) -> taken.add(new Taken(
+                after.backupsIn(key).stream()
+                        .filter(b -> b.label().equals(label))
+                        .findFirst()
+                        .orElseThrow(() -> new StackctlException(
+                                ExitCodes.FAILED,
+                                "pgbackrest backup made " + label + " but repo" + key + " does not list it",
+                                "check the repository with: docker exec <db container> pgbackrest info")),
+                warnings.get(key))));
         return taken;
+    }
+
+    /** Below this much free space, a write that failed in the local repository is put down to a full disk. */
+    static final long NEARLY_FULL_BYTES = 64L * 1024 * 1024;
+
+    /**
+     * pgBackRest reports a write that failed in its worker as "unable to write ... [FileWriteError]", without the
+     * cause: the free space of the disk under the local repository, measured now, tells a full disk from the rest.
+     */
+    private StackctlException withFreeSpace(StackctlException failure) {
+        var df = engine.exec(containerId, Duration.ofSeconds(10), "df", "-Pk", REPOSITORY + "/backup");
+        var fields = df.output()
+                .strip()
+                .lines()
+                .reduce((first, second) -> second)
+                .orElse("")
+                .split("\\s+");
+        if (df.exitCode() != 0 || fields.length < 4 || !fields[3].matches("[0-9]+") || !fields[1].matches("[0-9]+")) {
+            return failure;
+        }
+        long free = Long.parseLong(fields[3]) * 1024;
+        long size = Long.parseLong(fields[1]) * 1024;
+        String measured = "; the disk under " + REPOSITORY + " has " + mebibytes(free) + " free of " + mebibytes(size);
+        return new StackctlException(
+                failure.exitCode(),
+                failure.getMessage() + measured,
+                free < NEARLY_FULL_BYTES ? hint("No space left on device") : failure.hint());
+    }
+
+    private static String mebibytes(long bytes) {
+        return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
+    }
+
+    private static final Pattern NEW_LABEL = Pattern.compile("new backup label = (\\S+)");
+
+    private static String newLabel(String output, RepositoryInfo.Repository repository) {
+        var matcher = NEW_LABEL.matcher(output);
+        if (!matcher.find()) {
+            throw new StackctlException(
+                    ExitCodes.FAILED,
+                    "pgbackrest backup into the " + repository.name() + " repository exited 0 but named no new backup",
+                    "check the repository with: docker exec <db container> pgbackrest info");
+        }
+        return matcher.group(1);
     }
 
     /**
@@ -145,38 +200,43 @@ public final class PgBackRest {
     }
 
     /**
-     * What the repositories hold for the stanza. An off-host repository whose endpoint does not answer is left out of
-     * pgBackRest's own call (which would retry it for minutes) and listed as unreadable, with why.
+     * What the repositories hold for the stanza. An off-host repository whose endpoint takes no TCP connection within
+     * {@link #CONNECT_TIMEOUT} (tried from the db container itself) is left out of pgBackRest's own call, which would
+     * retry it for minutes, and listed as unreadable, with why. Probe and read are one exec: this runs before and
+     * after every backup.
      */
     public RepositoryInfo info() {
-        var unreachable = offsiteUnreachable();
-        if (unreachable.isEmpty()) {
-            return infoOf(run(Duration.ofMinutes(2), "--stanza=" + STANZA, "--output=json", "info"));
-        }
-        return infoOf(run(Duration.ofMinutes(2), "--stanza=" + STANZA, "--repo=1", "--output=json", "info"))
-                .withUnreadable(2, unreachable.get());
-    }
-
-    /**
-     * Why the off-host repository's endpoint (BACKUP_S3_ENDPOINT in the db container) takes no TCP connection within
-     * {@link #CONNECT_TIMEOUT}, from the db container itself; empty when it does, or when there is no off-host one.
-     */
-    public Optional<String> offsiteUnreachable() {
-        var result = engine.exec(
-                containerId,
-                CONNECT_TIMEOUT.plusSeconds(10),
+        List<String> command = new ArrayList<>(List.of(
                 "bash",
                 "-c",
-                "[ -n \"${BACKUP_S3_BUCKET:-}\" ] || exit 0; h=${BACKUP_S3_ENDPOINT%%:*}; p=${BACKUP_S3_ENDPOINT#\"$h\"};"
-                        + " p=${p#:}; err=$(timeout " + CONNECT_TIMEOUT.toSeconds()
-                        + " bash -c \"exec 3<>/dev/tcp/$h/${p:-443}\" 2>&1) && exit 0;"
-                        + " echo \"no connection to $h:${p:-443} within " + CONNECT_TIMEOUT.toSeconds()
-                        + " s${err:+ (${err##*: })}\"; exit 1");
-        if (result.exitCode() == 0) {
-            return Optional.empty();
-        }
-        return Optional.of("unreachable: " + result.output().strip());
+                "reason=$(" + OFFSITE_PROBE + ") && exec \"$@\" --output=json info;" + " echo \"" + UNREACHABLE
+                        + "$reason\"; exec \"$@\" --repo=1 --output=json info",
+                "info"));
+        command.addAll(AS_POSTGRES);
+        command.add("--stanza=" + STANZA);
+        var result =
+                engine.exec(containerId, Duration.ofMinutes(2).plus(CONNECT_TIMEOUT), command.toArray(String[]::new));
+        var unreachable = result.output()
+                .lines()
+                .filter(line -> line.startsWith(UNREACHABLE))
+                .map(line -> "unreachable: " + line.substring(UNREACHABLE.length()))
+                .findFirst();
+        var info = infoOf(result);
+        return unreachable.map(why -> info.withUnreadable(2, why)).orElse(info);
     }
+
+    private static final String UNREACHABLE = "stackctl-offsite-unreachable: ";
+
+    /**
+     * Prints why the off-host repository's endpoint (BACKUP_S3_ENDPOINT in the db container) takes no TCP connection
+     * within {@link #CONNECT_TIMEOUT} and fails; succeeds silently when it does, or when there is no off-host one.
+     */
+    private static final String OFFSITE_PROBE =
+            "[ -n \"${BACKUP_S3_BUCKET:-}\" ] || exit 0; h=${BACKUP_S3_ENDPOINT%%:*};"
+                    + " p=${BACKUP_S3_ENDPOINT#\"$h\"}; p=${p#:}; err=$(timeout " + CONNECT_TIMEOUT.toSeconds()
+                    + " bash -c \"exec 3<>/dev/tcp/$h/${p:-443}\" 2>&1) && exit 0;"
+                    + " echo \"no connection to $h:${p:-443} within " + CONNECT_TIMEOUT.toSeconds()
+                    + " s${err:+ (${err##*: })}\"; exit 1";
 
     /**
      * What the repository holds, read by a one-off container of the stopped db container's image and volumes: with the
@@ -209,18 +269,37 @@ public final class PgBackRest {
 
     /** pgBackRest's error, with what to do about the ones an operator meets. */
     static StackctlException failed(String what, String output) {
-        String error = output.lines()
-                .filter(line -> line.contains("ERROR:"))
-                .map(line -> line.substring(line.indexOf("ERROR:")).strip())
-                .findFirst()
-                .orElse(output.strip().isEmpty() ? "no output" : lastLine(output));
-        return new StackctlException(ExitCodes.FAILED, what + " failed: " + error, hint(output));
+        return new StackctlException(ExitCodes.FAILED, what + " failed: " + error(output), hint(output));
+    }
+
+    /** pgBackRest's first error with the indented lines that go on with it (the cause: "[28] No space left ..."). */
+    static String error(String output) {
+        var lines = output.lines().toList();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.contains("ERROR:")) {
+                var error =
+                        new StringBuilder(line.substring(line.indexOf("ERROR:")).strip());
+                for (int j = i + 1; j < lines.size() && lines.get(j).startsWith(" "); j++) {
+                    error.append(' ').append(lines.get(j).strip());
+                }
+                return error.toString();
+            }
+        }
+        return output.strip().isEmpty() ? "no output" : lastLine(output);
     }
 
     public static String hint(String output) {
         if (output.contains("executable file not found") || output.contains("pgbackrest: not found")) {
             return "the db image has no pgBackRest: run bin/stackctl up, which builds it (compose/images/db) and"
                     + " recreates the db service";
+        }
+        // Before the key's checks: a write that fails half-way can leave a file the next read finds broken.
+        if (output.contains("No space left")) {
+            return "the disk under the repository is full (the local one is the db-backup volume, on the host's"
+                    + " Docker disk): free space there, or keep fewer days of backups (BACKUP_RETENTION_DAYS in"
+                    + " compose/.env, then bin/stackctl up); the database was not touched, and the next backup cleans"
+                    + " up the one that failed";
         }
         if (output.contains("does not exist") && output.contains("stanza")
                 || output.contains("missing stanza")
@@ -271,9 +350,6 @@ public final class PgBackRest {
                 || output.contains("decrypt")) {
             return "the repository was made with another BACKUP_CIPHER_PASS than compose/.env holds: put the key it"
                     + " was made with back in compose/.env and run bin/stackctl up";
-        }
-        if (output.contains("No space left") || output.contains("[039]")) {
-            return "the repository's volume is full: free space on the host's Docker disk, or prune old backups";
         }
         return "check the db service's log (bin/stackctl logs db) and pgBackRest's in its container"
                 + " (/var/log/pgbackrest)";

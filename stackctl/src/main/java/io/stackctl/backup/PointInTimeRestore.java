@@ -23,9 +23,11 @@ import java.util.Comparator;
  *   <li>the db container stops; a one-off container of its image and volumes rewrites the data directory
  *       (compose/db/pitr.sh, pgbackrest restore --delta); the db container starts, replays to the target and
  *       promotes, which begins a new timeline;
- *   <li>the cache is cleared; then the new timeline's first segment is archived and a full backup taken. Until the
- *       first, a second restore could follow the old timeline past the fork and bring back the rows this one threw
- *       away, so success is reported only after it; the backup gives the new timeline a base of its own.
+ *   <li>the cache is cleared, and the API stays out of service until the new timeline's history file is archived:
+ *       until then a second restore could follow the old timeline past the fork and bring back the rows this one
+ *       threw away;
+ *   <li>in service again, the new timeline's first segment is archived and a full backup taken, which gives it a
+ *       base of its own; success is reported only after both.
  * </ol>
  *
  * A journal ({@link PointInTimeJournal}) spans the steps, so the next {@code up} or {@code restore} runs a killed
@@ -70,6 +72,10 @@ public final class PointInTimeRestore {
 
     static final Duration ARCHIVE_WAIT = Duration.ofSeconds(60);
     static final Duration STOP_GRACE = Duration.ofSeconds(30);
+    /** How often the steps the API waits on are looked at: each look is a docker exec of a few milliseconds. */
+    static final Duration POLL = Duration.ofMillis(100);
+    /** How long the archiver may take before pgbackrest check wakes it (it sleeps a minute after failures). */
+    static final Duration ARCHIVER_NUDGE = Duration.ofSeconds(5);
 
     /** What happened: the target, the new timeline, the new base backup, and how long the API was out of service. */
     public record Outcome(Target target, String timeline, RepositoryInfo.Backup base, double outOfServiceSeconds) {}
@@ -224,11 +230,12 @@ public final class PointInTimeRestore {
                         "warning: no replica cleared the cache yet (%s); entries expire within CACHE_TTL_SECONDS",
                         cleared.summary());
             }
-            // The known trap: until the new timeline's history file and first segment are archived, a second restore
-            // would follow the old timeline past the fork. The check archives a segment of the new one.
-            progress("waiting for the new timeline %s to reach the repository", timeline);
+            // The known trap: until the new timeline's history file is archived, a second restore would follow the
+            // old timeline past the fork and bring back the rows this one threw away. PostgreSQL archives that file
+            // first, at promotion; writes wait for it, not for a whole segment of the new timeline.
+            progress("waiting for the new timeline's history file (%s.history) to reach the repository", timeline);
             pgbackrest.ensureStanza();
-            pgbackrest.check(ARCHIVE_WAIT);
+            awaitArchived(timeline + ".history");
             journal.end();
         } finally {
             try {
@@ -239,6 +246,16 @@ public final class PointInTimeRestore {
             maintenance.off(stack.runningNginx());
             outOfService = (System.nanoTime() - start) / 1e9;
             progress("the API is in service again after %.1fs", outOfService);
+        }
+        progress("waiting for the new timeline's first WAL segment to reach the repository");
+        try {
+            pgbackrest.check(ARCHIVE_WAIT);
+        } catch (StackctlException e) {
+            throw new StackctlException(
+                    ExitCodes.FAILED,
+                    "restored to " + target.describe() + " and in service again, but the new timeline's WAL does not"
+                            + " reach the repository: " + e.getMessage(),
+                    e.hint() + "; bin/stackctl backups status shows the archive's failures");
         }
         // In service already: the new timeline is safe from a second restore, and this gives it a base of its own.
         progress("taking a full backup of the new timeline");
@@ -283,7 +300,7 @@ public final class PointInTimeRestore {
     private String awaitPromoted() {
         String[] timeline = {""};
         String[] last = {""};
-        boolean promoted = Pause.until(timeout, Duration.ofMillis(500), () -> {
+        boolean promoted = Pause.until(timeout, POLL, () -> {
             try {
                 String state = postgres.psql(
                                 postgres.database(),
@@ -307,6 +324,40 @@ public final class PointInTimeRestore {
                     "see why with: bin/stackctl logs db; run the restore again when it is fixed (its journal is kept)");
         }
         return timeline[0];
+    }
+
+    /**
+     * Waits until PostgreSQL's archiver has put {@code file} into every repository: pgBackRest's asynchronous
+     * archive-push reports a file done only once it is stored, and PostgreSQL marks it {@code .done} then. An archiver
+     * that failed before the stanza existed (a lost disk's new local repository) sleeps a minute: pgbackrest check
+     * wakes it.
+     */
+    private void awaitArchived(String file) {
+        if (Pause.until(ARCHIVER_NUDGE, POLL, () -> archived(file))) {
+            return;
+        }
+        pgbackrest.check(ARCHIVE_WAIT);
+        if (!Pause.until(ARCHIVE_WAIT, POLL, () -> archived(file))) {
+            throw new StackctlException(
+                    ExitCodes.FAILED,
+                    "PostgreSQL has not archived " + file + " within " + ARCHIVE_WAIT.toSeconds() + " s",
+                    "see why with: bin/stackctl backups status (the archive's failures) and bin/stackctl logs db;"
+                            + " run the restore again when it is fixed (its journal is kept)");
+        }
+    }
+
+    private boolean archived(String file) {
+        return stack.engine()
+                        .exec(
+                                dbContainer,
+                                Duration.ofSeconds(10),
+                                "bash",
+                                "-c",
+                                "test -f \"$PGDATA/pg_wal/archive_status/$1.done\"",
+                                "archived",
+                                file)
+                        .exitCode()
+                == 0;
     }
 
     /**

@@ -95,13 +95,18 @@ public final class DockerEngine implements Engine {
      * compose project's, or the tasks of the Swarm stack of that name that run here (their slot is the number).
      */
     public List<ServiceContainer> containers(String project) {
+        return containers(project, Map.of(PROJECT_LABEL, project), Map.of(STACK_LABEL, project));
+    }
+
+    private List<ServiceContainer> containers(
+            String project, Map<String, String> composeLabels, Map<String, String> swarmLabels) {
         List<Container> listed = new java.util.ArrayList<>(client.listContainersCmd()
                 .withShowAll(true)
-                .withLabelFilter(Map.of(PROJECT_LABEL, project))
+                .withLabelFilter(composeLabels)
                 .exec());
         listed.addAll(client.listContainersCmd()
                 .withShowAll(true)
-                .withLabelFilter(Map.of(STACK_LABEL, project))
+                .withLabelFilter(swarmLabels)
                 .exec());
         return listed.stream()
                 .map(container -> describe(project, container))
@@ -140,6 +145,11 @@ public final class DockerEngine implements Engine {
 
     /** The Swarm services of stack {@code project}; empty also when the engine is not a Swarm manager. */
     public List<com.github.dockerjava.api.model.Service> stackServices(String project) {
+        // A node that is no manager answers the list with 503, which docker-java's HTTP client retries after a
+        // second: asked first, the engine's info saves every command on a plain engine that second.
+        if (swarmManager().isEmpty()) {
+            return List.of();
+        }
         try {
             return client.listServicesCmd()
                     .withLabelFilter(Map.of(STACK_LABEL, project))
@@ -210,8 +220,13 @@ public final class DockerEngine implements Engine {
         }
     }
 
+    /** The containers of one service: the engine filters by label, so only those are inspected. */
     public List<ServiceContainer> containers(String project, String service) {
-        return containers(project).stream()
+        return containers(
+                        project,
+                        Map.of(PROJECT_LABEL, project, SERVICE_LABEL, service),
+                        Map.of(STACK_LABEL, project, SWARM_SERVICE_LABEL, project + "_" + service))
+                .stream()
                 .filter(c -> c.service().equals(service))
                 .toList();
     }

@@ -29,7 +29,8 @@ public final class EdgeTrust extends X509ExtendedTrustManager {
 
     private final Path caFile;
     private final Path edgeFile;
-    private Loaded loaded = new Loaded(null, null, List.of(), defaults(List.of()));
+    // Made on the first handshake: reading the JDK's CAs costs most commands, which never open HTTPS, half a second.
+    private Loaded loaded;
 
     private record Loaded(
             FileTime caTime, FileTime edgeTime, List<X509Certificate> pinned, X509ExtendedTrustManager pkix) {}
@@ -105,7 +106,7 @@ public final class EdgeTrust extends X509ExtendedTrustManager {
     private synchronized Loaded current() {
         FileTime caTime = modified(caFile);
         FileTime edgeTime = modified(edgeFile);
-        if (!same(caTime, loaded.caTime()) || !same(edgeTime, loaded.edgeTime())) {
+        if (loaded == null || !same(caTime, loaded.caTime()) || !same(edgeTime, loaded.edgeTime())) {
             List<X509Certificate> anchors = certificates(caFile);
             List<X509Certificate> served = certificates(edgeFile);
             loaded = new Loaded(

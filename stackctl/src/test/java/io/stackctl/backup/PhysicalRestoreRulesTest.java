@@ -74,6 +74,24 @@ class PhysicalRestoreRulesTest {
     }
 
     @Test
+    void aFullDisksErrorKeepsItsCauseAndGetsTheDisksHintNotTheKeys() {
+        // As pgBackRest prints it: the cause on the next, indented line; the file half-written, as a bad key's would
+        // be.
+        String output = "P00  ERROR: [064]: raised from local-1 protocol: unable to write"
+                + " '/var/lib/pgbackrest/backup/stack/20261203-140154F/pg_data/base/5/2838.zst'\n"
+                + "            [28] No space left on device\n"
+                + "P00   INFO: backup command end: aborted with exception [064]\n";
+
+        assertThat(PgBackRest.error(output))
+                .isEqualTo("ERROR: [064]: raised from local-1 protocol: unable to write"
+                        + " '/var/lib/pgbackrest/backup/stack/20261203-140154F/pg_data/base/5/2838.zst'"
+                        + " [28] No space left on device");
+        assertThat(PgBackRest.hint(output))
+                .contains("the disk under the repository is full")
+                .doesNotContain("BACKUP_CIPHER_PASS");
+    }
+
+    @Test
     void aRepositoryReadWithAnotherKeyIsRefusedWithTheKeyToBringBack() throws Exception {
         // What pgbackrest info answers with a wrong key (and exit 0): the info file decrypts to noise, which it quotes,
         // raw control characters and all.
