@@ -904,6 +904,40 @@ proofs = {p["repository"]: p for p in json.load(open("/tmp/e2e.status"))["proofs
 sys.exit(0 if not proofs[1]["passed"] and proofs[2]["passed"] and proofs[2]["ready_seconds"] > 0 else 1)
 PY
 
+step "a damaged WAL segment: the proof names it; a restore that needs it is refused by its rehearsal, the live database untouched"
+expect_exit 0 "backup --type full -o json (a chain of its own)" -- bin/stackctl backup --type full -o json
+wal_stop=$(python3 -c 'import json; print(json.load(open("/tmp/e2e.out"))["copies"][0]["wal_stop"])' 2>/dev/null || true)
+for i in 1 2; do
+  curl -s -o /dev/null -X POST -H "$(bearer)" -H 'content-type: application/json' -d "{\"title\":\"damage $i\"}" "$url/tasks"
+  psql_db "SELECT pg_switch_wal()" >/dev/null
+done
+damage_target=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)
+segment=$(python3 -c 'import sys; s=sys.argv[1]; n=int(s[8:16],16)*256+int(s[16:24],16)+1; print(s[:8]+"%08X%08X"%(n//256,n%256))' "$wal_stop")
+# Bytes overwritten half-way into a copy: encrypted and compressed, it no longer decompresses.
+damage() { printf 'DAMAGED-DAMAGED-DAMAGED' | dd of="$1" bs=1 seek=$(( $(stat -c %s "$1") / 2 )) conv=notrunc status=none; }
+local_copy=""
+for _ in $(seq 1 30); do
+  local_copy=$(docker exec "$db_c" bash -c "ls /var/lib/pgbackrest/archive/stack/*/*/$segment-* 2>/dev/null" || true)
+  [ -n "$local_copy" ] && break
+  sleep 1
+done
+docker exec "$db_c" bash -c "$(declare -f damage); damage '$local_copy'" \
+  && pass "WAL segment $segment damaged in the local repository" || fail "could not damage $segment: '$local_copy'"
+expect_exit 1 "backups prove --repo 1 --to-time $damage_target, with $segment damaged" -- bin/stackctl backups prove --repo 1 --to-time "$damage_target"
+grep -q "^repo1 FAILED" /tmp/e2e.out && grep -q "unable to get $segment" /tmp/e2e.out && grep -q "Data corruption\|zst error" /tmp/e2e.out \
+  && pass "the proof of repo1 fails, naming the segment and the damage" || fail "no loud failure: $(cat /tmp/e2e.out /tmp/e2e.err)"
+s3_copy=$(find /tmp/e2e-s3proxy/data -name "$segment-*" | head -1)
+[ -n "$s3_copy" ] && damage "$s3_copy" && pass "WAL segment $segment damaged in the S3 repository too (s3proxy's files)" \
+  || fail "no S3 copy of $segment under /tmp/e2e-s3proxy/data"
+started=$(docker inspect -f '{{.State.StartedAt}}' "$db_c")
+expect_exit 4 "restore --to-time $damage_target --yes, with $segment damaged in both repositories" -- bin/stackctl restore --to-time "$damage_target" --yes
+grep -q "cannot be read from any repository (repo1, repo2)" /tmp/e2e.err && grep -q "the database was not touched" /tmp/e2e.err \
+  && pass "refused by the rehearsal, naming the segment and what to do" || fail "not refused as it should be: $(cat /tmp/e2e.out /tmp/e2e.err)"
+[ "$(docker inspect -f '{{.State.StartedAt}}' "$db_c")" = "$started" ] \
+  && [ "$(status_of -H "$(bearer)" "$url/tasks?limit=1")" = 200 ] \
+  && pass "the live database never stopped and the API serves" || fail "the live database was touched"
+expect_exit 0 "backup --type full (a chain that does not need $segment)" -- bin/stackctl backup --type full
+
 step "the S3 store down: a backup is refused at once, naming it; backups status says so; archiving heals when it is back"
 bash .ci/s3proxy.sh stop /tmp/e2e-s3proxy
 start=$(date +%s)

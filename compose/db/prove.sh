@@ -1,25 +1,38 @@
 #!/usr/bin/env bash
-# Proves that one of pgBackRest's repositories restores: `stackctl backups prove` runs it in a one-off container of the
+# Proves that pgBackRest's repositories restore: `stackctl backups prove` (one repository) and `stackctl restore` (all
+# of them, as the live restore reads them, before the live database is touched) run it in a one-off container of the
 # db image with a scratch volume at /scratch, the repository volume read-only, and none of the live database's
-# volumes. It restores the stanza to an instant into /scratch/data, starts PostgreSQL there (its own port and socket,
+# volumes. It restores the stanza to the target into /scratch/data, starts PostgreSQL there (its own port and socket,
 # archiving off, so nothing reaches the repository), waits for the promotion, and prints one line:
 #   PROOF {"markers":[ids...],"tables":{"schema.table":rows,...},"restore_seconds":S,"ready_seconds":S}
-#   prove.sh REPO TIMESTAMP     REPO 1 (local) or 2 (off-host); TIMESTAMP as pitr.sh takes it
+#   prove.sh REPO time TIMESTAMP | backup LABEL | latest
+#     REPO 1 (local), 2 (off-host) or all; the target as pitr.sh takes it (a bare TIMESTAMP is a time)
 set -euo pipefail
-repo="${1:?usage: prove.sh REPO TIMESTAMP}"
-target="${2:?usage: prove.sh REPO TIMESTAMP}"
+repo="${1:?usage: prove.sh REPO time TIMESTAMP | backup LABEL | latest}"
+shift
+case "${1:-}" in
+  time) target=(--type=time "--target=${2:?a time}" --target-action=promote) ;;
+  backup) target=("--set=${2:?a backup label}" --type=immediate --target-action=promote) ;;
+  latest) target=(--type=default) ;;
+  ?*) target=(--type=time "--target=$1" --target-action=promote) ;;
+  *) echo "usage: prove.sh REPO time TIMESTAMP | backup LABEL | latest" >&2; exit 2 ;;
+esac
 source /stack/db/pgbackrest-conf.sh
 write_pgbackrest_conf || { echo "no pgbackrest or no repository key (compose/secrets/db/backup-cipher-pass)" >&2; exit 3; }
-# Only the repository under proof: archive-get would otherwise fetch a segment missing from it out of the other one.
-other=$((3 - repo))
-sed -i "/^repo$other-/d" /etc/pgbackrest/pgbackrest.conf
-grep -q "^repo$repo-" /etc/pgbackrest/pgbackrest.conf || { echo "repository $repo is not configured" >&2; exit 3; }
+repo_option=()
+if [ "$repo" != all ]; then
+  # Only the repository under proof: archive-get would otherwise fetch a segment missing from it out of the other one.
+  other=$((3 - repo))
+  sed -i "/^repo$other-/d" /etc/pgbackrest/pgbackrest.conf
+  grep -q "^repo$repo-" /etc/pgbackrest/pgbackrest.conf || { echo "repository $repo is not configured" >&2; exit 3; }
+  repo_option=("--repo=$repo")
+fi
 as_pg() { setpriv --reuid=postgres --regid=postgres --init-groups "$@"; }
 install -d -o postgres -g postgres -m 0700 /scratch/data
 chown postgres:postgres /scratch
 start=$(date +%s.%N)
-as_pg pgbackrest --stanza=stack "--repo=$repo" --pg1-path=/scratch/data --type=time "--target=$target" \
-  --target-action=promote --archive-mode=off --log-level-console=warn restore
+as_pg pgbackrest --stanza=stack "${repo_option[@]}" --pg1-path=/scratch/data "${target[@]}" \
+  --archive-mode=off --log-level-console=warn restore
 restored=$(date +%s.%N)
 printf 'local all all trust\n' >/scratch/hba.conf
 chown postgres /scratch/hba.conf

@@ -10,7 +10,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 
 /**
  * Brings the database back to a point in time from pgBackRest's repository: a physical backup from before the target,
@@ -129,7 +131,14 @@ public final class PointInTimeRestore {
      * or 3) with the restorable range when it is outside, before anything changed. With the database down (its
      * volume lost) there is nothing to push: --latest and --to-backup go on from what the repository holds.
      */
-    public void check(Target target) {
+    public void check(Target target, boolean rehearse) {
+        checkRange(target);
+        if (rehearse) {
+            rehearse(target);
+        }
+    }
+
+    private void checkRange(Target target) {
         if (!databaseRunning()) {
             if (target.kind() == Kind.TIME) {
                 throw new StackctlException(
@@ -169,6 +178,61 @@ public final class PointInTimeRestore {
             }
         }
         progress("%s is inside what the repository holds (%s)", target.describe(), range);
+    }
+
+    /**
+     * The same restore, from every repository as pgBackRest will read them, into a scratch container first: a WAL
+     * segment missing or damaged stops it there, with the live database untouched, instead of half-way through.
+     */
+    private void rehearse(Target target) {
+        progress("rehearsing it first: the same restore into a scratch container, from every repository");
+        var rehearsal = new RestoreProof(RestoreProof.Site.of(stack, dbContainer)).rehearse(target, timeout);
+        if (!rehearsal.passed()) {
+            throw new StackctlException(
+                    ExitCodes.FAILED,
+                    "the repositories cannot restore " + target.describe() + ": " + rehearsal.failure()
+                            + "; the database was not touched",
+                    rehearsalHint(rehearsal.failure()));
+        }
+        progress("the rehearsal came up in %.1fs (its container and volume are gone)", rehearsal.readySeconds());
+    }
+
+    private static final java.util.regex.Pattern UNREADABLE_SEGMENT =
+            java.util.regex.Pattern.compile("unable to get ([0-9A-F]{24})");
+    private static final java.util.regex.Pattern DAMAGED_COPY =
+            java.util.regex.Pattern.compile("repo([0-9]): (\\S+) \\[");
+
+    static String rehearsalHint(String failure) {
+        var segment = UNREADABLE_SEGMENT.matcher(failure);
+        if (segment.find()) {
+            String name = segment.group(1);
+            var copy = DAMAGED_COPY.matcher(failure.substring(segment.end()));
+            List<String> repositories = new ArrayList<>();
+            String path = "";
+            while (copy.find()) {
+                repositories.add("repo" + copy.group(1));
+                path = copy.group(1).equals("1")
+                        ? "docker exec <db container> rm " + PgBackRest.REPOSITORY + "/archive/stack/" + copy.group(2)
+                        : "delete archive/stack/" + copy.group(2) + " under BACKUP_S3_PATH in the bucket";
+            }
+            String then =
+                    "; then take a full backup (bin/stackctl backup --type full) so later restores do not need it";
+            if (repositories.size() == 1) {
+                return "WAL segment " + name + " is damaged in " + repositories.get(0) + " and the restore needs it:"
+                        + " restore to an instant before it was written, or, when the other repository holds it"
+                        + " whole, remove the damaged copy so pgBackRest reads that one (" + path + ")" + then;
+            }
+            return "WAL segment " + name + " cannot be read from any repository (" + String.join(", ", repositories)
+                    + ") and the restore needs it: restore to an instant before it was written" + then;
+        }
+        if (failure.contains("unable to find") || failure.contains("recovery ended before")) {
+            return "a WAL segment the restore needs is missing or damaged in every repository: restore to an earlier"
+                    + " instant"
+                    + " (bin/stackctl backups status shows what each holds), then take a full backup (bin/stackctl"
+                    + " backup --type full)";
+        }
+        return PgBackRest.hint(failure) + "; --no-rehearsal skips this check (the live database is then stopped before"
+                + " the repository is known to restore)";
     }
 
     /** Runs again a restore whose stackctl was killed (its journal is left); false when there is none. */

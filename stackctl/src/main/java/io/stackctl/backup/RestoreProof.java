@@ -73,10 +73,15 @@ public final class RestoreProof {
             Engine engine, String project, String dbContainer, String network, Path composeDir, Path stateDir) {
 
         public static Site of(Stack stack) {
+            return of(stack, stack.requireService(Stack.DB).id());
+        }
+
+        /** With the db container given, running or not (a restore after a lost disk has it created, stopped). */
+        public static Site of(Stack stack, String dbContainer) {
             return new Site(
                     stack.engine(),
                     stack.project(),
-                    stack.requireService(Stack.DB).id(),
+                    dbContainer,
                     stack.repositoryNetwork(),
                     stack.files().composeDir(),
                     stack.files().stateDir());
@@ -159,21 +164,10 @@ public final class RestoreProof {
                 .filter(m -> m.at().isBefore(chosen))
                 .map(Marker::id)
                 .toList();
-        var result = site.engine()
-                .runScratch(
-                        dbContainer,
-                        site.project() + "-prove",
-                        timeout,
-                        site.network(),
-                        List.of(
-                                site.project() + "_db-backup:" + PgBackRest.REPOSITORY + ":ro",
-                                site.composeDir().resolve("secrets").resolve("db") + ":/run/stack-secrets:ro",
-                                site.composeDir().resolve("db") + ":/stack/db:ro"),
-                        "/scratch",
-                        "bash",
-                        "/stack/db/prove.sh",
-                        Integer.toString(repository),
-                        PointInTimeRestore.Target.time(chosen).script()[1]);
+        var result = scratchRestore(
+                timeout,
+                Integer.toString(repository),
+                PointInTimeRestore.Target.time(chosen).script());
         var proof = result.output()
                 .lines()
                 .filter(line -> line.startsWith("PROOF "))
@@ -293,6 +287,57 @@ public final class RestoreProof {
         return file(stateDir, project).readOr(new History(Map.of()));
     }
 
+    /** A restore done once in a scratch container first: whether it came up, why not, and how long it took. */
+    public record Rehearsal(boolean passed, String failure, double readySeconds) {}
+
+    /**
+     * Restores to {@code target} from the repositories as the live restore reads them (every one, pgBackRest choosing
+     * as it will then), in a scratch container: what would stop the live restore half-way (a WAL segment missing or
+     * damaged, a backup that does not restore) stops this instead, with nothing of the live stack touched.
+     */
+    public Rehearsal rehearse(PointInTimeRestore.Target target, Duration timeout) {
+        var result = scratchRestore(timeout, "all", target.script());
+        var proof = result.output()
+                .lines()
+                .filter(line -> line.startsWith("PROOF "))
+                .findFirst();
+        if (result.exitCode() != 0 || proof.isEmpty()) {
+            return new Rehearsal(
+                    false,
+                    "the restore into a scratch container failed (exit " + result.exitCode() + "): "
+                            + errorLines(result.output()),
+                    0);
+        }
+        try {
+            return new Rehearsal(
+                    true,
+                    "",
+                    Json.MAPPER
+                            .readTree(proof.get().substring("PROOF ".length()))
+                            .path("ready_seconds")
+                            .asDouble());
+        } catch (IOException e) {
+            return new Rehearsal(false, "the scratch container's answer is not JSON: " + proof.get(), 0);
+        }
+    }
+
+    private Engine.ExecResult scratchRestore(Duration timeout, String repository, String... target) {
+        List<String> command = new ArrayList<>(List.of("bash", "/stack/db/prove.sh", repository));
+        command.addAll(List.of(target));
+        return site.engine()
+                .runScratch(
+                        dbContainer,
+                        site.project() + "-prove",
+                        timeout,
+                        site.network(),
+                        List.of(
+                                site.project() + "_db-backup:" + PgBackRest.REPOSITORY + ":ro",
+                                site.composeDir().resolve("secrets").resolve("db") + ":/run/stack-secrets:ro",
+                                site.composeDir().resolve("db") + ":/stack/db:ro"),
+                        "/scratch",
+                        command.toArray(String[]::new));
+    }
+
     private void record(Result outcome) {
         Map<Integer, Result> last =
                 new LinkedHashMap<>(history(site.stateDir(), site.project()).last());
@@ -304,18 +349,25 @@ public final class RestoreProof {
         return new JournalFile<>(stateDir.resolve(project + ".proof.json"), History.class);
     }
 
-    private static String errorLines(String output) {
-        var lines = output.lines()
-                .filter(line -> line.contains("ERROR")
-                        || line.contains("FATAL")
-                        || line.contains("did not")
-                        || line.contains("unable to find")
-                        || line.contains("stopped before")
-                        || line.contains("still in recovery"))
-                .limit(5)
-                .toList();
+    /** The lines that say what failed, each pgBackRest error with its indented cause lines. */
+    static String errorLines(String output) {
+        List<String> lines = new ArrayList<>();
+        boolean inError = false;
+        for (String line : output.lines().toList()) {
+            boolean cause = inError && line.startsWith(" ");
+            inError = line.contains("ERROR") || cause;
+            if (cause
+                    || line.contains("ERROR")
+                    || line.contains("FATAL")
+                    || line.contains("did not")
+                    || line.contains("unable to find")
+                    || line.contains("stopped before")
+                    || line.contains("still in recovery")) {
+                lines.add(cause ? line.strip() : line);
+            }
+        }
         if (!lines.isEmpty()) {
-            return String.join(" / ", lines);
+            return String.join(" / ", lines.subList(0, Math.min(lines.size(), 8)));
         }
         var all = output.strip().lines().toList();
         return all.isEmpty() ? "no output" : all.get(all.size() - 1);

@@ -56,6 +56,13 @@ final class RestoreCommand extends StackCommand {
             description = "From the repository: every archived write (after a lost database volume).")
     boolean latest;
 
+    @Option(
+            names = "--no-rehearsal",
+            description = "With --to-time, --to-backup or --latest: skip the same restore into a scratch container"
+                    + " first, which proves the repositories reach the target before the live database stops (for a"
+                    + " database too large to restore twice).")
+    boolean noRehearsal;
+
     @Option(names = "--yes", description = "Do not ask for confirmation.")
     boolean yes;
 
@@ -162,7 +169,7 @@ final class RestoreCommand extends StackCommand {
             new InterruptedRestore(stack, err()).finish();
             PointInTimeRestore.resumeInterrupted(stack, err(), options.timeout);
             var restore = new PointInTimeRestore(stack, err(), options.timeout);
-            restore.check(target);
+            restore.check(target, !noRehearsal);
             if (!yes
                     && !confirm("Stop the database of stack '%s' and bring it back to %s? Writes after it are lost."
                                     .formatted(stack.project(), target.describe())

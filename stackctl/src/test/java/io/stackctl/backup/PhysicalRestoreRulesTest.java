@@ -92,6 +92,34 @@ class PhysicalRestoreRulesTest {
     }
 
     @Test
+    void aRehearsalStoppedByADamagedSegmentNamesItAndTheWayOutThatExists() {
+        String file = "15-1/0000001200000001/000000120000000100000000-c61d5e4ae436429486e1b3ed79d599e8cdb70f43.zst";
+        // Scratch postgres.log lines as RestoreProof.errorLines joins them, with the cause lines pgBackRest indents.
+        String output = "PostgreSQL stopped before it reached the target; its log ends:\n"
+                + "ERROR: [042]: raised from local-1 protocol: unable to get 000000120000000100000000:\n"
+                + "       repo1: " + file + " [FormatError] zst error: [-20] Data corruption detected\n"
+                + "       [FileReadError] on retry after 0ms\n"
+                + "2026-12-03 14:12:12.574 UTC [30] FATAL:  recovery ended before configured recovery target was"
+                + " reached\n";
+        String oneCopy = RestoreProof.errorLines(output);
+
+        assertThat(oneCopy).contains("repo1: " + file + " [FormatError] zst error: [-20] Data corruption detected");
+        assertThat(PointInTimeRestore.rehearsalHint(oneCopy))
+                .contains("WAL segment 000000120000000100000000 is damaged in repo1")
+                .contains("docker exec <db container> rm /var/lib/pgbackrest/archive/stack/" + file)
+                .contains("bin/stackctl backup --type full");
+
+        String bothCopies = RestoreProof.errorLines(output.replace(
+                "       [FileReadError]",
+                "       repo2: " + file + " [FormatError] zst error: [-20] Data corruption detected\n"
+                        + "       [FileReadError]"));
+        assertThat(PointInTimeRestore.rehearsalHint(bothCopies))
+                .contains("cannot be read from any repository (repo1, repo2)")
+                .contains("restore to an instant before it was written")
+                .doesNotContain("remove the damaged copy");
+    }
+
+    @Test
     void aRepositoryReadWithAnotherKeyIsRefusedWithTheKeyToBringBack() throws Exception {
         // What pgbackrest info answers with a wrong key (and exit 0): the info file decrypts to noise, which it quotes,
         // raw control characters and all.
