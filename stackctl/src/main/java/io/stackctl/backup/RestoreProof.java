@@ -165,6 +165,7 @@ public final class RestoreProof {
                 .map(Marker::id)
                 .toList();
         var result = scratchRestore(
+                "-prove",
                 timeout,
                 Integer.toString(repository),
                 PointInTimeRestore.Target.time(chosen).script());
@@ -296,7 +297,7 @@ public final class RestoreProof {
      * damaged, a backup that does not restore) stops this instead, with nothing of the live stack touched.
      */
     public Rehearsal rehearse(PointInTimeRestore.Target target, Duration timeout) {
-        var result = scratchRestore(timeout, "all", target.script());
+        var result = scratchRestore("-rehearse", timeout, "all", target.script());
         var proof = result.output()
                 .lines()
                 .filter(line -> line.startsWith("PROOF "))
@@ -321,13 +322,13 @@ public final class RestoreProof {
         }
     }
 
-    private Engine.ExecResult scratchRestore(Duration timeout, String repository, String... target) {
+    private Engine.ExecResult scratchRestore(String suffix, Duration timeout, String repository, String... target) {
         List<String> command = new ArrayList<>(List.of("bash", "/stack/db/prove.sh", repository));
         command.addAll(List.of(target));
         return site.engine()
                 .runScratch(
                         dbContainer,
-                        site.project() + "-prove",
+                        site.project() + suffix,
                         timeout,
                         site.network(),
                         List.of(
