@@ -732,14 +732,18 @@ sed -i "s/^BACKUP_SCHEDULE_INCR=.*/BACKUP_SCHEDULE_INCR=$when/; s/^BACKUP_SCHEDU
 db_c=$(project_ps --filter label=com.docker.compose.service=db)
 db_started=$(docker inspect -f '{{.State.StartedAt}}' "$db_c")
 volumes_before=$(docker volume ls -q | wc -l)
+# Runs recorded before this step (a checkout's compose/state from an earlier run) do not count.
+export schedule_since=$(date -u +%Y-%m-%dT%H:%M:%S)
 expect_exit 0 "up (the agent takes the schedule)" -- bin/stackctl up
 scheduled=""
 for _ in $(seq 1 90); do
   bin/stackctl backups status -o json >/tmp/e2e.status 2>/dev/null
   python3 - <<'PY' && { scheduled=yes; break; }
-import json, sys
+import json, os, sys
 jobs = {j["job"]: j for j in json.load(open("/tmp/e2e.status"))["schedule"]}
-sys.exit(0 if all(jobs[k]["last"] and jobs[k]["last"]["ok"] for k in ("incr", "prove")) else 1)
+since = os.environ["schedule_since"]
+sys.exit(0 if all(jobs[k]["last"] and jobs[k]["last"]["ok"] and jobs[k]["last"]["at"] >= since
+                  for k in ("incr", "prove")) else 1)
 PY
   sleep 1
 done
@@ -751,9 +755,10 @@ PY
 [ -n "$scheduled" ] && pass "the agent ran the incremental backup and the proof of every repository when they fell due, with no stackctl command" \
   || { fail "the schedule did not run: $(docker logs "$(project_ps --filter label=com.docker.compose.service=upstream-agent)" 2>&1 | grep backup-schedule | tail -5)"; }
 python3 - <<'PY' && pass "the proof restored each repository to an instant and found exactly the markers committed before it" || fail "proofs: $(cat /tmp/e2e.status)"
-import json, sys
+import json, os, sys
 proofs = json.load(open("/tmp/e2e.status"))["proofs"]
-sys.exit(0 if sorted(p["repository"] for p in proofs if p["passed"] and p["expected"] == p["restored"]) == [1, 2] else 1)
+sys.exit(0 if sorted(p["repository"] for p in proofs
+                     if p["passed"] and p["expected"] == p["restored"] and p["at"] >= os.environ["schedule_since"]) == [1, 2] else 1)
 PY
 [ "$(docker inspect -f '{{.State.StartedAt}}' "$db_c")" = "$db_started" ] && [ -z "$(docker ps -aq --filter name=taskmanager-prove)" ] \
   && [ "$(docker volume ls -q | wc -l)" = "$volumes_before" ] \
