@@ -112,8 +112,8 @@ public final class LoadGenerator implements AutoCloseable {
             if (error != null) {
                 boolean timedOut =
                         error instanceof HttpTimeoutException || error.getCause() instanceof HttpTimeoutException;
-                samples.add(
-                        new Sample(start, latency, kind, idempotent, 0, "", "", 0, timedOut, transportError(error)));
+                samples.add(new Sample(
+                        start, latency, kind, idempotent, 0, "", "", 0, timedOut, transportError(error), -1));
             } else {
                 samples.add(sample(kind, idempotent, start, latency, response));
             }
@@ -163,8 +163,20 @@ public final class LoadGenerator implements AutoCloseable {
                 : body.contains("\"source\":\"database\"") ? "database" : "";
         long created = kind.equals("create") && response.statusCode() == 201 ? Seeder.createdId(body) : 0;
         String detail = response.statusCode() / 100 == 2 ? "" : abbreviate(body.strip());
+        long lost =
+                Sample.lostMs(response.headers().firstValue("X-Upstream-Times").orElse(""));
         return new Sample(
-                start, latency, kind, idempotent, response.statusCode(), instance, source, created, false, detail);
+                start,
+                latency,
+                kind,
+                idempotent,
+                response.statusCode(),
+                instance,
+                source,
+                created,
+                false,
+                detail,
+                lost);
     }
 
     private static String transportError(Throwable error) {

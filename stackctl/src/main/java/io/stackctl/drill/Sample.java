@@ -9,6 +9,9 @@ package io.stackctl.drill;
  * @param source for reads, where the answer came from ({@code cache} or {@code database}), or empty
  * @param createdId the id of an acknowledged create, or 0
  * @param detail for a failure, what the client got: the start of the error body or the transport error
+ * @param upstreamLostMs the time nginx spent on replicas that failed it before another answered ({@code
+ *     X-Upstream-Times}, all but the last): 0 when the first one answered; -1 when nginx did not say (no answer, or an
+ *     nginx configuration from before the header)
  */
 public record Sample(
         long startMs,
@@ -20,7 +23,27 @@ public record Sample(
         String source,
         long createdId,
         boolean timedOut,
-        String detail) {
+        String detail,
+        long upstreamLostMs) {
+
+    /**
+     * The time an {@code X-Upstream-Times} value ("1.001, 0.012", nginx's $upstream_response_time) says went to
+     * replicas before the one that answered; -1 when there is none or it does not parse.
+     */
+    public static long lostMs(String upstreamTimes) {
+        if (upstreamTimes.isBlank()) {
+            return -1;
+        }
+        String[] times = upstreamTimes.strip().split("\\s*[,:]\\s*");
+        double lost = 0;
+        for (int i = 0; i < times.length - 1; i++) {
+            if (!times[i].matches("[0-9]+(\\.[0-9]+)?")) {
+                continue; // "-": nginx never reached that one
+            }
+            lost += Double.parseDouble(times[i]);
+        }
+        return Math.round(lost * 1000);
+    }
 
     public boolean ok() {
         return status >= 200 && status < 300;

@@ -24,13 +24,17 @@ public final class Verdicts {
     }
 
     /**
-     * How long after {@code fromMs} requests were still affected (failed, or slower than {@code slowMs}): the
-     * start of the last affected request, relative to {@code fromMs}; 0 when none was.
+     * How long after {@code fromMs} requests were still affected: the start of the last one, relative to
+     * {@code fromMs}, that failed, or that nginx held longer than {@code lostMs} on replicas which failed it before
+     * another answered ({@link Sample#upstreamLostMs()}); 0 when none was. A refused connection costs a retry a
+     * millisecond and nobody notices; a request slow on the replica that answered is the busy host, not the fault.
+     * Where nginx did not say, a request slower than {@code slowMs} counts, as it may have waited on a dead one.
      */
-    public static long affectedFor(List<Sample> samples, long fromMs, long slowMs) {
+    public static long affectedFor(List<Sample> samples, long fromMs, long lostMs, long slowMs) {
         return samples.stream()
                 .filter(s -> s.startMs() >= fromMs)
-                .filter(s -> s.failed() || s.latencyMs() > slowMs)
+                .filter(s ->
+                        s.failed() || s.upstreamLostMs() > lostMs || (s.upstreamLostMs() < 0 && s.latencyMs() > slowMs))
                 .mapToLong(s -> s.startMs() - fromMs)
                 .max()
                 .orElse(0);

@@ -30,7 +30,7 @@ class PhaseStatsTest {
         }
         samples.add(VerdictsTest.failed(97, 1_000, 503, true));
         samples.add(VerdictsTest.failed(98, 1_000, 503, false));
-        samples.add(new Sample(99, 5_000, "read", true, 0, "", "", 0, true, ""));
+        samples.add(new Sample(99, 5_000, "read", true, 0, "", "", 0, true, "", 0));
 
         var stats = PhaseStats.of(samples);
 
@@ -61,12 +61,14 @@ class PhaseStatsTest {
     @Test
     void theResultNamesTheFirstFailedRequestsSoTheyCanBeFoundInTheLogs() {
         var samples = new ArrayList<Sample>();
-        samples.add(new Sample(10, 3, "read", true, 200, "app-1", "cache", 0, false, ""));
+        samples.add(new Sample(10, 3, "read", true, 200, "app-1", "cache", 0, false, "", 0));
         samples.add(new Sample(
-                20, 7, "create", false, 502, "", "", 0, false, "<html><head><title>502 Bad Gateway</title>"));
-        samples.add(new Sample(30, 5_000, "read", true, 0, "", "", 0, true, "HttpTimeoutException request timed out"));
+                20, 7, "create", false, 502, "", "", 0, false, "<html><head><title>502 Bad Gateway</title>", 0));
+        samples.add(
+                new Sample(30, 5_000, "read", true, 0, "", "", 0, true, "HttpTimeoutException request timed out", 0));
         for (int i = 0; i < 20; i++) {
-            samples.add(new Sample(40 + i, 1, "list", true, 503, "app-2", "", 0, false, "{\"error\":\"unavailable\"}"));
+            samples.add(
+                    new Sample(40 + i, 1, "list", true, 503, "app-2", "", 0, false, "{\"error\":\"unavailable\"}", 0));
         }
 
         var result = DrillResult.of("d", List.of(), Map.of(), Map.of(), samples);

@@ -9,39 +9,65 @@ import org.junit.jupiter.api.Test;
 class VerdictsTest {
 
     static Sample ok(long start, long latency) {
-        return new Sample(start, latency, "read", true, 200, "a", "cache", 0, false, "");
+        return new Sample(start, latency, "read", true, 200, "a", "cache", 0, false, "", 0);
+    }
+
+    static Sample retried(long start, long latency, long lost) {
+        return new Sample(start, latency, "read", true, 200, "b", "cache", 0, false, "", lost);
     }
 
     static Sample failed(long start, long latency, int status, boolean idempotent) {
-        return new Sample(start, latency, idempotent ? "read" : "create", idempotent, status, "", "", 0, false, "");
+        return new Sample(start, latency, idempotent ? "read" : "create", idempotent, status, "", "", 0, false, "", 0);
     }
 
     static Sample created(long start, long id) {
-        return new Sample(start, 5, "create", false, 201, "a", "", id, false, "");
+        return new Sample(start, 5, "create", false, 201, "a", "", id, false, "", 0);
     }
 
     @Test
-    void affectedForIsTheStartOfTheLastFailedOrSlowRequestAfterTheFault() {
+    void affectedForIsTheStartOfTheLastRequestAfterTheFaultThatFailedOrWaitedOnAReplicaThatFailedIt() {
         var samples = List.of(
                 failed(500, 3, 502, true), // before the fault: ignored
                 ok(1_000, 4),
-                ok(1_200, 1_005), // slow: still sent to the dead replica
+                retried(1_200, 1_005, 1_001), // nginx waited on the dead replica's connect, then another answered
                 failed(1_900, 2, 0, true),
-                ok(2_500, 900), // below the slow bound
+                retried(2_100, 400, 300),
+                retried(2_300, 3, 0), // refused at once: retried, and nobody noticed
+                retried(2_400, 1_900, 1), // refused at once, then slow on the replica that answered: the busy host
+                ok(2_500, 1_900), // slow on the only replica tried: the busy host, not the fault
                 ok(3_000, 4));
 
-        assertThat(Verdicts.affectedFor(samples, 1_000, 1_000)).isEqualTo(900);
-        assertThat(Verdicts.affectedFor(List.of(ok(1_000, 4), ok(1_500, 6)), 1_000, 1_000))
+        assertThat(Verdicts.affectedFor(samples, 1_000, 250, 1_000)).isEqualTo(1_100);
+        assertThat(Verdicts.affectedFor(List.of(ok(1_000, 4), ok(1_500, 6)), 1_000, 250, 1_000))
                 .isZero();
+    }
+
+    @Test
+    void withoutNginxsTimingsASlowRequestCountsAsAffected() {
+        var samples = List.of(
+                new Sample(1_200, 1_005, "read", true, 200, "a", "cache", 0, false, "", -1),
+                new Sample(2_500, 900, "read", true, 200, "a", "cache", 0, false, "", -1));
+
+        assertThat(Verdicts.affectedFor(samples, 1_000, 250, 1_000)).isEqualTo(200);
+    }
+
+    @Test
+    void theTimeLostIsNginxsTimeOnEveryReplicaButTheOneThatAnswered() {
+        assertThat(Sample.lostMs("0.012")).isZero();
+        assertThat(Sample.lostMs("1.001, 0.012")).isEqualTo(1_001);
+        assertThat(Sample.lostMs("0.000, 0.300, 0.040")).isEqualTo(300);
+        assertThat(Sample.lostMs("-, 0.040")).isZero(); // the first was never reached
+        assertThat(Sample.lostMs("0.500 : 0.040")).isEqualTo(500); // an internal redirect to another group
+        assertThat(Sample.lostMs("")).isEqualTo(-1);
     }
 
     @Test
     void firstAfterFindsTheEarliestMatchRelativeToTheMark() {
         var samples = List.of(
-                new Sample(100, 3, "read", true, 200, "a", "cache", 0, false, ""),
-                new Sample(2_000, 3, "read", true, 200, "a", "database", 0, false, ""),
-                new Sample(2_700, 3, "read", true, 200, "a", "cache", 0, false, ""),
-                new Sample(2_400, 3, "read", true, 200, "a", "cache", 0, false, ""));
+                new Sample(100, 3, "read", true, 200, "a", "cache", 0, false, "", 0),
+                new Sample(2_000, 3, "read", true, 200, "a", "database", 0, false, "", 0),
+                new Sample(2_700, 3, "read", true, 200, "a", "cache", 0, false, "", 0),
+                new Sample(2_400, 3, "read", true, 200, "a", "cache", 0, false, "", 0));
 
         assertThat(Verdicts.firstAfter(samples, 1_000, s -> s.source().equals("cache")))
                 .contains(1_400L);
