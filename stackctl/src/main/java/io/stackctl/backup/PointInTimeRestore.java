@@ -132,13 +132,13 @@ public final class PointInTimeRestore {
      * volume lost) there is nothing to push: --latest and --to-backup go on from what the repository holds.
      */
     public void check(Target target, boolean rehearse) {
-        checkRange(target);
+        var info = checkRange(target);
         if (rehearse) {
-            rehearse(target);
+            rehearse(target, requireRoomToRehearse(info, target));
         }
     }
 
-    private void checkRange(Target target) {
+    private RepositoryInfo checkRange(Target target) {
         if (!databaseRunning()) {
             if (target.kind() == Kind.TIME) {
                 throw new StackctlException(
@@ -151,7 +151,7 @@ public final class PointInTimeRestore {
             var info = pgbackrest.infoFromStopped(stack.project() + "-info", stack.repositoryNetwork());
             requireBackup(info, target);
             progress("the db service is down: restoring %s from what the repository holds", target.describe());
-            return;
+            return info;
         }
         var info = pgbackrest.info();
         requireBackup(info, target);
@@ -178,14 +178,90 @@ public final class PointInTimeRestore {
             }
         }
         progress("%s is inside what the repository holds (%s)", target.describe(), range);
+        return info;
+    }
+
+    /** What the rehearsal leaves the live database on the disk they share, beyond the scratch copy and its WAL. */
+    static final long HEADROOM_BYTES = 2L << 30;
+
+    /**
+     * The rehearsal's scratch volume lives on the engine's disk, which the live database's volume shares as a rule: a
+     * copy that filled it would stop the live database's own writes. Refused (exit 3) when the disk under the db
+     * volume has less room than the backup the restore starts from, a tenth more for the WAL, and
+     * {@link #HEADROOM_BYTES}.
+     */
+    private String requireRoomToRehearse(RepositoryInfo info, Target target) {
+        var backup = restoredFrom(info, target);
+        var free = freeBytesUnderData();
+        if (backup.isEmpty() || free.isEmpty()) {
+            return "the free space under the db volume not measured";
+        }
+        shortOfRoom(backup.get().size(), free.getAsLong()).ifPresent(why -> {
+            throw new StackctlException(
+                    ExitCodes.PRECONDITION,
+                    why + "; the database was not touched",
+                    "free space on the engine's disk (docker system df shows what it holds), or restore with"
+                            + " --no-rehearsal (the live database then stops before the repository is known to reach"
+                            + " the target)");
+        });
+        return "a " + size(backup.get().size()) + " copy, with " + size(free.getAsLong()) + " free under the db volume";
+    }
+
+    static java.util.Optional<String> shortOfRoom(long backupBytes, long freeBytes) {
+        long need = backupBytes + backupBytes / 10 + HEADROOM_BYTES;
+        if (freeBytes >= need) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(String.format(
+                java.util.Locale.ROOT,
+                "no room to rehearse the restore: it copies the %s database into a scratch volume on the disk"
+                        + " under the db volume, which has %s free, and would leave the live database less than %s",
+                size(backupBytes),
+                size(freeBytes),
+                size(HEADROOM_BYTES)));
+    }
+
+    private static final double GIB = 1024.0 * 1024 * 1024;
+
+    private static String size(long bytes) {
+        return bytes < GIB
+                ? String.format(java.util.Locale.ROOT, "%.0f MiB", bytes / (1024.0 * 1024))
+                : String.format(java.util.Locale.ROOT, "%.1f GiB", bytes / GIB);
+    }
+
+    /** The backup pgBackRest starts the restore from: the newest that ended before the target, or the one named. */
+    static java.util.Optional<RepositoryInfo.Backup> restoredFrom(RepositoryInfo info, Target target) {
+        var backups = info.backups();
+        return switch (target.kind()) {
+            case BACKUP ->
+                backups.stream().filter(b -> b.label().equals(target.value())).findFirst();
+            case LATEST -> backups.stream().max(Comparator.comparing(RepositoryInfo.Backup::stopped));
+            case TIME ->
+                backups.stream()
+                        .filter(b -> !b.stopped().isAfter(Instant.parse(target.value())))
+                        .max(Comparator.comparing(RepositoryInfo.Backup::stopped));
+        };
+    }
+
+    /** Free bytes on the disk under the db volume, read in the db container or, when it is stopped, beside it. */
+    private java.util.OptionalLong freeBytesUnderData() {
+        String[] df = {"bash", "-c", "df -Pk /var/lib/postgresql/data | tail -n 1"};
+        var result = databaseRunning()
+                ? stack.engine().exec(dbContainer, Duration.ofSeconds(30), df)
+                : stack.engine().runBeside(dbContainer, stack.project() + "-df", Duration.ofSeconds(60), "none", df);
+        var fields = result.output().strip().split("\\s+");
+        if (result.exitCode() != 0 || fields.length < 4 || !fields[3].matches("[0-9]+")) {
+            return java.util.OptionalLong.empty(); // not measured: the rehearsal goes on, as before this check
+        }
+        return java.util.OptionalLong.of(Long.parseLong(fields[3]) * 1024);
     }
 
     /**
      * The same restore, from every repository as pgBackRest will read them, into a scratch container first: a WAL
      * segment missing or damaged stops it there, with the live database untouched, instead of half-way through.
      */
-    private void rehearse(Target target) {
-        progress("rehearsing it first: the same restore into a scratch container, from every repository");
+    private void rehearse(Target target, String room) {
+        progress("rehearsing it first: the same restore into a scratch container, from every repository (%s)", room);
         var rehearsal = new RestoreProof(RestoreProof.Site.of(stack, dbContainer)).rehearse(target, timeout);
         if (!rehearsal.passed()) {
             throw new StackctlException(

@@ -93,14 +93,17 @@ final class BackupsStatus extends StackCommand {
                             "proven      never: bin/stackctl backups prove restores each repository into a scratch container");
         }
         proofs.values()
-                .forEach(p -> output().line("proven      repo%d %s %s ago: to %s, answering in %.1fs%s"
+                .forEach(p -> output().line("proven      repo%d %s %s ago: to %s, %s"
                         .formatted(
                                 p.repository(),
                                 p.passed() ? "passed" : "FAILED",
                                 Output.age(p.at(), now),
                                 p.target(),
-                                p.readySeconds(),
-                                p.passed() ? "" : " (" + p.failure() + ")")));
+                                p.passed()
+                                        ? "answering in %.1fs".formatted(p.readySeconds())
+                                        : p.readySeconds() > 0
+                                                ? "answering in %.1fs, but %s".formatted(p.readySeconds(), p.failure())
+                                                : "it never answered: " + p.failure())));
         if (repository.hasBackup()) {
             output().line("");
             List<List<String>> rows = new ArrayList<>();

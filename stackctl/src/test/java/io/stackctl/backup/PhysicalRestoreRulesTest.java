@@ -120,6 +120,44 @@ class PhysicalRestoreRulesTest {
     }
 
     @Test
+    void theRehearsalStartsFromTheBackupTheRestoreWillAndNeedsRoomForItBesideTheLiveDatabase() throws Exception {
+        var info = RepositoryInfo.parse(infoJson(), "stack").requireReadable();
+        var full = "20261203-080141F";
+        var incr = "20261203-080141F_20261203-080152I";
+        var time = (java.util.function.LongFunction<PointInTimeRestore.Target>)
+                epoch -> PointInTimeRestore.Target.time(Instant.ofEpochSecond(epoch));
+
+        assertThat(PointInTimeRestore.restoredFrom(info, time.apply(1796284910)))
+                .get()
+                .extracting(RepositoryInfo.Backup::label)
+                .isEqualTo(full);
+        assertThat(PointInTimeRestore.restoredFrom(info, time.apply(1796284914)))
+                .get()
+                .extracting(RepositoryInfo.Backup::label)
+                .isEqualTo(incr);
+        assertThat(PointInTimeRestore.restoredFrom(
+                        info, new PointInTimeRestore.Target(PointInTimeRestore.Kind.LATEST, "")))
+                .get()
+                .extracting(RepositoryInfo.Backup::label)
+                .isEqualTo(incr);
+        assertThat(PointInTimeRestore.restoredFrom(
+                        info, new PointInTimeRestore.Target(PointInTimeRestore.Kind.BACKUP, full)))
+                .get()
+                .extracting(RepositoryInfo.Backup::size)
+                .isEqualTo(30914609L);
+
+        long gib = 1L << 30;
+        // 10 GiB to copy, with a tenth more for the WAL and 2 GiB left to the live database: 13 GiB.
+        assertThat(PointInTimeRestore.shortOfRoom(10 * gib, 13 * gib)).isEmpty();
+        assertThat(PointInTimeRestore.shortOfRoom(10 * gib, 12 * gib))
+                .get()
+                .asString()
+                .contains("copies the 10.0 GiB database into a scratch volume")
+                .contains("which has 12.0 GiB free")
+                .contains("less than 2.0 GiB");
+    }
+
+    @Test
     void aRepositoryReadWithAnotherKeyIsRefusedWithTheKeyToBringBack() throws Exception {
         // What pgbackrest info answers with a wrong key (and exit 0): the info file decrypts to noise, which it quotes,
         // raw control characters and all.
