@@ -922,9 +922,9 @@ for i in 1 2; do
 done
 damage_target=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)
 segment=$(python3 -c 'import sys; s=sys.argv[1]; n=int(s[8:16],16)*256+int(s[16:24],16)+1; print(s[:8]+"%08X%08X"%(n//256,n%256))' "$wal_stop")
-# A copy cut to half its size (a write that never finished): encrypted and compressed, it fails to decrypt or to
-# decompress every time. Bytes overwritten in the middle can decompress to a wrong segment that only PostgreSQL's own
-# checks catch, so the failure would not name the copy.
+# A copy cut to half its size (a write that never finished): encrypted, it fails to decrypt every time. Bytes
+# overwritten in the middle fail in more than one way (zstd's "Data corruption detected", "unexpected eof"), and a
+# stretch of raw literals could even decompress to a wrong segment that only PostgreSQL's own checks would catch.
 damage() { truncate -s $(( $(stat -c %s "$1") / 2 )) "$1"; }
 local_copy=""
 for _ in $(seq 1 30); do

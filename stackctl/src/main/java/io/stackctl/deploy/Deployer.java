@@ -108,6 +108,9 @@ public final class Deployer {
             progress.flush();
             stack.drainAndStop(RollingDeploy.without(replicas, surplus), List.copyOf(surplus), Scaler.DRAIN);
         }
+        // Killed while it drained an old replica (or held a new one), the deploy left it marked out of rotation. Kept,
+        // it serves again now, not when the mark expires: until then the agent keeps it out and health fails.
+        stack.returnToRotation(stack.replicas());
     }
 
     /** Rolls the replicas back to release {@code id} (default: the one before the active one). */

@@ -344,6 +344,17 @@ public final class Stack implements AutoCloseable {
     }
 
     /**
+     * Puts back in rotation replicas a killed command left marked out of it (drained or held), and re-renders the
+     * upstream to the healthy ones.
+     */
+    public void returnToRotation(List<ServiceContainer> replicas) {
+        if (!swarm()) {
+            upstream.unmark(replicas);
+            reconcileUpstream();
+        }
+    }
+
+    /**
      * Re-renders the upstream to the healthy replicas that are not draining when it has drifted from them (the
      * upstream agent does the same on its own; this covers a stack started without it). True when it re-rendered.
      */

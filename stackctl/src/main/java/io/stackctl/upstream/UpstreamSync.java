@@ -114,6 +114,16 @@ public final class UpstreamSync {
     }
 
     /**
+     * Clears the marks on {@code replicas}: a command killed while it drained or held them left the marks, which the
+     * agent honours until they expire, keeping replicas that should serve out of rotation meanwhile.
+     */
+    public void unmark(List<ServiceContainer> replicas) {
+        try (var lock = UpstreamLock.acquire(upstreamDir)) {
+            drains.unmark(replicas.stream().map(ServiceContainer::id).toList());
+        }
+    }
+
+    /**
      * Keeps replicas out of rotation although they are ready (blue/green: the green set waits until the switch).
      * Marks expire like drain marks, so call it again while holding longer than {@link DrainMarks#EXPIRY}.
      */

@@ -85,6 +85,29 @@ class DeployerDecisionsTest {
                         org.assertj.core.groups.Tuple.tuple("shop_app_4", "sha256:new"));
     }
 
+    /**
+     * Killed later in its batch, a deploy has also marked an old replica out of rotation to drain it. The rollback that
+     * repairs it keeps that replica (it runs the release wanted), so it must serve again at once: the agent honours a
+     * mark until it expires, and CI's health failed right after the repair with the replica "not in nginx's upstream".
+     */
+    @Test
+    void aRollbackAfterADeployKilledWhileDrainingPutsTheDrainedReplicaBackInRotation() throws Exception {
+        engine.add("app", 3); // the batch the killed deploy had started, on the new release
+        history.add(Releases.release(2, "sha256:new", "config-new", Release.Status.deploying), "");
+        var drained = stack.replicas().get(0);
+        var marks = new io.stackctl.upstream.DrainMarks(stack.files().upstreamDir());
+        marks.mark(java.util.List.of(drained.id()), java.time.Instant.now());
+
+        new Deployer(stack, new PrintWriter(new StringWriter()))
+                .rollbackTo(
+                        java.util.Optional.empty(),
+                        new RollingDeploy.Options(1, Duration.ofSeconds(20), 0.01, 3, false));
+
+        assertThat(engine.log).contains("stop shop_app_3");
+        assertThat(stack.replicas()).extracting(ServiceContainer::id).contains(drained.id());
+        assertThat(marks.active(java.time.Instant.now())).doesNotContain(drained.id());
+    }
+
     @Test
     void theFailedGateRemovesWhatTheBatchStartedAndLeavesTheOldReleaseServing() {
         engine.answersReady = replica -> replica.imageId().equals("sha256:old");

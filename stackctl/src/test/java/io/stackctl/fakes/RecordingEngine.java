@@ -89,8 +89,9 @@ public final class RecordingEngine implements Engine {
         return container;
     }
 
+    /** Hex, as the engine's are: what reads ids back (drain marks) accepts only those. */
     private static String id(String service, int number) {
-        return service + "-" + number + "-0123456789abcdef";
+        return String.format("%08x%04x0123456789abcdef", service.hashCode() & 0xffffffffL, number);
     }
 
     public List<ServiceContainer> all() {
