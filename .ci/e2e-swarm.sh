@@ -19,16 +19,28 @@ fi
 [ "$(docker info -f '{{.Swarm.ControlAvailable}}')" = true ] && pass "this engine manages a swarm" || fail "no swarm manager"
 
 step "up --target swarm --replicas 3"
+# The off-host repository on Swarm too: s3proxy (.ci/s3proxy.sh; a running one is reused), a path of its own in the
+# bucket. The schedule runs only where the last step asks for it (a backup of its own would take pgBackRest's lock).
+sed -i '/^BACKUP_S3_/d; /^BACKUP_SCHEDULE_/d' compose/.env 2>/dev/null || true
+s3_path=/swarm-$(date +%s)
+if bash .ci/s3proxy.sh start /tmp/e2e-s3proxy >$e2e.s3 2>$e2e.s3err; then
+  { grep -v '^S3PROXY_DATA=' $e2e.s3; echo "BACKUP_S3_PATH=$s3_path"; } >>compose/.env
+  printf 'BACKUP_SCHEDULE_FULL=off\nBACKUP_SCHEDULE_INCR=off\nBACKUP_SCHEDULE_PROVE=off\n' >>compose/.env
+  s3_data=$(sed -n 's/^S3PROXY_DATA=//p' $e2e.s3)$s3_path
+  pass "s3proxy serves TLS at $(sed -n 's/^BACKUP_S3_ENDPOINT=//p' $e2e.s3) for the Swarm stack's off-host repository"
+else
+  fail "s3proxy did not start: $(cat $e2e.s3err)"
+fi
 start=$(date +%s%N)
 expect_exit 0 "up --target swarm --replicas 3" -- bin/stackctl -p "$P" up --target swarm --replicas 3
 echo "up took $(( ($(date +%s%N) - start) / 1000000 )) ms"
 cat $e2e.err $e2e.out
 login
-[ "$(docker service ls -q --filter label=com.docker.stack.namespace=$P | wc -l)" = 4 ] \
-  && pass "4 Swarm services (nginx, app, db, cache)" || fail "services: $(docker service ls)"
+[ "$(docker service ls -q --filter label=com.docker.stack.namespace=$P | wc -l)" = 5 ] \
+  && pass "5 Swarm services (nginx, app, db, cache, and the agent that runs the backup schedule)" || fail "services: $(docker service ls)"
 [ "$(status_of -H "$(bearer)" "$url/tasks?limit=1")" = 200 ] && pass "the API answers through nginx on Swarm" || fail "API through nginx"
 leaks=0
-for var in POSTGRES_PASSWORD APP_DB_PASSWORD REDIS_PASSWORD REDIS_OPS_PASSWORD JWT_SECRET ADMIN_PASSWORD OPS_TOKEN; do
+for var in POSTGRES_PASSWORD APP_DB_PASSWORD REDIS_PASSWORD REDIS_OPS_PASSWORD JWT_SECRET ADMIN_PASSWORD OPS_TOKEN BACKUP_CIPHER_PASS BACKUP_S3_KEY_SECRET; do
   value=$(sed -n "s/^$var=//p" compose/.env)
   for svc in $(docker service ls -q --filter label=com.docker.stack.namespace=$P); do
     docker service inspect "$svc" | grep -qF "$value" && leaks=$((leaks + 1))
@@ -114,6 +126,47 @@ db=$(docker ps -q --filter label=com.docker.swarm.service.name=${P}_db)
 [ "$backed_up" -ge 5 ] && [ "$(docker exec "$db" psql -X -A -t -q -U taskmanager -d taskmanager -c 'SELECT count(*) FROM tasks')" = "$backed_up" ] \
   && pass "restore brought back the $backed_up backed-up tasks" || fail "task count after restore"
 rm -f "$dump" "${dump%.dump}.json"
+
+step "physical backups into both repositories on Swarm, the schedule run by the stack's agent, proofs of each"
+expect_exit 0 "backup --type full on Swarm" -- bin/stackctl -p "$P" backup --type full
+cat $e2e.out
+grep -q "in repo1 (local)" $e2e.out && grep -q "in repo2 (off-host)" $e2e.out \
+  && pass "a full backup in the local repository and in S3, from the db task" || fail "backup: $(cat $e2e.out $e2e.err)"
+heads=$(find "$s3_data" -type f -size +0 -exec head -c 8 {} \; -exec echo \; | sort -u)
+[ "$heads" = "Salted__" ] && pass "the $(find "$s3_data" -type f | wc -l) objects the Swarm stack wrote to S3 are ciphertext" \
+  || fail "S3 objects start with '$heads' ($s3_data)"
+db=$(docker ps -q --filter label=com.docker.swarm.service.name=${P}_db)
+db_started=$(docker inspect -f '{{.State.StartedAt}}' "$db")
+expect_exit 3 "restore --to-time on Swarm is refused (Swarm would start a new db task on the volume being rewritten)" \
+  -- bin/stackctl -p "$P" restore --to-time "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --yes
+grep -q "on Swarm" $e2e.err && [ "$(docker inspect -f '{{.State.StartedAt}}' "$db")" = "$db_started" ] \
+  && pass "the refusal says why and what to do instead, and the db task was not touched" || fail "refusal: $(cat $e2e.err)"
+# One-shot Quartz expressions (seconds first, with the year), due once, a minute from now. A job falls due under the
+# schedule in force at its instant: the agent this up rolls (about 15 s here) must be running by then, or the old
+# agent, whose schedule is off, lets the instant pass.
+when=$(date -u -d '+60 seconds' '+%S %M %H %d %m ? %Y')
+sed -i "s/^BACKUP_SCHEDULE_INCR=.*/BACKUP_SCHEDULE_INCR=$when/; s/^BACKUP_SCHEDULE_PROVE=.*/BACKUP_SCHEDULE_PROVE=$when/" compose/.env
+export schedule_since=$(date -u +%Y-%m-%dT%H:%M:%S)
+expect_exit 0 "up --target swarm (the agent takes the schedule)" -- bin/stackctl -p "$P" up --target swarm
+scheduled=""
+for _ in $(seq 1 150); do
+  bin/stackctl -p "$P" backups status -o json >$e2e.status 2>/dev/null || true
+  python3 - "$e2e.status" <<'PY' && { scheduled=yes; break; }
+import json, os, sys
+d = json.load(open(sys.argv[1]))
+jobs = {j["job"]: j for j in d["schedule"]}
+since = os.environ["schedule_since"]
+ran = all(jobs[k]["last"] and jobs[k]["last"]["ok"] and jobs[k]["last"]["at"] >= since for k in ("incr", "prove"))
+proved = sorted(p["repository"] for p in d["proofs"] if p["passed"] and p["expected"] == p["restored"] and p["at"] >= since)
+sys.exit(0 if ran and proved == [1, 2] else 1)
+PY
+  sleep 1
+done
+[ -n "$scheduled" ] && pass "on Swarm the agent ran the incremental backup and proved both repositories when they fell due" \
+  || fail "the schedule did not run on Swarm: $(docker service logs --tail 20 ${P}_upstream-agent 2>&1 | grep -E 'backup-schedule|agent' | tail -5)"
+[ "$(docker inspect -f '{{.State.StartedAt}}' "$db")" = "$db_started" ] && [ -z "$(docker ps -aq --filter name=${P}-prove)" ] \
+  && pass "the live db task was not restarted, and the proofs' scratch containers are gone" || fail "the proof touched the live stack"
+sed -i 's/^BACKUP_SCHEDULE_INCR=.*/BACKUP_SCHEDULE_INCR=off/; s/^BACKUP_SCHEDULE_PROVE=.*/BACKUP_SCHEDULE_PROVE=off/' compose/.env
 
 step "down --volumes leaves nothing behind"
 expect_exit 0 "down --volumes on Swarm" -- bin/stackctl -p "$P" down --volumes

@@ -725,9 +725,10 @@ heads=$(docker exec "$db_c" bash -c "while IFS= read -r -d '' f; do IFS= read -r
   || fail "repository files start with '$heads', key length ${#key}"
 
 step "the stack backs itself up: a schedule in compose/.env, run by its agent (an incremental backup and a proof)"
-# One-shot Quartz expressions (seconds first, with the year): due once, 5 s from now, and never again. The agent this
-# up starts may start after that instant: it runs what fell due since the last agent looked (compose/state).
-when=$(date -u -d '+5 seconds' '+%S %M %H %d %m ? %Y')
+# One-shot Quartz expressions (seconds first, with the year): due once, 20 s from now, and never again. A job falls due
+# under the schedule in force at its instant, so the agent this up recreates (in about 5 s) must run by then: the old
+# one, whose schedule is off, records the instants it let pass (compose/state), and the new one starts after them.
+when=$(date -u -d '+20 seconds' '+%S %M %H %d %m ? %Y')
 sed -i "s/^BACKUP_SCHEDULE_INCR=.*/BACKUP_SCHEDULE_INCR=$when/; s/^BACKUP_SCHEDULE_PROVE=.*/BACKUP_SCHEDULE_PROVE=$when/" compose/.env
 db_c=$(project_ps --filter label=com.docker.compose.service=db)
 db_started=$(docker inspect -f '{{.State.StartedAt}}' "$db_c")
@@ -833,7 +834,9 @@ other=$(grep -vcE '^(200|503)$' $e2e.codes || true)
 [ "$other" = 0 ] && pass "during it the readers got 200 or 503 maintenance ($(grep -c '^503$' $e2e.codes || true) of $(wc -l <$e2e.codes)), nothing else" \
   || fail "during the restore $other requests got neither 200 nor 503"
 pitr_check "after restore --to-time" && pass "the database holds exactly the writes acknowledged before $target" || fail "restore --to-time lost or kept the wrong writes"
-expect_exit 0 "a second restore, to now" -- bin/stackctl restore --to-time "$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)" --yes
+expect_exit 0 "a second restore, to now, in place with no rehearsal" -- bin/stackctl restore --to-time "$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)" --yes --no-rehearsal
+grep -qE "no rehearsal: the restore rewrites [0-9]+ MiB of data from a [0-9]+ MiB backup in place, with [0-9.]+ GiB free" /tmp/e2e.err \
+  && pass "without a rehearsal the disk under the db volume is measured against the in-place rewrite" || fail "no room check: $(grep -i rehears /tmp/e2e.err)"
 pitr_check "after a second restore to now" && pass "the second restore followed the new timeline: none of the discarded writes came back" \
   || fail "the second restore brought back discarded writes"
 expect_exit 1 "restore --to-time before the oldest backup" -- bin/stackctl restore --to-time 2020-01-01T00:00:00Z --yes
@@ -884,19 +887,25 @@ else
 fi
 
 step "backups prove fails loudly when a WAL segment is removed from the repository (the schedule's proof passed above)"
+# a_chain_past_a_segment WHAT: a full backup, then two writes that each close a WAL segment. Sets chain_target, an
+# instant after both, and chain_segment, the first segment after the backup: any restore to chain_target needs it.
+a_chain_past_a_segment() {
+  expect_exit 0 "backup --type full -o json (a chain for $1)" -- bin/stackctl backup --type full -o json
+  local wal_stop i
+  wal_stop=$(python3 -c 'import json; print(json.load(open("/tmp/e2e.out"))["copies"][0]["wal_stop"])' 2>/dev/null || true)
+  for i in 1 2; do
+    curl -s -o /dev/null -X POST -H "$(bearer)" -H 'content-type: application/json' -d "{\"title\":\"$1 $i\"}" "$url/tasks"
+    psql_db "SELECT pg_switch_wal()" >/dev/null
+  done
+  chain_target=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)
+  chain_segment=$(python3 -c 'import sys; s=sys.argv[1]; n=int(s[8:16],16)*256+int(s[16:24],16)+1; print(s[:8]+"%08X%08X"%(n//256,n%256))' "$wal_stop")
+}
 db_c=$(project_ps --filter label=com.docker.compose.service=db)
-expect_exit 0 "backup --type full -o json (a chain for the damage below)" -- bin/stackctl backup --type full -o json
-wal_stop=$(python3 -c 'import json; print(json.load(open("/tmp/e2e.out"))["copies"][0]["wal_stop"])' 2>/dev/null || true)
-for i in 1 2; do
-  curl -s -o /dev/null -X POST -H "$(bearer)" -H 'content-type: application/json' -d "{\"title\":\"prove $i\"}" "$url/tasks"
-  psql_db "SELECT pg_switch_wal()" >/dev/null
-done
-prove_target=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)
+a_chain_past_a_segment "a removed segment"
+prove_target=$chain_target segment=$chain_segment
 expect_exit 0 "backups prove --repo 1 --to-time $prove_target" -- bin/stackctl backups prove --repo 1 --to-time "$prove_target"
 grep -q "^repo1 proven to " /tmp/e2e.out && pass "repo1 proven to $prove_target: the restored database held exactly the markers committed before it" \
   || fail "repo1 not proven: $(cat /tmp/e2e.out /tmp/e2e.err)"
-# The segment right after the backup: any restore to a later instant needs it.
-segment=$(python3 -c 'import sys; s=sys.argv[1]; n=int(s[8:16],16)*256+int(s[16:24],16)+1; print(s[:8]+"%08X%08X"%(n//256,n%256))' "$wal_stop")
 docker exec "$db_c" bash -c "rm -v /var/lib/pgbackrest/archive/stack/*/*/$segment-*" >/tmp/e2e.removed 2>&1 \
   && pass "WAL segment $segment removed from the local repository" || fail "could not remove $segment: $(cat /tmp/e2e.removed)"
 expect_exit 1 "backups prove --repo 1 --to-time $prove_target, with $segment gone" -- bin/stackctl backups prove --repo 1 --to-time "$prove_target"
@@ -914,14 +923,8 @@ grep -q "^proven      repo1 FAILED .*: to .*, it never answered: .*recovery ende
   && pass "backups status says the failed proof never answered, and why" || fail "proof lines: $(grep '^proven' /tmp/e2e.out)"
 
 step "a damaged WAL segment: the proof names it; a restore that needs it is refused by its rehearsal, the live database untouched"
-expect_exit 0 "backup --type full -o json (a chain of its own)" -- bin/stackctl backup --type full -o json
-wal_stop=$(python3 -c 'import json; print(json.load(open("/tmp/e2e.out"))["copies"][0]["wal_stop"])' 2>/dev/null || true)
-for i in 1 2; do
-  curl -s -o /dev/null -X POST -H "$(bearer)" -H 'content-type: application/json' -d "{\"title\":\"damage $i\"}" "$url/tasks"
-  psql_db "SELECT pg_switch_wal()" >/dev/null
-done
-damage_target=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)
-segment=$(python3 -c 'import sys; s=sys.argv[1]; n=int(s[8:16],16)*256+int(s[16:24],16)+1; print(s[:8]+"%08X%08X"%(n//256,n%256))' "$wal_stop")
+a_chain_past_a_segment "a damaged segment"
+damage_target=$chain_target segment=$chain_segment
 # A copy cut to half its size (a write that never finished): encrypted, it fails to decrypt every time. Bytes
 # overwritten in the middle fail in more than one way (zstd's "Data corruption detected", "unexpected eof"), and a
 # stretch of raw literals could even decompress to a wrong segment that only PostgreSQL's own checks would catch.
@@ -937,9 +940,9 @@ docker exec "$db_c" bash -c "$(declare -f damage); damage '$local_copy'" \
 expect_exit 1 "backups prove --repo 1 --to-time $damage_target, with $segment damaged" -- bin/stackctl backups prove --repo 1 --to-time "$damage_target"
 grep -q "^repo1 FAILED" /tmp/e2e.out && grep -q "unable to get $segment" /tmp/e2e.out && grep -q "repo1: [^ ]*$segment-[^ ]* \[" /tmp/e2e.out \
   && pass "the proof of repo1 fails, naming the segment and the damage" || fail "no loud failure: $(cat /tmp/e2e.out /tmp/e2e.err)"
-s3_copy=$(find /tmp/e2e-s3proxy/data -name "$segment-*" | head -1)
+s3_copy=$(find "$s3_data" -name "$segment-*" | head -1)
 [ -n "$s3_copy" ] && damage "$s3_copy" && pass "WAL segment $segment damaged in the S3 repository too (s3proxy's files)" \
-  || fail "no S3 copy of $segment under /tmp/e2e-s3proxy/data"
+  || fail "no S3 copy of $segment under $s3_data"
 started=$(docker inspect -f '{{.State.StartedAt}}' "$db_c")
 expect_exit 4 "restore --to-time $damage_target --yes, with $segment damaged in both repositories" -- bin/stackctl restore --to-time "$damage_target" --yes
 grep -q "cannot be read from any repository (repo1, repo2)" /tmp/e2e.err && grep -q "the database was not touched" /tmp/e2e.err \

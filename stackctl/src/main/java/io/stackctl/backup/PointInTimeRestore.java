@@ -13,6 +13,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Brings the database back to a point in time from pgBackRest's repository: a physical backup from before the target,
@@ -90,6 +93,7 @@ public final class PointInTimeRestore {
     private final Duration timeout;
 
     public PointInTimeRestore(Stack stack, PrintWriter progress, Duration timeout) {
+        refuseOnSwarm(stack);
         this.stack = stack;
         this.dbContainer = dbContainer(stack, progress);
         this.pgbackrest = new PgBackRest(stack.engine(), dbContainer);
@@ -97,6 +101,22 @@ public final class PointInTimeRestore {
                 stack.engine(), dbContainer, Stack.DATABASE, Stack.OPERATIONS_USER, Stack.APP_DATABASE_USER);
         this.progress = progress;
         this.timeout = timeout;
+    }
+
+    /**
+     * The restore stops the db container and rewrites its volume beside it. Swarm would answer the stopped task with a
+     * new one, and PostgreSQL would start on the volume pgBackRest is rewriting: refused before anything is touched.
+     */
+    static void refuseOnSwarm(Stack stack) {
+        if (stack.swarm()) {
+            throw new StackctlException(
+                    ExitCodes.PRECONDITION,
+                    "a point-in-time restore stops the db container and rewrites its volume, and on Swarm the db"
+                            + " service would start a new task on that volume meanwhile; the database was not touched",
+                    "on Swarm, restore a logical dump (bin/stackctl backup --logical, bin/stackctl restore FILE|latest);"
+                            + " to restore to a point in time, run the stack with compose (bin/stackctl up --target"
+                            + " compose after bin/stackctl down)");
+        }
     }
 
     /**
@@ -109,7 +129,7 @@ public final class PointInTimeRestore {
         if (existing.isEmpty()) {
             progress.printf("the db container is gone: creating it, stopped (with a new volume if its own is gone)%n");
             progress.flush();
-            stack.compose().createServices(java.util.List.of(Stack.DB));
+            stack.compose().createServices(List.of(Stack.DB));
             existing = stack.engine().containers(stack.project(), Stack.DB);
         }
         return existing.stream()
@@ -135,6 +155,8 @@ public final class PointInTimeRestore {
         var info = checkRange(target);
         if (rehearse) {
             rehearse(target, requireRoomToRehearse(info, target));
+        } else {
+            requireRoomInPlace(info, target);
         }
     }
 
@@ -192,11 +214,11 @@ public final class PointInTimeRestore {
      */
     private String requireRoomToRehearse(RepositoryInfo info, Target target) {
         var backup = restoredFrom(info, target);
-        var free = freeBytesUnderData();
+        var free = freeBytesUnderData(false).map(Disk::free);
         if (backup.isEmpty() || free.isEmpty()) {
             return "the free space under the db volume not measured";
         }
-        shortOfRoom(backup.get().size(), free.getAsLong()).ifPresent(why -> {
+        shortOfRoom(backup.get().size(), free.get()).ifPresent(why -> {
             throw new StackctlException(
                     ExitCodes.PRECONDITION,
                     why + "; the database was not touched",
@@ -204,16 +226,63 @@ public final class PointInTimeRestore {
                             + " --no-rehearsal (the live database then stops before the repository is known to reach"
                             + " the target)");
         });
-        return "a " + size(backup.get().size()) + " copy, with " + size(free.getAsLong()) + " free under the db volume";
+        return "a " + size(backup.get().size()) + " copy, with " + size(free.get()) + " free under the db volume";
     }
 
-    static java.util.Optional<String> shortOfRoom(long backupBytes, long freeBytes) {
+    /** The largest file PostgreSQL writes (a relation's segment): pgBackRest rewrites one at a time. */
+    static final long SEGMENT_BYTES = 1L << 30;
+
+    /**
+     * Without a rehearsal, the in-place restore (--delta) is the first to write: it keeps the files that match the
+     * backup, rewrites the others and fetches the WAL it replays. A disk that filled half-way would leave the database
+     * stopped on a half-rewritten directory, so it is refused (exit 3) when the disk under the db volume lacks what
+     * the data grows by, a tenth of the backup for the WAL, and one segment.
+     */
+    private void requireRoomInPlace(RepositoryInfo info, Target target) {
+        var backup = restoredFrom(info, target);
+        var disk = freeBytesUnderData(true);
+        if (backup.isEmpty() || disk.isEmpty()) {
+            progress("no rehearsal, and the free space under the db volume not measured");
+            return;
+        }
+        shortOfRoomInPlace(backup.get().size(), disk.get().data(), disk.get().free())
+                .ifPresent(why -> {
+                    throw new StackctlException(
+                            ExitCodes.PRECONDITION,
+                            why + "; the database was not touched",
+                            "free space on the engine's disk (docker system df shows what it holds), then restore again");
+                });
+        progress(
+                "no rehearsal: the restore rewrites %s of data from a %s backup in place, with %s free under the db"
+                        + " volume",
+                size(disk.get().data()),
+                size(backup.get().size()),
+                size(disk.get().free()));
+    }
+
+    static Optional<String> shortOfRoomInPlace(long backupBytes, long dataBytes, long freeBytes) {
+        long need = Math.max(0, backupBytes - dataBytes) + backupBytes / 10 + SEGMENT_BYTES;
+        if (freeBytes >= need) {
+            return Optional.empty();
+        }
+        return Optional.of(String.format(
+                Locale.ROOT,
+                "no room to restore in place: the data directory holds %s and the backup %s, so the restore needs %s"
+                        + " on the disk under the db volume (the growth, a tenth for the WAL it replays, a 1 GiB"
+                        + " segment), which has %s free",
+                size(dataBytes),
+                size(backupBytes),
+                size(need),
+                size(freeBytes)));
+    }
+
+    static Optional<String> shortOfRoom(long backupBytes, long freeBytes) {
         long need = backupBytes + backupBytes / 10 + HEADROOM_BYTES;
         if (freeBytes >= need) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of(String.format(
-                java.util.Locale.ROOT,
+        return Optional.of(String.format(
+                Locale.ROOT,
                 "no room to rehearse the restore: it copies the %s database into a scratch volume on the disk"
                         + " under the db volume, which has %s free, and would leave the live database less than %s",
                 size(backupBytes),
@@ -225,12 +294,12 @@ public final class PointInTimeRestore {
 
     private static String size(long bytes) {
         return bytes < GIB
-                ? String.format(java.util.Locale.ROOT, "%.0f MiB", bytes / (1024.0 * 1024))
-                : String.format(java.util.Locale.ROOT, "%.1f GiB", bytes / GIB);
+                ? String.format(Locale.ROOT, "%.0f MiB", bytes / (1024.0 * 1024))
+                : String.format(Locale.ROOT, "%.1f GiB", bytes / GIB);
     }
 
     /** The backup pgBackRest starts the restore from: the newest that ended before the target, or the one named. */
-    static java.util.Optional<RepositoryInfo.Backup> restoredFrom(RepositoryInfo info, Target target) {
+    static Optional<RepositoryInfo.Backup> restoredFrom(RepositoryInfo info, Target target) {
         var backups = info.backups();
         return switch (target.kind()) {
             case BACKUP ->
@@ -243,17 +312,34 @@ public final class PointInTimeRestore {
         };
     }
 
-    /** Free bytes on the disk under the db volume, read in the db container or, when it is stopped, beside it. */
-    private java.util.OptionalLong freeBytesUnderData() {
-        String[] df = {"bash", "-c", "df -Pk /var/lib/postgresql/data | tail -n 1"};
+    /** Bytes free on the disk under the db volume, and the bytes the data directory holds (0 when not asked). */
+    record Disk(long free, long data) {}
+
+    /**
+     * Free bytes on the disk under the db volume (and, with {@code withData}, the bytes the data directory holds),
+     * read in the db container or, when it is stopped, beside it. Empty when not measured: the restore goes on, as
+     * before these checks.
+     */
+    private Optional<Disk> freeBytesUnderData(boolean withData) {
+        String[] df = {
+            "bash",
+            "-c",
+            "df -Pk /var/lib/postgresql/data | tail -n 1" + (withData ? "; du -sk /var/lib/postgresql/data" : "")
+        };
         var result = databaseRunning()
                 ? stack.engine().exec(dbContainer, Duration.ofSeconds(30), df)
                 : stack.engine().runBeside(dbContainer, stack.project() + "-df", Duration.ofSeconds(60), "none", df);
-        var fields = result.output().strip().split("\\s+");
+        var lines = result.output().strip().lines().toList();
+        var fields = lines.isEmpty() ? new String[0] : lines.get(0).split("\\s+");
         if (result.exitCode() != 0 || fields.length < 4 || !fields[3].matches("[0-9]+")) {
-            return java.util.OptionalLong.empty(); // not measured: the rehearsal goes on, as before this check
+            return Optional.empty();
         }
-        return java.util.OptionalLong.of(Long.parseLong(fields[3]) * 1024);
+        long free = Long.parseLong(fields[3]) * 1024;
+        if (!withData) {
+            return Optional.of(new Disk(free, 0));
+        }
+        var du = lines.size() < 2 ? "" : lines.get(1).split("\\s+")[0];
+        return du.matches("[0-9]+") ? Optional.of(new Disk(free, Long.parseLong(du) * 1024)) : Optional.empty();
     }
 
     /**
@@ -273,10 +359,8 @@ public final class PointInTimeRestore {
         progress("the rehearsal came up in %.1fs (its container and volume are gone)", rehearsal.readySeconds());
     }
 
-    private static final java.util.regex.Pattern UNREADABLE_SEGMENT =
-            java.util.regex.Pattern.compile("unable to get ([0-9A-F]{24})");
-    private static final java.util.regex.Pattern DAMAGED_COPY =
-            java.util.regex.Pattern.compile("repo([0-9]): (\\S+) \\[");
+    private static final Pattern UNREADABLE_SEGMENT = Pattern.compile("unable to get ([0-9A-F]{24})");
+    private static final Pattern DAMAGED_COPY = Pattern.compile("repo([0-9]): (\\S+) \\[");
 
     static String rehearsalHint(String failure) {
         var segment = UNREADABLE_SEGMENT.matcher(failure);

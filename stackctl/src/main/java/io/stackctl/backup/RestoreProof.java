@@ -323,7 +323,14 @@ public final class RestoreProof {
     }
 
     private Engine.ExecResult scratchRestore(String suffix, Duration timeout, String repository, String... target) {
-        List<String> command = new ArrayList<>(List.of("bash", "/stack/db/prove.sh", repository));
+        // The key and the S3 credentials come from compose/secrets/db, mounted below, on either target: on Swarm the
+        // db's own variable names a Docker secret, which only its task can read.
+        List<String> command = new ArrayList<>(List.of(
+                "env",
+                "BACKUP_CIPHER_PASS_FILE=/run/stack-secrets/backup-cipher-pass",
+                "bash",
+                "/stack/db/prove.sh",
+                repository));
         command.addAll(List.of(target));
         return site.engine()
                 .runScratch(

@@ -7,8 +7,12 @@ import io.stackctl.core.StackctlException;
 import io.stackctl.engine.Engine;
 import io.stackctl.stack.OffsiteRepository;
 import io.stackctl.upstream.UpstreamAgent;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,12 +39,23 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--heartbeat", defaultValue = "/tmp/heartbeat", description = "Touched every round.")
     Path heartbeat;
 
+    @Option(
+            names = "--schedule-only",
+            description = "Run the backup schedule alone (on Swarm, where Docker's DNS is nginx's upstream).")
+    boolean scheduleOnly;
+
+    /** How often the agent says it is alive when it only runs the schedule (its healthcheck allows 20 s). */
+    static final Duration BEAT = Duration.ofSeconds(5);
+
     @Override
     public Integer call() throws InterruptedException {
         Map<String, String> environment = StackctlCommandLine.environmentOf(spec.commandLine());
         try (Engine engine = Engine.connect(environment)) {
             String project = ownProject(engine, environment);
             startBackupSchedule(engine, project, environment);
+            if (scheduleOnly) {
+                beatForever();
+            }
             new UpstreamAgent(engine, project, upstreamDir, heartbeat, System.out).run();
         }
         return ExitCodes.OK;
@@ -78,7 +93,20 @@ final class AgentCommand implements Callable<Integer> {
         }
     }
 
-    /** The compose project of the container it runs in: it serves that stack and no other. */
+    /** The schedule runs on its own thread; this one keeps the healthcheck's file fresh until the JVM stops. */
+    private void beatForever() throws InterruptedException {
+        System.out.println("upstream-agent: the backup schedule alone (--schedule-only); nginx's upstream is not mine");
+        while (true) {
+            try {
+                Files.writeString(heartbeat, Instant.now().toString());
+            } catch (IOException e) {
+                System.out.println("cannot write heartbeat " + heartbeat + ": " + e.getMessage());
+            }
+            Thread.sleep(BEAT.toMillis());
+        }
+    }
+
+    /** The compose project (or Swarm stack) of the container it runs in: it serves that stack and no other. */
     private static String ownProject(Engine engine, Map<String, String> environment) {
         String self = environment.getOrDefault("HOSTNAME", "");
         String project = self.isBlank() ? "" : Engine.projectOf(engine.labelsOf(self));

@@ -521,8 +521,9 @@ public final class DockerEngine implements Engine {
                 .findFirst();
     }
 
+    /** The compose project a container belongs to, or the Swarm stack its task is part of. */
     public static String projectOf(Map<String, String> labels) {
-        return labels.getOrDefault(PROJECT_LABEL, "");
+        return labels.getOrDefault(PROJECT_LABEL, labels.getOrDefault(STACK_LABEL, ""));
     }
 
     /**

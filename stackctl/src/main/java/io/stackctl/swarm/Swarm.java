@@ -11,6 +11,7 @@ import io.stackctl.engine.Engine;
 import io.stackctl.engine.ReleaseImage;
 import io.stackctl.process.ProcessRunner;
 import io.stackctl.stack.EnvFile;
+import io.stackctl.stack.OffsiteRepository;
 import io.stackctl.stack.Stack;
 import io.stackctl.stack.StackFiles;
 import java.io.IOException;
@@ -181,21 +182,40 @@ public final class Swarm {
     Map<String, String> ensureSecrets(EnvFile env) {
         var existing = new HashSet<>(engine.secretNames(OWNER_LABEL, stack.project()));
         Map<String, String> names = new TreeMap<>();
-        SwarmStackFile.SECRETS.forEach((name, variable) -> {
-            String value = env.get(variable)
-                    .orElseThrow(() -> new StackctlException(
-                            ExitCodes.PRECONDITION,
-                            files.envFile() + " has no " + variable,
-                            "run bin/stackctl up --target swarm: it adds the missing secrets"));
+        secretValues(env).forEach((name, value) -> {
             String secretName = stack.project() + "_" + name + "_"
-                    + Sha256.of(value.getBytes(StandardCharsets.UTF_8)).substring(0, 12);
+                    + Sha256.of(value.value().getBytes(StandardCharsets.UTF_8)).substring(0, 12);
             if (!existing.contains(secretName)) {
-                engine.createSecret(secretName, value, Map.of(OWNER_LABEL, stack.project()));
-                progress("created the Swarm secret %s (from %s)", secretName, variable);
+                engine.createSecret(secretName, value.value(), Map.of(OWNER_LABEL, stack.project()));
+                progress("created the Swarm secret %s (from %s)", secretName, value.from());
             }
             names.put(name, secretName);
         });
         return names;
+    }
+
+    /** A secret's value, and where it came from (for the progress line; never the value). */
+    record SecretValue(String value, String from) {}
+
+    /** Every secret of {@link SwarmStackFile#SECRETS}, and the off-host repository's when compose/.env names one. */
+    private Map<String, SecretValue> secretValues(EnvFile env) {
+        Map<String, SecretValue> values = new TreeMap<>();
+        SwarmStackFile.SECRETS.forEach((name, variable) -> values.put(
+                name,
+                new SecretValue(
+                        env.get(variable)
+                                .orElseThrow(() -> new StackctlException(
+                                        ExitCodes.PRECONDITION,
+                                        files.envFile() + " has no " + variable,
+                                        "run bin/stackctl up --target swarm: it adds the missing secrets")),
+                        variable)));
+        OffsiteRepository.resolve(stack.environment(), env).ifPresent(offsite -> {
+            values.put("s3_key", new SecretValue(offsite.key(), OffsiteRepository.KEY));
+            values.put("s3_key_secret", new SecretValue(offsite.keySecret(), OffsiteRepository.KEY_SECRET));
+            offsite.caCertificate()
+                    .ifPresent(ca -> values.put("s3_ca", new SecretValue(ca, OffsiteRepository.CA_FILE)));
+        });
+        return values;
     }
 
     private void removeUnusedSecrets(java.util.Collection<String> inUse) {
@@ -220,6 +240,7 @@ public final class Swarm {
                 new SwarmStackFile.Plan(
                         replicas,
                         releaseImage(),
+                        agentImage(),
                         secrets,
                         stack.settings().httpPort(),
                         stack.settings().httpsPort(),
@@ -228,17 +249,28 @@ public final class Swarm {
                         files.tlsDir(),
                         // On unless compose/.env says off: unlike compose's one host, overlays may cross hosts.
                         !env.get("STACK_INTERNAL_TLS").orElse("on").equals("off")));
-        for (String variable : SwarmStackFile.SECRETS.values()) {
-            if (env.get(variable).filter(rendered::contains).isPresent()) {
-                throw new IllegalStateException("the stack file would hold the value of " + variable);
+        secretValues(env).values().forEach(secret -> {
+            // The access key's id and the CA's certificate are no secrets, and a short id may occur by chance.
+            boolean secretValue =
+                    !List.of(OffsiteRepository.KEY, OffsiteRepository.CA_FILE).contains(secret.from());
+            if (secretValue && rendered.contains(secret.value())) {
+                throw new IllegalStateException("the stack file would hold the value of " + secret.from());
             }
-        }
+        });
         try {
             AtomicFiles.writeString(stackFile, rendered);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + stackFile, e);
         }
         return stackFile;
+    }
+
+    /** The agent image under a tag of its id, like the app's: Swarm rolls the agent only when the spec names another. */
+    private String agentImage() {
+        String image = stack.settings().agentImage();
+        return engine.imageId(image)
+                .map(id -> ReleaseImage.keep(engine, image, id))
+                .orElse(image);
     }
 
     /** The app image under its release tag (as deploy's): Swarm rolls the tasks only when the spec names another image. */

@@ -25,12 +25,14 @@ import java.util.Map;
  *   <li>db and cache are pinned to the node labelled {@code stackctl.db=true}, where their volumes live, and nginx to
  *       the one labelled {@code stackctl.edge=true}, where it publishes the port (host mode: no routing mesh) and
  *       where stackctl writes its maintenance answer;
- *   <li>the networks are overlays, backend internal; the upstream agent is compose's answer to what DNS does here.
+ *   <li>the networks are overlays, backend internal; the agent runs the backup schedule alone, since DNS is the
+ *       upstream here.
  * </ul>
  */
 public final class SwarmStackFile {
 
     public static final String DB_LABEL = "stackctl.db";
+    static final String AGENT = "upstream-agent";
     public static final String EDGE_LABEL = "stackctl.edge";
 
     /** The secrets, by the name the stack file uses, with the compose/.env variable each comes from. */
@@ -43,6 +45,13 @@ public final class SwarmStackFile {
             "admin_password", "ADMIN_PASSWORD",
             "ops_token", "OPS_TOKEN",
             "backup_cipher_pass", "BACKUP_CIPHER_PASS");
+
+    /**
+     * The off-host repository's credentials (when compose/.env names one), by the name the stack file uses, with the
+     * file db reads each from beside the repository key (compose/db/pgbackrest-conf.sh).
+     */
+    public static final Map<String, String> OFFSITE_SECRETS =
+            Map.of("s3_key", "s3-key", "s3_key_secret", "s3-key-secret", "s3_ca", "s3-ca.pem");
 
     /** The app's variables that hold a secret, with the secret each is read from instead. */
     static final Map<String, String> APP_SECRETS = Map.of(
@@ -67,15 +76,18 @@ public final class SwarmStackFile {
             .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS));
 
     /**
-     * @param secretNames the Docker secret behind each name of {@link #SECRETS} (names carry a hash of the value,
+     * @param secretNames the Docker secret behind each name of {@link #SECRETS}, and of {@link #OFFSITE_SECRETS} when
+     *     there is an off-host repository (names carry a hash of the value,
      *     because Swarm secrets cannot change: a new value is a new secret, and the services roll onto it)
      * @param appImage an immutable tag of the app image: Swarm only rolls when the spec changes
+     * @param agentImage the agent's, likewise: a new stackctl's agent rolls out with the next up
      * @param internalTls the app reaches PostgreSQL and Redis over TLS (on unless compose/.env says off: overlay
      *     traffic may cross hosts)
      */
     public record Plan(
             int replicas,
             String appImage,
+            String agentImage,
             Map<String, String> secretNames,
             int httpPort,
             int httpsPort,
@@ -98,18 +110,23 @@ public final class SwarmStackFile {
         }
         root.put("version", "3.8");
         ObjectNode services = (ObjectNode) root.get("services");
-        services.remove("upstream-agent");
+        boolean offsite = root.path("networks").has("offsite");
         services.fields().forEachRemaining(entry -> common((ObjectNode) entry.getValue()));
         app(object(services, "app"), plan);
-        db(object(services, "db"));
+        db(object(services, "db"), plan);
+        agent(object(services, AGENT), plan);
         cache(object(services, "cache"));
         object(object(services, "app"), "environment").put("INTERNAL_TLS", plan.internalTls() ? "on" : "off");
         nginx(object(services, "nginx"), plan);
         ObjectNode networks = root.putObject("networks");
         networks.putObject("frontend").put("driver", "overlay");
         networks.putObject("backend").put("driver", "overlay").put("internal", true);
+        if (offsite) {
+            // db's route to the object store; attachable, because a proof's scratch container joins it with docker run.
+            networks.putObject("offsite").put("driver", "overlay").put("attachable", true);
+        }
         ObjectNode secrets = root.putObject("secrets");
-        SECRETS.keySet().stream()
+        plan.secretNames().keySet().stream()
                 .sorted()
                 .forEach(name -> secrets.putObject(name)
                         .put("external", true)
@@ -159,7 +176,17 @@ public final class SwarmStackFile {
                 .put("failure_action", "pause");
     }
 
-    private static void db(ObjectNode db) {
+    /**
+     * The agent runs the backup schedule alone ({@code --schedule-only}): Docker's DNS is nginx's upstream here. It
+     * execs into db through the engine it mounts, so it runs on db's node.
+     */
+    private static void agent(ObjectNode agent, Plan plan) {
+        agent.put("image", plan.agentImage());
+        agent.putArray("command").add("--schedule-only");
+        pin(agent, DB_LABEL);
+    }
+
+    private static void db(ObjectNode db, Plan plan) {
         ObjectNode environment = object(db, "environment");
         environment.remove("POSTGRES_PASSWORD");
         environment.put("POSTGRES_PASSWORD_FILE", "/run/secrets/db_password");
@@ -168,7 +195,13 @@ public final class SwarmStackFile {
         environment.put("APP_DB_PASSWORD_FILE", "/run/secrets/app_db_password");
         // compose/db/start.sh puts pgBackRest's repository key in its configuration.
         environment.put("BACKUP_CIPHER_PASS_FILE", "/run/secrets/backup_cipher_pass");
-        db.putArray("secrets").add("db_password").add("app_db_password").add("backup_cipher_pass");
+        ArrayNode secrets =
+                db.putArray("secrets").add("db_password").add("app_db_password").add("backup_cipher_pass");
+        OFFSITE_SECRETS.entrySet().stream()
+                .filter(secret -> plan.secretNames().containsKey(secret.getKey()))
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(secret ->
+                        secrets.addObject().put("source", secret.getKey()).put("target", secret.getValue()));
         withoutMount(db, CREDENTIAL_FILES);
         pin(db, DB_LABEL);
     }

@@ -72,13 +72,6 @@ public final class Provisioner {
         var offsite = OffsiteRepository.resolve(stack.environment(), envFile);
         // The agent runs the schedule: a wrong expression is refused here, before anything starts.
         BackupSchedule.parse(key -> StackSettings.setting(key, "", stack.environment(), envFile));
-        if (offsite.isPresent() && !target.name().equals("compose")) {
-            throw new StackctlException(
-                    ExitCodes.PRECONDITION,
-                    "compose/.env names an off-host backup repository (" + OffsiteRepository.BUCKET + "), which only"
-                            + " the compose target runs so far",
-                    "run this stack with bin/stackctl up (compose), or remove the BACKUP_S3_* lines for Swarm");
-        }
         // Only after the engine answered: a failed precondition must leave no file behind.
         prepareEnvFile(request.offline(), offsite);
         stack.reloadSettings();

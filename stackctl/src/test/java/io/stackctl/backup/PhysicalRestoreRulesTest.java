@@ -158,6 +158,25 @@ class PhysicalRestoreRulesTest {
     }
 
     @Test
+    void anInPlaceRestoreNeedsRoomForWhatTheDataGrowsByItsWalAndOneSegment() {
+        long gib = 1L << 30;
+        // A 10 GiB backup over 4 GiB of data grows it by 6 GiB; 1 GiB for the WAL, 1 GiB for a segment: 8 GiB.
+        assertThat(PointInTimeRestore.shortOfRoomInPlace(10 * gib, 4 * gib, 8 * gib))
+                .isEmpty();
+        assertThat(PointInTimeRestore.shortOfRoomInPlace(10 * gib, 4 * gib, 8 * gib - 1))
+                .get()
+                .asString()
+                .contains("the data directory holds 4.0 GiB and the backup 10.0 GiB")
+                .contains("needs 8.0 GiB")
+                .contains("which has 8.0 GiB free");
+        // Data larger than the backup (rows deleted since): the rewrite shrinks it, the WAL and a segment remain.
+        assertThat(PointInTimeRestore.shortOfRoomInPlace(10 * gib, 12 * gib, 2 * gib))
+                .isEmpty();
+        assertThat(PointInTimeRestore.shortOfRoomInPlace(10 * gib, 12 * gib, gib))
+                .isPresent();
+    }
+
+    @Test
     void aRepositoryReadWithAnotherKeyIsRefusedWithTheKeyToBringBack() throws Exception {
         // What pgbackrest info answers with a wrong key (and exit 0): the info file decrypts to noise, which it quotes,
         // raw control characters and all.

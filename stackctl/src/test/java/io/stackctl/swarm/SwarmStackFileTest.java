@@ -39,6 +39,7 @@ class SwarmStackFileTest {
                 new SwarmStackFile.Plan(
                         4,
                         "stackctl/taskmanager-app:release-0123456789ab",
+                        "stackctl/upstream-agent:release-abcdef012345",
                         SECRET_NAMES,
                         8080,
                         8443,
@@ -117,7 +118,14 @@ class SwarmStackFileTest {
         JsonNode stack = YAML.readTree(rendered());
 
         assertThat(stack.get("version").asText()).isEqualTo("3.8");
-        assertThat(stack.at("/services").has("upstream-agent")).isFalse();
+        // The agent runs the backup schedule alone, beside the db it execs into: DNS is nginx's upstream here.
+        assertThat(texts(stack.at("/services/upstream-agent/command"))).containsExactly("--schedule-only");
+        assertThat(stack.at("/services/upstream-agent/image").asText())
+                .isEqualTo("stackctl/upstream-agent:release-abcdef012345");
+        assertThat(stack.at("/services/upstream-agent/deploy/placement/constraints/0")
+                        .asText())
+                .isEqualTo("node.labels.stackctl.db == true");
+        assertThat(stack.at("/networks").has("offsite")).isFalse();
         stack.get("services").forEach(service -> {
             assertThat(service.has("build")).isFalse();
             assertThat(service.has("depends_on")).isFalse();
@@ -151,11 +159,55 @@ class SwarmStackFileTest {
     }
 
     @Test
+    void anOffHostRepositoryGetsItsCredentialsAsSecretsAndARouteOutProofsCanJoin() throws Exception {
+        // compose.yaml joined by offsite.yaml, as compose config prints it.
+        var config = (com.fasterxml.jackson.databind.node.ObjectNode) YAML.readTree(composeConfig());
+        config.with("networks").putObject("offsite");
+        config.with("services").with("db").with("networks").putObject("offsite");
+        var names = new java.util.HashMap<>(SECRET_NAMES);
+        names.put("s3_key", "taskmanager_s3_key_iii");
+        names.put("s3_key_secret", "taskmanager_s3_key_secret_jjj");
+        names.put("s3_ca", "taskmanager_s3_ca_kkk");
+
+        JsonNode stack = YAML.readTree(SwarmStackFile.render(
+                YAML.writeValueAsString(config),
+                new SwarmStackFile.Plan(
+                        2,
+                        "stackctl/taskmanager-app:release-0123456789ab",
+                        "stackctl/upstream-agent:release-abcdef012345",
+                        names,
+                        8080,
+                        8443,
+                        Path.of("/srv/stackctl/compose/generated/swarm"),
+                        Path.of("/srv/stackctl/compose/generated"),
+                        Path.of("/srv/stackctl/compose/tls"),
+                        true)));
+
+        assertThat(stack.at("/networks/offsite/driver").asText()).isEqualTo("overlay");
+        assertThat(stack.at("/networks/offsite/attachable").asBoolean()).isTrue();
+        assertThat(stack.at("/networks/offsite/internal").asBoolean()).isFalse();
+        assertThat(stack.at("/services/db/networks").has("offsite")).isTrue();
+        // compose/db/pgbackrest-conf.sh reads them beside the repository key, /run/secrets/backup_cipher_pass.
+        var secrets = new java.util.HashMap<String, String>();
+        stack.at("/services/db/secrets").forEach(secret -> {
+            if (secret.isObject()) {
+                secrets.put(secret.get("source").asText(), secret.get("target").asText());
+            }
+        });
+        assertThat(secrets)
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of("s3_key", "s3-key", "s3_key_secret", "s3-key-secret", "s3_ca", "s3-ca.pem"));
+        assertThat(stack.at("/secrets/s3_key_secret/name").asText()).isEqualTo("taskmanager_s3_key_secret_jjj");
+        assertThat(stack.at("/secrets/s3_key_secret/external").asBoolean()).isTrue();
+        assertThat(texts(stack.at("/services/app/secrets"))).doesNotContain("s3_key", "s3_key_secret");
+    }
+
+    @Test
     void aConfigThatIsNotAComposeFileIsAClearError() {
         assertThatThrownBy(() -> SwarmStackFile.render(
                         "- just\n- a list\n",
                         new SwarmStackFile.Plan(
-                                1, "i", SECRET_NAMES, 8080, 8443, Path.of("x"), Path.of("y"), Path.of("z"), true)))
+                                1, "i", "a", SECRET_NAMES, 8080, 8443, Path.of("x"), Path.of("y"), Path.of("z"), true)))
                 .isInstanceOf(StackctlException.class)
                 .hasMessageContaining("not a compose file");
     }
