@@ -30,7 +30,6 @@ final class BackupsStatus extends StackCommand {
     @Override
     public Integer call() {
         try (Stack stack = openStack()) {
-            stack.requireRunning();
             var db = stack.requireService(Stack.DB);
             var archiving = WalArchiving.of(PostgresContainer.of(stack));
             var repository = new PgBackRest(stack.engine(), db.id()).info();
