@@ -3,7 +3,8 @@
 # one run, on a running compose stack (issue 20's goal: stackctl within 1.1x). Run from the checkout:
 #   perf/pgbackrest-compare.sh [ROWS] [ROUNDS]
 # - backup: `stackctl backup --type full` against `pgbackrest backup --type=full --repo=N` for each repository, run by
-#   hand in the db container: the same work, the same order, alternated ROUNDS times (default 2); medians compared.
+#   hand in the db container: the same work, the same order, alternated ROUNDS times (default 5; each goes first
+#   in every other round); medians compared.
 # - restore: the time `stackctl restore --latest` keeps the API out of service (maintenance on, stop, pgbackrest
 #   restore --delta, start, promotion, the new timeline's history archived, maintenance off) against the same restore
 #   by hand (stop the db container, compose/db/pitr.sh latest in a one-off container, start, wait for the promotion),
@@ -12,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 rows="${1:-1000000}"
-rounds="${2:-2}"
+rounds="${2:-5}"
 project="${STACKCTL_PROJECT:-taskmanager}"
 db() { docker ps -q --filter "label=com.docker.compose.project=$project" --filter label=com.docker.compose.service=db; }
 psql_db() { docker exec "$(db)" bash -c "psql -X -A -t -q -U \"\$POSTGRES_USER\" -d taskmanager -c \"$1\""; }
@@ -28,17 +29,25 @@ fi
 echo "tasks: $(psql_db "SELECT count(*) FROM tasks"); database $(psql_db "SELECT pg_size_pretty(pg_database_size('taskmanager'))")"
 repos=$(docker exec "$(db)" grep -o '^repo[0-9]-type\|^repo[0-9]-path' /etc/pgbackrest/pgbackrest.conf | cut -c5 | sort -u)
 
-tool=() plain=()
-for round in $(seq 1 "$rounds"); do
+backup_tool() {
+  local start
   start=$(date +%s%N)
   bin/stackctl backup --type full >/dev/null
   tool+=("$(seconds "$start" "$(date +%s%N)")")
+}
+backup_plain() {
+  local start repo
   start=$(date +%s%N)
   for repo in $repos; do
     docker exec "$(db)" setpriv --reuid=postgres --regid=postgres --init-groups \
       pgbackrest --stanza=stack --repo="$repo" --type=full --log-level-console=warn backup
   done
   plain+=("$(seconds "$start" "$(date +%s%N)")")
+}
+tool=() plain=()
+for round in $(seq 1 "$rounds"); do
+  # Each goes first in every other round: neither always runs right after the other's checkpoint and WAL.
+  if [ $((round % 2)) = 1 ]; then backup_tool; backup_plain; else backup_plain; backup_tool; fi
   echo "round $round: backup stackctl ${tool[-1]} s, plain pgBackRest ${plain[-1]} s (repositories: $(echo $repos))"
 done
 backup_tool=$(median "${tool[@]}")
