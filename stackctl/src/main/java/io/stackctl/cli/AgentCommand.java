@@ -7,12 +7,9 @@ import io.stackctl.core.StackctlException;
 import io.stackctl.engine.Engine;
 import io.stackctl.stack.OffsiteRepository;
 import io.stackctl.upstream.UpstreamAgent;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -97,11 +94,7 @@ final class AgentCommand implements Callable<Integer> {
     private void beatForever() throws InterruptedException {
         System.out.println("upstream-agent: the backup schedule alone (--schedule-only); nginx's upstream is not mine");
         while (true) {
-            try {
-                Files.writeString(heartbeat, Instant.now().toString());
-            } catch (IOException e) {
-                System.out.println("cannot write heartbeat " + heartbeat + ": " + e.getMessage());
-            }
+            UpstreamAgent.beat(heartbeat, System.out::println);
             Thread.sleep(BEAT.toMillis());
         }
     }

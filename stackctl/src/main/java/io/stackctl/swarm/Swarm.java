@@ -77,8 +77,9 @@ public final class Swarm {
         String node = requireManager();
         labelNode(node);
         var env = EnvFile.load(files.envFile());
-        Map<String, String> secrets = ensureSecrets(env);
-        Path file = render(replicas, secrets, env);
+        var values = secretValues(env);
+        Map<String, String> secrets = ensureSecrets(values);
+        Path file = render(replicas, secrets, values, env);
         Instant asked = Instant.now();
         progress("docker stack deploy -c %s %s", file, stack.project());
         cli("stack", "deploy", "--prune", "--resolve-image", "never", "-c", file.toString(), stack.project());
@@ -179,10 +180,10 @@ public final class Swarm {
     }
 
     /** One secret per value, named by its hash: a changed value is a new secret and the services roll onto it. */
-    Map<String, String> ensureSecrets(EnvFile env) {
+    Map<String, String> ensureSecrets(Map<String, SecretValue> values) {
         var existing = new HashSet<>(engine.secretNames(OWNER_LABEL, stack.project()));
         Map<String, String> names = new TreeMap<>();
-        secretValues(env).forEach((name, value) -> {
+        values.forEach((name, value) -> {
             String secretName = stack.project() + "_" + name + "_"
                     + Sha256.of(value.value().getBytes(StandardCharsets.UTF_8)).substring(0, 12);
             if (!existing.contains(secretName)) {
@@ -226,7 +227,7 @@ public final class Swarm {
         }
     }
 
-    private Path render(int replicas, Map<String, String> secrets, EnvFile env) {
+    private Path render(int replicas, Map<String, String> secrets, Map<String, SecretValue> values, EnvFile env) {
         Path dir = files.upstreamDir().resolve("swarm");
         Path stackFile = dir.resolve(stack.project() + ".yaml");
         try {
@@ -249,7 +250,7 @@ public final class Swarm {
                         files.tlsDir(),
                         // On unless compose/.env says off: unlike compose's one host, overlays may cross hosts.
                         !env.get("STACK_INTERNAL_TLS").orElse("on").equals("off")));
-        secretValues(env).values().forEach(secret -> {
+        values.values().forEach(secret -> {
             // The access key's id and the CA's certificate are no secrets, and a short id may occur by chance.
             boolean secretValue =
                     !List.of(OffsiteRepository.KEY, OffsiteRepository.CA_FILE).contains(secret.from());

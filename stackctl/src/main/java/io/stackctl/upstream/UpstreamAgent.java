@@ -126,10 +126,15 @@ public final class UpstreamAgent {
     }
 
     private void beat() {
+        beat(heartbeat, this::log);
+    }
+
+    /** Writes the time to the file the agent's healthcheck reads; says why when it cannot. */
+    public static void beat(Path heartbeat, java.util.function.Consumer<String> log) {
         try {
             Files.writeString(heartbeat, Instant.now().toString());
         } catch (IOException e) {
-            log("cannot write heartbeat " + heartbeat + ": " + e.getMessage());
+            log.accept("cannot write heartbeat " + heartbeat + ": " + e.getMessage());
         }
     }
 
