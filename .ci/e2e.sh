@@ -1158,8 +1158,47 @@ left=$(psql_db "SELECT count(*) FROM tasks WHERE title ~ '^drill [0-9a-f]{8} '")
 [ "$left" = 0 ] && pass "the drills removed their tasks from the database" || fail "$left drill tasks left behind"
 grep -q "crashed .* SIGKILL to its java process, through the engine" /tmp/e2e.err \
   && pass "kill-replica crashed the replica through the engine (no host pid)" || fail "kill-replica did not crash through the engine"
-grep -q "drills: 6 passed, 0 failed" /tmp/e2e.out && pass "all 6 drills held their hypotheses" \
+grep -q "drills: 10 passed, 0 failed" /tmp/e2e.out && pass "all 10 drills held their hypotheses" \
   || { fail "drills"; grep -E "^(drill |FAIL|failed requests|  [a-z]+ at )" /tmp/e2e.out; grep "^error:" /tmp/e2e.err; }
+for d in cache-partition cache-loss db-partition replica-partition; do
+  grep -q "^drill $d: PASSED" /tmp/e2e.out && pass "drill $d passed" || fail "drill $d did not pass"
+done
+grep -q "20% packet loss between .*cache" /tmp/e2e.err && pass "cache-loss dropped 20% of the cache's packets" || fail "no cache-loss fault line"
+[ -z "$(docker ps -aq --filter label=io.stackctl.fault=netfault)" ] && pass "no fault helper container is left after the drills" \
+  || fail "fault helpers left: $(docker ps -a --filter label=io.stackctl.fault=netfault --format '{{.Names}}')"
+
+step "a network fault outlives no stackctl: drill killed with SIGKILL, its helper too, then any command clears it"
+fault_rules() { # fault_rules CONTAINER: the fault chain's rules in the container's own network namespace
+  nsenter -t "$(docker inspect -f '{{.State.Pid}}' "$1")" -n iptables -S 2>/dev/null | grep -c STACKCTL-FAULT || true
+}
+db_ctr=$(project_ps --filter label=com.docker.compose.service=db)
+bin/stackctl drill db-partition --duration 8s >/tmp/e2e.kd.out 2>&1 &
+kd_pid=$!
+for _ in $(seq 400); do grep -q "in place after" /tmp/e2e.kd.out && break; sleep 0.1; done
+grep -q "in place after" /tmp/e2e.kd.out && pass "the drill cut the db off" || { fail "the partition never came"; cat /tmp/e2e.kd.out; }
+helper=$(docker ps -q --filter label=io.stackctl.fault=netfault --filter label=io.stackctl.fault.project=taskmanager)
+[ -n "$helper" ] && pass "its helper runs, labelled with the project" || fail "no labelled helper"
+[ "$(fault_rules "$db_ctr")" -gt 0 ] && pass "the rules are in the db container's namespace (not the host's)" || fail "no rules in db's namespace"
+iptables -S 2>/dev/null | grep -q STACKCTL-FAULT && fail "the host's firewall got fault rules" || pass "the host's firewall has no fault rule"
+kill -9 "$kd_pid"; wait "$kd_pid" 2>/dev/null || true
+docker kill "$helper" >/dev/null # SIGKILL: its trap never runs, the rules stay behind
+[ "$(fault_rules "$db_ctr")" -gt 0 ] && pass "with stackctl and the helper killed, the partition is still in place" || fail "the rules went away by themselves"
+expect_exit 0 "status after the killed drill" -- bin/stackctl status
+grep -q "warning: a fault helper left behind, removed: partition" /tmp/e2e.err && pass "status says it removed the fault the killed drill left" \
+  || { fail "status did not report the left fault"; cat /tmp/e2e.err; }
+[ "$(fault_rules "$db_ctr")" = 0 ] && pass "the db container's namespace has no fault rule left" || fail "rules left in db's namespace"
+[ -z "$(docker ps -aq --filter label=io.stackctl.fault.project=taskmanager)" ] && pass "no helper container left" || fail "helpers left"
+for _ in $(seq 60); do bin/stackctl health >/dev/null 2>&1 && break; sleep 1; done
+expect_exit 0 "health once the fault is gone" -- bin/stackctl health
+# The dead man's switch on its own: a helper whose stackctl never comes back removes its rules at its time to live.
+cache_ctr=$(project_ps --filter label=com.docker.compose.service=cache)
+docker run -d --name e2e-netfault-ttl --network "container:$cache_ctr" --cap-add NET_ADMIN stackctl/netfault:latest hold 2 drop 192.0.2.1 >/dev/null
+sleep 1
+[ "$(fault_rules "$cache_ctr")" -gt 0 ] && pass "a helper holding a fault for 2 s put its rules in place" || fail "the TTL helper applied nothing"
+for _ in $(seq 50); do [ "$(docker inspect -f '{{.State.Running}}' e2e-netfault-ttl)" = false ] && break; sleep 0.2; done
+[ "$(docker inspect -f '{{.State.ExitCode}}' e2e-netfault-ttl)" = 0 ] && [ "$(fault_rules "$cache_ctr")" = 0 ] \
+  && pass "at its time to live it removed them and exited 0" || fail "the TTL helper left rules (or failed): $(docker logs e2e-netfault-ttl 2>&1)"
+docker rm -f e2e-netfault-ttl >/dev/null
 
 step "bench --profile smoke"
 expect_exit 0 "bench --profile smoke" -- bin/stackctl bench --profile smoke

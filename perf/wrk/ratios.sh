@@ -10,8 +10,10 @@ seconds="${2:-10}"
 reps="${3:-1}"
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-# curl trusts the stack's own CA (wrk checks no certificate).
-[ -f "$root/compose/tls/ca.crt" ] && export CURL_CA_BUNDLE="${CURL_CA_BUNDLE:-$root/compose/tls/ca.crt}"
+# curl trusts the stack's own CA (wrk checks no certificate); a host's CURL_CA_BUNDLE (often the system bundle) must
+# not win over it. STACK_CA names another CA for an edge certificate of your own.
+ca="${STACK_CA:-$root/compose/tls/ca.crt}"
+[ -f "$ca" ] && export CURL_CA_BUNDLE="$ca"
 command -v wrk >/dev/null || { echo "error: wrk is not installed" >&2; echo "hint: apt-get install -y wrk" >&2; exit 3; }
 curl -fsS -o /dev/null "$url/ready" || { echo "error: $url/ready does not answer 200" >&2; echo "hint: bin/stackctl up" >&2; exit 3; }
 token="${TOKEN:-$(sed -n 's/^OPS_TOKEN=//p' "$root/compose/.env" 2>/dev/null || true)}"

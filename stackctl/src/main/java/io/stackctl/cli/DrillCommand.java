@@ -20,7 +20,11 @@ import picocli.CommandLine.Parameters;
             "Failover drill: check the steady state, put mixed load on the stack through nginx, inject a fault"
                     + " through the engine, measure errors, latency and recovery, check that every acknowledged"
                     + " write is in the database, and undo the fault. Exit 1 when a hypothesis fails.",
-            "Drills: kill-replica, db-restart, cache-outage, nginx-reload, scale-under-load, deploy-under-load, all."
+            "Drills: kill-replica, db-restart, cache-outage, nginx-reload, scale-under-load, deploy-under-load,"
+                    + " cache-partition, cache-loss, db-partition, replica-partition, all. Network faults are iptables"
+                    + " rules in the target container's own namespace (a helper container, never the host's firewall),"
+                    + " removed when the drill ends, fails or is interrupted; if stackctl is killed, by the helper"
+                    + " itself within a minute and by the next stackctl command."
         })
 final class DrillCommand extends StackCommand {
 
@@ -33,7 +37,7 @@ final class DrillCommand extends StackCommand {
             index = "0",
             paramLabel = "NAME",
             description = "kill-replica, db-restart, cache-outage, nginx-reload, scale-under-load,"
-                    + " deploy-under-load or all.")
+                    + " deploy-under-load, cache-partition, cache-loss, db-partition, replica-partition or all.")
     String name;
 
     @Option(
@@ -47,6 +51,13 @@ final class DrillCommand extends StackCommand {
     @Option(names = "--rate", paramLabel = "R", defaultValue = "50", description = "Requests per second (default: 50).")
     int rate;
 
+    @Option(
+            names = "--loss",
+            paramLabel = "PERCENT",
+            defaultValue = "20",
+            description = "cache-loss: the share of packets to and from Redis dropped at random, 1-100 (default: 20).")
+    int lossPercent;
+
     @Override
     public Integer call() {
         List<String> names = name.equals("all") ? DrillRunner.NAMES : List.of(name);
@@ -59,6 +70,10 @@ final class DrillCommand extends StackCommand {
         if (rate < 1 || rate > 2000) {
             throw new StackctlException(ExitCodes.USAGE, "--rate must be 1 to 2000, got " + rate, "e.g. --rate 50");
         }
+        if (lossPercent < 1 || lossPercent > 100) {
+            throw new StackctlException(
+                    ExitCodes.USAGE, "--loss must be 1 to 100 (percent), got " + lossPercent, "e.g. --loss 20");
+        }
         if (duration.compareTo(Duration.ofSeconds(1)) < 0 || duration.compareTo(Duration.ofMinutes(10)) > 0) {
             throw new StackctlException(
                     ExitCodes.USAGE, "--duration must be 1s to 10m, got " + duration, "e.g. --duration 5s");
@@ -70,7 +85,7 @@ final class DrillCommand extends StackCommand {
             names = target.drills(names);
             var runner = new DrillRunner(target, err());
             for (String drill : names) {
-                var result = runner.run(DrillRunner.create(drill), rate, duration);
+                var result = runner.run(DrillRunner.create(drill, lossPercent), rate, duration);
                 results.add(result);
                 if (!global.json()) {
                     DrillReport.print(output(), result);

@@ -2,6 +2,7 @@ package io.stackctl.cli;
 
 import io.stackctl.core.ExitCodes;
 import io.stackctl.core.StackctlException;
+import io.stackctl.fault.NetworkFaults;
 import io.stackctl.stack.Stack;
 import io.stackctl.stack.StackFiles;
 import io.stackctl.stack.StackLock;
@@ -60,7 +61,31 @@ abstract class StackCommand implements Callable<Integer> {
                 throw e;
             }
         }
+        removeLeftFaults(stack);
         return stack;
+    }
+
+    /**
+     * A drill's network fault outlives a stackctl killed mid-drill (for at most its helper's time to live): the next
+     * command removes it and says so. Not while another command holds the project's lock: that may be the drill.
+     */
+    void removeLeftFaults(Stack stack) {
+        if (!changesStack() && StackLock.heldByLiveProcess(files().locksDir(), stack.project())) {
+            return;
+        }
+        try {
+            for (String found : new NetworkFaults(stack).sweep()) {
+                err().println("warning: " + found + " (left by an interrupted drill)");
+            }
+        } catch (StackctlException e) {
+            err().println("warning: " + e.getMessage());
+            if (e.hint() != null && !e.hint().isBlank()) {
+                err().println("hint: " + e.hint());
+            }
+        } catch (RuntimeException e) {
+            // no engine to ask: the command itself says so when it needs one
+        }
+        err().flush();
     }
 
     /** Where the stack runs: what every command that changes it acts through. */

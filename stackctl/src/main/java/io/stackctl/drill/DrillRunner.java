@@ -24,7 +24,16 @@ import java.util.stream.Collectors;
 public final class DrillRunner {
 
     public static final List<String> NAMES = List.of(
-            "kill-replica", "db-restart", "cache-outage", "nginx-reload", "scale-under-load", "deploy-under-load");
+            "kill-replica",
+            "db-restart",
+            "cache-outage",
+            "nginx-reload",
+            "scale-under-load",
+            "deploy-under-load",
+            "cache-partition",
+            "cache-loss",
+            "db-partition",
+            "replica-partition");
     static final int SEED_TASKS = 30;
     static final Duration STEADY_AGAIN_WITHIN = Duration.ofSeconds(60);
 
@@ -39,6 +48,11 @@ public final class DrillRunner {
     }
 
     public static Drill create(String name) {
+        return create(name, CacheLossDrill.DEFAULT_LOSS_PERCENT);
+    }
+
+    /** A drill by name, with the magnitude of the faults that take one. */
+    public static Drill create(String name, int lossPercent) {
         return switch (name) {
             case "kill-replica" -> new KillReplicaDrill();
             case "db-restart" -> new DbRestartDrill();
@@ -46,6 +60,10 @@ public final class DrillRunner {
             case "nginx-reload" -> new NginxReloadDrill();
             case "scale-under-load" -> new ScaleUnderLoadDrill();
             case "deploy-under-load" -> new DeployUnderLoadDrill();
+            case "cache-partition" -> new CachePartitionDrill();
+            case "cache-loss" -> new CacheLossDrill(lossPercent);
+            case "db-partition" -> new DbPartitionDrill();
+            case "replica-partition" -> new ReplicaPartitionDrill();
             default -> throw new IllegalArgumentException("no drill " + name);
         };
     }

@@ -599,6 +599,81 @@ public final class DockerEngine implements Engine {
         return volumes != null && !volumes.isEmpty();
     }
 
+    @Override
+    public String startInNetworkOf(
+            String targetId,
+            String image,
+            String name,
+            Map<String, String> labels,
+            List<String> capabilities,
+            String... command) {
+        remove(name);
+        var hostConfig = com.github.dockerjava.api.model.HostConfig.newHostConfig()
+                .withNetworkMode("container:" + targetId)
+                .withCapAdd(capabilities.stream()
+                        .map(com.github.dockerjava.api.model.Capability::valueOf)
+                        .toArray(com.github.dockerjava.api.model.Capability[]::new))
+                .withInit(true);
+        String id = client.createContainerCmd(image)
+                .withName(name)
+                .withLabels(labels)
+                .withCmd(command)
+                .withHostConfig(hostConfig)
+                .exec()
+                .getId();
+        client.startContainerCmd(id).exec();
+        return id;
+    }
+
+    @Override
+    public List<Helper> helpers(Map<String, String> labels) {
+        return client.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec().stream()
+                .map(container -> {
+                    boolean running = "running".equals(container.getState());
+                    Optional<Long> exitCode = Optional.empty();
+                    if (!running) {
+                        try {
+                            var state = client.inspectContainerCmd(container.getId())
+                                    .exec()
+                                    .getState();
+                            exitCode = Optional.ofNullable(state.getExitCodeLong());
+                        } catch (NotFoundException gone) {
+                            // removed meanwhile: its exit is unknown
+                        }
+                    }
+                    String name = container.getNames() == null || container.getNames().length == 0
+                            ? container.getId()
+                            : container.getNames()[0].replaceFirst("^/", "");
+                    return new Helper(container.getId(), name, running, exitCode, container.getLabels());
+                })
+                .toList();
+    }
+
+    @Override
+    public void remove(String containerId) {
+        try {
+            client.removeContainerCmd(containerId).withForce(true).exec();
+        } catch (NotFoundException e) {
+            // gone already
+        }
+    }
+
+    @Override
+    public void buildImage(Path context, String tag, Map<String, String> buildArgs) {
+        var build = client.buildImageCmd(context.toFile()).withTags(java.util.Set.of(tag));
+        buildArgs.forEach(build::withBuildArg);
+        try {
+            build.exec(new com.github.dockerjava.api.command.BuildImageResultCallback())
+                    .awaitImageId(10, TimeUnit.MINUTES);
+        } catch (RuntimeException e) {
+            throw new StackctlException(
+                    ExitCodes.PRECONDITION,
+                    "building " + tag + " from " + context + " failed: " + rootMessage(e),
+                    "build it by hand to see every step: docker build -t " + tag + " " + context,
+                    e);
+        }
+    }
+
     public boolean imageExists(String image) {
         try {
             client.inspectImageCmd(image).exec();

@@ -156,6 +156,32 @@ public interface Engine extends AutoCloseable {
 
     boolean imageExists(String image);
 
+    /** A container stackctl started for a while beside the stack's (a fault helper), found again by its labels. */
+    record Helper(String id, String name, boolean running, Optional<Long> exitCode, Map<String, String> labels) {}
+
+    /**
+     * Starts, detached, a container of {@code image} in the network namespace of {@code targetId} (docker run
+     * --network container:ID) with the given capabilities and labels, and returns its id. A container left by an
+     * earlier run of the same name is removed first. It is not removed when it exits: its exit code says whether it
+     * undid what it did.
+     */
+    String startInNetworkOf(
+            String targetId,
+            String image,
+            String name,
+            Map<String, String> labels,
+            List<String> capabilities,
+            String... command);
+
+    /** Containers carrying every one of {@code labels}, running or not. */
+    List<Helper> helpers(Map<String, String> labels);
+
+    /** Removes a container, running or not (SIGKILL first); nothing when it is already gone. */
+    void remove(String containerId);
+
+    /** Builds {@code tag} from the Dockerfile in {@code context}, with build arguments, as docker build does. */
+    void buildImage(Path context, String tag, Map<String, String> buildArgs);
+
     /** Closes the connection; an engine is not asked anything after. */
     @Override
     void close();

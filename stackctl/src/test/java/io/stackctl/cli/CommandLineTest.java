@@ -135,6 +135,11 @@ class CommandLineTest {
 
         assertThat(run(Map.of(), "drill", "all", "--rate", "0").exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(run(Map.of(), "drill", "all", "--duration", "0s").exitCode()).isEqualTo(ExitCodes.USAGE);
+        for (String loss : new String[] {"0", "101", "-5"}) {
+            var bad = run(Map.of("DOCKER_HOST", "tcp://127.0.0.1:1"), "drill", "cache-loss", "--loss", loss);
+            assertThat(bad.exitCode()).as(loss).isEqualTo(ExitCodes.USAGE);
+            assertThat(bad.err()).as(loss).contains("--loss must be 1 to 100 (percent), got " + loss);
+        }
     }
 
     @Test

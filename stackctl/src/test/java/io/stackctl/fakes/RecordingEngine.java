@@ -350,6 +350,32 @@ public final class RecordingEngine implements Engine {
     }
 
     @Override
+    public String startInNetworkOf(
+            String targetId,
+            String image,
+            String name,
+            Map<String, String> labels,
+            List<String> capabilities,
+            String... command) {
+        throw notFaked("helper containers");
+    }
+
+    @Override
+    public List<Helper> helpers(Map<String, String> labels) {
+        return List.of();
+    }
+
+    @Override
+    public void remove(String containerId) {
+        throw notFaked("remove");
+    }
+
+    @Override
+    public void buildImage(java.nio.file.Path context, String tag, Map<String, String> buildArgs) {
+        throw notFaked("image builds");
+    }
+
+    @Override
     public boolean imageExists(String image) {
         log.add("image? " + image);
         return images.contains(image);

@@ -153,7 +153,7 @@ class CacheStampedeIT {
         List<Future<HttpResponse<String>>> pending;
         // The table is locked while the callers arrive: the first caller's read waits on the lock, so every other
         // caller meets it in flight however slowly this machine runs them, and the count below cannot depend on
-        // timing. The lock is let go well inside the app's 5 s statement timeout.
+        // timing. The lock is let go well inside the app's 2 s statement timeout.
         try (var jdbc =
                 DriverManager.getConnection(stack.db.getJdbcUrl(), Containers.DB_USER, Containers.DB_PASSWORD)) {
             jdbc.setAutoCommit(false);

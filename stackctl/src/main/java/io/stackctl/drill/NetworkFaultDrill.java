@@ -1,0 +1,103 @@
+package io.stackctl.drill;
+
+import io.stackctl.engine.ServiceContainer;
+import io.stackctl.fault.NetworkFaults;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A drill whose fault is a broken network path (compose/images/netfault): held for the drill's duration, then
+ * healed; undone also when the drill fails or is interrupted, and, if stackctl is killed, by the helper's own time
+ * to live and the next command's sweep.
+ */
+abstract class NetworkFaultDrill implements Drill {
+
+    /** The helper removes its rules by itself this long after the fault's planned end, whatever happens to us. */
+    static final Duration TTL_MARGIN = Duration.ofSeconds(60);
+
+    private volatile NetworkFaults.Fault fault;
+
+    /** The container whose namespace gets the rules. */
+    abstract ServiceContainer target(DrillContext context);
+
+    /** How the path breaks; a black hole (packets vanish, calls hang) unless the drill says otherwise. */
+    NetworkFaults.Mode mode() {
+        return new NetworkFaults.Mode.BlackHole();
+    }
+
+    /** The addresses cut from the target; every peer ("all") unless the drill names some. */
+    List<String> peers(DrillContext context) {
+        return List.of("all");
+    }
+
+    /** Called once the fault is in place; returns when the drill has seen what it waits for (or a bound passed). */
+    void during(DrillContext context, long faultAt, Map<String, Object> figures) {}
+
+    /** Called once the fault is healed; returns when the stack has recovered (or a bound passed). */
+    void after(DrillContext context, long healedAt, Map<String, Object> figures) {}
+
+    /** The drill's own hypotheses over every sample of the run. */
+    abstract List<Hypothesis> judge(List<Sample> samples, long faultAt, long healedAt, Map<String, Object> figures);
+
+    @Override
+    public final Outcome inject(DrillContext context) {
+        var faults = new NetworkFaults(context.stack());
+        faults.ensureImage();
+        ServiceContainer target = target(context);
+        List<String> peers = peers(context);
+        Duration hold = Duration.ofSeconds(Math.max(5, context.duration().toSeconds()));
+        long askedAt = context.load().now();
+        fault = faults.inject(target, mode(), peers, hold.plus(TTL_MARGIN));
+        long faultAt = context.load().now();
+        context.say(
+                "%s (in place after %d ms); holding it for %d s", fault.what(), faultAt - askedAt, hold.toSeconds());
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("fault", fault.what());
+        long holdUntil = System.nanoTime() + hold.toNanos();
+        during(context, faultAt, figures);
+        long left = holdUntil - System.nanoTime();
+        if (left > 0) {
+            DrillContext.pause(Duration.ofNanos(left));
+        }
+        fault.heal();
+        long healedAt = context.load().now();
+        context.say("healed: the rules are gone and the helper removed");
+        figures.put("fault_ms", healedAt - faultAt);
+        after(context, healedAt, figures);
+        long recoveredAt = context.load().now();
+        return new Outcome(faultAt, recoveredAt, figures, samples -> judge(samples, faultAt, healedAt, figures));
+    }
+
+    @Override
+    public final void restore(DrillContext context) {
+        var held = fault;
+        if (held != null) {
+            held.heal();
+        }
+        new NetworkFaults(context.stack()).sweep();
+    }
+
+    static Hypothesis noFailures(List<Sample> samples, long fromMs) {
+        long failed = Verdicts.count(Verdicts.between(samples, fromMs, Long.MAX_VALUE), Sample::failed);
+        return Hypothesis.check("0 failed requests", failed == 0, failed + " failed" + firstFailure(samples));
+    }
+
+    static String firstFailure(List<Sample> samples) {
+        return samples.stream()
+                .filter(Sample::failed)
+                .findFirst()
+                .map(s -> " (first: " + s.describe() + ")")
+                .orElse("");
+    }
+
+    static long p99(List<Sample> samples) {
+        if (samples.isEmpty()) {
+            return 0;
+        }
+        long[] latencies =
+                samples.stream().mapToLong(Sample::latencyMs).sorted().toArray();
+        return latencies[(int) Math.min(latencies.length - 1, Math.ceil(latencies.length * 0.99) - 1)];
+    }
+}

@@ -1,0 +1,268 @@
+package io.stackctl.fault;
+
+import io.stackctl.core.ExitCodes;
+import io.stackctl.core.StackctlException;
+import io.stackctl.engine.Engine;
+import io.stackctl.engine.ServiceContainer;
+import io.stackctl.stack.Stack;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Network faults in one container's network namespace, as Pumba injects them: a helper container (compose/images/
+ * netfault) joins the target's namespace with NET_ADMIN and holds iptables rules in a chain of its own. The host's
+ * firewall is never touched. The fault cannot outlive its purpose: the helper removes its rules on SIGTERM and by
+ * itself after a time to live (a killed stackctl leaves at most that), and every helper is labelled with the
+ * project, so {@link #sweep} (run by the next stackctl command and by health) finds what any run left, removes it,
+ * and clears the namespace of a helper that was killed before it could.
+ */
+public final class NetworkFaults {
+
+    public static final String IMAGE = "stackctl/netfault:latest";
+    static final String ROLE_LABEL = "io.stackctl.fault";
+    static final String PROJECT_LABEL = "io.stackctl.fault.project";
+    static final String TARGET_LABEL = "io.stackctl.fault.target";
+    static final String TARGET_NAME_LABEL = "io.stackctl.fault.target-name";
+    static final String WHAT_LABEL = "io.stackctl.fault.what";
+    static final Duration APPLY_WITHIN = Duration.ofSeconds(15);
+    static final Duration STOP_GRACE = Duration.ofSeconds(10);
+
+    /** How the path is broken: packets vanish (connections hang), are refused (fail fast), or some are lost. */
+    public sealed interface Mode {
+        String argument();
+
+        String describe();
+
+        record BlackHole() implements Mode {
+            public String argument() {
+                return "drop";
+            }
+
+            public String describe() {
+                return "partition (packets dropped: connections hang)";
+            }
+        }
+
+        record Reset() implements Mode {
+            public String argument() {
+                return "reject";
+            }
+
+            public String describe() {
+                return "partition (TCP reset: connections fail fast)";
+            }
+        }
+
+        record Loss(int percent) implements Mode {
+            public Loss {
+                if (percent < 1 || percent > 100) {
+                    throw new IllegalArgumentException("packet loss must be 1-100%, not " + percent + "%");
+                }
+            }
+
+            public String argument() {
+                return "loss:" + percent;
+            }
+
+            public String describe() {
+                return percent + "% packet loss";
+            }
+        }
+    }
+
+    /** A fault in place; {@link #heal()} removes it and says whether the namespace is clean again. */
+    public final class Fault {
+        private final String helperId;
+        private final ServiceContainer target;
+        private final String what;
+        private boolean healed;
+
+        private Fault(String helperId, ServiceContainer target, String what) {
+            this.helperId = helperId;
+            this.target = target;
+            this.what = what;
+        }
+
+        public String what() {
+            return what;
+        }
+
+        public ServiceContainer target() {
+            return target;
+        }
+
+        /** Stops the helper (its trap removes the rules); clears the namespace itself if the helper could not. */
+        public synchronized void heal() {
+            if (healed) {
+                return;
+            }
+            removeHelper(new Engine.Helper(helperId, helperId, true, Optional.empty(), labels(target, what)));
+            healed = true;
+        }
+    }
+
+    private final Stack stack;
+    private final Engine engine;
+
+    public NetworkFaults(Stack stack) {
+        this.stack = stack;
+        this.engine = stack.engine();
+    }
+
+    /** Builds the helper image from compose/images/netfault on the stack's db image (cached layers: about a second). */
+    public void ensureImage() {
+        Path context = stack.files().composeDir().resolve("images").resolve("netfault");
+        if (!Files.isRegularFile(context.resolve("Dockerfile"))) {
+            throw new StackctlException(
+                    ExitCodes.PRECONDITION,
+                    "no fault helper recipe at " + context,
+                    "run stackctl from a complete checkout (compose/images/netfault is part of it)");
+        }
+        engine.buildImage(context, IMAGE, Map.of("BASE_IMAGE", stack.settings().dbImage()));
+    }
+
+    /**
+     * Breaks {@code target}'s network to each of {@code peers} (addresses; "all" for every peer) in the given mode,
+     * for at most {@code ttl}; returns once the rules are in place.
+     */
+    public Fault inject(ServiceContainer target, Mode mode, List<String> peers, Duration ttl) {
+        sweep(); // a fault left by a killed run would add to this one
+        String what = mode.describe() + " between " + target.name() + " and "
+                + (peers.equals(List.of("all")) ? "every peer" : String.join(", ", peers));
+        List<String> command =
+                new ArrayList<>(List.of("hold", Long.toString(Math.max(1, ttl.toSeconds())), mode.argument()));
+        command.addAll(peers);
+        String id = engine.startInNetworkOf(
+                target.id(),
+                IMAGE,
+                helperName(target),
+                labels(target, what),
+                List.of("NET_ADMIN"),
+                command.toArray(String[]::new));
+        var fault = new Fault(id, target, what);
+        long deadline = System.nanoTime() + APPLY_WITHIN.toNanos();
+        while (true) {
+            String log = engine.logTail(id, 20);
+            if (log.contains("applied ")) {
+                return fault;
+            }
+            boolean running = engine.helpers(Map.of(ROLE_LABEL, "netfault", PROJECT_LABEL, stack.project())).stream()
+                    .anyMatch(h -> h.id().equals(id) && h.running());
+            if (!running || System.nanoTime() > deadline) {
+                fault.heal();
+                throw new StackctlException(
+                        ExitCodes.FAILED,
+                        "the fault helper could not apply " + what + ": " + lastLines(log),
+                        "the helper needs NET_ADMIN in the target's namespace and iptables in its image; see docker"
+                                + " logs of a run by hand: docker run --rm --network container:" + target.name()
+                                + " --cap-add NET_ADMIN " + IMAGE + " hold 5 drop all");
+            }
+            sleep(Duration.ofMillis(100));
+        }
+    }
+
+    /**
+     * Removes every fault helper of this project, running or exited, and clears the rules of any that did not
+     * remove its own. Returns what it found, one line each (empty when nothing was left).
+     */
+    public List<String> sweep() {
+        List<String> found = new ArrayList<>();
+        for (var helper : engine.helpers(Map.of(ROLE_LABEL, "netfault", PROJECT_LABEL, stack.project()))) {
+            String what = helper.labels().getOrDefault(WHAT_LABEL, "a network fault");
+            found.add((helper.running() ? "a fault still in place, removed: " : "a fault helper left behind, removed: ")
+                    + what);
+            removeHelper(helper);
+        }
+        // a clear run whose stackctl was killed while it waited: it finished by itself, only the container is left
+        engine.helpers(Map.of(PROJECT_LABEL + ".clear", stack.project())).stream()
+                .filter(h -> !h.running())
+                .forEach(h -> engine.remove(h.id()));
+        return found;
+    }
+
+    private void removeHelper(Engine.Helper helper) {
+        if (helper.running() || helper.exitCode().isEmpty()) {
+            try {
+                engine.stop(helper.id(), STOP_GRACE);
+            } catch (RuntimeException gone) {
+                // removed meanwhile
+            }
+        }
+        var after = engine.helpers(Map.of(ROLE_LABEL, "netfault", PROJECT_LABEL, stack.project())).stream()
+                .filter(h -> h.id().equals(helper.id()))
+                .findFirst();
+        boolean cleanExit =
+                after.flatMap(Engine.Helper::exitCode).map(code -> code == 0).orElse(false);
+        String targetId = after.map(h -> h.labels().get(TARGET_LABEL))
+                .orElse(helper.labels().get(TARGET_LABEL));
+        engine.remove(helper.id());
+        if (!cleanExit && targetId != null) {
+            clear(targetId);
+        }
+    }
+
+    /** Runs the helper's clear in the target's namespace: for a helper killed before its trap ran. */
+    private void clear(String targetId) {
+        boolean targetRuns = stack.containers().stream().anyMatch(c -> c.id().equals(targetId) && c.running());
+        if (!targetRuns) {
+            return; // a stopped or removed container's namespace, and its rules, are gone with it
+        }
+        String name = "stackctl-netfault-clear-" + targetId.substring(0, Math.min(12, targetId.length()));
+        String id = engine.startInNetworkOf(
+                targetId,
+                IMAGE,
+                name,
+                Map.of(PROJECT_LABEL + ".clear", stack.project()),
+                List.of("NET_ADMIN"),
+                "clear");
+        long deadline = System.nanoTime() + APPLY_WITHIN.toNanos();
+        Optional<Long> exit = Optional.empty();
+        while (System.nanoTime() < deadline && exit.isEmpty()) {
+            sleep(Duration.ofMillis(100));
+            exit = engine.helpers(Map.of(PROJECT_LABEL + ".clear", stack.project())).stream()
+                    .filter(h -> h.id().equals(id) && !h.running())
+                    .findFirst()
+                    .flatMap(Engine.Helper::exitCode);
+        }
+        String log = engine.logTail(id, 20);
+        engine.remove(id);
+        if (exit.isEmpty() || exit.get() != 0) {
+            throw new StackctlException(
+                    ExitCodes.FAILED,
+                    "could not clear a fault's iptables rules in container " + targetId + ": " + lastLines(log),
+                    "restart that container (its network namespace goes with it): docker restart " + targetId);
+        }
+    }
+
+    private Map<String, String> labels(ServiceContainer target, String what) {
+        return Map.of(
+                ROLE_LABEL, "netfault",
+                PROJECT_LABEL, stack.project(),
+                TARGET_LABEL, target.id(),
+                TARGET_NAME_LABEL, target.name(),
+                WHAT_LABEL, what);
+    }
+
+    private String helperName(ServiceContainer target) {
+        return "stackctl-netfault-" + target.name();
+    }
+
+    private static String lastLines(String log) {
+        String text = log.strip();
+        return text.isEmpty() ? "it printed nothing" : text.replace('\n', ' ');
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while handling a network fault", e);
+        }
+    }
+}
