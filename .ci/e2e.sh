@@ -1164,6 +1164,13 @@ for d in cache-partition cache-loss db-partition replica-partition; do
   grep -q "^drill $d: PASSED" /tmp/e2e.out && pass "drill $d passed" || fail "drill $d did not pass"
 done
 grep -q "20% packet loss between .*cache" /tmp/e2e.err && pass "cache-loss dropped 20% of the cache's packets" || fail "no cache-loss fault line"
+report=$(sed -n 's/^report: //p' /tmp/e2e.out)
+[ -s "$report" ] && [ -s "$(dirname "$report")/summary.json" ] && pass "drill all wrote report.html and summary.json ($report)" \
+  || fail "no drill report in '$report'"
+[ "$(grep -c '<rect class="fault"' "$report")" = 10 ] && pass "the report shades a fault window in each of the 10 drills" \
+  || fail "fault windows in the report: $(grep -c '<rect class="fault"' "$report")"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["drills"]) == 10 and all(x["timeline"]["buckets"] for x in d["drills"])' \
+  "$(dirname "$report")/summary.json" && pass "summary.json holds each drill's timeline" || fail "summary.json has no timelines"
 [ -z "$(docker ps -aq --filter label=io.stackctl.fault=netfault)" ] && pass "no fault helper container is left after the drills" \
   || fail "fault helpers left: $(docker ps -a --filter label=io.stackctl.fault=netfault --format '{{.Names}}')"
 

@@ -2,10 +2,17 @@ package io.stackctl.cli;
 
 import io.stackctl.core.ExitCodes;
 import io.stackctl.core.StackctlException;
+import io.stackctl.drill.DrillHtmlReport;
 import io.stackctl.drill.DrillResult;
 import io.stackctl.drill.DrillRunner;
 import io.stackctl.stack.Stack;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +34,10 @@ import picocli.CommandLine.Parameters;
                     + " itself within a minute and by the next stackctl command."
         })
 final class DrillCommand extends StackCommand {
+
+    static final String REPORT = "report.html";
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("'drills-'yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     @Override
     boolean changesStack() {
@@ -57,6 +68,13 @@ final class DrillCommand extends StackCommand {
             defaultValue = "20",
             description = "cache-loss: the share of packets to and from Redis dropped at random, 1-100 (default: 20).")
     int lossPercent;
+
+    @Option(
+            names = "--results",
+            paramLabel = "DIR",
+            description = "Where the run's folder goes (default: perf/results): summary.json and report.html, a page"
+                    + " with requests/s, error % and p99 over time and the fault window shaded.")
+    Path resultsRoot;
 
     @Override
     public Integer call() {
@@ -93,16 +111,20 @@ final class DrillCommand extends StackCommand {
             }
         }
         boolean passed = results.stream().allMatch(DrillResult::passed);
+        Path dir = writeResults(results);
         if (global.json()) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("passed", passed);
             doc.put("drills", results);
             output().json(doc);
-        } else if (names.size() > 1) {
-            output().line("drills: %d passed, %d failed"
-                    .formatted(
-                            results.stream().filter(DrillResult::passed).count(),
-                            results.stream().filter(r -> !r.passed()).count()));
+        } else {
+            if (names.size() > 1) {
+                output().line("drills: %d passed, %d failed"
+                        .formatted(
+                                results.stream().filter(DrillResult::passed).count(),
+                                results.stream().filter(r -> !r.passed()).count()));
+            }
+            output().line("report: " + dir.resolve(REPORT));
         }
         if (!passed) {
             for (DrillResult result : results) {
@@ -118,5 +140,30 @@ final class DrillCommand extends StackCommand {
             return ExitCodes.CHECK_FAILED;
         }
         return ExitCodes.OK;
+    }
+
+    /** summary.json (the -o json document) and the HTML report, in a folder of this run's own. */
+    private Path writeResults(List<DrillResult> results) {
+        Path root = resultsRoot != null ? resultsRoot : files().root().resolve("perf/results");
+        Path dir = root.resolve(STAMP.format(Instant.now()));
+        try {
+            Files.createDirectories(dir);
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("passed", results.stream().allMatch(DrillResult::passed));
+            doc.put("drills", results);
+            Files.writeString(dir.resolve("summary.json"), Output.JSON.writeValueAsString(doc));
+            Files.writeString(
+                    dir.resolve(REPORT),
+                    DrillHtmlReport.render(
+                            results,
+                            "stackctl drills, project " + global.project() + ", "
+                                    + Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
+        } catch (IOException e) {
+            throw new StackctlException(
+                    ExitCodes.FAILED,
+                    "cannot write the drill results to " + dir + ": " + e.getMessage(),
+                    "pass a writable folder with --results DIR");
+        }
+        return dir;
     }
 }

@@ -10,7 +10,8 @@ public record DrillResult(
         List<Hypothesis> hypotheses,
         Map<String, PhaseStats> phases,
         Map<String, Object> figures,
-        List<String> failures) {
+        List<String> failures,
+        Timeline timeline) {
 
     /** Failed requests listed in a result; the phase table counts them all. */
     public static final int FAILURES_SHOWN = 10;
@@ -21,13 +22,30 @@ public record DrillResult(
             Map<String, PhaseStats> phases,
             Map<String, Object> figures,
             List<Sample> samples) {
+        return of(drill, hypotheses, phases, figures, samples, 0, 0);
+    }
+
+    public static DrillResult of(
+            String drill,
+            List<Hypothesis> hypotheses,
+            Map<String, PhaseStats> phases,
+            Map<String, Object> figures,
+            List<Sample> samples,
+            long faultAtMs,
+            long recoveredAtMs) {
         List<String> failures = samples.stream()
                 .filter(Sample::failed)
                 .limit(FAILURES_SHOWN)
                 .map(Sample::describe)
                 .toList();
         return new DrillResult(
-                drill, hypotheses.stream().allMatch(Hypothesis::held), hypotheses, phases, figures, failures);
+                drill,
+                hypotheses.stream().allMatch(Hypothesis::held),
+                hypotheses,
+                phases,
+                figures,
+                failures,
+                Timeline.of(samples, faultAtMs, recoveredAtMs));
     }
 
     public List<Hypothesis> broken() {

@@ -145,7 +145,8 @@ public final class DrillRunner {
         figures.put("recovery_ms", outcome.recoveredAtMs() - outcome.faultAtMs());
         figures.put("acknowledged_writes", acknowledged.size());
         figures.put("client_retries", load.retries());
-        return DrillResult.of(drill.name(), hypotheses, phases, figures, samples);
+        return DrillResult.of(
+                drill.name(), hypotheses, phases, figures, samples, outcome.faultAtMs(), outcome.recoveredAtMs());
     }
 
     private long countInDatabase(List<Long> ids) {
