@@ -73,7 +73,7 @@ final class DrillCommand extends StackCommand {
             names = "--results",
             paramLabel = "DIR",
             description = "Where the run's folder goes (default: perf/results): summary.json and report.html, a page"
-                    + " with requests/s, error % and p99 over time and the fault window shaded.")
+                    + " with requests/s, error %% and p99 over time and the fault window shaded.")
     Path resultsRoot;
 
     @Override
