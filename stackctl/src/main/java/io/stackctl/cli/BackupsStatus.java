@@ -180,6 +180,10 @@ final class BackupsStatus extends StackCommand {
 
     private static Map<String, Object> document(
             Stack stack, RepositoryInfo repository, WalArchiving archiving, List<String> problems) {
+        // The schedule's record of a job is written after what the job did (a proof, each repository's), so reading
+        // it first makes the document consistent: a job shown done has its proofs below. Read the other way round, a
+        // proof recorded between the two reads showed as done with its last repository's proof missing (CI, once).
+        var schedule = scheduleRows(stack, archiving.now());
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("project", stack.project());
         Map<String, Object> repo = new LinkedHashMap<>();
@@ -212,7 +216,7 @@ final class BackupsStatus extends StackCommand {
                 RestoreProof.history(stack.files().stateDir(), stack.project())
                         .last()
                         .values());
-        doc.put("schedule", scheduleRows(stack, archiving.now()));
+        doc.put("schedule", schedule);
         Map<String, Object> wal = new LinkedHashMap<>();
         wal.put("on", archiving.on());
         wal.put("archive_timeout", archiving.archiveTimeout());
