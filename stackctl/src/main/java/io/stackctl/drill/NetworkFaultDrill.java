@@ -1,5 +1,6 @@
 package io.stackctl.drill;
 
+import io.stackctl.client.Stats;
 import io.stackctl.engine.ServiceContainer;
 import io.stackctl.fault.NetworkFaults;
 import java.time.Duration;
@@ -93,11 +94,7 @@ abstract class NetworkFaultDrill implements Drill {
     }
 
     static long p99(List<Sample> samples) {
-        if (samples.isEmpty()) {
-            return 0;
-        }
-        long[] latencies =
-                samples.stream().mapToLong(Sample::latencyMs).sorted().toArray();
-        return latencies[(int) Math.min(latencies.length - 1, Math.ceil(latencies.length * 0.99) - 1)];
+        return Stats.percentile(
+                samples.stream().mapToLong(Sample::latencyMs).sorted().toArray(), 99);
     }
 }
