@@ -33,6 +33,8 @@ public final class TaskCache implements AutoCloseable {
     private final long versionTtlSeconds;
 
     private final PendingInvalidations pending = new PendingInvalidations();
+    private final Object replayLock = new Object();
+    private volatile boolean replaying;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     private final LongAdder errors = new LongAdder();
@@ -228,11 +230,30 @@ public final class TaskCache implements AutoCloseable {
         }
     }
 
-    /** Throws when Redis is still unreachable, so the caller treats the cache as unavailable. */
+    /**
+     * Throws when Redis is still unreachable, so the caller treats the cache as unavailable. One replay at a time, and
+     * no read of the cache while one runs: the pending set is empty from the moment a replay takes it, and a read that
+     * saw it empty then found the entry the replay had yet to delete (CI: a title from before the outage, served from
+     * Redis's AOF after it came back).
+     */
     private void replayPending() {
-        if (pending.isEmpty()) {
+        if (pending.isEmpty() && !replaying) {
             return;
         }
+        synchronized (replayLock) {
+            if (pending.isEmpty()) {
+                return; // replayed by the thread this one waited for
+            }
+            replaying = true;
+            try {
+                replay();
+            } finally {
+                replaying = false;
+            }
+        }
+    }
+
+    private void replay() {
         var snapshot = pending.take();
         try {
             redis.call(jedis -> {
