@@ -50,7 +50,7 @@ public final class CacheLossDrill extends NetworkFaultDrill {
         figures.put("p99_during_ms", p99);
         figures.put("reads_from_cache_during", fromCache);
         return List.of(
-                noFailures(samples, 0),
+                noFailures(samples),
                 Hypothesis.check(
                         "p99 during the loss within half the request budget (" + REQUEST_BUDGET_MS + " ms)",
                         !during.isEmpty() && p99 <= REQUEST_BUDGET_MS,

@@ -47,7 +47,7 @@ public final class CachePartitionDrill extends NetworkFaultDrill {
         figures.put("hits_resumed_ms", hitsAfter);
         figures.put("p99_during_ms", p99(Verdicts.between(samples, faultAt, healedAt)));
         return List.of(
-                noFailures(samples, 0),
+                noFailures(samples),
                 Hypothesis.check(
                         "reads during the partition are answered from the database",
                         !partitionReads.isEmpty() && fromCache == 0,

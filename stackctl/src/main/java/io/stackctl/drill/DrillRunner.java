@@ -47,10 +47,6 @@ public final class DrillRunner {
         this.progress = progress;
     }
 
-    public static Drill create(String name) {
-        return create(name, CacheLossDrill.DEFAULT_LOSS_PERCENT);
-    }
-
     /** A drill by name, with the magnitude of the faults that take one. */
     public static Drill create(String name, int lossPercent) {
         return switch (name) {
