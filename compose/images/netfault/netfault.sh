@@ -6,11 +6,23 @@
 #                                        holds them until SIGTERM or TTL_S seconds, whichever comes first (a dead
 #                                        man's switch: a killed stackctl cannot leave the fault in place), and
 #                                        removes them. Exit 0 once removed.
+#   netfault.sh hold TTL_S delay:MS:JITTER_MS ADDRESS:PORT
+#                                        latency: new connections from here to ADDRESS:PORT are redirected (nat) to
+#                                        delayproxy.py, which delays the server's answers by MS +/- JITTER_MS. Pooled
+#                                        connections are older than the redirect: with RECONNECT_SIGNAL=HUP (and the
+#                                        target's pid namespace joined, --pid container:<id>) PID 1 is asked to open
+#                                        them again, once the redirect is in place and once it is gone; the proxy
+#                                        ends when its last connection does (at most DRAIN_S seconds).
 #   netfault.sh clear                    removes any fault rules left here (a helper killed with SIGKILL).
 # Every rule lives in one chain of its own, STACKCTL-FAULT, jumped to from INPUT and OUTPUT: removing the fault is
 # removing the chain, and nothing else of the namespace's firewall is touched.
 set -euo pipefail
 chain=STACKCTL-FAULT
+proxy_port=15432
+proxy_mark=0x5ac
+status=/run/delayproxy.connections
+drain_s=${DRAIN_S:-20}
+proxy_pid=
 
 clear_rules() {
   local hook
@@ -21,6 +33,76 @@ clear_rules() {
     iptables -w 5 -F "$chain"
     iptables -w 5 -X "$chain"
   fi
+  while iptables -w 5 -t nat -D OUTPUT -j "$chain" -m comment --comment stackctl-fault 2>/dev/null; do :; done
+  if iptables -w 5 -t nat -n -L "$chain" >/dev/null 2>&1; then
+    iptables -w 5 -t nat -F "$chain"
+    iptables -w 5 -t nat -X "$chain"
+  fi
+}
+
+# PID 1 of the joined pid namespace is the app (java): SIGHUP opens its database connections again. Anything else
+# (no pid namespace joined: our own bash; another program, whose SIGHUP may mean exit) is left alone.
+reconnect() {
+  [ "${RECONNECT_SIGNAL:-}" = HUP ] || return 0
+  if tr '\0' ' ' </proc/1/cmdline | grep -q 'java'; then
+    kill -HUP 1
+  else
+    echo "RECONNECT_SIGNAL given, but PID 1 is not the app: $(tr '\0' ' ' </proc/1/cmdline)" >&2
+  fi
+}
+
+connections() { cat "$status" 2>/dev/null || echo 0; }
+
+# Latency: the redirect goes first, so no connection is opened past the proxy from then on; after it, the app's
+# pool is handed over to connections through the proxy.
+apply_delay() {
+  local spec="${1#delay:}" peer="$2"
+  local ms="${spec%%:*}" jitter="${spec#*:}"
+  [[ "$spec" == *:* && "$ms" =~ ^[0-9]+$ && "$jitter" =~ ^[0-9]+$ ]] && [ "$ms" -ge 1 ] && [ "$jitter" -le "$ms" ] \
+    || { echo "delay must be MS:JITTER_MS, 1 ms or more, the jitter at most the delay, not '$spec'" >&2; exit 2; }
+  [[ "$peer" =~ ^([0-9]{1,3}(\.[0-9]{1,3}){3}):([0-9]{1,5})$ ]] \
+    || { echo "a delay needs one IPv4 ADDRESS:PORT, not '$peer'" >&2; exit 2; }
+  local address="${BASH_REMATCH[1]}" port="${BASH_REMATCH[3]}"
+  python3 /usr/local/bin/delayproxy.py "$proxy_port" "$address" "$port" "$ms" "$jitter" "$status" &
+  proxy_pid=$!
+  local i
+  for i in $(seq 1 100); do
+    [ -f "$status" ] && break
+    kill -0 "$proxy_pid" 2>/dev/null || { echo "the delay proxy did not start" >&2; exit 1; }
+    sleep 0.05
+  done
+  iptables -w 5 -t nat -N "$chain"
+  iptables -w 5 -t nat -A "$chain" -p tcp -d "$address" --dport "$port" -m mark ! --mark "$proxy_mark" \
+    -m comment --comment stackctl-fault -j REDIRECT --to-ports "$proxy_port"
+  iptables -w 5 -t nat -I OUTPUT 1 -j "$chain" -m comment --comment stackctl-fault
+  reconnect
+  # applied once the app talks through the proxy (its new pool is open), or after 20 s whatever the app does
+  for i in $(seq 1 200); do
+    [ "$(connections)" -gt 0 ] && break
+    sleep 0.1
+  done
+}
+
+# The redirect goes first (new connections go straight to the server again), then the app is asked to leave the
+# proxy's connections, and the proxy ends with its last one: nothing in flight is cut.
+end_delay() {
+  [ -n "$proxy_pid" ] || return 0
+  clear_rules
+  reconnect
+  local i
+  for i in $(seq 1 $((drain_s * 10))); do
+    [ "$(connections)" -eq 0 ] && break
+    sleep 0.1
+  done
+  echo "proxy closed with $(connections) connection(s) open"
+  kill "$proxy_pid" 2>/dev/null || true
+  wait "$proxy_pid" 2>/dev/null || true
+  proxy_pid=
+}
+
+finish() {
+  end_delay
+  clear_rules
 }
 
 apply_rules() {
@@ -33,7 +115,7 @@ apply_rules() {
       local pct="${mode#loss:}"
       [[ "$pct" =~ ^[0-9]+$ ]] && [ "$pct" -ge 1 ] && [ "$pct" -le 100 ] || { echo "loss must be 1-100 percent, not '$pct'" >&2; exit 2; }
       action=(-m statistic --mode random --probability "$(awk -v p="$pct" 'BEGIN {printf "%.4f", p / 100}')" -j DROP) ;;
-    *) echo "unknown mode '$mode' (drop, reject, loss:PERCENT)" >&2; exit 2 ;;
+    *) echo "unknown mode '$mode' (drop, reject, loss:PERCENT, delay:MS:JITTER_MS)" >&2; exit 2 ;;
   esac
   iptables -w 5 -N "$chain"
   local peer
@@ -61,13 +143,20 @@ case "${1:-}" in
     ttl="$2" mode="$3"; shift 3
     [[ "$ttl" =~ ^[0-9]+$ ]] && [ "$ttl" -ge 1 ] || { echo "TTL must be whole seconds, not '$ttl'" >&2; exit 2; }
     clear_rules
-    trap 'clear_rules; echo "removed"; exit 0' TERM INT
-    trap 'clear_rules' EXIT
-    apply_rules "$mode" "$@"
-    echo "applied $mode to ${*}; held for at most ${ttl} s"
+    trap 'finish; echo "removed"; exit 0' TERM INT
+    trap 'finish' EXIT
+    case "$mode" in
+      delay:*)
+        [ "$#" -eq 1 ] || { echo "a delay takes one ADDRESS:PORT" >&2; exit 2; }
+        apply_delay "$mode" "$1"
+        echo "applied $mode to ${*} ($(connections) connection(s) through the proxy); held for at most ${ttl} s" ;;
+      *)
+        apply_rules "$mode" "$@"
+        echo "applied $mode to ${*}; held for at most ${ttl} s" ;;
+    esac
     sleep "$ttl" &
     wait $! || true
-    clear_rules
+    finish
     trap - EXIT
     echo "removed after ${ttl} s"
     ;;

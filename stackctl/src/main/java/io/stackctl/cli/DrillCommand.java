@@ -5,6 +5,7 @@ import io.stackctl.core.StackctlException;
 import io.stackctl.drill.DrillHtmlReport;
 import io.stackctl.drill.DrillResult;
 import io.stackctl.drill.DrillRunner;
+import io.stackctl.drill.Magnitudes;
 import io.stackctl.stack.Stack;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,8 +29,9 @@ import picocli.CommandLine.Parameters;
                     + " through the engine, measure errors, latency and recovery, check that every acknowledged"
                     + " write is in the database, and undo the fault. Exit 1 when a hypothesis fails.",
             "Drills: kill-replica, db-restart, cache-outage, nginx-reload, scale-under-load, deploy-under-load,"
-                    + " cache-partition, cache-loss, db-partition, replica-partition, all. Network faults are iptables"
-                    + " rules in the target container's own namespace (a helper container, never the host's firewall),"
+                    + " cache-partition, cache-loss, db-partition, db-latency, replica-partition, all. Network faults are"
+                    + " iptables rules (and, for latency, a proxy) in the target container's own namespace (a helper"
+                    + " container, never the host's firewall),"
                     + " removed when the drill ends, fails or is interrupted; if stackctl is killed, by the helper"
                     + " itself within a minute and by the next stackctl command."
         })
@@ -47,8 +49,9 @@ final class DrillCommand extends StackCommand {
     @Parameters(
             index = "0",
             paramLabel = "NAME",
-            description = "kill-replica, db-restart, cache-outage, nginx-reload, scale-under-load,"
-                    + " deploy-under-load, cache-partition, cache-loss, db-partition, replica-partition or all.")
+            description =
+                    "kill-replica, db-restart, cache-outage, nginx-reload, scale-under-load,"
+                            + " deploy-under-load, cache-partition, cache-loss, db-partition, db-latency, replica-partition or all.")
     String name;
 
     @Option(
@@ -70,6 +73,23 @@ final class DrillCommand extends StackCommand {
     int lossPercent;
 
     @Option(
+            names = "--latency",
+            paramLabel = "D",
+            defaultValue = "200ms",
+            converter = DurationConverter.class,
+            description = "db-latency: the delay added to each answer of PostgreSQL, 1ms to 1500ms (default: 200ms).")
+    Duration latency;
+
+    @Option(
+            names = "--jitter",
+            paramLabel = "D",
+            defaultValue = "50ms",
+            converter = DurationConverter.ZeroAllowed.class,
+            description = "db-latency: the latency varies by up to this much either way, at most the latency"
+                    + " (default: 50ms).")
+    Duration jitter;
+
+    @Option(
             names = "--results",
             paramLabel = "DIR",
             description = "Where the run's folder goes (default: perf/results): summary.json and report.html, a page"
@@ -88,9 +108,13 @@ final class DrillCommand extends StackCommand {
         if (rate < 1 || rate > 2000) {
             throw new StackctlException(ExitCodes.USAGE, "--rate must be 1 to 2000, got " + rate, "e.g. --rate 50");
         }
-        if (lossPercent < 1 || lossPercent > 100) {
+        Magnitudes magnitudes;
+        try {
+            magnitudes = new Magnitudes(lossPercent, (int) Math.min(Integer.MAX_VALUE, latency.toMillis()), (int)
+                    Math.min(Integer.MAX_VALUE, jitter.toMillis()));
+        } catch (IllegalArgumentException e) {
             throw new StackctlException(
-                    ExitCodes.USAGE, "--loss must be 1 to 100 (percent), got " + lossPercent, "e.g. --loss 20");
+                    ExitCodes.USAGE, e.getMessage(), "e.g. --loss 20, --latency 200ms --jitter 50ms");
         }
         if (duration.compareTo(Duration.ofSeconds(1)) < 0 || duration.compareTo(Duration.ofMinutes(10)) > 0) {
             throw new StackctlException(
@@ -103,7 +127,7 @@ final class DrillCommand extends StackCommand {
             names = target.drills(names);
             var runner = new DrillRunner(target, err());
             for (String drill : names) {
-                var result = runner.run(DrillRunner.create(drill, lossPercent), rate, duration);
+                var result = runner.run(DrillRunner.create(drill, magnitudes), rate, duration);
                 results.add(result);
                 if (!global.json()) {
                     DrillReport.print(output(), result);

@@ -32,8 +32,8 @@ public final class CacheLossDrill extends NetworkFaultDrill {
     }
 
     @Override
-    ServiceContainer target(DrillContext context) {
-        return context.stack().requireService(Stack.CACHE);
+    List<ServiceContainer> targets(DrillContext context) {
+        return List.of(context.stack().requireService(Stack.CACHE));
     }
 
     @Override

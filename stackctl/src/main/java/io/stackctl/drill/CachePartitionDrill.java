@@ -20,8 +20,8 @@ public final class CachePartitionDrill extends NetworkFaultDrill {
     }
 
     @Override
-    ServiceContainer target(DrillContext context) {
-        return context.stack().requireService(Stack.CACHE);
+    List<ServiceContainer> targets(DrillContext context) {
+        return List.of(context.stack().requireService(Stack.CACHE));
     }
 
     @Override

@@ -23,8 +23,8 @@ public final class DbPartitionDrill extends NetworkFaultDrill {
     }
 
     @Override
-    ServiceContainer target(DrillContext context) {
-        return context.stack().requireService(Stack.DB);
+    List<ServiceContainer> targets(DrillContext context) {
+        return List.of(context.stack().requireService(Stack.DB));
     }
 
     @Override

@@ -33,6 +33,7 @@ public final class DrillRunner {
             "cache-partition",
             "cache-loss",
             "db-partition",
+            "db-latency",
             "replica-partition");
     static final int SEED_TASKS = 30;
     static final Duration STEADY_AGAIN_WITHIN = Duration.ofSeconds(60);
@@ -48,7 +49,7 @@ public final class DrillRunner {
     }
 
     /** A drill by name, with the magnitude of the faults that take one. */
-    public static Drill create(String name, int lossPercent) {
+    public static Drill create(String name, Magnitudes magnitudes) {
         return switch (name) {
             case "kill-replica" -> new KillReplicaDrill();
             case "db-restart" -> new DbRestartDrill();
@@ -57,8 +58,9 @@ public final class DrillRunner {
             case "scale-under-load" -> new ScaleUnderLoadDrill();
             case "deploy-under-load" -> new DeployUnderLoadDrill();
             case "cache-partition" -> new CachePartitionDrill();
-            case "cache-loss" -> new CacheLossDrill(lossPercent);
+            case "cache-loss" -> new CacheLossDrill(magnitudes.lossPercent());
             case "db-partition" -> new DbPartitionDrill();
+            case "db-latency" -> new DbLatencyDrill(magnitudes.latencyMs(), magnitudes.jitterMs());
             case "replica-partition" -> new ReplicaPartitionDrill();
             default -> throw new IllegalArgumentException("no drill " + name);
         };

@@ -4,9 +4,11 @@ import io.stackctl.client.Stats;
 import io.stackctl.engine.ServiceContainer;
 import io.stackctl.fault.NetworkFaults;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * A drill whose fault is a broken network path (compose/images/netfault): held for the drill's duration, then
@@ -18,18 +20,20 @@ abstract class NetworkFaultDrill implements Drill {
     /** The helper removes its rules by itself this long after the fault's planned end, whatever happens to us. */
     static final Duration TTL_MARGIN = Duration.ofSeconds(60);
 
-    private volatile NetworkFaults.Fault fault;
+    private volatile List<NetworkFaults.Fault> faults = List.of();
+    /** When the fault was asked for, on the load's clock: what came before is the baseline, untouched by it. */
+    private volatile long askedAt;
 
-    /** The container whose namespace gets the rules. */
-    abstract ServiceContainer target(DrillContext context);
+    /** The containers whose namespaces get the fault, one helper each. */
+    abstract List<ServiceContainer> targets(DrillContext context);
 
     /** How the path breaks; a black hole (packets vanish, calls hang) unless the drill says otherwise. */
     NetworkFaults.Mode mode() {
         return new NetworkFaults.Mode.BlackHole();
     }
 
-    /** The addresses cut from the target; every peer ("all") unless the drill names some. */
-    List<String> peers(DrillContext context) {
+    /** The addresses cut from a target; every peer ("all") unless the drill names some. */
+    List<String> peers(DrillContext context, ServiceContainer target) {
         return List.of("all");
     }
 
@@ -44,25 +48,31 @@ abstract class NetworkFaultDrill implements Drill {
 
     @Override
     public final Outcome inject(DrillContext context) {
-        var faults = new NetworkFaults(context.stack());
-        faults.ensureImage();
-        ServiceContainer target = target(context);
-        List<String> peers = peers(context);
+        var network = new NetworkFaults(context.stack());
+        network.ensureImage();
+        for (String left : network.sweep()) {
+            context.say("%s", left); // a killed run's fault would add to this one
+        }
         Duration hold = Duration.ofSeconds(Math.max(5, context.duration().toSeconds()));
-        long askedAt = context.load().now();
-        fault = faults.inject(target, mode(), peers, hold.plus(TTL_MARGIN));
+        askedAt = context.load().now();
+        List<NetworkFaults.Fault> injected = new ArrayList<>();
+        faults = injected;
+        for (ServiceContainer target : targets(context)) {
+            injected.add(network.inject(target, mode(), peers(context, target), hold.plus(TTL_MARGIN)));
+        }
+        faults = List.copyOf(injected);
         long faultAt = context.load().now();
-        context.say(
-                "%s (in place after %d ms); holding it for %d s", fault.what(), faultAt - askedAt, hold.toSeconds());
+        String what = faults.stream().map(NetworkFaults.Fault::what).collect(Collectors.joining("; "));
+        context.say("%s (in place after %d ms); holding it for %d s", what, faultAt - askedAt, hold.toSeconds());
         Map<String, Object> figures = new LinkedHashMap<>();
-        figures.put("fault", fault.what());
+        figures.put("fault", what);
         long holdUntil = System.nanoTime() + hold.toNanos();
         during(context, faultAt, figures);
         long left = holdUntil - System.nanoTime();
         if (left > 0) {
             DrillContext.pause(Duration.ofNanos(left));
         }
-        fault.heal();
+        healAll();
         long healedAt = context.load().now();
         context.say("healed: the rules are gone and the helper removed");
         figures.put("fault_ms", healedAt - faultAt);
@@ -73,11 +83,17 @@ abstract class NetworkFaultDrill implements Drill {
 
     @Override
     public final void restore(DrillContext context) {
-        var held = fault;
-        if (held != null) {
-            held.heal();
-        }
+        healAll();
         new NetworkFaults(context.stack()).sweep();
+    }
+
+    /** Every helper at once: a latency's takes seconds to hand the connections back, and the window is one. */
+    private void healAll() {
+        faults.parallelStream().forEach(NetworkFaults.Fault::heal);
+    }
+
+    long askedAt() {
+        return askedAt;
     }
 
     static Hypothesis noFailures(List<Sample> samples) {
@@ -94,7 +110,12 @@ abstract class NetworkFaultDrill implements Drill {
     }
 
     static long p99(List<Sample> samples) {
+        return percentile(samples, 99);
+    }
+
+    /** Nearest-rank, as the load's own stats; 0 for no samples (each hypothesis also asks for some). */
+    static long percentile(List<Sample> samples, double p) {
         return Stats.percentile(
-                samples.stream().mapToLong(Sample::latencyMs).sorted().toArray(), 99);
+                samples.stream().mapToLong(Sample::latencyMs).sorted().toArray(), p);
     }
 }

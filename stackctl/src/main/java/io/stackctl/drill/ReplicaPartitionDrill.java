@@ -34,7 +34,7 @@ public final class ReplicaPartitionDrill extends NetworkFaultDrill {
     }
 
     @Override
-    ServiceContainer target(DrillContext context) {
+    List<ServiceContainer> targets(DrillContext context) {
         List<ServiceContainer> replicas = context.stack().replicas();
         if (replicas.size() < 2) {
             throw new StackctlException(
@@ -45,11 +45,11 @@ public final class ReplicaPartitionDrill extends NetworkFaultDrill {
         }
         victim = replicas.get(ThreadLocalRandom.current().nextInt(replicas.size()));
         victimAddress = Stack.frontendIp(victim);
-        return victim;
+        return List.of(victim);
     }
 
     @Override
-    List<String> peers(DrillContext context) {
+    List<String> peers(DrillContext context, ServiceContainer target) {
         ServiceContainer db = context.stack().requireService(Stack.DB);
         return db.networkIps().values().stream()
                 .filter(ip -> !ip.isBlank())

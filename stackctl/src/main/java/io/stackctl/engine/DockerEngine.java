@@ -600,24 +600,24 @@ public final class DockerEngine implements Engine {
     }
 
     @Override
-    public String startInNetworkOf(
-            String targetId,
-            String image,
-            String name,
-            Map<String, String> labels,
-            List<String> capabilities,
-            String... command) {
-        remove(name);
+    public String startBeside(HelperSpec spec) {
+        remove(spec.name());
         var hostConfig = com.github.dockerjava.api.model.HostConfig.newHostConfig()
-                .withNetworkMode("container:" + targetId)
-                .withCapAdd(capabilities.stream()
+                .withNetworkMode("container:" + spec.targetId())
+                .withCapAdd(spec.capabilities().stream()
                         .map(com.github.dockerjava.api.model.Capability::valueOf)
                         .toArray(com.github.dockerjava.api.model.Capability[]::new))
                 .withInit(true);
-        String id = client.createContainerCmd(image)
-                .withName(name)
-                .withLabels(labels)
-                .withCmd(command)
+        if (spec.joinPidNamespace()) {
+            hostConfig.withPidMode("container:" + spec.targetId());
+        }
+        String id = client.createContainerCmd(spec.image())
+                .withName(spec.name())
+                .withLabels(spec.labels())
+                .withEnv(spec.environment().entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue())
+                        .toList())
+                .withCmd(spec.command())
                 .withHostConfig(hostConfig)
                 .exec()
                 .getId();

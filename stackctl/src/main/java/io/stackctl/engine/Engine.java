@@ -160,18 +160,25 @@ public interface Engine extends AutoCloseable {
     record Helper(String id, String name, boolean running, Optional<Long> exitCode, Map<String, String> labels) {}
 
     /**
-     * Starts, detached, a container of {@code image} in the network namespace of {@code targetId} (docker run
-     * --network container:ID) with the given capabilities and labels, and returns its id. A container left by an
-     * earlier run of the same name is removed first. It is not removed when it exits: its exit code says whether it
-     * undid what it did.
+     * A helper container beside {@code targetId}: in its network namespace (docker run --network container:ID) and,
+     * with {@code joinPidNamespace}, its pid namespace too (--pid container:ID: to signal the target's processes).
      */
-    String startInNetworkOf(
+    record HelperSpec(
             String targetId,
+            boolean joinPidNamespace,
             String image,
             String name,
             Map<String, String> labels,
+            Map<String, String> environment,
             List<String> capabilities,
-            String... command);
+            List<String> command) {}
+
+    /**
+     * Starts a helper detached, with the given capabilities and labels, and returns its id. A container left by an
+     * earlier run of the same name is removed first. It is not removed when it exits: its exit code says whether it
+     * undid what it did.
+     */
+    String startBeside(HelperSpec spec);
 
     /** Containers carrying every one of {@code labels}, running or not. */
     List<Helper> helpers(Map<String, String> labels);

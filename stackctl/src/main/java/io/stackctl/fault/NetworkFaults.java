@@ -8,10 +8,13 @@ import io.stackctl.stack.Stack;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Network faults in one container's network namespace, as Pumba injects them: a helper container (compose/images/
@@ -29,8 +32,18 @@ public final class NetworkFaults {
     static final String TARGET_LABEL = "io.stackctl.fault.target";
     static final String TARGET_NAME_LABEL = "io.stackctl.fault.target-name";
     static final String WHAT_LABEL = "io.stackctl.fault.what";
-    static final Duration APPLY_WITHIN = Duration.ofSeconds(15);
-    static final Duration STOP_GRACE = Duration.ofSeconds(10);
+    /** The app's log line (JSON) once a SIGHUP's reconnect ended, either way: its time and message. */
+    static final Pattern RECONNECT_LOG = Pattern.compile(
+            "\"timestamp\":\"([^\"]+)\",\"message\":\"((?:database connections opened again|SIGHUP: the new)[^\"]*)\"");
+    /** Set by the app's image: what its SIGHUP does. */
+    static final String SIGHUP_LABEL = "io.stackctl.sighup";
+
+    static final Duration APPLY_WITHIN = Duration.ofSeconds(30);
+    /**
+     * A latency's helper hands the app's connections back before its proxy ends (the old pool drains within 10 s:
+     * HandoverDataSource.DRAIN_WITHIN); the others end at once.
+     */
+    static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
     /** How the path is broken: packets vanish (connections hang), are refused (fail fast), or some are lost. */
     public sealed interface Mode {
@@ -55,6 +68,30 @@ public final class NetworkFaults {
 
             public String describe() {
                 return "partition (TCP reset: connections fail fast)";
+            }
+        }
+
+        /**
+         * The server's answers delayed by {@code latencyMs} +/- {@code jitterMs} (a proxy in the path: its peer is one
+         * ADDRESS:PORT). Connections the target already holds are opened again through it (SIGHUP to the app).
+         */
+        record Latency(int latencyMs, int jitterMs) implements Mode {
+            public Latency {
+                if (latencyMs < 1 || latencyMs > 60_000) {
+                    throw new IllegalArgumentException("latency must be 1 ms to 60 s, not " + latencyMs + " ms");
+                }
+                if (jitterMs < 0 || jitterMs > latencyMs) {
+                    throw new IllegalArgumentException(
+                            "jitter must be 0 to the latency (" + latencyMs + " ms), not " + jitterMs + " ms");
+                }
+            }
+
+            public String argument() {
+                return "delay:" + latencyMs + ":" + jitterMs;
+            }
+
+            public String describe() {
+                return latencyMs + " ms" + (jitterMs > 0 ? " +/- " + jitterMs + " ms" : "") + " of added latency";
             }
         }
 
@@ -127,28 +164,38 @@ public final class NetworkFaults {
     }
 
     /**
-     * Breaks {@code target}'s network to each of {@code peers} (addresses; "all" for every peer) in the given mode,
-     * for at most {@code ttl}; returns once the rules are in place.
+     * Breaks {@code target}'s network to each of {@code peers} (addresses; "all" for every peer; one ADDRESS:PORT for
+     * a latency) in the given mode, for at most {@code ttl}; returns once the fault is in place. Faults of a killed
+     * run are not looked for here: {@link #sweep} them first.
      */
     public Fault inject(ServiceContainer target, Mode mode, List<String> peers, Duration ttl) {
-        sweep(); // a fault left by a killed run would add to this one
         String what = mode.describe() + " between " + target.name() + " and "
                 + (peers.equals(List.of("all")) ? "every peer" : String.join(", ", peers));
         List<String> command =
                 new ArrayList<>(List.of("hold", Long.toString(Math.max(1, ttl.toSeconds())), mode.argument()));
         command.addAll(peers);
-        String id = engine.startInNetworkOf(
+        boolean latency = mode instanceof Mode.Latency;
+        if (latency) {
+            requireReconnectOnHangup(target);
+        }
+        Instant asked = Instant.now();
+        String id = engine.startBeside(new Engine.HelperSpec(
                 target.id(),
+                latency,
                 IMAGE,
                 helperName(target),
                 labels(target, what),
+                latency ? Map.of("RECONNECT_SIGNAL", "HUP") : Map.of(),
                 List.of("NET_ADMIN"),
-                command.toArray(String[]::new));
+                command));
         var fault = new Fault(id, target, what);
         long deadline = System.nanoTime() + APPLY_WITHIN.toNanos();
         while (true) {
             String log = engine.logTail(id, 20);
             if (log.contains("applied ")) {
+                if (latency) {
+                    awaitReconnected(fault, asked, deadline);
+                }
                 return fault;
             }
             boolean running = engine.helpers(Map.of(ROLE_LABEL, "netfault", PROJECT_LABEL, stack.project())).stream()
@@ -213,13 +260,15 @@ public final class NetworkFaults {
             return; // a stopped or removed container's namespace, and its rules, are gone with it
         }
         String name = "stackctl-netfault-clear-" + targetId.substring(0, Math.min(12, targetId.length()));
-        String id = engine.startInNetworkOf(
+        String id = engine.startBeside(new Engine.HelperSpec(
                 targetId,
+                false,
                 IMAGE,
                 name,
                 Map.of(PROJECT_LABEL + ".clear", stack.project()),
+                Map.of(),
                 List.of("NET_ADMIN"),
-                "clear");
+                List.of("clear")));
         long deadline = System.nanoTime() + APPLY_WITHIN.toNanos();
         Optional<Long> exit = Optional.empty();
         while (System.nanoTime() < deadline && exit.isEmpty()) {
@@ -236,6 +285,53 @@ public final class NetworkFaults {
                     ExitCodes.FAILED,
                     "could not clear a fault's iptables rules in container " + targetId + ": " + lastLines(log),
                     "restart that container (its network namespace goes with it): docker restart " + targetId);
+        }
+    }
+
+    /**
+     * The fault is in place once the app's new pool, whose connections go through the proxy, took over: the app says
+     * so in its log (Main.reconnectOnHangup). Until then the old connections bypass the proxy.
+     */
+    private void awaitReconnected(Fault fault, Instant since, long deadline) {
+        String target = fault.target().id();
+        while (System.nanoTime() < deadline) {
+            for (String line : engine.logTail(target, 50).split("\n")) {
+                Matcher hup = RECONNECT_LOG.matcher(line);
+                if (hup.find() && !Instant.parse(hup.group(1)).isBefore(since)) {
+                    if (hup.group(2).startsWith("SIGHUP: the new")) {
+                        fault.heal();
+                        throw new StackctlException(
+                                ExitCodes.FAILED,
+                                fault.target().name() + " could not open its database connections through the"
+                                        + " latency proxy in time, so it kept its direct ones: " + hup.group(2),
+                                "a smaller --latency (each connection takes several round trips), or see: bin/stackctl"
+                                        + " logs app");
+                    }
+                    return;
+                }
+            }
+            sleep(Duration.ofMillis(100));
+        }
+        fault.heal();
+        throw new StackctlException(
+                ExitCodes.FAILED,
+                fault.target().name() + " did not report its database connections opened again within "
+                        + APPLY_WITHIN.toSeconds() + " s of SIGHUP",
+                "see what it logged: bin/stackctl logs app");
+    }
+
+    /**
+     * A proxy put in the path carries only connections opened after it: the app's pooled ones must be opened again,
+     * which its SIGHUP does. An image that does not say so (its label) may take SIGHUP as the JVM does: exit.
+     */
+    private void requireReconnectOnHangup(ServiceContainer target) {
+        String sighup = engine.labelsOf(target.id()).getOrDefault(SIGHUP_LABEL, "");
+        if (!sighup.equals("reconnect-database")) {
+            throw new StackctlException(
+                    ExitCodes.PRECONDITION,
+                    target.name() + " runs an app image that cannot reopen its database connections on SIGHUP (label "
+                            + SIGHUP_LABEL + " is '" + sighup + "'), so a proxy in its path would carry no traffic",
+                    "deploy the app image built from this checkout (bin/stackctl deploy), then run the drill again");
         }
     }
 

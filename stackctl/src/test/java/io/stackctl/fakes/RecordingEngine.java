@@ -350,13 +350,7 @@ public final class RecordingEngine implements Engine {
     }
 
     @Override
-    public String startInNetworkOf(
-            String targetId,
-            String image,
-            String name,
-            Map<String, String> labels,
-            List<String> capabilities,
-            String... command) {
+    public String startBeside(HelperSpec spec) {
         throw notFaked("helper containers");
     }
 

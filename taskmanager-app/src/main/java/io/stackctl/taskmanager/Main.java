@@ -5,6 +5,7 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 import ch.qos.logback.classic.LoggerContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 /** Starts the task API from environment variables; SIGTERM stops it gracefully with exit code 0. */
 public final class Main {
@@ -52,6 +53,46 @@ public final class Main {
                             Runtime.getRuntime().halt(0);
                         },
                         "shutdown"));
+        reconnectOnHangup(app, config.instanceId());
+    }
+
+    /**
+     * SIGHUP opens every database connection again without failing a request (a new pool takes over, the old one
+     * drains): for a changed route to the database that pooled connections would otherwise keep ignoring. The JVM's
+     * own meaning of SIGHUP, exit, is replaced; stackctl's drills rely on this (the image's io.stackctl.sighup label).
+     */
+    static void reconnectOnHangup(TaskManagerApp app, String instance) {
+        Signal.handle(
+                new Signal("HUP"),
+                signal -> new Thread(
+                                () -> {
+                                    try {
+                                        var handover = app.reconnectDatabase();
+                                        if (handover.done()) {
+                                            log.info(
+                                                    "database connections opened again (SIGHUP)",
+                                                    kv("instance", instance),
+                                                    kv("connections", handover.connections()),
+                                                    kv("ready_ms", handover.readyMs()),
+                                                    kv("old_pool_drained_ms", handover.drainedMs()));
+                                        } else {
+                                            log.warn(
+                                                    "SIGHUP: the new database connections did not open within {} ms; kept the"
+                                                            + " old ones (is PostgreSQL reachable?)",
+                                                    handover.readyMs(),
+                                                    kv("instance", instance));
+                                        }
+                                    } catch (InterruptedException e) {
+                                        Thread.currentThread().interrupt();
+                                    } catch (RuntimeException e) {
+                                        log.error(
+                                                "SIGHUP: reconnecting to the database failed",
+                                                kv("instance", instance),
+                                                e);
+                                    }
+                                },
+                                "reconnect-database")
+                        .start());
     }
 
     /** The async appender must drain before the JVM exits. */

@@ -6,6 +6,7 @@ import io.stackctl.taskmanager.auth.PasswordHasher;
 import io.stackctl.taskmanager.auth.UserRepository;
 import io.stackctl.taskmanager.cache.TaskCache;
 import io.stackctl.taskmanager.db.Database;
+import io.stackctl.taskmanager.db.HandoverDataSource;
 import io.stackctl.taskmanager.http.HttpServer;
 import io.stackctl.taskmanager.http.RequestLogPolicy;
 import java.sql.SQLException;
@@ -63,6 +64,11 @@ public final class TaskManagerApp implements AutoCloseable {
     /** The routes the server serves, as {@code GET /tasks/{id}}. */
     public java.util.List<String> routes() {
         return server.routes();
+    }
+
+    /** Every database connection opened again, with no request failed (see {@link Database#reconnect()}). */
+    public HandoverDataSource.Handover reconnectDatabase() throws InterruptedException {
+        return database.reconnect();
     }
 
     /** Graceful: in-flight requests finish before the pools close. */

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -35,21 +36,54 @@ public final class Database implements AutoCloseable {
 
     static final int MIGRATION_CONNECT_RETRIES = 10;
 
-    private final HikariDataSource pool;
+    /** How long a reconnect waits for its new connections before it keeps the old pool. */
+    static final Duration RECONNECT_READY_WITHIN = Duration.ofSeconds(15);
 
-    private Database(HikariDataSource pool) {
+    private final DatabaseSettings config;
+    private final HandoverDataSource pool;
+
+    private Database(DatabaseSettings config, HandoverDataSource pool) {
+        this.config = config;
         this.pool = pool;
     }
 
     /** Opens the pool and applies pending migrations; Flyway's advisory lock makes concurrent starts safe. */
     public static Database open(DatabaseSettings config) {
+        var pool = new HandoverDataSource(pool(config, minimumIdle(config)));
+        try {
+            Flyway.configure()
+                    .dataSource(migrationSource(config))
+                    .connectRetries(MIGRATION_CONNECT_RETRIES)
+                    .load()
+                    .migrate();
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+        return new Database(config, pool);
+    }
+
+    /**
+     * Opens every connection again without failing a request (SIGHUP, as pgbouncer's RECONNECT): a new pool is
+     * filled, takes the new borrowers, and the old one closes once idle. For a changed route to the database (a
+     * drill's proxy in the path, a moved primary) that pooled connections would otherwise ignore for their lifetime.
+     */
+    public HandoverDataSource.Handover reconnect() throws InterruptedException {
+        return pool.handOver(warm -> pool(config, warm), minimumIdle(config), RECONNECT_READY_WITHIN);
+    }
+
+    private static int minimumIdle(DatabaseSettings config) {
+        return Math.min(2, config.poolSize());
+    }
+
+    private static HikariDataSource pool(DatabaseSettings config, int minimumIdle) {
         var hikari = new HikariConfig();
         hikari.setPoolName("db-" + config.instanceId());
         hikari.setJdbcUrl(config.jdbcUrl());
         hikari.setUsername(config.user());
         hikari.setPassword(config.password());
         hikari.setMaximumPoolSize(config.poolSize());
-        hikari.setMinimumIdle(Math.min(2, config.poolSize()));
+        hikari.setMinimumIdle(minimumIdle);
         hikari.setConnectionTimeout(CONNECTION_WAIT_MS);
         hikari.setValidationTimeout(500);
         // Start even while the database is still coming up; Flyway's retries decide when to give up.
@@ -62,18 +96,7 @@ public final class Database implements AutoCloseable {
         hikari.addDataSourceProperty("socketTimeout", Integer.toString(SOCKET_TIMEOUT_S));
         hikari.addDataSourceProperty("options", "-c statement_timeout=" + STATEMENT_TIMEOUT_MS);
         hikari.addDataSourceProperty("ApplicationName", "taskmanager-" + config.instanceId());
-        var pool = new HikariDataSource(hikari);
-        try {
-            Flyway.configure()
-                    .dataSource(migrationSource(config))
-                    .connectRetries(MIGRATION_CONNECT_RETRIES)
-                    .load()
-                    .migrate();
-        } catch (RuntimeException e) {
-            pool.close();
-            throw e;
-        }
-        return new Database(pool);
+        return new HikariDataSource(hikari);
     }
 
     /**
@@ -106,15 +129,16 @@ public final class Database implements AutoCloseable {
     }
 
     public PoolStats stats() {
-        HikariPoolMXBean bean = pool.getHikariPoolMXBean();
+        HikariDataSource current = pool.current();
+        HikariPoolMXBean bean = current.getHikariPoolMXBean();
         if (bean == null) {
-            return new PoolStats(0, 0, 0, pool.getMaximumPoolSize());
+            return new PoolStats(0, 0, 0, current.getMaximumPoolSize());
         }
         return new PoolStats(
                 bean.getActiveConnections(),
                 bean.getIdleConnections(),
                 bean.getThreadsAwaitingConnection(),
-                pool.getMaximumPoolSize());
+                current.getMaximumPoolSize());
     }
 
     @Override

@@ -1,0 +1,102 @@
+package io.stackctl.taskmanager;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Every database connection opened again under load (what SIGHUP does: a drill's proxy put in the path must carry
+ * the connections the pool already holds): no request fails, and none of the old server sessions is left.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DatabaseReconnectIT {
+
+    private static final String INSTANCE = "it-reconnect";
+
+    private TestStack stack;
+
+    @BeforeAll
+    void startStack() {
+        stack = TestStack.start(INSTANCE, 0, 0);
+    }
+
+    @AfterAll
+    void stopStack() {
+        TestStack.close(stack);
+    }
+
+    @Test
+    void reconnectingUnderLoadFailsNoRequestAndLeavesNoOldSession() throws Exception {
+        long seeded = stack.api.create("read while the pool changes");
+        var stop = new AtomicBoolean();
+        var failures = new ConcurrentLinkedQueue<String>();
+        var answered = new AtomicInteger();
+        List<Thread> clients = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            int client = i;
+            var thread = new Thread(() -> {
+                int n = 0;
+                while (!stop.get()) {
+                    var response = n++ % 2 == 0
+                            ? stack.api.post("/tasks", "{\"title\":\"reconnect " + client + "-" + n + "\"}")
+                            : stack.api.get("/tasks?limit=5");
+                    if (response.statusCode() >= 300) {
+                        failures.add(response.statusCode() + " " + response.body());
+                    }
+                    answered.incrementAndGet();
+                }
+            });
+            thread.start();
+            clients.add(thread);
+        }
+        Thread.sleep(1_000);
+        Set<Integer> before = appSessions();
+        int answeredBefore = answered.get();
+
+        var handover = stack.app.reconnectDatabase();
+
+        Thread.sleep(1_000);
+        stop.set(true);
+        for (Thread client : clients) {
+            client.join();
+        }
+        Set<Integer> after = appSessions();
+        assertThat(handover.done()).as("the new pool took over").isTrue();
+        assertThat(before).as("sessions before").isNotEmpty();
+        assertThat(after).as("sessions after").isNotEmpty().doesNotContainAnyElementsOf(before);
+        assertThat(failures).as("requests that failed while the pool changed").isEmpty();
+        assertThat(answered.get())
+                .as("requests answered after the handover began")
+                .isGreaterThan(answeredBefore);
+        assertThat(stack.api.get("/tasks/" + seeded).statusCode()).isEqualTo(200);
+    }
+
+    /** The server sessions the app's pool holds, by backend pid. */
+    private Set<Integer> appSessions() throws SQLException {
+        try (var connection =
+                        DriverManager.getConnection(stack.db.getJdbcUrl(), Containers.DB_USER, Containers.DB_PASSWORD);
+                var statement =
+                        connection.prepareStatement("SELECT pid FROM pg_stat_activity WHERE application_name = ?")) {
+            statement.setString(1, "taskmanager-" + INSTANCE);
+            Set<Integer> pids = new HashSet<>();
+            try (var rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    pids.add(rows.getInt(1));
+                }
+            }
+            return pids;
+        }
+    }
+}
