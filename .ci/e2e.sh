@@ -1211,7 +1211,7 @@ for _ in $(seq 50); do [ "$(docker inspect -f '{{.State.Running}}' e2e-netfault-
   && pass "at its time to live it removed them and exited 0" || fail "the TTL helper left rules (or failed): $(docker logs e2e-netfault-ttl 2>&1)"
 docker rm -f e2e-netfault-ttl >/dev/null
 
-step "a latency proxy outlives no stackctl: db-latency killed with SIGKILL, then any command hands the app back"
+step "a latency proxy and a shaped link outlive no stackctl: db-latency --bandwidth killed with SIGKILL, then any command undoes both"
 nat_rules() { # nat_rules CONTAINER: the fault chain's nat rules (the proxy's redirect) in the container's namespace
   nsenter -t "$(docker inspect -f '{{.State.Pid}}' "$1")" -n iptables -t nat -S 2>/dev/null | grep -c STACKCTL-FAULT || true
 }
@@ -1219,17 +1219,25 @@ proxied() { # proxied CONTAINER: connections the latency proxy accepted in the c
   nsenter -t "$(docker inspect -f '{{.State.Pid}}' "$1")" -n ss -Htn state established '( sport = :15432 )' 2>/dev/null | wc -l
 }
 app_ctr=$(project_ps --filter label=com.docker.compose.service=app | head -n 1)
-bin/stackctl drill db-latency --duration 10s >/tmp/e2e.kl.out 2>&1 &
+shaped() { # shaped CONTAINER: 1 when a root qdisc of the fault helper's (htb 5ac:) shapes the container's traffic
+  nsenter -t "$(docker inspect -f '{{.State.Pid}}' "$1")" -n tc qdisc show 2>/dev/null | grep -c "htb 5ac: .*root" || true
+}
+bin/stackctl drill db-latency --bandwidth 64kbit --duration 10s >/tmp/e2e.kl.out 2>&1 &
 kl_pid=$!
 for _ in $(seq 900); do grep -q "in place after" /tmp/e2e.kl.out && break; sleep 0.1; done
 grep -q "in place after" /tmp/e2e.kl.out && pass "db-latency put its proxies in place" || { fail "the latency never came"; cat /tmp/e2e.kl.out; }
 [ "$(nat_rules "$app_ctr")" -gt 0 ] && [ "$(proxied "$app_ctr")" -gt 0 ] \
   && pass "a replica's database connections go through the proxy ($(proxied "$app_ctr") of them)" || fail "no connection through the proxy"
 kill -9 "$kl_pid"; wait "$kl_pid" 2>/dev/null || true
-[ "$(nat_rules "$app_ctr")" -gt 0 ] && pass "with stackctl killed, the proxy still holds the path" || fail "the proxy went away by itself"
+[ "$(shaped "$db_ctr")" -gt 0 ] && pass "PostgreSQL's link to the replicas is shaped (htb in the db container's namespace)" \
+  || fail "no shaping in the db container"
+[ "$(nat_rules "$app_ctr")" -gt 0 ] && [ "$(shaped "$db_ctr")" -gt 0 ] && pass "with stackctl killed, the proxy and the shaper still hold" \
+  || fail "the fault went away by itself"
 expect_exit 0 "status after the killed latency drill" -- bin/stackctl status
 grep -q "warning: a fault still in place, removed: 200 ms +/- 50 ms of added latency" /tmp/e2e.err \
-  && pass "status says it removed the latency the killed drill left" || { fail "status did not report the latency"; cat /tmp/e2e.err; }
+  && grep -q "warning: a fault still in place, removed: bandwidth limited to 64 kbit/s" /tmp/e2e.err \
+  && pass "status says it removed the latency and the bandwidth limit the killed drill left" || { fail "status did not report both faults"; cat /tmp/e2e.err; }
+[ "$(shaped "$db_ctr")" = 0 ] && pass "PostgreSQL's link is no longer shaped" || fail "the db container is still shaped"
 [ "$(nat_rules "$app_ctr")" = 0 ] && [ "$(proxied "$app_ctr")" = 0 ] \
   && pass "no redirect and no connection through a proxy is left in the replica" || fail "the replica still goes through a proxy"
 [ -z "$(docker ps -aq --filter label=io.stackctl.fault.project=taskmanager)" ] && pass "no helper container left" || fail "helpers left"

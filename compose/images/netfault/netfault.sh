@@ -6,6 +6,11 @@
 #                                        holds them until SIGTERM or TTL_S seconds, whichever comes first (a dead
 #                                        man's switch: a killed stackctl cannot leave the fault in place), and
 #                                        removes them. Exit 0 once removed.
+#   netfault.sh hold TTL_S rate:KBIT PEER...
+#                                        bandwidth: what this container sends to each PEER (an IPv4 address) is
+#                                        shaped to KBIT kbit/s (an htb class of its own on the interface that reaches
+#                                        the peer; every other destination keeps the full rate). Egress only, as
+#                                        Pumba's rate: limit the other side with a helper there.
 #   netfault.sh hold TTL_S delay:MS:JITTER_MS ADDRESS:PORT
 #                                        latency: new connections from here to ADDRESS:PORT are redirected (nat) to
 #                                        delayproxy.py, which delays the server's answers by MS +/- JITTER_MS. Pooled
@@ -23,6 +28,7 @@ proxy_mark=0x5ac
 status=/run/delayproxy.connections
 drain_s=${DRAIN_S:-20}
 proxy_pid=
+shaper=5ac  # the htb qdisc's handle: only a root qdisc with it is ours to remove
 
 clear_rules() {
   local hook
@@ -38,6 +44,45 @@ clear_rules() {
     iptables -w 5 -t nat -F "$chain"
     iptables -w 5 -t nat -X "$chain"
   fi
+}
+
+# Every interface's root qdisc that is ours goes, with what it shaped (the next packets take the default again).
+clear_shaping() {
+  local dev
+  for dev in $(ls /sys/class/net); do
+    if tc qdisc show dev "$dev" 2>/dev/null | grep -q "htb ${shaper}: root"; then
+      tc qdisc del dev "$dev" root
+    fi
+  done
+}
+
+# What the shaper held back, per interface: the proof the limit bit (overlimits: packets made to wait for the rate).
+shaping_stats() {
+  local dev
+  for dev in $(ls /sys/class/net); do
+    if tc qdisc show dev "$dev" 2>/dev/null | grep -q "htb ${shaper}: root"; then
+      echo "limited $dev: $(tc -s class show dev "$dev" classid "${shaper}:2" | grep -o 'Sent .*' | head -n 1)"
+    fi
+  done
+}
+
+apply_rate() {
+  local kbit="${1#rate:}"; shift
+  [[ "$kbit" =~ ^[0-9]+$ ]] && [ "$kbit" -ge 8 ] && [ "$kbit" -le 10000000 ] \
+    || { echo "rate must be 8 to 10000000 kbit/s, not '$kbit'" >&2; exit 2; }
+  local peer dev
+  for peer in "$@"; do
+    [[ "$peer" =~ ^[0-9]{1,3}(\.[0-9]{1,3}){3}$ ]] || { echo "a rate takes IPv4 addresses, not '$peer'" >&2; exit 2; }
+    dev=$(ip -o route get "$peer" | grep -o ' dev [^ ]*' | cut -d' ' -f3)
+    [ -n "$dev" ] || { echo "no route to $peer from here" >&2; exit 1; }
+    if ! tc qdisc show dev "$dev" | grep -q "htb ${shaper}: root"; then
+      # class 1: everything else, unshaped; class 2: the peers, at the rate
+      tc qdisc add dev "$dev" root handle "${shaper}:" htb default 1
+      tc class add dev "$dev" parent "${shaper}:" classid "${shaper}:1" htb rate 10gbit quantum 200000
+      tc class add dev "$dev" parent "${shaper}:" classid "${shaper}:2" htb rate "${kbit}kbit" ceil "${kbit}kbit" quantum 1514
+    fi
+    tc filter add dev "$dev" parent "${shaper}:" protocol ip prio 1 u32 match ip dst "$peer/32" flowid "${shaper}:2"
+  done
 }
 
 # PID 1 of the joined pid namespace is the app (java): SIGHUP opens its database connections again. Anything else
@@ -102,6 +147,8 @@ end_delay() {
 
 finish() {
   end_delay
+  shaping_stats
+  clear_shaping
   clear_rules
 }
 
@@ -115,7 +162,7 @@ apply_rules() {
       local pct="${mode#loss:}"
       [[ "$pct" =~ ^[0-9]+$ ]] && [ "$pct" -ge 1 ] && [ "$pct" -le 100 ] || { echo "loss must be 1-100 percent, not '$pct'" >&2; exit 2; }
       action=(-m statistic --mode random --probability "$(awk -v p="$pct" 'BEGIN {printf "%.4f", p / 100}')" -j DROP) ;;
-    *) echo "unknown mode '$mode' (drop, reject, loss:PERCENT, delay:MS:JITTER_MS)" >&2; exit 2 ;;
+    *) echo "unknown mode '$mode' (drop, reject, loss:PERCENT, delay:MS:JITTER_MS, rate:KBIT)" >&2; exit 2 ;;
   esac
   iptables -w 5 -N "$chain"
   local peer
@@ -136,6 +183,7 @@ apply_rules() {
 case "${1:-}" in
   clear)
     clear_rules
+    clear_shaping
     echo "cleared"
     ;;
   hold)
@@ -143,6 +191,7 @@ case "${1:-}" in
     ttl="$2" mode="$3"; shift 3
     [[ "$ttl" =~ ^[0-9]+$ ]] && [ "$ttl" -ge 1 ] || { echo "TTL must be whole seconds, not '$ttl'" >&2; exit 2; }
     clear_rules
+    clear_shaping
     trap 'finish; echo "removed"; exit 0' TERM INT
     trap 'finish' EXIT
     case "$mode" in
@@ -150,6 +199,9 @@ case "${1:-}" in
         [ "$#" -eq 1 ] || { echo "a delay takes one ADDRESS:PORT" >&2; exit 2; }
         apply_delay "$mode" "$1"
         echo "applied $mode to ${*} ($(connections) connection(s) through the proxy); held for at most ${ttl} s" ;;
+      rate:*)
+        apply_rate "$mode" "$@"
+        echo "applied $mode to ${*}; held for at most ${ttl} s" ;;
       *)
         apply_rules "$mode" "$@"
         echo "applied $mode to ${*}; held for at most ${ttl} s" ;;

@@ -90,6 +90,14 @@ final class DrillCommand extends StackCommand {
     Duration jitter;
 
     @Option(
+            names = "--bandwidth",
+            paramLabel = "RATE",
+            defaultValue = "none",
+            description = "db-latency: also shape what PostgreSQL sends to the replicas to this rate, e.g. 64kbit or"
+                    + " 2mbit (default: none).")
+    String bandwidth;
+
+    @Option(
             names = "--results",
             paramLabel = "DIR",
             description = "Where the run's folder goes (default: perf/results): summary.json and report.html, a page"
@@ -110,11 +118,16 @@ final class DrillCommand extends StackCommand {
         }
         Magnitudes magnitudes;
         try {
-            magnitudes = new Magnitudes(lossPercent, (int) Math.min(Integer.MAX_VALUE, latency.toMillis()), (int)
-                    Math.min(Integer.MAX_VALUE, jitter.toMillis()));
+            magnitudes = new Magnitudes(
+                    lossPercent,
+                    (int) Math.min(Integer.MAX_VALUE, latency.toMillis()),
+                    (int) Math.min(Integer.MAX_VALUE, jitter.toMillis()),
+                    Magnitudes.kbit(bandwidth));
         } catch (IllegalArgumentException e) {
             throw new StackctlException(
-                    ExitCodes.USAGE, e.getMessage(), "e.g. --loss 20, --latency 200ms --jitter 50ms");
+                    ExitCodes.USAGE,
+                    e.getMessage(),
+                    "e.g. --loss 20, --latency 200ms --jitter 50ms --bandwidth 64kbit");
         }
         if (duration.compareTo(Duration.ofSeconds(1)) < 0 || duration.compareTo(Duration.ofMinutes(10)) > 0) {
             throw new StackctlException(

@@ -5,9 +5,12 @@ import io.stackctl.core.StackctlException;
 import io.stackctl.engine.ServiceContainer;
 import io.stackctl.fault.NetworkFaults;
 import io.stackctl.stack.Stack;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A slow database, not a dead one: every replica's connections to PostgreSQL pass through a proxy that delays each
@@ -29,12 +32,17 @@ public final class DbLatencyDrill extends NetworkFaultDrill {
     /** After the proxy is gone, the first creates may still have been sent through it. */
     static final long SETTLE_MS = 2_000;
 
+    private static final Pattern OVERLIMITS = Pattern.compile("overlimits (\\d+)");
+
     private final int latencyMs;
     private final int jitterMs;
+    private final int bandwidthKbit;
 
-    public DbLatencyDrill(int latencyMs, int jitterMs) {
+    /** @param bandwidthKbit also shape PostgreSQL's answers to the replicas to this rate; 0 for no limit */
+    public DbLatencyDrill(int latencyMs, int jitterMs, int bandwidthKbit) {
         this.latencyMs = latencyMs;
         this.jitterMs = jitterMs;
+        this.bandwidthKbit = bandwidthKbit;
     }
 
     @Override
@@ -55,6 +63,36 @@ public final class DbLatencyDrill extends NetworkFaultDrill {
                     ExitCodes.PRECONDITION, "db-latency found no running replica", "bin/stackctl up");
         }
         return replicas;
+    }
+
+    /** With a bandwidth, PostgreSQL's side of the link too: what it sends to the replicas, shaped (tc htb). */
+    @Override
+    List<Planned> plan(DrillContext context) {
+        List<Planned> planned = new ArrayList<>(super.plan(context));
+        if (bandwidthKbit > 0) {
+            ServiceContainer db = context.stack().requireService(Stack.DB);
+            List<String> replicas = planned.stream()
+                    .map(p -> p.peers().get(0))
+                    .map(dbAddress -> dbAddress.substring(0, dbAddress.indexOf(':')))
+                    .distinct()
+                    .flatMap(dbAddress -> replicaAddresses(planned, db, dbAddress).stream())
+                    .toList();
+            planned.add(new Planned(db, new NetworkFaults.Mode.Bandwidth(bandwidthKbit), replicas));
+        }
+        return planned;
+    }
+
+    /** The replicas' addresses on the network where PostgreSQL has {@code dbAddress}. */
+    private static List<String> replicaAddresses(List<Planned> planned, ServiceContainer db, String dbAddress) {
+        String network = db.networkIps().entrySet().stream()
+                .filter(e -> e.getValue().equals(dbAddress))
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElseThrow();
+        return planned.stream()
+                .map(p -> p.target().networkIps().get(network))
+                .filter(Objects::nonNull)
+                .toList();
     }
 
     /** PostgreSQL's address on the network the replica reaches it by (the name "db" resolves to it there). */
@@ -95,8 +133,8 @@ public final class DbLatencyDrill extends NetworkFaultDrill {
                 cachedBefore > 0 ? Math.round(100.0 * cachedDuringP99 / cachedBefore) / 100.0 : 0);
         figures.put("create_median_during_ms", createsDuringMedian);
         figures.put("create_median_after_ms", createsAfterMedian);
-        return List.of(
-                noFailures(samples),
+        List<Hypothesis> hypotheses = new ArrayList<>(List.of(
+                bandwidthKbit == 0 ? noFailures(samples) : onlyFastFailures(samples),
                 Hypothesis.check(
                         "cached reads do not wait for the database: p99 within 2x of before, or under the added"
                                 + " latency (" + slowAtLeast + " ms)",
@@ -111,7 +149,54 @@ public final class DbLatencyDrill extends NetworkFaultDrill {
                         "the latency is gone with the proxy: creates under " + slowAtLeast + " ms again (median)",
                         !createsAfter.isEmpty() && createsAfterMedian < slowAtLeast,
                         "median " + createsAfterMedian + " ms over " + createsAfter.size() + " creates from "
-                                + SETTLE_MS / 1000 + " s after"));
+                                + SETTLE_MS / 1000 + " s after")));
+        if (bandwidthKbit > 0) {
+            hypotheses.add(bandwidthHeld(figures));
+        }
+        return hypotheses;
+    }
+
+    /**
+     * A link slower than the load's demand queues answers, and the pool's 1 s wait turns the queue into 503s: the
+     * app's fail-fast, measured at 64 kbit/s (76 of 765 requests). What must hold then is how they fail.
+     */
+    private static Hypothesis onlyFastFailures(List<Sample> samples) {
+        var failed = samples.stream().filter(Sample::failed).toList();
+        var unexplained = failed.stream()
+                .filter(s -> s.status() != 503
+                        || s.kind().equals("read") && s.source().equals("cache"))
+                .toList();
+        return Hypothesis.check(
+                "under the bandwidth limit, requests fail only with 503 (no 500, 502 or dropped answer)",
+                unexplained.isEmpty(),
+                failed.size() + " failed, " + unexplained.size() + " otherwise" + firstFailure(unexplained));
+    }
+
+    /**
+     * The shaper's own count of packets it made wait for the rate (its helper reports it as it ends): a limit the
+     * traffic never reached proves nothing about a slow link.
+     */
+    private Hypothesis bandwidthHeld(Map<String, Object> figures) {
+        long overlimits = faults().stream()
+                .filter(f -> f.what().startsWith("bandwidth"))
+                .mapToLong(f -> {
+                    Matcher matcher = OVERLIMITS.matcher(f.lastWords());
+                    long sum = 0;
+                    while (matcher.find()) {
+                        sum += Long.parseLong(matcher.group(1));
+                    }
+                    return sum;
+                })
+                .sum();
+        figures.put("bandwidth_kbit", bandwidthKbit);
+        figures.put("bandwidth_overlimits", overlimits);
+        return Hypothesis.check(
+                "PostgreSQL's link was held to " + bandwidthKbit + " kbit/s (packets waited for the rate)",
+                overlimits > 0,
+                overlimits + " packets waited"
+                        + (overlimits > 0
+                                ? ""
+                                : ": the load never reached the rate; a lower" + " --bandwidth shows a slow link"));
     }
 
     private static List<Sample> cachedReads(List<Sample> samples) {

@@ -60,7 +60,8 @@ public final class DrillRunner {
             case "cache-partition" -> new CachePartitionDrill();
             case "cache-loss" -> new CacheLossDrill(magnitudes.lossPercent());
             case "db-partition" -> new DbPartitionDrill();
-            case "db-latency" -> new DbLatencyDrill(magnitudes.latencyMs(), magnitudes.jitterMs());
+            case "db-latency" ->
+                new DbLatencyDrill(magnitudes.latencyMs(), magnitudes.jitterMs(), magnitudes.bandwidthKbit());
             case "replica-partition" -> new ReplicaPartitionDrill();
             default -> throw new IllegalArgumentException("no drill " + name);
         };

@@ -1,13 +1,16 @@
 package io.stackctl.drill;
 
-/**
- * How hard the faults that take a size hit: cache-loss's packet loss and db-latency's added latency and jitter.
- * Checked here, so a bad size is refused before any load or fault.
- */
-public record Magnitudes(int lossPercent, int latencyMs, int jitterMs) {
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-    public static final Magnitudes DEFAULTS = new Magnitudes(
-            CacheLossDrill.DEFAULT_LOSS_PERCENT, DbLatencyDrill.DEFAULT_LATENCY_MS, DbLatencyDrill.DEFAULT_JITTER_MS);
+/**
+ * How hard the faults that take a size hit: cache-loss's packet loss, db-latency's added latency and jitter, and the
+ * bandwidth db-latency may add to it (0: none). Checked here, so a bad size is refused before any load or fault.
+ */
+public record Magnitudes(int lossPercent, int latencyMs, int jitterMs, int bandwidthKbit) {
+
+    private static final Pattern RATE = Pattern.compile("(\\d+)(kbit|mbit|gbit)");
 
     public Magnitudes {
         if (lossPercent < 1 || lossPercent > 100) {
@@ -21,5 +24,27 @@ public record Magnitudes(int lossPercent, int latencyMs, int jitterMs) {
             throw new IllegalArgumentException(
                     "--jitter must be 0 to the latency (" + latencyMs + "ms), got " + jitterMs + "ms");
         }
+        if (bandwidthKbit != 0 && (bandwidthKbit < 8 || bandwidthKbit > 10_000_000)) {
+            throw new IllegalArgumentException("--bandwidth must be 8kbit to 10gbit, got " + bandwidthKbit + "kbit");
+        }
+    }
+
+    /** {@code 64kbit}, {@code 2mbit}, {@code 1gbit} as kbit/s; empty or {@code none}: 0 (no limit). */
+    public static int kbit(String rate) {
+        String text = rate == null ? "" : rate.strip().toLowerCase(Locale.ROOT);
+        if (text.isEmpty() || text.equals("none")) {
+            return 0;
+        }
+        Matcher matcher = RATE.matcher(text);
+        if (!matcher.matches()) {
+            throw new IllegalArgumentException("--bandwidth must be like 64kbit, 2mbit or 1gbit, got '" + rate + "'");
+        }
+        long amount = Long.parseLong(matcher.group(1));
+        long kbit = switch (matcher.group(2)) {
+            case "kbit" -> amount;
+            case "mbit" -> amount * 1_000;
+            default -> amount * 1_000_000;
+        };
+        return (int) Math.min(Integer.MAX_VALUE, kbit);
     }
 }

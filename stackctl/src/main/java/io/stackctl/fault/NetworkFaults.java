@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,6 +33,7 @@ public final class NetworkFaults {
     static final String TARGET_LABEL = "io.stackctl.fault.target";
     static final String TARGET_NAME_LABEL = "io.stackctl.fault.target-name";
     static final String WHAT_LABEL = "io.stackctl.fault.what";
+    static final String MODE_LABEL = "io.stackctl.fault.mode";
     /** The app's log line (JSON) once a SIGHUP's reconnect ended, either way: its time and message. */
     static final Pattern RECONNECT_LOG = Pattern.compile(
             "\"timestamp\":\"([^\"]+)\",\"message\":\"((?:database connections opened again|SIGHUP: the new)[^\"]*)\"");
@@ -95,6 +97,24 @@ public final class NetworkFaults {
             }
         }
 
+        /** What the target sends to the peers shaped to {@code kbit} kbit/s (egress: one side of the link). */
+        record Bandwidth(int kbit) implements Mode {
+            public Bandwidth {
+                if (kbit < 8 || kbit > 10_000_000) {
+                    throw new IllegalArgumentException(
+                            "bandwidth must be 8 kbit/s to 10 Gbit/s, not " + kbit + " kbit/s");
+                }
+            }
+
+            public String argument() {
+                return "rate:" + kbit;
+            }
+
+            public String describe() {
+                return "bandwidth limited to " + kbit + " kbit/s";
+            }
+        }
+
         record Loss(int percent) implements Mode {
             public Loss {
                 if (percent < 1 || percent > 100) {
@@ -117,12 +137,19 @@ public final class NetworkFaults {
         private final String helperId;
         private final ServiceContainer target;
         private final String what;
+        private final Mode mode;
         private boolean healed;
+        private String lastWords = "";
 
-        private Fault(String helperId, ServiceContainer target, String what) {
+        private Fault(String helperId, ServiceContainer target, String what, Mode mode) {
             this.helperId = helperId;
             this.target = target;
             this.what = what;
+            this.mode = mode;
+        }
+
+        public Mode mode() {
+            return mode;
         }
 
         public String what() {
@@ -138,8 +165,14 @@ public final class NetworkFaults {
             if (healed) {
                 return;
             }
-            removeHelper(new Engine.Helper(helperId, helperId, true, Optional.empty(), labels(target, what)));
+            lastWords = removeHelper(
+                    new Engine.Helper(helperId, helperId, true, Optional.empty(), labels(target, what, mode)));
             healed = true;
+        }
+
+        /** What the helper printed last, once healed: its undo's report (a shaper's "limited eth0: Sent ..."). */
+        public synchronized String lastWords() {
+            return lastWords;
         }
     }
 
@@ -184,11 +217,11 @@ public final class NetworkFaults {
                 latency,
                 IMAGE,
                 helperName(target),
-                labels(target, what),
+                labels(target, what, mode),
                 latency ? Map.of("RECONNECT_SIGNAL", "HUP") : Map.of(),
                 List.of("NET_ADMIN"),
                 command));
-        var fault = new Fault(id, target, what);
+        var fault = new Fault(id, target, what, mode);
         long deadline = System.nanoTime() + APPLY_WITHIN.toNanos();
         while (true) {
             String log = engine.logTail(id, 20);
@@ -219,7 +252,12 @@ public final class NetworkFaults {
      */
     public List<String> sweep() {
         List<String> found = new ArrayList<>();
-        for (var helper : engine.helpers(Map.of(ROLE_LABEL, "netfault", PROJECT_LABEL, stack.project()))) {
+        // rules first, latencies last: a link still shaped would slow the connections a latency's undo opens
+        var helpers = engine.helpers(Map.of(ROLE_LABEL, "netfault", PROJECT_LABEL, stack.project())).stream()
+                .sorted(Comparator.comparing((Engine.Helper h) ->
+                        h.labels().getOrDefault(MODE_LABEL, "").startsWith("delay:")))
+                .toList();
+        for (var helper : helpers) {
             String what = helper.labels().getOrDefault(WHAT_LABEL, "a network fault");
             found.add((helper.running() ? "a fault still in place, removed: " : "a fault helper left behind, removed: ")
                     + what);
@@ -232,7 +270,8 @@ public final class NetworkFaults {
         return found;
     }
 
-    private void removeHelper(Engine.Helper helper) {
+    /** Stops and removes a helper; returns the end of what it printed (its undo's report). */
+    private String removeHelper(Engine.Helper helper) {
         if (helper.running() || helper.exitCode().isEmpty()) {
             try {
                 engine.stop(helper.id(), STOP_GRACE);
@@ -247,10 +286,12 @@ public final class NetworkFaults {
                 after.flatMap(Engine.Helper::exitCode).map(code -> code == 0).orElse(false);
         String targetId = after.map(h -> h.labels().get(TARGET_LABEL))
                 .orElse(helper.labels().get(TARGET_LABEL));
+        String log = after.isPresent() ? engine.logTail(helper.id(), 20) : "";
         engine.remove(helper.id());
         if (!cleanExit && targetId != null) {
             clear(targetId);
         }
+        return log;
     }
 
     /** Runs the helper's clear in the target's namespace: for a helper killed before its trap ran. */
@@ -335,13 +376,14 @@ public final class NetworkFaults {
         }
     }
 
-    private Map<String, String> labels(ServiceContainer target, String what) {
+    private Map<String, String> labels(ServiceContainer target, String what, Mode mode) {
         return Map.of(
                 ROLE_LABEL, "netfault",
                 PROJECT_LABEL, stack.project(),
                 TARGET_LABEL, target.id(),
                 TARGET_NAME_LABEL, target.name(),
-                WHAT_LABEL, what);
+                WHAT_LABEL, what,
+                MODE_LABEL, mode.argument());
     }
 
     private String helperName(ServiceContainer target) {

@@ -12,17 +12,27 @@ class NetworkFaultDrillsTest {
         for (String name :
                 new String[] {"cache-partition", "cache-loss", "db-partition", "db-latency", "replica-partition"}) {
             assertThat(DrillRunner.NAMES).contains(name);
-            assertThat(DrillRunner.create(name, new Magnitudes(30, 100, 10)).name())
+            assertThat(DrillRunner.create(name, new Magnitudes(30, 100, 10, 64)).name())
                     .isEqualTo(name);
         }
     }
 
     @Test
     void aBadMagnitudeIsRefusedWithWhatWouldDo() {
-        assertThatThrownBy(() -> new Magnitudes(0, 200, 50)).hasMessageContaining("--loss must be 1 to 100");
-        assertThatThrownBy(() -> new Magnitudes(20, 0, 0)).hasMessageContaining("--latency must be 1ms to");
-        assertThatThrownBy(() -> new Magnitudes(20, 5_000, 0)).hasMessageContaining("the request budget");
-        assertThatThrownBy(() -> new Magnitudes(20, 100, 150))
+        assertThatThrownBy(() -> new Magnitudes(0, 200, 50, 0)).hasMessageContaining("--loss must be 1 to 100");
+        assertThatThrownBy(() -> new Magnitudes(20, 0, 0, 0)).hasMessageContaining("--latency must be 1ms to");
+        assertThatThrownBy(() -> new Magnitudes(20, 5_000, 0, 0)).hasMessageContaining("the request budget");
+        assertThatThrownBy(() -> new Magnitudes(20, 100, 150, 0))
                 .hasMessageContaining("--jitter must be 0 to the latency");
+        assertThatThrownBy(() -> new Magnitudes(20, 100, 10, 4)).hasMessageContaining("--bandwidth must be 8kbit");
+        assertThatThrownBy(() -> Magnitudes.kbit("fast")).hasMessageContaining("like 64kbit, 2mbit or 1gbit");
+    }
+
+    @Test
+    void bandwidthIsReadAsKbitPerSecond() {
+        assertThat(Magnitudes.kbit("64kbit")).isEqualTo(64);
+        assertThat(Magnitudes.kbit("2Mbit")).isEqualTo(2_000);
+        assertThat(Magnitudes.kbit("1gbit")).isEqualTo(1_000_000);
+        assertThat(Magnitudes.kbit("none")).isZero();
     }
 }
