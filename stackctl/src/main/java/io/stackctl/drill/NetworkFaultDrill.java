@@ -5,9 +5,12 @@ import io.stackctl.engine.ServiceContainer;
 import io.stackctl.fault.NetworkFaults;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 
 /**
@@ -28,7 +31,34 @@ abstract class NetworkFaultDrill implements Drill {
     abstract List<ServiceContainer> targets(DrillContext context);
 
     /** One helper's fault: where, how, and to whom. */
-    record Planned(ServiceContainer target, NetworkFaults.Mode mode, List<String> peers) {}
+    record Planned(ServiceContainer target, NetworkFaults.Mode mode, List<String> peers) {
+        boolean latency() {
+            return mode instanceof NetworkFaults.Mode.Latency;
+        }
+    }
+
+    /** Each at once; returns when all are in place, or throws the first failure once every other has ended. */
+    private static void injectAll(
+            NetworkFaults network, List<Planned> plan, Duration ttl, List<NetworkFaults.Fault> injected) {
+        var pending = plan.stream()
+                .map(p -> CompletableFuture.runAsync(
+                        () -> injected.add(network.inject(p.target(), p.mode(), p.peers(), ttl)),
+                        task -> new Thread(task, "inject-" + p.target().name()).start())) // they block: no shared pool
+                .toList();
+        RuntimeException first = null;
+        for (var future : pending) {
+            try {
+                future.join();
+            } catch (CompletionException e) {
+                if (first == null) {
+                    first = e.getCause() instanceof RuntimeException cause ? cause : e;
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
 
     /** Every fault the drill puts in place: the drill's mode, to its peers, in each target (unless it says more). */
     List<Planned> plan(DrillContext context) {
@@ -70,11 +100,13 @@ abstract class NetworkFaultDrill implements Drill {
         }
         Duration hold = Duration.ofSeconds(Math.max(5, context.duration().toSeconds()));
         askedAt = context.load().now();
-        List<NetworkFaults.Fault> injected = new ArrayList<>();
-        faults = injected;
-        for (Planned planned : plan(context)) {
-            injected.add(network.inject(planned.target(), planned.mode(), planned.peers(), hold.plus(TTL_MARGIN)));
-        }
+        List<NetworkFaults.Fault> injected = Collections.synchronizedList(new ArrayList<>());
+        faults = injected; // what is in place so far is healed by restore() if the rest fails
+        List<Planned> plan = plan(context);
+        // latencies first, all at once (each waits seconds for its replica's pool handover: 20 s for three in turn),
+        // then the rules: a link shaped first would slow the handover's new connections
+        injectAll(network, plan.stream().filter(Planned::latency).toList(), hold.plus(TTL_MARGIN), injected);
+        injectAll(network, plan.stream().filter(p -> !p.latency()).toList(), hold.plus(TTL_MARGIN), injected);
         faults = List.copyOf(injected);
         long faultAt = context.load().now();
         String what = faults.stream().map(NetworkFaults.Fault::what).collect(Collectors.joining("; "));
@@ -93,7 +125,10 @@ abstract class NetworkFaultDrill implements Drill {
         figures.put("fault_ms", healedAt - faultAt);
         after(context, healedAt, figures);
         long recoveredAt = context.load().now();
-        return new Outcome(faultAt, recoveredAt, figures, samples -> judge(samples, faultAt, healedAt, figures));
+        // the phases and the report's window start when the fault was asked for: putting a latency's proxy in the path
+        // takes seconds (the app's pool handover), and that is the fault's doing, not the steady state's
+        long windowFrom = askedAt;
+        return new Outcome(windowFrom, recoveredAt, figures, samples -> judge(samples, faultAt, healedAt, figures));
     }
 
     @Override
