@@ -1158,22 +1158,26 @@ left=$(psql_db "SELECT count(*) FROM tasks WHERE title ~ '^drill [0-9a-f]{8} '")
 [ "$left" = 0 ] && pass "the drills removed their tasks from the database" || fail "$left drill tasks left behind"
 grep -q "crashed .* SIGKILL to its java process, through the engine" /tmp/e2e.err \
   && pass "kill-replica crashed the replica through the engine (no host pid)" || fail "kill-replica did not crash through the engine"
-grep -q "drills: 11 passed, 0 failed" /tmp/e2e.out && pass "all 11 drills held their hypotheses" \
+grep -q "drills: 12 passed, 0 failed" /tmp/e2e.out && pass "all 12 drills held their hypotheses" \
   || { fail "drills"; grep -E "^(drill |FAIL|failed requests|  [a-z]+ at )" /tmp/e2e.out; grep "^error:" /tmp/e2e.err; }
-for d in cache-partition cache-loss db-partition db-latency replica-partition; do
+for d in cache-partition cache-loss cache-latency db-partition db-latency replica-partition; do
   grep -q "^drill $d: PASSED" /tmp/e2e.out && pass "drill $d passed" || fail "drill $d did not pass"
 done
 grep -q "20% packet loss between .*cache" /tmp/e2e.err && pass "cache-loss dropped 20% of the cache's packets" || fail "no cache-loss fault line"
 grep -q "200 ms +/- 50 ms of added latency between .*app.*:5432" /tmp/e2e.err && pass "db-latency put 200 ms +/- 50 ms between the replicas and PostgreSQL" \
   || fail "no db-latency fault line"
+grep -q "100 ms +/- 20 ms of added latency between .*app.*:6379,6380" /tmp/e2e.err && pass "cache-latency put 100 ms +/- 20 ms between the replicas and Redis" \
+  || fail "no cache-latency fault line"
+grep -qE "^PASS  the slow cache is bypassed" /tmp/e2e.out && pass "cache-latency: the slow cache was bypassed (reads from PostgreSQL)" \
+  || fail "cache-latency did not see the cache bypassed"
 grep -qE "^PASS  the latency was in the path" /tmp/e2e.out && pass "db-latency measured the latency in the creates' path (not a no-op)" \
   || fail "db-latency did not measure its latency"
 report=$(sed -n 's/^report: //p' /tmp/e2e.out)
 [ -s "$report" ] && [ -s "$(dirname "$report")/summary.json" ] && pass "drill all wrote report.html and summary.json ($report)" \
   || fail "no drill report in '$report'"
-[ "$(grep -c '<rect class="fault"' "$report")" = 11 ] && pass "the report shades a fault window in each of the 11 drills" \
+[ "$(grep -c '<rect class="fault"' "$report")" = 12 ] && pass "the report shades a fault window in each of the 12 drills" \
   || fail "fault windows in the report: $(grep -c '<rect class="fault"' "$report")"
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["drills"]) == 11 and all(x["timeline"]["buckets"] for x in d["drills"])' \
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["drills"]) == 12 and all(x["timeline"]["buckets"] for x in d["drills"])' \
   "$(dirname "$report")/summary.json" && pass "summary.json holds each drill's timeline" || fail "summary.json has no timelines"
 [ -z "$(docker ps -aq --filter label=io.stackctl.fault=netfault)" ] && pass "no fault helper container is left after the drills" \
   || fail "fault helpers left: $(docker ps -a --filter label=io.stackctl.fault=netfault --format '{{.Names}}')"
@@ -1222,6 +1226,7 @@ app_ctr=$(project_ps --filter label=com.docker.compose.service=app | head -n 1)
 shaped() { # shaped CONTAINER: 1 when a root qdisc of the fault helper's (htb 5ac:) shapes the container's traffic
   nsenter -t "$(docker inspect -f '{{.State.Pid}}' "$1")" -n tc qdisc show 2>/dev/null | grep -c "htb 5ac: .*root" || true
 }
+kl_started=$(date +%s)
 bin/stackctl drill db-latency --bandwidth 64kbit --duration 10s >/tmp/e2e.kl.out 2>&1 &
 kl_pid=$!
 for _ in $(seq 900); do grep -q "in place after" /tmp/e2e.kl.out && break; sleep 0.1; done
@@ -1241,7 +1246,7 @@ grep -q "warning: a fault still in place, removed: 200 ms +/- 50 ms of added lat
 [ "$(nat_rules "$app_ctr")" = 0 ] && [ "$(proxied "$app_ctr")" = 0 ] \
   && pass "no redirect and no connection through a proxy is left in the replica" || fail "the replica still goes through a proxy"
 [ -z "$(docker ps -aq --filter label=io.stackctl.fault.project=taskmanager)" ] && pass "no helper container left" || fail "helpers left"
-[ "$(docker logs --since 2m "$app_ctr" 2>&1 | grep -c '"message":"database connections opened again (SIGHUP)"')" -ge 2 ] \
+[ "$(docker logs --since "$kl_started" "$app_ctr" 2>&1 | grep -c '"message":"database and cache connections opened again (SIGHUP)"')" -ge 2 ] \
   && pass "the replica opened its connections again: through the proxy, then straight to PostgreSQL (the helper's undo)" || fail "no reconnect in the replica's log"
 expect_exit 0 "health once the latency is gone" -- bin/stackctl health
 

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""A TCP proxy that delays what the server sends by LATENCY_MS +/- JITTER_MS (Toxiproxy's latency toxic, downstream):
-every answer of the server, so every query, arrives that much later. Byte order is kept (a later chunk is never
-delivered before an earlier one), half-closes are passed on, and its own connections to the server carry the
-firewall mark netfault.sh exempts from its redirect, so they are not sent back to the proxy.
+"""A transparent TCP proxy that delays what the server sends by LATENCY_MS +/- JITTER_MS (Toxiproxy's latency toxic,
+downstream): every answer of the server, so every query, arrives that much later. Connections come to it by
+netfault.sh's nat redirect, and it connects on to where each was headed (SO_ORIGINAL_DST). Byte order is kept (a
+later chunk is never delivered before an earlier one), half-closes are passed on, and its own connections to the
+server carry the firewall mark the redirect exempts, so they are not sent back to the proxy.
 
-    delayproxy.py LISTEN_PORT SERVER_ADDRESS SERVER_PORT LATENCY_MS JITTER_MS STATUS_FILE
+    delayproxy.py LISTEN_PORT LATENCY_MS JITTER_MS STATUS_FILE
 
 STATUS_FILE holds the number of open client connections, rewritten on every change ("listening" is printed once
 the port is bound)."""
@@ -12,15 +13,16 @@ import asyncio
 import os
 import random
 import socket
+import struct
 import sys
 
 MARK = 0x5AC
+SO_ORIGINAL_DST = 80  # linux/netfilter_ipv4.h
 CHUNK = 65536
 
 
 class Proxy:
-    def __init__(self, server, port, latency_s, jitter_s, status_file):
-        self.server, self.port = server, port
+    def __init__(self, latency_s, jitter_s, status_file):
         self.latency_s, self.jitter_s = latency_s, jitter_s
         self.status_file = status_file
         self.open = 0
@@ -37,11 +39,12 @@ class Proxy:
 
     async def handle(self, client_reader, client_writer):
         loop = asyncio.get_running_loop()
+        server = original_destination(client_writer.get_extra_info("socket"))
         upstream = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         upstream.setsockopt(socket.SOL_SOCKET, socket.SO_MARK, MARK)
         upstream.setblocking(False)
         try:
-            await asyncio.wait_for(loop.sock_connect(upstream, (self.server, self.port)), 5)
+            await asyncio.wait_for(loop.sock_connect(upstream, server), 5)
         except (OSError, asyncio.TimeoutError):
             upstream.close()
             client_writer.close()
@@ -63,6 +66,13 @@ class Proxy:
                 writer.close()
             self.open -= 1
             self.write_status()
+
+
+def original_destination(sock):
+    """Where a redirected connection was headed, before the nat rule sent it here: (address, port)."""
+    raw = sock.getsockopt(socket.SOL_IP, SO_ORIGINAL_DST, 16)
+    port, address = struct.unpack_from("!2xH4s", raw)
+    return socket.inet_ntoa(address), port
 
 
 async def pump(reader, writer, delay):
@@ -99,9 +109,9 @@ async def pump(reader, writer, delay):
 
 
 async def main():
-    listen_port, server, server_port = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
-    latency_s, jitter_s = int(sys.argv[4]) / 1000, int(sys.argv[5]) / 1000
-    proxy = Proxy(server, server_port, latency_s, jitter_s, sys.argv[6])
+    listen_port = int(sys.argv[1])
+    latency_s, jitter_s = int(sys.argv[2]) / 1000, int(sys.argv[3]) / 1000
+    proxy = Proxy(latency_s, jitter_s, sys.argv[4])
     listener = await asyncio.start_server(proxy.handle, "127.0.0.1", listen_port)
     print("listening", flush=True)
     async with listener:

@@ -11,7 +11,7 @@
 #                                        shaped to KBIT kbit/s (an htb class of its own on the interface that reaches
 #                                        the peer; every other destination keeps the full rate). Egress only, as
 #                                        Pumba's rate: limit the other side with a helper there.
-#   netfault.sh hold TTL_S delay:MS:JITTER_MS ADDRESS:PORT
+#   netfault.sh hold TTL_S delay:MS:JITTER_MS ADDRESS:PORT[,PORT...]
 #                                        latency: new connections from here to ADDRESS:PORT are redirected (nat) to
 #                                        delayproxy.py, which delays the server's answers by MS +/- JITTER_MS. Pooled
 #                                        connections are older than the redirect: with RECONNECT_SIGNAL=HUP (and the
@@ -105,10 +105,10 @@ apply_delay() {
   local ms="${spec%%:*}" jitter="${spec#*:}"
   [[ "$spec" == *:* && "$ms" =~ ^[0-9]+$ && "$jitter" =~ ^[0-9]+$ ]] && [ "$ms" -ge 1 ] && [ "$jitter" -le "$ms" ] \
     || { echo "delay must be MS:JITTER_MS, 1 ms or more, the jitter at most the delay, not '$spec'" >&2; exit 2; }
-  [[ "$peer" =~ ^([0-9]{1,3}(\.[0-9]{1,3}){3}):([0-9]{1,5})$ ]] \
-    || { echo "a delay needs one IPv4 ADDRESS:PORT, not '$peer'" >&2; exit 2; }
-  local address="${BASH_REMATCH[1]}" port="${BASH_REMATCH[3]}"
-  python3 /usr/local/bin/delayproxy.py "$proxy_port" "$address" "$port" "$ms" "$jitter" "$status" &
+  [[ "$peer" =~ ^([0-9]{1,3}(\.[0-9]{1,3}){3}):([0-9]{1,5}(,[0-9]{1,5})*)$ ]] \
+    || { echo "a delay needs one IPv4 ADDRESS:PORT[,PORT...], not '$peer'" >&2; exit 2; }
+  local address="${BASH_REMATCH[1]}" ports="${BASH_REMATCH[3]}"
+  python3 /usr/local/bin/delayproxy.py "$proxy_port" "$ms" "$jitter" "$status" &
   proxy_pid=$!
   local i
   for i in $(seq 1 100); do
@@ -117,7 +117,7 @@ apply_delay() {
     sleep 0.05
   done
   iptables -w 5 -t nat -N "$chain"
-  iptables -w 5 -t nat -A "$chain" -p tcp -d "$address" --dport "$port" -m mark ! --mark "$proxy_mark" \
+  iptables -w 5 -t nat -A "$chain" -p tcp -d "$address" -m multiport --dports "$ports" -m mark ! --mark "$proxy_mark" \
     -m comment --comment stackctl-fault -j REDIRECT --to-ports "$proxy_port"
   iptables -w 5 -t nat -I OUTPUT 1 -j "$chain" -m comment --comment stackctl-fault
   reconnect

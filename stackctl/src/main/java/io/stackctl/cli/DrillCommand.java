@@ -2,6 +2,7 @@ package io.stackctl.cli;
 
 import io.stackctl.core.ExitCodes;
 import io.stackctl.core.StackctlException;
+import io.stackctl.drill.Drill;
 import io.stackctl.drill.DrillHtmlReport;
 import io.stackctl.drill.DrillResult;
 import io.stackctl.drill.DrillRunner;
@@ -29,7 +30,8 @@ import picocli.CommandLine.Parameters;
                     + " through the engine, measure errors, latency and recovery, check that every acknowledged"
                     + " write is in the database, and undo the fault. Exit 1 when a hypothesis fails.",
             "Drills: kill-replica, db-restart, cache-outage, nginx-reload, scale-under-load, deploy-under-load,"
-                    + " cache-partition, cache-loss, db-partition, db-latency, replica-partition, all. Network faults are"
+                    + " cache-partition, cache-loss, cache-latency, db-partition, db-latency, replica-partition, all. Network"
+                    + " faults are"
                     + " iptables rules (and, for latency, a proxy) in the target container's own namespace (a helper"
                     + " container, never the host's firewall),"
                     + " removed when the drill ends, fails or is interrupted; if stackctl is killed, by the helper"
@@ -49,9 +51,9 @@ final class DrillCommand extends StackCommand {
     @Parameters(
             index = "0",
             paramLabel = "NAME",
-            description =
-                    "kill-replica, db-restart, cache-outage, nginx-reload, scale-under-load,"
-                            + " deploy-under-load, cache-partition, cache-loss, db-partition, db-latency, replica-partition or all.")
+            description = "kill-replica, db-restart, cache-outage, nginx-reload, scale-under-load,"
+                    + " deploy-under-load, cache-partition, cache-loss, cache-latency, db-partition, db-latency,"
+                    + " replica-partition or all.")
     String name;
 
     @Option(
@@ -75,18 +77,17 @@ final class DrillCommand extends StackCommand {
     @Option(
             names = "--latency",
             paramLabel = "D",
-            defaultValue = "200ms",
             converter = DurationConverter.class,
-            description = "db-latency: the delay added to each answer of PostgreSQL, 1ms to 1500ms (default: 200ms).")
+            description = "db-latency, cache-latency: the delay added to each answer of PostgreSQL or Redis, 1ms to"
+                    + " 1500ms (default: 200ms for PostgreSQL, 100ms for Redis, below its 250 ms timeout).")
     Duration latency;
 
     @Option(
             names = "--jitter",
             paramLabel = "D",
-            defaultValue = "50ms",
             converter = DurationConverter.ZeroAllowed.class,
-            description = "db-latency: the latency varies by up to this much either way, at most the latency"
-                    + " (default: 50ms).")
+            description = "db-latency, cache-latency: the latency varies by up to this much either way, at most the"
+                    + " latency (default: 50ms for PostgreSQL, 20ms for Redis).")
     Duration jitter;
 
     @Option(
@@ -116,13 +117,14 @@ final class DrillCommand extends StackCommand {
         if (rate < 1 || rate > 2000) {
             throw new StackctlException(ExitCodes.USAGE, "--rate must be 1 to 2000, got " + rate, "e.g. --rate 50");
         }
-        Magnitudes magnitudes;
+        List<Drill> drills;
         try {
-            magnitudes = new Magnitudes(
+            var magnitudes = new Magnitudes(
                     lossPercent,
-                    (int) Math.min(Integer.MAX_VALUE, latency.toMillis()),
-                    (int) Math.min(Integer.MAX_VALUE, jitter.toMillis()),
+                    latency == null ? Magnitudes.DRILL_DEFAULT : (int) Math.min(Integer.MAX_VALUE, latency.toMillis()),
+                    jitter == null ? Magnitudes.DRILL_DEFAULT : (int) Math.min(Integer.MAX_VALUE, jitter.toMillis()),
                     Magnitudes.kbit(bandwidth));
+            drills = names.stream().map(n -> DrillRunner.create(n, magnitudes)).toList();
         } catch (IllegalArgumentException e) {
             throw new StackctlException(
                     ExitCodes.USAGE,
@@ -137,10 +139,13 @@ final class DrillCommand extends StackCommand {
         try (Stack stack = openStack()) {
             stack.requireRunning();
             var target = target(stack);
-            names = target.drills(names);
+            List<String> runHere = target.drills(names);
             var runner = new DrillRunner(target, err());
-            for (String drill : names) {
-                var result = runner.run(DrillRunner.create(drill, magnitudes), rate, duration);
+            for (Drill drill : drills) {
+                if (!runHere.contains(drill.name())) {
+                    continue;
+                }
+                var result = runner.run(drill, rate, duration);
                 results.add(result);
                 if (!global.json()) {
                     DrillReport.print(output(), result);

@@ -26,13 +26,11 @@ public final class CachePartitionDrill extends NetworkFaultDrill {
 
     @Override
     void after(DrillContext context, long healedAt, Map<String, Object> figures) {
-        DrillContext.await(
+        awaitSampleAfter(
+                context,
+                healedAt,
                 Duration.ofMillis(HITS_RESUME_WITHIN_MS + 10_000),
-                () -> Verdicts.firstAfter(
-                                context.load().samples(),
-                                healedAt,
-                                s -> s.source().equals("cache"))
-                        .isPresent());
+                s -> s.source().equals("cache"));
     }
 
     @Override

@@ -1,7 +1,5 @@
 package io.stackctl.drill;
 
-import io.stackctl.core.ExitCodes;
-import io.stackctl.core.StackctlException;
 import io.stackctl.engine.ServiceContainer;
 import io.stackctl.fault.NetworkFaults;
 import io.stackctl.stack.Stack;
@@ -21,7 +19,7 @@ import java.util.regex.Pattern;
  * the database cannot take less than the latency, while a busy host's scheduler alone put single cached reads at
  * 118 ms against a steady 25 ms (a 2x bound of a small p99 is noise, not a verdict).
  */
-public final class DbLatencyDrill extends NetworkFaultDrill {
+public final class DbLatencyDrill extends LatencyDrill {
 
     static final int DEFAULT_LATENCY_MS = 200;
     static final int DEFAULT_JITTER_MS = 50;
@@ -34,14 +32,11 @@ public final class DbLatencyDrill extends NetworkFaultDrill {
 
     private static final Pattern OVERLIMITS = Pattern.compile("overlimits (\\d+)");
 
-    private final int latencyMs;
-    private final int jitterMs;
     private final int bandwidthKbit;
 
     /** @param bandwidthKbit also shape PostgreSQL's answers to the replicas to this rate; 0 for no limit */
     public DbLatencyDrill(int latencyMs, int jitterMs, int bandwidthKbit) {
-        this.latencyMs = latencyMs;
-        this.jitterMs = jitterMs;
+        super(latencyMs, jitterMs);
         this.bandwidthKbit = bandwidthKbit;
     }
 
@@ -51,18 +46,13 @@ public final class DbLatencyDrill extends NetworkFaultDrill {
     }
 
     @Override
-    NetworkFaults.Mode mode() {
-        return new NetworkFaults.Mode.Latency(latencyMs, jitterMs);
+    String service() {
+        return Stack.DB;
     }
 
     @Override
-    List<ServiceContainer> targets(DrillContext context) {
-        List<ServiceContainer> replicas = context.stack().replicas();
-        if (replicas.isEmpty()) {
-            throw new StackctlException(
-                    ExitCodes.PRECONDITION, "db-latency found no running replica", "bin/stackctl up");
-        }
-        return replicas;
+    List<Integer> ports() {
+        return List.of(DB_PORT);
     }
 
     /** With a bandwidth, PostgreSQL's side of the link too: what it sends to the replicas, shaped (tc htb). */
@@ -95,22 +85,6 @@ public final class DbLatencyDrill extends NetworkFaultDrill {
                 .toList();
     }
 
-    /** PostgreSQL's address on the network the replica reaches it by (the name "db" resolves to it there). */
-    @Override
-    List<String> peers(DrillContext context, ServiceContainer target) {
-        ServiceContainer db = context.stack().requireService(Stack.DB);
-        return target.networkIps().keySet().stream()
-                .map(network -> db.networkIps().get(network))
-                .filter(Objects::nonNull)
-                .filter(ip -> !ip.isBlank())
-                .findFirst()
-                .map(ip -> List.of(ip + ":" + DB_PORT))
-                .orElseThrow(() -> new StackctlException(
-                        ExitCodes.PRECONDITION,
-                        target.name() + " shares no network with " + db.name(),
-                        "recreate the stack: bin/stackctl up"));
-    }
-
     @Override
     List<Hypothesis> judge(List<Sample> samples, long faultAt, long healedAt, Map<String, Object> figures) {
         // the baseline is the steady half of the load before the fault: its first half is the load's own start (new
@@ -118,7 +92,7 @@ public final class DbLatencyDrill extends NetworkFaultDrill {
         long cachedBefore = p99(cachedReads(Verdicts.endedWithin(samples, askedAt() / 2, askedAt())));
         var cachedDuring = cachedReads(Verdicts.between(samples, faultAt, healedAt));
         long cachedDuringP99 = p99(cachedDuring);
-        long slowAtLeast = Math.max(latencyMs - jitterMs, latencyMs / 2); // a jitter as large as the latency: no floor
+        long slowAtLeast = slowAtLeast();
         long bound = Math.max(2 * cachedBefore, slowAtLeast);
         var createsDuring = creates(Verdicts.endedWithin(samples, faultAt, healedAt));
         var createsAfter = creates(Verdicts.between(samples, healedAt + SETTLE_MS, Long.MAX_VALUE));
@@ -207,9 +181,5 @@ public final class DbLatencyDrill extends NetworkFaultDrill {
 
     private static List<Sample> creates(List<Sample> samples) {
         return samples.stream().filter(s -> s.kind().equals("create") && s.ok()).toList();
-    }
-
-    private static long median(List<Sample> samples) {
-        return percentile(samples, 50);
     }
 }

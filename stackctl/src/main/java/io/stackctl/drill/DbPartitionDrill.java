@@ -29,13 +29,11 @@ public final class DbPartitionDrill extends NetworkFaultDrill {
 
     @Override
     void after(DrillContext context, long healedAt, Map<String, Object> figures) {
-        DrillContext.await(
+        awaitSampleAfter(
+                context,
+                healedAt,
                 Duration.ofMillis(WRITES_BACK_WITHIN_MS + 20_000),
-                () -> Verdicts.firstAfter(
-                                context.load().samples(),
-                                healedAt,
-                                s -> s.kind().equals("create") && s.ok())
-                        .isPresent());
+                s -> s.kind().equals("create") && s.ok());
     }
 
     @Override

@@ -32,6 +32,7 @@ public final class DrillRunner {
             "deploy-under-load",
             "cache-partition",
             "cache-loss",
+            "cache-latency",
             "db-partition",
             "db-latency",
             "replica-partition");
@@ -59,9 +60,16 @@ public final class DrillRunner {
             case "deploy-under-load" -> new DeployUnderLoadDrill();
             case "cache-partition" -> new CachePartitionDrill();
             case "cache-loss" -> new CacheLossDrill(magnitudes.lossPercent());
+            case "cache-latency" ->
+                new CacheLatencyDrill(
+                        magnitudes.latencyOr(CacheLatencyDrill.DEFAULT_LATENCY_MS),
+                        magnitudes.jitterOr(CacheLatencyDrill.DEFAULT_JITTER_MS));
             case "db-partition" -> new DbPartitionDrill();
             case "db-latency" ->
-                new DbLatencyDrill(magnitudes.latencyMs(), magnitudes.jitterMs(), magnitudes.bandwidthKbit());
+                new DbLatencyDrill(
+                        magnitudes.latencyOr(DbLatencyDrill.DEFAULT_LATENCY_MS),
+                        magnitudes.jitterOr(DbLatencyDrill.DEFAULT_JITTER_MS),
+                        magnitudes.bandwidthKbit());
             case "replica-partition" -> new ReplicaPartitionDrill();
             default -> throw new IllegalArgumentException("no drill " + name);
         };

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -153,6 +154,14 @@ abstract class NetworkFaultDrill implements Drill {
 
     long askedAt() {
         return askedAt;
+    }
+
+    /** Waits (at most {@code within}) for a request sent after {@code fromMs} that matches: what recovery looks like. */
+    static void awaitSampleAfter(DrillContext context, long fromMs, Duration within, Predicate<Sample> match) {
+        DrillContext.await(
+                within,
+                () -> Verdicts.firstAfter(context.load().samples(), fromMs, match)
+                        .isPresent());
     }
 
     static Hypothesis noFailures(List<Sample> samples) {

@@ -36,7 +36,7 @@ public final class NetworkFaults {
     static final String MODE_LABEL = "io.stackctl.fault.mode";
     /** The app's log line (JSON) once a SIGHUP's reconnect ended, either way: its time and message. */
     static final Pattern RECONNECT_LOG = Pattern.compile(
-            "\"timestamp\":\"([^\"]+)\",\"message\":\"((?:database connections opened again|SIGHUP: the new)[^\"]*)\"");
+            "\"timestamp\":\"([^\"]+)\",\"message\":\"((?:database and cache connections opened again|SIGHUP: the new)[^\"]*)\"");
     /** Set by the app's image: what its SIGHUP does. */
     static final String SIGHUP_LABEL = "io.stackctl.sighup";
 
@@ -356,7 +356,7 @@ public final class NetworkFaults {
         fault.heal();
         throw new StackctlException(
                 ExitCodes.FAILED,
-                fault.target().name() + " did not report its database connections opened again within "
+                fault.target().name() + " did not report its connections opened again within "
                         + APPLY_WITHIN.toSeconds() + " s of SIGHUP",
                 "see what it logged: bin/stackctl logs app");
     }
@@ -367,10 +367,10 @@ public final class NetworkFaults {
      */
     private void requireReconnectOnHangup(ServiceContainer target) {
         String sighup = engine.labelsOf(target.id()).getOrDefault(SIGHUP_LABEL, "");
-        if (!sighup.equals("reconnect-database")) {
+        if (!sighup.equals("reconnect")) {
             throw new StackctlException(
                     ExitCodes.PRECONDITION,
-                    target.name() + " runs an app image that cannot reopen its database connections on SIGHUP (label "
+                    target.name() + " runs an app image that cannot reopen its connections on SIGHUP (label "
                             + SIGHUP_LABEL + " is '" + sighup + "'), so a proxy in its path would carry no traffic",
                     "deploy the app image built from this checkout (bin/stackctl deploy), then run the drill again");
         }

@@ -9,8 +9,9 @@ class NetworkFaultDrillsTest {
 
     @Test
     void theNetworkDrillsAreNamedAndJoinDrillAll() {
-        for (String name :
-                new String[] {"cache-partition", "cache-loss", "db-partition", "db-latency", "replica-partition"}) {
+        for (String name : new String[] {
+            "cache-partition", "cache-loss", "cache-latency", "db-partition", "db-latency", "replica-partition"
+        }) {
             assertThat(DrillRunner.NAMES).contains(name);
             assertThat(DrillRunner.create(name, new Magnitudes(30, 100, 10, 64)).name())
                     .isEqualTo(name);
@@ -25,6 +26,11 @@ class NetworkFaultDrillsTest {
         assertThatThrownBy(() -> new Magnitudes(20, 100, 150, 0))
                 .hasMessageContaining("--jitter must be 0 to the latency");
         assertThatThrownBy(() -> new Magnitudes(20, 100, 10, 4)).hasMessageContaining("--bandwidth must be 8kbit");
+        // a jitter alone is checked against the drill's own latency, as the drill is made
+        var jitterOnly = new Magnitudes(20, Magnitudes.DRILL_DEFAULT, 150, 0);
+        assertThatThrownBy(() -> DrillRunner.create("cache-latency", jitterOnly))
+                .hasMessageContaining("jitter must be 0 to the latency (100 ms)");
+        assertThat(DrillRunner.create("db-latency", jitterOnly).name()).isEqualTo("db-latency");
         assertThatThrownBy(() -> Magnitudes.kbit("fast")).hasMessageContaining("like 64kbit, 2mbit or 1gbit");
     }
 

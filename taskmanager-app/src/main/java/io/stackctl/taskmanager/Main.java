@@ -57,8 +57,8 @@ public final class Main {
     }
 
     /**
-     * SIGHUP opens every database connection again without failing a request (a new pool takes over, the old one
-     * drains): for a changed route to the database that pooled connections would otherwise keep ignoring. The JVM's
+     * SIGHUP opens every connection to Redis and PostgreSQL again without failing a request (new pools take over, the
+     * old ones drain): for a changed route (a drill's proxy) that pooled connections would otherwise keep ignoring. The JVM's
      * own meaning of SIGHUP, exit, is replaced; stackctl's drills rely on this (the image's io.stackctl.sighup label).
      */
     static void reconnectOnHangup(TaskManagerApp app, String instance) {
@@ -67,10 +67,10 @@ public final class Main {
                 signal -> new Thread(
                                 () -> {
                                     try {
-                                        var handover = app.reconnectDatabase();
+                                        var handover = app.reconnect();
                                         if (handover.done()) {
                                             log.info(
-                                                    "database connections opened again (SIGHUP)",
+                                                    "database and cache connections opened again (SIGHUP)",
                                                     kv("instance", instance),
                                                     kv("connections", handover.connections()),
                                                     kv("ready_ms", handover.readyMs()),
@@ -91,7 +91,7 @@ public final class Main {
                                                 e);
                                     }
                                 },
-                                "reconnect-database")
+                                "reconnect")
                         .start());
     }
 

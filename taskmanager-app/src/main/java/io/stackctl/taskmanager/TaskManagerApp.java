@@ -66,8 +66,12 @@ public final class TaskManagerApp implements AutoCloseable {
         return server.routes();
     }
 
-    /** Every database connection opened again, with no request failed (see {@link Database#reconnect()}). */
-    public HandoverDataSource.Handover reconnectDatabase() throws InterruptedException {
+    /**
+     * Every connection to Redis and PostgreSQL opened again, with no request failed (see {@link Database#reconnect()}):
+     * what SIGHUP does. Returns how the database's pool handover went (Redis's is immediate: it connects on demand).
+     */
+    public HandoverDataSource.Handover reconnect() throws InterruptedException {
+        cache.reconnect();
         return database.reconnect();
     }
 

@@ -9,6 +9,7 @@ import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.exceptions.JedisException;
@@ -25,7 +26,17 @@ final class GuardedRedis implements AutoCloseable {
     static final Duration POOL_WAIT = Duration.ofMillis(200);
     static final Duration OPEN_WAIT = Duration.ofSeconds(1);
 
-    private final JedisPool pool;
+    /**
+     * A Redis call takes well under a millisecond here; one this slow is a slow cache (a congested or lossy link, a
+     * blocked server), and when half the recent calls are, the breaker opens as for errors: reads go to PostgreSQL,
+     * which then answers faster than the cache (drill cache-latency). Below the 250 ms timeout, a slow call never fails.
+     */
+    static final Duration SLOW_CALL = Duration.ofMillis(50);
+
+    private final GenericObjectPoolConfig<Jedis> poolConfig;
+    private final HostAndPort address;
+    private final JedisClientConfig clientConfig;
+    private volatile JedisPool pool;
     private final CircuitBreaker breaker;
 
     GuardedRedis(CacheSettings config) {
@@ -43,13 +54,15 @@ final class GuardedRedis implements AutoCloseable {
             client.ssl(true).sslSocketFactory(CaTrust.socketFactory(config.tlsCaFile()));
             client.sslParameters(CaTrust.checkingHostName());
         }
-        var poolConfig = new GenericObjectPoolConfig<Jedis>();
+        this.poolConfig = new GenericObjectPoolConfig<>();
         poolConfig.setMaxTotal(POOL_SIZE);
         poolConfig.setMaxIdle(POOL_SIZE);
         poolConfig.setMinIdle(0);
         poolConfig.setMaxWait(POOL_WAIT);
         poolConfig.setJmxEnabled(false);
-        this.pool = new JedisPool(poolConfig, new HostAndPort(config.host(), config.port()), client.build());
+        this.address = new HostAndPort(config.host(), config.port());
+        this.clientConfig = client.build();
+        this.pool = new JedisPool(poolConfig, address, clientConfig);
         this.breaker = CircuitBreaker.of(
                 "redis",
                 CircuitBreakerConfig.custom()
@@ -59,6 +72,8 @@ final class GuardedRedis implements AutoCloseable {
                         .failureRateThreshold(50)
                         .waitDurationInOpenState(OPEN_WAIT)
                         .permittedNumberOfCallsInHalfOpenState(2)
+                        .slowCallDurationThreshold(SLOW_CALL)
+                        .slowCallRateThreshold(50)
                         .recordExceptions(JedisException.class)
                         .build());
     }
@@ -67,7 +82,7 @@ final class GuardedRedis implements AutoCloseable {
     <T> T call(Function<Jedis, T> operation) {
         try {
             return breaker.executeSupplier(() -> {
-                try (Jedis jedis = pool.getResource()) {
+                try (Jedis jedis = borrow()) {
                     return operation.apply(jedis);
                 }
             });
@@ -85,6 +100,29 @@ final class GuardedRedis implements AutoCloseable {
     boolean isOpen() {
         var state = breaker.getState();
         return state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.FORCED_OPEN;
+    }
+
+    /** A connection from the current pool; one replaced and closed between the read and the borrow is passed over. */
+    private Jedis borrow() {
+        JedisPool used = pool;
+        try {
+            return used.getResource();
+        } catch (JedisException e) {
+            if (used != pool) {
+                return pool.getResource();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Every connection opened again (SIGHUP): later calls borrow from a new pool, which connects on demand, and the
+     * old one is closed at once; a connection borrowed from it is closed as it comes back, its call unharmed.
+     */
+    void reconnect() {
+        JedisPool old = pool;
+        pool = new JedisPool(poolConfig, address, clientConfig);
+        old.close();
     }
 
     @Override

@@ -200,6 +200,11 @@ public final class TaskCache implements AutoCloseable {
         return stats;
     }
 
+    /** Every Redis connection opened again, no call failed (SIGHUP: a changed route to Redis). */
+    public void reconnect() {
+        redis.reconnect();
+    }
+
     @Override
     public void close() {
         redis.close();

@@ -17,11 +17,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Every database connection opened again under load (what SIGHUP does: a drill's proxy put in the path must carry
- * the connections the pool already holds): no request fails, and none of the old server sessions is left.
+ * Every connection to PostgreSQL and Redis opened again under load (what SIGHUP does: a drill's proxy put in the path
+ * must carry the connections the pools already hold): no request fails, and none of the old sessions is left.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DatabaseReconnectIT {
+class ReconnectIT {
 
     private static final String INSTANCE = "it-reconnect";
 
@@ -63,9 +63,10 @@ class DatabaseReconnectIT {
         }
         Thread.sleep(1_000);
         Set<Integer> before = appSessions();
+        Set<String> cacheBefore = cacheClients();
         int answeredBefore = answered.get();
 
-        var handover = stack.app.reconnectDatabase();
+        var handover = stack.app.reconnect();
 
         Thread.sleep(1_000);
         stop.set(true);
@@ -73,14 +74,30 @@ class DatabaseReconnectIT {
             client.join();
         }
         Set<Integer> after = appSessions();
+        Set<String> cacheAfter = cacheClients();
         assertThat(handover.done()).as("the new pool took over").isTrue();
         assertThat(before).as("sessions before").isNotEmpty();
         assertThat(after).as("sessions after").isNotEmpty().doesNotContainAnyElementsOf(before);
-        assertThat(failures).as("requests that failed while the pool changed").isEmpty();
+        assertThat(cacheBefore).as("Redis clients before").isNotEmpty();
+        assertThat(cacheAfter).as("Redis clients after").isNotEmpty().doesNotContainAnyElementsOf(cacheBefore);
+        assertThat(failures).as("requests that failed while the pools changed").isEmpty();
         assertThat(answered.get())
                 .as("requests answered after the handover began")
                 .isGreaterThan(answeredBefore);
         assertThat(stack.api.get("/tasks/" + seeded).statusCode()).isEqualTo(200);
+    }
+
+    /** The app's connections to Redis, by client id (CLIENT LIST, as the operations user). */
+    private Set<String> cacheClients() {
+        try (var ops = Containers.jedisAsOps(stack.redis)) {
+            Set<String> ids = new HashSet<>();
+            for (String line : ops.clientList().split("\n")) {
+                if (line.contains(" name=taskmanager-" + INSTANCE + " ")) {
+                    ids.add(line.substring(line.indexOf("id=") + 3, line.indexOf(' ', line.indexOf("id="))));
+                }
+            }
+            return ids;
+        }
     }
 
     /** The server sessions the app's pool holds, by backend pid. */
