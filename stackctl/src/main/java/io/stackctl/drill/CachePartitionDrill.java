@@ -35,8 +35,9 @@ public final class CachePartitionDrill extends NetworkFaultDrill {
 
     @Override
     List<Hypothesis> judge(List<Sample> samples, long faultAt, long healedAt, Map<String, Object> figures) {
-        // Reads begun a second into the fault: by then each replica's breaker has had its failed calls.
-        var partitionReads = Verdicts.endedWithin(samples, faultAt + 1_000, healedAt).stream()
+        // Reads begun a second into the fault (by then each replica's breaker has had its failed calls) and answered
+        // before the heal began (a read in the second the helper takes to go may rightly meet the cache again).
+        var partitionReads = Verdicts.endedWithin(samples, faultAt + 1_000, healBegunAt()).stream()
                 .filter(s -> s.kind().equals("read") && s.ok())
                 .toList();
         long fromCache = Verdicts.count(partitionReads, s -> s.source().equals("cache"));

@@ -40,7 +40,7 @@ public final class DbPartitionDrill extends NetworkFaultDrill {
     List<Hypothesis> judge(List<Sample> samples, long faultAt, long healedAt, Map<String, Object> figures) {
         var failed = samples.stream().filter(Sample::failed).toList();
         long not503 = Verdicts.count(failed, s -> s.status() != 503);
-        var reads = Verdicts.endedWithin(samples, faultAt, healedAt).stream()
+        var reads = Verdicts.endedWithin(samples, faultAt, healBegunAt()).stream()
                 .filter(s -> s.kind().equals("read"))
                 .toList();
         long readsOk = Verdicts.count(reads, Sample::ok);

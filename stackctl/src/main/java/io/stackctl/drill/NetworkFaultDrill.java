@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -27,6 +28,11 @@ abstract class NetworkFaultDrill implements Drill {
     private volatile List<NetworkFaults.Fault> faults = List.of();
     /** When the fault was asked for, on the load's clock: what came before is the baseline, untouched by it. */
     private volatile long askedAt;
+    /**
+     * When the heal began: the rules go within milliseconds, but the helper's exit and removal take up to a second
+     * more, so a window that must see no sign of recovery ends here, not when the heal returned.
+     */
+    private volatile long healBegunAt;
 
     /** The containers whose namespaces get the fault, one helper each. */
     abstract List<ServiceContainer> targets(DrillContext context);
@@ -38,13 +44,14 @@ abstract class NetworkFaultDrill implements Drill {
         }
     }
 
-    /** Each at once; returns when all are in place, or throws the first failure once every other has ended. */
-    private static void injectAll(
-            NetworkFaults network, List<Planned> plan, Duration ttl, List<NetworkFaults.Fault> injected) {
-        var pending = plan.stream()
-                .map(p -> CompletableFuture.runAsync(
-                        () -> injected.add(network.inject(p.target(), p.mode(), p.peers(), ttl)),
-                        task -> new Thread(task, "inject-" + p.target().name()).start())) // they block: no shared pool
+    /**
+     * Runs {@code action} on every item at once, a thread each (they block for seconds: a latency's pool handover);
+     * returns when all ended, throwing the first failure.
+     */
+    private static <T> void eachAtOnce(List<T> items, Consumer<T> action) {
+        var pending = items.stream()
+                .map(item -> CompletableFuture.runAsync(
+                        () -> action.accept(item), task -> new Thread(task, "network-fault").start()))
                 .toList();
         RuntimeException first = null;
         for (var future : pending) {
@@ -106,8 +113,10 @@ abstract class NetworkFaultDrill implements Drill {
         List<Planned> plan = plan(context);
         // latencies first, all at once (each waits seconds for its replica's pool handover: 20 s for three in turn),
         // then the rules: a link shaped first would slow the handover's new connections
-        injectAll(network, plan.stream().filter(Planned::latency).toList(), hold.plus(TTL_MARGIN), injected);
-        injectAll(network, plan.stream().filter(p -> !p.latency()).toList(), hold.plus(TTL_MARGIN), injected);
+        Consumer<Planned> inject =
+                p -> injected.add(network.inject(p.target(), p.mode(), p.peers(), hold.plus(TTL_MARGIN)));
+        eachAtOnce(plan.stream().filter(Planned::latency).toList(), inject);
+        eachAtOnce(plan.stream().filter(p -> !p.latency()).toList(), inject);
         faults = List.copyOf(injected);
         long faultAt = context.load().now();
         String what = faults.stream().map(NetworkFaults.Fault::what).collect(Collectors.joining("; "));
@@ -120,6 +129,7 @@ abstract class NetworkFaultDrill implements Drill {
         if (left > 0) {
             DrillContext.pause(Duration.ofNanos(left));
         }
+        healBegunAt = context.load().now();
         healAll();
         long healedAt = context.load().now();
         context.say("healed: the rules are gone and the helper removed");
@@ -144,16 +154,29 @@ abstract class NetworkFaultDrill implements Drill {
      * at 64 kbit/s: 16 s, and the handover gave up).
      */
     private void healAll() {
-        faults.parallelStream()
-                .filter(f -> !(f.mode() instanceof NetworkFaults.Mode.Latency))
-                .forEach(NetworkFaults.Fault::heal);
-        faults.parallelStream()
-                .filter(f -> f.mode() instanceof NetworkFaults.Mode.Latency)
-                .forEach(NetworkFaults.Fault::heal);
+        List<NetworkFaults.Fault> now;
+        var current = faults;
+        synchronized (current) { // the injecting threads' list, when Ctrl-C comes mid-inject (the sweep gets the rest)
+            now = List.copyOf(current);
+        }
+        eachAtOnce(
+                now.stream()
+                        .filter(f -> !(f.mode() instanceof NetworkFaults.Mode.Latency))
+                        .toList(),
+                NetworkFaults.Fault::heal);
+        eachAtOnce(
+                now.stream()
+                        .filter(f -> f.mode() instanceof NetworkFaults.Mode.Latency)
+                        .toList(),
+                NetworkFaults.Fault::heal);
     }
 
     long askedAt() {
         return askedAt;
+    }
+
+    long healBegunAt() {
+        return healBegunAt;
     }
 
     /** Waits (at most {@code within}) for a request sent after {@code fromMs} that matches: what recovery looks like. */
