@@ -6,7 +6,6 @@ import io.stackctl.stack.Stack;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -61,28 +60,13 @@ public final class DbLatencyDrill extends LatencyDrill {
         List<Planned> planned = new ArrayList<>(super.plan(context));
         if (bandwidthKbit > 0) {
             ServiceContainer db = context.stack().requireService(Stack.DB);
+            // each replica's address on the network it reaches PostgreSQL by: where PostgreSQL's answers go
             List<String> replicas = planned.stream()
-                    .map(p -> p.peers().get(0))
-                    .map(dbAddress -> dbAddress.substring(0, dbAddress.indexOf(':')))
-                    .distinct()
-                    .flatMap(dbAddress -> replicaAddresses(planned, db, dbAddress).stream())
+                    .map(p -> p.target().networkIps().get(sharedNetwork(p.target(), db)))
                     .toList();
             planned.add(new Planned(db, new NetworkFaults.Mode.Bandwidth(bandwidthKbit), replicas));
         }
         return planned;
-    }
-
-    /** The replicas' addresses on the network where PostgreSQL has {@code dbAddress}. */
-    private static List<String> replicaAddresses(List<Planned> planned, ServiceContainer db, String dbAddress) {
-        String network = db.networkIps().entrySet().stream()
-                .filter(e -> e.getValue().equals(dbAddress))
-                .map(Map.Entry::getKey)
-                .findFirst()
-                .orElseThrow();
-        return planned.stream()
-                .map(p -> p.target().networkIps().get(network))
-                .filter(Objects::nonNull)
-                .toList();
     }
 
     @Override
@@ -152,7 +136,7 @@ public final class DbLatencyDrill extends LatencyDrill {
      */
     private Hypothesis bandwidthHeld(Map<String, Object> figures) {
         long overlimits = faults().stream()
-                .filter(f -> f.what().startsWith("bandwidth"))
+                .filter(f -> f.mode() instanceof NetworkFaults.Mode.Bandwidth)
                 .mapToLong(f -> {
                     Matcher matcher = OVERLIMITS.matcher(f.lastWords());
                     long sum = 0;
@@ -170,7 +154,7 @@ public final class DbLatencyDrill extends LatencyDrill {
                 overlimits + " packets waited"
                         + (overlimits > 0
                                 ? ""
-                                : ": the load never reached the rate; a lower" + " --bandwidth shows a slow link"));
+                                : ": the load never reached the rate; a lower --bandwidth shows a slow link"));
     }
 
     private static List<Sample> cachedReads(List<Sample> samples) {

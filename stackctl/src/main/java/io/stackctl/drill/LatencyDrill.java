@@ -5,7 +5,6 @@ import io.stackctl.core.StackctlException;
 import io.stackctl.engine.ServiceContainer;
 import io.stackctl.fault.NetworkFaults;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * A slow dependency, not a dead one: every replica's connections to one service pass through a proxy in the
@@ -50,15 +49,17 @@ abstract class LatencyDrill extends NetworkFaultDrill {
     List<String> peers(DrillContext context, ServiceContainer target) {
         ServiceContainer service = context.stack().requireService(service());
         String ports = String.join(",", ports().stream().map(String::valueOf).toList());
-        return target.networkIps().keySet().stream()
-                .map(network -> service.networkIps().get(network))
-                .filter(Objects::nonNull)
-                .filter(ip -> !ip.isBlank())
+        return List.of(service.networkIps().get(sharedNetwork(target, service)) + ":" + ports);
+    }
+
+    /** A network both containers are on, with an address: the one {@code from} reaches {@code to} by. */
+    static String sharedNetwork(ServiceContainer from, ServiceContainer to) {
+        return from.networkIps().keySet().stream()
+                .filter(network -> !to.networkIps().getOrDefault(network, "").isBlank())
                 .findFirst()
-                .map(ip -> List.of(ip + ":" + ports))
                 .orElseThrow(() -> new StackctlException(
                         ExitCodes.PRECONDITION,
-                        target.name() + " shares no network with " + service.name(),
+                        from.name() + " shares no network with " + to.name(),
                         "recreate the stack: bin/stackctl up"));
     }
 

@@ -75,7 +75,7 @@ public final class NetworkFaults {
 
         /**
          * The server's answers delayed by {@code latencyMs} +/- {@code jitterMs} (a proxy in the path: its peer is one
-         * ADDRESS:PORT). Connections the target already holds are opened again through it (SIGHUP to the app).
+         * ADDRESS:PORT[,PORT...]). Connections the target already holds are opened again through it (SIGHUP to the app).
          */
         record Latency(int latencyMs, int jitterMs) implements Mode {
             public Latency {
@@ -197,8 +197,8 @@ public final class NetworkFaults {
     }
 
     /**
-     * Breaks {@code target}'s network to each of {@code peers} (addresses; "all" for every peer; one ADDRESS:PORT for
-     * a latency) in the given mode, for at most {@code ttl}; returns once the fault is in place. Faults of a killed
+     * Breaks {@code target}'s network to each of {@code peers} (addresses; "all" for every peer; one ADDRESS:PORT[,PORT...]
+     * for a latency) in the given mode, for at most {@code ttl}; returns once the fault is in place. Faults of a killed
      * run are not looked for here: {@link #sweep} them first.
      */
     public Fault inject(ServiceContainer target, Mode mode, List<String> peers, Duration ttl) {
