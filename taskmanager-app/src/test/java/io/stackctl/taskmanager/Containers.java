@@ -136,6 +136,9 @@ public final class Containers {
                         "/stack/tls/server.key");
     }
 
+    /** Each test app's connections to PostgreSQL. */
+    public static final int DB_POOL_SIZE = 5;
+
     public static AppConfig appConfig(String instance, PostgreSQLContainer db, GenericContainer<?> redis) {
         return appConfig(instance, db, DB_NAME, redis);
     }
@@ -168,7 +171,7 @@ public final class Containers {
                 dbName,
                 APP_DB_USER,
                 APP_DB_PASSWORD,
-                5,
+                DB_POOL_SIZE,
                 redis.getHost(),
                 redis.getMappedPort(6379),
                 REDIS_USER,

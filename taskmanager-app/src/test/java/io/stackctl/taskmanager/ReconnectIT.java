@@ -78,6 +78,10 @@ class ReconnectIT {
         assertThat(handover.done()).as("the new pool took over").isTrue();
         assertThat(before).as("sessions before").isNotEmpty();
         assertThat(after).as("sessions after").isNotEmpty().doesNotContainAnyElementsOf(before);
+        // The whole pool, opened before it took over: a connection opened on demand is opened while a request waits,
+        // and through a slow route that took longer than a request may wait (drill db-latency's 503s).
+        assertThat(handover.connections()).as("connections the new pool opened").isEqualTo(Containers.DB_POOL_SIZE);
+        assertThat(after).as("sessions after").hasSize(Containers.DB_POOL_SIZE);
         assertThat(cacheBefore).as("Redis clients before").isNotEmpty();
         assertThat(cacheAfter).as("Redis clients after").isNotEmpty().doesNotContainAnyElementsOf(cacheBefore);
         assertThat(failures).as("requests that failed while the pools changed").isEmpty();

@@ -37,7 +37,15 @@ public final class Database implements AutoCloseable {
     static final int MIGRATION_CONNECT_RETRIES = 10;
 
     /** How long a reconnect waits for its new connections before it keeps the old pool. */
-    static final Duration RECONNECT_READY_WITHIN = Duration.ofSeconds(15);
+    static final Duration RECONNECT_READY_WITHIN = Duration.ofSeconds(20);
+
+    static {
+        // Hikari opens a pool's connections one at a time, except in a pool built with this property set and an
+        // initializationFailTimeout above 1 ms: that one is filled by one thread per core before its constructor
+        // returns. Only a reconnect's pool is built so (the first one starts at once, database or not), and through a
+        // slow route that halves its wait: a connection took 1.2 s to open through drill db-latency's 200 ms proxy.
+        System.setProperty("com.zaxxer.hikari.blockUntilFilled", "true");
+    }
 
     private final DatabaseSettings config;
     private final HandoverDataSource pool;
@@ -49,7 +57,7 @@ public final class Database implements AutoCloseable {
 
     /** Opens the pool and applies pending migrations; Flyway's advisory lock makes concurrent starts safe. */
     public static Database open(DatabaseSettings config) {
-        var pool = new HandoverDataSource(pool(config, minimumIdle(config)));
+        var pool = new HandoverDataSource(pool(config, -1));
         try {
             Flyway.configure()
                     .dataSource(migrationSource(config))
@@ -69,25 +77,32 @@ public final class Database implements AutoCloseable {
      * drill's proxy in the path, a moved primary) that pooled connections would otherwise ignore for their lifetime.
      */
     public HandoverDataSource.Handover reconnect() throws InterruptedException {
-        return pool.handOver(warm -> pool(config, warm), minimumIdle(config), RECONNECT_READY_WITHIN);
+        return pool.handOver(() -> pool(config, RECONNECT_READY_WITHIN.toMillis()), RECONNECT_READY_WITHIN);
     }
 
-    private static int minimumIdle(DatabaseSettings config) {
-        return Math.min(2, config.poolSize());
-    }
-
-    private static HikariDataSource pool(DatabaseSettings config, int minimumIdle) {
+    /**
+     * A fixed-size pool (HikariCP's own advice): every connection is opened up front and kept, because one opened on
+     * demand is opened while a request waits, and where the route to PostgreSQL is slow that takes longer than the
+     * request may wait (1.2 s through a 200 ms link against {@link #CONNECTION_WAIT_MS}: drill db-latency's 503s).
+     * stackctl's connection budget already grants every replica its whole pool.
+     *
+     * @param fillWithinMs below 0: return at once and connect in the background (the first pool: the app starts
+     *     while PostgreSQL still comes up); above 0: open every connection before returning, or throw when not even
+     *     one opened in this time
+     */
+    private static HikariDataSource pool(DatabaseSettings config, long fillWithinMs) {
         var hikari = new HikariConfig();
         hikari.setPoolName("db-" + config.instanceId());
         hikari.setJdbcUrl(config.jdbcUrl());
         hikari.setUsername(config.user());
         hikari.setPassword(config.password());
         hikari.setMaximumPoolSize(config.poolSize());
-        hikari.setMinimumIdle(minimumIdle);
+        hikari.setMinimumIdle(config.poolSize());
         hikari.setConnectionTimeout(CONNECTION_WAIT_MS);
         hikari.setValidationTimeout(500);
-        // Start even while the database is still coming up; Flyway's retries decide when to give up.
-        hikari.setInitializationFailTimeout(-1);
+        // -1 for the first pool: start even while the database is still coming up; Flyway's retries decide when to
+        // give up.
+        hikari.setInitializationFailTimeout(fillWithinMs);
         // As text: Hikari hands these to the driver in a java.util.Properties, whose getProperty, which pgjdbc reads
         // them with, ignores any value that is not a String. Given as numbers they were silently dropped: no socket
         // timeout at all, and a query in flight when the network to PostgreSQL went dark hung until it came back

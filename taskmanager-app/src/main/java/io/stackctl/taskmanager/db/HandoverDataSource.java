@@ -6,7 +6,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
-import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
@@ -32,27 +32,31 @@ public final class HandoverDataSource implements DataSource {
     }
 
     /**
-     * Opens a pool from {@code next} (given how many connections to open at once: as many as the old pool holds, so
-     * the load meets a pool as large as the one it left), waits (at most {@code readyWithin}) until they are open,
-     * hands the new pool to every later borrower, then closes the old one once its borrowers are done. A pool that
-     * cannot connect in time is closed and the old one kept: a handover never leaves the app with less than it had.
+     * Opens a pool from {@code next} (which opens its connections before it returns, or throws when it cannot), waits
+     * (at most {@code readyWithin}) until all of them are open, hands the new pool to every later borrower, then
+     * closes the old one once its borrowers are done. A pool that cannot connect in time is closed and the old one
+     * kept: a handover never leaves the app with less than it had.
      */
-    synchronized Handover handOver(IntFunction<HikariDataSource> next, int minimumIdle, Duration readyWithin)
-            throws InterruptedException {
+    synchronized Handover handOver(Supplier<HikariDataSource> next, Duration readyWithin) throws InterruptedException {
         long start = System.nanoTime();
         HikariDataSource old = current;
-        int warm = Math.max(minimumIdle, Math.min(old.getMaximumPoolSize(), total(old)));
-        HikariDataSource fresh = next.apply(warm);
+        HikariDataSource fresh;
+        try {
+            fresh = next.get();
+        } catch (RuntimeException e) { // Hikari's PoolInitializationException: not one connection opened in time
+            return new Handover(false, 0, elapsedMs(start), 0);
+        }
+        int warm = fresh.getMinimumIdle();
         long deadline = start + readyWithin.toNanos();
         while (idle(fresh) < warm) {
             if (System.nanoTime() > deadline) {
+                int opened = idle(fresh);
                 fresh.close();
-                return new Handover(false, warm, elapsedMs(start), 0);
+                return new Handover(false, opened, elapsedMs(start), 0);
             }
             Thread.sleep(20);
         }
         long readyMs = elapsedMs(start);
-        fresh.getHikariConfigMXBean().setMinimumIdle(minimumIdle); // from now on it grows and shrinks as before
         current = fresh;
         long drainStart = System.nanoTime();
         long drainDeadline = drainStart + DRAIN_WITHIN.toNanos();
