@@ -1282,6 +1282,80 @@ grep -qE '^\| baseline \| p99_ms \|' /tmp/e2e.out && pass "the mixed simulation 
   && pass "a user's tasks titled drill/bench, written while a drill ran, survived every drill's and bench's clean-up" \
   || fail "the clean-up deleted a user's tasks"
 
+step "the monitoring profile: every rule tested by promtool; up --monitoring scrapes every replica, a new one within 10 s; a killed replica and a stopped db fire their alerts"
+monitoring_image="${MONITORING_IMAGE:-stackctl-offline/monitoring:2.42}"
+expect_exit 0 "promtool test rules compose/monitoring/tests/stack.test.yml" -- \
+  docker run --rm -v "$PWD/compose/monitoring:/m:ro" -w /m/tests --entrypoint promtool "$monitoring_image" test rules stack.test.yml
+grep -q SUCCESS $e2e.out || cat $e2e.out $e2e.err
+alerts=$(grep -oP '^\s+- alert: \K\w+' compose/monitoring/rules/stack.yml | sort -u)
+untested=$(comm -23 <(echo "$alerts") <(grep -oP '^\s+alertname: \K\w+' compose/monitoring/tests/stack.test.yml | sort -u))
+[ -n "$alerts" ] && [ -z "$untested" ] && pass "each of the $(echo "$alerts" | wc -l) alert rules has a promtool test case" \
+  || fail "alert rules with no promtool test: ${untested:-none found}"
+expect_exit 0 "up --monitoring" -- bin/stackctl up --monitoring
+grep -qx 'MONITORING=on' compose/.env && pass "the profile is kept in compose/.env" || fail "no MONITORING=on in compose/.env"
+prom=http://127.0.0.1:9090
+# targets_up: "HEALTHY TOTAL" of Prometheus' active targets; instance_up NAME: 1 when that replica's last scrape was good
+targets_up() {
+  curl -s --max-time 5 "$prom/api/v1/targets?state=active" | python3 -c '
+import json, sys
+t = json.load(sys.stdin)["data"]["activeTargets"]
+print(sum(1 for x in t if x["health"] == "up"), len(t))' 2>/dev/null || echo "0 -1"
+}
+firing() { # firing ALERTNAME: the labels of that alert's firing instances, one per line
+  curl -s --max-time 5 "$prom/api/v1/alerts" | python3 -c '
+import json, sys
+for a in json.load(sys.stdin)["data"]["alerts"]:
+    if a["labels"]["alertname"] == sys.argv[1] and a["state"] == "firing":
+        print(a["labels"].get("instance", ""))' "$1" 2>/dev/null
+}
+replicas=$(app_ids | wc -l)
+want=$((replicas + 3)) # the replicas, the two exporters, Prometheus itself
+for _ in $(seq 60); do [ "$(targets_up)" = "$want $want" ] && break; sleep 1; done
+[ "$(targets_up)" = "$want $want" ] && pass "Prometheus scrapes all $want targets ($replicas replicas, PostgreSQL's and Redis' exporters, itself), every one up" \
+  || { fail "targets: $(targets_up) (healthy total), wanted $want of $want"; curl -s "$prom/api/v1/targets" | head -c 2000; }
+published=$(docker port "$(project_ps --filter label=com.docker.compose.service=prometheus)" 9090)
+[ "$published" = "127.0.0.1:9090" ] && pass "Prometheus is published on loopback only ($published)" || fail "Prometheus published on '$published'"
+leaked=""
+for service in prometheus db-exporter cache-exporter; do
+  env_of=$(docker inspect -f '{{join .Config.Env " "}} {{join .Config.Cmd " "}}' "$(project_ps --filter label=com.docker.compose.service=$service)")
+  for secret in REDIS_OPS_PASSWORD MONITOR_DB_PASSWORD OPS_TOKEN; do
+    value=$(sed -n "s/^$secret=//p" compose/.env)
+    [ -n "$value" ] && [[ "$env_of" == *"$value"* ]] && leaked="$leaked $service:$secret"
+  done
+done
+[ -z "$leaked" ] && pass "no monitoring credential in a container's environment or command (files under /run/stack-secrets)" || fail "in the environment:$leaked"
+pg_up=$(curl -s "$prom/api/v1/query" --data-urlencode 'query=pg_up' | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["result"][0]["value"][1])' 2>/dev/null)
+redis_up=$(curl -s "$prom/api/v1/query" --data-urlencode 'query=redis_up' | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["result"][0]["value"][1])' 2>/dev/null)
+[ "$pg_up$redis_up" = 11 ] && pass "pg_up and redis_up are 1: the exporters log in (stackctl_monitor, stackctl_ops)" || fail "pg_up '$pg_up', redis_up '$redis_up'"
+expect_exit 0 "scale app=$((replicas + 1))" -- bin/stackctl scale app=$((replicas + 1))
+scaled_at=$(date +%s%N)
+want=$((want + 1))
+for _ in $(seq 100); do [ "$(targets_up)" = "$want $want" ] && break; sleep 0.1; done
+took=$(( ($(date +%s%N) - scaled_at) / 1000000 ))
+[ "$(targets_up)" = "$want $want" ] && [ "$took" -le 10000 ] && pass "the new replica scraped and up $took ms after scale returned" \
+  || fail "the new replica not scraped within 10 s: $(targets_up)"
+expect_exit 0 "scale back to app=$replicas" -- bin/stackctl scale app=$replicas
+want=$((want - 1))
+for _ in $(seq 100); do [ "$(targets_up)" = "$want $want" ] && break; sleep 0.1; done
+[ "$(targets_up)" = "$want $want" ] && pass "the removed replica is no target any more" || fail "after the scale down: $(targets_up)"
+expect_exit 0 "drill kill-replica with the profile on" -- bin/stackctl drill kill-replica --duration 3s
+for _ in $(seq 60); do [ -n "$(firing ReplicaRestarted)" ] && break; sleep 1; done
+restarted=$(firing ReplicaRestarted)
+[ -n "$restarted" ] && pass "ReplicaRestarted fires for the killed replica ($restarted), through Prometheus' alerts API" \
+  || { fail "ReplicaRestarted did not fire within 60 s of the drill"; curl -s "$prom/api/v1/alerts"; }
+[ -z "$(firing PostgresDown)" ] && pass "PostgresDown is quiet while PostgreSQL runs" || fail "PostgresDown fires with PostgreSQL up"
+db=$(project_ps --filter label=com.docker.compose.service=db)
+docker stop -t 30 "$db" >/dev/null
+stopped_at=$(date +%s)
+for _ in $(seq 90); do [ -n "$(firing PostgresDown)" ] && break; sleep 1; done
+[ -n "$(firing PostgresDown)" ] && pass "PostgresDown fires $(( $(date +%s) - stopped_at )) s after the db stopped" \
+  || { fail "PostgresDown did not fire within 90 s of the db stopping"; curl -s "$prom/api/v1/alerts"; }
+docker start "$db" >/dev/null
+healed_within "db started again"
+for _ in $(seq 60); do [ -z "$(firing PostgresDown)" ] && break; sleep 1; done
+[ -z "$(firing PostgresDown)" ] && pass "PostgresDown resolves once PostgreSQL is back" || fail "PostgresDown still firing 60 s after the db is back"
+expect_exit 0 "health with the profile on" -- bin/stackctl health
+
 step "Docker engine restart (what a host reboot does) heals with no stackctl command"
 # Whatever else uses this engine (CI runs the container tests and the Swarm scenario beside this one) must be done
 # first: E2E_ENGINE_RESTART_AFTER lists the files that say so.
@@ -1309,8 +1383,8 @@ nets=$(docker network ls -q --filter label=com.docker.compose.project=taskmanage
 [ "$left$vols$nets" = "000" ] && pass "down --volumes left no container, volume or network" \
   || fail "left $left containers, $vols volumes, $nets networks"
 
-# The Swarm scenario runs next on this compose/.env, and Swarm takes no off-host repository yet.
-sed -i '/^BACKUP_S3_/d; /^ARCHIVE_TIMEOUT=/d; /^BACKUP_SCHEDULE_/d' compose/.env
+# The Swarm scenario runs next on this compose/.env, and Swarm takes no off-host repository nor monitoring yet.
+sed -i '/^BACKUP_S3_/d; /^ARCHIVE_TIMEOUT=/d; /^BACKUP_SCHEDULE_/d; /^MONITORING=/d' compose/.env
 bash .ci/s3proxy.sh stop /tmp/e2e-s3proxy
 
 e2e_done=yes

@@ -13,6 +13,9 @@
 #                      reads everything for a dump (pg_read_all_data), sees sessions (pg_monitor), stops its own
 #                      restore, creates the scratch database a verify restores into (CREATEDB), and, as a member of
 #                      taskmanager_app, replaces the schema in a restore, leaving the app as owner of what it made.
+#   stackctl_monitor   the monitoring profile's PostgreSQL exporter: pg_monitor and CONNECT, nothing else. Its login
+#                      is open while $MONITOR_PASSWORD_FILE (compose/secrets/db/monitor-password, which stackctl writes
+#                      while the profile is on) holds a password, and closed (NOLOGIN, no password) otherwise.
 #   POSTGRES_USER      the superuser, for this script and for an operator at a console; no service uses it.
 #
 # Which logins are open, with which password: "role password" lines in $APP_DB_LOGINS_FILE
@@ -54,6 +57,12 @@ if [ "${#password[@]}" = 0 ]; then
   exit 1
 fi
 export APP_LOGIN_1_PASSWORD="${password[taskmanager_app]:-}" APP_LOGIN_2_PASSWORD="${password[taskmanager_app_2]:-}"
+monitor_file="${MONITOR_PASSWORD_FILE:-/run/stack-secrets/monitor-password}"
+MONITOR_LOGIN_PASSWORD=""
+[ ! -s "$monitor_file" ] || MONITOR_LOGIN_PASSWORD="$(<"$monitor_file")"
+export MONITOR_LOGIN_PASSWORD
+monitor_open=false
+[ -z "$MONITOR_LOGIN_PASSWORD" ] || monitor_open=true
 open_logins=$(printf '%s\n' "${!password[@]}" | sort | paste -sd, -)
 
 pg_isready -q -h 127.0.0.1 -U "$superuser" -d "$db" || exit 1
@@ -71,13 +80,21 @@ in_order="SELECT current_user = 'taskmanager_app'
   AND (SELECT string_agg(rolname, ',' ORDER BY rolname) FROM pg_roles
        WHERE rolname IN ('taskmanager_app', 'taskmanager_app_2') AND rolcanlogin) = '$open_logins'
   AND pg_has_role('stackctl_ops', 'taskmanager_app', 'MEMBER')
-  AND pg_has_role('stackctl_ops', 'pg_read_all_data', 'MEMBER')"
+  AND pg_has_role('stackctl_ops', 'pg_read_all_data', 'MEMBER')
+  AND pg_has_role('stackctl_monitor', 'pg_monitor', 'MEMBER')
+  AND NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'stackctl_monitor'
+                  AND (rolsuper OR rolcreatedb OR rolcreaterole OR rolreplication OR rolbypassrls))
+  AND (SELECT rolcanlogin FROM pg_roles WHERE rolname = 'stackctl_monitor') = $monitor_open"
 check() {
   local role
   for role in "${!password[@]}"; do
     [ "$(PGPASSWORD="${password[$role]}" PGCONNECT_TIMEOUT=2 psql -X -A -t -h "$address" -U "$role" -d "$db" \
       -c "$in_order" 2>/dev/null)" = t ] || return 1
   done
+  if [ "$monitor_open" = true ]; then
+    [ "$(PGPASSWORD="$MONITOR_LOGIN_PASSWORD" PGCONNECT_TIMEOUT=2 psql -X -A -t -h "$address" -U stackctl_monitor \
+      -d "$db" -c "SELECT pg_has_role('pg_monitor', 'MEMBER')" 2>/dev/null)" = t ] || return 1
+  fi
 }
 check && exit 0
 
@@ -86,7 +103,9 @@ check && exit 0
 psql -X -q -v ON_ERROR_STOP=1 --single-transaction -U "$superuser" -d "$db" <<'SQL'
 \getenv login_1_password APP_LOGIN_1_PASSWORD
 \getenv login_2_password APP_LOGIN_2_PASSWORD
-SELECT :'login_1_password' <> '' AS login_1_open, :'login_2_password' <> '' AS login_2_open \gset
+\getenv monitor_password MONITOR_LOGIN_PASSWORD
+SELECT :'login_1_password' <> '' AS login_1_open, :'login_2_password' <> '' AS login_2_open,
+       :'monitor_password' <> '' AS monitor_open \gset
 SET LOCAL lock_timeout = '1s';
 SET LOCAL client_min_messages = warning;
 DO $$
@@ -100,6 +119,9 @@ BEGIN
   END IF;
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'stackctl_ops') THEN
     CREATE ROLE stackctl_ops;
+  END IF;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'stackctl_monitor') THEN
+    CREATE ROLE stackctl_monitor;
   END IF;
 END $$;
 ALTER ROLE taskmanager_app NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;
@@ -119,6 +141,13 @@ ALTER ROLE taskmanager_app_2 NOLOGIN PASSWORD NULL;
 ALTER ROLE stackctl_ops LOGIN NOSUPERUSER CREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT PASSWORD NULL;
 GRANT taskmanager_app TO stackctl_ops;
 GRANT pg_read_all_data, pg_monitor, pg_signal_backend TO stackctl_ops;
+\if :monitor_open
+ALTER ROLE stackctl_monitor LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT
+  PASSWORD :'monitor_password';
+\else
+ALTER ROLE stackctl_monitor NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT PASSWORD NULL;
+\endif
+GRANT pg_monitor TO stackctl_monitor;
 REVOKE CONNECT ON DATABASE postgres FROM PUBLIC;
 GRANT CONNECT ON DATABASE postgres TO stackctl_ops;
 DO $$
@@ -127,6 +156,7 @@ DECLARE
 BEGIN
   EXECUTE format('REVOKE ALL ON DATABASE %I FROM PUBLIC', current_database());
   EXECUTE format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO taskmanager_app', current_database());
+  EXECUTE format('GRANT CONNECT ON DATABASE %I TO stackctl_monitor', current_database());
   EXECUTE format('GRANT CONNECT, TEMPORARY, CREATE ON DATABASE %I TO stackctl_ops', current_database());
   EXECUTE 'ALTER SCHEMA public OWNER TO taskmanager_app';
   -- Tables first: each takes its indexes and the sequences of its serial columns along.

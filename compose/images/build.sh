@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Builds the air-gapped stand-in images (no registry needed) and prints, for compose/.env or the
 # shell, the variables that point the stack and the tests at them.
-#   compose/images/build.sh [--force] [postgres redis nginx jre]
+#   compose/images/build.sh [--force] [postgres redis nginx jre monitoring]
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 force=""
 if [ "${1:-}" = "--force" ]; then force="--force"; shift; fi
 wanted=("$@")
-[ "${#wanted[@]}" -gt 0 ] || wanted=(postgres redis nginx jre)
+[ "${#wanted[@]}" -gt 0 ] || wanted=(postgres redis nginx jre monitoring)
 
 base="${BASE_IMAGE:-stackctl-offline/debian:bookworm}"
 declare -A tags=(
@@ -16,8 +16,11 @@ declare -A tags=(
   [redis]="stackctl-offline/redis:7"
   [nginx]="stackctl-offline/nginx:1.22"
   [jre]="stackctl-offline/jre:25"
+  [monitoring]="stackctl-offline/monitoring:2.42"
 )
-declare -A vars=([postgres]=POSTGRES_IMAGE [redis]=REDIS_IMAGE [nginx]=NGINX_IMAGE [jre]=JRE_IMAGE)
+declare -A vars=(
+  [postgres]=POSTGRES_IMAGE [redis]=REDIS_IMAGE [nginx]=NGINX_IMAGE [jre]=JRE_IMAGE [monitoring]=MONITORING_IMAGE
+)
 
 BASE_IMAGE="$base" "$here/base/build-base.sh" $force >&2
 

@@ -9,12 +9,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "logs", description = "Show logs of one service (nginx, app, db, cache) or all; -f follows.")
+@Command(
+        name = "logs",
+        description =
+                "Show logs of one service (nginx, app, db, cache; prometheus and the exporters with the monitoring"
+                        + " profile) or all; -f follows.")
 final class LogsCommand extends StackCommand {
 
-    static final Set<String> SERVICES = Set.of("nginx", "app", "db", "cache", "upstream-agent");
+    static final Set<String> SERVICES =
+            Set.of("nginx", "app", "db", "cache", "upstream-agent", "prometheus", "db-exporter", "cache-exporter");
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "SERVICE", description = "nginx, app, db or cache")
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            paramLabel = "SERVICE",
+            description = "nginx, app, db, cache, upstream-agent, prometheus, db-exporter or cache-exporter")
     String service;
 
     @Option(
@@ -35,7 +44,8 @@ final class LogsCommand extends StackCommand {
             throw new StackctlException(
                     ExitCodes.USAGE,
                     "unknown service '" + service + "'",
-                    "choose one of nginx, app, db, cache, upstream-agent");
+                    "choose one of nginx, app, db, cache, upstream-agent, and with the monitoring profile prometheus,"
+                            + " db-exporter, cache-exporter");
         }
         try (Stack stack = openStack()) {
             stack.requireRunning();

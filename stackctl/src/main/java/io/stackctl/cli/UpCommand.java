@@ -31,6 +31,14 @@ final class UpCommand extends StackCommand {
                     + " (the default rebuild takes about a second when nothing changed).")
     boolean noBuild;
 
+    @Option(
+            names = "--monitoring",
+            negatable = true,
+            description = "Also run Prometheus with the stack's alert rules and the PostgreSQL and Redis exporters"
+                    + " (UI and API on 127.0.0.1:9090); --no-monitoring takes them away. Kept in compose/.env for"
+                    + " every later command (default: as it is).")
+    Boolean monitoring;
+
     @Mixin
     RolloutOptions rollout;
 
@@ -59,7 +67,12 @@ final class UpCommand extends StackCommand {
             var chosen = Targets.forUp(stack, Optional.ofNullable(target), err());
             var ready = new Provisioner(chosen, err())
                     .up(new Provisioner.Request(
-                            Optional.ofNullable(replicas), offline, noBuild, rollout.options(false), waitTimeout));
+                            Optional.ofNullable(replicas),
+                            offline,
+                            noBuild,
+                            rollout.options(false),
+                            waitTimeout,
+                            Optional.ofNullable(monitoring)));
             progress(
                     "stack %s is up on %s in %.1fs: %s answers /ready in %.0fms",
                     stack.project(),

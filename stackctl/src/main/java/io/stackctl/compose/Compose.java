@@ -45,6 +45,9 @@ public interface Compose {
     /** Builds the images made from this checkout: the app and the upstream agent (stackctl's own jar). */
     void buildLocalImages();
 
+    /** Stops and removes the containers of a profile's {@code services} (the profile was turned off). */
+    void removeProfileServices(String profile, List<String> services);
+
     /** Removes the project's containers and networks, and its volumes with {@code volumes}. */
     void down(boolean volumes);
 

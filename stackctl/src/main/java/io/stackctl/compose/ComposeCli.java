@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Provisioning through the compose CLI, so the stack stays a plain compose project that users can drive
@@ -23,12 +24,26 @@ public final class ComposeCli implements Compose {
     private final ComposeFlavour flavour;
     private final String project;
     private final List<Path> composeFiles;
+    private final Supplier<List<String>> profiles;
     private final Optional<Path> envFile;
     private final boolean plain;
 
     /** @param composeFiles compose.yaml, then any file that adds to it (offsite.yaml), as compose's -f options */
     public ComposeCli(ProcessRunner runner, ComposeFlavour flavour, String project, List<Path> composeFiles) {
-        this(runner, flavour, project, List.copyOf(composeFiles), Optional.empty(), false);
+        this(runner, flavour, project, composeFiles, List::of);
+    }
+
+    /**
+     * @param profiles compose's profiles to turn on (the monitoring profile), asked again for every command:
+     *     compose/.env decides, and {@code up --monitoring} changes it after the stack was opened
+     */
+    public ComposeCli(
+            ProcessRunner runner,
+            ComposeFlavour flavour,
+            String project,
+            List<Path> composeFiles,
+            Supplier<List<String>> profiles) {
+        this(runner, flavour, project, List.copyOf(composeFiles), profiles, Optional.empty(), false);
     }
 
     private ComposeCli(
@@ -36,12 +51,14 @@ public final class ComposeCli implements Compose {
             ComposeFlavour flavour,
             String project,
             List<Path> composeFiles,
+            Supplier<List<String>> profiles,
             Optional<Path> envFile,
             boolean plain) {
         this.runner = runner;
         this.flavour = flavour;
         this.project = project;
         this.composeFiles = composeFiles;
+        this.profiles = profiles;
         this.envFile = envFile;
         this.plain = plain;
     }
@@ -49,7 +66,7 @@ public final class ComposeCli implements Compose {
     /** Without ANSI colours (--no-color, NO_COLOR, or output that is not a terminal): v1.29 and v2 both take --ansi. */
     @Override
     public ComposeCli plain(boolean noColours) {
-        return new ComposeCli(runner, flavour, project, composeFiles, envFile, noColours);
+        return new ComposeCli(runner, flavour, project, composeFiles, profiles, envFile, noColours);
     }
 
     /**
@@ -58,7 +75,8 @@ public final class ComposeCli implements Compose {
      */
     @Override
     public ComposeCli forRelease(Path savedEnvFile, Map<String, String> overrides) {
-        return new ComposeCli(runner.with(overrides), flavour, project, composeFiles, Optional.of(savedEnvFile), plain);
+        return new ComposeCli(
+                runner.with(overrides), flavour, project, composeFiles, profiles, Optional.of(savedEnvFile), plain);
     }
 
     /** The hash compose labels a service's containers with; a container with another one runs another config. */
@@ -160,6 +178,17 @@ public final class ComposeCli implements Compose {
         run("build", "app", "upstream-agent", "db");
     }
 
+    /**
+     * Stops and removes the containers of {@code services}, which belong to {@code profile}: compose leaves a
+     * profile's containers running when the profile is no longer asked for, and knows its services only when it is.
+     */
+    @Override
+    public void removeProfileServices(String profile, List<String> services) {
+        var args = new ArrayList<>(List.of("--profile", profile, "rm", "--stop", "--force"));
+        args.addAll(services);
+        run(args.toArray(String[]::new));
+    }
+
     @Override
     public void down(boolean volumes) {
         if (volumes) {
@@ -194,6 +223,7 @@ public final class ComposeCli implements Compose {
         envFile.ifPresent(file -> command.addAll(List.of("--env-file", file.toString())));
         command.addAll(List.of("-p", project));
         composeFiles.forEach(file -> command.addAll(List.of("-f", file.toString())));
+        profiles.get().forEach(profile -> command.addAll(List.of("--profile", profile)));
         return command;
     }
 

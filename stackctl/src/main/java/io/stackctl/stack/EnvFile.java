@@ -49,8 +49,22 @@ public final class EnvFile {
      */
     public static final String BACKUP_SECRET = "BACKUP_CIPHER_PASS";
 
+    /**
+     * The monitoring profile's database login (stackctl_monitor: pg_monitor, nothing else), which the PostgreSQL
+     * exporter uses; open only while the profile is on.
+     */
+    public static final String MONITOR_DB_SECRET = "MONITOR_DB_PASSWORD";
+
     private static final String[] SECRETS = {
-        DB_SECRET, APP_DB_SECRET, CACHE_SECRET, CACHE_OPS_SECRET, TOKEN_SECRET, ADMIN_SECRET, OPS_SECRET, BACKUP_SECRET
+        DB_SECRET,
+        APP_DB_SECRET,
+        CACHE_SECRET,
+        CACHE_OPS_SECRET,
+        TOKEN_SECRET,
+        ADMIN_SECRET,
+        OPS_SECRET,
+        BACKUP_SECRET,
+        MONITOR_DB_SECRET
     };
 
     private final Path path;

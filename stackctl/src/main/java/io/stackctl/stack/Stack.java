@@ -104,7 +104,10 @@ public final class Stack implements AutoCloseable {
                         runner,
                         ComposeCli.detect(runner, files.stateDir().resolve("compose-cli")),
                         project,
-                        files.composeFiles(OffsiteRepository.configured(environment, EnvFile.load(files.envFile()))))
+                        files.composeFiles(OffsiteRepository.configured(environment, EnvFile.load(files.envFile()))),
+                        () -> Monitoring.enabled(environment, EnvFile.load(files.envFile()))
+                                ? List.of(Monitoring.PROFILE)
+                                : List.of())
                 .plain(plain);
         return new Stack(project, files, engine, compose, runner, environment);
     }

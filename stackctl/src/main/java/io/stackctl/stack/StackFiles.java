@@ -52,6 +52,11 @@ public record StackFiles(Path root) {
                 : java.util.List.of(composeFile());
     }
 
+    /** Where the upstream agent writes the replicas for Prometheus to scrape (file-based discovery). */
+    public Path scrapeTargetsDir() {
+        return upstreamDir().resolve("monitoring");
+    }
+
     public Path envFile() {
         return composeDir().resolve(".env");
     }

@@ -110,6 +110,14 @@ public final class SwarmStackFile {
         }
         root.put("version", "3.8");
         ObjectNode services = (ObjectNode) root.get("services");
+        // A profile's services (monitoring) are not for Swarm yet; compose config lists them whatever the profiles.
+        List<String> profiled = new java.util.ArrayList<>();
+        services.fields().forEachRemaining(entry -> {
+            if (entry.getValue().has("profiles")) {
+                profiled.add(entry.getKey());
+            }
+        });
+        services.remove(profiled);
         boolean offsite = root.path("networks").has("offsite");
         services.fields().forEachRemaining(entry -> common((ObjectNode) entry.getValue()));
         app(object(services, "app"), plan);

@@ -6,7 +6,9 @@ import io.stackctl.deploy.Deployer;
 import io.stackctl.deploy.Release;
 import io.stackctl.deploy.RollingDeploy;
 import io.stackctl.engine.ServiceContainer;
+import io.stackctl.stack.EnvFile;
 import io.stackctl.stack.LocalImages;
+import io.stackctl.stack.Monitoring;
 import io.stackctl.stack.Scaler;
 import io.stackctl.stack.Stack;
 import java.io.PrintWriter;
@@ -122,7 +124,13 @@ final class ComposeTarget implements Target {
         if (running > replicas) {
             new Scaler(stack, progress).scaleTo(replicas, waitTimeout);
         }
-        stack.compose().upServices(List.of(Stack.DB, Stack.CACHE, Stack.AGENT, Stack.NGINX));
+        boolean monitoring = Monitoring.enabled(
+                stack.environment(), EnvFile.load(stack.files().envFile()));
+        var services = new java.util.ArrayList<>(List.of(Stack.DB, Stack.CACHE, Stack.AGENT, Stack.NGINX));
+        if (monitoring) {
+            services.addAll(Monitoring.SERVICES);
+        }
+        stack.compose().upServices(services);
         // A recreated db or cache is healthy only once its roles and users are in place (compose/db, compose/cache):
         // the rollout's own checks and the new replicas log in as those.
         stack.waiter(progress)
@@ -131,6 +139,12 @@ final class ComposeTarget implements Target {
                         c -> c.running()
                                 && (c.service().equals(Stack.DB) || c.service().equals(Stack.CACHE)),
                         waitTimeout);
+        if (monitoring) {
+            Map<String, Integer> expected = new java.util.HashMap<>();
+            Monitoring.SERVICES.forEach(service -> expected.put(service, 1));
+            stack.waiter(progress)
+                    .awaitHealthy(expected, c -> c.running() && Monitoring.SERVICES.contains(c.service()), waitTimeout);
+        }
         var result = deployer.deployDeclared(options);
         if (result.changed()) {
             say("r%d is active: %s", result.release().id(), result.watch());

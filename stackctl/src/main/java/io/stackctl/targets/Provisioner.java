@@ -12,6 +12,8 @@ import io.stackctl.stack.AppSecretFiles;
 import io.stackctl.stack.CredentialFiles;
 import io.stackctl.stack.EnvFile;
 import io.stackctl.stack.LocalImages;
+import io.stackctl.stack.Monitoring;
+import io.stackctl.stack.MonitoringSecrets;
 import io.stackctl.stack.OfflineImages;
 import io.stackctl.stack.OffsiteRepository;
 import io.stackctl.stack.Scaler;
@@ -41,7 +43,8 @@ public final class Provisioner {
             boolean offline,
             boolean keepImages,
             RollingDeploy.Options rollout,
-            Duration waitTimeout) {}
+            Duration waitTimeout,
+            Optional<Boolean> monitoring) {}
 
     private final Target target;
     private final Stack stack;
@@ -72,8 +75,15 @@ public final class Provisioner {
         var offsite = OffsiteRepository.resolve(stack.environment(), envFile);
         // The agent runs the schedule: a wrong expression is refused here, before anything starts.
         BackupSchedule.parse(key -> StackSettings.setting(key, "", stack.environment(), envFile));
+        boolean monitoring = request.monitoring().orElseGet(() -> Monitoring.enabled(stack.environment(), envFile));
+        if (monitoring && !target.name().equals("compose")) {
+            throw new StackctlException(
+                    ExitCodes.USAGE,
+                    "the monitoring profile runs on the compose target only, not yet on " + target.name(),
+                    "bring the stack up without it (bin/stackctl up --no-monitoring), or on compose");
+        }
         // Only after the engine answered: a failed precondition must leave no file behind.
-        prepareEnvFile(request.offline(), offsite);
+        prepareEnvFile(request.offline(), offsite, request.monitoring());
         stack.reloadSettings();
         var tls = EdgeTls.of(stack);
         tls.ensureFolder();
@@ -95,6 +105,9 @@ public final class Provisioner {
         // Before compose starts a stopped db: a restore killed while it rewrote the data directory finishes first.
         PointInTimeRestore.resumeInterrupted(stack, progress, PITR_TIMEOUT);
         target.provision(replicas, request.rollout(), request.waitTimeout());
+        if (!monitoring) {
+            removeMonitoringLeft();
+        }
         // Every replica runs on compose/.env's secrets now: the folders of older ones have no reader left.
         new AppSecretFiles(stack.files())
                 .pruneExcept(EnvFile.load(stack.files().envFile())
@@ -125,7 +138,8 @@ public final class Provisioner {
         return ready;
     }
 
-    private void prepareEnvFile(boolean offline, Optional<OffsiteRepository> offsite) {
+    private void prepareEnvFile(
+            boolean offline, Optional<OffsiteRepository> offsite, Optional<Boolean> monitoringAsked) {
         StackFiles files = stack.files();
         EnvFile env = EnvFile.load(files.envFile());
         boolean created = !env.exists();
@@ -143,6 +157,14 @@ public final class Provisioner {
                             + " bin/stackctl down --volumes");
         }
         boolean changed = !added.isEmpty();
+        if (monitoringAsked.isPresent()
+                && !env.get(Monitoring.SETTING).orElse("off").equals(monitoringAsked.get() ? "on" : "off")) {
+            env.put(Monitoring.SETTING, monitoringAsked.get() ? "on" : "off");
+            changed = true;
+            say(
+                    "monitoring profile %s (%s in %s)",
+                    monitoringAsked.get() ? "on" : "off", Monitoring.SETTING, files.envFile());
+        }
         if (offline) {
             say("building air-gapped images (compose/images/build.sh)");
             var images = OfflineImages.build(stack.runner(), files, line -> say("  %s", line));
@@ -160,21 +182,46 @@ public final class Provisioner {
         var credentials = new CredentialFiles(files);
         var written = new java.util.ArrayList<>(credentials.ensureCurrent(env));
         offsite.ifPresent(repository -> written.addAll(credentials.ensureOffsite(repository)));
+
         if (!written.isEmpty()) {
             say(
                     "wrote the app's credentials for the db and cache services: %s",
                     written.stream().map(name -> "compose/secrets/" + name).collect(Collectors.joining(", ")));
+        }
+        boolean monitoring = Monitoring.enabled(stack.environment(), env);
+        var monitoringFiles = new MonitoringSecrets(files).ensure(env, monitoring);
+        if (!monitoringFiles.isEmpty()) {
+            say(
+                    "%s the monitoring profile's credentials: %s",
+                    monitoring ? "wrote" : "removed",
+                    monitoringFiles.stream()
+                            .map(name -> "compose/secrets/" + name)
+                            .collect(Collectors.joining(", ")));
         }
         new AppSecretFiles(files).ensureCurrent(env);
         // The app mounts compose/keys (the token key ring `secrets rotate jwt` writes there): compose makes a missing
         // folder, but Swarm refuses every task whose bind source is missing, so a first `up --target swarm` failed.
         try {
             java.nio.file.Files.createDirectories(files.tokenKeysFile().getParent());
+            // Prometheus mounts the folder the upstream agent writes its targets to: there before either starts.
+            java.nio.file.Files.createDirectories(files.scrapeTargetsDir());
         } catch (java.io.IOException e) {
             throw new StackctlException(
                     ExitCodes.FAILED,
                     "cannot create " + files.tokenKeysFile().getParent() + ": " + e.getMessage(),
                     "check that " + files.composeDir() + " is writable by the user that runs stackctl");
+        }
+    }
+
+    /** compose leaves a profile's containers running once the profile is off: --no-monitoring removes them here. */
+    private void removeMonitoringLeft() {
+        var left = Monitoring.SERVICES.stream()
+                .filter(service ->
+                        !stack.engine().containers(stack.project(), service).isEmpty())
+                .toList();
+        if (!left.isEmpty()) {
+            say("monitoring profile off: removing %s", String.join(", ", left));
+            stack.compose().removeProfileServices(Monitoring.PROFILE, left);
         }
     }
 

@@ -38,6 +38,7 @@ public final class UpstreamAgent {
     private final Engine engine;
     private final String project;
     private final UpstreamSync sync;
+    private final ScrapeTargets scrapeTargets;
     private final Path heartbeat;
     private final PrintStream log;
     private final HttpProbe probe = new HttpProbe(PROBE_TIMEOUT);
@@ -49,6 +50,7 @@ public final class UpstreamAgent {
         this.engine = engine;
         this.project = project;
         this.sync = new UpstreamSync(engine, project, upstreamDir);
+        this.scrapeTargets = new ScrapeTargets(upstreamDir.resolve("monitoring"));
         this.heartbeat = heartbeat;
         this.log = log;
     }
@@ -90,15 +92,19 @@ public final class UpstreamAgent {
         closeQuietly(events);
     }
 
-    /** One look at the replicas and, when the upstream drifted, one re-render and reload. */
+    /**
+     * One look at the replicas: when the upstream drifted, one re-render and reload; when a replica came or went, the
+     * monitoring profile's scrape targets.
+     */
     void roundOnce() {
         var changed = sync.reconcile(this::serves);
-        failures.keySet()
-                .retainAll(engine.containers(project, UpstreamSync.APP).stream()
-                        .map(ServiceContainer::id)
-                        .collect(Collectors.toSet()));
+        var replicas = engine.containers(project, UpstreamSync.APP);
+        failures.keySet().retainAll(replicas.stream().map(ServiceContainer::id).collect(Collectors.toSet()));
         if (!changed.isEmpty()) {
             log("upstream re-rendered: " + describe(changed));
+        }
+        if (scrapeTargets.write(replicas)) {
+            log("scrape targets written: " + replicas.size() + " replica(s)");
         }
     }
 

@@ -97,6 +97,11 @@ public final class RecordingCompose implements Compose {
     }
 
     @Override
+    public void removeProfileServices(String profile, List<String> services) {
+        engine.log.add("compose rm profile " + profile + " " + String.join(" ", services));
+    }
+
+    @Override
     public int logs(Optional<String> service, boolean follow, int tail) {
         throw notFaked("stream logs");
     }

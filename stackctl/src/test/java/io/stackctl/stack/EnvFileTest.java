@@ -29,7 +29,8 @@ class EnvFileTest {
                         EnvFile.TOKEN_SECRET,
                         EnvFile.ADMIN_SECRET,
                         EnvFile.OPS_SECRET,
-                        EnvFile.BACKUP_SECRET);
+                        EnvFile.BACKUP_SECRET,
+                        EnvFile.MONITOR_DB_SECRET);
         env.save();
 
         var reread = EnvFile.load(path);
@@ -60,7 +61,8 @@ class EnvFileTest {
                         EnvFile.TOKEN_SECRET,
                         EnvFile.ADMIN_SECRET,
                         EnvFile.OPS_SECRET,
-                        EnvFile.BACKUP_SECRET);
+                        EnvFile.BACKUP_SECRET,
+                        EnvFile.MONITOR_DB_SECRET);
         assertThat(env.ensureSecrets()).isEmpty();
         env.put("POSTGRES_IMAGE", "stackctl-offline/postgres:15");
         env.save();

@@ -126,6 +126,9 @@ class SwarmStackFileTest {
                         .asText())
                 .isEqualTo("node.labels.stackctl.db == true");
         assertThat(stack.at("/networks").has("offsite")).isFalse();
+        assertThat(stack.at("/services").has("prometheus"))
+                .as("the monitoring profile's services (compose config lists them, profile or not)")
+                .isFalse();
         stack.get("services").forEach(service -> {
             assertThat(service.has("build")).isFalse();
             assertThat(service.has("depends_on")).isFalse();

@@ -1,0 +1,41 @@
+package io.stackctl.stack;
+
+import io.stackctl.core.ExitCodes;
+import io.stackctl.core.StackctlException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The monitoring profile: Prometheus with the stack's alert rules, and exporters for PostgreSQL and Redis (the
+ * services of compose/compose.yaml in compose's profile "monitoring"). On while compose/.env (or the shell) says
+ * {@code MONITORING=on}, which {@code up --monitoring} writes and {@code up --no-monitoring} takes away; every compose
+ * command stackctl runs then carries {@code --profile monitoring}, as does the prefix {@code status} prints.
+ */
+public final class Monitoring {
+
+    public static final String SETTING = "MONITORING";
+
+    /** compose's profile of the services in compose/compose.yaml that only run with it. */
+    public static final String PROFILE = "monitoring";
+
+    /** The profile's services. */
+    public static final List<String> SERVICES = List.of("prometheus", "db-exporter", "cache-exporter");
+
+    private Monitoring() {}
+
+    /** True when the profile is on; exit 2 naming the setting for anything but on or off. */
+    public static boolean enabled(Map<String, String> environment, EnvFile envFile) {
+        String value =
+                StackSettings.setting(SETTING, "off", environment, envFile).strip();
+        return switch (value) {
+            case "on" -> true;
+            case "off", "" -> false;
+            default ->
+                throw new StackctlException(
+                        ExitCodes.USAGE,
+                        SETTING + " is '" + value + "', which is neither on nor off",
+                        "set " + SETTING + "=on or off in compose/.env, or use bin/stackctl up --monitoring /"
+                                + " --no-monitoring");
+        };
+    }
+}
