@@ -1291,6 +1291,23 @@ alerts=$(grep -oP '^\s+- alert: \K\w+' compose/monitoring/rules/stack.yml | sort
 untested=$(comm -23 <(echo "$alerts") <(grep -oP '^\s+alertname: \K\w+' compose/monitoring/tests/stack.test.yml | sort -u))
 [ -n "$alerts" ] && [ -z "$untested" ] && pass "each of the $(echo "$alerts" | wc -l) alert rules has a promtool test case" \
   || fail "alert rules with no promtool test: ${untested:-none found}"
+# A webhook receiver on the Docker bridge's gateway (as s3proxy: the host and the containers reach it, nothing
+# outside the host does), where Alertmanager sends what fires.
+gateway=$(docker network inspect bridge -f '{{(index .IPAM.Config 0).Gateway}}')
+rm -f /tmp/e2e-webhook.log
+python3 - "$gateway" >/tmp/e2e-webhook.out 2>&1 <<'PY' &
+import http.server, sys
+class Receiver(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        with open("/tmp/e2e-webhook.log", "ab") as log:
+            log.write(body + b"\n")
+        self.send_response(200)
+        self.end_headers()
+http.server.ThreadingHTTPServer((sys.argv[1], 9095), Receiver).serve_forever()
+PY
+webhook_pid=$!
+echo "ALERT_WEBHOOK_URL=http://host.docker.internal:9095/alerts" >>compose/.env
 expect_exit 0 "up --monitoring" -- bin/stackctl up --monitoring
 grep -qx 'MONITORING=on' compose/.env && pass "the profile is kept in compose/.env" || fail "no MONITORING=on in compose/.env"
 prom=http://127.0.0.1:9090
@@ -1309,16 +1326,19 @@ for a in json.load(sys.stdin)["data"]["alerts"]:
         print(a["labels"].get("instance", ""))' "$1" 2>/dev/null
 }
 replicas=$(app_ids | wc -l)
-want=$((replicas + 3)) # the replicas, the two exporters, Prometheus itself
+want=$((replicas + 4)) # the replicas, the two exporters, Alertmanager, Prometheus itself
 for _ in $(seq 60); do [ "$(targets_up)" = "$want $want" ] && break; sleep 1; done
-[ "$(targets_up)" = "$want $want" ] && pass "Prometheus scrapes all $want targets ($replicas replicas, PostgreSQL's and Redis' exporters, itself), every one up" \
+[ "$(targets_up)" = "$want $want" ] && pass "Prometheus scrapes all $want targets ($replicas replicas, PostgreSQL's and Redis' exporters, Alertmanager, itself), every one up" \
   || { fail "targets: $(targets_up) (healthy total), wanted $want of $want"; curl -s "$prom/api/v1/targets" | head -c 2000; }
 published=$(docker port "$(project_ps --filter label=com.docker.compose.service=prometheus)" 9090)
 [ "$published" = "127.0.0.1:9090" ] && pass "Prometheus is published on loopback only ($published)" || fail "Prometheus published on '$published'"
 leaked=""
-for service in prometheus db-exporter cache-exporter; do
+am=$(project_ps --filter label=com.docker.compose.service=alertmanager)
+docker exec "$am" amtool check-config /run/stack-secrets/alertmanager.yml >$e2e.out 2>&1 \
+  && pass "the Alertmanager configuration stackctl wrote passes amtool check-config" || { fail "amtool check-config"; cat $e2e.out; }
+for service in prometheus alertmanager db-exporter cache-exporter; do
   env_of=$(docker inspect -f '{{join .Config.Env " "}} {{join .Config.Cmd " "}}' "$(project_ps --filter label=com.docker.compose.service=$service)")
-  for secret in REDIS_OPS_PASSWORD MONITOR_DB_PASSWORD OPS_TOKEN; do
+  for secret in REDIS_OPS_PASSWORD MONITOR_DB_PASSWORD OPS_TOKEN ALERT_WEBHOOK_URL; do
     value=$(sed -n "s/^$secret=//p" compose/.env)
     [ -n "$value" ] && [[ "$env_of" == *"$value"* ]] && leaked="$leaked $service:$secret"
   done
@@ -1350,11 +1370,25 @@ stopped_at=$(date +%s)
 for _ in $(seq 90); do [ -n "$(firing PostgresDown)" ] && break; sleep 1; done
 [ -n "$(firing PostgresDown)" ] && pass "PostgresDown fires $(( $(date +%s) - stopped_at )) s after the db stopped" \
   || { fail "PostgresDown did not fire within 90 s of the db stopping"; curl -s "$prom/api/v1/alerts"; }
+notified() { python3 -c '
+import json, sys
+for line in open("/tmp/e2e-webhook.log"):
+    for a in json.loads(line).get("alerts", []) if line.strip() else []:
+        if a["labels"].get("alertname") == sys.argv[1] and a["status"] == sys.argv[2]:
+            sys.exit(0)
+sys.exit(1)' "$1" "$2" 2>/dev/null; }
+# A fresh Alertmanager notifies a new group after group_wait (5 s). (One that saw the same alert fire and resolve within
+# group_interval says nothing new: the receiver was never told it resolved. That is Alertmanager's dedup, not a loss.)
+for _ in $(seq 60); do notified PostgresDown firing && break; sleep 1; done
+notified PostgresDown firing && pass "Alertmanager posted PostgresDown, firing, to the webhook ALERT_WEBHOOK_URL names ($(( $(date +%s) - stopped_at )) s after the stop)" \
+  || { fail "no PostgresDown notification at the webhook within 60 s of it firing"; cat /tmp/e2e-webhook.log /tmp/e2e-webhook.out 2>/dev/null | tail -5
+       curl -s http://127.0.0.1:9093/metrics | grep -E '^alertmanager_(alerts_received|notifications)_' ; docker logs --tail 20 "$am"; }
 docker start "$db" >/dev/null
 healed_within "db started again"
 for _ in $(seq 60); do [ -z "$(firing PostgresDown)" ] && break; sleep 1; done
 [ -z "$(firing PostgresDown)" ] && pass "PostgresDown resolves once PostgreSQL is back" || fail "PostgresDown still firing 60 s after the db is back"
 expect_exit 0 "health with the profile on" -- bin/stackctl health
+kill "$webhook_pid" 2>/dev/null || true
 
 step "Docker engine restart (what a host reboot does) heals with no stackctl command"
 # Whatever else uses this engine (CI runs the container tests and the Swarm scenario beside this one) must be done
@@ -1384,7 +1418,7 @@ nets=$(docker network ls -q --filter label=com.docker.compose.project=taskmanage
   || fail "left $left containers, $vols volumes, $nets networks"
 
 # The Swarm scenario runs next on this compose/.env, and Swarm takes no off-host repository nor monitoring yet.
-sed -i '/^BACKUP_S3_/d; /^ARCHIVE_TIMEOUT=/d; /^BACKUP_SCHEDULE_/d; /^MONITORING=/d' compose/.env
+sed -i '/^BACKUP_S3_/d; /^ARCHIVE_TIMEOUT=/d; /^BACKUP_SCHEDULE_/d; /^MONITORING=/d; /^ALERT/d' compose/.env
 bash .ci/s3proxy.sh stop /tmp/e2e-s3proxy
 
 e2e_done=yes

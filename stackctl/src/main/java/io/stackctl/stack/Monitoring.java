@@ -19,7 +19,7 @@ public final class Monitoring {
     public static final String PROFILE = "monitoring";
 
     /** The profile's services. */
-    public static final List<String> SERVICES = List.of("prometheus", "db-exporter", "cache-exporter");
+    public static final List<String> SERVICES = List.of("prometheus", "alertmanager", "db-exporter", "cache-exporter");
 
     private Monitoring() {}
 

@@ -2,8 +2,10 @@ package io.stackctl.stack;
 
 import io.stackctl.core.AtomicFiles;
 import io.stackctl.core.ExitCodes;
+import io.stackctl.core.Sha256;
 import io.stackctl.core.StackctlException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -17,7 +19,8 @@ import java.util.stream.Stream;
 /**
  * The credentials the monitoring profile's services read, as files in compose/secrets/monitoring (mounted read-only
  * at /run/stack-secrets), never in a container's environment: Prometheus' token for the replicas' {@code /metrics},
- * the Redis exporter's stackctl_ops password, and the PostgreSQL exporter's stackctl_monitor password. That login's
+ * the Redis exporter's stackctl_ops password, the PostgreSQL exporter's stackctl_monitor password, and Alertmanager's
+ * configuration ({@link AlertmanagerConfig}: a webhook's URL often carries a token). That login's
  * password also goes to compose/secrets/db/monitor-password, from which the db's health check opens the login
  * (compose/db/ensure-roles.sh); with the profile off both are removed, and the login is closed again.
  *
@@ -42,10 +45,13 @@ public final class MonitoringSecrets {
         this.loginFile = secrets.resolve("db").resolve("monitor-password");
     }
 
-    /** Writes what differs from compose/.env (profile on) or removes it all (off); returns the files changed. */
-    public List<String> ensure(EnvFile env, boolean enabled) {
+    /**
+     * Writes what differs from compose/.env (profile on), with Alertmanager's configuration for {@code webhook}, or
+     * removes it all (off); returns the files changed.
+     */
+    public List<String> ensure(EnvFile env, boolean enabled, String webhook) {
         try {
-            return enabled ? write(env) : remove();
+            return enabled ? write(env, webhook) : remove();
         } catch (IOException e) {
             throw new StackctlException(
                     ExitCodes.FAILED,
@@ -54,7 +60,7 @@ public final class MonitoringSecrets {
         }
     }
 
-    private List<String> write(EnvFile env) throws IOException {
+    private List<String> write(EnvFile env, String webhook) throws IOException {
         Map<String, String> contents = new LinkedHashMap<>();
         FILES.forEach((file, variable) -> contents.put(
                 file,
@@ -63,6 +69,13 @@ public final class MonitoringSecrets {
                                 ExitCodes.PRECONDITION,
                                 "compose/.env has no " + variable + ", which the monitoring profile needs",
                                 "run bin/stackctl up --monitoring: it adds the missing secrets"))));
+        String alertmanager = AlertmanagerConfig.render(webhook);
+        contents.put("alertmanager.yml", alertmanager);
+        String id = Sha256.of(alertmanager.getBytes(StandardCharsets.UTF_8)).substring(0, 12);
+        if (!env.get(AlertmanagerConfig.ID_VARIABLE).orElse("").equals(id)) {
+            env.put(AlertmanagerConfig.ID_VARIABLE, id);
+            env.save();
+        }
         List<String> changed = new ArrayList<>();
         for (Path dir : List.of(secrets, folder)) {
             Files.createDirectories(dir);

@@ -8,6 +8,7 @@ import io.stackctl.core.Pause;
 import io.stackctl.core.StackctlException;
 import io.stackctl.deploy.RollingDeploy;
 import io.stackctl.health.HttpProbe;
+import io.stackctl.stack.AlertmanagerConfig;
 import io.stackctl.stack.AppSecretFiles;
 import io.stackctl.stack.CredentialFiles;
 import io.stackctl.stack.EnvFile;
@@ -189,7 +190,11 @@ public final class Provisioner {
                     written.stream().map(name -> "compose/secrets/" + name).collect(Collectors.joining(", ")));
         }
         boolean monitoring = Monitoring.enabled(stack.environment(), env);
-        var monitoringFiles = new MonitoringSecrets(files).ensure(env, monitoring);
+        var monitoringFiles = new MonitoringSecrets(files)
+                .ensure(
+                        env,
+                        monitoring,
+                        StackSettings.setting(AlertmanagerConfig.WEBHOOK_SETTING, "", stack.environment(), env));
         if (!monitoringFiles.isEmpty()) {
             say(
                     "%s the monitoring profile's credentials: %s",

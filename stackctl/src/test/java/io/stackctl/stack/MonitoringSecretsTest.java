@@ -38,7 +38,7 @@ class MonitoringSecretsTest {
     void onWritesEachServicesCredentialAloneReadableByItsUserAndOpensTheMonitorLogin() throws Exception {
         var secrets = new MonitoringSecrets(files());
 
-        var written = secrets.ensure(env(ENV), true);
+        var written = secrets.ensure(env(ENV), true, "");
 
         Path folder = root.resolve("compose/secrets/monitoring");
         assertThat(written)
@@ -46,6 +46,7 @@ class MonitoringSecretsTest {
                         "monitoring/ops-token",
                         "monitoring/cache-password",
                         "monitoring/db-password",
+                        "monitoring/alertmanager.yml",
                         "db/monitor-password");
         // The whole text is the secret: no newline for Prometheus' credentials_file or the exporters to send along.
         assertThat(Files.readString(folder.resolve("ops-token"))).isEqualTo("ops-1");
@@ -58,10 +59,10 @@ class MonitoringSecretsTest {
         assertThat(mode(folder.resolve("ops-token"))).isEqualTo("rw-r--r--");
         assertThat(mode(root.resolve("compose/secrets/db"))).isEqualTo("rwx------");
         assertThat(mode(root.resolve("compose/secrets/db/monitor-password"))).isEqualTo("rw-------");
-        assertThat(secrets.ensure(env(ENV), true))
+        assertThat(secrets.ensure(env(ENV), true, ""))
                 .as("nothing to write the second time")
                 .isEmpty();
-        assertThat(secrets.ensure(env(ENV.replace("ops-1", "ops-2")), true))
+        assertThat(secrets.ensure(env(ENV.replace("ops-1", "ops-2")), true, ""))
                 .as("a rotated operator token follows")
                 .containsExactly("monitoring/ops-token");
     }
@@ -69,21 +70,21 @@ class MonitoringSecretsTest {
     @Test
     void offRemovesEveryFileSoTheMonitorLoginCloses() throws Exception {
         var secrets = new MonitoringSecrets(files());
-        secrets.ensure(env(ENV), true);
+        secrets.ensure(env(ENV), true, "");
 
-        var removed = secrets.ensure(env(ENV), false);
+        var removed = secrets.ensure(env(ENV), false, "");
 
         assertThat(removed).containsExactly("db/monitor-password", "monitoring/");
         assertThat(root.resolve("compose/secrets/monitoring")).doesNotExist();
         assertThat(root.resolve("compose/secrets/db/monitor-password")).doesNotExist();
-        assertThat(secrets.ensure(env(ENV), false)).isEmpty();
+        assertThat(secrets.ensure(env(ENV), false, "")).isEmpty();
     }
 
     @Test
     void aMissingSecretIsNamedAndNothingIsWritten() throws Exception {
         var secrets = new MonitoringSecrets(files());
 
-        assertThatThrownBy(() -> secrets.ensure(env("OPS_TOKEN=ops-1\nREDIS_OPS_PASSWORD=cache-1\n"), true))
+        assertThatThrownBy(() -> secrets.ensure(env("OPS_TOKEN=ops-1\nREDIS_OPS_PASSWORD=cache-1\n"), true, ""))
                 .isInstanceOf(StackctlException.class)
                 .hasMessageContaining("MONITOR_DB_PASSWORD")
                 .satisfies(e -> assertThat(((StackctlException) e).exitCode()).isEqualTo(ExitCodes.PRECONDITION));
