@@ -4,6 +4,7 @@ import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -78,18 +79,48 @@ final class GuardedRedis implements AutoCloseable {
                         .build());
     }
 
-    /** Runs one Redis operation; throws {@link CacheUnavailableException} when Redis cannot answer. */
+    /**
+     * Runs one Redis operation; throws {@link CacheUnavailableException} when Redis cannot answer. The breaker times
+     * the operation alone: borrowing may open a connection (TCP, AUTH, SETNAME: tens of ms on a busy host, more with
+     * TLS), which is the pool growing, not a slow cache, and once counted as slow calls it opened the breaker of a
+     * replica (and of a CI test) whose Redis answered in a millisecond. A borrow that fails is recorded as an error.
+     */
     <T> T call(Function<Jedis, T> operation) {
+        if (!breaker.tryAcquirePermission()) {
+            throw new CacheUnavailableException(
+                    "redis circuit breaker is open",
+                    CallNotPermittedException.createCallNotPermittedException(breaker));
+        }
+        long start = System.nanoTime();
+        Jedis jedis;
         try {
-            return breaker.executeSupplier(() -> {
-                try (Jedis jedis = borrow()) {
-                    return operation.apply(jedis);
-                }
-            });
-        } catch (CallNotPermittedException e) {
-            throw new CacheUnavailableException("redis circuit breaker is open", e);
+            jedis = borrow();
         } catch (JedisException e) {
+            breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
             throw new CacheUnavailableException("redis: " + e.getMessage(), e);
+        }
+        start = System.nanoTime();
+        try {
+            T result = operation.apply(jedis);
+            breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            return result;
+        } catch (JedisException e) {
+            breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
+            throw new CacheUnavailableException("redis: " + e.getMessage(), e);
+        } catch (RuntimeException | Error e) {
+            breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
+            throw e;
+        } finally {
+            giveBack(jedis);
+        }
+    }
+
+    /** Back to its pool (a broken one is dropped there); the call's answer stands whatever happens to it. */
+    private static void giveBack(Jedis jedis) {
+        try {
+            jedis.close();
+        } catch (JedisException e) {
+            // the pool was closed by a reconnect meanwhile: the connection goes with it
         }
     }
 
