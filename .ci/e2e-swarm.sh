@@ -58,6 +58,13 @@ expect_exit 0 "health on Swarm" -- bin/stackctl -p "$P" health
 bin/stackctl -p "$P" -o json status >$e2e.status
 [ "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["target"], sum(1 for c in d["containers"] if c["service"]=="app" and c["in_upstream"]))' "$e2e.status")" = "swarm 3" ] \
   && pass "status -o json: target swarm, 3 app replicas answering by DNS" || fail "status: $(cat $e2e.status)"
+# top on Swarm reads each replica's /metrics from inside it (overlay addresses are not reachable from the host).
+for _ in $(seq 20); do status_of -H "$(bearer)" "$url/tasks?limit=1" >/dev/null; done &
+traffic_pid=$!
+expect_exit 0 "top -o json on Swarm" -- bin/stackctl -p "$P" -o json top --interval 1s
+wait "$traffic_pid" || true
+[ "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); r=d["replicas"]; print(d["source"], len(r), all(x["pool_max"] for x in r))' "$e2e.out" 2>/dev/null)" = "replicas 3 True" ] \
+  && pass "top on Swarm: every replica's /metrics read from inside its task (3 replicas, each pool's size known)" || fail "top on Swarm: $(cat $e2e.out $e2e.err)"
 expect_exit 3 "up --target compose of a stack that runs on Swarm is refused" -- bin/stackctl -p "$P" up --target compose
 expect_exit 3 "secrets rotate jwt on Swarm is refused (the key is a Docker secret read once)" -- bin/stackctl -p "$P" secrets rotate jwt
 grep -q "change JWT_SECRET in compose/.env and run bin/stackctl deploy" $e2e.err && pass "the refusal says how to change the key on Swarm" \

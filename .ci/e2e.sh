@@ -1282,7 +1282,7 @@ grep -qE '^\| baseline \| p99_ms \|' /tmp/e2e.out && pass "the mixed simulation 
   && pass "a user's tasks titled drill/bench, written while a drill ran, survived every drill's and bench's clean-up" \
   || fail "the clean-up deleted a user's tasks"
 
-step "the monitoring profile: every rule tested by promtool; up --monitoring scrapes every replica, a new one within 10 s; a killed replica and a stopped db fire their alerts"
+step "the monitoring profile: every rule tested by promtool; top with and without it; up --monitoring scrapes every replica, new ones within 10 s and in top at its next refresh; a killed replica and a stopped db fire their alerts, sent to a webhook"
 monitoring_image="${MONITORING_IMAGE:-stackctl-offline/monitoring:2.42}"
 expect_exit 0 "promtool test rules compose/monitoring/tests/stack.test.yml" -- \
   docker run --rm -v "$PWD/compose/monitoring:/m:ro" -w /m/tests --entrypoint promtool "$monitoring_image" test rules stack.test.yml
@@ -1308,6 +1308,26 @@ http.server.ThreadingHTTPServer((sys.argv[1], 9095), Receiver).serve_forever()
 PY
 webhook_pid=$!
 echo "ALERT_WEBHOOK_URL=http://host.docker.internal:9095/alerts" >>compose/.env
+# top without the profile reads each replica's /metrics; under two client loops (about 50 req/s of list reads) it
+# counts the API's requests, not the probes and scrapes that reach every replica whatever the users do.
+top_field() { python3 -c '
+import json, sys
+doc = json.loads(sys.stdin.readline())
+print(eval(sys.argv[1], {}, doc))' "$1" 2>/dev/null; }
+expect_exit 2 "top --interval 10ms (out of range)" -- bin/stackctl top --interval 10ms
+grep -q '500ms to 1m' $e2e.err && pass "top names the range it takes" || fail "top --interval 10ms: $(cat $e2e.err)"
+expect_exit 2 "top --count 0" -- bin/stackctl top --count 0
+expect_exit 3 "top --source prometheus with the profile off" -- bin/stackctl top --source prometheus
+grep -q 'up --monitoring' $e2e.err && pass "top --source prometheus says how to turn the profile on" || fail "top --source prometheus: $(cat $e2e.err)"
+login
+loops_start 2
+expect_exit 0 "top -o json with the profile off" -- bin/stackctl -o json top --interval 2s
+top_rps=$(top_field 'round(stack["requests_per_s"] or 0)' <$e2e.out)
+[ "$(top_field 'source' <$e2e.out)" = replicas ] && [ "$(top_field 'len(replicas)' <$e2e.out)" = "$(app_ids | wc -l)" ] \
+  && [ "${top_rps:-0}" -ge 10 ] && [ "${top_rps:-0}" -le 100 ] && [ "$(top_field 'stack["p99_ms"] is not None' <$e2e.out)" = True ] \
+  && pass "top reads every replica's /metrics with the profile off: $top_rps req/s under ~50 req/s of client loops, p99 $(top_field 'round(stack["p99_ms"], 1)' <$e2e.out) ms" \
+  || { fail "top -o json without the profile"; cat $e2e.out; }
+loops_stop "client loops under top"
 expect_exit 0 "up --monitoring" -- bin/stackctl up --monitoring
 grep -qx 'MONITORING=on' compose/.env && pass "the profile is kept in compose/.env" || fail "no MONITORING=on in compose/.env"
 prom=http://127.0.0.1:9090
@@ -1347,15 +1367,45 @@ done
 pg_up=$(curl -s "$prom/api/v1/query" --data-urlencode 'query=pg_up' | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["result"][0]["value"][1])' 2>/dev/null)
 redis_up=$(curl -s "$prom/api/v1/query" --data-urlencode 'query=redis_up' | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["result"][0]["value"][1])' 2>/dev/null)
 [ "$pg_up$redis_up" = 11 ] && pass "pg_up and redis_up are 1: the exporters log in (stackctl_monitor, stackctl_ops)" || fail "pg_up '$pg_up', redis_up '$redis_up'"
-expect_exit 0 "scale app=$((replicas + 1))" -- bin/stackctl scale app=$((replicas + 1))
+# top from Prometheus, one JSON line a second, while two client loops run and the stack scales to 5 replicas.
+login
+loops_start 2
+bin/stackctl -o json top --source prometheus --interval 1s --count 120 >$e2e.top 2>$e2e.top.err &
+top_pid=$!
+grown=5
+expect_exit 0 "scale app=$replicas to app=$grown with top running" -- bin/stackctl scale app=$grown
 scaled_at=$(date +%s%N)
-want=$((want + 1))
+want=$((want + grown - replicas))
 for _ in $(seq 100); do [ "$(targets_up)" = "$want $want" ] && break; sleep 0.1; done
 took=$(( ($(date +%s%N) - scaled_at) / 1000000 ))
-[ "$(targets_up)" = "$want $want" ] && [ "$took" -le 10000 ] && pass "the new replica scraped and up $took ms after scale returned" \
-  || fail "the new replica not scraped within 10 s: $(targets_up)"
+[ "$(targets_up)" = "$want $want" ] && [ "$took" -le 10000 ] && pass "the $((grown - replicas)) new replicas scraped and up $took ms after scale returned" \
+  || fail "the new replicas not scraped within 10 s: $(targets_up)"
+top_view() { python3 - "$scaled_at" "$1" "$e2e.top" <<'PY'
+import calendar, json, re, sys, time
+def epoch(at):  # Instant.toString(): 2026-12-04T04:50:01.123456Z, the fraction 0 to 9 digits
+    whole, fraction = re.match(r"([^.Z]+)\.?(\d*)Z", at).groups()
+    return calendar.timegm(time.strptime(whole, "%Y-%m-%dT%H:%M:%S")) + float("0." + (fraction or "0"))
+after, want = int(sys.argv[1]) / 1e9, sys.argv[2]
+samples = [json.loads(l) for l in open(sys.argv[3]) if l.startswith("{")]
+later = [s for s in samples if epoch(s["at"]) > after]
+if want == "first":
+    print(len(later[0]["replicas"]) if later else "none")
+else:  # seconds after scale returned until every replica shows traffic, from Prometheus
+    for s in later:
+        if s["source"] == "prometheus" and all((r["requests_per_s"] or 0) > 0 for r in s["replicas"]):
+            print(len(s["replicas"]), round(s["stack"]["requests_per_s"]), s["at"]); break
+PY
+}
+for _ in $(seq 40); do [ -n "$(top_view traffic)" ] && break; sleep 1; done
+loops_stop "client loops while scaling with top running"
+kill "$top_pid" 2>/dev/null || true; wait "$top_pid" 2>/dev/null || true
+[ "$(top_view first)" = "$grown" ] && pass "top's first refresh after scale returned shows all $grown replicas" \
+  || { fail "top's first refresh after the scale: $(top_view first) replicas, wanted $grown"; tail -c 1500 $e2e.top; cat $e2e.top.err; }
+traffic=$(top_view traffic)
+[ "${traffic%% *}" = "$grown" ] && pass "top (Prometheus) shows traffic on each of the $grown replicas: $traffic (replicas, req/s, at)" \
+  || { fail "top never showed traffic on every replica: ${traffic:-none}"; tail -c 1500 $e2e.top; cat $e2e.top.err; }
 expect_exit 0 "scale back to app=$replicas" -- bin/stackctl scale app=$replicas
-want=$((want - 1))
+want=$((want - grown + replicas))
 for _ in $(seq 100); do [ "$(targets_up)" = "$want $want" ] && break; sleep 0.1; done
 [ "$(targets_up)" = "$want $want" ] && pass "the removed replica is no target any more" || fail "after the scale down: $(targets_up)"
 expect_exit 0 "drill kill-replica with the profile on" -- bin/stackctl drill kill-replica --duration 3s

@@ -2,9 +2,12 @@ package io.stackctl.cli;
 
 import io.stackctl.core.ExitCodes;
 import io.stackctl.core.StackctlException;
+import io.stackctl.stack.Monitoring;
 import io.stackctl.stack.Stack;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -16,14 +19,16 @@ import picocli.CommandLine.Parameters;
                         + " profile) or all; -f follows.")
 final class LogsCommand extends StackCommand {
 
-    static final Set<String> SERVICES =
-            Set.of("nginx", "app", "db", "cache", "upstream-agent", "prometheus", "db-exporter", "cache-exporter");
+    static final Set<String> SERVICES = Stream.concat(
+                    Stream.of("nginx", "app", "db", "cache", "upstream-agent"), Monitoring.SERVICES.stream())
+            .collect(Collectors.toUnmodifiableSet());
 
     @Parameters(
             index = "0",
             arity = "0..1",
             paramLabel = "SERVICE",
-            description = "nginx, app, db, cache, upstream-agent, prometheus, db-exporter or cache-exporter")
+            description =
+                    "nginx, app, db, cache, upstream-agent, prometheus, alertmanager, db-exporter or cache-exporter")
     String service;
 
     @Option(
@@ -44,8 +49,8 @@ final class LogsCommand extends StackCommand {
             throw new StackctlException(
                     ExitCodes.USAGE,
                     "unknown service '" + service + "'",
-                    "choose one of nginx, app, db, cache, upstream-agent, and with the monitoring profile prometheus,"
-                            + " db-exporter, cache-exporter");
+                    "choose one of nginx, app, db, cache, upstream-agent, and with the monitoring profile "
+                            + String.join(", ", Monitoring.SERVICES));
         }
         try (Stack stack = openStack()) {
             stack.requireRunning();

@@ -1,6 +1,7 @@
 package io.stackctl.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.stackctl.core.ExitCodes;
 import io.stackctl.core.Json;
 import io.stackctl.core.StackctlException;
@@ -25,6 +26,17 @@ public final class Output {
     public void json(Object document) {
         try {
             out.println(JSON.writeValueAsString(document));
+        } catch (Exception e) {
+            throw new StackctlException(ExitCodes.FAILED, "cannot print JSON: " + e.getMessage(), "report this bug");
+        }
+        out.flush();
+    }
+
+    /** One document on one line (JSON Lines), for output that streams a document per event. */
+    public void jsonLine(Object document) {
+        try {
+            out.println(
+                    JSON.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(document));
         } catch (Exception e) {
             throw new StackctlException(ExitCodes.FAILED, "cannot print JSON: " + e.getMessage(), "report this bug");
         }

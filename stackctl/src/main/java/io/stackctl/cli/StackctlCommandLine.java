@@ -23,6 +23,7 @@ public final class StackctlCommandLine {
                 DownCommand.class,
                 StatusCommand.class,
                 HealthCommand.class,
+                TopCommand.class,
                 ScaleCommand.class,
                 DeployCommand.class,
                 RollbackCommand.class,

@@ -62,14 +62,15 @@ public final class HttpProbe {
         }
     }
 
-    /** A GET with {@code Authorization: Bearer <credential>}, keeping the body; never throws. */
+    /** A GET with {@code Authorization: Bearer <credential>} (none when null), keeping the body; never throws. */
     public Answer fetch(String url, String credential) {
         try {
-            var request = HttpRequest.newBuilder(URI.create(url))
-                    .timeout(timeout)
-                    .header("Authorization", "Bearer " + credential)
-                    .GET()
-                    .build();
+            var builder =
+                    HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET();
+            if (credential != null) {
+                builder.header("Authorization", "Bearer " + credential);
+            }
+            var request = builder.build();
             var response = client().send(request, HttpResponse.BodyHandlers.ofString());
             return new Answer(response.statusCode(), response.body(), null);
         } catch (InterruptedException e) {

@@ -23,6 +23,13 @@ public final class Monitoring {
 
     private Monitoring() {}
 
+    /** Prometheus' API as this host reaches it: published on loopback, at PROMETHEUS_PORT (default 9090). */
+    public static String prometheusUrl(Map<String, String> environment, EnvFile envFile) {
+        return "http://127.0.0.1:"
+                + StackSettings.setting("PROMETHEUS_PORT", "9090", environment, envFile)
+                        .strip();
+    }
+
     /** True when the profile is on; exit 2 naming the setting for anything but on or off. */
     public static boolean enabled(Map<String, String> environment, EnvFile envFile) {
         String value =

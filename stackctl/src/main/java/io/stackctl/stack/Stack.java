@@ -269,10 +269,10 @@ public final class Stack implements AutoCloseable {
         return probe.send(method, url, token);
     }
 
-    /** An operator route's answer from one replica itself, with its body (compose only: its frontend address). */
+    /** An operator route's answer from one replica itself, with its body: at its address, or on Swarm from inside. */
     public HttpProbe.Answer askReplicaOperator(ServiceContainer replica, String path) {
         if (swarm()) {
-            throw new IllegalStateException("a replica's own answer is read on compose only");
+            return ExecProbe.operatorAnswer(engine, replica.id(), path);
         }
         return probe.fetch(ReplicaHealth.url(replica.ipOn("frontend").orElse(""), path), opsToken());
     }
