@@ -1282,13 +1282,14 @@ grep -qE '^\| baseline \| p99_ms \|' /tmp/e2e.out && pass "the mixed simulation 
   && pass "a user's tasks titled drill/bench, written while a drill ran, survived every drill's and bench's clean-up" \
   || fail "the clean-up deleted a user's tasks"
 
-step "the monitoring profile: every rule tested by promtool; top with and without it; up --monitoring scrapes every replica, new ones within 10 s and in top at its next refresh; a killed replica and a stopped db fire their alerts, sent to a webhook"
+step "the monitoring profile: every rule tested by promtool; top with and without it; the SLO from compose/.env; up --monitoring scrapes every replica, new ones within 10 s and in top at its next refresh; a killed replica and a stopped db fire their alerts, sent to a webhook"
 monitoring_image="${MONITORING_IMAGE:-stackctl-offline/monitoring:2.42}"
-expect_exit 0 "promtool test rules compose/monitoring/tests/stack.test.yml" -- \
-  docker run --rm -v "$PWD/compose/monitoring:/m:ro" -w /m/tests --entrypoint promtool "$monitoring_image" test rules stack.test.yml
+rule_tests=$(cd compose/monitoring/tests && ls *.test.yml | xargs)
+expect_exit 0 "promtool test rules ($rule_tests)" -- \
+  docker run --rm -v "$PWD/compose/monitoring:/m:ro" -w /m/tests --entrypoint promtool "$monitoring_image" test rules $rule_tests
 grep -q SUCCESS $e2e.out || cat $e2e.out $e2e.err
 alerts=$(grep -oP '^\s+- alert: \K\w+' compose/monitoring/rules/stack.yml | sort -u)
-untested=$(comm -23 <(echo "$alerts") <(grep -oP '^\s+alertname: \K\w+' compose/monitoring/tests/stack.test.yml | sort -u))
+untested=$(comm -23 <(echo "$alerts") <(grep -ohP '^\s+alertname: \K\w+' compose/monitoring/tests/*.test.yml | sort -u))
 [ -n "$alerts" ] && [ -z "$untested" ] && pass "each of the $(echo "$alerts" | wc -l) alert rules has a promtool test case" \
   || fail "alert rules with no promtool test: ${untested:-none found}"
 # A webhook receiver on the Docker bridge's gateway (as s3proxy: the host and the containers reach it, nothing
@@ -1328,6 +1329,11 @@ top_rps=$(top_field 'round(stack["requests_per_s"] or 0)' <$e2e.out)
   && pass "top reads every replica's /metrics with the profile off: $top_rps req/s under ~50 req/s of client loops, p99 $(top_field 'round(stack["p99_ms"], 1)' <$e2e.out) ms" \
   || { fail "top -o json without the profile"; cat $e2e.out; }
 loops_stop "client loops under top"
+echo "SLO_AVAILABILITY=100" >>compose/.env
+expect_exit 2 "up --monitoring with SLO_AVAILABILITY=100" -- bin/stackctl up --monitoring
+grep -q 'SLO_AVAILABILITY' $e2e.err && ! grep -q '^MONITORING=' compose/.env && pass "a 100% SLO is refused before anything changes, naming the setting" \
+  || fail "SLO_AVAILABILITY=100: $(cat $e2e.err); $(grep '^MONITORING=' compose/.env)"
+sed -i 's/^SLO_AVAILABILITY=.*/SLO_AVAILABILITY=99.5/' compose/.env
 expect_exit 0 "up --monitoring" -- bin/stackctl up --monitoring
 grep -qx 'MONITORING=on' compose/.env && pass "the profile is kept in compose/.env" || fail "no MONITORING=on in compose/.env"
 prom=http://127.0.0.1:9090
@@ -1367,6 +1373,10 @@ done
 pg_up=$(curl -s "$prom/api/v1/query" --data-urlencode 'query=pg_up' | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["result"][0]["value"][1])' 2>/dev/null)
 redis_up=$(curl -s "$prom/api/v1/query" --data-urlencode 'query=redis_up' | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["result"][0]["value"][1])' 2>/dev/null)
 [ "$pg_up$redis_up" = 11 ] && pass "pg_up and redis_up are 1: the exporters log in (stackctl_monitor, stackctl_ops)" || fail "pg_up '$pg_up', redis_up '$redis_up'"
+slo_budget() { curl -s "$prom/api/v1/query" --data-urlencode 'query=stack:slo_error_budget:ratio' | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["result"][0]["value"][1])' 2>/dev/null; }
+for _ in $(seq 30); do [ "$(slo_budget)" = 0.005 ] && break; sleep 1; done
+[ "$(slo_budget)" = 0.005 ] && pass "the burn-rate alerts hold SLO_AVAILABILITY=99.5: stack:slo_error_budget:ratio is 0.005" \
+  || fail "stack:slo_error_budget:ratio is '$(slo_budget)', wanted 0.005"
 # top from Prometheus, one JSON line a second, while two client loops run and the stack scales to 5 replicas.
 login
 loops_start 2
@@ -1437,6 +1447,14 @@ docker start "$db" >/dev/null
 healed_within "db started again"
 for _ in $(seq 60); do [ -z "$(firing PostgresDown)" ] && break; sleep 1; done
 [ -z "$(firing PostgresDown)" ] && pass "PostgresDown resolves once PostgreSQL is back" || fail "PostgresDown still firing 60 s after the db is back"
+# A new target reaches the running Prometheus with no restart (SIGHUP): the same container, the new budget.
+prometheus_was=$(project_ps --filter label=com.docker.compose.service=prometheus)
+sed -i 's/^SLO_AVAILABILITY=.*/SLO_AVAILABILITY=99.95/' compose/.env
+expect_exit 0 "up with SLO_AVAILABILITY=99.95" -- bin/stackctl up
+for _ in $(seq 30); do [ "$(slo_budget)" = 0.0005 ] && break; sleep 1; done
+[ "$(slo_budget)" = 0.0005 ] && [ "$(project_ps --filter label=com.docker.compose.service=prometheus)" = "$prometheus_was" ] \
+  && pass "a changed SLO reaches the running Prometheus (budget 0.0005, same container): $(grep -o 'the SLO.*' $e2e.err)" \
+  || fail "after SLO_AVAILABILITY=99.95: budget '$(slo_budget)', prometheus $prometheus_was -> $(project_ps --filter label=com.docker.compose.service=prometheus)"
 expect_exit 0 "health with the profile on" -- bin/stackctl health
 kill "$webhook_pid" 2>/dev/null || true
 
@@ -1468,7 +1486,7 @@ nets=$(docker network ls -q --filter label=com.docker.compose.project=taskmanage
   || fail "left $left containers, $vols volumes, $nets networks"
 
 # The Swarm scenario runs next on this compose/.env, and Swarm takes no off-host repository nor monitoring yet.
-sed -i '/^BACKUP_S3_/d; /^ARCHIVE_TIMEOUT=/d; /^BACKUP_SCHEDULE_/d; /^MONITORING=/d; /^ALERT/d' compose/.env
+sed -i '/^BACKUP_S3_/d; /^ARCHIVE_TIMEOUT=/d; /^BACKUP_SCHEDULE_/d; /^MONITORING=/d; /^ALERT/d; /^SLO_/d' compose/.env
 bash .ci/s3proxy.sh stop /tmp/e2e-s3proxy
 
 e2e_done=yes

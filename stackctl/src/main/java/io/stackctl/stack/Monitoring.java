@@ -18,6 +18,8 @@ public final class Monitoring {
     /** compose's profile of the services in compose/compose.yaml that only run with it. */
     public static final String PROFILE = "monitoring";
 
+    public static final String PROMETHEUS = "prometheus";
+
     /** The profile's services. */
     public static final List<String> SERVICES = List.of("prometheus", "alertmanager", "db-exporter", "cache-exporter");
 

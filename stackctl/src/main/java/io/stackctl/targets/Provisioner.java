@@ -7,6 +7,7 @@ import io.stackctl.core.ExitCodes;
 import io.stackctl.core.Pause;
 import io.stackctl.core.StackctlException;
 import io.stackctl.deploy.RollingDeploy;
+import io.stackctl.engine.ServiceContainer;
 import io.stackctl.health.HttpProbe;
 import io.stackctl.stack.AlertmanagerConfig;
 import io.stackctl.stack.AppSecretFiles;
@@ -18,6 +19,7 @@ import io.stackctl.stack.MonitoringSecrets;
 import io.stackctl.stack.OfflineImages;
 import io.stackctl.stack.OffsiteRepository;
 import io.stackctl.stack.Scaler;
+import io.stackctl.stack.SloTarget;
 import io.stackctl.stack.Stack;
 import io.stackctl.stack.StackFiles;
 import io.stackctl.stack.StackSettings;
@@ -77,6 +79,7 @@ public final class Provisioner {
         // The agent runs the schedule: a wrong expression is refused here, before anything starts.
         BackupSchedule.parse(key -> StackSettings.setting(key, "", stack.environment(), envFile));
         boolean monitoring = request.monitoring().orElseGet(() -> Monitoring.enabled(stack.environment(), envFile));
+        var slo = SloTarget.of(stack.environment(), envFile);
         if (monitoring && !target.name().equals("compose")) {
             throw new StackctlException(
                     ExitCodes.USAGE,
@@ -105,9 +108,12 @@ public final class Provisioner {
         LocalImages.build(stack, request.keepImages(), progress);
         // Before compose starts a stopped db: a restore killed while it rewrote the data directory finishes first.
         PointInTimeRestore.resumeInterrupted(stack, progress, PITR_TIMEOUT);
+        boolean sloChanged = monitoring && slo.write(stack.files().scrapeTargetsDir());
         target.provision(replicas, request.rollout(), request.waitTimeout());
         if (!monitoring) {
             removeMonitoringLeft();
+        } else if (sloChanged) {
+            reloadPrometheus(slo);
         }
         // Every replica runs on compose/.env's secrets now: the folders of older ones have no reader left.
         new AppSecretFiles(stack.files())
@@ -219,6 +225,19 @@ public final class Provisioner {
     }
 
     /** compose leaves a profile's containers running once the profile is off: --no-monitoring removes them here. */
+    /**
+     * A Prometheus that was running reads rule files again on SIGHUP (one started by this up read the new file at
+     * start, and a second read changes nothing): the burn-rate alerts follow the new target with no restart.
+     */
+    private void reloadPrometheus(SloTarget slo) {
+        stack.engine().containers(stack.project(), Monitoring.PROMETHEUS).stream()
+                .filter(ServiceContainer::running)
+                .forEach(prometheus -> stack.engine().signal(prometheus.id(), "HUP"));
+        say(
+                "the SLO's alerts hold %s%% availability (error budget %s, %s in compose/.env)",
+                slo.availability(), slo.budget().toPlainString(), SloTarget.SETTING);
+    }
+
     private void removeMonitoringLeft() {
         var left = Monitoring.SERVICES.stream()
                 .filter(service ->

@@ -299,6 +299,11 @@ public final class RecordingEngine implements Engine {
     }
 
     @Override
+    public void signal(String containerId, String signal) {
+        throw notFaked("signal");
+    }
+
+    @Override
     public void stop(String containerId, Duration grace) {
         throw notFaked("stop");
     }
