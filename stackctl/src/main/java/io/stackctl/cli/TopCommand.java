@@ -76,7 +76,18 @@ final class TopCommand extends StackCommand {
                 if (i > 0) {
                     Pause.sleep(interval, "top was interrupted", "run it again");
                 }
-                TopSample sample = figures.sample();
+                TopSample sample;
+                try {
+                    sample = figures.sample();
+                } catch (StackctlException e) {
+                    if (refreshes == 1) {
+                        throw e;
+                    }
+                    // A live view outlasts a Prometheus restarting or a replica's blip: say so, try the next refresh.
+                    err().println("warning: " + e.getMessage() + " (trying again in " + interval.toMillis() + " ms)");
+                    err().flush();
+                    continue;
+                }
                 if (global.json()) {
                     output().jsonLine(TopTable.document(sample));
                 } else {

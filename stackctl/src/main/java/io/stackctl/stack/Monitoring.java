@@ -21,7 +21,7 @@ public final class Monitoring {
     public static final String PROMETHEUS = "prometheus";
 
     /** The profile's services. */
-    public static final List<String> SERVICES = List.of("prometheus", "alertmanager", "db-exporter", "cache-exporter");
+    public static final List<String> SERVICES = List.of(PROMETHEUS, "alertmanager", "db-exporter", "cache-exporter");
 
     private Monitoring() {}
 

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code top} without Prometheus: every running replica's /metrics, scraped at each refresh with the operator token
@@ -49,9 +50,10 @@ public final class ReplicaScrapes implements TopSource {
             Figures figures = Figures.UNKNOWN;
             if (c.running()) {
                 var answer = stack.askReplicaOperator(c, "/metrics");
-                if (answer.ok()) {
+                Optional<Counters> scraped = answer.ok() ? counters(answer.body()) : Optional.empty();
+                if (scraped.isPresent()) {
                     long now = System.nanoTime();
-                    Counters counters = Counters.of(MetricsText.parse(answer.body()));
+                    Counters counters = scraped.get();
                     Scrape before = previous.get(c.id());
                     seen.put(c.id(), new Scrape(now, counters));
                     if (before == null) {
@@ -74,6 +76,15 @@ public final class ReplicaScrapes implements TopSource {
                 increases.isEmpty() ? Figures.UNKNOWN : Counters.sum(increases).over(window);
         return new TopSample(
                 at, name(), window, rows, total, service(containers, Stack.DB), service(containers, Stack.CACHE));
+    }
+
+    /** A scrape cut short (the replica stopping as it answered) is no figure, not the end of top. */
+    private static Optional<Counters> counters(String body) {
+        try {
+            return Optional.of(Counters.of(MetricsText.parse(body)));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     static TopSample.Service service(List<ServiceContainer> containers, String name) {
