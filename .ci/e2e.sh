@@ -1471,6 +1471,10 @@ pkill -TERM -x dockerd || true
 for _ in $(seq 60); do pgrep -x dockerd >/dev/null || break; sleep 0.5; done
 bash .ci/start-engine.sh
 healed_within "engine restart"
+# healed_within counts running containers: one the engine did not start again would not be among them.
+down_after=$(docker ps -a --filter label=com.docker.compose.project=taskmanager --filter status=exited --format '{{.Names}}' | xargs)
+[ -z "$down_after" ] && pass "every container of the stack runs again after the engine restart (restart policies honoured)" \
+  || fail "left down by the engine restart: $down_after"
 after_ips=$(for c in $(app_ids); do docker inspect -f '{{.Name}} {{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}' "$c"; done)
 [ "$before_ips" = "$after_ips" ] && echo "addresses kept across the restart" || echo "addresses moved across the restart"
 n=$(instances 30)

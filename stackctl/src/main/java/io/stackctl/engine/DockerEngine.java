@@ -485,10 +485,6 @@ public final class DockerEngine implements Engine {
         client.killContainerCmd(containerId).exec();
     }
 
-    public void signal(String containerId, String signal) {
-        client.killContainerCmd(containerId).withSignal(signal).exec();
-    }
-
     public void stop(String containerId, Duration grace) {
         client.stopContainerCmd(containerId)
                 .withTimeout((int) grace.toSeconds())

@@ -124,9 +124,6 @@ public interface Engine extends AutoCloseable {
     /** {@code docker kill}: SIGKILL. The engine treats it as a deliberate stop, so no restart policy applies. */
     void kill(String containerId);
 
-    /** {@code docker kill --signal NAME}: a signal to the container's main process, e.g. HUP to reload. */
-    void signal(String containerId, String signal);
-
     void stop(String containerId, Duration grace);
 
     void start(String containerId);

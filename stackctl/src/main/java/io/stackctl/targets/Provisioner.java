@@ -227,12 +227,24 @@ public final class Provisioner {
     /** compose leaves a profile's containers running once the profile is off: --no-monitoring removes them here. */
     /**
      * A Prometheus that was running reads rule files again on SIGHUP (one started by this up read the new file at
-     * start, and a second read changes nothing): the burn-rate alerts follow the new target with no restart.
+     * start, and a second read changes nothing): the burn-rate alerts follow the new target with no restart. The
+     * signal is sent from inside the container, not with the engine's kill: Docker 20.10 marks a container that got
+     * any signal through {@code docker kill} as stopped by hand, and its restart policy (unless-stopped) then left it
+     * down after the next engine restart (CI: health failed after the engine restart).
      */
     private void reloadPrometheus(SloTarget slo) {
-        stack.engine().containers(stack.project(), Monitoring.PROMETHEUS).stream()
-                .filter(ServiceContainer::running)
-                .forEach(prometheus -> stack.engine().signal(prometheus.id(), "HUP"));
+        for (ServiceContainer prometheus : stack.engine().containers(stack.project(), Monitoring.PROMETHEUS)) {
+            if (prometheus.running()) {
+                var sent = stack.engine().exec(prometheus.id(), Duration.ofSeconds(10), "bash", "-c", "kill -HUP 1");
+                if (sent.exitCode() != 0) {
+                    throw new StackctlException(
+                            ExitCodes.FAILED,
+                            "Prometheus did not take the new SLO target (kill -HUP 1 in " + prometheus.name() + ": "
+                                    + sent.output().strip() + ")",
+                            "restart it: docker restart " + prometheus.name() + "; it reads the target at start");
+                }
+            }
+        }
         say(
                 "the SLO's alerts hold %s%% availability (error budget %s, %s in compose/.env)",
                 slo.availability(), slo.budget().toPlainString(), SloTarget.SETTING);

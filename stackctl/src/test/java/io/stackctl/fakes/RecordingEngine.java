@@ -299,11 +299,6 @@ public final class RecordingEngine implements Engine {
     }
 
     @Override
-    public void signal(String containerId, String signal) {
-        throw notFaked("signal");
-    }
-
-    @Override
     public void stop(String containerId, Duration grace) {
         throw notFaked("stop");
     }
