@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Files that readers see whole or not at all, and that survive a power cut: written under a temporary name in the
@@ -27,6 +28,20 @@ public final class AtomicFiles {
     /** What is done to the written, flushed file before it takes its name (its owner, its mode). */
     public interface Preparation {
         void prepare(Path written) throws IOException;
+    }
+
+    /** Gives the written file {@code permissions} (e.g. rw-r--r--: readable by a service's user this host does not know). */
+    public static Preparation permissions(String permissions) {
+        return written -> Files.setPosixFilePermissions(written, PosixFilePermissions.fromString(permissions));
+    }
+
+    /** As {@link #writeString(Path, String, Preparation)} unless the file already holds exactly {@code text}; true when it wrote. */
+    public static boolean writeStringIfChanged(Path file, String text, Preparation preparation) throws IOException {
+        if (Files.isRegularFile(file) && Files.readString(file).equals(text)) {
+            return false;
+        }
+        writeString(file, text, preparation);
+        return true;
     }
 
     /** As {@link #writeString(Path, String)}, with {@code preparation} applied before the rename. */

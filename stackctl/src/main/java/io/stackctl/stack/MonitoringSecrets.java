@@ -83,14 +83,9 @@ public final class MonitoringSecrets {
         Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rwx------"));
         Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxr-xr-x"));
         for (var entry : contents.entrySet()) {
-            Path file = folder.resolve(entry.getKey());
-            if (!same(file, entry.getValue())) {
-                // No newline: exporters and Prometheus take a file's whole text as the secret.
-                AtomicFiles.writeString(
-                        file,
-                        entry.getValue(),
-                        written ->
-                                Files.setPosixFilePermissions(written, PosixFilePermissions.fromString("rw-r--r--")));
+            // No newline: exporters and Prometheus take a file's whole text as the secret.
+            if (AtomicFiles.writeStringIfChanged(
+                    folder.resolve(entry.getKey()), entry.getValue(), AtomicFiles.permissions("rw-r--r--"))) {
                 changed.add("monitoring/" + entry.getKey());
             }
         }

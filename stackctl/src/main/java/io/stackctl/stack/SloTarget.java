@@ -5,9 +5,7 @@ import io.stackctl.core.ExitCodes;
 import io.stackctl.core.StackctlException;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 
 /**
@@ -81,15 +79,7 @@ public final class SloTarget {
         Path file = dir.resolve(FILE);
         String text = rules();
         try {
-            if (Files.isRegularFile(file) && Files.readString(file).equals(text)) {
-                return false;
-            }
-            Files.createDirectories(dir);
-            AtomicFiles.writeString(
-                    file,
-                    text,
-                    written -> Files.setPosixFilePermissions(written, PosixFilePermissions.fromString("rw-r--r--")));
-            return true;
+            return AtomicFiles.writeStringIfChanged(file, text, AtomicFiles.permissions("rw-r--r--"));
         } catch (IOException e) {
             throw new StackctlException(
                     ExitCodes.FAILED,

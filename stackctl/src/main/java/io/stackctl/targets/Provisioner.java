@@ -224,7 +224,6 @@ public final class Provisioner {
         }
     }
 
-    /** compose leaves a profile's containers running once the profile is off: --no-monitoring removes them here. */
     /**
      * A Prometheus that was running reads rule files again on SIGHUP (one started by this up read the new file at
      * start, and a second read changes nothing): the burn-rate alerts follow the new target with no restart. The
@@ -250,6 +249,7 @@ public final class Provisioner {
                 slo.availability(), slo.budget().toPlainString(), SloTarget.SETTING);
     }
 
+    /** compose leaves a profile's containers running once the profile is off: --no-monitoring removes them here. */
     private void removeMonitoringLeft() {
         var left = Monitoring.SERVICES.stream()
                 .filter(service ->

@@ -6,9 +6,7 @@ import io.stackctl.core.Json;
 import io.stackctl.engine.ServiceContainer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -33,15 +31,8 @@ final class ScrapeTargets {
     boolean write(List<ServiceContainer> replicas) {
         String rendered = render(replicas);
         try {
-            if (Files.isRegularFile(file) && Files.readString(file).equals(rendered)) {
-                return false;
-            }
             // Readable by Prometheus' own user, which the agent's host does not know.
-            AtomicFiles.writeString(
-                    file,
-                    rendered,
-                    written -> Files.setPosixFilePermissions(written, PosixFilePermissions.fromString("rw-r--r--")));
-            return true;
+            return AtomicFiles.writeStringIfChanged(file, rendered, AtomicFiles.permissions("rw-r--r--"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write Prometheus' targets " + file, e);
         }
