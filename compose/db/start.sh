@@ -21,4 +21,29 @@ if [ -r /stack/db/pgbackrest-conf.sh ] && source /stack/db/pgbackrest-conf.sh &&
 else
   echo "WAL archiving is off: no pgbackrest in this image or no key in ${BACKUP_CIPHER_PASS_FILE:-/run/stack-secrets/backup-cipher-pass} (stackctl up writes it)" >&2
 fi
+# Replication: every node can serve WAL to a standby and be rewound (wal_log_hints) after a failover; a slot's hold on
+# WAL is bounded so a standby gone for long cannot fill the primary's disk (it is cloned anew instead). A backend
+# whose client has gone (the app gave up on a commit waiting for the synchronous standby) ends within a second.
+set -- -c wal_log_hints=on -c max_wal_senders=10 -c max_replication_slots=10 -c hot_standby=on \
+  -c "max_slot_wal_keep_size=${MAX_SLOT_WAL_KEEP_SIZE:-2GB}" -c wal_keep_size=128MB -c "cluster_name=${DB_NODE:-db}" \
+  -c client_connection_check_interval=1s "$@"
+source /stack/db/replication.sh
+# In the file as well: pg_rewind's crash recovery of a killed primary runs postgres without these options, and its
+# checkpoint would record wal_log_hints as off, which pg_rewind then refuses.
+ensure_rewindable
+# postgres' own home: libpq looks there for client certificates (under /root it is refused a permission).
+export HOME=/var/lib/postgresql
+primary=$(recorded_primary)
+if [ "$primary" != "${DB_NODE:-db}" ]; then
+  standby_options=$(prepare_standby "$primary") || exit 1
+  mapfile -t standby_options <<<"$standby_options"
+  set -- "${standby_options[@]}" "$@"
+  # The cluster's WAL comes from the primary; the archive fills the gap when a slot no longer holds it.
+  if [ -s /etc/pgbackrest/pgbackrest.conf ]; then
+    set -- -c 'restore_command=pgbackrest --stanza=stack archive-get %f "%p"' "$@"
+  fi
+else
+  # The record names this node: a standby.signal left here is a promotion that a failover began and never finished.
+  rm -f "${PGDATA:-/var/lib/postgresql/data}/standby.signal"
+fi
 exec docker-entrypoint.sh postgres "$@"

@@ -73,7 +73,7 @@ public final class RestoreProof {
             Engine engine, String project, String dbContainer, String network, Path composeDir, Path stateDir) {
 
         public static Site of(Stack stack) {
-            return of(stack, stack.requireService(Stack.DB).id());
+            return of(stack, stack.requirePrimaryDb().id());
         }
 
         /** With the db container given, running or not (a restore after a lost disk has it created, stopped). */

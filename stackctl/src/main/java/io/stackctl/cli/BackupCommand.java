@@ -88,7 +88,7 @@ final class BackupCommand extends StackCommand {
     }
 
     private int physical(Stack stack, PgBackRest.Type physical) {
-        var db = stack.requireService(Stack.DB);
+        var db = stack.requirePrimaryDb();
         var pgbackrest = new PgBackRest(stack.engine(), db.id());
         progress(
                 "taking a backup (--type %s) into each of pgBackRest's repositories (the local one: %s in the db"

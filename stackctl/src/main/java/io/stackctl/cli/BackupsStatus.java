@@ -30,7 +30,7 @@ final class BackupsStatus extends StackCommand {
     @Override
     public Integer call() {
         try (Stack stack = openStack()) {
-            var db = stack.requireService(Stack.DB);
+            var db = stack.requirePrimaryDb();
             var archiving = WalArchiving.of(PostgresContainer.of(stack));
             var repository = new PgBackRest(stack.engine(), db.id()).info();
             var problems = archiving.problems(WalArchiving.STUCK_AFTER);

@@ -22,6 +22,10 @@ final class DownCommand extends StackCommand {
         try (Stack stack = openStack()) {
             progress("stopping project %s%s", stack.project(), volumes ? " and deleting its volumes" : "");
             target(stack).remove(volumes);
+            if (volumes) {
+                // The nodes it named are gone with their data: the next cluster starts from db again.
+                stack.primaryRecord().forget();
+            }
             int left = stack.containers().size();
             if (left > 0) {
                 throw new StackctlException(

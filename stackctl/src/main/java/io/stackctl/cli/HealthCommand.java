@@ -8,6 +8,7 @@ import io.stackctl.engine.ServiceContainer;
 import io.stackctl.health.HttpProbe;
 import io.stackctl.health.ReplicaHealth;
 import io.stackctl.postgres.PostgresContainer;
+import io.stackctl.replication.Replication;
 import io.stackctl.secrets.TokenKeysCheck;
 import io.stackctl.stack.ConnectionBudget;
 import io.stackctl.stack.Stack;
@@ -60,13 +61,17 @@ final class HealthCommand extends StackCommand {
             var internal = InternalTlsHealth.of(stack, Instant.now());
             problems.addAll(internal.problems());
             problems.addAll(archivingProblems(stack));
+            var database = target(stack).name().equals("compose")
+                    ? Optional.of(Replication.of(stack))
+                    : Optional.<Replication>empty();
+            database.ifPresent(replication -> problems.addAll(replication.problems()));
             List<String> warnings = new ArrayList<>(edge.warnings());
             warnings.addAll(internal.warnings());
             if (stack.maintenance().active()) {
                 problems.add("nginx answers 503 maintenance: a restore is running, or one was interrupted"
                         + " (bin/stackctl up turns it off)");
             }
-            print(replicas, ready, health, problems, stack, connections, warnings);
+            print(replicas, ready, health, problems, stack, connections, warnings, database);
             warnings.forEach(w -> err().println("warning: " + w));
             if (!problems.isEmpty()) {
                 err().println("unhealthy: " + String.join("; ", problems));
@@ -85,7 +90,8 @@ final class HealthCommand extends StackCommand {
             List<String> problems,
             Stack stack,
             Optional<ConnectionBudget> connections,
-            List<String> warnings) {
+            List<String> warnings,
+            Optional<Replication> database) {
         if (global.json()) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("project", stack.project());
@@ -102,6 +108,7 @@ final class HealthCommand extends StackCommand {
                             "for_pools", b.forReplicas(),
                             "in_use_at_most", b.needed(replicas.size(), 0),
                             "max_replicas", b.maxReplicas())));
+            database.ifPresent(replication -> doc.put("database", replication.json()));
             output().json(doc);
             return;
         }
@@ -120,6 +127,10 @@ final class HealthCommand extends StackCommand {
         output().line("through nginx (" + stack.settings().baseUrl() + "): /ready " + ready.summary() + ", /health "
                 + health.summary());
         connections.ifPresent(b -> output().line("database connections: " + b.describe(replicas.size())));
+        database.ifPresent(replication -> {
+            output().line("");
+            output().table(List.of("DB NODE", "ROLE", "REPLICATION", "LAG", "SLOT"), replication.rows());
+        });
     }
 
     /**

@@ -24,6 +24,7 @@ public final class StackctlCommandLine {
                 StatusCommand.class,
                 HealthCommand.class,
                 TopCommand.class,
+                FailoverCommand.class,
                 ScaleCommand.class,
                 DeployCommand.class,
                 RollbackCommand.class,

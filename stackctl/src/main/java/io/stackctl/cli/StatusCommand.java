@@ -2,6 +2,7 @@ package io.stackctl.cli;
 
 import io.stackctl.core.ExitCodes;
 import io.stackctl.engine.ServiceContainer;
+import io.stackctl.replication.Replication;
 import io.stackctl.stack.Stack;
 import io.stackctl.targets.Target;
 import java.time.Duration;
@@ -9,6 +10,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 
 @Command(name = "status", description = "Services, replicas, state, health, uptime and upstream membership.")
@@ -30,12 +32,15 @@ final class StatusCommand extends StackCommand {
         private final Stack stack;
         private final List<ServiceContainer> containers;
         private final List<String> upstream;
+        private final Optional<Replication> database;
 
         Report(Target target) {
             this.target = target;
             this.stack = target.stack();
             this.containers = stack.containers();
             this.upstream = stack.upstreamMembers();
+            // Each node's role and its standby's lag, asked of PostgreSQL (compose: Swarm runs one db node).
+            this.database = target.name().equals("compose") ? Optional.of(Replication.of(stack)) : Optional.empty();
         }
 
         void print(Output output, boolean json) {
@@ -46,6 +51,10 @@ final class StatusCommand extends StackCommand {
             output.table(
                     List.of("SERVICE", "CONTAINER", "STATE", "HEALTH", "UPTIME", "ADDRESS", "UPSTREAM"),
                     containers.stream().map(this::row).toList());
+            database.ifPresent(replication -> {
+                output.line("");
+                output.table(List.of("DB NODE", "ROLE", "REPLICATION", "LAG", "SLOT"), replication.rows());
+            });
             output.line("");
             output.line("nginx: " + stack.settings().baseUrl() + "  upstream: " + upstream.size() + " member(s)  "
                     + target.nativeView());
@@ -83,6 +92,7 @@ final class StatusCommand extends StackCommand {
                                 return item;
                             })
                             .toList());
+            database.ifPresent(replication -> doc.put("database", replication.json()));
             return doc;
         }
 

@@ -39,6 +39,14 @@ final class UpCommand extends StackCommand {
                     + " every later command (default: as it is).")
     Boolean monitoring;
 
+    @Option(
+            names = "--standby",
+            negatable = true,
+            description = "Also run db-standby, a PostgreSQL standby streaming from the primary, ready for"
+                    + " stackctl failover (REPLICAS_SYNC in compose/.env: on, each commit waits for it; off, none"
+                    + " does); --no-standby removes it and its data. Kept in compose/.env (default: as it is).")
+    Boolean standby;
+
     @Mixin
     RolloutOptions rollout;
 
@@ -72,7 +80,8 @@ final class UpCommand extends StackCommand {
                             noBuild,
                             rollout.options(false),
                             waitTimeout,
-                            Optional.ofNullable(monitoring)));
+                            Optional.ofNullable(monitoring),
+                            Optional.ofNullable(standby)));
             progress(
                     "stack %s is up on %s in %.1fs: %s answers /ready in %.0fms",
                     stack.project(),

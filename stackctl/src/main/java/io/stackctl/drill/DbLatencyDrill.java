@@ -59,7 +59,7 @@ public final class DbLatencyDrill extends LatencyDrill {
     List<Planned> plan(DrillContext context) {
         List<Planned> planned = new ArrayList<>(super.plan(context));
         if (bandwidthKbit > 0) {
-            ServiceContainer db = context.stack().requireService(Stack.DB);
+            ServiceContainer db = context.stack().requirePrimaryDb();
             // each replica's address on the network it reaches PostgreSQL by: where PostgreSQL's answers go
             List<String> replicas = planned.stream()
                     .map(p -> p.target().networkIps().get(sharedNetwork(p.target(), db)))

@@ -1,7 +1,6 @@
 package io.stackctl.drill;
 
 import io.stackctl.engine.ServiceContainer;
-import io.stackctl.stack.Stack;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +23,7 @@ public final class DbPartitionDrill extends NetworkFaultDrill {
 
     @Override
     List<ServiceContainer> targets(DrillContext context) {
-        return List.of(context.stack().requireService(Stack.DB));
+        return List.of(context.stack().requirePrimaryDb());
     }
 
     @Override

@@ -25,7 +25,7 @@ public final class DbRestartDrill implements Drill {
     @Override
     public Outcome inject(DrillContext context) {
         Stack stack = context.stack();
-        db = stack.requireService(Stack.DB);
+        db = stack.requirePrimaryDb();
         Map<String, Optional<Instant>> started = new LinkedHashMap<>();
         stack.replicas().forEach(r -> started.put(r.id(), r.startedAt()));
         long faultAt = context.load().now();

@@ -50,7 +50,7 @@ public final class ReplicaPartitionDrill extends NetworkFaultDrill {
 
     @Override
     List<String> peers(DrillContext context, ServiceContainer target) {
-        ServiceContainer db = context.stack().requireService(Stack.DB);
+        ServiceContainer db = context.stack().requirePrimaryDb();
         return db.networkIps().values().stream()
                 .filter(ip -> !ip.isBlank())
                 .distinct()

@@ -650,6 +650,21 @@ public final class DockerEngine implements Engine {
     }
 
     @Override
+    public boolean removeVolume(String project, String volume) {
+        var volumes = client.listVolumesCmd()
+                .withFilter(
+                        "label",
+                        List.of("com.docker.compose.project=" + project, "com.docker.compose.volume=" + volume))
+                .exec()
+                .getVolumes();
+        if (volumes == null || volumes.isEmpty()) {
+            return false;
+        }
+        volumes.forEach(found -> client.removeVolumeCmd(found.getName()).exec());
+        return true;
+    }
+
+    @Override
     public void remove(String containerId) {
         try {
             client.removeContainerCmd(containerId).withForce(true).exec();

@@ -183,6 +183,9 @@ public interface Engine extends AutoCloseable {
     /** Containers carrying every one of {@code labels}, running or not. */
     List<Helper> helpers(Map<String, String> labels);
 
+    /** Removes a project's named volume (compose's label names it); false when there was none. */
+    boolean removeVolume(String project, String volume);
+
     /** Removes a container, running or not (SIGKILL first); nothing when it is already gone. */
     void remove(String containerId);
 

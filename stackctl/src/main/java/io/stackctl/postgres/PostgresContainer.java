@@ -114,7 +114,7 @@ public final class PostgresContainer {
 
     /** The stack's running db container, as stackctl's own role; exit 3 when it is not running. */
     public static PostgresContainer of(Stack stack) {
-        var db = stack.requireService(Stack.DB);
+        var db = stack.requirePrimaryDb();
         return new PostgresContainer(
                 stack.engine(), db.id(), Stack.DATABASE, Stack.OPERATIONS_USER, Stack.APP_DATABASE_USER);
     }

@@ -25,6 +25,8 @@ import java.util.Map;
  *       (stackctl_ops', which the cache's health check also gives Redis when it changed);
  *   <li>{@code db/backup-cipher-pass}: pgBackRest's repository key, which compose/db/start.sh puts in its
  *       configuration;
+ *   <li>{@code db/replication-password}: the replication login's, and {@code db/replication}, the db nodes and whether
+ *       commits wait for a standby ({@link #ensureReplication}), which compose/db/ensure-replication.sh applies;
  *   <li>{@code db/s3-key}, {@code db/s3-key-secret} and {@code db/s3-ca.pem}: the off-host repository's access key
  *       and the CA that signed its certificate ({@link OffsiteRepository}).
  * </ul>
@@ -126,7 +128,22 @@ public final class CredentialFiles {
         if (writeIfChanged(backupCipherPass, env.get(EnvFile.BACKUP_SECRET).orElse(""))) {
             changed.add("db/backup-cipher-pass");
         }
+        if (writeIfChanged(
+                dbSecrets.resolve("replication-password"),
+                env.get(EnvFile.REPLICATION_SECRET).orElse(""))) {
+            changed.add("db/replication-password");
+        }
         return changed;
+    }
+
+    /**
+     * Writes which db nodes the cluster has and whether each commit waits for one of the standbys; true when that
+     * changed. The primary's health check reads it at each run: a change takes effect with no restart.
+     */
+    public boolean ensureReplication(List<String> nodes, boolean synchronous) {
+        return writeIfChanged(
+                dbSecrets.resolve("replication"),
+                "NODES=\"" + String.join(" ", nodes) + "\"\nSYNC=" + (synchronous ? "on" : "off"));
     }
 
     /** Writes the off-host repository's credentials and CA certificate for the db service; returns what changed. */

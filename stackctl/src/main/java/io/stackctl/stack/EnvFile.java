@@ -55,6 +55,9 @@ public final class EnvFile {
      */
     public static final String MONITOR_DB_SECRET = "MONITOR_DB_PASSWORD";
 
+    /** The db nodes' replication login (stackctl_replication): a standby streams with it, pg_rewind reads with it. */
+    public static final String REPLICATION_SECRET = "REPLICATION_PASSWORD";
+
     private static final String[] SECRETS = {
         DB_SECRET,
         APP_DB_SECRET,
@@ -64,7 +67,8 @@ public final class EnvFile {
         ADMIN_SECRET,
         OPS_SECRET,
         BACKUP_SECRET,
-        MONITOR_DB_SECRET
+        MONITOR_DB_SECRET,
+        REPLICATION_SECRET
     };
 
     private final Path path;

@@ -1,7 +1,5 @@
 package io.stackctl.stack;
 
-import io.stackctl.core.ExitCodes;
-import io.stackctl.core.StackctlException;
 import java.util.List;
 import java.util.Map;
 
@@ -34,17 +32,7 @@ public final class Monitoring {
 
     /** True when the profile is on; exit 2 naming the setting for anything but on or off. */
     public static boolean enabled(Map<String, String> environment, EnvFile envFile) {
-        String value =
-                StackSettings.setting(SETTING, "off", environment, envFile).strip();
-        return switch (value) {
-            case "on" -> true;
-            case "off", "" -> false;
-            default ->
-                throw new StackctlException(
-                        ExitCodes.USAGE,
-                        SETTING + " is '" + value + "', which is neither on nor off",
-                        "set " + SETTING + "=on or off in compose/.env, or use bin/stackctl up --monitoring /"
-                                + " --no-monitoring");
-        };
+        return StackSettings.onOff(
+                SETTING, false, environment, envFile, "bin/stackctl up --monitoring / --no-monitoring");
     }
 }

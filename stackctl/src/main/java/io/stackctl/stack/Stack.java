@@ -105,11 +105,21 @@ public final class Stack implements AutoCloseable {
                         ComposeCli.detect(runner, files.stateDir().resolve("compose-cli")),
                         project,
                         files.composeFiles(OffsiteRepository.configured(environment, EnvFile.load(files.envFile()))),
-                        () -> Monitoring.enabled(environment, EnvFile.load(files.envFile()))
-                                ? List.of(Monitoring.PROFILE)
-                                : List.of())
+                        () -> profiles(environment, EnvFile.load(files.envFile())))
                 .plain(plain);
         return new Stack(project, files, engine, compose, runner, environment);
+    }
+
+    /** compose's profiles that compose/.env turns on: every compose command carries them. */
+    static List<String> profiles(Map<String, String> environment, EnvFile envFile) {
+        var profiles = new ArrayList<String>();
+        if (Standby.enabled(environment, envFile)) {
+            profiles.add(Standby.PROFILE);
+        }
+        if (Monitoring.enabled(environment, envFile)) {
+            profiles.add(Monitoring.PROFILE);
+        }
+        return List.copyOf(profiles);
     }
 
     public String project() {
@@ -207,6 +217,29 @@ public final class Stack implements AutoCloseable {
         return containers;
     }
 
+    /** Which db node is the primary (compose/state/db/primary). */
+    public PrimaryRecord primaryRecord() {
+        return new PrimaryRecord(files);
+    }
+
+    /**
+     * The running container of the db node the primary record names: the one to back up, restore, dump and drill;
+     * else exit 3. Without a standby that is always db.
+     */
+    public ServiceContainer requirePrimaryDb() {
+        String primary = primaryRecord().primary();
+        return engine.containers(project, primary).stream()
+                .filter(ServiceContainer::running)
+                .findFirst()
+                .orElseThrow(() -> new StackctlException(
+                        ExitCodes.PRECONDITION,
+                        "the primary database node " + primary + " of stack '" + project + "' is not running",
+                        primary.equals(DB)
+                                ? "start the stack with: bin/stackctl up"
+                                : "start it with bin/stackctl up, or make the other node the primary: bin/stackctl"
+                                        + " failover --to " + DB));
+    }
+
     /** The running container of a single-instance service, else exit 3. */
     public ServiceContainer requireService(String service) {
         return engine.containers(project, service).stream()
@@ -269,6 +302,15 @@ public final class Stack implements AutoCloseable {
         return probe.send(method, url, token);
     }
 
+    /** A POST to an operator route of one replica itself, waiting up to {@code timeout} (compose: its address). */
+    public HttpProbe.Result operatorPost(ServiceContainer replica, String path, Duration timeout) {
+        if (swarm()) {
+            return ExecProbe.operatorRequest(engine, replica.id(), "POST", path);
+        }
+        return new HttpProbe(timeout)
+                .send("POST", ReplicaHealth.url(replica.ipOn("frontend").orElse(""), path), opsToken());
+    }
+
     /** An operator route's answer from one replica itself, with its body: at its address, or on Swarm from inside. */
     public HttpProbe.Answer askReplicaOperator(ServiceContainer replica, String path) {
         if (swarm()) {
@@ -290,7 +332,7 @@ public final class Stack implements AutoCloseable {
 
     /** The database's max_connections, asked live, against each replica's DB_POOL_SIZE of compose/.env. */
     public ConnectionBudget connectionBudget() {
-        var db = requireService(DB);
+        var db = requirePrimaryDb();
         var answer = engine.exec(
                 db.id(),
                 Duration.ofSeconds(10),

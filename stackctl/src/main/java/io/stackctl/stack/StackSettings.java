@@ -95,6 +95,23 @@ public record StackSettings(
         };
     }
 
+    /** An on/off setting ({@code fallback} when unset); exit 2 naming it for anything else, with how to set it. */
+    public static boolean onOff(
+            String key, boolean fallback, Map<String, String> environment, EnvFile envFile, String howToSet) {
+        String value =
+                setting(key, fallback ? "on" : "off", environment, envFile).strip();
+        return switch (value) {
+            case "on" -> true;
+            case "off" -> false;
+            case "" -> fallback;
+            default ->
+                throw new StackctlException(
+                        ExitCodes.USAGE,
+                        key + " is '" + value + "', which is neither on nor off",
+                        "set " + key + "=on or off in compose/.env, or use " + howToSet);
+        };
+    }
+
     public static String setting(String key, String fallback, Map<String, String> environment, EnvFile envFile) {
         String fromShell = environment.get(key);
         if (fromShell != null && !fromShell.isBlank()) {

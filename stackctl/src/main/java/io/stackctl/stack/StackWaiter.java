@@ -94,6 +94,9 @@ public final class StackWaiter {
             case "db" ->
                 "PostgreSQL is still initialising its volume, or the volume holds data from another password"
                         + " (stackctl down --volumes starts afresh)";
+            case "db-standby" ->
+                "the standby is still cloning from the primary, or cannot reach it with compose/secrets/db's"
+                        + " replication password (its log says which)";
             case "cache" -> "Redis did not start: a bad REDIS_PASSWORD in compose/.env, or its AOF is damaged";
             case "nginx" -> "nginx did not load its configuration (nginx/nginx.conf or the rendered upstream)";
             default -> "the service did not become healthy";

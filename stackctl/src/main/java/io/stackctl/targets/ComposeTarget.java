@@ -11,6 +11,7 @@ import io.stackctl.stack.LocalImages;
 import io.stackctl.stack.Monitoring;
 import io.stackctl.stack.Scaler;
 import io.stackctl.stack.Stack;
+import io.stackctl.stack.Standby;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -70,12 +71,17 @@ final class ComposeTarget implements Target {
         } else {
             updateRunning(running, replicas, options, waitTimeout);
         }
-        var healthy = stack.waiter(progress)
-                .awaitHealthy(
-                        Map.of(Stack.DB, 1, Stack.CACHE, 1, Stack.APP, replicas, Stack.NGINX, 1, Stack.AGENT, 1),
-                        ServiceContainer::running,
-                        waitTimeout);
+        var expected = new java.util.HashMap<>(
+                Map.of(Stack.DB, 1, Stack.CACHE, 1, Stack.APP, replicas, Stack.NGINX, 1, Stack.AGENT, 1));
+        if (standby()) {
+            expected.put(Standby.SERVICE, 1);
+        }
+        var healthy = stack.waiter(progress).awaitHealthy(expected, ServiceContainer::running, waitTimeout);
         stack.route(healthy.stream().filter(c -> c.service().equals(Stack.APP)).toList());
+    }
+
+    private boolean standby() {
+        return Standby.enabled(stack.environment(), EnvFile.load(stack.files().envFile()));
     }
 
     @Override
@@ -127,18 +133,18 @@ final class ComposeTarget implements Target {
         boolean monitoring = Monitoring.enabled(
                 stack.environment(), EnvFile.load(stack.files().envFile()));
         var services = new java.util.ArrayList<>(List.of(Stack.DB, Stack.CACHE, Stack.AGENT, Stack.NGINX));
+        var data = new java.util.HashMap<>(Map.of(Stack.DB, 1, Stack.CACHE, 1));
+        if (standby()) {
+            services.add(Standby.SERVICE);
+            data.put(Standby.SERVICE, 1);
+        }
         if (monitoring) {
             services.addAll(Monitoring.SERVICES);
         }
         stack.compose().upServices(services);
         // A recreated db or cache is healthy only once its roles and users are in place (compose/db, compose/cache):
         // the rollout's own checks and the new replicas log in as those.
-        stack.waiter(progress)
-                .awaitHealthy(
-                        Map.of(Stack.DB, 1, Stack.CACHE, 1),
-                        c -> c.running()
-                                && (c.service().equals(Stack.DB) || c.service().equals(Stack.CACHE)),
-                        waitTimeout);
+        stack.waiter(progress).awaitHealthy(data, c -> c.running() && data.containsKey(c.service()), waitTimeout);
         if (monitoring) {
             Map<String, Integer> expected = new java.util.HashMap<>();
             Monitoring.SERVICES.forEach(service -> expected.put(service, 1));

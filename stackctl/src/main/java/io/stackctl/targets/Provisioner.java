@@ -23,6 +23,7 @@ import io.stackctl.stack.SloTarget;
 import io.stackctl.stack.Stack;
 import io.stackctl.stack.StackFiles;
 import io.stackctl.stack.StackSettings;
+import io.stackctl.stack.Standby;
 import io.stackctl.tls.EdgeTls;
 import io.stackctl.tls.InternalTls;
 import java.io.PrintWriter;
@@ -47,7 +48,8 @@ public final class Provisioner {
             boolean keepImages,
             RollingDeploy.Options rollout,
             Duration waitTimeout,
-            Optional<Boolean> monitoring) {}
+            Optional<Boolean> monitoring,
+            Optional<Boolean> standby) {}
 
     private final Target target;
     private final Stack stack;
@@ -86,8 +88,17 @@ public final class Provisioner {
                     "the monitoring profile runs on the compose target only, not yet on " + target.name(),
                     "bring the stack up without it (bin/stackctl up --no-monitoring), or on compose");
         }
+        boolean standby = request.standby().orElseGet(() -> Standby.enabled(stack.environment(), envFile));
+        Standby.synchronous(stack.environment(), envFile);
+        if (standby && !target.name().equals("compose")) {
+            throw new StackctlException(
+                    ExitCodes.USAGE,
+                    "the standby runs on the compose target only, not yet on " + target.name(),
+                    "bring the stack up without it (bin/stackctl up --no-standby), or on compose");
+        }
+        var standbyLeft = standby ? Optional.<StandbyRemoval>empty() : StandbyRemoval.needed(stack);
         // Only after the engine answered: a failed precondition must leave no file behind.
-        prepareEnvFile(request.offline(), offsite, request.monitoring());
+        prepareEnvFile(request.offline(), offsite, request.monitoring(), request.standby());
         stack.reloadSettings();
         var tls = EdgeTls.of(stack);
         tls.ensureFolder();
@@ -109,6 +120,7 @@ public final class Provisioner {
         // Before compose starts a stopped db: a restore killed while it rewrote the data directory finishes first.
         PointInTimeRestore.resumeInterrupted(stack, progress, PITR_TIMEOUT);
         boolean sloChanged = monitoring && slo.write(stack.files().scrapeTargetsDir());
+        standbyLeft.ifPresent(removal -> removal.run(progress));
         target.provision(replicas, request.rollout(), request.waitTimeout());
         if (!monitoring) {
             removeMonitoringLeft();
@@ -146,7 +158,10 @@ public final class Provisioner {
     }
 
     private void prepareEnvFile(
-            boolean offline, Optional<OffsiteRepository> offsite, Optional<Boolean> monitoringAsked) {
+            boolean offline,
+            Optional<OffsiteRepository> offsite,
+            Optional<Boolean> monitoringAsked,
+            Optional<Boolean> standbyAsked) {
         StackFiles files = stack.files();
         EnvFile env = EnvFile.load(files.envFile());
         boolean created = !env.exists();
@@ -172,6 +187,12 @@ public final class Provisioner {
                     "monitoring profile %s (%s in %s)",
                     monitoringAsked.get() ? "on" : "off", Monitoring.SETTING, files.envFile());
         }
+        if (standbyAsked.isPresent()
+                && !env.get(Standby.SETTING).orElse("off").equals(standbyAsked.get() ? "on" : "off")) {
+            env.put(Standby.SETTING, standbyAsked.get() ? "on" : "off");
+            changed = true;
+            say("database standby %s (%s in %s)", standbyAsked.get() ? "on" : "off", Standby.SETTING, files.envFile());
+        }
         if (offline) {
             say("building air-gapped images (compose/images/build.sh)");
             var images = OfflineImages.build(stack.runner(), files, line -> say("  %s", line));
@@ -194,6 +215,19 @@ public final class Provisioner {
             say(
                     "wrote the app's credentials for the db and cache services: %s",
                     written.stream().map(name -> "compose/secrets/" + name).collect(Collectors.joining(", ")));
+        }
+        boolean standby = Standby.enabled(stack.environment(), env);
+        boolean synchronous = Standby.synchronous(stack.environment(), env);
+        if (credentials.ensureReplication(Standby.nodes(standby), synchronous)) {
+            say(
+                    "database nodes: %s%s (compose/secrets/db/replication)",
+                    String.join(", ", Standby.nodes(standby)),
+                    standby ? (synchronous ? "; each commit waits for the standby" : "; commits do not wait") : "");
+        }
+        if (stack.primaryRecord().ensure()) {
+            say(
+                    "primary record: %s (%s)",
+                    Stack.DB, files.root().relativize(stack.primaryRecord().file()));
         }
         boolean monitoring = Monitoring.enabled(stack.environment(), env);
         var monitoringFiles = new MonitoringSecrets(files)

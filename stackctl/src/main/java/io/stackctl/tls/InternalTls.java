@@ -4,6 +4,7 @@ import io.stackctl.core.ExitCodes;
 import io.stackctl.core.StackctlException;
 import io.stackctl.engine.ServiceContainer;
 import io.stackctl.stack.Stack;
+import io.stackctl.stack.Standby;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -164,9 +165,14 @@ public final class InternalTls {
         return EdgeTls.readPem(file).certificates().stream().findFirst();
     }
 
-    /** A service's name, and the loopback names its own health check reaches it by. */
+    /**
+     * A service's name, and the loopback names its own health check reaches it by. The db's certificate serves every
+     * db node (they mount the same folder): the app checks the name of whichever one is the primary.
+     */
     static List<String> names(String service) {
-        return List.of(service, "localhost", "127.0.0.1");
+        return service.equals(Stack.DB)
+                ? List.of(service, Standby.SERVICE, "localhost", "127.0.0.1")
+                : List.of(service, "localhost", "127.0.0.1");
     }
 
     private boolean stands(Path folder, StackCa ca, String service, Instant now) {

@@ -365,6 +365,11 @@ public final class RecordingEngine implements Engine {
     }
 
     @Override
+    public boolean removeVolume(String project, String volume) {
+        throw notFaked("volume removal");
+    }
+
+    @Override
     public void buildImage(java.nio.file.Path context, String tag, Map<String, String> buildArgs) {
         throw notFaked("image builds");
     }

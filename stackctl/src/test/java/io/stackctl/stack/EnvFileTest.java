@@ -30,7 +30,8 @@ class EnvFileTest {
                         EnvFile.ADMIN_SECRET,
                         EnvFile.OPS_SECRET,
                         EnvFile.BACKUP_SECRET,
-                        EnvFile.MONITOR_DB_SECRET);
+                        EnvFile.MONITOR_DB_SECRET,
+                        EnvFile.REPLICATION_SECRET);
         env.save();
 
         var reread = EnvFile.load(path);
@@ -62,7 +63,8 @@ class EnvFileTest {
                         EnvFile.ADMIN_SECRET,
                         EnvFile.OPS_SECRET,
                         EnvFile.BACKUP_SECRET,
-                        EnvFile.MONITOR_DB_SECRET);
+                        EnvFile.MONITOR_DB_SECRET,
+                        EnvFile.REPLICATION_SECRET);
         assertThat(env.ensureSecrets()).isEmpty();
         env.put("POSTGRES_IMAGE", "stackctl-offline/postgres:15");
         env.save();

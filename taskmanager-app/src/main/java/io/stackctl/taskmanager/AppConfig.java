@@ -53,7 +53,7 @@ public record AppConfig(
         return new AppConfig(
                 reader.integer("PORT", DEFAULT_PORT, 0, 65_535),
                 reader.text("INSTANCE_ID", hostName()),
-                reader.text("DB_HOST", "localhost"),
+                hosts(reader.text("DB_HOST", "localhost")),
                 reader.integer("DB_PORT", 5432, 1, 65_535),
                 reader.text("DB_NAME", "taskmanager"),
                 reader.text("DB_USER", "taskmanager"),
@@ -132,13 +132,42 @@ public record AppConfig(
                 reader.text("JWT_KEYS_FILE", ""));
     }
 
-    /** With internal TLS, the server's certificate must come from the stack's CA and name the host (verify-full). */
+    /** How long pgjdbc trusts what it learnt of a host's role (primary or standby). */
+    static final int HOST_RECHECK_SECONDS = 2;
+
+    /** DB_HOST: one host or a comma-separated list, none of them empty. */
+    static String hosts(String value) {
+        for (String host : value.split(",", -1)) {
+            if (host.isBlank() || host.strip().contains(" ") || host.contains(":")) {
+                throw new IllegalArgumentException("DB_HOST must be host names separated by commas (the port is"
+                        + " DB_PORT), got '" + value + "'");
+            }
+        }
+        return value.strip();
+    }
+
+    /**
+     * With internal TLS, the server's certificate must come from the stack's CA and name the host (verify-full). With
+     * several hosts (DB_HOST=db,db-standby: a primary and its standby, either of which a failover may make the
+     * primary), pgjdbc connects to whichever one is the primary now, and remembers each host's role for a couple of
+     * seconds only, so a new connection finds a new primary at once.
+     */
     public String jdbcUrl() {
-        String url = "jdbc:postgresql://" + dbHost + ":" + dbPort + "/" + dbName;
-        return internalTlsCaFile.isEmpty()
-                ? url
-                : url + "?sslmode=verify-full&sslrootcert="
-                        + URLEncoder.encode(internalTlsCaFile, StandardCharsets.UTF_8);
+        var hosts = java.util.Arrays.stream(dbHost.split(","))
+                .map(String::strip)
+                .map(host -> host + ":" + dbPort)
+                .toList();
+        var parameters = new java.util.ArrayList<String>();
+        if (hosts.size() > 1) {
+            parameters.add("targetServerType=primary");
+            parameters.add("hostRecheckSeconds=" + HOST_RECHECK_SECONDS);
+        }
+        if (!internalTlsCaFile.isEmpty()) {
+            parameters.add("sslmode=verify-full");
+            parameters.add("sslrootcert=" + URLEncoder.encode(internalTlsCaFile, StandardCharsets.UTF_8));
+        }
+        return "jdbc:postgresql://" + String.join(",", hosts) + "/" + dbName
+                + (parameters.isEmpty() ? "" : "?" + String.join("&", parameters));
     }
 
     public DatabaseSettings database() {

@@ -106,6 +106,16 @@ class AppConfigTest {
     }
 
     @Test
+    void severalDatabaseHostsConnectToWhicheverIsThePrimary() {
+        assertThat(withSecret("DB_HOST", "db,db-standby").jdbcUrl())
+                .isEqualTo("jdbc:postgresql://db:5432,db-standby:5432/taskmanager"
+                        + "?targetServerType=primary&hostRecheckSeconds=2");
+        assertThatThrownBy(() -> withSecret("DB_HOST", "db,,db-standby"))
+                .hasMessageContaining("DB_HOST must be host names separated by commas");
+        assertThatThrownBy(() -> withSecret("DB_HOST", "db:5432")).hasMessageContaining("the port is DB_PORT");
+    }
+
+    @Test
     void rejectsANonNumericPortNamingTheVariable() {
         assertThatThrownBy(() -> withSecret("DB_PORT", "five"))
                 .hasMessage("DB_PORT must be a whole number from 1 to 65535, got 'five'");

@@ -22,19 +22,26 @@ public final class Database implements AutoCloseable {
 
     static final int CONNECT_TIMEOUT_S = 2;
     /**
-     * The request budget: a request's database work ends within 5 s, the longest a client (and a drill) waits, with a
-     * 503 when the database does not answer. The server cancels a statement after this long (the API's queries take
-     * milliseconds).
+     * The server cancels a statement after this long (the API's queries take milliseconds): a runaway query does not
+     * hold a backend. Longer than {@link #SOCKET_TIMEOUT_S} on purpose, by a margin a stalled host does not close:
+     * PostgreSQL answers a commit whose wait for a synchronous standby is cancelled with a warning and success
+     * ("the transaction has already committed locally"), so a cancel the client could still read would acknowledge a
+     * write that no standby holds. The client has given up first, and answered 503, instead; the server ends the
+     * abandoned backend within a second (client_connection_check_interval, compose/db/start.sh).
      */
-    static final int STATEMENT_TIMEOUT_MS = 2_000;
+    static final int STATEMENT_TIMEOUT_MS = 6_000;
     /**
-     * A query the server never answers (a network partition: packets vanish, nothing fails) is given up this long
-     * after it was sent. Over TLS pgjdbc waits twice this: closing the TLS socket reads for the peer's close_notify
+     * The request budget: a request's database work ends within this (5 s is the longest a client, and a drill,
+     * waits), with a 503 when the database does not answer. A query the server never answers (a network partition:
+     * packets vanish, nothing fails) is given up this long after it was sent. Over TLS pgjdbc waits twice this: closing the TLS socket reads for the peer's close_notify
      * with the same timeout (measured: 2.0 s at 1 s, 6.0 s at 3 s).
      */
     static final int SOCKET_TIMEOUT_S = 2;
 
     static final int MIGRATION_CONNECT_RETRIES = 10;
+
+    /** How long a hold waits for the transactions in flight to end (a statement ends within the request budget). */
+    static final Duration DRAIN_HELD_WITHIN = Duration.ofSeconds(3);
 
     /** How long a reconnect waits for its new connections before it keeps the old pool. */
     static final Duration RECONNECT_READY_WITHIN = Duration.ofSeconds(20);
@@ -126,6 +133,35 @@ public final class Database implements AutoCloseable {
         source.setConnectTimeout(CONNECT_TIMEOUT_S);
         source.setApplicationName("taskmanager-" + config.instanceId() + "-migrations");
         return source;
+    }
+
+    /**
+     * Holds every new borrower (at most {@code max}) and waits, at most {@link #DRAIN_HELD_WITHIN}, for the
+     * transactions in flight to end: the first step of a planned switchover. Returns how many are still in flight.
+     */
+    public int hold(Duration max) throws InterruptedException {
+        pool.gate().hold(max);
+        long deadline = System.nanoTime() + DRAIN_HELD_WITHIN.toNanos();
+        while (stats().active() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        return stats().active();
+    }
+
+    /**
+     * The last step: every connection opened again (to the primary now, which the multi-host URL finds), then the
+     * held borrowers let go. The gate opens even when the reconnect failed: they then meet the database as it is.
+     */
+    public HandoverDataSource.Handover resume() throws InterruptedException {
+        try {
+            return reconnect();
+        } finally {
+            pool.gate().open();
+        }
+    }
+
+    public boolean held() {
+        return pool.gate().held();
     }
 
     public DataSource dataSource() {

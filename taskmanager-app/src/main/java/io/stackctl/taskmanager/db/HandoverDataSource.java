@@ -22,6 +22,7 @@ public final class HandoverDataSource implements DataSource {
     static final Duration DRAIN_WITHIN = Duration.ofSeconds(10);
 
     private volatile HikariDataSource current;
+    private final ConnectionGate gate = new ConnectionGate();
 
     HandoverDataSource(HikariDataSource first) {
         this.current = first;
@@ -96,13 +97,19 @@ public final class HandoverDataSource implements DataSource {
         return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
+    ConnectionGate gate() {
+        return gate;
+    }
+
     @Override
     public Connection getConnection() throws SQLException {
+        gate.pass();
         return current.getConnection();
     }
 
     @Override
     public Connection getConnection(String username, String password) throws SQLException {
+        gate.pass();
         return current.getConnection(username, password);
     }
 

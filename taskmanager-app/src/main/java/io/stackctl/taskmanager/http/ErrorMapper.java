@@ -53,7 +53,9 @@ public final class ErrorMapper {
                 || state.startsWith("08") // connection exception
                 || state.startsWith("57P") // admin shutdown, crash shutdown, cannot connect now
                 || state.startsWith("53") // insufficient resources
-                || state.equals("57014"); // statement timeout
+                || state.equals("57014") // statement timeout
+                || state.equals(
+                        "25006"); // read-only transaction: a standby, in the moment a failover moves the primary
     }
 
     private void frameworkError(HttpResponseException e, Context ctx) {

@@ -59,7 +59,7 @@ public final class HttpServer {
         var tasks = new TaskRoutes(service, parser, encoder);
         var health = new HealthRoutes(instance, database, cache, draining::get, warming::get, json);
         this.warmUpCredential = authSettings.opsToken();
-        var ops = new OpsRoutes(instance, cache, metrics, keys, json);
+        var ops = new OpsRoutes(instance, cache, metrics, keys, json, database);
         var docs = new ApiDocs();
         var tokens = new Tokens(authSettings, keys);
         var limiter = cache.rateLimiter();

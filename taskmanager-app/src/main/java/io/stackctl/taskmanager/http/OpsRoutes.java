@@ -6,12 +6,17 @@ import io.javalin.http.Context;
 import io.stackctl.taskmanager.auth.KeyRing;
 import io.stackctl.taskmanager.cache.CacheUnavailableException;
 import io.stackctl.taskmanager.cache.TaskCache;
+import io.stackctl.taskmanager.db.Database;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** Operator routes: {@code /cache/stats}, {@code /cache/clear}, {@code /metrics} and {@code /ops/keys}. */
+/**
+ * Operator routes: {@code /cache/stats}, {@code /cache/clear}, {@code /metrics}, {@code /ops/keys}, and
+ * {@code /ops/db/hold} and {@code /ops/db/resume}, which {@code stackctl failover} wraps a switchover in.
+ */
 final class OpsRoutes {
 
     private final String instance;
@@ -19,9 +24,22 @@ final class OpsRoutes {
     private final Metrics metrics;
     private final Supplier<KeyRing> keys;
     private final ObjectMapper json;
+    private final Database database;
 
-    OpsRoutes(String instance, TaskCache cache, Metrics metrics, Supplier<KeyRing> keys, ObjectMapper json) {
+    /** The longest hold an operator may ask for; the default is what a switchover needs with room to spare. */
+    static final int MAX_HOLD_SECONDS = 30;
+
+    static final int DEFAULT_HOLD_SECONDS = 10;
+
+    OpsRoutes(
+            String instance,
+            TaskCache cache,
+            Metrics metrics,
+            Supplier<KeyRing> keys,
+            ObjectMapper json,
+            Database database) {
         this.instance = instance;
+        this.database = database;
         this.cache = cache;
         this.metrics = metrics;
         this.keys = keys;
@@ -33,6 +51,45 @@ final class OpsRoutes {
         routes.post("/cache/clear", this::clear);
         routes.get("/metrics", ctx -> ctx.contentType(metrics.contentType()).result(metrics.scrape()));
         routes.get("/ops/keys", this::keys);
+        routes.post("/ops/db/hold", this::hold);
+        routes.post("/ops/db/resume", this::resume);
+    }
+
+    /**
+     * New transactions wait (at most {@code seconds}, 10 by default) and the ones in flight end: the old primary
+     * can stop with nothing on it. Answers once none is in flight, or with how many still are after 3 s.
+     */
+    private void hold(Context ctx) throws Exception {
+        String asked = ctx.queryParam("seconds");
+        int seconds;
+        try {
+            seconds = asked == null ? DEFAULT_HOLD_SECONDS : Integer.parseInt(asked);
+        } catch (NumberFormatException e) {
+            seconds = -1;
+        }
+        if (seconds < 1 || seconds > MAX_HOLD_SECONDS) {
+            throw new ApiException(
+                    400,
+                    "bad request",
+                    Map.of("field", "seconds", "reason", "must be a whole number from 1 to " + MAX_HOLD_SECONDS));
+        }
+        int inFlight = database.hold(Duration.ofSeconds(seconds));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("instance", instance);
+        body.put("held_for_seconds", seconds);
+        body.put("in_flight", inFlight);
+        ctx.contentType("application/json").result(json.writeValueAsBytes(body));
+    }
+
+    /** Every database connection opened again (to the primary now), then the held transactions let go. */
+    private void resume(Context ctx) throws Exception {
+        var handover = database.resume();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("instance", instance);
+        body.put("reconnected", handover.done());
+        body.put("connections", handover.connections());
+        body.put("ready_ms", handover.readyMs());
+        ctx.status(handover.done() ? 200 : 503).contentType("application/json").result(json.writeValueAsBytes(body));
     }
 
     /** The token keys this replica signs and checks with, by id (never a secret): a rotation waits on this. */

@@ -22,6 +22,10 @@ class ErrorMapperTest {
                 .isTrue();
         assertThat(ErrorMapper.isUnavailable(new SQLException("statement timeout", "57014")))
                 .isTrue();
+        assertThat(ErrorMapper.isUnavailable(
+                        new SQLException("cannot execute INSERT in a read-only transaction", "25006")))
+                .as("a write that reached a standby while a failover moved the primary")
+                .isTrue();
     }
 
     @Test
