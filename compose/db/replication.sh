@@ -56,12 +56,13 @@ ensure_rewindable() {
   fi
 }
 
-# Waits up to $2 seconds for $1 to answer as a primary (not in recovery).
+# Waits up to $2 seconds for $1 to answer as a primary (not in hot standby). Over a replication connection, which
+# takes a WAL sender's slot, not one of max_connections: a primary whose clients hold every slot still answers.
 wait_for_primary() {
   local host=$1 deadline=$(($(date +%s) + $2))
   while [ "$(date +%s)" -lt "$deadline" ]; do
-    if [ "$(PGPASSFILE=$REPLICATION_PASSFILE PGCONNECT_TIMEOUT=2 as_postgres psql -X -A -t -h "$host" \
-      -U "$REPLICATION_USER" -d postgres -c 'SELECT pg_is_in_recovery()' 2>/dev/null)" = f ]; then
+    if [ "$(PGPASSFILE=$REPLICATION_PASSFILE PGCONNECT_TIMEOUT=2 as_postgres psql -X -A -t \
+      "host=$host user=$REPLICATION_USER dbname=postgres replication=true" -c 'SHOW in_hot_standby' 2>/dev/null)" = off ]; then
       return 0
     fi
     sleep 1

@@ -5,7 +5,9 @@ import io.stackctl.backup.ScheduledBackups;
 import io.stackctl.core.ExitCodes;
 import io.stackctl.core.StackctlException;
 import io.stackctl.engine.Engine;
+import io.stackctl.replication.FailoverWatcher;
 import io.stackctl.stack.OffsiteRepository;
+import io.stackctl.stack.PrimaryRecord;
 import io.stackctl.upstream.UpstreamAgent;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -53,6 +55,8 @@ final class AgentCommand implements Callable<Integer> {
             if (scheduleOnly) {
                 beatForever();
             }
+            // Compose only (Swarm runs the schedule alone): the primary record is in compose/state, mounted here.
+            new FailoverWatcher(engine, project, new PrimaryRecord(Path.of("/stack/state")), System.out).start();
             new UpstreamAgent(engine, project, upstreamDir, heartbeat, System.out).run();
         }
         return ExitCodes.OK;

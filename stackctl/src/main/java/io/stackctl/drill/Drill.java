@@ -21,6 +21,20 @@ public interface Drill {
      */
     record Outcome(long faultAtMs, long recoveredAtMs, Map<String, Object> figures, Judge judge) {}
 
+    /**
+     * What must hold of the acknowledged writes missing afterwards: none, unless the drill knows which may be (an
+     * asynchronous standby's failover loses what it had not received).
+     */
+    default Hypothesis acknowledgedLoss(List<Long> missing, int acknowledged, List<Sample> samples) {
+        return Hypothesis.check(
+                "0 acknowledged writes lost",
+                missing.isEmpty(),
+                missing.size() + " of " + acknowledged + " missing from the database"
+                        + (missing.isEmpty()
+                                ? ""
+                                : " (ids " + missing.stream().limit(10).toList() + ")"));
+    }
+
     interface Judge {
         List<Hypothesis> judge(List<Sample> samples);
     }

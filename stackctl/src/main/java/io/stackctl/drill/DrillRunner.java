@@ -35,7 +35,13 @@ public final class DrillRunner {
             "cache-latency",
             "db-partition",
             "db-latency",
-            "replica-partition");
+            "replica-partition",
+            "db-failover",
+            "db-freeze");
+
+    /** The drills that need a standby (bin/stackctl up --standby): drill all runs them only when there is one. */
+    public static final List<String> STANDBY_NAMES = List.of("db-failover", "db-freeze");
+
     static final int SEED_TASKS = 30;
     static final Duration STEADY_AGAIN_WITHIN = Duration.ofSeconds(60);
 
@@ -71,6 +77,8 @@ public final class DrillRunner {
                         magnitudes.jitterOr(DbLatencyDrill.DEFAULT_JITTER_MS),
                         magnitudes.bandwidthKbit());
             case "replica-partition" -> new ReplicaPartitionDrill();
+            case "db-failover" -> new DbFailoverDrill(false);
+            case "db-freeze" -> new DbFailoverDrill(true);
             default -> throw new IllegalArgumentException("no drill " + name);
         };
     }
@@ -119,11 +127,8 @@ public final class DrillRunner {
         List<Hypothesis> hypotheses = new ArrayList<>(outcome.judge().judge(samples));
         List<Long> acknowledged = new ArrayList<>(seeded);
         acknowledged.addAll(Verdicts.acknowledgedIds(samples));
-        long lost = Verdicts.lost(acknowledged, countInDatabase(acknowledged));
-        hypotheses.add(Hypothesis.check(
-                "0 acknowledged writes lost",
-                lost == 0,
-                lost + " of " + acknowledged.size() + " missing from the database"));
+        List<Long> missing = missingFromDatabase(acknowledged);
+        hypotheses.add(drill.acknowledgedLoss(missing, acknowledged.size(), samples));
         long duplicated = duplicatedCreates(load.titlePrefix());
         hypotheses.add(Hypothesis.check(
                 "0 writes duplicated (a retried create makes one task)",
@@ -156,9 +161,18 @@ public final class DrillRunner {
                 drill.name(), hypotheses, phases, figures, samples, outcome.faultAtMs(), outcome.recoveredAtMs());
     }
 
-    private long countInDatabase(List<Long> ids) {
+    /** The acknowledged ids the database does not hold, in order. */
+    private List<Long> missingFromDatabase(List<Long> ids) {
         String array = ids.stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}"));
-        return queryLong("SELECT count(*) FROM tasks WHERE id = ANY('" + array + "'::bigint[])");
+        String missing = PostgresContainer.of(stack)
+                .psql(
+                        Stack.DATABASE,
+                        "SELECT coalesce(string_agg(x::text, ',' ORDER BY x), '') FROM unnest('" + array
+                                + "'::bigint[]) x WHERE NOT EXISTS (SELECT 1 FROM tasks WHERE id = x)")
+                .strip();
+        return missing.isEmpty()
+                ? List.of()
+                : java.util.Arrays.stream(missing.split(",")).map(Long::valueOf).toList();
     }
 
     /** Tasks beyond the first with the same title; this run's titles are unique, so any is a repeated create. */

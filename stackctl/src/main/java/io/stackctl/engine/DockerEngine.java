@@ -495,6 +495,20 @@ public final class DockerEngine implements Engine {
         client.startContainerCmd(containerId).exec();
     }
 
+    @Override
+    public void pause(String containerId) {
+        client.pauseContainerCmd(containerId).exec();
+    }
+
+    @Override
+    public void unpause(String containerId) {
+        try {
+            client.unpauseContainerCmd(containerId).exec();
+        } catch (NotFoundException | com.github.dockerjava.api.exception.ConflictException e) {
+            // gone, or not paused (a failover killed it): nothing to thaw
+        }
+    }
+
     public void restart(String containerId, Duration grace) {
         client.restartContainerCmd(containerId)
                 .withTimeout((int) grace.toSeconds())

@@ -128,6 +128,12 @@ public interface Engine extends AutoCloseable {
 
     void start(String containerId);
 
+    /** {@code docker pause}: every process frozen (the cgroup freezer); nothing answers, nothing exits. */
+    void pause(String containerId);
+
+    /** {@code docker unpause}; nothing when it is not paused. */
+    void unpause(String containerId);
+
     void restart(String containerId, Duration grace);
 
     /** A container's labels, e.g. to learn its own compose project from inside it. */

@@ -19,7 +19,12 @@ public final class PrimaryRecord {
     private final Path file;
 
     public PrimaryRecord(StackFiles files) {
-        this.file = files.stateDir().resolve("db").resolve("primary");
+        this(files.stateDir());
+    }
+
+    /** @param stateDir compose/state, or where a container mounts it (the upstream agent: /stack/state) */
+    public PrimaryRecord(Path stateDir) {
+        this.file = stateDir.resolve("db").resolve("primary");
     }
 
     public Path file() {

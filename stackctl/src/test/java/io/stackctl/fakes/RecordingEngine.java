@@ -309,6 +309,16 @@ public final class RecordingEngine implements Engine {
     }
 
     @Override
+    public void pause(String containerId) {
+        throw notFaked("pause");
+    }
+
+    @Override
+    public void unpause(String containerId) {
+        throw notFaked("unpause");
+    }
+
+    @Override
     public void restart(String containerId, Duration grace) {
         throw notFaked("restart");
     }

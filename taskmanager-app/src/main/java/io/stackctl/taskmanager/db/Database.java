@@ -23,13 +23,11 @@ public final class Database implements AutoCloseable {
     static final int CONNECT_TIMEOUT_S = 2;
     /**
      * The server cancels a statement after this long (the API's queries take milliseconds): a runaway query does not
-     * hold a backend. Longer than {@link #SOCKET_TIMEOUT_S} on purpose, by a margin a stalled host does not close:
-     * PostgreSQL answers a commit whose wait for a synchronous standby is cancelled with a warning and success
-     * ("the transaction has already committed locally"), so a cancel the client could still read would acknowledge a
-     * write that no standby holds. The client has given up first, and answered 503, instead; the server ends the
-     * abandoned backend within a second (client_connection_check_interval, compose/db/start.sh).
+     * hold a backend, nor does a commit waiting for a synchronous standby that does not answer. Shorter than
+     * {@link #SOCKET_TIMEOUT_S}, so that the client reads the server's answer: for such a commit that is success with a
+     * warning, which {@link UnconfirmedCommits} turns into a 503, on a connection that stays usable.
      */
-    static final int STATEMENT_TIMEOUT_MS = 6_000;
+    static final int STATEMENT_TIMEOUT_MS = 1_500;
     /**
      * The request budget: a request's database work ends within this (5 s is the longest a client, and a drill,
      * waits), with a 503 when the database does not answer. A query the server never answers (a network partition:

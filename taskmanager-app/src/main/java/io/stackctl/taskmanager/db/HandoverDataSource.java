@@ -104,13 +104,13 @@ public final class HandoverDataSource implements DataSource {
     @Override
     public Connection getConnection() throws SQLException {
         gate.pass();
-        return current.getConnection();
+        return UnconfirmedCommits.guard(current.getConnection());
     }
 
     @Override
     public Connection getConnection(String username, String password) throws SQLException {
         gate.pass();
-        return current.getConnection(username, password);
+        return UnconfirmedCommits.guard(current.getConnection(username, password));
     }
 
     @Override

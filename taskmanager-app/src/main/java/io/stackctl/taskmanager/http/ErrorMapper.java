@@ -74,6 +74,17 @@ public final class ErrorMapper {
             write(ctx, 401, "unauthorized", "the token's user no longer exists; register or log in again");
             return;
         }
+        if ("08007".equals(e.getSQLState())) {
+            log.warn("write not confirmed by a synchronous standby: {}", e.getMessage());
+            ctx.header("Retry-After", "1");
+            write(
+                    ctx,
+                    503,
+                    "database unavailable",
+                    "no standby confirmed the write, so it is not acknowledged; retry"
+                            + " it (with the same Idempotency-Key: it is done once)");
+            return;
+        }
         if (isUnavailable(e)) {
             log.warn("database unavailable: {}", e.getMessage());
             ctx.header("Retry-After", "1");

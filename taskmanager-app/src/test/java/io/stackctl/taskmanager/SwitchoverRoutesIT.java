@@ -1,0 +1,118 @@
+package io.stackctl.taskmanager;
+
+import static io.stackctl.taskmanager.Api.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * What a database switchover relies on in the API: /ops/db/hold and /ops/db/resume (stackctl failover wraps the
+ * switch in them), and a commit no synchronous standby confirmed answered as a failure, never as 201.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SwitchoverRoutesIT {
+
+    private TestStack stack;
+
+    @BeforeAll
+    void startStack() {
+        stack = TestStack.start("it-switchover", 0, 0);
+    }
+
+    @AfterAll
+    void stopStack() {
+        TestStack.close(stack);
+    }
+
+    @Test
+    void aHeldDatabaseKeepsNewWritesUntilResumedAndLosesNone() throws Exception {
+        var held = stack.ops.post("/ops/db/hold?seconds=20", "");
+        assertThat(held.statusCode()).as(held.body()).isEqualTo(200);
+        assertThat(json(held).get("in_flight").asInt()).isZero();
+        assertThat(stack.api.get("/ready").statusCode())
+                .as("a held replica stays in nginx's upstream")
+                .isEqualTo(200);
+        CompletableFuture<HttpResponse<String>> write =
+                CompletableFuture.supplyAsync(() -> stack.api.post("/tasks", "{\"title\":\"held\"}"));
+        Thread.sleep(500);
+        assertThat(write).as("the write waits while the database is held").isNotDone();
+        var resumed = stack.ops.post("/ops/db/resume", "");
+        assertThat(resumed.statusCode()).as(resumed.body()).isEqualTo(200);
+        assertThat(json(resumed).get("reconnected").asBoolean()).isTrue();
+        var answer = write.get(10, TimeUnit.SECONDS);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(201);
+    }
+
+    @Test
+    void aHoldOutsideItsBoundsIsRefused() {
+        for (String seconds : new String[] {"0", "31", "abc", "-1"}) {
+            var answer = stack.ops.post("/ops/db/hold?seconds=" + seconds, "");
+            assertThat(answer.statusCode()).as(seconds + ": " + answer.body()).isEqualTo(400);
+        }
+        assertThat(stack.api.post("/ops/db/hold", "").statusCode())
+                .as("a user's token is not an operator's")
+                .isEqualTo(403);
+    }
+
+    @Test
+    void aCommitNoSynchronousStandbyConfirmedIsA503NotA201() throws Exception {
+        synchronousStandby("'nobody'");
+        try {
+            CompletableFuture<HttpResponse<String>> write =
+                    CompletableFuture.supplyAsync(() -> stack.api.post("/tasks", "{\"title\":\"unconfirmed\"}"));
+            // The commit waits for a standby that never answers; cancelled (as the statement timeout would), it is
+            // committed on this node alone, and PostgreSQL says success with a warning.
+            Eventually.within(
+                    Duration.ofSeconds(10),
+                    "the write waits for the synchronous standby, and is cancelled",
+                    () -> sql("SELECT count(pg_cancel_backend(pid)) FROM pg_stat_activity WHERE wait_event = 'SyncRep'")
+                                    .equals("1")
+                            || write.isDone());
+            var answer = write.get(10, TimeUnit.SECONDS);
+            assertThat(answer.statusCode())
+                    .as("committed on the primary alone: not acknowledged (%s)", answer.body())
+                    .isEqualTo(503);
+            assertThat(json(answer).get("detail").asText()).startsWith("no standby confirmed the write");
+            assertThat(sql("SELECT count(*) FROM tasks WHERE title = 'unconfirmed'"))
+                    .as("the case is real: PostgreSQL did commit it locally")
+                    .isEqualTo("1");
+        } finally {
+            synchronousStandby("''");
+        }
+        Eventually.within(
+                Duration.ofSeconds(10),
+                "writes are acknowledged again once commits wait for no standby",
+                () -> stack.api.post("/tasks", "{\"title\":\"confirmed\"}").statusCode() == 201);
+    }
+
+    private String sql(String query) {
+        try {
+            var result = stack.db.execInContainer(
+                    "psql", "-U", stack.db.getUsername(), "-d", stack.db.getDatabaseName(), "-A", "-t", "-c", query);
+            return result.getStdout().strip();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void synchronousStandby(String names) throws Exception {
+        var result = stack.db.execInContainer(
+                "psql",
+                "-U",
+                stack.db.getUsername(),
+                "-d",
+                "postgres",
+                "-c",
+                "ALTER SYSTEM SET synchronous_standby_names = " + names,
+                "-c",
+                "SELECT pg_reload_conf()");
+        assertThat(result.getExitCode()).as(result.getStderr()).isZero();
+    }
+}
