@@ -38,10 +38,8 @@ if [ "$primary" != "${DB_NODE:-db}" ]; then
   standby_options=$(prepare_standby "$primary") || exit 1
   mapfile -t standby_options <<<"$standby_options"
   set -- "${standby_options[@]}" "$@"
-  # The cluster's WAL comes from the primary; the archive fills the gap when a slot no longer holds it.
-  if [ -s /etc/pgbackrest/pgbackrest.conf ]; then
-    set -- -c 'restore_command=pgbackrest --stanza=stack archive-get %f "%p"' "$@"
-  fi
+  # The WAL comes from the primary alone, held for this standby by its slot: no restore_command, as a standby asks
+  # the archive for each next segment before it looks for a promotion, and that delayed one by 5 s.
 else
   # The record names this node: a standby.signal left here is a promotion that a failover began and never finished.
   rm -f "${PGDATA:-/var/lib/postgresql/data}/standby.signal"
