@@ -11,6 +11,9 @@
 #     as SYNC says (on: each commit waits for one standby; off: none waits).
 # Exit 0 when the rest of the check may run, 3 when this is a healthy standby, 1 when not ready.
 set -Eeuo pipefail
+# Its own writes (the login, the slots) never wait for a standby: a promotion runs this while the old primary, the only
+# standby there will be, is still down.
+export PGOPTIONS="-c synchronous_commit=local"
 source /stack/db/replication.sh
 read_replication_settings
 superuser="${POSTGRES_USER:-postgres}"
@@ -68,32 +71,12 @@ login_state=$(printf '%s' "$replication_password" | sha256sum | cut -c1-32)
 export LOGIN_CHANGED=true
 [ "$(cat "$stamp" 2>/dev/null)" != "$login_state" ] || LOGIN_CHANGED=false
 export WANTED_SYNC=$wanted_sync STANDBY_SLOTS="${standbys[*]}"
-# The login pg_rewind and the standbys use: replication, and the four functions pg_rewind reads files with.
+# The slots and the waiting first, in a session of their own: nothing below may hold them up, as a standby that cannot
+# stream holds every synchronous commit.
 q <<'SQL' >/dev/null
-\getenv password REPLICATION_PASSWORD
 \getenv wanted_sync WANTED_SYNC
 \getenv slots STANDBY_SLOTS
-\getenv changed LOGIN_CHANGED
-SELECT :'password' <> '' AS open \gset
 SET client_min_messages = warning;
-DO $$
-BEGIN
-  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'stackctl_replication') THEN
-    CREATE ROLE stackctl_replication;
-  END IF;
-END $$;
-\if :changed
-\if :open
-ALTER ROLE stackctl_replication LOGIN REPLICATION NOSUPERUSER PASSWORD :'password';
-GRANT CONNECT ON DATABASE postgres TO stackctl_replication;
-GRANT EXECUTE ON FUNCTION pg_catalog.pg_ls_dir(text, boolean, boolean) TO stackctl_replication;
-GRANT EXECUTE ON FUNCTION pg_catalog.pg_stat_file(text, boolean) TO stackctl_replication;
-GRANT EXECUTE ON FUNCTION pg_catalog.pg_read_binary_file(text) TO stackctl_replication;
-GRANT EXECUTE ON FUNCTION pg_catalog.pg_read_binary_file(text, bigint, bigint, boolean) TO stackctl_replication;
-\else
-ALTER ROLE stackctl_replication NOLOGIN NOREPLICATION PASSWORD NULL;
-\endif
-\endif
 SELECT pg_create_physical_replication_slot(slot)
 FROM unnest(string_to_array(:'slots', ' ')) AS slot
 WHERE slot <> '' AND NOT EXISTS (SELECT FROM pg_replication_slots WHERE slot_name = slot);
@@ -104,6 +87,31 @@ SELECT current_setting('synchronous_standby_names') <> :'wanted_sync' AS sync_ch
 \if :sync_changed
 ALTER SYSTEM SET synchronous_standby_names = :'wanted_sync';
 SELECT pg_reload_conf();
+\endif
+SQL
+# The login pg_rewind and the standbys use: replication, and the four functions pg_rewind reads files with. A lock
+# held elsewhere is waited for a second at most: the next check tries again.
+[ "$LOGIN_CHANGED" = true ] || exit 0
+q <<'SQL' >/dev/null
+\getenv password REPLICATION_PASSWORD
+SELECT :'password' <> '' AS open \gset
+SET client_min_messages = warning;
+SET lock_timeout = '1s';
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'stackctl_replication') THEN
+    CREATE ROLE stackctl_replication;
+  END IF;
+END $$;
+\if :open
+ALTER ROLE stackctl_replication LOGIN REPLICATION NOSUPERUSER PASSWORD :'password';
+GRANT CONNECT ON DATABASE postgres TO stackctl_replication;
+GRANT EXECUTE ON FUNCTION pg_catalog.pg_ls_dir(text, boolean, boolean) TO stackctl_replication;
+GRANT EXECUTE ON FUNCTION pg_catalog.pg_stat_file(text, boolean) TO stackctl_replication;
+GRANT EXECUTE ON FUNCTION pg_catalog.pg_read_binary_file(text) TO stackctl_replication;
+GRANT EXECUTE ON FUNCTION pg_catalog.pg_read_binary_file(text, bigint, bigint, boolean) TO stackctl_replication;
+\else
+ALTER ROLE stackctl_replication NOLOGIN NOREPLICATION PASSWORD NULL;
 \endif
 SQL
 echo "$login_state" >"$stamp"

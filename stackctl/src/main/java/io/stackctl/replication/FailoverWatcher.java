@@ -139,6 +139,8 @@ public final class FailoverWatcher {
         }
         failingSince = -1;
         fenced = primaryContainer.map(c -> primary);
+        // At once, not at the next round: with REPLICAS_SYNC=on the new primary's writes wait for it.
+        restartFenced(container(standby));
     }
 
     /** Kills the old primary's container unless it is stopped already (a dead one takes no write either). */

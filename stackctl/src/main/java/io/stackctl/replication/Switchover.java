@@ -145,10 +145,14 @@ public final class Switchover {
         long promoted;
         long rejoined = -1;
         try {
-            promote(to);
+            try {
+                promote(to);
+            } finally {
+                // Whatever came of the promotion: the old node follows the record, and waits for its primary.
+                startAgain(from, to);
+            }
             promoted = elapsedMs(start);
             say("%s is the primary (%d ms)", to, promoted);
-            startAgain(from, to);
             // With REPLICAS_SYNC=on the new primary's commits wait for a standby, the old primary once it rejoins:
             // the replicas stay held until then, as a commit waiting longer than their budget would fail.
             if (synchronous && !held.isEmpty() && awaitStreaming(to, from, SYNCHRONOUS_REJOIN_WITHIN)) {

@@ -121,6 +121,9 @@ public final class Provisioner {
         PointInTimeRestore.resumeInterrupted(stack, progress, PITR_TIMEOUT);
         boolean sloChanged = monitoring && slo.write(stack.files().scrapeTargetsDir());
         standbyLeft.ifPresent(removal -> removal.run(progress));
+        if (standby) {
+            StandbyRemoval.clearLeftData(stack, progress);
+        }
         target.provision(replicas, request.rollout(), request.waitTimeout());
         if (!monitoring) {
             removeMonitoringLeft();

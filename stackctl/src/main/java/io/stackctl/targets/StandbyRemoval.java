@@ -28,8 +28,8 @@ final class StandbyRemoval {
     /** Empty when there is nothing to remove; exit 3 when the standby is the primary now. */
     static Optional<StandbyRemoval> needed(Stack stack) {
         var containers = stack.engine().containers(stack.project(), Standby.SERVICE);
-        boolean volume = stack.engine().volumeExists(stack.project(), Standby.VOLUME);
-        if (containers.isEmpty() && !volume) {
+        if (containers.isEmpty()) {
+            // compose v1 makes every volume of the file, the profile's too: an empty one is no standby.
             return Optional.empty();
         }
         if (stack.primaryRecord().primary().equals(Standby.SERVICE)) {
@@ -56,5 +56,19 @@ final class StandbyRemoval {
             stack.engine().stopAndRemove(standby.id(), Duration.ofSeconds(20));
         }
         stack.engine().removeVolume(stack.project(), Standby.VOLUME);
+    }
+
+    /**
+     * Before a standby is turned on where there was none running: whatever its volume holds is from another time (a
+     * clone on an old timeline, or compose's empty volume), so it goes, and the new standby is cloned afresh.
+     */
+    static void clearLeftData(Stack stack, PrintWriter progress) {
+        // Never the primary's: a record naming db-standby means its volume holds the cluster's data.
+        if (!stack.primaryRecord().primary().equals(Standby.SERVICE)
+                && stack.engine().containers(stack.project(), Standby.SERVICE).isEmpty()
+                && stack.engine().removeVolume(stack.project(), Standby.VOLUME)) {
+            progress.printf("database standby on: it is cloned afresh from the primary%n");
+            progress.flush();
+        }
     }
 }
