@@ -5,6 +5,7 @@ import io.stackctl.core.Pause;
 import io.stackctl.core.StackctlException;
 import io.stackctl.postgres.PostgresContainer;
 import io.stackctl.stack.Stack;
+import io.stackctl.stack.Standby;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -94,6 +95,7 @@ public final class PointInTimeRestore {
 
     public PointInTimeRestore(Stack stack, PrintWriter progress, Duration timeout) {
         refuseOnSwarm(stack);
+        refuseWithStandby(stack);
         this.stack = stack;
         this.dbContainer = dbContainer(stack, progress);
         this.pgbackrest = new PgBackRest(stack.engine(), dbContainer);
@@ -101,6 +103,21 @@ public final class PointInTimeRestore {
                 stack.engine(), dbContainer, Stack.DATABASE, Stack.OPERATIONS_USER, Stack.APP_DATABASE_USER);
         this.progress = progress;
         this.timeout = timeout;
+    }
+
+    /**
+     * The restore rewrites db's volume to an older timeline, which a standby streaming from it cannot follow, and the
+     * watcher would fail over to that standby while db is stopped: refused before anything is touched.
+     */
+    static void refuseWithStandby(Stack stack) {
+        if (!stack.engine().containers(stack.project(), Standby.SERVICE).isEmpty()) {
+            throw new StackctlException(
+                    ExitCodes.PRECONDITION,
+                    "a point-in-time restore rewrites the primary's data, which the standby " + Standby.SERVICE
+                            + " cannot follow; the database was not touched",
+                    "turn the standby off first (with db the primary: bin/stackctl failover --to db if it is not;"
+                            + " bin/stackctl up --no-standby), restore, then bin/stackctl up --standby clones it afresh");
+        }
     }
 
     /**

@@ -3,7 +3,7 @@ package io.stackctl.backup;
 import io.stackctl.core.StackctlException;
 import io.stackctl.engine.Engine;
 import io.stackctl.engine.ServiceContainer;
-import io.stackctl.stack.Stack;
+import io.stackctl.stack.PrimaryRecord;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -172,14 +172,16 @@ public final class ScheduledBackups {
         return (failed ? "FAILED: " : "") + text;
     }
 
+    /** The primary db node's container: backups follow a failover (compose/state/db/primary). */
     private String database() {
-        return engine.containers(project, Stack.DB).stream()
+        String primary = new PrimaryRecord(stateDir).primary();
+        return engine.containers(project, primary).stream()
                 .filter(ServiceContainer::running)
                 .map(ServiceContainer::id)
                 .findFirst()
                 .orElseThrow(() -> new StackctlException(
                         io.stackctl.core.ExitCodes.PRECONDITION,
-                        "the db service of " + project + " is not running",
+                        "the primary db node " + primary + " of " + project + " is not running",
                         "the job runs again when next due; bin/stackctl up starts the db"));
     }
 

@@ -7,7 +7,9 @@ import io.stackctl.drill.DrillHtmlReport;
 import io.stackctl.drill.DrillResult;
 import io.stackctl.drill.DrillRunner;
 import io.stackctl.drill.Magnitudes;
+import io.stackctl.stack.EnvFile;
 import io.stackctl.stack.Stack;
+import io.stackctl.stack.Standby;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -139,7 +141,15 @@ final class DrillCommand extends StackCommand {
         try (Stack stack = openStack()) {
             stack.requireRunning();
             var target = target(stack);
-            List<String> runHere = target.drills(names);
+            List<String> runHere = new ArrayList<>(target.drills(names));
+            if (name.equals("all")
+                    && !Standby.enabled(
+                            stack.environment(), EnvFile.load(stack.files().envFile()))
+                    && runHere.removeAll(DrillRunner.STANDBY_NAMES)) {
+                progress(
+                        "not running %s: they need a standby (bin/stackctl up --standby)",
+                        String.join(" and ", DrillRunner.STANDBY_NAMES));
+            }
             var runner = new DrillRunner(target, err());
             for (Drill drill : drills) {
                 if (!runHere.contains(drill.name())) {

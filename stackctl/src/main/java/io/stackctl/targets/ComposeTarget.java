@@ -5,7 +5,6 @@ import io.stackctl.core.StackctlException;
 import io.stackctl.deploy.Deployer;
 import io.stackctl.deploy.Release;
 import io.stackctl.deploy.RollingDeploy;
-import io.stackctl.drill.DrillRunner;
 import io.stackctl.engine.ServiceContainer;
 import io.stackctl.stack.EnvFile;
 import io.stackctl.stack.LocalImages;
@@ -215,18 +214,7 @@ final class ComposeTarget implements Target {
 
     @Override
     public List<String> drills(List<String> asked) {
-        if (asked.size() == 1 || standby()) {
-            return asked;
-        }
-        var left = asked.stream()
-                .filter(name -> !DrillRunner.STANDBY_NAMES.contains(name))
-                .toList();
-        if (left.size() < asked.size()) {
-            say(
-                    "not running %s: they need a standby (bin/stackctl up --standby)",
-                    String.join(" and ", DrillRunner.STANDBY_NAMES));
-        }
-        return left;
+        return asked;
     }
 
     /** compose restarts a crashed container in place (restart: always): the same container. */

@@ -103,43 +103,51 @@ public final class InternalTls {
     public List<String> load(Stack stack, Issued issued) {
         List<String> lines = new ArrayList<>();
         for (String service : issued.services()) {
-            var running = stack.engine().containers(stack.project(), service).stream()
-                    .filter(ServiceContainer::running)
-                    .findFirst();
-            if (running.isEmpty()) {
-                lines.add(service + ": not running; it serves the new certificate when it starts");
-                continue;
-            }
-            if (running.get()
-                    .startedAt()
-                    .filter(started -> started.isAfter(issued.at()))
-                    .isPresent()) {
-                continue;
-            }
-            String[] script = service.equals(Stack.DB)
-                    ? new String[] {"bash", "/stack/db/reload-tls.sh"}
-                    : new String[] {"sh", "/stack/cache/reload-tls.sh"};
-            var result = stack.engine().exec(running.get().id(), RELOAD_WITHIN, script);
-            String said = result.output().strip();
-            if (result.exitCode() == 2) {
-                lines.add(service + ": started before it had a certificate, so it serves plain connections only; a"
-                        + " restart of the service turns TLS on (" + said + ")");
-            } else if (result.exitCode() != 0) {
-                throw new StackctlException(
-                        ExitCodes.FAILED,
-                        "the " + service + " service did not load its renewed certificate (exit " + result.exitCode()
-                                + "): " + said,
-                        "it still serves the previous one, which holds until it expires; see bin/stackctl logs "
-                                + service + ", then run bin/stackctl certs renew --internal again");
-            } else {
-                lines.add(service + ": serves serial "
-                        + certificate(service)
-                                .map(c -> c.getSerialNumber().toString(16))
-                                .orElse("?")
-                        + " now, loaded with no restart" + (said.isEmpty() ? "" : " (" + said + ")"));
+            // Every db node serves the db's certificate (they mount the same folder): the standby too.
+            var nodes = service.equals(Stack.DB) ? Standby.NODES : List.of(service);
+            for (String node : nodes) {
+                var running = stack.engine().containers(stack.project(), node).stream()
+                        .filter(ServiceContainer::running)
+                        .findFirst();
+                if (running.isEmpty()) {
+                    if (node.equals(service)) {
+                        lines.add(service + ": not running; it serves the new certificate when it starts");
+                    }
+                    continue;
+                }
+                reload(stack, service, node, running.get(), issued).ifPresent(lines::add);
             }
         }
         return lines;
+    }
+
+    /** Tells one running container of {@code service} to load its renewed certificate; what it said, if anything. */
+    private Optional<String> reload(Stack stack, String service, String node, ServiceContainer running, Issued issued) {
+        if (running.startedAt().filter(started -> started.isAfter(issued.at())).isPresent()) {
+            return Optional.empty();
+        }
+        String[] script = service.equals(Stack.DB)
+                ? new String[] {"bash", "/stack/db/reload-tls.sh"}
+                : new String[] {"sh", "/stack/cache/reload-tls.sh"};
+        var result = stack.engine().exec(running.id(), RELOAD_WITHIN, script);
+        String said = result.output().strip();
+        if (result.exitCode() == 2) {
+            return Optional.of(node + ": started before it had a certificate, so it serves plain connections only; a"
+                    + " restart of the service turns TLS on (" + said + ")");
+        }
+        if (result.exitCode() != 0) {
+            throw new StackctlException(
+                    ExitCodes.FAILED,
+                    "the " + node + " service did not load its renewed certificate (exit " + result.exitCode() + "): "
+                            + said,
+                    "it still serves the previous one, which holds until it expires; see bin/stackctl logs " + node
+                            + ", then run bin/stackctl certs renew --internal again");
+        }
+        return Optional.of(node + ": serves serial "
+                + certificate(service)
+                        .map(c -> c.getSerialNumber().toString(16))
+                        .orElse("?")
+                + " now, loaded with no restart" + (said.isEmpty() ? "" : " (" + said + ")"));
     }
 
     /** Each service's certificate as its folder holds it, for {@code certs} and {@code health}. */
