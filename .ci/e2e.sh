@@ -1491,7 +1491,10 @@ writes=$(wc -l <$e2e.writes); writes_bad=$(grep -vc '^201$' $e2e.writes || true)
 [ "$writes" -gt 20 ] && [ "$writes_bad" = 0 ] && pass "writes through the switchover: 0 of $writes failed" \
   || fail "writes through the switchover: $writes_bad of $writes failed ($(sort $e2e.writes | uniq -c | tr '\n' ' '))"
 stored=$(node_sql db-standby "SELECT count(*) FROM tasks WHERE title = '$switchover_title'")
-[ "$stored" = "$writes" ] && pass "every acknowledged write of the switchover is on the new primary ($stored)" || fail "$stored stored, $writes acknowledged"
+# One more may be stored than acknowledged: the request in flight when the loop was stopped (its answer never written).
+[ "$stored" -ge "$writes" ] && [ "$stored" -le $((writes + 1)) ] \
+  && pass "every acknowledged write of the switchover is on the new primary ($writes acknowledged, $stored stored)" \
+  || fail "$stored stored, $writes acknowledged"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["to"]=="db-standby" and d["planned"] and d["rejoined_ms"]; print("promoted %d ms, writes resumed %d ms, old primary streaming %d ms" % (d["promoted_ms"], d["resumed_ms"], d["rejoined_ms"]))' $e2e.out \
   && pass "the switchover made db-standby the primary and db its standby" || { fail "failover's answer: $(cat $e2e.out)"; }
 roles=$(db_roles)

@@ -24,7 +24,7 @@ public final class FailoverWatcher {
      * the restart policy (PostgreSQL is back in about 2 s) is not taken for a dead primary, short enough that writes
      * come back well within 15 s.
      */
-    static final Duration FAILED_FOR = Duration.ofSeconds(5);
+    static final Duration FAILED_FOR = Duration.ofSeconds(4);
 
     static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
     static final Duration PROMOTED_WITHIN = Duration.ofSeconds(30);
