@@ -604,13 +604,19 @@ public final class DockerEngine implements Engine {
 
     /** Whether compose made the named volume for this project (its data outlives the project's containers). */
     public boolean volumeExists(String project, String volume) {
+        return !composeVolumes(project, volume).isEmpty();
+    }
+
+    /** The volumes compose made for {@code volume} of this project, found by its labels. */
+    private List<com.github.dockerjava.api.command.InspectVolumeResponse> composeVolumes(
+            String project, String volume) {
         var volumes = client.listVolumesCmd()
                 .withFilter(
                         "label",
                         List.of("com.docker.compose.project=" + project, "com.docker.compose.volume=" + volume))
                 .exec()
                 .getVolumes();
-        return volumes != null && !volumes.isEmpty();
+        return volumes == null ? List.of() : volumes;
     }
 
     @Override
@@ -665,17 +671,9 @@ public final class DockerEngine implements Engine {
 
     @Override
     public boolean removeVolume(String project, String volume) {
-        var volumes = client.listVolumesCmd()
-                .withFilter(
-                        "label",
-                        List.of("com.docker.compose.project=" + project, "com.docker.compose.volume=" + volume))
-                .exec()
-                .getVolumes();
-        if (volumes == null || volumes.isEmpty()) {
-            return false;
-        }
+        var volumes = composeVolumes(project, volume);
         volumes.forEach(found -> client.removeVolumeCmd(found.getName()).exec());
-        return true;
+        return !volumes.isEmpty();
     }
 
     @Override
