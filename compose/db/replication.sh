@@ -51,8 +51,15 @@ as_postgres() { HOME=/var/lib/postgresql setpriv --reuid=postgres --regid=postgr
 
 ensure_rewindable() {
   local conf=${PGDATA:-/var/lib/postgresql/data}/postgresql.conf
-  if [ -s "$conf" ] && ! grep -q '^wal_log_hints = on' "$conf"; then
+  [ -s "$conf" ] || return 0
+  if ! grep -q '^wal_log_hints = on' "$conf"; then
     printf '\n# pg_rewind needs it (compose/db/replication.sh)\nwal_log_hints = on\n' >>"$conf"
+  fi
+  # pg_rewind's crash recovery of a killed primary, which reads this file alone, ends with a checkpoint that removed
+  # the WAL back to where the timelines split, which pg_rewind then reads: the rewind failed, and a full clone took
+  # its place. Kept there only: start.sh sets 0 for the server itself.
+  if ! grep -q '^wal_keep_size = ' "$conf"; then
+    printf '\n# pg_rewind needs it (compose/db/replication.sh)\nwal_keep_size = 1GB\n' >>"$conf"
   fi
 }
 
@@ -65,7 +72,7 @@ wait_for_primary() {
       "host=$host user=$REPLICATION_USER dbname=postgres replication=true" -c 'SHOW in_hot_standby' 2>/dev/null)" = off ]; then
       return 0
     fi
-    sleep 1
+    sleep 0.3
   done
   return 1
 }

@@ -22,11 +22,13 @@ else
   echo "WAL archiving is off: no pgbackrest in this image or no key in ${BACKUP_CIPHER_PASS_FILE:-/run/stack-secrets/backup-cipher-pass} (stackctl up writes it)" >&2
 fi
 # Replication: every node can serve WAL to a standby and be rewound (wal_log_hints) after a failover; a slot's hold on
-# WAL is bounded so a standby gone for long cannot fill the primary's disk (it is cloned anew instead). Few spare WAL
-# segments: pg_rewind copies the new primary's whole pg_wal, and 300 MB of it held a rejoin 5 s. A backend
+# WAL is bounded so a standby gone for long cannot fill the primary's disk (it is cloned anew instead). No spare WAL
+# segments: pg_rewind copies the new primary's whole pg_wal, and 300 MB of it held a rejoin 5 s; min_wal_size alone
+# was not enough (a checkpoint keeps as many recycled segments as its distance estimate says, 230 MB here), so old
+# segments are removed, not recycled, and new ones made as needed (16 MB each, a few ms). A backend
 # whose client has gone (the app gave up on a commit waiting for the synchronous standby) ends within a second.
 set -- -c wal_log_hints=on -c max_wal_senders=10 -c max_replication_slots=10 -c hot_standby=on \
-  -c "max_slot_wal_keep_size=${MAX_SLOT_WAL_KEEP_SIZE:-2GB}" -c min_wal_size=48MB -c "cluster_name=${DB_NODE:-db}" \
+  -c "max_slot_wal_keep_size=${MAX_SLOT_WAL_KEEP_SIZE:-2GB}" -c min_wal_size=48MB -c wal_recycle=off -c wal_keep_size=0 -c "cluster_name=${DB_NODE:-db}" \
   -c client_connection_check_interval=1s "$@"
 source /stack/db/replication.sh
 # In the file as well: pg_rewind's crash recovery of a killed primary runs postgres without these options, and its

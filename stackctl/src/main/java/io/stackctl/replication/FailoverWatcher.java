@@ -122,6 +122,15 @@ public final class FailoverWatcher {
         record.write(standby);
         primaryContainer.ifPresent(this::fence);
         log.println("failover-watcher: failing over: record names " + standby + "; " + primary + " fenced (killed)");
+        // Started again at once, beside the promotion (a container's start takes the engine 0.7 s here): it reads the
+        // record, waits for the standby's promotion and rewinds to it. With REPLICAS_SYNC=on the new primary's writes
+        // wait for it.
+        var startingAgain = primaryContainer.map(old -> {
+            var thread = new Thread(() -> startAgain(old), "failover-watcher-start");
+            thread.setDaemon(true);
+            thread.start();
+            return thread;
+        });
         engine.exec(standbyContainer.id(), PROMOTED_WITHIN, "bash", "/stack/db/ensure-replication.sh");
         long deadline = System.nanoTime() + PROMOTED_WITHIN.toNanos();
         while (System.nanoTime() < deadline) {
@@ -139,8 +148,19 @@ public final class FailoverWatcher {
         }
         failingSince = -1;
         fenced = primaryContainer.map(c -> primary);
-        // At once, not at the next round: with REPLICAS_SYNC=on the new primary's writes wait for it.
+        startingAgain.ifPresent(FailoverWatcher::join);
+        // Should the start above have failed: at once, not at the next round.
         restartFenced(container(standby));
+    }
+
+    private void startAgain(ServiceContainer old) {
+        try {
+            engine.start(old.id());
+            log.println("failover-watcher: started " + old.service() + " again: it rejoins as a standby");
+        } catch (RuntimeException e) {
+            log.println("failover-watcher: could not start " + old.service() + " again yet (" + e.getMessage()
+                    + "); trying once " + Switchover.other(old.service()) + " answers");
+        }
     }
 
     /** Kills the old primary's container unless it is stopped already (a dead one takes no write either). */
@@ -200,6 +220,14 @@ public final class FailoverWatcher {
 
     private Optional<ServiceContainer> container(String node) {
         return engine.containers(project, node).stream().findFirst();
+    }
+
+    private static void join(Thread thread) {
+        try {
+            thread.join(PROMOTED_WITHIN.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void sleep(long millis) {

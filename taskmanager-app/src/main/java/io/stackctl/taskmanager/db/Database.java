@@ -23,9 +23,10 @@ public final class Database implements AutoCloseable {
     static final int CONNECT_TIMEOUT_S = 2;
     /**
      * The server cancels a statement after this long (the API's queries take milliseconds): a runaway query does not
-     * hold a backend, nor does a commit waiting for a synchronous standby that does not answer. Shorter than
-     * {@link #SOCKET_TIMEOUT_S}, so that the client reads the server's answer: for such a commit that is success with a
-     * warning, which {@link UnconfirmedCommits} turns into a 503, on a connection that stays usable.
+     * hold a backend. A commit's wait for a synchronous standby is not a statement's time to the server, so {@link
+     * CommitDeadline} cancels that one from here after as long. Both are shorter than {@link #SOCKET_TIMEOUT_S}, so
+     * that the client reads the server's answer: for such a commit that is success with a warning, which {@link
+     * UnconfirmedCommits} turns into a 503, on a connection that stays usable.
      */
     static final int STATEMENT_TIMEOUT_MS = 1_500;
     /**
@@ -35,6 +36,9 @@ public final class Database implements AutoCloseable {
      * with the same timeout (measured: 2.0 s at 1 s, 6.0 s at 3 s).
      */
     static final int SOCKET_TIMEOUT_S = 2;
+
+    /** A cancel (its own connection) to a server that does not answer is given up after this, not pgjdbc's 10 s. */
+    static final int CANCEL_SIGNAL_TIMEOUT_S = 1;
 
     static final int MIGRATION_CONNECT_RETRIES = 10;
 
@@ -114,6 +118,7 @@ public final class Database implements AutoCloseable {
         // (drill db-partition: 6.7 s, then 201).
         hikari.addDataSourceProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_S));
         hikari.addDataSourceProperty("socketTimeout", Integer.toString(SOCKET_TIMEOUT_S));
+        hikari.addDataSourceProperty("cancelSignalTimeout", Integer.toString(CANCEL_SIGNAL_TIMEOUT_S));
         hikari.addDataSourceProperty("options", "-c statement_timeout=" + STATEMENT_TIMEOUT_MS);
         hikari.addDataSourceProperty("ApplicationName", "taskmanager-" + config.instanceId());
         return new HikariDataSource(hikari);
