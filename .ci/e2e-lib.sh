@@ -59,8 +59,8 @@ instances() { # instances N: distinct X-Instance values over N requests through 
 # being measured. Each loop writes its own file (curl writes a status line in pieces, and three loops appending to
 # one file interleaved them); loops_end joins them into $e2e.codes, which the checks read. Bounded in count
 # (50,000) as in time (--rate).
-client_loop_append() { # client_loop_append N
-  exec curl -s --http1.1 -o /dev/null -w '%{stderr}%{http_code}\n' --max-time 5 --rate 25/s -H 'Connection: close' \
+client_loop_append() { # client_loop_append N (each request bounded by $client_max_time, 5 s unless set)
+  exec curl -s --http1.1 -o /dev/null -w '%{stderr}%{http_code}\n' --max-time "${client_max_time:-5}" --rate 25/s -H 'Connection: close' \
     -H "$(bearer)" "$url/tasks?limit=5&loop=[1-50000]" 2>$e2e.codes.$1
 }
 loops_start() { # loops_start N: N client loops in parallel

@@ -44,6 +44,11 @@ class SwitchoverRoutesIT {
                 CompletableFuture.supplyAsync(() -> stack.api.post("/tasks", "{\"title\":\"held\"}"));
         Thread.sleep(500);
         assertThat(write).as("the write waits while the database is held").isNotDone();
+        var reconnected = stack.ops.post("/ops/db/reconnect", "");
+        assertThat(reconnected.statusCode()).as(reconnected.body()).isEqualTo(200);
+        assertThat(json(reconnected).get("reconnected").asBoolean()).isTrue();
+        Thread.sleep(300);
+        assertThat(write).as("a reconnect while held lets nothing go").isNotDone();
         var resumed = stack.ops.post("/ops/db/resume", "");
         assertThat(resumed.statusCode()).as(resumed.body()).isEqualTo(200);
         assertThat(json(resumed).get("reconnected").asBoolean()).isTrue();

@@ -58,6 +58,7 @@ public final class Database implements AutoCloseable {
 
     private final DatabaseSettings config;
     private final HandoverDataSource pool;
+    private volatile HandoverDataSource.Handover reconnectedWhileHeld;
 
     private Database(DatabaseSettings config, HandoverDataSource pool) {
         this.config = config;
@@ -86,7 +87,11 @@ public final class Database implements AutoCloseable {
      * drill's proxy in the path, a moved primary) that pooled connections would otherwise ignore for their lifetime.
      */
     public HandoverDataSource.Handover reconnect() throws InterruptedException {
-        return pool.handOver(() -> pool(config, RECONNECT_READY_WITHIN.toMillis()), RECONNECT_READY_WITHIN);
+        var handover = pool.handOver(() -> pool(config, RECONNECT_READY_WITHIN.toMillis()), RECONNECT_READY_WITHIN);
+        if (handover.done() && held()) {
+            reconnectedWhileHeld = handover;
+        }
+        return handover;
     }
 
     /**
@@ -143,6 +148,7 @@ public final class Database implements AutoCloseable {
      * transactions in flight to end: the first step of a planned switchover. Returns how many are still in flight.
      */
     public int hold(Duration max) throws InterruptedException {
+        reconnectedWhileHeld = null;
         pool.gate().hold(max);
         long deadline = System.nanoTime() + DRAIN_HELD_WITHIN.toNanos();
         while (stats().active() > 0 && System.nanoTime() < deadline) {
@@ -153,12 +159,15 @@ public final class Database implements AutoCloseable {
 
     /**
      * The last step: every connection opened again (to the primary now, which the multi-host URL finds), then the
-     * held borrowers let go. The gate opens even when the reconnect failed: they then meet the database as it is.
+     * held borrowers let go. The gate opens even when the reconnect failed: they then meet the database as it is. A
+     * reconnect done since the hold (while the switchover waited for the old primary to rejoin) is not done twice.
      */
     public HandoverDataSource.Handover resume() throws InterruptedException {
         try {
-            return reconnect();
+            var done = reconnectedWhileHeld;
+            return done != null ? done : reconnect();
         } finally {
+            reconnectedWhileHeld = null;
             pool.gate().open();
         }
     }

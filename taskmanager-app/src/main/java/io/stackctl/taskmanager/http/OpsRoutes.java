@@ -7,6 +7,7 @@ import io.stackctl.taskmanager.auth.KeyRing;
 import io.stackctl.taskmanager.cache.CacheUnavailableException;
 import io.stackctl.taskmanager.cache.TaskCache;
 import io.stackctl.taskmanager.db.Database;
+import io.stackctl.taskmanager.db.HandoverDataSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -53,6 +54,7 @@ final class OpsRoutes {
         routes.get("/ops/keys", this::keys);
         routes.post("/ops/db/hold", this::hold);
         routes.post("/ops/db/resume", this::resume);
+        routes.post("/ops/db/reconnect", this::reconnect);
     }
 
     /**
@@ -83,7 +85,18 @@ final class OpsRoutes {
 
     /** Every database connection opened again (to the primary now), then the held transactions let go. */
     private void resume(Context ctx) throws Exception {
-        var handover = database.resume();
+        answerHandover(ctx, database.resume());
+    }
+
+    /**
+     * Every database connection opened again, held or not: a switchover does it while the new primary waits for its
+     * standby, so that its resume only lets the held transactions go.
+     */
+    private void reconnect(Context ctx) throws Exception {
+        answerHandover(ctx, database.reconnect());
+    }
+
+    private void answerHandover(Context ctx, HandoverDataSource.Handover handover) throws Exception {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("instance", instance);
         body.put("reconnected", handover.done());
