@@ -16,6 +16,9 @@ public final class Standby {
 
     public static final String SYNC_SETTING = "REPLICAS_SYNC";
 
+    /** List reads that missed the cache go to the standby once it has caught up (the app checks, per read). */
+    public static final String READS_SETTING = "READS_FROM_STANDBY";
+
     /** compose's profile of the standby's service. */
     public static final String PROFILE = "standby";
 
@@ -37,6 +40,11 @@ public final class Standby {
     /** Synchronous unless REPLICAS_SYNC=off: losing no acknowledged write is the safe default. */
     public static boolean synchronous(Map<String, String> environment, EnvFile envFile) {
         return StackSettings.onOff(SYNC_SETTING, true, environment, envFile, "REPLICAS_SYNC=on or off");
+    }
+
+    /** Off unless asked: a standby that falls behind sends reads back to the primary, at a round trip's cost. */
+    public static boolean readsFromStandby(Map<String, String> environment, EnvFile envFile) {
+        return StackSettings.onOff(READS_SETTING, false, environment, envFile, "READS_FROM_STANDBY=on or off");
     }
 
     /** The nodes that run: db alone, or db and its standby. */

@@ -90,6 +90,7 @@ public final class Provisioner {
         }
         boolean standby = request.standby().orElseGet(() -> Standby.enabled(stack.environment(), envFile));
         Standby.synchronous(stack.environment(), envFile);
+        Standby.readsFromStandby(stack.environment(), envFile);
         if (standby && !target.name().equals("compose")) {
             throw new StackctlException(
                     ExitCodes.USAGE,

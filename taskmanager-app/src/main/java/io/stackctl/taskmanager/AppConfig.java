@@ -35,7 +35,8 @@ public record AppConfig(
         int requestLogSlowMs,
         AuthSettings auth,
         String internalTlsCaFile,
-        int redisTlsPort) {
+        int redisTlsPort,
+        boolean readsFromStandby) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_DB_POOL_SIZE = 10;
@@ -70,7 +71,16 @@ public record AppConfig(
                 auth(reader),
                 internalTlsCaFile(reader),
                 // Redis serves TLS on a port of its own beside the plain one (compose/cache/start.sh).
-                reader.integer("REDIS_TLS_PORT", 6380, 1, 65_535));
+                reader.integer("REDIS_TLS_PORT", 6380, 1, 65_535),
+                onOff(reader, "READS_FROM_STANDBY"));
+    }
+
+    private static boolean onOff(EnvReader reader, String name) {
+        String value = reader.text(name, "off");
+        if (!value.equals("on") && !value.equals("off")) {
+            throw new IllegalArgumentException(name + " must be 'on' or 'off', got '" + value + "'");
+        }
+        return value.equals("on");
     }
 
     /**
@@ -153,13 +163,25 @@ public record AppConfig(
      * seconds only, so a new connection finds a new primary at once.
      */
     public String jdbcUrl() {
+        return jdbcUrl("primary");
+    }
+
+    /**
+     * Where list reads may go with READS_FROM_STANDBY=on: a standby among the hosts (pgjdbc's "secondary"); empty
+     * when off or with a single host, which has no standby.
+     */
+    public String standbyJdbcUrl() {
+        return readsFromStandby && dbHost.contains(",") ? jdbcUrl("secondary") : "";
+    }
+
+    private String jdbcUrl(String targetServerType) {
         var hosts = java.util.Arrays.stream(dbHost.split(","))
                 .map(String::strip)
                 .map(host -> host + ":" + dbPort)
                 .toList();
         var parameters = new java.util.ArrayList<String>();
         if (hosts.size() > 1) {
-            parameters.add("targetServerType=primary");
+            parameters.add("targetServerType=" + targetServerType);
             parameters.add("hostRecheckSeconds=" + HOST_RECHECK_SECONDS);
         }
         if (!internalTlsCaFile.isEmpty()) {
@@ -171,7 +193,7 @@ public record AppConfig(
     }
 
     public DatabaseSettings database() {
-        return new DatabaseSettings(instanceId, jdbcUrl(), dbUser, dbPassword, dbPoolSize);
+        return new DatabaseSettings(instanceId, jdbcUrl(), dbUser, dbPassword, dbPoolSize, standbyJdbcUrl());
     }
 
     public CacheSettings cache() {

@@ -81,7 +81,7 @@ class AppConfigTest {
         assertThat(config)
                 .isEqualTo(new AppConfig(
                         9000, "app-2", "db", 6543, "tasks", "u", "p", 7, "cache", 6380, "ru", "r", 30, 1, 100, auth, "",
-                        6380));
+                        6380, false));
         assertThat(config.jdbcUrl()).isEqualTo("jdbc:postgresql://db:6543/tasks");
     }
 
@@ -113,6 +113,23 @@ class AppConfigTest {
         assertThatThrownBy(() -> withSecret("DB_HOST", "db,,db-standby"))
                 .hasMessageContaining("DB_HOST must be host names separated by commas");
         assertThatThrownBy(() -> withSecret("DB_HOST", "db:5432")).hasMessageContaining("the port is DB_PORT");
+    }
+
+    @Test
+    void listReadsGoToAStandbyOnlyWhenAskedAndOneCanExist() {
+        assertThat(withSecret("DB_HOST", "db,db-standby").database().standbyJdbcUrl())
+                .as("off by default")
+                .isEmpty();
+        assertThat(withSecret("DB_HOST", "db,db-standby", "READS_FROM_STANDBY", "on")
+                        .database()
+                        .standbyJdbcUrl())
+                .isEqualTo("jdbc:postgresql://db:5432,db-standby:5432/taskmanager"
+                        + "?targetServerType=secondary&hostRecheckSeconds=2");
+        assertThat(withSecret("READS_FROM_STANDBY", "on").database().standbyJdbcUrl())
+                .as("one host has no standby")
+                .isEmpty();
+        assertThatThrownBy(() -> withSecret("READS_FROM_STANDBY", "yes"))
+                .hasMessage("READS_FROM_STANDBY must be 'on' or 'off', got 'yes'");
     }
 
     @Test

@@ -181,7 +181,8 @@ public final class Containers {
                 250,
                 auth,
                 internalTlsCaFile,
-                internalTlsCaFile.isEmpty() ? 6380 : redis.getMappedPort(6380));
+                internalTlsCaFile.isEmpty() ? 6380 : redis.getMappedPort(6380),
+                false);
     }
 
     public static void stop(GenericContainer<?> container) {

@@ -60,9 +60,14 @@ public final class Database implements AutoCloseable {
     private final HandoverDataSource pool;
     private volatile HandoverDataSource.Handover reconnectedWhileHeld;
 
+    private final StandbyReads standbyReads;
+
     private Database(DatabaseSettings config, HandoverDataSource pool) {
         this.config = config;
         this.pool = pool;
+        this.standbyReads = config.standbyJdbcUrl().isEmpty()
+                ? StandbyReads.off(pool)
+                : StandbyReads.on(pool, config, config.standbyJdbcUrl());
     }
 
     /** Opens the pool and applies pending migrations; Flyway's advisory lock makes concurrent starts safe. */
@@ -121,12 +126,17 @@ public final class Database implements AutoCloseable {
         // them with, ignores any value that is not a String. Given as numbers they were silently dropped: no socket
         // timeout at all, and a query in flight when the network to PostgreSQL went dark hung until it came back
         // (drill db-partition: 6.7 s, then 201).
+        requestBudget(hikari);
+        hikari.addDataSourceProperty("ApplicationName", "taskmanager-" + config.instanceId());
+        return new HikariDataSource(hikari);
+    }
+
+    /** The timeouts that keep a request's database work within its budget, for any pool of the app's. */
+    static void requestBudget(HikariConfig hikari) {
         hikari.addDataSourceProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_S));
         hikari.addDataSourceProperty("socketTimeout", Integer.toString(SOCKET_TIMEOUT_S));
         hikari.addDataSourceProperty("cancelSignalTimeout", Integer.toString(CANCEL_SIGNAL_TIMEOUT_S));
         hikari.addDataSourceProperty("options", "-c statement_timeout=" + STATEMENT_TIMEOUT_MS);
-        hikari.addDataSourceProperty("ApplicationName", "taskmanager-" + config.instanceId());
-        return new HikariDataSource(hikari);
     }
 
     /**
@@ -180,6 +190,11 @@ public final class Database implements AutoCloseable {
         return pool;
     }
 
+    /** Where list reads go: a standby that has caught up when READS_FROM_STANDBY=on, else the primary. */
+    public StandbyReads standbyReads() {
+        return standbyReads;
+    }
+
     /** Round trip to the database; returns its duration in milliseconds or throws. */
     public double ping() throws SQLException {
         long start = System.nanoTime();
@@ -206,6 +221,7 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        standbyReads.close();
         pool.close();
     }
 

@@ -34,20 +34,30 @@ public final class TaskRepository {
     private static final String PREFIXED_COLUMNS = "t." + TaskRowMapper.COLUMNS.replace(", ", ", t.");
 
     private final DataSource dataSource;
+    private final StandbyReads lists;
 
     public TaskRepository(DataSource dataSource) {
+        this(dataSource, StandbyReads.off(dataSource));
+    }
+
+    /** @param lists where list reads go: a standby that has caught up, or the primary */
+    public TaskRepository(DataSource dataSource, StandbyReads lists) {
         this.dataSource = dataSource;
+        this.lists = lists;
     }
 
     public List<Task> list(Scope scope, TaskQuery query) throws SQLException {
+        return lists.read(connection -> list(connection, scope, query));
+    }
+
+    private static List<Task> list(Connection connection, Scope scope, TaskQuery query) throws SQLException {
         var where = new ArrayList<String>();
         if (!scope.everyone()) {
             where.add("owner_id = ?");
         }
         query.status().ifPresent(s -> where.add("status = ?"));
         String sql = SELECT + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where)) + NEWEST_FIRST;
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(sql)) {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
             int index = 1;
             if (!scope.everyone()) {
                 statement.setLong(index++, scope.userId());

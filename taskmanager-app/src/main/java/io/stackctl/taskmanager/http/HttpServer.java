@@ -51,7 +51,7 @@ public final class HttpServer {
             Supplier<KeyRing> keys,
             Accounts accounts) {
         ObjectMapper json = Json.mapper();
-        var repository = new TaskRepository(database.dataSource());
+        var repository = new TaskRepository(database.dataSource(), database.standbyReads());
         var service = new TaskService(repository, cache, new CachedForms(json));
         var parser = new TaskRequestParser(json);
         var metrics = new Metrics(database, cache, service);

@@ -75,6 +75,18 @@ final class Metrics {
                     cb.call(pool.max(), "max");
                 })
                 .register(registry);
+        CounterWithCallback.builder()
+                .name("db_list_reads_total")
+                .help("List reads that missed the cache, by where they went: a standby that had caught up, or the"
+                        + " primary because the standby was behind or failing (READS_FROM_STANDBY=on)")
+                .labelNames("node")
+                .callback(cb -> {
+                    var reads = database.standbyReads().counts();
+                    cb.call(reads.standby(), "standby");
+                    cb.call(reads.behind(), "primary_standby_behind");
+                    cb.call(reads.unavailable(), "primary_standby_failed");
+                })
+                .register(registry);
         GaugeWithCallback.builder()
                 .name("cache_circuit_open")
                 .help("1 while the Redis circuit breaker refuses calls")
