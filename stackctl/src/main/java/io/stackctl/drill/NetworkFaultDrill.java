@@ -1,6 +1,7 @@
 package io.stackctl.drill;
 
 import io.stackctl.client.Stats;
+import io.stackctl.core.AtOnce;
 import io.stackctl.engine.ServiceContainer;
 import io.stackctl.fault.NetworkFaults;
 import java.time.Duration;
@@ -9,8 +10,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -41,30 +40,6 @@ abstract class NetworkFaultDrill implements Drill {
     record Planned(ServiceContainer target, NetworkFaults.Mode mode, List<String> peers) {
         boolean latency() {
             return mode instanceof NetworkFaults.Mode.Latency;
-        }
-    }
-
-    /**
-     * Runs {@code action} on every item at once, a thread each (they block for seconds: a latency's pool handover);
-     * returns when all ended, throwing the first failure.
-     */
-    private static <T> void eachAtOnce(List<T> items, Consumer<T> action) {
-        var pending = items.stream()
-                .map(item -> CompletableFuture.runAsync(
-                        () -> action.accept(item), task -> new Thread(task, "network-fault").start()))
-                .toList();
-        RuntimeException first = null;
-        for (var future : pending) {
-            try {
-                future.join();
-            } catch (CompletionException e) {
-                if (first == null) {
-                    first = e.getCause() instanceof RuntimeException cause ? cause : e;
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
         }
     }
 
@@ -115,8 +90,8 @@ abstract class NetworkFaultDrill implements Drill {
         // then the rules: a link shaped first would slow the handover's new connections
         Consumer<Planned> inject =
                 p -> injected.add(network.inject(p.target(), p.mode(), p.peers(), hold.plus(TTL_MARGIN)));
-        eachAtOnce(plan.stream().filter(Planned::latency).toList(), inject);
-        eachAtOnce(plan.stream().filter(p -> !p.latency()).toList(), inject);
+        AtOnce.each(plan.stream().filter(Planned::latency).toList(), "network-fault", inject);
+        AtOnce.each(plan.stream().filter(p -> !p.latency()).toList(), "network-fault", inject);
         faults = List.copyOf(injected);
         long faultAt = context.load().now();
         String what = faults.stream().map(NetworkFaults.Fault::what).collect(Collectors.joining("; "));
@@ -159,15 +134,17 @@ abstract class NetworkFaultDrill implements Drill {
         synchronized (current) { // the injecting threads' list, when Ctrl-C comes mid-inject (the sweep gets the rest)
             now = List.copyOf(current);
         }
-        eachAtOnce(
+        AtOnce.each(
                 now.stream()
                         .filter(f -> !(f.mode() instanceof NetworkFaults.Mode.Latency))
                         .toList(),
+                "network-fault",
                 NetworkFaults.Fault::heal);
-        eachAtOnce(
+        AtOnce.each(
                 now.stream()
                         .filter(f -> f.mode() instanceof NetworkFaults.Mode.Latency)
                         .toList(),
+                "network-fault",
                 NetworkFaults.Fault::heal);
     }
 

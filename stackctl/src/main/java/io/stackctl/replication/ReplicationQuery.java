@@ -75,7 +75,7 @@ final class ReplicationQuery {
     static boolean awaitStreaming(Engine engine, ServiceContainer primary, String standby, Duration within) {
         long polls = Math.max(1, within.toMillis() / 50);
         String sql = "DO $$ BEGIN FOR i IN 1.." + polls + " LOOP"
-                + " IF EXISTS (SELECT FROM pg_stat_replication WHERE application_name = '" + standby.replace('-', '_')
+                + " IF EXISTS (SELECT FROM pg_stat_replication WHERE application_name = '" + applicationName(standby)
                 + "' AND state = 'streaming') THEN RETURN; END IF;"
                 // pg_stat_replication names a standby through the backends' status, read once a transaction unless
                 // cleared: without this the loop never saw one that connected after it began.
@@ -143,5 +143,10 @@ final class ReplicationQuery {
     /** A standby's application name is its node's name with _ for - (compose/db/replication.sh). */
     static String nodeName(String applicationName) {
         return applicationName.replace('_', '-');
+    }
+
+    /** The name a node's WAL receiver gives the primary (its slot's: compose/db/replication.sh, slot_of). */
+    static String applicationName(String node) {
+        return node.replace('-', '_');
     }
 }

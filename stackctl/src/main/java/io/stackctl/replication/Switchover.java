@@ -1,5 +1,6 @@
 package io.stackctl.replication;
 
+import io.stackctl.core.AtOnce;
 import io.stackctl.core.ExitCodes;
 import io.stackctl.core.Pause;
 import io.stackctl.core.StackctlException;
@@ -247,7 +248,7 @@ public final class Switchover {
     }
 
     private void call(List<ServiceContainer> held, String path, String otherwise) {
-        held.parallelStream().forEach(replica -> {
+        AtOnce.each(held, "switchover-call", replica -> {
             HttpProbe.Result answer = stack.operatorPost(replica, path, CALL_TIMEOUT);
             if (!answer.ok()) {
                 say("warning: %s did not reconnect (%s); %s", replica.name(), answer.summary(), otherwise);
