@@ -1477,9 +1477,10 @@ sync_id=$(curl -s -X POST -H "$(bearer)" -H 'content-type: application/json' -d 
 # A switchover under reads and writes: every request answered 200 or 201, and every 201's task is there afterwards.
 switchover_title="e2e switchover write $RANDOM$RANDOM"
 # A synchronous switchover holds new transactions until the old primary streams again (4.4-5.1 s measured here over
-# TLS): they wait, they do not fail, and nginx waits 15 s for an answer. The clients here wait 10 s.
-client_max_time=10 loops_start 2
-curl -s --http1.1 -o /dev/null -w '%{stderr}%{http_code}\n' --max-time 10 --rate 10/s -H 'Connection: close' -H "$(bearer)" \
+# TLS, 15 s at most): they wait, they do not fail, and nginx waits 15 s for an answer. The clients wait 20 s, past
+# both bounds, so a busy host that makes the switchover slow fails the check only when a request fails.
+client_max_time=20 loops_start 2
+curl -s --http1.1 -o /dev/null -w '%{stderr}%{http_code}\n' --max-time 20 --rate 10/s -H 'Connection: close' -H "$(bearer)" \
   -H 'content-type: application/json' -X POST -d "{\"title\":\"$switchover_title\"}" "$url/tasks?n=[1-50000]" 2>$e2e.writes &
 writes_pid=$!
 sleep 2
@@ -1506,9 +1507,11 @@ refused=$(node_sql db "CREATE TABLE e2e_old_primary (x int)" || true)
   && pass "the old primary takes no write: it is a read-only standby" || fail "the old primary accepted a write"
 expect_exit 3 "up --no-standby while db-standby is the primary is refused (it would remove the primary's data)" -- bin/stackctl up --no-standby
 grep -q '^DB_STANDBY=on$' compose/.env && pass "the refusal left DB_STANDBY=on" || fail "the refusal changed compose/.env"
-# The agent's own failovers, measured by the drills (each kills or freezes the primary under load).
+# The agent's own failovers, measured by the drills (each kills or freezes the primary under load). The first write
+# comes back in 10.5-17 s on an idle 2-core host and 21 s with its cores busy (the old primary's rewind and rejoin
+# slow down most): the bound here is for a busy CI host, and each run prints the figure.
 for d in db-failover db-freeze; do
-  expect_exit 0 "drill $d (synchronous)" -- bin/stackctl drill "$d" --duration 3s
+  expect_exit 0 "drill $d (synchronous)" -- bin/stackctl drill "$d" --duration 3s --writes-back-within 60s
   grep -q "^drill $d: PASSED" $e2e.out && pass "drill $d: $(grep -o 'first write [0-9]* ms after it' $e2e.out), $(grep -o '0 of [0-9]* missing' $e2e.out) (synchronous)" \
     || { fail "drill $d"; grep -E "^(FAIL|PASS|figures)" $e2e.out; grep "^error" $e2e.err; }
 done
@@ -1548,11 +1551,20 @@ rys_write() { curl -s -X POST -H "$(bearer)" -H 'content-type: application/json'
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["task"]["id"])' 2>/dev/null || echo 0; }
 rys_seen() { curl -s -H "$(bearer)" "$url/tasks?limit=5" | grep -q "\"id\":$1[,}]"; }
 before=$(list_reads standby)
+# Commits wait for the standby to have the WAL, not to have replayed it: a list right after a write may find it behind
+# and go to the primary. Each write is listed at once (it must be seen, wherever the list went); then more writes,
+# each listed once the standby has replayed it (a list that misses the cache then goes to the standby).
+caught_up() { # caught_up [PRIMARY STANDBY]: the standby has replayed all that the primary had written (at most 5 s)
+  local lsn; lsn=$(node_sql "${1:-db}" "SELECT pg_current_wal_lsn()")
+  for _ in $(seq 50); do [ "$(node_sql "${2:-db-standby}" "SELECT pg_last_wal_replay_lsn() >= '$lsn'")" = t ] && return 0; sleep 0.1; done
+  return 1
+}
 seen=0; for i in 1 2 3 4 5; do id=$(rys_write "standby read $i"); rys_seen "$id" && seen=$((seen + 1)); done
+for i in 1 2 3 4 5; do id=$(rys_write "standby read after replay $i"); caught_up && rys_seen "$id" && seen=$((seen + 1)); done
 after=$(list_reads standby)
-[ "$seen" = 5 ] && [ "$after" -gt "$before" ] \
-  && pass "lists read on the standby once it caught up: each write seen by the next list ($seen of 5), $((after - before)) list reads on the standby" \
-  || fail "standby reads: $seen of 5 writes seen, standby list reads $before -> $after"
+[ "$seen" = 10 ] && [ "$after" -gt "$before" ] \
+  && pass "lists read on the standby once it caught up: each write seen by the next list ($seen of 10), $((after - before)) list reads on the standby" \
+  || fail "standby reads: $seen of 10 writes seen, standby list reads $before -> $after"
 node_sql db-standby "SELECT pg_wal_replay_pause()" >/dev/null
 behind_before=$(list_reads primary_standby_behind)
 seen=0; for i in 1 2 3 4 5; do id=$(rys_write "paused replay $i"); rys_seen "$id" && seen=$((seen + 1)); done
@@ -1561,6 +1573,18 @@ node_sql db-standby "SELECT pg_wal_replay_resume()" >/dev/null
 [ "$seen" = 5 ] && [ "$behind_after" -gt "$behind_before" ] \
   && pass "the standby's replay paused: lists go to the primary ($((behind_after - behind_before)) reads), each write seen at once ($seen of 5)" \
   || fail "paused replay: $seen of 5 writes seen, primary-because-behind reads $behind_before -> $behind_after"
+# A failover swaps the nodes: the replicas' standby connections reach the old standby, the primary now. Each is
+# dropped at its next read (which goes to the primary), and the pool finds the node that is the standby now.
+expect_exit 0 "failover with READS_FROM_STANDBY=on" -- bin/stackctl failover
+before=$(list_reads standby)
+seen=0; for i in $(seq 10); do
+  id=$(rys_write "standby read after failover $i"); caught_up db-standby db && rys_seen "$id" && seen=$((seen + 1))
+done
+after=$(list_reads standby)
+[ "$seen" = 10 ] && [ "$after" -gt "$before" ] \
+  && pass "after a failover lists read on the new standby: $((after - before)) list reads there, each write seen ($seen of 10)" \
+  || fail "after the failover: $seen of 10 writes seen, standby list reads $before -> $after"
+expect_exit 0 "failover back to db" -- bin/stackctl failover --to db
 
 step "Docker engine restart (what a host reboot does) heals with no stackctl command"
 # Whatever else uses this engine (CI runs the container tests and the Swarm scenario beside this one) must be done

@@ -101,6 +101,15 @@ final class DrillCommand extends StackCommand {
     String bandwidth;
 
     @Option(
+            names = "--writes-back-within",
+            paramLabel = "D",
+            converter = DurationConverter.class,
+            defaultValue = "PT25S",
+            description = "db-failover, db-freeze: the bound on the first successful write after the fault, 5s to 10m"
+                    + " (default: 25s).")
+    Duration writesBackWithin;
+
+    @Option(
             names = "--results",
             paramLabel = "DIR",
             description = "Where the run's folder goes (default: perf/results): summary.json and report.html, a page"
@@ -126,12 +135,21 @@ final class DrillCommand extends StackCommand {
                     latency == null ? Magnitudes.DRILL_DEFAULT : (int) Math.min(Integer.MAX_VALUE, latency.toMillis()),
                     jitter == null ? Magnitudes.DRILL_DEFAULT : (int) Math.min(Integer.MAX_VALUE, jitter.toMillis()),
                     Magnitudes.kbit(bandwidth));
-            drills = names.stream().map(n -> DrillRunner.create(n, magnitudes)).toList();
+            drills = names.stream()
+                    .map(n -> DrillRunner.create(n, magnitudes, writesBackWithin))
+                    .toList();
         } catch (IllegalArgumentException e) {
             throw new StackctlException(
                     ExitCodes.USAGE,
                     e.getMessage(),
                     "e.g. --loss 20, --latency 200ms --jitter 50ms --bandwidth 64kbit");
+        }
+        if (writesBackWithin.compareTo(Duration.ofSeconds(5)) < 0
+                || writesBackWithin.compareTo(Duration.ofMinutes(10)) > 0) {
+            throw new StackctlException(
+                    ExitCodes.USAGE,
+                    "--writes-back-within must be 5s to 10m, got " + writesBackWithin,
+                    "e.g. --writes-back-within 25s");
         }
         if (duration.compareTo(Duration.ofSeconds(1)) < 0 || duration.compareTo(Duration.ofMinutes(10)) > 0) {
             throw new StackctlException(

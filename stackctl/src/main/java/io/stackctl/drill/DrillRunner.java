@@ -57,6 +57,14 @@ public final class DrillRunner {
 
     /** A drill by name, with the magnitude of the faults that take one. */
     public static Drill create(String name, Magnitudes magnitudes) {
+        return create(name, magnitudes, DbFailoverDrill.WRITES_BACK_WITHIN);
+    }
+
+    /**
+     * As {@link #create(String, Magnitudes)}, with the bound db-failover and db-freeze hold the first successful write
+     * after the fault to.
+     */
+    public static Drill create(String name, Magnitudes magnitudes, Duration writesBackWithin) {
         return switch (name) {
             case "kill-replica" -> new KillReplicaDrill();
             case "db-restart" -> new DbRestartDrill();
@@ -77,8 +85,8 @@ public final class DrillRunner {
                         magnitudes.jitterOr(DbLatencyDrill.DEFAULT_JITTER_MS),
                         magnitudes.bandwidthKbit());
             case "replica-partition" -> new ReplicaPartitionDrill();
-            case "db-failover" -> new DbFailoverDrill(false);
-            case "db-freeze" -> new DbFailoverDrill(true);
+            case "db-failover" -> new DbFailoverDrill(false, writesBackWithin);
+            case "db-freeze" -> new DbFailoverDrill(true, writesBackWithin);
             default -> throw new IllegalArgumentException("no drill " + name);
         };
     }

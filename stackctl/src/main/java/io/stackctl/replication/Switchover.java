@@ -128,6 +128,8 @@ public final class Switchover {
                 if (planned) {
                     say("stopping %s cleanly (its last WAL goes to %s first)", from, to);
                     stack.engine().stop(old.get().id(), STOP_GRACE);
+                    // Each step's time, for a slow switchover's own account of where it went.
+                    say("%s stopped (%d ms)", from, elapsedMs(start));
                 } else {
                     say("fencing %s: killing its container, frozen or not, so it takes no write again", from);
                     stack.engine().kill(old.get().id());
@@ -148,6 +150,7 @@ public final class Switchover {
             startingAgain.start();
             if (lastLsn >= 0) {
                 awaitReplayed(to, lastLsn);
+                say("%s replayed all of %s's WAL (%d ms)", to, from, elapsedMs(start));
             }
         } catch (RuntimeException e) {
             resume(held);
@@ -175,12 +178,12 @@ public final class Switchover {
         try {
             try {
                 promote(to);
+                promoted = elapsedMs(start);
             } finally {
                 // Whatever came of the promotion: the old node follows the record, and waits for its primary.
                 joinStartingAgain();
                 startAgain(from, to);
             }
-            promoted = elapsedMs(start);
             say("%s is the primary (%d ms)", to, promoted);
             // With REPLICAS_SYNC=on the new primary's commits wait for a standby, the old primary once it rejoins:
             // the replicas stay held until then, as a commit waiting longer than their budget would fail.

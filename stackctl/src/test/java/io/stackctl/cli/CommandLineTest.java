@@ -135,6 +135,12 @@ class CommandLineTest {
 
         assertThat(run(Map.of(), "drill", "all", "--rate", "0").exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(run(Map.of(), "drill", "all", "--duration", "0s").exitCode()).isEqualTo(ExitCodes.USAGE);
+        for (String bound : new String[] {"4s", "11m"}) {
+            var bad = run(
+                    Map.of("DOCKER_HOST", "tcp://127.0.0.1:1"), "drill", "db-failover", "--writes-back-within", bound);
+            assertThat(bad.exitCode()).as(bound).isEqualTo(ExitCodes.USAGE);
+            assertThat(bad.err()).as(bound).contains("--writes-back-within must be 5s to 10m");
+        }
         for (String loss : new String[] {"0", "101", "-5"}) {
             var bad = run(Map.of("DOCKER_HOST", "tcp://127.0.0.1:1"), "drill", "cache-loss", "--loss", loss);
             assertThat(bad.exitCode()).as(loss).isEqualTo(ExitCodes.USAGE);

@@ -113,16 +113,27 @@ public final class StandbyReads implements AutoCloseable {
 
     private <T> Optional<T> onStandby(Read<T> read, String position) {
         try (Connection connection = standby.getConnection()) {
-            try (PreparedStatement caughtUp = connection.prepareStatement(
-                    "SELECT coalesce(pg_is_in_recovery() AND pg_last_wal_replay_lsn() >= ?::pg_lsn, false)")) {
-                caughtUp.setString(1, position);
-                try (ResultSet row = caughtUp.executeQuery()) {
+            boolean inRecovery;
+            boolean caughtUp;
+            try (PreparedStatement check = connection.prepareStatement(
+                    "SELECT pg_is_in_recovery(), coalesce(pg_last_wal_replay_lsn() >= ?::pg_lsn, false)")) {
+                check.setString(1, position);
+                try (ResultSet row = check.executeQuery()) {
                     row.next();
-                    if (!row.getBoolean(1)) {
-                        behind.increment();
-                        return Optional.empty();
-                    }
+                    inRecovery = row.getBoolean(1);
+                    caughtUp = row.getBoolean(2);
                 }
+            }
+            if (!inRecovery) {
+                // Opened to the standby of its day, which a failover has since promoted: the pool's next connection
+                // finds the node that is a standby now (targetServerType=secondary).
+                standby.evictConnection(connection);
+                unavailable.increment();
+                return Optional.empty();
+            }
+            if (!caughtUp) {
+                behind.increment();
+                return Optional.empty();
             }
             // Replay only moves forward: the read's snapshot, taken after the check, holds all it was checked for.
             T result = read.on(connection);
