@@ -1,6 +1,7 @@
 package io.stackctl.cli;
 
 import io.stackctl.backup.PgBackRest;
+import io.stackctl.core.ByteSize;
 import io.stackctl.core.ExitCodes;
 import io.stackctl.core.StackctlException;
 import io.stackctl.stack.Stack;
@@ -57,7 +58,7 @@ final class BackupCommand extends StackCommand {
                 output().line("backup %s: %s, %d rows in %d tables, %.1fs, sha256 %s"
                         .formatted(
                                 created.file(),
-                                Output.size(manifest.sizeBytes()),
+                                ByteSize.human(manifest.sizeBytes()),
                                 manifest.totalRows(),
                                 manifest.rowCounts().size(),
                                 manifest.durationMs() / 1000.0,
@@ -115,8 +116,8 @@ final class BackupCommand extends StackCommand {
                                 backup.reference().isEmpty() ? "" : ", on " + backup.reference(),
                                 backup.repository(),
                                 backup.repository() == 1 ? "local" : "off-host",
-                                Output.size(backup.size()),
-                                Output.size(backup.storedSize()),
+                                ByteSize.human(backup.size()),
+                                ByteSize.human(backup.storedSize()),
                                 backup.seconds(),
                                 backup.walStart(),
                                 backup.walStop()));

@@ -1,5 +1,6 @@
 package io.stackctl.cli;
 
+import io.stackctl.core.ByteSize;
 import io.stackctl.core.ExitCodes;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,7 +42,7 @@ final class BackupsList extends StackCommand {
                     .map(m -> List.of(
                             backup.name(),
                             Output.age(m.createdAt(), now),
-                            Output.size(m.sizeBytes()),
+                            ByteSize.human(m.sizeBytes()),
                             String.valueOf(m.rowCounts().getOrDefault("public.tasks", 0L)),
                             BackupsCommand.verifiedText(m)))
                     .orElse(List.of(backup.name(), "?", "?", "?", "no manifest")));

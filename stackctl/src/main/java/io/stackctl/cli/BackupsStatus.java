@@ -6,6 +6,7 @@ import io.stackctl.backup.RepositoryInfo;
 import io.stackctl.backup.RestoreProof;
 import io.stackctl.backup.ScheduledBackups;
 import io.stackctl.backup.WalArchiving;
+import io.stackctl.core.ByteSize;
 import io.stackctl.core.ExitCodes;
 import io.stackctl.postgres.PostgresContainer;
 import io.stackctl.stack.EnvFile;
@@ -66,7 +67,7 @@ final class BackupsStatus extends StackCommand {
                             repo.readable() ? repo.status() : "UNREADABLE: " + repo.detail(),
                             copies.size(),
                             copies.size() == 1 ? "" : "s",
-                            Output.size(repository.storedSize(repo.key())),
+                            ByteSize.human(repository.storedSize(repo.key())),
                             repo.walMin().isEmpty() ? "no WAL yet" : "WAL " + repo.walMin() + " to " + repo.walMax()));
         }
         output().line("archiving   %s".formatted(archivingText(archiving, now)));
@@ -115,8 +116,8 @@ final class BackupsStatus extends StackCommand {
                         b.type(),
                         Output.age(b.stopped(), now) + " ago",
                         "%.1fs".formatted(b.seconds()),
-                        Output.size(b.size()),
-                        Output.size(b.storedSize()),
+                        ByteSize.human(b.size()),
+                        ByteSize.human(b.storedSize()),
                         b.walStart() + " to " + b.walStop()));
             }
             output().table(List.of("BACKUP", "REPO", "TYPE", "TAKEN", "TOOK", "SIZE", "STORED", "WAL"), rows);

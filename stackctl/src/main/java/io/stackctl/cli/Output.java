@@ -68,17 +68,6 @@ public final class Output {
         out.flush();
     }
 
-    /** Bytes as people read them: 512 B, 8.6 KiB, 3.2 MiB. */
-    public static String size(long bytes) {
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        if (bytes < 1024 * 1024) {
-            return "%.1f KiB".formatted(bytes / 1024.0);
-        }
-        return "%.1f MiB".formatted(bytes / (1024.0 * 1024));
-    }
-
     /** How long ago, to the two largest units: 3d4h, 2h5m, 0m43s. */
     public static String age(Instant at, Instant now) {
         Duration age = Duration.between(at, now);

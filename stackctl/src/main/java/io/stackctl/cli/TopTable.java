@@ -1,5 +1,6 @@
 package io.stackctl.cli;
 
+import io.stackctl.core.ByteSize;
 import io.stackctl.top.Figures;
 import io.stackctl.top.TopSample;
 import java.time.Duration;
@@ -82,7 +83,7 @@ final class TopTable {
         }
         Double memory = s.detail().get("memory_used_bytes");
         if (memory != null) {
-            text.append(", memory ").append(Output.size(memory.longValue()));
+            text.append(", memory ").append(ByteSize.human(memory.longValue()));
         }
         return text.toString();
     }

@@ -1,5 +1,6 @@
 package io.stackctl.core;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -31,6 +32,33 @@ public final class AtOnce {
         }
         if (first != null) {
             throw first;
+        }
+    }
+
+    /** Starts {@code action} on a thread of its own, beside what the caller does next. */
+    public static Beside beside(String threadName, Runnable action) {
+        var thread = new Thread(action, threadName);
+        thread.setDaemon(true);
+        thread.start();
+        return new Beside(thread);
+    }
+
+    /** A call started {@link #beside}. */
+    public static final class Beside {
+
+        private final Thread thread;
+
+        private Beside(Thread thread) {
+            this.thread = thread;
+        }
+
+        /** Waits for it to end, at most {@code bound}: a call that hangs does not hold the caller longer. */
+        public void awaitAtMost(Duration bound) {
+            try {
+                thread.join(bound.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

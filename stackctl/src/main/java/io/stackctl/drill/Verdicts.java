@@ -1,6 +1,5 @@
 package io.stackctl.drill;
 
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -52,10 +51,6 @@ public final class Verdicts {
     /** Ids of acknowledged creates: the writes the database must still hold. */
     public static List<Long> acknowledgedIds(List<Sample> samples) {
         return samples.stream().map(Sample::createdId).filter(id -> id > 0).toList();
-    }
-
-    public static long lost(Collection<Long> acknowledged, long foundInDatabase) {
-        return acknowledged.size() - foundInDatabase;
     }
 
     public static long count(List<Sample> samples, Predicate<Sample> match) {

@@ -1,5 +1,6 @@
 package io.stackctl.replication;
 
+import io.stackctl.core.AtOnce;
 import io.stackctl.engine.Engine;
 import io.stackctl.engine.ServiceContainer;
 import io.stackctl.stack.PrimaryRecord;
@@ -125,12 +126,7 @@ public final class FailoverWatcher {
         // Started again at once, beside the promotion (a container's start takes the engine 0.7 s here): it reads the
         // record, waits for the standby's promotion and rewinds to it. With REPLICAS_SYNC=on the new primary's writes
         // wait for it.
-        var startingAgain = primaryContainer.map(old -> {
-            var thread = new Thread(() -> startAgain(old), "failover-watcher-start");
-            thread.setDaemon(true);
-            thread.start();
-            return thread;
-        });
+        var startingAgain = primaryContainer.map(old -> AtOnce.beside("failover-watcher-start", () -> startAgain(old)));
         engine.exec(standbyContainer.id(), PROMOTED_WITHIN, "bash", "/stack/db/ensure-replication.sh");
         long deadline = System.nanoTime() + PROMOTED_WITHIN.toNanos();
         while (System.nanoTime() < deadline) {
@@ -148,7 +144,7 @@ public final class FailoverWatcher {
         }
         failingSince = -1;
         fenced = primaryContainer.map(c -> primary);
-        startingAgain.ifPresent(FailoverWatcher::join);
+        startingAgain.ifPresent(starting -> starting.awaitAtMost(PROMOTED_WITHIN));
         // Should the start above have failed: at once, not at the next round.
         restartFenced(container(standby));
     }
@@ -220,14 +216,6 @@ public final class FailoverWatcher {
 
     private Optional<ServiceContainer> container(String node) {
         return engine.containers(project, node).stream().findFirst();
-    }
-
-    private static void join(Thread thread) {
-        try {
-            thread.join(PROMOTED_WITHIN.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static void sleep(long millis) {

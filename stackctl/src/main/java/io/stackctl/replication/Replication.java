@@ -1,5 +1,6 @@
 package io.stackctl.replication;
 
+import io.stackctl.core.ByteSize;
 import io.stackctl.engine.ServiceContainer;
 import io.stackctl.stack.EnvFile;
 import io.stackctl.stack.Stack;
@@ -145,7 +146,7 @@ public final class Replication {
             var feed = feed(node.node());
             String state = feed.map(f -> f.state() + " (" + f.sync() + ")")
                     .orElse(node.receiver().orElse(node.answered() ? "not streaming" : "-"));
-            String lag = feed.map(f -> Bytes.describe(f.lagBytes()) + ", %.1fs".formatted(f.lagSeconds()))
+            String lag = feed.map(f -> ByteSize.human(f.lagBytes()) + ", %.1fs".formatted(f.lagSeconds()))
                     .orElse("-");
             String slot = slot(node.node())
                     .map(s -> (s.active() ? "active" : "inactive")

@@ -56,7 +56,7 @@ public final class Switchover {
 
     private final Stack stack;
     private final PrintWriter progress;
-    private Thread startingAgain;
+    private AtOnce.Beside startingAgain;
 
     public Switchover(Stack stack, PrintWriter progress) {
         this.stack = stack;
@@ -137,17 +137,13 @@ public final class Switchover {
             }
             // Started again at once, beside the promotion: it reads the record and waits for the new primary, and
             // with REPLICAS_SYNC=on the replicas stay held until it streams (a start takes the engine 0.7 s here).
-            startingAgain = new Thread(
-                    () -> {
-                        try {
-                            startAgain(from, to);
-                        } catch (RuntimeException e) {
-                            say("%s did not start yet (%s); trying again after the promotion", from, e.getMessage());
-                        }
-                    },
-                    "switchover-start");
-            startingAgain.setDaemon(true);
-            startingAgain.start();
+            startingAgain = AtOnce.beside("switchover-start", () -> {
+                try {
+                    startAgain(from, to);
+                } catch (RuntimeException e) {
+                    say("%s did not start yet (%s); trying again after the promotion", from, e.getMessage());
+                }
+            });
             if (lastLsn >= 0) {
                 awaitReplayed(to, lastLsn);
                 say("%s replayed all of %s's WAL (%d ms)", to, from, elapsedMs(start));
@@ -161,13 +157,8 @@ public final class Switchover {
 
     /** The start beside the promotion ends before the one after it, which then finds the node running. */
     private void joinStartingAgain() {
-        if (startingAgain == null) {
-            return;
-        }
-        try {
-            startingAgain.join(PROMOTED_WITHIN.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (startingAgain != null) {
+            startingAgain.awaitAtMost(PROMOTED_WITHIN);
         }
     }
 

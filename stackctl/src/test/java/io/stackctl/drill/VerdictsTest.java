@@ -90,8 +90,6 @@ class VerdictsTest {
         var ids = Verdicts.acknowledgedIds(samples);
 
         assertThat(ids).containsExactly(41L, 42L);
-        assertThat(Verdicts.lost(ids, 2)).isZero();
-        assertThat(Verdicts.lost(ids, 1)).isEqualTo(1);
     }
 
     @Test
