@@ -1,6 +1,7 @@
 package io.stackctl.backup;
 
 import io.stackctl.core.ExitCodes;
+import io.stackctl.core.Pause;
 import io.stackctl.core.StackctlException;
 import io.stackctl.engine.Engine;
 import java.time.Duration;
@@ -39,6 +40,9 @@ public final class PgBackRest {
 
     private static final List<String> AS_POSTGRES =
             List.of("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "pgbackrest");
+
+    /** How long {@link #ensureStanza} tries: the db service's health check makes it within seconds of a start. */
+    static final Duration STANZA_WITHIN = Duration.ofSeconds(60);
 
     private final Engine engine;
     private final String containerId;
@@ -196,7 +200,20 @@ public final class PgBackRest {
      * off-host repository onto a lost disk, the new local one is empty, and the check below would wait on it in vain.
      */
     public void ensureStanza() {
-        engine.exec(containerId, Duration.ofMinutes(2), "bash", "/stack/db/ensure-stanza.sh");
+        // Tried again until the local repository has it: the script never fails (a health check runs it too), and one
+        // try can fail, on a PostgreSQL still finishing its promotion or on the health check's stanza-create holding
+        // the lock (CI once went on without it, and the check after the restore failed on the missing archive.info).
+        Pause.until(STANZA_WITHIN, Duration.ofSeconds(1), () -> {
+            engine.exec(containerId, Duration.ofMinutes(2), "bash", "/stack/db/ensure-stanza.sh");
+            return engine.exec(
+                                    containerId,
+                                    Duration.ofSeconds(10),
+                                    "test",
+                                    "-s",
+                                    REPOSITORY + "/archive/" + STANZA + "/archive.info")
+                            .exitCode()
+                    == 0;
+        });
     }
 
     /**
