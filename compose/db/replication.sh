@@ -110,6 +110,12 @@ prepare_standby() {
       return 1
     fi
   fi
+  # A primary restored to a point in time keeps pgBackRest's recovery settings in postgresql.auto.conf, and a clone or
+  # a rewind copies that file: a standby with them stops at that old target, or does not start at all (CI cloned one
+  # after a restore --to-time, and it never answered).
+  if [ -f "$pgdata/postgresql.auto.conf" ]; then
+    as_postgres sed -i -E '/^[[:space:]]*(restore_command|recovery_target[a-z_]*)[[:space:]]*=/d' "$pgdata/postgresql.auto.conf"
+  fi
   as_postgres touch "$pgdata/standby.signal"
   # One argument a line, for mapfile: "-c", then name=value (which holds spaces).
   printf '%s\n' -c "primary_conninfo=host=$primary user=$REPLICATION_USER passfile=$REPLICATION_PASSFILE application_name=$(slot_of "$DB_NODE") connect_timeout=2 keepalives_idle=5 keepalives_interval=2 keepalives_count=2" \
