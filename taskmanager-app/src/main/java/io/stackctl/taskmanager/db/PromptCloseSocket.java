@@ -42,28 +42,31 @@ public final class PromptCloseSocket extends Socket {
 
         @Override
         public Socket createSocket(String host, int port) throws IOException {
-            return connected(new InetSocketAddress(host, port));
+            return connected(new InetSocketAddress(host, port), null);
         }
 
         @Override
         public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-            return connected(new InetSocketAddress(host, port));
+            return connected(new InetSocketAddress(host, port), new InetSocketAddress(localHost, localPort));
         }
 
         @Override
         public Socket createSocket(InetAddress host, int port) throws IOException {
-            return connected(new InetSocketAddress(host, port));
+            return connected(new InetSocketAddress(host, port), null);
         }
 
         @Override
         public Socket createSocket(InetAddress host, int port, InetAddress localHost, int localPort)
                 throws IOException {
-            return connected(new InetSocketAddress(host, port));
+            return connected(new InetSocketAddress(host, port), new InetSocketAddress(localHost, localPort));
         }
 
-        private static Socket connected(InetSocketAddress address) throws IOException {
+        private static Socket connected(InetSocketAddress address, InetSocketAddress local) throws IOException {
             var socket = new PromptCloseSocket();
             try {
+                if (local != null) {
+                    socket.bind(local);
+                }
                 socket.connect(address);
             } catch (IOException e) {
                 socket.close();
