@@ -1461,6 +1461,11 @@ kill "$webhook_pid" 2>/dev/null || true
 step "a database standby (issue 21): synchronous streaming; a switchover under reads and writes fails none; the agent fails over a killed and a frozen primary by itself with no acknowledged write lost; asynchronous loss bounded by the lag; the old primary rejoins each time"
 node_sql() { docker exec "$(project_ps --filter label=com.docker.compose.service="$1")" psql -X -A -t -q -U taskmanager -d taskmanager -c "$2" 2>&1; }
 db_roles() { bin/stackctl status -o json 2>/dev/null | python3 -c 'import json,sys; d=json.load(sys.stdin)["database"]; print(" ".join(n["node"]+"="+n["role"]+("/"+n.get("state","")+"/"+n.get("sync","") if "state" in n else "") for n in d["nodes"]))'; }
+caught_up() { # caught_up [PRIMARY STANDBY]: the standby has replayed all that the primary had written (at most 5 s)
+  local lsn; lsn=$(node_sql "${1:-db}" "SELECT pg_current_wal_lsn()")
+  for _ in $(seq 50); do [ "$(node_sql "${2:-db-standby}" "SELECT pg_last_wal_replay_lsn() >= '$lsn'")" = t ] && return 0; sleep 0.1; done
+  return 1
+}
 expect_exit 2 "DB_STANDBY=maybe is refused before anything starts" -- env DB_STANDBY=maybe bin/stackctl up
 grep -q "DB_STANDBY is 'maybe', which is neither on nor off" $e2e.err && pass "the refusal names the setting" || { fail "no clear refusal"; cat $e2e.err; }
 expect_exit 3 "failover without a standby is refused" -- bin/stackctl failover
@@ -1473,7 +1478,7 @@ login
 sync_id=$(curl -s -X POST -H "$(bearer)" -H 'content-type: application/json' -d '{"title":"e2e synchronous write"}' "$url/tasks" \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["task"]["id"])' 2>/dev/null || echo 0)
 # Acknowledged once the standby has flushed it; visible there once replayed, a moment later on a busy host.
-for _ in $(seq 50); do [ "$(node_sql db-standby "SELECT count(*) FROM tasks WHERE id = $sync_id")" = 1 ] && break; sleep 0.1; done
+caught_up || true
 [ "$(node_sql db-standby "SELECT count(*) FROM tasks WHERE id = $sync_id")" = 1 ] \
   && pass "a write is on the standby once it is acknowledged (task $sync_id, synchronous)" || fail "task $sync_id is not on the standby"
 # A switchover under reads and writes: every request answered 200 or 201, and every 201's task is there afterwards.
@@ -1556,11 +1561,6 @@ before=$(list_reads standby)
 # Commits wait for the standby to have the WAL, not to have replayed it: a list right after a write may find it behind
 # and go to the primary. Each write is listed at once (it must be seen, wherever the list went); then more writes,
 # each listed once the standby has replayed it (a list that misses the cache then goes to the standby).
-caught_up() { # caught_up [PRIMARY STANDBY]: the standby has replayed all that the primary had written (at most 5 s)
-  local lsn; lsn=$(node_sql "${1:-db}" "SELECT pg_current_wal_lsn()")
-  for _ in $(seq 50); do [ "$(node_sql "${2:-db-standby}" "SELECT pg_last_wal_replay_lsn() >= '$lsn'")" = t ] && return 0; sleep 0.1; done
-  return 1
-}
 seen=0; for i in 1 2 3 4 5; do id=$(rys_write "standby read $i"); rys_seen "$id" && seen=$((seen + 1)); done
 for i in 1 2 3 4 5; do id=$(rys_write "standby read after replay $i"); caught_up && rys_seen "$id" && seen=$((seen + 1)); done
 after=$(list_reads standby)
