@@ -163,6 +163,7 @@ public final class LoadGenerator implements AutoCloseable {
                 : body.contains("\"source\":\"database\"") ? "database" : "";
         long created = kind.equals("create") && response.statusCode() == 201 ? Seeder.createdId(body) : 0;
         String detail = response.statusCode() / 100 == 2 ? "" : abbreviate(body.strip());
+        String timing = response.headers().firstValue("Server-Timing").orElse("");
         long lost =
                 Sample.lostMs(response.headers().firstValue("X-Upstream-Times").orElse(""));
         return new Sample(
@@ -176,7 +177,9 @@ public final class LoadGenerator implements AutoCloseable {
                 created,
                 false,
                 detail,
-                lost);
+                lost,
+                Sample.dbMs(timing),
+                Sample.appMs(timing));
     }
 
     private static String transportError(Throwable error) {

@@ -12,6 +12,10 @@ package io.stackctl.drill;
  * @param upstreamLostMs the time nginx spent on replicas that failed it before another answered ({@code
  *     X-Upstream-Times}, all but the last): 0 when the first one answered; -1 when nginx did not say (no answer, or an
  *     nginx configuration from before the header)
+ * @param dbMs what the replica's {@code Server-Timing} says the answer spent on the database: 0 when it used none; -1
+ *     when it did not say (no answer, or an app from before the header)
+ * @param appMs the request's whole time in the replica, by its {@code Server-Timing} ("app"): what a busy host's
+ *     nginx and client add is not in it; -1 when it did not say
  */
 public record Sample(
         long startMs,
@@ -24,7 +28,80 @@ public record Sample(
         long createdId,
         boolean timedOut,
         String detail,
-        long upstreamLostMs) {
+        long upstreamLostMs,
+        double dbMs,
+        double appMs) {
+
+    /** A sample whose answer did not say what it spent on the database. */
+    public Sample(
+            long startMs,
+            long latencyMs,
+            String kind,
+            boolean idempotent,
+            int status,
+            String instance,
+            String source,
+            long createdId,
+            boolean timedOut,
+            String detail,
+            long upstreamLostMs) {
+        this(
+                startMs,
+                latencyMs,
+                kind,
+                idempotent,
+                status,
+                instance,
+                source,
+                createdId,
+                timedOut,
+                detail,
+                upstreamLostMs,
+                -1,
+                -1);
+    }
+
+    /**
+     * The "db" duration of a {@code Server-Timing} value ("app;dur=2.1, db;dur=0.8"), in ms: 0 when the value has no
+     * db metric (the answer used no database), -1 when there is no value.
+     */
+    public static double dbMs(String serverTiming) {
+        return serverTiming.isBlank() ? -1 : duration(serverTiming, "db", 0);
+    }
+
+    /** The "app" duration of a {@code Server-Timing} value, in ms; -1 when there is none. */
+    public static double appMs(String serverTiming) {
+        return duration(serverTiming, "app", -1);
+    }
+
+    private static double duration(String serverTiming, String name, double absent) {
+        for (String metric : serverTiming.split(",")) {
+            String[] parts = metric.strip().split("\\s*;\\s*");
+            if (!parts[0].equals(name)) {
+                continue;
+            }
+            for (String parameter : parts) {
+                if (parameter.startsWith("dur=")) {
+                    try {
+                        return Double.parseDouble(parameter.substring(4));
+                    } catch (NumberFormatException e) {
+                        return -1;
+                    }
+                }
+            }
+        }
+        return absent;
+    }
+
+    /** The time the replica says it took, or the client's whole wait where it did not say. */
+    public double replicaMs() {
+        return appMs >= 0 ? appMs : latencyMs;
+    }
+
+    /** Whether the replica said the answer asked the database nothing. */
+    public boolean usedNoDatabase() {
+        return dbMs == 0;
+    }
 
     /**
      * The time an {@code X-Upstream-Times} value ("1.001, 0.012", nginx's $upstream_response_time) says went to

@@ -86,6 +86,26 @@ class TaskApiIT {
     }
 
     @Test
+    void serverTimingSaysWhetherAnAnswerUsedTheDatabase() {
+        var created = api.post("/tasks", "{\"title\":\"Time the answers\"}");
+        assertThat(created.headers().firstValue("Server-Timing"))
+                .hasValueSatisfying(t -> assertThat(t).matches("app;dur=\\d+\\.\\d{3}, db;dur=\\d+\\.\\d{3}"));
+        long id = json(created).at("/task/id").asLong();
+        var fromDatabase = api.get("/tasks/" + id);
+        var fromCache = api.get("/tasks/" + id);
+        assertThat(json(fromDatabase).get("source").asText()).isEqualTo("database");
+        assertThat(fromDatabase.headers().firstValue("Server-Timing"))
+                .hasValueSatisfying(t -> assertThat(t).contains("db;dur="));
+        assertThat(json(fromCache).get("source").asText()).isEqualTo("cache");
+        assertThat(fromCache.headers().firstValue("Server-Timing"))
+                .as("an answer from the cache asked the database nothing")
+                .hasValueSatisfying(t -> assertThat(t).matches("app;dur=\\d+\\.\\d{3}"));
+        assertThat(api.get("/no-such-route").headers().firstValue("Server-Timing"))
+                .as("every answer says, also a 404")
+                .isPresent();
+    }
+
+    @Test
     void listsAreNewestFirstAndFilterByStatus() {
         long older = api.create("older");
         long newer = api.create("newer");

@@ -103,14 +103,18 @@ public final class HandoverDataSource implements DataSource {
 
     @Override
     public Connection getConnection() throws SQLException {
-        gate.pass();
-        return UnconfirmedCommits.guard(current.getConnection());
+        return DatabaseTime.borrow(() -> {
+            gate.pass();
+            return UnconfirmedCommits.guard(current.getConnection());
+        });
     }
 
     @Override
     public Connection getConnection(String username, String password) throws SQLException {
-        gate.pass();
-        return UnconfirmedCommits.guard(current.getConnection(username, password));
+        return DatabaseTime.borrow(() -> {
+            gate.pass();
+            return UnconfirmedCommits.guard(current.getConnection(username, password));
+        });
     }
 
     @Override

@@ -112,6 +112,7 @@ public final class StandbyReads implements AutoCloseable {
     }
 
     private <T> Optional<T> onStandby(Read<T> read, String position) {
+        long start = System.nanoTime();
         try (Connection connection = standby.getConnection()) {
             boolean inRecovery;
             boolean caughtUp;
@@ -147,6 +148,8 @@ public final class StandbyReads implements AutoCloseable {
                     SKIP_AFTER_FAILURE.toSeconds(),
                     e.getMessage());
             return Optional.empty();
+        } finally {
+            DatabaseTime.count(start);
         }
     }
 

@@ -58,6 +58,18 @@ public final class ErrorMapper {
                         "25006"); // read-only transaction: a standby, in the moment a failover moves the primary
     }
 
+    /**
+     * Says which budget ran out: the pool's wait with every connection in use (this replica is at capacity, or its
+     * queries are stuck), or the database's answer (a statement or socket timeout, a refused connection). A drill
+     * tells a replica short of connections from a database that stalled by it (KillReplicaDrill).
+     */
+    static String unavailableDetail(SQLException e) {
+        if (e instanceof SQLTransientConnectionException && e.getCause() == null) {
+            return "every database connection of this replica stayed in use past the wait; retry shortly";
+        }
+        return "the database did not answer in time; retry shortly";
+    }
+
     private void frameworkError(HttpResponseException e, Context ctx) {
         int status = e.getStatus();
         String detail = switch (status) {
@@ -88,7 +100,7 @@ public final class ErrorMapper {
         if (isUnavailable(e)) {
             log.warn("database unavailable: {}", e.getMessage());
             ctx.header("Retry-After", "1");
-            write(ctx, 503, "database unavailable", "the database did not answer in time; retry shortly");
+            write(ctx, 503, "database unavailable", unavailableDetail(e));
         } else {
             unexpected(e, ctx);
         }

@@ -1,6 +1,7 @@
 package io.stackctl.taskmanager.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
@@ -34,5 +35,29 @@ class ErrorMapperTest {
                 .isFalse();
         assertThat(ErrorMapper.isUnavailable(new SQLException("check violation", "23514")))
                 .isFalse();
+    }
+
+    @Test
+    void aPoolWithEveryConnectionInUseIsToldFromADatabaseThatDidNotAnswer() {
+        assertThat(ErrorMapper.unavailableDetail(new SQLTransientConnectionException(
+                        "db - Connection is not available, request timed out after 1000ms (total=10, active=10)")))
+                .startsWith("every database connection of this replica stayed in use");
+        assertThat(ErrorMapper.unavailableDetail(new SQLException("statement timeout", "57014")))
+                .startsWith("the database did not answer in time");
+    }
+
+    @Test
+    void aPoolThatCannotConnectSaysTheDatabaseDidNotAnswer() {
+        var config = new com.zaxxer.hikari.HikariConfig();
+        config.setJdbcUrl("jdbc:postgresql://127.0.0.1:1/nothing");
+        config.setInitializationFailTimeout(-1);
+        config.setConnectionTimeout(250);
+        try (var pool = new com.zaxxer.hikari.HikariDataSource(config)) {
+            assertThatThrownBy(pool::getConnection)
+                    .isInstanceOfSatisfying(
+                            SQLTransientConnectionException.class,
+                            e -> assertThat(ErrorMapper.unavailableDetail(e))
+                                    .startsWith("the database did not answer in time"));
+        }
     }
 }
