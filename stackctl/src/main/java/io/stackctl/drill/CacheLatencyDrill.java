@@ -22,8 +22,12 @@ public final class CacheLatencyDrill extends LatencyDrill {
     static final int DEFAULT_JITTER_MS = 20;
     /** Redis's plain and TLS ports (the stack's INTERNAL_TLS picks one). */
     static final List<Integer> CACHE_PORTS = List.of(6379, 6380);
-    /** The breaker learns from 5 calls and half-opens each second: a few reads per second still meet the cache. */
-    static final double BYPASSED_SHARE = 0.5;
+    /**
+     * A read of a seeded task comes from PostgreSQL only when the cache is bypassed: with the breaker shut, nearly none
+     * do. With it open, CI runs measured 48-61%, not the 90% two half-open probes a second would leave: 50% failed one
+     * run in five. A quarter still tells an open breaker from a shut one.
+     */
+    static final double BYPASSED_SHARE = 0.25;
 
     static final long CACHE_BACK_WITHIN_MS = 10_000;
 
