@@ -195,27 +195,6 @@ public final class Database implements AutoCloseable {
         return standbyReads;
     }
 
-    /**
-     * Waits, at most {@code within}, until the pool holds every connection it keeps: the first pool opens them in the
-     * background, one at a time, and a replica that says ready before that makes its first clients wait for them (on a
-     * busy host, a restarted replica answered 12 reads 503 within its first seconds in the upstream). Returns whether
-     * it did; a database that is down is {@code /ready}'s to report, not this wait's.
-     */
-    public boolean awaitFilled(Duration within) throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (true) {
-            HikariDataSource current = pool.current();
-            HikariPoolMXBean bean = current.getHikariPoolMXBean();
-            if (bean != null && bean.getTotalConnections() >= current.getMinimumIdle()) {
-                return true;
-            }
-            if (System.nanoTime() - deadline >= 0) {
-                return false;
-            }
-            Thread.sleep(20);
-        }
-    }
-
     /** Round trip to the database; returns its duration in milliseconds or throws. */
     public double ping() throws SQLException {
         long start = System.nanoTime();

@@ -14,15 +14,12 @@ import io.stackctl.taskmanager.db.Database;
 import io.stackctl.taskmanager.db.TaskRepository;
 import io.stackctl.taskmanager.service.CachedForms;
 import io.stackctl.taskmanager.service.TaskService;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.component.LifeCycle;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** The Javalin server with every route of the API; stopping it lets in-flight requests finish. */
 public final class HttpServer {
@@ -30,21 +27,12 @@ public final class HttpServer {
     /** How long a stop waits for in-flight requests before it gives up on them. */
     static final long STOP_TIMEOUT_MS = 20_000;
 
-    private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
-
     private final Javalin javalin;
     private final AtomicBoolean draining = new AtomicBoolean();
-    /**
-     * Until the pool holds its connections and the warm-up is done, /ready says no: nothing routes to a replica whose
-     * JVM is still cold or whose clients would wait for connections being opened.
-     */
+    /** Until the warm-up is done, /ready says no, so nothing routes to a replica whose JVM is still cold. */
     private final AtomicBoolean warming = new AtomicBoolean(true);
 
     private final String warmUpCredential;
-    private final Database database;
-
-    /** How long a start waits for the pool's connections before it warms up and may say ready without them. */
-    static final Duration POOL_FILLED_WITHIN = Duration.ofSeconds(10);
 
     static final int RESPONSE_COPY_BUFFER = 4096;
 
@@ -71,7 +59,6 @@ public final class HttpServer {
         var tasks = new TaskRoutes(service, parser, encoder);
         var health = new HealthRoutes(instance, database, cache, draining::get, warming::get, json);
         this.warmUpCredential = authSettings.opsToken();
-        this.database = database;
         var ops = new OpsRoutes(instance, cache, metrics, keys, json, database);
         var docs = new ApiDocs();
         var tokens = new Tokens(authSettings, keys);
@@ -124,15 +111,6 @@ public final class HttpServer {
 
     public HttpServer start(int port) {
         javalin.start(port);
-        try {
-            if (!database.awaitFilled(POOL_FILLED_WITHIN)) {
-                log.warn(
-                        "the database pool is not full after {} s; warming up with the connections it has",
-                        POOL_FILLED_WITHIN.toSeconds());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
         WarmUp.run(javalin.port(), warmUpCredential);
         warming.set(false);
         return this;
