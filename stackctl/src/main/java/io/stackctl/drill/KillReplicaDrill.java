@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
 
 /**
  * SIGKILL to a random replica's process, the way the kernel's OOM killer or a crash ends it: the restart
@@ -76,10 +77,9 @@ public final class KillReplicaDrill implements Drill {
         figures.put("upstream_rerendered", rerouted[0]);
         String victimId = victim.shortId();
         return new Outcome(faultAt, recoveredAt, figures, all -> {
-            var databases =
-                    all.stream().filter(s -> databaseDidNotAnswer(s, victimId)).toList();
-            var samples =
-                    all.stream().filter(s -> !databaseDidNotAnswer(s, victimId)).toList();
+            var split = all.stream().collect(Collectors.partitioningBy(s -> databaseDidNotAnswer(s, victimId)));
+            var databases = split.get(true);
+            var samples = split.get(false);
             long failedIdempotent = Verdicts.count(samples, s -> s.failed() && s.idempotent());
             long affected = Verdicts.affectedFor(samples, faultAt, AFFECTED_LOST_MS, AFFECTED_SLOWER_THAN_MS);
             figures.put("out_of_rotation_ms", affected);

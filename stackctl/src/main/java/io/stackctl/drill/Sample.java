@@ -98,11 +98,6 @@ public record Sample(
         return appMs >= 0 ? appMs : latencyMs;
     }
 
-    /** Whether the replica said the answer asked the database nothing. */
-    public boolean usedNoDatabase() {
-        return dbMs == 0;
-    }
-
     /**
      * The time an {@code X-Upstream-Times} value ("1.001, 0.012", nginx's $upstream_response_time) says went to
      * replicas before the one that answered; -1 when there is none or it does not parse.
