@@ -30,8 +30,23 @@ e2e_exit() {
 }
 trap 'e2e_exit $?' EXIT
 e2e_started=$(date +%s)
-# step NAME: a section header with the seconds since the scenario began, so a CI log shows where the time goes.
-step() { printf '\n-- %s (+%ss)\n' "$*" "$(($(date +%s) - e2e_started))"; }
+# cpu_busy: sets cpu_note to the share of the machine's CPU time that went to work since the last call, from
+# /proc/stat (all CPUs; iowait counts as idle). A step near 100% is CPU-bound and would only slow beside other work;
+# a low one mostly waits. Not in a $(...): the reading must outlive the call.
+cpu_last="" cpu_note=""
+cpu_busy() {
+  local now
+  now=$(awk '/^cpu /{print $2+$3+$4+$7+$8+$9, $5+$6}' /proc/stat 2>/dev/null) || now=""
+  cpu_note=""
+  if [ -n "$cpu_last" ] && [ -n "$now" ]; then
+    cpu_note=$(awk -v a="$cpu_last" -v b="$now" 'BEGIN { split(a, x); split(b, y); w = y[1] - x[1]; t = w + y[2] - x[2];
+      if (t > 0) printf "; the step before kept the CPUs %d%% busy", 100 * w / t }')
+  fi
+  cpu_last=$now
+}
+# step NAME: a section header with the seconds since the scenario began and how busy the CPUs were in the step before,
+# so a CI log shows where the time goes and which steps wait rather than work.
+step() { cpu_busy; printf '\n-- %s (+%ss%s)\n' "$*" "$(($(date +%s) - e2e_started))" "$cpu_note"; }
 expect_exit() { # expect_exit CODE DESCRIPTION -- command...
   local want="$1" what="$2"; shift 3
   local got=0
