@@ -13,9 +13,13 @@ repositories="local ${BACKUP_S3_BUCKET:+s3://${BACKUP_S3_ENDPOINT:-}/$BACKUP_S3_
 if [ -s /var/lib/pgbackrest/archive/stack/archive.info ] && [ "$(cat "$marker" 2>/dev/null)" = "$repositories" ]; then
   exit 0
 fi
+# While it fails (the S3 store unreachable), a flag tells health.sh to keep running it at every check.
+pending=/var/run/postgresql/.stanza-pending
 if out=$(setpriv --reuid=postgres --regid=postgres --init-groups pgbackrest --stanza=stack stanza-create 2>&1); then
   echo "$repositories" >"$marker"
+  rm -f "$pending"
 else
   echo "pgbackrest stanza-create failed: $out" >&2
+  touch "$pending"
 fi
 exit 0

@@ -541,12 +541,33 @@ public final class DockerEngine implements Engine {
     }
 
     /**
-     * Calls {@code listener} on every container event of the project (start, die, health changes...) until the
-     * stream ends; {@code ended} runs then, as when the engine restarts. Close the result to stop listening.
+     * The container events that change what serves: a container came, went, stopped, froze or changed health. Not
+     * the exec events every health check makes (three per check, one check per container each interval): waking on
+     * those, the agent ran a round several times a second on an idle stack.
+     */
+    static final String[] LIFECYCLE_EVENTS = {
+        "create",
+        "start",
+        "restart",
+        "die",
+        "kill",
+        "oom",
+        "stop",
+        "pause",
+        "unpause",
+        "destroy",
+        "rename",
+        "health_status"
+    };
+
+    /**
+     * Calls {@code listener} on every lifecycle event of the project's containers ({@link #LIFECYCLE_EVENTS}) until
+     * the stream ends; {@code ended} runs then, as when the engine restarts. Close the result to stop listening.
      */
     public java.io.Closeable onContainerEvents(String project, Runnable listener, Runnable ended) {
         return client.eventsCmd()
                 .withEventTypeFilter(com.github.dockerjava.api.model.EventType.CONTAINER)
+                .withEventFilter(LIFECYCLE_EVENTS)
                 .withLabelFilter(Map.of(PROJECT_LABEL, project))
                 .exec(new ResultCallback.Adapter<com.github.dockerjava.api.model.Event>() {
                     @Override

@@ -143,8 +143,9 @@ public interface Engine extends AutoCloseable {
     Optional<String> mountSource(String containerId, String destination);
 
     /**
-     * Calls {@code listener} on every container event of the project (start, die, health changes...) until the
-     * stream ends; {@code ended} runs then, as when the engine restarts. Close the result to stop listening.
+     * Calls {@code listener} on every lifecycle event of the project's containers (created, started, died, stopped,
+     * paused, removed, health changed; not a health check's execs) until the stream ends; {@code ended} runs then, as
+     * when the engine restarts. Close the result to stop listening.
      */
     java.io.Closeable onContainerEvents(String project, Runnable listener, Runnable ended);
 

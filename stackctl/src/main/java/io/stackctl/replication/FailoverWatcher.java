@@ -76,15 +76,17 @@ public final class FailoverWatcher {
         Optional<ServiceContainer> standbyContainer = container(standby);
         Optional<ServiceContainer> primaryContainer = container(primary);
         restartFenced(primaryContainer);
+        if (standbyContainer.isEmpty()) {
+            // Nowhere to fail over to, so no probe: each one is an exec through the engine (a quarter of a second of
+            // CPU on a 2-core host), and once a second that was a tenth of the machine, idle or not.
+            failingSince = -1;
+            return;
+        }
         Optional<String> failure = failure(primaryContainer);
         if (failure.isEmpty()) {
             if (failingSince >= 0) {
                 log.println("failover-watcher: " + primary + " answers again; no failover");
             }
-            failingSince = -1;
-            return;
-        }
-        if (standbyContainer.isEmpty()) {
             failingSince = -1;
             return;
         }
