@@ -75,6 +75,7 @@ login
 [ -s /tmp/e2e.token ] && pass "the admin account of compose/.env logs in through nginx" || fail "admin login through nginx failed"
 
 step "status -o json"
+quiet_since=$(date +%s) # for "an idle stack's cost" below
 bin/stackctl status -o json >/tmp/e2e.status
 members=$(python3 -c 'import json,sys; d=json.load(open("/tmp/e2e.status")); print(sum(1 for c in d["containers"] if c["service"]=="app" and c["in_upstream"] and c["health"]=="healthy"))')
 [ "$members" = 3 ] && pass "status: 3 healthy app replicas in the upstream" || fail "status: $members app replicas in the upstream"
@@ -235,6 +236,17 @@ ops_token=$(sed -n 's/^OPS_TOKEN=//p' compose/.env)
   && pass "a replica called directly (host or frontend network), no credential: operator routes 401" || fail "operator routes open on a replica"
 [ "$(status_of -H "Authorization: Bearer $ops_token" "http://$replica_ip:8080/cache/stats")" = 200 ] \
   && pass "the operator token of compose/.env opens them" || fail "operator token refused"
+# An idle stack's cost: with no standby there is nothing to fail over to, so the agent's failover watcher execs no
+# probe into the primary (it did once a second, a tenth of a 2-core machine, idle or not). Read back from the engine's
+# events since "status -o json", so it takes no time of its own.
+db_id=$(project_ps --no-trunc --filter label=com.docker.compose.service=db)
+probes=$(docker events --since "$quiet_since" --until "$(date +%s)" --filter "container=$db_id" --filter event=exec_start \
+  --format '{{.Action}}' | grep -c pg_isready || true)
+checks=$(docker events --since "$quiet_since" --until "$(date +%s)" --filter "container=$db_id" --filter event=exec_start \
+  --format '{{.Action}}' | grep -c health.sh || true)
+[ "$probes" = 0 ] && [ "$checks" -gt 0 ] \
+  && pass "with no standby, no failover probe runs in the db container ($checks health checks, 0 probes in $(( $(date +%s) - quiet_since )) s)" \
+  || fail "failover probes in the db container with no standby: $probes (and $checks health checks) in $(( $(date +%s) - quiet_since )) s"
 
 step "scale app=5 then app=2 under a client loop"
 loops_start 1
