@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Least privilege for the stack's database, made so and kept so. The db service's healthcheck runs this each
-# interval, so the app (which starts once db is healthy) never logs in as the superuser, a volume made by an older
-# stackctl is converted at its first start, and a role someone dropped or changed comes back by itself.
+# Least privilege for the stack's database, made so and kept so. The db service's health check (health.sh) runs this
+# at the start and whenever the roles, grants or owners it keeps differ from what its last run left, so the app (which
+# starts once db is healthy) never logs in as the superuser, a volume made by an older stackctl is converted at its
+# first start, and a role someone dropped or changed comes back by itself within an interval.
 #
 #   taskmanager_app    owns the public schema of the stack's database and every object in it, and nothing else (no
 #                      superuser, no CREATEDB, no CREATEROLE; CONNECT to this database only); the app's login.
