@@ -11,7 +11,7 @@ import java.util.function.LongSupplier;
  */
 final class AgentWatchdog {
 
-    /** Rounds run every 2 s and take about one; a lock wait is bounded at 30 s. Longer than this is stuck. */
+    /** Rounds run every second and take about one; a lock wait is bounded at 30 s. Longer than this is stuck. */
     static final Duration LIMIT = Duration.ofSeconds(60);
 
     private final long limitNanos;
