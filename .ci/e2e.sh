@@ -240,10 +240,10 @@ ops_token=$(sed -n 's/^OPS_TOKEN=//p' compose/.env)
 # probe into the primary (it did once a second, a tenth of a 2-core machine, idle or not). Read back from the engine's
 # events since "status -o json", so it takes no time of its own.
 db_id=$(project_ps --no-trunc --filter label=com.docker.compose.service=db)
-probes=$(docker events --since "$quiet_since" --until "$(date +%s)" --filter "container=$db_id" --filter event=exec_start \
-  --format '{{.Action}}' | grep -c pg_isready || true)
-checks=$(docker events --since "$quiet_since" --until "$(date +%s)" --filter "container=$db_id" --filter event=exec_start \
-  --format '{{.Action}}' | grep -c health.sh || true)
+execs=$(docker events --since "$quiet_since" --until "$(date +%s)" --filter "container=$db_id" --filter event=exec_start \
+  --format '{{.Action}}')
+probes=$(grep -c pg_isready <<<"$execs" || true)
+checks=$(grep -c health.sh <<<"$execs" || true)
 [ "$probes" = 0 ] && [ "$checks" -gt 0 ] \
   && pass "with no standby, no failover probe runs in the db container ($checks health checks, 0 probes in $(( $(date +%s) - quiet_since )) s)" \
   || fail "failover probes in the db container with no standby: $probes (and $checks health checks) in $(( $(date +%s) - quiet_since )) s"
