@@ -11,9 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -21,10 +19,9 @@ import java.util.stream.Collectors;
 
 /**
  * Keeps nginx's upstream right with no stackctl command running, as docker-gen and Traefik do: it runs in the
- * stack as its own service, wakes on every container event of the project (a replica died, started, changed
- * health) and at least every {@link #RESYNC}, and re-renders the upstream when it has drifted. A replica serves
- * when it runs, is not draining, is not unhealthy, and answers {@code /ready} (out after {@link #FAILURES_OUT}
- * failed probes in a row, back after one good one). Only this service holds the engine's socket; the app never
+ * stack as its own service, wakes on every lifecycle event of the project's containers (a replica died, started,
+ * changed health) and at least every {@link #RESYNC}, and re-renders the upstream when it has drifted. A replica
+ * serves when it runs, is not draining, is not unhealthy, and answers {@code /ready} ({@link ReplicaStrikes}). Only this service holds the engine's socket; the app never
  * sees it, and it is never published on a network.
  */
 public final class UpstreamAgent {
@@ -43,7 +40,6 @@ public final class UpstreamAgent {
     static final Duration SUSPECT_RESYNC = Duration.ZERO;
 
     static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
-    static final int FAILURES_OUT = 2;
     /** The exit status of an agent its watchdog ended (EX_SOFTWARE). */
     static final int EXIT_STUCK = 70;
 
@@ -54,7 +50,7 @@ public final class UpstreamAgent {
     private final Path heartbeat;
     private final PrintStream log;
     private final HttpProbe probe = new HttpProbe(PROBE_TIMEOUT);
-    private final Map<String, Integer> failures = new HashMap<>();
+    private final ReplicaStrikes strikes = new ReplicaStrikes();
     private final Semaphore wake = new Semaphore(0);
     private volatile boolean streamEnded;
 
@@ -96,7 +92,7 @@ public final class UpstreamAgent {
             }
             beat();
             watchdog.beat();
-            wake.tryAcquire((suspect() ? SUSPECT_RESYNC : RESYNC).toMillis(), TimeUnit.MILLISECONDS);
+            wake.tryAcquire((strikes.suspect() ? SUSPECT_RESYNC : RESYNC).toMillis(), TimeUnit.MILLISECONDS);
             // Events come in bursts (die, stop, destroy): a short pause lets one round see them all.
             Thread.sleep(100);
             wake.drainPermits();
@@ -111,7 +107,7 @@ public final class UpstreamAgent {
     void roundOnce() {
         var changed = sync.reconcile(this::serves);
         var replicas = engine.containers(project, UpstreamSync.APP);
-        failures.keySet().retainAll(replicas.stream().map(ServiceContainer::id).collect(Collectors.toSet()));
+        strikes.retain(replicas.stream().map(ServiceContainer::id).collect(Collectors.toSet()));
         if (!changed.isEmpty()) {
             log("upstream re-rendered: " + describe(changed));
         }
@@ -126,14 +122,7 @@ public final class UpstreamAgent {
         }
         String ip = replica.ipOn("frontend").orElse("");
         boolean ready = probe.get(ReplicaHealth.url(ip, "/ready")).ok();
-        int failed = ready ? 0 : failures.getOrDefault(replica.id(), FAILURES_OUT - 1) + 1;
-        failures.put(replica.id(), failed);
-        return failed < FAILURES_OUT;
-    }
-
-    /** A replica in rotation failed its last probe, and one more takes it out. */
-    private boolean suspect() {
-        return failures.values().stream().anyMatch(failed -> failed > 0 && failed < FAILURES_OUT);
+        return strikes.record(replica.id(), replica.startedAt(), ready);
     }
 
     private Closeable subscribe() {
