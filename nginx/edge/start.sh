@@ -7,7 +7,7 @@ set -euo pipefail
 
 mkdir -p /etc/nginx/upstream/maintenance /etc/nginx/edge
 if [ -n "${1:-}" ] && [ ! -s /etc/nginx/upstream/upstream.conf ]; then
-  echo "server $1 max_fails=2 fail_timeout=5s;" >/etc/nginx/upstream/upstream.conf
+  echo "server $1 max_fails=2 fail_timeout=10s;" >/etc/nginx/upstream/upstream.conf
 fi
 rm -f /etc/nginx/edge/*.conf
 if [ "${STACK_TLS:-on}" != off ] && [ -s /etc/nginx/tls/edge.pem ]; then

@@ -9,8 +9,14 @@ import java.util.List;
  */
 public final class UpstreamRenderer {
 
-    /** Passive health: a replica that fails twice sits out for 5 s, then gets tried again. */
-    static final String PASSIVE_HEALTH = "max_fails=2 fail_timeout=5s";
+    /**
+     * Passive health: a replica that fails twice sits out for 10 s, then gets tried again. Longer than the agent takes
+     * to drop a dead replica on a starved host (measured up to 4-5 s), so nginx does not try it again before that: a
+     * crashed replica's address, until its container runs again, costs each request sent to it the whole connect
+     * timeout (CI saw one 5.2 s after a kill, with 5 s here). A re-render's reload clears the count, so a replica the
+     * agent puts back serves at once.
+     */
+    static final String PASSIVE_HEALTH = "max_fails=2 fail_timeout=10s";
 
     static final int APP_PORT = ReplicaHealth.APP_PORT;
 

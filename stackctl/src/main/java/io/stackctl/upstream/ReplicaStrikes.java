@@ -25,7 +25,7 @@ final class ReplicaStrikes {
         startedAt.ifPresent(at -> {
             Instant before = started.put(id, at);
             if (before != null && !before.equals(at)) {
-                // failures.remove(id);
+                failures.remove(id);
             }
         });
         int failed = ready ? 0 : failures.getOrDefault(id, OUT - 1) + 1;

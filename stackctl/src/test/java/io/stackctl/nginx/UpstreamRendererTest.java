@@ -16,8 +16,8 @@ class UpstreamRendererTest {
                         new UpstreamRenderer.Member("app-2", "172.20.0.4")));
 
         assertThat(rendered)
-                .contains("server 172.20.0.3:8080 max_fails=2 fail_timeout=5s; # app-1\n")
-                .contains("server 172.20.0.4:8080 max_fails=2 fail_timeout=5s; # app-2\n")
+                .contains("server 172.20.0.3:8080 max_fails=2 fail_timeout=10s; # app-1\n")
+                .contains("server 172.20.0.4:8080 max_fails=2 fail_timeout=10s; # app-2\n")
                 .contains("2 replicas");
     }
 
@@ -40,7 +40,7 @@ class UpstreamRendererTest {
 
     @Test
     void theDnsFallbackIsNotMistakenForAnAddress() {
-        assertThat(UpstreamRenderer.members("server app:8080 max_fails=2 fail_timeout=5s;\n"))
+        assertThat(UpstreamRenderer.members("server app:8080 max_fails=2 fail_timeout=10s;\n"))
                 .containsExactly("app");
     }
 }
