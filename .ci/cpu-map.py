@@ -10,6 +10,7 @@ the name of the thread that exited last, not "java") and by where it ran: under 
 (stackctl itself, Maven, the tests). Prints one line per kind, most CPU first; never fails CI.
 """
 import collections
+import datetime
 import subprocess
 import sys
 
@@ -22,23 +23,41 @@ def records(path):
     out = subprocess.run(["dump-acct", path], capture_output=True, text=True, check=True).stdout
     for line in out.splitlines():
         f = [x.strip() for x in line.split("|")]
-        if len(f) < 11:
+        if len(f) < 15:
             continue
-        yield dict(comm=f[0], cpu=(float(f[2]) + float(f[3])) / 100, mem=float(f[7]), pid=int(f[9]), ppid=int(f[10]))
+        start = datetime.datetime.strptime(f[14], "%a %b %d %H:%M:%S %Y").timestamp()
+        yield dict(comm=f[0], cpu=(float(f[2]) + float(f[3])) / 100, mem=float(f[7]), pid=int(f[9]), ppid=int(f[10]),
+                   start=start, end=start + float(f[4]) / 100)
 
 
-def kind(r, by_pid):
+class Processes:
+    """The records by pid. pids are reused (tens of thousands of processes against a pid_max of 32768), so a parent is
+    the process of that pid that was alive when the child started."""
+
+    def __init__(self, rows):
+        self.by_pid = collections.defaultdict(list)
+        for r in rows:
+            self.by_pid[r["pid"]].append(r)
+
+    def parent(self, r):
+        for p in self.by_pid.get(r["ppid"], ()):
+            if p["start"] - 1 <= r["start"] <= p["end"] + 1:  # dump-acct gives starts to the second
+                return p
+        return None
+
+
+def kind(r, processes):
     comm = r["comm"]
     if comm in ENGINE:
         return "container plumbing (runc, shims: execs, health checks, starts)"
     if comm.startswith("postgres"):
         return "postgres"
     if r["mem"] >= JVM_MIN_KB and not comm.startswith(("chromium", "ThreadPool", "HangWatcher", "dockerd", "containerd")):
-        parent, hops = by_pid.get(r["ppid"]), 0
+        parent, hops = processes.parent(r), 0
         while parent and hops < 6:
             if parent["comm"] in ("containerd-shim", "docker-init"):
                 return "JVM in a container (app replicas, upstream agent)"
-            parent, hops = by_pid.get(parent["ppid"]), hops + 1
+            parent, hops = processes.parent(parent), hops + 1
         return "JVM on the host (stackctl, Maven and its tests, s3proxy)"
     if comm in ("bash", "sh"):
         return "shell (health checks, ensure scripts, CI scripts)"
@@ -49,10 +68,10 @@ def main():
     path = sys.argv[1]
     top = int(sys.argv[2]) if len(sys.argv) > 2 else 15
     rows = list(records(path))
-    by_pid = {r["pid"]: r for r in rows}  # the last process of each pid: pids are reused, so ancestry is a guess
+    processes = Processes(rows)
     cpu, count = collections.Counter(), collections.Counter()
     for r in rows:
-        k = kind(r, by_pid)
+        k = kind(r, processes)
         cpu[k] += r["cpu"]
         count[k] += 1
     total = sum(cpu.values())
