@@ -16,7 +16,7 @@ public final class UpstreamRenderer {
      * timeout (CI saw one 5.2 s after a kill, with 5 s here). A re-render's reload clears the count, so a replica the
      * agent puts back serves at once.
      */
-    static final String PASSIVE_HEALTH = "max_fails=2 fail_timeout=10s";
+    public static final String PASSIVE_HEALTH = "max_fails=2 fail_timeout=10s";
 
     static final int APP_PORT = ReplicaHealth.APP_PORT;
 

@@ -21,8 +21,8 @@ import java.util.stream.Collectors;
  * Keeps nginx's upstream right with no stackctl command running, as docker-gen and Traefik do: it runs in the
  * stack as its own service, wakes on every lifecycle event of the project's containers (a replica died, started,
  * changed health) and at least every {@link #RESYNC}, and re-renders the upstream when it has drifted. A replica
- * serves when it runs, is not draining, is not unhealthy, and answers {@code /ready} ({@link ReplicaStrikes}). Only this service holds the engine's socket; the app never
- * sees it, and it is never published on a network.
+ * serves when it runs, is not draining, is not unhealthy, and answers {@code /ready} ({@link ReplicaStrikes}). Only
+ * this service holds the engine's socket; the app never sees it, and it is never published on a network.
  */
 public final class UpstreamAgent {
 

@@ -157,7 +157,7 @@ public final class UpstreamSync {
     /** Writes the by-hand upstream (every replica by DNS at load time) unless one is already rendered. */
     public void ensureFile() {
         if (nginx.current().isBlank()) {
-            nginx.write("server app:8080 max_fails=2 fail_timeout=10s;\n");
+            nginx.write("server app:8080 " + UpstreamRenderer.PASSIVE_HEALTH + ";\n");
         }
     }
 
