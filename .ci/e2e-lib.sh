@@ -4,10 +4,13 @@
 passed=0 failed=0
 # Where this scenario keeps its scratch files ($e2e.out, $e2e.err, ...): one prefix per scenario, so two can run at once.
 e2e="${E2E_PREFIX:-/tmp/e2e}"
-pass() { passed=$((passed + 1)); echo "PASS $*"; }
+# E2E_TIMES (set by .ci/run) gets a line per check and per step, "epoch-ms<TAB>scenario<TAB>line": .ci/slow-checks.py
+# names the checks that took longest, where the step lines only give whole steps.
+timed() { if [ -n "${E2E_TIMES:-}" ]; then printf '%s\t%s\t%s\n' "$(date +%s%3N)" "$(basename "$0" .sh)" "$*" >>"$E2E_TIMES"; fi; }
+pass() { passed=$((passed + 1)); echo "PASS $*"; timed "PASS $*"; }
 # E2E_FAILURES (set by .ci/run) collects every FAIL line, so CI's summary can name them at its end.
 fail() {
-  failed=$((failed + 1)); echo "FAIL $*"
+  failed=$((failed + 1)); echo "FAIL $*"; timed "FAIL $*"
   if [ -n "${E2E_FAILURES:-}" ]; then echo "FAILED $(basename "$0" .sh): $*" >>"$E2E_FAILURES"; fi
 }
 # "e2e: N passed, N failed", and the totals .ci/run hands to CI's summary.
@@ -46,7 +49,7 @@ cpu_busy() {
 }
 # step NAME: a section header with the seconds since the scenario began and how busy the CPUs were in the step before,
 # so a CI log shows where the time goes and which steps wait rather than work.
-step() { cpu_busy; printf '\n-- %s (+%ss%s)\n' "$*" "$(($(date +%s) - e2e_started))" "$cpu_note"; }
+step() { cpu_busy; printf '\n-- %s (+%ss%s)\n' "$*" "$(($(date +%s) - e2e_started))" "$cpu_note"; timed "-- $*"; }
 expect_exit() { # expect_exit CODE DESCRIPTION -- command...
   local want="$1" what="$2"; shift 3
   local got=0
