@@ -56,6 +56,17 @@ expect_exit() { # expect_exit CODE DESCRIPTION -- command...
   "$@" >$e2e.out 2>$e2e.err || got=$?
   if [ "$got" = "$want" ]; then pass "$what (exit $got)"; else fail "$what: exit $got, wanted $want"; tail -n 5 $e2e.err; fi
 }
+# object_heads DIR: the distinct first 8 bytes of the non-empty files under DIR, one per line (an S3 store's objects:
+# OpenSSL ciphertext starts "Salted__"). One reader for all: a head per file was two processes for each of thousands.
+object_heads() {
+  python3 -c 'import os, sys
+for d, _, files in os.walk(sys.argv[1]):
+    for f in files:
+        with open(os.path.join(d, f), "rb") as o:
+            h = o.read(8)
+        if h:
+            print(h.decode("latin-1"))' "$1" | sort -u
+}
 # nginx serves HTTPS (plain HTTP redirects to it); curl trusts the stack's own CA, which the first `up` makes.
 url="https://127.0.0.1:${STACK_HTTPS_PORT:-8443}"
 export CURL_CA_BUNDLE="$PWD/compose/tls/ca.crt"

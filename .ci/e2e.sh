@@ -735,6 +735,11 @@ heads=$(docker exec "$db_c" bash -c "while IFS= read -r -d '' f; do IFS= read -r
 [ "$heads" = "Salted__" ] && [ ${#key} = 64 ] \
   && pass "every file of the repository is ciphertext, under the 256-bit key up generated into compose/.env" \
   || fail "repository files start with '$heads', key length ${#key}"
+# Bundled (repo1-bundle): the data directory's ~1,600 small files go into a few objects, not one object each.
+files=$(docker exec "$db_c" find /var/lib/pgbackrest/backup/stack/latest/ -type f | wc -l)
+docker exec "$db_c" test -d /var/lib/pgbackrest/backup/stack/latest/bundle && [ "$files" -lt 100 ] \
+  && pass "the newest backup is bundled: $files files in the repository, not one per file of the data directory" \
+  || fail "the newest backup is not bundled: $files files"
 
 step "the stack backs itself up: a schedule in compose/.env, run by its agent (an incremental backup and a proof)"
 # One-shot Quartz expressions (seconds first, with the year): due once, 20 s from now, and never again. A job falls due
@@ -886,7 +891,7 @@ sys.exit(0 if len(old) > 20 and not lost_old else 1)
 PY
 [ "$(status_of -H "$(bearer)" "$url/tasks?limit=1")" = 200 ] && pass "the API serves again on the restored database" || fail "API after the disk-loss restore"
 # The objects s3proxy stores, read raw: each is OpenSSL ciphertext, and backup.info opens with the key and not without.
-heads=$(find "$s3_data" -type f -size +0 -exec head -c 8 {} \; -exec echo \; | sort -u)
+heads=$(object_heads "$s3_data")
 info=$(find "$s3_data" -path '*/backup/stack/backup.info' | head -1)
 key=$(sed -n 's/^BACKUP_CIPHER_PASS=//p' compose/.env)
 # Into variables, not through grep -q: grep stopping early would end openssl with SIGPIPE, and pipefail fail the check.

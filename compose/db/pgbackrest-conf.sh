@@ -14,6 +14,7 @@ write_pgbackrest_conf() {
   cat >"$conf.next" <<EOF
 [global]
 repo1-path=/var/lib/pgbackrest
+repo1-bundle=y
 repo1-cipher-type=aes-256-cbc
 repo1-cipher-pass=$(<"$cipher_file")
 repo1-retention-full-type=time
@@ -52,6 +53,7 @@ repo2-storage-port=${port:-443}
 repo2-s3-bucket=$BACKUP_S3_BUCKET
 repo2-s3-region=${BACKUP_S3_REGION:-us-east-1}
 repo2-s3-uri-style=path
+repo2-bundle=y
 repo2-s3-key=$(<"$secrets/s3-key")
 repo2-s3-key-secret=$(<"$secrets/s3-key-secret")
 repo2-storage-verify-tls=${BACKUP_S3_VERIFY_TLS:-y}
