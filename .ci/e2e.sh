@@ -1579,7 +1579,7 @@ for line in text.splitlines():
 print(int(sum(seen.values())))' "$1"
 }
 echo "READS_FROM_STANDBY=on" >>compose/.env
-expect_exit 0 "up with READS_FROM_STANDBY=on (the replicas roll)" -- bin/stackctl up
+expect_exit 0 "up --batch 3 with READS_FROM_STANDBY=on (the replicas roll, all at once)" -- bin/stackctl up --batch 3
 login
 rys_write() { curl -s -X POST -H "$(bearer)" -H 'content-type: application/json' -d "{\"title\":\"e2e $1\"}" "$url/tasks" \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["task"]["id"])' 2>/dev/null || echo 0; }
