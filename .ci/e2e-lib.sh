@@ -56,6 +56,15 @@ expect_exit() { # expect_exit CODE DESCRIPTION -- command...
   "$@" >$e2e.out 2>$e2e.err || got=$?
   if [ "$got" = "$want" ]; then pass "$what (exit $got)"; else fail "$what: exit $got, wanted $want"; tail -n 5 $e2e.err; fi
 }
+# schedule_once SECONDS: the scheduled incremental backup and proof due once, SECONDS from now, in compose/.env
+# (one-shot Quartz expressions: seconds first, with the year). Sets due (epoch seconds) and exports schedule_since: runs
+# recorded before it (a checkout's compose/state from an earlier run) do not count.
+schedule_once() {
+  due=$(( $(date +%s) + $1 ))
+  local when; when=$(date -u -d "@$due" '+%S %M %H %d %m ? %Y')
+  sed -i "s/^BACKUP_SCHEDULE_INCR=.*/BACKUP_SCHEDULE_INCR=$when/; s/^BACKUP_SCHEDULE_PROVE=.*/BACKUP_SCHEDULE_PROVE=$when/" compose/.env
+  export schedule_since; schedule_since=$(date -u +%Y-%m-%dT%H:%M:%S)
+}
 # object_heads DIR: the distinct first 8 bytes of the non-empty files under DIR, one per line (an S3 store's objects:
 # OpenSSL ciphertext starts "Salted__"). One reader for all: a head per file was two processes for each of thousands.
 object_heads() {

@@ -153,10 +153,7 @@ grep -q "on Swarm" $e2e.err && [ "$(docker inspect -f '{{.State.StartedAt}}' "$d
 # agent, whose schedule is off, lets the instant pass. An up that ends after the instant (a busy host) gets a new
 # instant and rolls again: the check waits longer then, and does not fail for it.
 for attempt in 1 2 3; do
-  due=$(( $(date +%s) + 30 ))
-  when=$(date -u -d "@$due" '+%S %M %H %d %m ? %Y')
-  sed -i "s/^BACKUP_SCHEDULE_INCR=.*/BACKUP_SCHEDULE_INCR=$when/; s/^BACKUP_SCHEDULE_PROVE=.*/BACKUP_SCHEDULE_PROVE=$when/" compose/.env
-  export schedule_since=$(date -u +%Y-%m-%dT%H:%M:%S)
+  schedule_once 30
   up_code=0
   bin/stackctl -p "$P" up --target swarm >$e2e.out 2>$e2e.err || up_code=$?
   [ "$up_code" != 0 ] || [ "$(date +%s)" -lt "$due" ] && break

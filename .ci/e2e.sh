@@ -751,11 +751,7 @@ db_c=$(project_ps --filter label=com.docker.compose.service=db)
 db_started=$(docker inspect -f '{{.State.StartedAt}}' "$db_c")
 volumes_before=$(docker volume ls -q | wc -l)
 for attempt in 1 2 3; do
-  due=$(( $(date +%s) + 20 ))
-  when=$(date -u -d "@$due" '+%S %M %H %d %m ? %Y')
-  sed -i "s/^BACKUP_SCHEDULE_INCR=.*/BACKUP_SCHEDULE_INCR=$when/; s/^BACKUP_SCHEDULE_PROVE=.*/BACKUP_SCHEDULE_PROVE=$when/" compose/.env
-  # Runs recorded before this step (a checkout's compose/state from an earlier run) do not count.
-  export schedule_since=$(date -u +%Y-%m-%dT%H:%M:%S)
+  schedule_once 20
   up_code=0
   bin/stackctl up >/tmp/e2e.out 2>/tmp/e2e.err || up_code=$?
   agent_started=$(date -d "$(docker inspect -f '{{.State.StartedAt}}' "$(project_ps --filter label=com.docker.compose.service=upstream-agent)")" +%s)
