@@ -6,6 +6,7 @@ import io.stackctl.core.Pause;
 import io.stackctl.engine.ServiceContainer;
 import io.stackctl.stack.Scaler;
 import io.stackctl.stack.Stack;
+import io.stackctl.upstream.UpstreamSync.Drain;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -105,50 +106,134 @@ public final class RollingDeploy {
             return switchAll(target, stale, options, watch);
         }
         List<String> replaced = new ArrayList<>();
-        while (!stale.isEmpty()) {
-            List<ServiceContainer> batch = List.copyOf(stale.subList(0, Math.min(options.batch(), stale.size())));
-            replaceBatch(target, batch, options, watch);
-            batch.forEach(c -> replaced.add(c.name()));
-            stale.removeAll(batch);
+        // Each batch's old replicas drain and stop while the next batch starts: a deploy of three replicas one at a
+        // time no longer waits out two drains and two graceful stops between its starts.
+        Drain draining = null;
+        try {
+            while (!stale.isEmpty()) {
+                List<ServiceContainer> batch = List.copyOf(stale.subList(0, Math.min(options.batch(), stale.size())));
+                draining = replaceBatch(target, batch, options, watch, draining);
+                batch.forEach(c -> replaced.add(c.name()));
+                stale.removeAll(batch);
+            }
+        } catch (RuntimeException e) {
+            finishQuietly(draining, e);
+            throw e;
+        }
+        if (draining != null) {
+            draining.finish();
         }
         return replaced;
     }
 
-    private void replaceBatch(Target target, List<ServiceContainer> batch, Options options, ErrorWatch watch) {
+    /**
+     * Replaces one batch; returns its old replicas out of rotation and still draining (start-first), for the next
+     * batch or the end of the roll to stop, or null when they are stopped already. {@code previous}, the batch
+     * before's, is finished here: its stop runs beside this batch's start.
+     */
+    private Drain replaceBatch(
+            Target target, List<ServiceContainer> batch, Options options, ErrorWatch watch, Drain previous) {
         List<ServiceContainer> before = stack.replicas();
+        boolean startFirst = roomBeside(before, batch);
+        if (previous != null && !startFirst) {
+            // No room for this batch beside the replicas still draining: they stop first.
+            previous.finish();
+            before = stack.replicas();
+            startFirst = roomBeside(before, batch);
+        }
         Set<String> beforeIds = ids(before);
         long start = System.nanoTime();
         // Start first while capacity allows; at the replica limit, or where PostgreSQL's connections would not cover
         // the extra pools, the batch makes room first.
-        boolean startFirst = before.size() + batch.size() <= Stack.MAX_REPLICAS
-                && stack.connectionBudget().fits(before.size(), batch.size());
         if (!startFirst) {
             stack.drainAndStop(without(before, batch), batch, Scaler.DRAIN);
         }
+        // compose counts the replicas it finds: the batch before's stop begins after the scale, never under it.
         target.compose().scaleApp(startFirst ? before.size() + batch.size() : before.size());
-        List<ServiceContainer> started = stack.replicas().stream()
-                .filter(c -> !beforeIds.contains(c.id()))
-                .toList();
-        if (started.isEmpty()) {
-            throw new RolloutFailed("compose started no new replica for the batch " + names(batch));
-        }
+        List<ServiceContainer> started;
         List<ServiceContainer> ready;
-        List<ServiceContainer> serving;
+        try (var stopping = new Stopping(previous)) {
+            started = stack.replicas().stream()
+                    .filter(c -> !beforeIds.contains(c.id()))
+                    .toList();
+            if (started.isEmpty()) {
+                throw new RolloutFailed("compose started no new replica for the batch " + names(batch));
+            }
+            try {
+                ready = awaitReady(started, options.readyTimeout(), watch, options, () -> {});
+            } catch (RolloutFailed e) {
+                throw new RolloutFailed(e.getMessage(), started);
+            }
+        }
+        // The batch before's replicas are gone now: never routed again.
+        List<ServiceContainer> serving = new ArrayList<>(without(stack.replicas(), startFirst ? List.of() : batch));
+        serving.removeIf(c -> !c.healthy() && !ids(ready).contains(c.id()));
         try {
-            ready = awaitReady(started, options.readyTimeout(), watch, options, () -> {});
-            serving = new ArrayList<>(without(stack.replicas(), startFirst ? List.of() : batch));
-            serving.removeIf(c -> !c.healthy() && !ids(ready).contains(c.id()));
             stack.route(serving);
             checkErrors(watch, options);
         } catch (RolloutFailed e) {
             throw new RolloutFailed(e.getMessage(), started);
         }
-        if (startFirst) {
-            stack.drainAndStop(without(serving, batch), batch, Scaler.DRAIN);
-        }
         progress.printf(
                 "  replaced %s with %s in %.1fs%n", names(batch), names(ready), (System.nanoTime() - start) / 1e9);
         progress.flush();
+        return startFirst ? stack.beginDrain(without(serving, batch), batch, Scaler.DRAIN) : null;
+    }
+
+    private boolean roomBeside(List<ServiceContainer> before, List<ServiceContainer> batch) {
+        return before.size() + batch.size() <= Stack.MAX_REPLICAS
+                && stack.connectionBudget().fits(before.size(), batch.size());
+    }
+
+    private static void finishQuietly(Drain draining, RuntimeException failure) {
+        if (draining == null) {
+            return;
+        }
+        try {
+            draining.finish();
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    /** A drain finished on a thread of its own while the caller waits for something else; closing joins it. */
+    private static final class Stopping implements AutoCloseable {
+        private final Thread thread;
+        private final RuntimeException[] failure = new RuntimeException[1];
+
+        Stopping(Drain drain) {
+            if (drain == null) {
+                thread = null;
+                return;
+            }
+            thread = new Thread(
+                    () -> {
+                        try {
+                            drain.finish();
+                        } catch (RuntimeException e) {
+                            failure[0] = e;
+                        }
+                    },
+                    "stackctl-drain");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        @Override
+        public void close() {
+            if (thread == null) {
+                return;
+            }
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RolloutFailed("interrupted while the replicas of the batch before stopped");
+            }
+            if (failure[0] != null) {
+                throw failure[0];
+            }
+        }
     }
 
     private List<String> switchAll(Target target, List<ServiceContainer> blue, Options options, ErrorWatch watch) {

@@ -517,6 +517,11 @@ public final class Stack implements AutoCloseable {
         upstream.drainAndStop(keep, victims, drain, DRAIN_GRACE);
     }
 
+    /** Takes {@code victims} out of rotation now; the drain's {@code finish()} lets them drain and stops them. */
+    public UpstreamSync.Drain beginDrain(List<ServiceContainer> keep, List<ServiceContainer> victims, Duration drain) {
+        return upstream.beginDrain(keep, victims, drain, DRAIN_GRACE);
+    }
+
     public StackWaiter waiter(PrintWriter progress) {
         return new StackWaiter(engine, project, progress);
     }

@@ -98,17 +98,57 @@ public final class UpstreamSync {
      */
     public void drainAndStop(
             List<ServiceContainer> keep, List<ServiceContainer> victims, Duration drain, Duration grace) {
+        beginDrain(keep, victims, drain, grace).finish();
+    }
+
+    /**
+     * The first half of {@link #drainAndStop}: {@code victims} are marked and out of rotation when this returns, and
+     * still running; the returned drain's {@link Drain#finish} stops them. Between the two a caller may do other work
+     * (a rolling deploy starts the next batch), and the drain's time counts from here.
+     */
+    public Drain beginDrain(
+            List<ServiceContainer> keep, List<ServiceContainer> victims, Duration drain, Duration grace) {
         List<String> ids = victims.stream().map(ServiceContainer::id).toList();
         try (var lock = UpstreamLock.acquire(upstreamDir)) {
             drains.mark(ids, Instant.now());
             apply(keep);
         }
-        try {
-            Pause.sleep(drain, "interrupted while draining", "run the command again");
-            victims.parallelStream().forEach(victim -> engine.stopAndRemove(victim.id(), grace));
-        } finally {
-            try (var lock = UpstreamLock.acquire(upstreamDir)) {
-                drains.unmark(ids);
+        return new Drain(ids, System.nanoTime() + drain.toNanos(), grace);
+    }
+
+    /** Replicas out of rotation and marked, still running, until {@link #finish} stops them. */
+    public final class Drain {
+        private final List<String> ids;
+        private final long drainedAt;
+        private final Duration grace;
+        private boolean finished;
+
+        private Drain(List<String> ids, long drainedAt, Duration grace) {
+            this.ids = ids;
+            this.drainedAt = drainedAt;
+            this.grace = grace;
+        }
+
+        /**
+         * Lets nginx's old workers finish their requests (what is left of the drain), then stops the replicas with
+         * SIGTERM: the app finishes its own in-flight requests within the grace before it exits. Once only: a second
+         * call, from another thread too, waits for the first and returns.
+         */
+        public synchronized void finish() {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            try {
+                long left = drainedAt - System.nanoTime();
+                if (left > 0) {
+                    Pause.sleep(Duration.ofNanos(left), "interrupted while draining", "run the command again");
+                }
+                ids.parallelStream().forEach(id -> engine.stopAndRemove(id, grace));
+            } finally {
+                try (var lock = UpstreamLock.acquire(upstreamDir)) {
+                    drains.unmark(ids);
+                }
             }
         }
     }

@@ -110,4 +110,45 @@ class RollingDeployDecisionsTest {
         assertThat(engine.log).noneMatch(line -> line.startsWith("exec shop_nginx_1"));
         assertThat(stack.replicas()).extracting(ServiceContainer::name).contains("shop_app_1", "shop_app_2");
     }
+
+    @Test
+    void theNextBatchStartsWhileTheBatchBeforeDrainsAndComposeNeverCountsUnderAStop() throws Exception {
+        try (var watch = watch()) {
+            new RollingDeploy(stack, new PrintWriter(new StringWriter()))
+                    .roll(declared(), options(Duration.ofSeconds(20)), watch);
+        }
+        assertThat(engine.indexOf("compose scale app=4"))
+                .as("the second batch starts before the first batch's old replica is stopped")
+                .isLessThan(engine.indexOf("stop shop_app_1"));
+        assertThat(engine.indexOf("stop shop_app_1"))
+                .as("a replica is stopped only after it left nginx")
+                .isGreaterThan(engine.indexOf("exec shop_nginx_1: nginx -s reload"));
+        assertThat(engine.log.stream().filter(line -> line.startsWith("compose scale")))
+                .as("one scale a batch: compose never ran while a replica was being removed under its count")
+                .containsExactly("compose scale app=3", "compose scale app=4");
+        assertThat(stack.replicas())
+                .as("the last batch's old replica is stopped before the roll returns")
+                .extracting(ServiceContainer::name)
+                .containsExactly("shop_app_3", "shop_app_4");
+    }
+
+    @Test
+    void aBatchThatNeverGetsReadyStillStopsTheReplicaTheBatchBeforeReplaced() throws Exception {
+        engine.answersReady = replica -> !replica.name().equals("shop_app_4");
+
+        try (var watch = watch()) {
+            assertThatThrownBy(() -> new RollingDeploy(stack, new PrintWriter(new StringWriter()))
+                            .roll(declared(), options(Duration.ofSeconds(3)), watch))
+                    .isInstanceOfSatisfying(
+                            RollingDeploy.RolloutFailed.class,
+                            e -> assertThat(e.started())
+                                    .extracting(ServiceContainer::name)
+                                    .containsExactly("shop_app_4"));
+        }
+        assertThat(stack.replicas())
+                .as("app_1 was replaced by app_3 and is gone; app_2 still serves; app_4 is the caller's to undo")
+                .extracting(ServiceContainer::name)
+                .containsExactly("shop_app_2", "shop_app_3", "shop_app_4");
+        assertThat(upstream()).contains("10.0.0.12", "10.0.0.13").doesNotContain("10.0.0.11", "10.0.0.14");
+    }
 }
