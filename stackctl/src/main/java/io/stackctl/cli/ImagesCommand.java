@@ -28,7 +28,8 @@ final class ImagesCommand extends CommandGroup {
 
         @Option(
                 names = "--offline",
-                description = "Build postgres/redis/nginx/JRE stand-ins from a debootstrap base and use them.")
+                description =
+                        "Build postgres/redis/nginx/JRE stand-ins from a Debian base (mmdebstrap or debootstrap) and use them.")
         boolean offline;
 
         @Override

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /** What {@code doctor} checks on this host before a stack can run: secrets, compose, engine, port, images, disk. */
 public final class HostDoctor {
@@ -71,12 +72,19 @@ public final class HostDoctor {
                 checks.add(diskCheck("docker data", Path.of(engine.rootDir())));
             }
             checks.add(diskCheck("project folder", files.root()));
-            boolean debootstrap = Files.isExecutable(Path.of("/usr/sbin/debootstrap"));
+            // compose/images/base/build-base.sh takes mmdebstrap, the faster, or else debootstrap.
+            String bootstrap = Stream.of("/usr/bin/mmdebstrap", "/usr/sbin/debootstrap")
+                    .filter(tool -> Files.isExecutable(Path.of(tool)))
+                    .map(tool -> Path.of(tool).getFileName().toString())
+                    .findFirst()
+                    .orElse("");
             checks.add(new Check(
                     "offline builds",
-                    debootstrap,
-                    debootstrap ? "debootstrap available" : "debootstrap missing (only needed for --offline)",
-                    "apt-get install debootstrap"));
+                    !bootstrap.isEmpty(),
+                    bootstrap.isEmpty()
+                            ? "neither mmdebstrap nor debootstrap is installed (only needed for --offline)"
+                            : bootstrap + " available",
+                    "apt-get install mmdebstrap"));
         } finally {
             if (engine != null) {
                 engine.close();
