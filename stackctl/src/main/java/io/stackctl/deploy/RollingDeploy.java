@@ -143,8 +143,6 @@ public final class RollingDeploy {
         }
         Set<String> beforeIds = ids(before);
         long start = System.nanoTime();
-        // Start first while capacity allows; at the replica limit, or where PostgreSQL's connections would not cover
-        // the extra pools, the batch makes room first.
         if (!startFirst) {
             stack.drainAndStop(without(before, batch), batch, Scaler.DRAIN);
         }
@@ -180,6 +178,10 @@ public final class RollingDeploy {
         return startFirst ? stack.beginDrain(without(serving, batch), batch, Scaler.DRAIN) : null;
     }
 
+    /**
+     * Start first while capacity allows; at the replica limit, or where PostgreSQL's connections would not cover the
+     * extra pools, the batch makes room first.
+     */
     private boolean roomBeside(List<ServiceContainer> before, List<ServiceContainer> batch) {
         return before.size() + batch.size() <= Stack.MAX_REPLICAS
                 && stack.connectionBudget().fits(before.size(), batch.size());
