@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -21,6 +23,8 @@ import redis.clients.jedis.exceptions.JedisException;
  * {@link #OPEN_WAIT} finds Redis back, and the cache resumes by itself.
  */
 final class GuardedRedis implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(GuardedRedis.class);
 
     static final int TIMEOUT_MS = 250;
     static final int POOL_SIZE = 128;
@@ -77,6 +81,28 @@ final class GuardedRedis implements AutoCloseable {
                         .slowCallRateThreshold(50)
                         .recordExceptions(JedisException.class)
                         .build());
+        breaker.getEventPublisher().onStateTransition(event -> logTransition(event.getStateTransition()));
+    }
+
+    /**
+     * Why the cache went quiet (failed or slow calls) is the first thing an operator asks; each failed probe of an
+     * outage that lasts is left to debug, or a long outage would log twice a second.
+     */
+    private void logTransition(CircuitBreaker.StateTransition transition) {
+        var metrics = breaker.getMetrics();
+        switch (transition) {
+            case CLOSED_TO_OPEN ->
+                log.warn(
+                        "redis circuit breaker opened: {}% of the last {} calls failed, {}% were slower than {} ms;"
+                                + " reads go to PostgreSQL, a probe every {} s",
+                        Math.max(0, metrics.getFailureRate()),
+                        metrics.getNumberOfBufferedCalls(),
+                        Math.max(0, metrics.getSlowCallRate()),
+                        SLOW_CALL.toMillis(),
+                        OPEN_WAIT.toSeconds());
+            case HALF_OPEN_TO_CLOSED -> log.info("redis circuit breaker shut: redis answers again");
+            default -> log.debug("redis circuit breaker: {}", transition);
+        }
     }
 
     /**
