@@ -1445,6 +1445,42 @@ expect_exit 0 "scale back to app=$replicas" -- bin/stackctl scale app=$replicas
 want=$((want - grown + replicas))
 for _ in $(seq 100); do [ "$(targets_up)" = "$want $want" ] && break; sleep 0.1; done
 [ "$(targets_up)" = "$want $want" ] && pass "the removed replica is no target any more" || fail "after the scale down: $(targets_up)"
+# Deploys judged by Prometheus (issue 22): each batch's new replicas serve DEPLOY_ANALYSIS_SECONDS, then their success
+# per route, p99 and the stack's 5xx are judged against the release before. A release failing 5% of one route passes
+# today's gate (the error watch reads lists, not tasks) and the analysis rolls it back; a good one passes, no request lost.
+login
+task_id=$(curl -s -H "$(bearer)" -H 'content-type: application/json' -d '{"title":"judged"}' "$url/tasks" \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["task"]["id"])')
+task_reads() { # task_reads FILE: one curl reading that task 25 times a second, a status line per request (as a loop)
+  exec curl -s --http1.1 -o /dev/null -w '%{stderr}%{http_code}\n' --max-time 5 --rate 25/s -H 'Connection: close' \
+    -H "$(bearer)" "$url/tasks/$task_id?read=[1-50000]" 2>"$1"
+}
+echo "DEPLOY_ANALYSIS_SECONDS=15" >>compose/.env
+echo "INJECT_ERRORS=5% GET /tasks/{id}" >>compose/.env
+task_reads $e2e.task-reads & reads_pid=$!
+expect_exit 1 "deploy --no-build of a release failing 5% of GET /tasks/{id}, task reads running" -- bin/stackctl deploy --no-build
+kill "$reads_pid" 2>/dev/null || true; wait "$reads_pid" 2>/dev/null || true
+judged=$(grep -o 'GET /tasks/{id} answered [0-9.]*% without a 5xx ([0-9]* requests[^)]*)' $e2e.err | head -1)
+grep -q 'was rolled back: metric analysis failed' $e2e.err && [ -n "$judged" ] && grep -q '(0 of [0-9]* requests through nginx failed)' $e2e.err \
+  && pass "the metric analysis rolled back a release failing 5% of one route, which the error watch passed: $judged" \
+  || { fail "a release failing 5% of GET /tasks/{id} was not rolled back by the metric analysis"; cat $e2e.out $e2e.err; }
+bin/stackctl -o json releases >$e2e.out 2>/dev/null
+verdict=$(python3 -c 'import json,sys; r=max(json.load(open(sys.argv[1])), key=lambda r: r["id"]); a=r["analysis"][-1]
+print(r["status"], a["verdict"], a["worst_route"], a["worst_route_success_percent"])' $e2e.out 2>/dev/null)
+[[ "$verdict" == "rolled_back failed GET /tasks/{id} 9"* ]] && pass "releases records the analysis: $verdict" \
+  || fail "releases -o json: '$verdict'"
+sed -i '/^INJECT_ERRORS=/d' compose/.env
+task_reads $e2e.task-reads & reads_pid=$!
+loops_start 1
+expect_exit 0 "deploy --no-build --force --batch $replicas: a good release, judged under load" -- bin/stackctl deploy --no-build --force --batch "$replicas"
+kill "$reads_pid" 2>/dev/null || true; wait "$reads_pid" 2>/dev/null || true
+loops_stop "the judged deploy's list reads"
+grep -q 'analysis passed' $e2e.out $e2e.err && pass "the good release passed its analysis: $(grep -ho 'analysis passed.*' $e2e.out $e2e.err | head -1)" \
+  || { fail "no passed analysis"; cat $e2e.out $e2e.err; }
+[ -n "$(tail -c 1 $e2e.task-reads)" ] && sed -i '$d' $e2e.task-reads # the line curl was writing when it was stopped
+reads=$(wc -l <$e2e.task-reads); bad=$(grep -vc '^200$' $e2e.task-reads || true)
+[ "$reads" -gt 50 ] && [ "$bad" = 0 ] && pass "the judged deploy's task reads: 0 of $reads failed" || fail "task reads during the judged deploy: $bad of $reads failed"
+sed -i '/^DEPLOY_ANALYSIS_SECONDS=/d' compose/.env
 expect_exit 0 "drill kill-replica with the profile on" -- bin/stackctl drill kill-replica --duration 3s
 for _ in $(seq 60); do [ -n "$(firing ReplicaRestarted)" ] && break; sleep 1; done
 restarted=$(firing ReplicaRestarted)

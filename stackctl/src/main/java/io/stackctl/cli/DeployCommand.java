@@ -11,7 +11,10 @@ import picocli.CommandLine.Option;
         name = "deploy",
         description = "Roll the app replicas over to the current app image and compose/.env, a batch at a time,"
                 + " start-first, with no dropped request; roll back on its own when a new replica never gets ready"
-                + " or clients see errors.")
+                + " or clients see errors. With the monitoring profile on, each batch is also judged by Prometheus: its"
+                + " new replicas' success per route and p99 against the release before (DEPLOY_ANALYSIS_SECONDS,"
+                + " DEPLOY_MIN_SUCCESS_PERCENT, DEPLOY_MAX_P99_MS, DEPLOY_MIN_REQUESTS in compose/.env;"
+                + " DEPLOY_ANALYSIS=off to skip it).")
 final class DeployCommand extends StackCommand {
 
     @Override
@@ -33,7 +36,7 @@ final class DeployCommand extends StackCommand {
         try (Stack stack = openStack()) {
             requireReplicas(stack);
             LocalImages.build(stack, noBuild, err());
-            print(target(stack).deploy(rollout.options(force)));
+            print(target(stack).deploy(rollout.options(force).withMetricAnalysis()));
         }
         return ExitCodes.OK;
     }

@@ -5,8 +5,11 @@ import io.stackctl.core.Sha256;
 import io.stackctl.core.StackctlException;
 import io.stackctl.engine.ReleaseImage;
 import io.stackctl.engine.ServiceContainer;
+import io.stackctl.health.HttpProbe;
+import io.stackctl.prometheus.PrometheusApi;
 import io.stackctl.stack.AppSecretFiles;
 import io.stackctl.stack.EnvFile;
+import io.stackctl.stack.Monitoring;
 import io.stackctl.stack.Scaler;
 import io.stackctl.stack.Stack;
 import java.io.IOException;
@@ -15,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -221,6 +225,7 @@ public final class Deployer {
             pruneSecretFiles();
             return new Result(previous.orElse(null), List.of(), "", false);
         }
+        Optional<MetricAnalysis> analysis = options.metricAnalysis() ? metricAnalysis(options) : Optional.empty();
         String hash = target.configHashes().iterator().next();
         Release candidate =
                 newRelease(target.imageId(), hash, envText, stack.replicas().size(), strategy(options));
@@ -238,19 +243,22 @@ public final class Deployer {
         long start = System.nanoTime();
         try (var watch = ErrorWatch.start(stack.api())) {
             try {
-                List<String> replaced = rolling.roll(target, options, watch);
+                List<String> replaced = rolling.roll(
+                        target, options, watch, analysis.<BatchGate>map(a -> a).orElse(BatchGate.NONE));
                 // One reading: the watch goes on counting, and the history and the printed line must agree.
                 String watched = watch.summary();
                 Release done = candidate
                         .withConfigHash(labelledHash(target.imageId(), hash))
-                        .withStatus(Release.Status.active, millisSince(start), join(note, watched));
+                        .withStatus(Release.Status.active, millisSince(start), join(note, watched))
+                        .withAnalysis(analysis.map(MetricAnalysis::steps).orElse(List.of()));
                 history.update(done);
                 pruneSecretFiles();
                 return new Result(done, replaced, watched, true);
             } catch (RollingDeploy.RolloutFailed failure) {
                 String undone = rollBack(failure, previous, options, watch);
-                history.update(
-                        candidate.withStatus(Release.Status.rolled_back, millisSince(start), failure.getMessage()));
+                history.update(candidate
+                        .withStatus(Release.Status.rolled_back, millisSince(start), failure.getMessage())
+                        .withAnalysis(analysis.map(MetricAnalysis::steps).orElse(List.of())));
                 throw new StackctlException(
                         ExitCodes.CHECK_FAILED,
                         "release r" + candidate.id() + " was rolled back: " + failure.getMessage() + "; " + undone,
@@ -258,6 +266,33 @@ public final class Deployer {
                                 + " the history)");
             }
         }
+    }
+
+    /**
+     * The monitoring profile's judgement of each batch, when the profile runs and compose/.env does not turn it off;
+     * measured from here, the release before's figures. A blue/green switch has none: its new set takes no traffic
+     * before the one switch, and the error watch judges it. Prometheus not answering stops the deploy before it starts.
+     */
+    private Optional<MetricAnalysis> metricAnalysis(RollingDeploy.Options options) {
+        EnvFile env = EnvFile.load(stack.files().envFile());
+        if (!Monitoring.enabled(stack.environment(), env)) {
+            return Optional.empty();
+        }
+        var settings = AnalysisSettings.of(stack.environment(), env);
+        if (!settings.enabled() || options.blueGreen()) {
+            return Optional.empty();
+        }
+        var prometheus = new PrometheusApi(
+                Monitoring.prometheusUrl(stack.environment(), env), new HttpProbe(Duration.ofSeconds(2)));
+        if (!prometheus.ready()) {
+            throw new StackctlException(
+                    ExitCodes.PRECONDITION,
+                    "the monitoring profile is on, so deploy judges each batch by Prometheus' figures, but Prometheus"
+                            + " at " + prometheus.baseUrl() + " does not answer; nothing was changed",
+                    "see bin/stackctl logs prometheus and bring it back with bin/stackctl up, or deploy without"
+                            + " the analysis: " + AnalysisSettings.ENABLED + "=off bin/stackctl deploy");
+        }
+        return Optional.of(MetricAnalysis.begin(prometheus, settings, stack.replicas(), progress));
     }
 
     /**
@@ -344,7 +379,8 @@ public final class Deployer {
                 Release.Status.deploying,
                 0,
                 "",
-                declarationSha(envText));
+                declarationSha(envText),
+                List.of());
     }
 
     private static String strategy(RollingDeploy.Options options) {

@@ -1,12 +1,14 @@
 package io.stackctl.deploy;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * One rollout of the app: what its replicas run (image id and compose config hash, the pair compose itself compares)
  * and how the rollout ended. Its settings are saved beside the history, so a rollback can bring it back exactly.
  * {@code configHash} is the hash compose labelled the replicas with; {@code declaredSha256} fingerprints what declared
- * them (compose/.env and compose.yaml), null in histories from before it was kept.
+ * them (compose/.env and compose.yaml), null in histories from before it was kept. {@code analysis} holds the metric
+ * analysis of each batch when the monitoring profile judged the rollout.
  */
 public record Release(
         int id,
@@ -20,7 +22,12 @@ public record Release(
         Status status,
         long durationMs,
         String note,
-        String declaredSha256) {
+        String declaredSha256,
+        List<AnalysisStep> analysis) {
+
+    public Release {
+        analysis = analysis == null ? List.of() : List.copyOf(analysis); // none in histories from before it was kept
+    }
 
     public enum Status {
         /** Rolling out now, or stackctl stopped before it finished. */
@@ -52,7 +59,8 @@ public record Release(
                 status,
                 durationMs,
                 note,
-                declaredSha256);
+                declaredSha256,
+                analysis);
     }
 
     public Release withStatus(Status newStatus, long newDurationMs, String newNote) {
@@ -68,7 +76,26 @@ public record Release(
                 newStatus,
                 newDurationMs,
                 newNote,
-                declaredSha256);
+                declaredSha256,
+                analysis);
+    }
+
+    /** With the metric analysis of each of its rollout's batches, as far as it went. */
+    public Release withAnalysis(List<AnalysisStep> steps) {
+        return new Release(
+                id,
+                createdAt,
+                imageId,
+                imageTag,
+                configHash,
+                envSha256,
+                replicas,
+                strategy,
+                status,
+                durationMs,
+                note,
+                declaredSha256,
+                steps);
     }
 
     public String shortImage() {

@@ -43,16 +43,38 @@ public final class RollingDeploy {
      * @param blueGreen all stale replicas at once: the new set starts beside the old one, held out of rotation until
      *     every new replica is ready, then nginx switches to it in one reload and the old set drains; traffic never
      *     mixes the two (for releases that must not serve side by side). Needs room for twice the replicas.
+     * @param metricAnalysis each batch is also judged by the monitoring profile's Prometheus when it runs ({@code
+     *     deploy}'s releases; not the rollouts of up, a rotation, a drill or a rollback)
      */
     public record Options(
-            int batch, Duration readyTimeout, double maxErrorRate, int minErrors, boolean force, boolean blueGreen) {
+            int batch,
+            Duration readyTimeout,
+            double maxErrorRate,
+            int minErrors,
+            boolean force,
+            boolean blueGreen,
+            boolean metricAnalysis) {
 
         public Options(int batch, Duration readyTimeout, double maxErrorRate, int minErrors, boolean force) {
-            this(batch, readyTimeout, maxErrorRate, minErrors, force, false);
+            this(batch, readyTimeout, maxErrorRate, minErrors, force, false, false);
+        }
+
+        public Options(
+                int batch,
+                Duration readyTimeout,
+                double maxErrorRate,
+                int minErrors,
+                boolean force,
+                boolean blueGreen) {
+            this(batch, readyTimeout, maxErrorRate, minErrors, force, blueGreen, false);
         }
 
         public Options with(double newMaxErrorRate, int newMinErrors, boolean newForce) {
-            return new Options(batch, readyTimeout, newMaxErrorRate, newMinErrors, newForce, blueGreen);
+            return new Options(batch, readyTimeout, newMaxErrorRate, newMinErrors, newForce, blueGreen, metricAnalysis);
+        }
+
+        public Options withMetricAnalysis() {
+            return new Options(batch, readyTimeout, maxErrorRate, minErrors, force, blueGreen, true);
         }
 
         public String describe() {
@@ -101,6 +123,11 @@ public final class RollingDeploy {
 
     /** Rolls every stale replica over to {@code target}; returns the names of the replicas it replaced. */
     public List<String> roll(Target target, Options options, ErrorWatch watch) {
+        return roll(target, options, watch, BatchGate.NONE);
+    }
+
+    /** As {@link #roll(Target, Options, ErrorWatch)}, each batch also passing {@code gate} before its old ones stop. */
+    List<String> roll(Target target, Options options, ErrorWatch watch, BatchGate gate) {
         List<ServiceContainer> stale = new ArrayList<>(stale(target, options.force()));
         if (options.blueGreen() && !stale.isEmpty()) {
             return switchAll(target, stale, options, watch);
@@ -112,7 +139,7 @@ public final class RollingDeploy {
         try {
             while (!stale.isEmpty()) {
                 List<ServiceContainer> batch = List.copyOf(stale.subList(0, Math.min(options.batch(), stale.size())));
-                draining = replaceBatch(target, batch, options, watch, draining);
+                draining = replaceBatch(target, batch, options, watch, gate, draining);
                 batch.forEach(c -> replaced.add(c.name()));
                 stale.removeAll(batch);
             }
@@ -132,7 +159,12 @@ public final class RollingDeploy {
      * before's, is finished here: its stop runs beside this batch's start.
      */
     private Drain replaceBatch(
-            Target target, List<ServiceContainer> batch, Options options, ErrorWatch watch, Drain previous) {
+            Target target,
+            List<ServiceContainer> batch,
+            Options options,
+            ErrorWatch watch,
+            BatchGate gate,
+            Drain previous) {
         List<ServiceContainer> before = stack.replicas();
         boolean startFirst = roomBeside(before, batch);
         if (previous != null && !startFirst) {
@@ -175,7 +207,17 @@ public final class RollingDeploy {
         progress.printf(
                 "  replaced %s with %s in %.1fs%n", names(batch), names(ready), (System.nanoTime() - start) / 1e9);
         progress.flush();
-        return startFirst ? stack.beginDrain(without(serving, batch), batch, Scaler.DRAIN) : null;
+        Drain draining = startFirst ? stack.beginDrain(without(serving, batch), batch, Scaler.DRAIN) : null;
+        try {
+            gate.judge(ready, () -> checkErrors(watch, options));
+        } catch (RolloutFailed e) {
+            if (draining != null) {
+                // Marked out but still running: a failed judgement puts them back at once, before the rollback.
+                stack.returnToRotation(batch);
+            }
+            throw new RolloutFailed(e.getMessage(), started);
+        }
+        return draining;
     }
 
     /**

@@ -1,14 +1,10 @@
 package io.stackctl.top;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.stackctl.core.ExitCodes;
-import io.stackctl.core.Json;
 import io.stackctl.core.StackctlException;
 import io.stackctl.engine.ServiceContainer;
 import io.stackctl.health.HttpProbe;
+import io.stackctl.prometheus.PrometheusApi;
 import io.stackctl.stack.Stack;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -30,13 +26,11 @@ public final class PrometheusQueries implements TopSource {
     private static final String API = "job=\"app\",route!~\"" + ApiRoutes.MACHINERY + "\"";
 
     private final Stack stack;
-    private final String baseUrl;
-    private final HttpProbe probe;
+    private final PrometheusApi prometheus;
 
     public PrometheusQueries(Stack stack, String baseUrl, HttpProbe probe) {
         this.stack = stack;
-        this.baseUrl = baseUrl;
-        this.probe = probe;
+        this.prometheus = new PrometheusApi(baseUrl, probe);
     }
 
     @Override
@@ -51,7 +45,7 @@ public final class PrometheusQueries implements TopSource {
 
     /** True when Prometheus answers its readiness endpoint. */
     public boolean ready() {
-        return probe.get(baseUrl + "/-/ready").ok();
+        return prometheus.ready();
     }
 
     @Override
@@ -66,9 +60,9 @@ public final class PrometheusQueries implements TopSource {
         var misses = byInstance("sum by (instance) (rate(cache_misses_total{job=\"app\"}[" + WINDOW + "]))");
         var circuit = byInstance("max by (instance) (cache_circuit_open{job=\"app\"})");
         Map<String, Map<String, Double>> pool = new HashMap<>();
-        for (JsonNode series : query("db_pool_connections{job=\"app\"}")) {
-            pool.computeIfAbsent(series.path("metric").path("instance").asText(), k -> new HashMap<>())
-                    .put(series.path("metric").path("state").asText(), value(series));
+        for (var series : query("db_pool_connections{job=\"app\"}")) {
+            pool.computeIfAbsent(series.label("instance"), k -> new HashMap<>())
+                    .put(series.label("state"), series.value());
         }
         List<ServiceContainer> containers = stack.containers();
         List<TopSample.Replica> rows = new ArrayList<>();
@@ -130,51 +124,36 @@ public final class PrometheusQueries implements TopSource {
 
     private Map<String, Double> byInstance(String promql) {
         Map<String, Double> values = new HashMap<>();
-        for (JsonNode series : query(promql)) {
-            double v = value(series);
-            if (!Double.isNaN(v)) {
-                values.put(series.path("metric").path("instance").asText(), v);
+        for (var series : query(promql)) {
+            if (!Double.isNaN(series.value())) {
+                values.put(series.label("instance"), series.value());
             }
         }
         return values;
     }
 
     private Double single(String promql) {
-        for (JsonNode series : query(promql)) {
-            double v = value(series);
-            return Double.isNaN(v) ? null : v;
-        }
-        return null;
-    }
-
-    private JsonNode query(String promql) {
-        String url = baseUrl + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8);
-        var answer = probe.fetch(url, null);
-        if (!answer.ok()) {
-            throw new StackctlException(
-                    ExitCodes.FAILED,
-                    "Prometheus at " + baseUrl + " did not answer a query ("
-                            + (answer.status() > 0 ? "HTTP " + answer.status() : answer.error()) + ")",
-                    "check it with: bin/stackctl logs prometheus; or read the replicas directly: bin/stackctl top"
-                            + " --source replicas");
-        }
         try {
-            return Json.MAPPER.readTree(answer.body()).path("data").path("result");
-        } catch (Exception e) {
-            throw new StackctlException(
-                    ExitCodes.FAILED,
-                    "Prometheus at " + baseUrl + " answered a query with something that is not its JSON",
-                    "is another program on that port? Set PROMETHEUS_PORT in compose/.env to Prometheus' port");
+            return prometheus.single(promql);
+        } catch (StackctlException e) {
+            throw withReplicasHint(e);
         }
     }
 
-    private static double value(JsonNode series) {
-        String text = series.path("value").path(1).asText("NaN");
+    private List<PrometheusApi.Series> query(String promql) {
         try {
-            return Double.parseDouble(text.replace("+Inf", "Infinity").replace("-Inf", "-Infinity"));
-        } catch (NumberFormatException e) {
-            return Double.NaN;
+            return prometheus.query(promql);
+        } catch (StackctlException e) {
+            throw withReplicasHint(e);
         }
+    }
+
+    private static StackctlException withReplicasHint(StackctlException e) {
+        return new StackctlException(
+                e.exitCode(),
+                e.getMessage(),
+                e.hint() + "; or read the replicas directly: bin/stackctl top --source replicas",
+                e);
     }
 
     private static Double ratio(Double part, Double whole) {

@@ -20,6 +20,7 @@ final class Releases {
                 status,
                 0,
                 "",
-                "declared" + id);
+                "declared" + id,
+                java.util.List.of());
     }
 }

@@ -151,4 +151,31 @@ class RollingDeployDecisionsTest {
                 .containsExactly("shop_app_2", "shop_app_3", "shop_app_4");
         assertThat(upstream()).contains("10.0.0.12", "10.0.0.13").doesNotContain("10.0.0.11", "10.0.0.14");
     }
+
+    @Test
+    void aBatchItsGateFailsPutsItsOldReplicaBackInNginxStillRunning() throws Exception {
+        BatchGate failing = (fresh, whileWaiting) -> {
+            throw new RollingDeploy.RolloutFailed(
+                    "metric analysis failed: " + fresh.get(0).name() + " 5% 5xx");
+        };
+
+        try (var watch = watch()) {
+            assertThatThrownBy(() -> new RollingDeploy(stack, new PrintWriter(new StringWriter()))
+                            .roll(declared(), options(Duration.ofSeconds(20)), watch, failing))
+                    .isInstanceOfSatisfying(RollingDeploy.RolloutFailed.class, e -> {
+                        assertThat(e).hasMessageContaining("shop_app_3 5% 5xx");
+                        assertThat(e.started())
+                                .extracting(ServiceContainer::name)
+                                .containsExactly("shop_app_3");
+                    });
+        }
+        assertThat(engine.log)
+                .as("the judged batch's old replica was never stopped")
+                .doesNotContain("stop shop_app_1");
+        assertThat(stack.replicas())
+                .as("the second batch never started; app_3 is the caller's to remove")
+                .extracting(ServiceContainer::name)
+                .containsExactly("shop_app_1", "shop_app_2", "shop_app_3");
+        assertThat(upstream()).as("app_1 serves again").contains("10.0.0.11", "10.0.0.12");
+    }
 }

@@ -3,6 +3,7 @@ package io.stackctl.taskmanager;
 import io.stackctl.taskmanager.auth.AuthSettings;
 import io.stackctl.taskmanager.cache.CacheSettings;
 import io.stackctl.taskmanager.db.DatabaseSettings;
+import io.stackctl.taskmanager.http.InjectedErrors;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URLEncoder;
@@ -36,7 +37,8 @@ public record AppConfig(
         AuthSettings auth,
         String internalTlsCaFile,
         int redisTlsPort,
-        boolean readsFromStandby) {
+        boolean readsFromStandby,
+        InjectedErrors injectedErrors) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_DB_POOL_SIZE = 10;
@@ -72,7 +74,9 @@ public record AppConfig(
                 internalTlsCaFile(reader),
                 // Redis serves TLS on a port of its own beside the plain one (compose/cache/start.sh).
                 reader.integer("REDIS_TLS_PORT", 6380, 1, 65_535),
-                onOff(reader, "READS_FROM_STANDBY"));
+                onOff(reader, "READS_FROM_STANDBY"),
+                // Empty is none: compose passes the variable whether compose/.env sets it or not.
+                InjectedErrors.parse(reader.optional("INJECT_ERRORS")));
     }
 
     private static boolean onOff(EnvReader reader, String name) {

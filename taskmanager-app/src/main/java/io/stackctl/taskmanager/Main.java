@@ -41,6 +41,12 @@ public final class Main {
         }
         log.info(
                 "serving on port {}", app.port(), kv("instance", config.instanceId()), kv("config", config.toString()));
+        if (config.injectedErrors() != null) {
+            log.warn(
+                    "INJECT_ERRORS: {} answer 500 on purpose; remove the setting and deploy to stop it",
+                    config.injectedErrors().describe(),
+                    kv("instance", config.instanceId()));
+        }
         // After start the only way out is a signal (SIGTERM from docker stop, Ctrl-C): finish the in-flight
         // requests, then report a clean stop with 0 instead of the JVM's 143.
         Runtime.getRuntime()

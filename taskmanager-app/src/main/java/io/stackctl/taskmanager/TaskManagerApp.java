@@ -41,7 +41,8 @@ public final class TaskManagerApp implements AutoCloseable {
                             new RequestLogPolicy(config.requestLogEvery(), config.requestLogSlowMs()),
                             config.auth(),
                             keys,
-                            accounts)
+                            accounts,
+                            config.injectedErrors())
                     .start(config.port());
             return new TaskManagerApp(database, cache, server, keys);
         } catch (SQLException e) {

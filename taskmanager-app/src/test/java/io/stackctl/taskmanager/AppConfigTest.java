@@ -81,7 +81,7 @@ class AppConfigTest {
         assertThat(config)
                 .isEqualTo(new AppConfig(
                         9000, "app-2", "db", 6543, "tasks", "u", "p", 7, "cache", 6380, "ru", "r", 30, 1, 100, auth, "",
-                        6380, false));
+                        6380, false, null));
         assertThat(config.jdbcUrl()).isEqualTo("jdbc:postgresql://db:6543/tasks");
     }
 

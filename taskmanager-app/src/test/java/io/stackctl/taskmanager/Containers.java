@@ -182,7 +182,8 @@ public final class Containers {
                 auth,
                 internalTlsCaFile,
                 internalTlsCaFile.isEmpty() ? 6380 : redis.getMappedPort(6380),
-                false);
+                false,
+                null);
     }
 
     public static void stop(GenericContainer<?> container) {

@@ -49,7 +49,8 @@ public final class HttpServer {
             RequestLogPolicy logPolicy,
             AuthSettings authSettings,
             Supplier<KeyRing> keys,
-            Accounts accounts) {
+            Accounts accounts,
+            InjectedErrors injectedErrors) {
         ObjectMapper json = Json.mapper();
         var repository = new TaskRepository(database.dataSource(), database.standbyReads());
         var service = new TaskService(repository, cache, new CachedForms(json));
@@ -99,6 +100,9 @@ public final class HttpServer {
             requestLog.register(config);
             new PageGuard(authSettings.jwtSecret()).register(config);
             gate.register(config);
+            if (injectedErrors != null) {
+                injectedErrors.register(config);
+            }
             auth.register(config.routes);
             tasks.register(config.routes);
             health.register(config.routes);
