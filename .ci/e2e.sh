@@ -1379,9 +1379,9 @@ for a in json.load(sys.stdin)["data"]["alerts"]:
         print(a["labels"].get("instance", ""))' "$1" 2>/dev/null
 }
 replicas=$(app_ids | wc -l)
-want=$((replicas + 4)) # the replicas, the two exporters, Alertmanager, Prometheus itself
+want=$((replicas + 5)) # the replicas, the three exporters, Alertmanager, Prometheus itself
 for _ in $(seq 60); do [ "$(targets_up)" = "$want $want" ] && break; sleep 1; done
-[ "$(targets_up)" = "$want $want" ] && pass "Prometheus scrapes all $want targets ($replicas replicas, PostgreSQL's and Redis' exporters, Alertmanager, itself), every one up" \
+[ "$(targets_up)" = "$want $want" ] && pass "Prometheus scrapes all $want targets ($replicas replicas, the PostgreSQL, Redis and volume exporters, Alertmanager, itself), every one up" \
   || { fail "targets: $(targets_up) (healthy total), wanted $want of $want"; curl -s "$prom/api/v1/targets" | head -c 2000; }
 published=$(docker port "$(project_ps --filter label=com.docker.compose.service=prometheus)" 9090)
 [ "$published" = "127.0.0.1:9090" ] && pass "Prometheus is published on loopback only ($published)" || fail "Prometheus published on '$published'"
@@ -1400,6 +1400,10 @@ done
 pg_up=$(curl -s "$prom/api/v1/query" --data-urlencode 'query=pg_up' | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["result"][0]["value"][1])' 2>/dev/null)
 redis_up=$(curl -s "$prom/api/v1/query" --data-urlencode 'query=redis_up' | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["result"][0]["value"][1])' 2>/dev/null)
 [ "$pg_up$redis_up" = 11 ] && pass "pg_up and redis_up are 1: the exporters log in (stackctl_monitor, stackctl_ops)" || fail "pg_up '$pg_up', redis_up '$redis_up'"
+volumes_seen=$(curl -s "$prom/api/v1/query" --data-urlencode 'query=node_filesystem_size_bytes{job="volumes",mountpoint=~"/volumes/.+"} > 0' \
+  | python3 -c 'import json,sys; print(" ".join(sorted(r["metric"]["mountpoint"] for r in json.load(sys.stdin)["data"]["result"])))' 2>/dev/null)
+[ "$volumes_seen" = "/volumes/cache /volumes/db /volumes/db-backup /volumes/prometheus" ] \
+  && pass "the data volumes' disks are measured (DataVolume* alerts): $volumes_seen" || fail "volume-exporter's mountpoints: '$volumes_seen'"
 slo_budget() { curl -s "$prom/api/v1/query" --data-urlencode 'query=stack:slo_error_budget:ratio' | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["result"][0]["value"][1])' 2>/dev/null; }
 for _ in $(seq 30); do [ "$(slo_budget)" = 0.005 ] && break; sleep 1; done
 [ "$(slo_budget)" = 0.005 ] && pass "the burn-rate alerts hold SLO_AVAILABILITY=99.5: stack:slo_error_budget:ratio is 0.005" \
@@ -1481,6 +1485,10 @@ grep -q 'analysis passed' $e2e.out $e2e.err && pass "the good release passed its
 reads=$(wc -l <$e2e.task-reads); bad=$(grep -vc '^200$' $e2e.task-reads || true)
 [ "$reads" -gt 50 ] && [ "$bad" = 0 ] && pass "the judged deploy's task reads: 0 of $reads failed" || fail "task reads during the judged deploy: $bad of $reads failed"
 sed -i '/^DEPLOY_ANALYSIS_SECONDS=/d' compose/.env
+# The Grafana dashboard shipped for users who run Grafana: every panel's query runs here and names metrics that exist.
+expect_exit 0 "every query of the Grafana dashboard runs on the profile's Prometheus" -- \
+  python3 compose/monitoring/grafana/check-queries.py "$prom" compose/monitoring/grafana/dashboards/stack.json
+tail -n 1 $e2e.out
 expect_exit 0 "drill kill-replica with the profile on" -- bin/stackctl drill kill-replica --duration 3s
 for _ in $(seq 60); do [ -n "$(firing ReplicaRestarted)" ] && break; sleep 1; done
 restarted=$(firing ReplicaRestarted)

@@ -28,7 +28,8 @@ final class LogsCommand extends StackCommand {
             arity = "0..1",
             paramLabel = "SERVICE",
             description =
-                    "nginx, app, db, cache, upstream-agent, prometheus, alertmanager, db-exporter or cache-exporter")
+                    "nginx, app, db, cache, upstream-agent, prometheus, alertmanager, db-exporter, cache-exporter or"
+                            + " volume-exporter")
     String service;
 
     @Option(

@@ -4,7 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The monitoring profile: Prometheus with the stack's alert rules, and exporters for PostgreSQL and Redis (the
+ * The monitoring profile: Prometheus with the stack's alert rules, and exporters for PostgreSQL, Redis and the data
+ * volumes' disks (the
  * services of compose/compose.yaml in compose's profile "monitoring"). On while compose/.env (or the shell) says
  * {@code MONITORING=on}, which {@code up --monitoring} writes and {@code up --no-monitoring} takes away; every compose
  * command stackctl runs then carries {@code --profile monitoring}, as does the prefix {@code status} prints.
@@ -19,7 +20,8 @@ public final class Monitoring {
     public static final String PROMETHEUS = "prometheus";
 
     /** The profile's services. */
-    public static final List<String> SERVICES = List.of(PROMETHEUS, "alertmanager", "db-exporter", "cache-exporter");
+    public static final List<String> SERVICES =
+            List.of(PROMETHEUS, "alertmanager", "db-exporter", "cache-exporter", "volume-exporter");
 
     private Monitoring() {}
 
