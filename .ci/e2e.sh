@@ -1490,6 +1490,20 @@ expect_exit 0 "every query of the Grafana dashboard runs on the profile's Promet
   python3 compose/monitoring/grafana/check-queries.py "$prom" compose/monitoring/grafana/dashboards/stack.json
 tail -n 1 $e2e.out
 expect_exit 0 "drill kill-replica with the profile on" -- bin/stackctl drill kill-replica --duration 3s
+# The run is recorded in Prometheus (stackctl_run_active while it ran, through volume-exporter's textfile collector;
+# gone after), and the replicas' own figures over it stand in summary.json beside the load's.
+drill_summary="$(dirname "$(sed -n 's/^report: //p' $e2e.out)")/summary.json"
+run_figures=$(python3 -c 'import json,sys; p=json.load(open(sys.argv[1]))["drills"][0]["figures"]["prometheus"]
+print(p["run"], p["requests_per_s"] > 0, p["p99_ms"] is not None, p["error_ratio"] is not None)' "$drill_summary" 2>/dev/null)
+prom_value() { # prom_value PROMQL: the first series' value, or "none"
+  curl -s "$prom/api/v1/query" --data-urlencode "query=$1" \
+    | python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else "none")' 2>/dev/null
+}
+marked=$(prom_value "max_over_time(stackctl_run_active{kind=\"drill\",run=\"${run_figures%% *}\"}[5m])")
+for _ in $(seq 10); do [ "$(prom_value 'count(stackctl_run_active)')" = none ] && break; sleep 1; done # the next scrape
+[[ "$run_figures" == drill-kill-replica-*" True True True" ]] && [ "$marked" = 1 ] && [ "$(prom_value 'count(stackctl_run_active)')" = none ] \
+  && pass "the drill's run is in Prometheus while it ran and gone after, the replicas' figures in its summary.json: $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["drills"][0]["figures"]["prometheus"])' "$drill_summary")" \
+  || fail "the drill's run in Prometheus: figures '$run_figures', marked '$marked', marks now '$(prom_value 'count(stackctl_run_active)')'"
 for _ in $(seq 60); do [ -n "$(firing ReplicaRestarted)" ] && break; sleep 1; done
 restarted=$(firing ReplicaRestarted)
 [ -n "$restarted" ] && pass "ReplicaRestarted fires for the killed replica ($restarted), through Prometheus' alerts API" \

@@ -12,6 +12,7 @@ import io.stackctl.core.ExitCodes;
 import io.stackctl.core.Json;
 import io.stackctl.core.StackctlException;
 import io.stackctl.data.ExerciseData;
+import io.stackctl.stack.Monitoring;
 import io.stackctl.stack.Stack;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -95,20 +96,24 @@ public final class Bench {
         var environment = Fingerprint.of(stack);
         Instant started = Instant.now();
         List<BenchSummary.SimulationResult> results = new ArrayList<>();
-        for (String simulation : plan.simulations()) {
-            boolean miss = simulation.equals("cache-miss");
-            if (miss && seeder.clearCache(api) != 200) {
-                throw new StackctlException(
-                        ExitCodes.FAILED,
-                        "POST /cache/clear did not answer 200, so a cache-miss run would measure hits",
-                        "check the cache with: bin/stackctl health");
+        Map<String, Object> prometheus;
+        try (var recording = Monitoring.runRecorder(stack).start("bench", settings.profile())) {
+            for (String simulation : plan.simulations()) {
+                boolean miss = simulation.equals("cache-miss");
+                if (miss && seeder.clearCache(api) != 200) {
+                    throw new StackctlException(
+                            ExitCodes.FAILED,
+                            "POST /cache/clear did not answer 200, so a cache-miss run would measure hits",
+                            "check the cache with: bin/stackctl health");
+                }
+                say("%s: %s req/s for %d s (Gatling, open model)", simulation, plan.rate(), plan.durationSeconds());
+                var run = gatling(
+                        simulation,
+                        new BenchPlan(api, plan.rate(), duration, miss ? all : hot, titlePrefix),
+                        resultsDir.resolve("gatling"));
+                results.add(result(run, settings, duration.toSeconds()));
             }
-            say("%s: %s req/s for %d s (Gatling, open model)", simulation, plan.rate(), plan.durationSeconds());
-            var run = gatling(
-                    simulation,
-                    new BenchPlan(api, plan.rate(), duration, miss ? all : hot, titlePrefix),
-                    resultsDir.resolve("gatling"));
-            results.add(result(run, settings, duration.toSeconds()));
+            prometheus = recording.figures();
         }
         boolean passed = results.stream().allMatch(BenchSummary.SimulationResult::passed);
         var summary = new BenchSummary(
@@ -119,7 +124,8 @@ public final class Bench {
                 plan.durationSeconds(),
                 environment,
                 results,
-                passed);
+                passed,
+                prometheus);
         Files.write(resultsDir.resolve("summary.json"), Json.MAPPER.writeValueAsBytes(summary));
         Files.writeString(resultsDir.resolve("summary.md"), summary.markdown(), StandardCharsets.UTF_8);
         return summary;

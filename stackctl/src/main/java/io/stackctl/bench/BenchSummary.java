@@ -6,7 +6,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** summary.json: one run of a profile, every simulation's figures, and every verdict. */
+/**
+ * summary.json: one run of a profile, every simulation's figures, and every verdict; with the monitoring profile,
+ * {@code prometheus} holds the replicas' own figures over the simulations (empty without it).
+ */
 public record BenchSummary(
         String profile,
         Instant startedAt,
@@ -15,7 +18,8 @@ public record BenchSummary(
         long durationS,
         Map<String, Object> environment,
         List<SimulationResult> simulations,
-        boolean passed) {
+        boolean passed,
+        Map<String, Object> prometheus) {
 
     public record SimulationResult(
             String simulation,
@@ -63,6 +67,12 @@ public record BenchSummary(
                                 v.passed() ? "ok" : "**MISSED**"));
             }
             md.append("\nGatling report: `").append(sim.report()).append("`\n\n");
+        }
+        if (prometheus != null && !prometheus.isEmpty()) {
+            md.append("### The replicas' own figures over the run (Prometheus, monitoring profile)\n\n");
+            md.append("| figure | value |\n|---|---:|\n");
+            prometheus.forEach((name, value) -> md.append("| %s | %s |\n".formatted(name, value)));
+            md.append("\n");
         }
         return md.toString();
     }

@@ -3,6 +3,7 @@ package io.stackctl.cli;
 import io.stackctl.core.ExitCodes;
 import io.stackctl.core.StackctlException;
 import io.stackctl.fault.NetworkFaults;
+import io.stackctl.prometheus.RunMarks;
 import io.stackctl.stack.Stack;
 import io.stackctl.stack.StackFiles;
 import io.stackctl.stack.StackLock;
@@ -84,6 +85,10 @@ abstract class StackCommand implements Callable<Integer> {
             }
         } catch (RuntimeException e) {
             // no engine to ask: the command itself says so when it needs one
+        }
+        for (var mark : new RunMarks(files().runMarksDir()).sweep()) {
+            err().println("warning: removed " + mark + ", the Prometheus mark of a bench or drill that stopped before"
+                    + " its end");
         }
         err().flush();
     }

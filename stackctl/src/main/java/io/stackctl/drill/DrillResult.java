@@ -48,6 +48,16 @@ public record DrillResult(
                 Timeline.of(samples, faultAtMs, recoveredAtMs));
     }
 
+    /** With one more figure (the replicas' own, from Prometheus, beside the load's); none when it is empty. */
+    public DrillResult withFigure(String name, Map<String, Object> value) {
+        if (value.isEmpty()) {
+            return this;
+        }
+        Map<String, Object> more = new java.util.LinkedHashMap<>(figures);
+        more.put(name, value);
+        return new DrillResult(drill, passed, hypotheses, phases, more, failures, timeline);
+    }
+
     public List<Hypothesis> broken() {
         return hypotheses.stream().filter(h -> !h.held()).toList();
     }

@@ -6,6 +6,7 @@ import io.stackctl.core.ExitCodes;
 import io.stackctl.core.StackctlException;
 import io.stackctl.data.ExerciseData;
 import io.stackctl.postgres.PostgresContainer;
+import io.stackctl.stack.Monitoring;
 import io.stackctl.stack.Stack;
 import io.stackctl.targets.Target;
 import java.io.PrintWriter;
@@ -102,7 +103,8 @@ public final class DrillRunner {
         String titlePrefix = data.titlePrefix("drill");
         List<Long> seeded = seed(api, titlePrefix);
         long maxRequests = rate * (2 * duration.toSeconds() + 300);
-        try (var load = new LoadGenerator(api, seeded, maxRequests, titlePrefix + "write ")) {
+        try (var recording = Monitoring.runRecorder(stack).start("drill", drill.name());
+                var load = new LoadGenerator(api, seeded, maxRequests, titlePrefix + "write ")) {
             var context = new DrillContext(target, load, duration, progress);
             Thread undo = new Thread(() -> drill.restore(context), "drill-undo");
             Runtime.getRuntime().addShutdownHook(undo);
@@ -123,7 +125,7 @@ public final class DrillRunner {
                 }
             }
             samples = load.samples();
-            var result = judge(drill, outcome, samples, seeded, load);
+            var result = judge(drill, outcome, samples, seeded, load).withFigure("prometheus", recording.figures());
             progress.printf("  removed the drill's %d tasks from the database%n", data.cleanUp());
             progress.flush();
             return result;

@@ -1,7 +1,13 @@
 package io.stackctl.stack;
 
+import io.stackctl.health.HttpProbe;
+import io.stackctl.prometheus.PrometheusApi;
+import io.stackctl.prometheus.RunMarks;
+import io.stackctl.prometheus.RunRecorder;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The monitoring profile: Prometheus with the stack's alert rules, and exporters for PostgreSQL, Redis and the data
@@ -30,6 +36,22 @@ public final class Monitoring {
         return "http://127.0.0.1:"
                 + StackSettings.setting("PROMETHEUS_PORT", "9090", environment, envFile)
                         .strip();
+    }
+
+    /**
+     * What records a bench's or a drill's run in the profile's Prometheus (a mark while it runs, the replicas' figures
+     * after); one that records nothing when the profile is off.
+     */
+    public static RunRecorder runRecorder(Stack stack) {
+        EnvFile env = EnvFile.load(stack.files().envFile());
+        var marks = new RunMarks(stack.files().runMarksDir());
+        if (!enabled(stack.environment(), env)) {
+            return RunRecorder.off(marks);
+        }
+        return new RunRecorder(
+                marks,
+                Optional.of(new PrometheusApi(
+                        prometheusUrl(stack.environment(), env), new HttpProbe(Duration.ofSeconds(5)))));
     }
 
     /** True when the profile is on; exit 2 naming the setting for anything but on or off. */

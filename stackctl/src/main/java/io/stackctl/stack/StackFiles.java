@@ -57,6 +57,14 @@ public record StackFiles(Path root) {
         return upstreamDir().resolve("monitoring");
     }
 
+    /**
+     * Where a running bench or drill leaves its mark for Prometheus (node_exporter's textfile collector, in the
+     * monitoring profile's volume-exporter): one file per run, removed when it ends.
+     */
+    public Path runMarksDir() {
+        return upstreamDir().resolve("runs");
+    }
+
     public Path envFile() {
         return composeDir().resolve(".env");
     }

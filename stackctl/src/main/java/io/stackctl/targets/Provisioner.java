@@ -254,6 +254,8 @@ public final class Provisioner {
             java.nio.file.Files.createDirectories(files.tokenKeysFile().getParent());
             // Prometheus mounts the folder the upstream agent writes its targets to: there before either starts.
             java.nio.file.Files.createDirectories(files.scrapeTargetsDir());
+            // The volume exporter mounts the folder runs leave their marks in: one compose would make root's.
+            java.nio.file.Files.createDirectories(files.runMarksDir());
         } catch (java.io.IOException e) {
             throw new StackctlException(
                     ExitCodes.FAILED,
