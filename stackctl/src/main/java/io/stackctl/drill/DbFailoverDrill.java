@@ -115,6 +115,9 @@ public final class DbFailoverDrill implements Drill {
         context.say(
                 "%s %s as a standby %d ms after the fault",
                 from, rejoined ? "rejoined" : "did not rejoin", rejoinedAt - faultAt);
+        // Why not is in the node's own log (pg_rewind, the clone, the WAL receiver) and the agent's: a CI run that
+        // failed here once (rejoined only after 100 s) left nothing else to go on.
+        String notRejoinedWhy = rejoined ? "" : "; " + lastLines(stack, from) + "; " + lastLines(stack, Stack.AGENT);
         DrillContext.await(Duration.ofSeconds(20), () -> DbRestartDrill.settled(context.load(), promotedAt));
         long recoveredAt = context.load().now();
         Map<String, Object> figures = new LinkedHashMap<>();
@@ -164,7 +167,7 @@ public final class DbFailoverDrill implements Drill {
                             rejoined,
                             rejoined
                                     ? "streaming " + (rejoinedAt - faultAt) + " ms after the fault"
-                                    : "not streaming"));
+                                    : "not streaming within " + REJOINED_WITHIN.toSeconds() + " s" + notRejoinedWhy));
         });
     }
 
@@ -215,6 +218,20 @@ public final class DbFailoverDrill implements Drill {
         });
         DrillContext.await(
                 REJOINED_WITHIN, () -> Replication.of(stack).problems().isEmpty());
+    }
+
+    /** A service's last log lines, one line for a hypothesis's measurement. */
+    private static String lastLines(Stack stack, String service) {
+        return service + "'s last log lines: "
+                + container(stack, service)
+                        .map(c -> String.join(
+                                " | ",
+                                stack.engine()
+                                        .logTail(c.id(), 4)
+                                        .strip()
+                                        .lines()
+                                        .toList()))
+                        .orElse("(no container)");
     }
 
     private static Optional<ServiceContainer> container(Stack stack, String node) {

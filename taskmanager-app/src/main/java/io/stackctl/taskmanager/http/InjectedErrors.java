@@ -57,6 +57,12 @@ public final class InjectedErrors {
         return percentText() + "% of " + method + " " + route;
     }
 
+    /** As the start's configuration line shows it. */
+    @Override
+    public String toString() {
+        return "InjectedErrors[" + describe() + "]";
+    }
+
     private String percentText() {
         return percent == Math.rint(percent) ? Long.toString((long) percent) : Double.toString(percent);
     }

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# What the monitoring profile costs the cached read (issue 22): wrk at 64 connections on a cached GET /tasks/{id}
+# through nginx, with the profile off and on in turn (bin/stackctl up --no-monitoring / --monitoring between runs), each
+# run beside nginx's own constant (/nginx-health) in the same minute. Rep 0 warms both up and is not counted (measured:
+# the first run after a start served 40-60% of the later ones). Prints each run, then the overhead of the mean req/s,
+# 1 - on / off, and the same of the ratios to the constant.
+# Needs a running stack, wrk (apt-get install wrk), and the monitoring image (compose/images/build.sh monitoring).
+#   perf/wrk/profile-overhead.sh [SECONDS] [REPS]
+set -euo pipefail
+seconds="${1:-10}"
+reps="${2:-3}"
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+url="https://127.0.0.1:${STACK_HTTPS_PORT:-8443}"
+export CURL_CA_BUNDLE="${STACK_CA:-$root/compose/tls/ca.crt}"
+command -v wrk >/dev/null || { echo "error: wrk is not installed" >&2; echo "hint: apt-get install -y wrk" >&2; exit 3; }
+token="$(sed -n 's/^OPS_TOKEN=//p' "$root/compose/.env")"
+auth="Authorization: Bearer $token"
+export IDS; IDS="$(curl -fsS -H "$auth" "$url/tasks?limit=200" | python3 -c 'import json,sys; print(",".join(str(t["id"]) for t in json.load(sys.stdin)["tasks"]))')"
+[ -n "$IDS" ] || { echo "error: no task to read" >&2; echo "hint: run perf/wrk/ratios.sh once (it seeds 1000)" >&2; exit 3; }
+rps() { # rps ARGS...: warm 3 s, then req/s over $seconds
+  wrk -t2 -c64 -d3s -H "$auth" "$@" >/dev/null
+  wrk -t2 -c64 -d"${seconds}s" -H "$auth" "$@" | awk '/Requests\/sec/ {print $2}'
+}
+profile() { "$root/bin/stackctl" up "--$1" >/dev/null 2>&1; sleep 20; } # settle: Prometheus' first scrapes, a warm JVM
+printf '%-4s %-8s %10s %10s %7s\n' REP PROFILE CONSTANT TASK RATIO
+sum_off=0 sum_on=0 raw_off=0 raw_on=0
+for rep in $(seq 0 "$reps"); do
+  for mode in no-monitoring monitoring; do
+    profile "$mode"
+    constant=$(rps "$url/nginx-health")
+    task=$(rps -s "$here/task.lua" "$url")
+    ratio=$(awk -v t="$task" -v c="$constant" 'BEGIN {printf "%.4f", t / c}')
+    printf '%-4s %-8s %10.0f %10.0f %7s\n' "$rep" "$([ "$mode" = monitoring ] && echo on || echo off)" "$constant" "$task" "$ratio"
+    [ "$rep" = 0 ] && continue
+    if [ "$mode" = monitoring ]; then
+      sum_on=$(awk -v s="$sum_on" -v r="$ratio" 'BEGIN {print s + r}'); raw_on=$(awk -v s="$raw_on" -v r="$task" 'BEGIN {print s + r}')
+    else
+      sum_off=$(awk -v s="$sum_off" -v r="$ratio" 'BEGIN {print s + r}'); raw_off=$(awk -v s="$raw_off" -v r="$task" 'BEGIN {print s + r}')
+    fi
+  done
+done
+awk -v on="$raw_on" -v off="$raw_off" -v ron="$sum_on" -v roff="$sum_off" -v n="$reps" 'BEGIN {
+  printf "overhead of the profile on the cached read: %.1f%% of req/s (%.0f on, %.0f off), %.1f%% of the ratio to the constant\n",
+    100 * (1 - on / off), on / n, off / n, 100 * (1 - ron / roff) }'
