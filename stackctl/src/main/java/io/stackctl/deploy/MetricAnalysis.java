@@ -49,8 +49,7 @@ public final class MetricAnalysis implements BatchGate {
     /** Measures the release before on {@code current} (its replicas now), over the span each step will be judged. */
     public static MetricAnalysis begin(
             PrometheusApi prometheus, AnalysisSettings settings, List<ServiceContainer> current, PrintWriter progress) {
-        var analysis = new MetricAnalysis(prometheus, settings, progress, ReplicaFigures.NONE);
-        var before = current.isEmpty() ? ReplicaFigures.NONE : analysis.measure(names(current));
+        var before = current.isEmpty() ? ReplicaFigures.NONE : measure(prometheus, settings, names(current));
         return new MetricAnalysis(prometheus, settings, progress, before);
     }
 
@@ -78,7 +77,7 @@ public final class MetricAnalysis implements BatchGate {
                 number(settings.maxP99Ms()));
         progress.flush();
         waitOut(settings.interval(), whileWaiting);
-        AnalysisStep step = judge(before, measure(replicas), settings, replicas);
+        AnalysisStep step = judge(before, measure(prometheus, settings, replicas), settings, replicas);
         steps.add(step);
         progress.printf(
                 "  analysis %s after %.1fs: %s%n", step.verdict(), (System.nanoTime() - start) / 1e9, step.reason());
@@ -202,7 +201,8 @@ public final class MetricAnalysis implements BatchGate {
         }
     }
 
-    ReplicaFigures measure(List<String> replicas) {
+    /** What {@code replicas} answered over the last {@link AnalysisSettings#interval()}, from Prometheus. */
+    static ReplicaFigures measure(PrometheusApi prometheus, AnalysisSettings settings, List<String> replicas) {
         String window = "[" + settings.interval().toSeconds() + "s]";
         String of = API + ",instance=~\"" + instances(replicas) + "\"";
         Map<String, double[]> counts = new HashMap<>();
