@@ -4,7 +4,6 @@ import io.stackctl.core.Pause;
 import io.stackctl.core.StackctlException;
 import io.stackctl.engine.ServiceContainer;
 import io.stackctl.prometheus.PrometheusApi;
-import io.stackctl.top.ApiRoutes;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +29,7 @@ public final class MetricAnalysis implements BatchGate {
     /** A p99 up to this many times the release before's passes, whatever the absolute limit. */
     static final double P99_FACTOR = 2;
 
-    private static final String API = "job=\"app\",route!~\"" + ApiRoutes.MACHINERY + "\"";
+    private static final String API = PrometheusApi.APP_API;
 
     private final PrometheusApi prometheus;
     private final AnalysisSettings settings;

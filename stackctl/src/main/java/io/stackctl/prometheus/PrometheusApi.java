@@ -22,6 +22,12 @@ public final class PrometheusApi {
         }
     }
 
+    /** The app's routes that serve machinery (probes, scrapes, operators), not the API's users. */
+    public static final String MACHINERY_ROUTES = "/live|/ready|/health|/metrics|/ops/.*";
+
+    /** A selector of the replicas' answers to the API's users: what rates, ratios and latencies are taken over. */
+    public static final String APP_API = "job=\"app\",route!~\"" + MACHINERY_ROUTES + "\"";
+
     private final String baseUrl;
     private final HttpProbe probe;
 

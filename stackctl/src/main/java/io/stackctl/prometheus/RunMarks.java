@@ -33,21 +33,15 @@ public final class RunMarks {
     public final class Mark implements AutoCloseable {
         private final Path file;
         private final String run;
-        private final Instant started;
 
-        private Mark(Path file, String run, Instant started) {
+        private Mark(Path file, String run) {
             this.file = file;
             this.run = run;
-            this.started = started;
         }
 
         /** The run's label value, as Prometheus has it. */
         public String run() {
             return run;
-        }
-
-        public Instant started() {
-            return started;
         }
 
         @Override
@@ -85,7 +79,7 @@ public final class RunMarks {
             // Whole or not at all: the collector must never read half a file (it would drop every mark).
             AtomicFiles.writeString(
                     file, text, AtomicFiles.permissions("rw-r--r--")); // the exporter runs as its own user
-            return java.util.Optional.of(new Mark(file, run, started));
+            return java.util.Optional.of(new Mark(file, run));
         } catch (IOException | RuntimeException e) {
             return java.util.Optional.empty();
         }

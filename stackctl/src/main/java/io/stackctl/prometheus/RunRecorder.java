@@ -20,7 +20,7 @@ public final class RunRecorder {
     /** Prometheus scrapes every 5 s: the figures wait one scrape, so the run's last seconds are in them. */
     static final Duration LAST_SCRAPE = Duration.ofSeconds(5);
 
-    private static final String API = "job=\"app\",route!~\"/live|/ready|/health|/metrics|/ops/.*\"";
+    private static final String API = PrometheusApi.APP_API;
 
     private final RunMarks marks;
     private final Optional<PrometheusApi> prometheus;

@@ -1,5 +1,6 @@
 package io.stackctl.top;
 
+import io.stackctl.prometheus.PrometheusApi;
 import java.util.regex.Pattern;
 
 /**
@@ -10,7 +11,7 @@ import java.util.regex.Pattern;
 public final class ApiRoutes {
 
     /** The app's probe and operator routes, as a regular expression on the {@code route} label (PromQL's too). */
-    public static final String MACHINERY = "/live|/ready|/health|/metrics|/ops/.*";
+    public static final String MACHINERY = PrometheusApi.MACHINERY_ROUTES;
 
     private static final Pattern MACHINERY_PATTERN = Pattern.compile(MACHINERY);
 

@@ -23,7 +23,7 @@ public final class PrometheusQueries implements TopSource {
     /** Rates and quantiles over this range: four of the profile's 5 s scrapes, so two can be missed. */
     public static final String WINDOW = "20s";
 
-    private static final String API = "job=\"app\",route!~\"" + ApiRoutes.MACHINERY + "\"";
+    private static final String API = PrometheusApi.APP_API;
 
     private final Stack stack;
     private final PrometheusApi prometheus;
