@@ -1309,6 +1309,48 @@ grep -qE '^\| baseline \| p99_ms \|' /tmp/e2e.out && pass "the mixed simulation 
   && pass "a user's tasks titled drill/bench, written while a drill ran, survived every drill's and bench's clean-up" \
   || fail "the clean-up deleted a user's tasks"
 
+step "the autoscaler (issue 22): AUTOSCALE=2:4 on requests per replica, run by the agent; drill load-spike (5x for a minute) scales out within a minute and back after it, 0 failed requests, one decision each way"
+replicas_before_autoscale=$(app_ids | wc -l)
+[ "$replicas_before_autoscale" = 2 ] || expect_exit 0 "scale app=2 before the autoscaler" -- bin/stackctl scale app=2
+expect_exit 3 "drill load-spike with the autoscaler off" -- bin/stackctl drill load-spike --duration 1s
+grep -q "AUTOSCALE is not set" /tmp/e2e.err && pass "the refusal says the autoscaler is off and how to turn it on" || { fail "no autoscaler hint"; cat /tmp/e2e.err; }
+cp compose/.env /tmp/e2e.env.before-autoscale
+printf 'AUTOSCALE=2:9:1\n' >>compose/.env
+expect_exit 2 "up with AUTOSCALE=2:9:1" -- bin/stackctl up
+grep -q "AUTOSCALE is '2:9:1', not min:max" /tmp/e2e.err && pass "a wrong AUTOSCALE is refused by up, naming it" || { fail "no AUTOSCALE refusal"; cat /tmp/e2e.err; }
+cp /tmp/e2e.env.before-autoscale compose/.env
+# 20 req/s, 100 in the spike: 10 then 50 per replica against a target of 25 (the spike asks for 4, the quiet for 2).
+printf 'AUTOSCALE=2:4\nAUTOSCALE_TARGET=rps:25\nAUTOSCALE_SCALE_IN_AFTER=30s\n' >>compose/.env
+expect_exit 0 "up with AUTOSCALE=2:4 (the agent is recreated with it)" -- bin/stackctl up
+grep -q "autoscaler: 2-4 replicas, rps 25 req/s per replica, scale-in after 30 s" /tmp/e2e.out && pass "status shows the autoscaler's settings" \
+  || { fail "no autoscaler line in up's status"; tail -n 8 /tmp/e2e.out; }
+expect_exit 2 "scale app=5 outside AUTOSCALE=2:4" -- bin/stackctl scale app=5
+grep -q "outside AUTOSCALE=2:4" /tmp/e2e.err && pass "the refusal names AUTOSCALE's bounds" || { fail "no bounds in the refusal"; cat /tmp/e2e.err; }
+expect_exit 0 "drill load-spike --rate 20" -- bin/stackctl drill load-spike --duration 3s --rate 20
+cat /tmp/e2e.out
+grep -q "^PASS  more replicas within 60 s of the spike" /tmp/e2e.out && pass "load-spike: the autoscaler added replicas within a minute of the spike" \
+  || fail "load-spike: no scale-out within a minute"
+grep -q "^PASS  no flapping: at most one decision each way  *1 out, 1 in" /tmp/e2e.out && pass "load-spike: one decision out and one in" \
+  || fail "load-spike: not one decision each way"
+grep -qE "^PASS  0 failed requests  +0 of [0-9]+" /tmp/e2e.out && pass "load-spike: 0 failed requests" || fail "load-spike: failed requests"
+docker logs "$(project_ps --filter label=com.docker.compose.service=upstream-agent | head -n 1)" 2>&1 | grep "autoscaler" | tail -n 4
+bin/stackctl -o json status >/tmp/e2e.status.json 2>/dev/null
+python3 - /tmp/e2e.status.json <<'PY' && pass "status -o json lists the decisions: 2 -> 4 then 4 -> 2, each done" || fail "status -o json: decisions not as expected"
+import json, sys
+d = json.load(open(sys.argv[1]))["autoscale"]
+moves = [(x["from"], x["to"]) for x in d["decisions"]][-2:]
+assert moves == [(2, 4), (4, 2)], moves
+assert all(x["outcome"].startswith("done") for x in d["decisions"][-2:]), d["decisions"]
+PY
+[ "$(cat compose/state/taskmanager.replicas)" = 2 ] && pass "the autoscaler recorded its count for up (compose/state)" \
+  || fail "compose/state/taskmanager.replicas is $(cat compose/state/taskmanager.replicas)"
+expect_exit 0 "up after the autoscaler's changes keeps every container" -- bin/stackctl up
+[ "$(app_ids | wc -l)" = 2 ] && pass "2 replicas after up" || fail "$(app_ids | wc -l) replicas after up"
+cp /tmp/e2e.env.before-autoscale compose/.env
+expect_exit 0 "up with the autoscaler off again" -- bin/stackctl up
+grep -q "autoscaler:" /tmp/e2e.out && fail "status still shows an autoscaler" || pass "the autoscaler is off again"
+[ "$replicas_before_autoscale" = 2 ] || expect_exit 0 "scale app=$replicas_before_autoscale after the autoscaler" -- bin/stackctl scale "app=$replicas_before_autoscale"
+
 step "the monitoring profile: every rule tested by promtool; top with and without it; the SLO from compose/.env; up --monitoring scrapes every replica, new ones within 10 s and in top at its next refresh; a killed replica and a stopped db fire their alerts, sent to a webhook"
 monitoring_image="${MONITORING_IMAGE:-stackctl-offline/monitoring:2.42}"
 rule_tests=$(cd compose/monitoring/tests && ls *.test.yml | xargs)

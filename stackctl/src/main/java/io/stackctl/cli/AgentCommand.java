@@ -1,5 +1,7 @@
 package io.stackctl.cli;
 
+import io.stackctl.autoscale.AutoscaleSettings;
+import io.stackctl.autoscale.Autoscaler;
 import io.stackctl.backup.BackupSchedule;
 import io.stackctl.backup.ScheduledBackups;
 import io.stackctl.core.ExitCodes;
@@ -57,6 +59,7 @@ final class AgentCommand implements Callable<Integer> {
             }
             // Compose only (Swarm runs the schedule alone): the primary record is in compose/state, mounted here.
             new FailoverWatcher(engine, project, new PrimaryRecord(Path.of("/stack/state")), System.out).start();
+            startAutoscaler(engine, project, environment);
             new UpstreamAgent(engine, project, upstreamDir, heartbeat, System.out).run();
         }
         return ExitCodes.OK;
@@ -91,6 +94,32 @@ final class AgentCommand implements Callable<Integer> {
                     .start();
         } catch (StackctlException e) {
             System.out.println("backup-schedule: off, " + e.getMessage() + " (" + e.hint() + ")");
+        }
+    }
+
+    /**
+     * The autoscaler (AUTOSCALE in compose/.env) on a thread of its own. It takes the stack's lock from compose/locks
+     * and reads each replica's operator token from compose/secrets/app, both mounted here. A wrong setting (up
+     * refuses those first) leaves it off, saying why.
+     */
+    private void startAutoscaler(Engine engine, String project, Map<String, String> environment) {
+        try {
+            AutoscaleSettings.parse(environment::get)
+                    .ifPresentOrElse(
+                            settings -> new Autoscaler(
+                                            engine,
+                                            project,
+                                            settings,
+                                            upstreamDir,
+                                            Path.of("/stack/state"),
+                                            Path.of("/stack/locks"),
+                                            Path.of("/stack/app-secrets"),
+                                            System.out,
+                                            Clock.systemUTC())
+                                    .start(),
+                            () -> System.out.println("autoscaler: off (AUTOSCALE is not set)"));
+        } catch (StackctlException e) {
+            System.out.println("autoscaler: off, " + e.getMessage() + " (" + e.hint() + ")");
         }
     }
 

@@ -6,6 +6,7 @@ import io.stackctl.drill.Drill;
 import io.stackctl.drill.DrillHtmlReport;
 import io.stackctl.drill.DrillResult;
 import io.stackctl.drill.DrillRunner;
+import io.stackctl.drill.LoadSpikeDrill;
 import io.stackctl.drill.Magnitudes;
 import io.stackctl.stack.EnvFile;
 import io.stackctl.stack.Stack;
@@ -32,7 +33,9 @@ import picocli.CommandLine.Parameters;
                     + " through the engine, measure errors, latency and recovery, check that every acknowledged"
                     + " write is in the database, and undo the fault. Exit 1 when a hypothesis fails.",
             "Drills: kill-replica, db-restart, cache-outage, nginx-reload, scale-under-load, deploy-under-load,"
-                    + " cache-partition, cache-loss, cache-latency, db-partition, db-latency, replica-partition, all. Network"
+                    + " cache-partition, cache-loss, cache-latency, db-partition, db-latency, replica-partition; with a"
+                    + " standby db-failover and db-freeze; all (these). load-spike (the load x5 for a minute, on its own)"
+                    + " watches the autoscaler (AUTOSCALE in compose/.env) add replicas and remove them. Network"
                     + " faults are"
                     + " iptables rules (and, for latency, a proxy) in the target container's own namespace (a helper"
                     + " container, never the host's firewall),"
@@ -55,7 +58,7 @@ final class DrillCommand extends StackCommand {
             paramLabel = "NAME",
             description = "kill-replica, db-restart, cache-outage, nginx-reload, scale-under-load,"
                     + " deploy-under-load, cache-partition, cache-loss, cache-latency, db-partition, db-latency,"
-                    + " replica-partition or all.")
+                    + " replica-partition, db-failover, db-freeze, load-spike, or all.")
     String name;
 
     @Option(
@@ -117,8 +120,18 @@ final class DrillCommand extends StackCommand {
     Path resultsRoot;
 
     @Override
+    boolean admitsAutoscaler() {
+        return DrillRunner.AUTOSCALE_NAMES.contains(name);
+    }
+
+    @Override
     public Integer call() {
-        List<String> names = name.equals("all") ? DrillRunner.NAMES : List.of(name);
+        // load-spike runs on its own: it lets the autoscaler change the replicas, which would confuse the fault drills.
+        List<String> names = name.equals("all")
+                ? DrillRunner.NAMES.stream()
+                        .filter(n -> !DrillRunner.AUTOSCALE_NAMES.contains(n))
+                        .toList()
+                : List.of(name);
         if (!name.equals("all") && !DrillRunner.NAMES.contains(name)) {
             throw new StackctlException(
                     ExitCodes.USAGE,
@@ -159,6 +172,9 @@ final class DrillCommand extends StackCommand {
         try (Stack stack = openStack()) {
             stack.requireRunning();
             var target = target(stack);
+            if (admitsAutoscaler()) {
+                LoadSpikeDrill.requireAutoscaler(stack);
+            }
             List<String> runHere = new ArrayList<>(target.drills(names));
             if (name.equals("all")
                     && !Standby.enabled(

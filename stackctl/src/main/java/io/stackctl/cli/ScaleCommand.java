@@ -1,7 +1,10 @@
 package io.stackctl.cli;
 
+import io.stackctl.autoscale.AutoscaleSettings;
 import io.stackctl.core.ExitCodes;
+import io.stackctl.stack.EnvFile;
 import io.stackctl.stack.Stack;
+import io.stackctl.stack.StackSettings;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,6 +37,9 @@ final class ScaleCommand extends StackCommand {
     public Integer call() {
         try (Stack stack = openStack()) {
             stack.requireRunning();
+            var envFile = EnvFile.load(stack.files().envFile());
+            AutoscaleSettings.parse(key -> StackSettings.setting(key, "", stack.environment(), envFile))
+                    .ifPresent(autoscale -> autoscale.requireAdmits(replicas, "scale app=" + replicas));
             long start = System.nanoTime();
             var change = target(stack).scale(replicas, waitTimeout);
             double seconds = (System.nanoTime() - start) / 1e9;

@@ -55,8 +55,9 @@ abstract class StackCommand implements Callable<Integer> {
         Stack stack = Stack.open(global.project(), files(), environment(), global.verbose() ? err() : null, plain());
         if (changesStack()) {
             try {
-                stack.lockFor(StackLock.describe(
-                        String.join(" ", spec.commandLine().getParseResult().originalArgs())));
+                String holder = StackLock.describe(
+                        String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+                stack.lockFor(admitsAutoscaler() ? holder + " " + StackLock.ADMITS_AUTOSCALER : holder);
             } catch (RuntimeException e) {
                 stack.close();
                 throw e;
@@ -64,6 +65,11 @@ abstract class StackCommand implements Callable<Integer> {
         }
         removeLeftFaults(stack);
         return stack;
+    }
+
+    /** Whether the stack's autoscaler may change the replicas while this command holds the lock (load-spike only). */
+    boolean admitsAutoscaler() {
+        return false;
     }
 
     /**

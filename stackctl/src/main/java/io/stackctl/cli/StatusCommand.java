@@ -1,9 +1,13 @@
 package io.stackctl.cli;
 
+import io.stackctl.autoscale.AutoscaleJournal;
+import io.stackctl.autoscale.AutoscaleSettings;
 import io.stackctl.core.ExitCodes;
 import io.stackctl.engine.ServiceContainer;
 import io.stackctl.replication.Replication;
+import io.stackctl.stack.EnvFile;
 import io.stackctl.stack.Stack;
+import io.stackctl.stack.StackSettings;
 import io.stackctl.targets.Target;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,6 +37,8 @@ final class StatusCommand extends StackCommand {
         private final List<ServiceContainer> containers;
         private final List<String> upstream;
         private final Optional<Replication> database;
+        private final Optional<AutoscaleSettings> autoscale;
+        private final List<AutoscaleJournal.Entry> decisions;
 
         Report(Target target) {
             this.target = target;
@@ -41,7 +47,13 @@ final class StatusCommand extends StackCommand {
             this.upstream = stack.upstreamMembers();
             // Each node's role and its standby's lag, asked of PostgreSQL (compose: Swarm runs one db node).
             this.database = target.name().equals("compose") ? Optional.of(Replication.of(stack)) : Optional.empty();
+            var envFile = EnvFile.load(stack.files().envFile());
+            this.autoscale =
+                    AutoscaleSettings.parse(key -> StackSettings.setting(key, "", stack.environment(), envFile));
+            this.decisions = new AutoscaleJournal(stack.files().stateDir(), stack.project()).last(DECISIONS_SHOWN);
         }
+
+        static final int DECISIONS_SHOWN = 5;
 
         void print(Output output, boolean json) {
             if (json) {
@@ -54,6 +66,12 @@ final class StatusCommand extends StackCommand {
             database.ifPresent(replication -> {
                 output.line("");
                 output.table(List.of("DB NODE", "ROLE", "REPLICATION", "LAG", "SLOT"), replication.rows());
+            });
+            autoscale.ifPresent(settings -> {
+                output.line("");
+                output.line("autoscaler: " + settings.describe());
+                decisions.forEach(d -> output.line(
+                        "  %s  app %d -> %d: %s; %s".formatted(d.at(), d.from(), d.to(), d.reason(), d.outcome())));
             });
             output.line("");
             output.line("nginx: " + stack.settings().baseUrl() + "  upstream: " + upstream.size() + " member(s)  "
@@ -93,6 +111,15 @@ final class StatusCommand extends StackCommand {
                             })
                             .toList());
             database.ifPresent(replication -> doc.put("database", replication.json()));
+            autoscale.ifPresent(settings -> {
+                Map<String, Object> scaler = new LinkedHashMap<>();
+                scaler.put("min", settings.min());
+                scaler.put("max", settings.max());
+                scaler.put("target", settings.target().toString());
+                scaler.put("scale_in_after_s", settings.scaleInAfter().toSeconds());
+                scaler.put("decisions", decisions);
+                doc.put("autoscale", scaler);
+            });
             return doc;
         }
 

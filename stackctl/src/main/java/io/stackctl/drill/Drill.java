@@ -11,6 +11,14 @@ public interface Drill {
     /** Injects the fault while the load runs and returns once the stack has recovered (or a bound passed). */
     Outcome inject(DrillContext context);
 
+    /**
+     * How many seconds of load at the drill's rate its fault may take, at most: what bounds the requests the load
+     * generator sends.
+     */
+    default long faultLoadSeconds() {
+        return 300;
+    }
+
     /** Puts the stack back in its steady state; runs after every drill, also a failed or interrupted one. */
     void restore(DrillContext context);
 

@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
 /** What a drill works with: the stack where it runs, the running load, its options, and bounded waiting. */
-public record DrillContext(Target target, LoadGenerator load, Duration duration, PrintWriter progress) {
+public record DrillContext(Target target, LoadGenerator load, int rate, Duration duration, PrintWriter progress) {
 
     public Stack stack() {
         return target.stack();

@@ -38,10 +38,14 @@ public final class DrillRunner {
             "db-latency",
             "replica-partition",
             "db-failover",
-            "db-freeze");
+            "db-freeze",
+            "load-spike");
 
     /** The drills that need a standby (bin/stackctl up --standby): drill all runs them only when there is one. */
     public static final List<String> STANDBY_NAMES = List.of("db-failover", "db-freeze");
+
+    /** The drills that need the autoscaler (AUTOSCALE in compose/.env): drill all runs them only when it is on. */
+    public static final List<String> AUTOSCALE_NAMES = List.of("load-spike");
 
     static final int SEED_TASKS = 30;
     static final Duration STEADY_AGAIN_WITHIN = Duration.ofSeconds(60);
@@ -88,6 +92,7 @@ public final class DrillRunner {
             case "replica-partition" -> new ReplicaPartitionDrill();
             case "db-failover" -> new DbFailoverDrill(false, writesBackWithin);
             case "db-freeze" -> new DbFailoverDrill(true, writesBackWithin);
+            case "load-spike" -> new LoadSpikeDrill();
             default -> throw new IllegalArgumentException("no drill " + name);
         };
     }
@@ -102,10 +107,10 @@ public final class DrillRunner {
         ApiAccess api = stack.api();
         String titlePrefix = data.titlePrefix("drill");
         List<Long> seeded = seed(api, titlePrefix);
-        long maxRequests = rate * (2 * duration.toSeconds() + 300);
+        long maxRequests = rate * (2 * duration.toSeconds() + drill.faultLoadSeconds());
         try (var recording = Monitoring.runRecorder(stack).start("drill", drill.name());
                 var load = new LoadGenerator(api, seeded, maxRequests, titlePrefix + "write ")) {
-            var context = new DrillContext(target, load, duration, progress);
+            var context = new DrillContext(target, load, rate, duration, progress);
             Thread undo = new Thread(() -> drill.restore(context), "drill-undo");
             Runtime.getRuntime().addShutdownHook(undo);
             Drill.Outcome outcome;

@@ -55,6 +55,7 @@ public final class LoadGenerator implements AutoCloseable {
     private final String titlePrefix;
 
     private long startNanos;
+    private java.util.concurrent.ScheduledFuture<?> schedule;
 
     public LoadGenerator(ApiAccess api, List<Long> readIds, long maxRequests, String titlePrefix) {
         if (readIds.isEmpty()) {
@@ -68,7 +69,15 @@ public final class LoadGenerator implements AutoCloseable {
 
     public void start(int ratePerSecond) {
         startNanos = System.nanoTime();
-        ticker.scheduleAtFixedRate(this::fire, 0, 1_000_000_000L / ratePerSecond, TimeUnit.NANOSECONDS);
+        rate(ratePerSecond);
+    }
+
+    /** Changes the arrival rate from now on (load-spike's surge and its end). */
+    public synchronized void rate(int ratePerSecond) {
+        if (schedule != null) {
+            schedule.cancel(false);
+        }
+        schedule = ticker.scheduleAtFixedRate(this::fire, 0, 1_000_000_000L / ratePerSecond, TimeUnit.NANOSECONDS);
     }
 
     /** Milliseconds since the load started, on the same clock as {@link Sample#startMs()}. */

@@ -698,6 +698,69 @@ public final class DockerEngine implements Engine {
     }
 
     @Override
+    public String cloneReplica(String sourceId, int number) {
+        InspectContainerResponse source = client.inspectContainerCmd(sourceId).exec();
+        var config = source.getConfig();
+        Map<String, String> labels = new LinkedHashMap<>(config.getLabels());
+        String oldNumber = labels.getOrDefault(NUMBER_LABEL, "");
+        labels.put(NUMBER_LABEL, String.valueOf(number));
+        String service = labels.getOrDefault(SERVICE_LABEL, "");
+        // compose v1 names replicas project_service_N, v2 project-service-N: the source's own name says which.
+        String sourceName = source.getName().replaceFirst("^/", "");
+        String name = sourceName.endsWith(oldNumber) && !oldNumber.isEmpty()
+                ? sourceName.substring(0, sourceName.length() - oldNumber.length()) + number
+                : sourceName + "_" + number;
+        Map<String, com.github.dockerjava.api.model.ContainerNetwork> networks =
+                source.getNetworkSettings().getNetworks();
+        List<String> networkNames = networks.keySet().stream().sorted().toList();
+        if (networkNames.isEmpty()) {
+            throw new StackctlException(
+                    ExitCodes.FAILED,
+                    "cannot copy replica " + sourceName + ": it is on no network",
+                    "bin/stackctl up recreates the replicas");
+        }
+        var hostConfig = source.getHostConfig().withNetworkMode(networkNames.get(0));
+        var create = client.createContainerCmd(source.getImageId())
+                .withName(name)
+                .withLabels(labels)
+                .withEnv(config.getEnv())
+                .withHealthcheck(config.getHealthcheck())
+                .withHostConfig(hostConfig)
+                .withAliases(service);
+        if (config.getEntrypoint() != null) {
+            create.withEntrypoint(config.getEntrypoint());
+        }
+        if (config.getCmd() != null) {
+            create.withCmd(config.getCmd());
+        }
+        if (config.getUser() != null && !config.getUser().isEmpty()) {
+            create.withUser(config.getUser());
+        }
+        if (config.getWorkingDir() != null && !config.getWorkingDir().isEmpty()) {
+            create.withWorkingDir(config.getWorkingDir());
+        }
+        if (config.getExposedPorts() != null) {
+            create.withExposedPorts(config.getExposedPorts());
+        }
+        String id = create.exec().getId();
+        try {
+            for (String network : networkNames.subList(1, networkNames.size())) {
+                client.connectToNetworkCmd()
+                        .withContainerId(id)
+                        .withNetworkId(network)
+                        .withContainerNetwork(
+                                new com.github.dockerjava.api.model.ContainerNetwork().withAliases(service))
+                        .exec();
+            }
+            client.startContainerCmd(id).exec();
+        } catch (RuntimeException e) {
+            remove(id);
+            throw e;
+        }
+        return id;
+    }
+
+    @Override
     public void remove(String containerId) {
         try {
             client.removeContainerCmd(containerId).withForce(true).exec();

@@ -196,6 +196,14 @@ public interface Engine extends AutoCloseable {
     /** Removes a container, running or not (SIGKILL first); nothing when it is already gone. */
     void remove(String containerId);
 
+    /**
+     * Starts one more replica of a compose service, as {@code docker compose up --scale} does: a copy of {@code
+     * sourceId}'s configuration (its image by id, environment, mounts, limits, health check, networks and the
+     * service's alias on each) under the compose labels with container number {@code number}, so compose counts
+     * it as its own. Returns the new container's id.
+     */
+    String cloneReplica(String sourceId, int number);
+
     /** Builds {@code tag} from the Dockerfile in {@code context}, with build arguments, as docker build does. */
     void buildImage(Path context, String tag, Map<String, String> buildArgs);
 

@@ -1,6 +1,7 @@
 package io.stackctl.stack;
 
 import io.stackctl.core.ExitCodes;
+import io.stackctl.core.Pause;
 import io.stackctl.core.StackctlException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -29,8 +30,48 @@ public final class StackLock implements AutoCloseable {
         this.lock = lock;
     }
 
-    /** Takes the project's lock, writing who holds it; exit 3 naming the holder when another command has it. */
+    /**
+     * How the stack's autoscaler names itself when it holds the lock: a command that finds it waits for it (a scaling
+     * takes seconds) rather than being refused.
+     */
+    public static final String AUTOSCALER = "autoscaler";
+
+    /** What a holder that lets the autoscaler act adds to its name (drill load-spike, which watches it). */
+    public static final String ADMITS_AUTOSCALER = "[the autoscaler may act]";
+
+    static final java.time.Duration AUTOSCALER_WAIT = java.time.Duration.ofMinutes(3);
+
+    /**
+     * Takes the project's lock, writing who holds it; exit 3 naming the holder when another command has it. When the
+     * autoscaler has it, waits up to {@link #AUTOSCALER_WAIT} for it to finish its change first.
+     */
     public static StackLock acquire(Path locksDir, String project, String holder) {
+        long deadline = System.nanoTime() + AUTOSCALER_WAIT.toNanos();
+        boolean said = false;
+        while (true) {
+            var taken = tryAcquire(locksDir, project, holder);
+            if (taken.isPresent()) {
+                return taken.get();
+            }
+            String current = holder(locksDir, project);
+            if (!current.startsWith(AUTOSCALER) || System.nanoTime() > deadline) {
+                throw new StackctlException(
+                        ExitCodes.PRECONDITION,
+                        "project '" + project + "' is locked by another stackctl command: "
+                                + (current.isBlank() ? "(holder unknown)" : current),
+                        "wait for it to finish (it releases the lock when it exits), or run this against another"
+                                + " project with -p");
+            }
+            if (!said) {
+                System.err.println("waiting for the stack's autoscaler to finish: " + current);
+                said = true;
+            }
+            Pause.sleep(java.time.Duration.ofMillis(250), "interrupted while waiting for the lock", "run it again");
+        }
+    }
+
+    /** Takes the project's lock if it is free, writing who holds it; nothing when someone holds it. */
+    public static java.util.Optional<StackLock> tryAcquire(Path locksDir, String project, String holder) {
         Path file = locksDir.resolve(project + ".lock");
         try {
             Files.createDirectories(locksDir);
@@ -43,24 +84,28 @@ public final class StackLock implements AutoCloseable {
                 lock = null; // this process holds it already (an in-process caller)
             }
             if (lock == null) {
-                String current = read(channel);
                 channel.close();
-                throw new StackctlException(
-                        ExitCodes.PRECONDITION,
-                        "project '" + project + "' is locked by another stackctl command: "
-                                + (current.isBlank() ? "(holder unknown)" : current),
-                        "wait for it to finish (it releases the lock when it exits), or run this against another"
-                                + " project with -p");
+                return java.util.Optional.empty();
             }
             channel.truncate(0);
             channel.write(ByteBuffer.wrap(holder.getBytes(StandardCharsets.UTF_8)), 0);
             channel.force(false);
-            return new StackLock(channel, lock);
+            return java.util.Optional.of(new StackLock(channel, lock));
         } catch (IOException e) {
             throw new StackctlException(
                     ExitCodes.FAILED,
                     "cannot take the lock " + file + ": " + e.getMessage(),
                     "check the permissions of " + locksDir);
+        }
+    }
+
+    /** What the lock's holder wrote of itself; empty when it is free or unreadable. */
+    public static String holder(Path locksDir, String project) {
+        try {
+            Path file = locksDir.resolve(project + ".lock");
+            return Files.exists(file) ? Files.readString(file).strip() : "";
+        } catch (IOException e) {
+            return "";
         }
     }
 
@@ -97,12 +142,6 @@ public final class StackLock implements AutoCloseable {
         } catch (IOException e) {
             return "this host";
         }
-    }
-
-    private static String read(FileChannel channel) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(4096);
-        channel.read(buffer, 0);
-        return new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8).strip();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.stackctl.targets;
 
+import io.stackctl.autoscale.AutoscaleSettings;
 import io.stackctl.backup.BackupSchedule;
 import io.stackctl.backup.InterruptedRestore;
 import io.stackctl.backup.PointInTimeRestore;
@@ -80,6 +81,14 @@ public final class Provisioner {
         var offsite = OffsiteRepository.resolve(stack.environment(), envFile);
         // The agent runs the schedule: a wrong expression is refused here, before anything starts.
         BackupSchedule.parse(key -> StackSettings.setting(key, "", stack.environment(), envFile));
+        var autoscale = AutoscaleSettings.parse(key -> StackSettings.setting(key, "", stack.environment(), envFile));
+        if (autoscale.isPresent() && !target.name().equals("compose")) {
+            throw new StackctlException(
+                    ExitCodes.USAGE,
+                    "the autoscaler runs on the compose target only, not yet on " + target.name(),
+                    "remove " + AutoscaleSettings.RANGE + " from compose/.env (or set it to off), or use compose");
+        }
+        request.replicas().ifPresent(n -> autoscale.ifPresent(a -> a.requireAdmits(n, "up --replicas")));
         boolean monitoring = request.monitoring().orElseGet(() -> Monitoring.enabled(stack.environment(), envFile));
         var slo = SloTarget.of(stack.environment(), envFile);
         if (monitoring && !target.name().equals("compose")) {
@@ -110,7 +119,10 @@ public final class Provisioner {
         var internal = internalTls.prepare(Instant.now());
         internal.describe().ifPresent(done -> say("%s", done));
         int running = stack.replicas().size();
-        int replicas = request.replicas().orElseGet(target::desiredReplicas);
+        // With the autoscaler on, the count it last chose stands (within its bounds), as scale's does without it.
+        int replicas = request.replicas()
+                .orElseGet(() ->
+                        autoscale.map(a -> a.clamp(target.desiredReplicas())).orElseGet(target::desiredReplicas));
         if (request.replicas().isEmpty() && running > 0 && running != replicas) {
             say(
                     "app: %d running, %d configured; restoring %d (bin/stackctl scale app=N changes the count)",

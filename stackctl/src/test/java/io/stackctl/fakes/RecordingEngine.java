@@ -375,6 +375,11 @@ public final class RecordingEngine implements Engine {
     }
 
     @Override
+    public String cloneReplica(String sourceId, int number) {
+        throw notFaked("cloneReplica");
+    }
+
+    @Override
     public boolean removeVolume(String project, String volume) {
         throw notFaked("volume removal");
     }
