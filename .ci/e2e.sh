@@ -1422,9 +1422,9 @@ for a in json.load(sys.stdin)["data"]["alerts"]:
         print(a["labels"].get("instance", ""))' "$1" 2>/dev/null
 }
 replicas=$(app_ids | wc -l)
-want=$((replicas + 5)) # the replicas, the three exporters, Alertmanager, Prometheus itself
+want=$((replicas + 6)) # the replicas, the four exporters, Alertmanager, Prometheus itself
 for _ in $(seq 60); do [ "$(targets_up)" = "$want $want" ] && break; sleep 1; done
-[ "$(targets_up)" = "$want $want" ] && pass "Prometheus scrapes all $want targets ($replicas replicas, the PostgreSQL, Redis and volume exporters, Alertmanager, itself), every one up" \
+[ "$(targets_up)" = "$want $want" ] && pass "Prometheus scrapes all $want targets ($replicas replicas, the PostgreSQL, Redis, volume and edge exporters, Alertmanager, itself), every one up" \
   || { fail "targets: $(targets_up) (healthy total), wanted $want of $want"; curl -s "$prom/api/v1/targets" | head -c 2000; }
 published=$(docker port "$(project_ps --filter label=com.docker.compose.service=prometheus)" 9090)
 [ "$published" = "127.0.0.1:9090" ] && pass "Prometheus is published on loopback only ($published)" || fail "Prometheus published on '$published'"
@@ -1447,6 +1447,17 @@ volumes_seen=$(curl -s "$prom/api/v1/query" --data-urlencode 'query=node_filesys
   | python3 -c 'import json,sys; print(" ".join(sorted(r["metric"]["mountpoint"] for r in json.load(sys.stdin)["data"]["result"])))' 2>/dev/null)
 [ "$volumes_seen" = "/volumes/cache /volumes/db /volumes/db-backup /volumes/prometheus" ] \
   && pass "the data volumes' disks are measured (DataVolume* alerts): $volumes_seen" || fail "volume-exporter's mountpoints: '$volumes_seen'"
+# nginx's answers by status at the edge (edge-exporter): a redirect nginx answers by itself, reads a replica answers.
+edge_count() { # edge_count STATUS ANSWERED_BY: Prometheus' count of nginx's answers so far, or "none"
+  curl -s "$prom/api/v1/query" --data-urlencode "query=sum(nginx_http_requests_total{job=\"edge\",status=\"$1\",answered_by=\"$2\"})" \
+    | python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else "none")' 2>/dev/null
+}
+for _ in 1 2 3; do curl -s -o /dev/null "$plain/tasks"; curl -s -o /dev/null -H "Authorization: Bearer $ops_token" "$url/tasks"; done
+for _ in $(seq 30); do [ "$(edge_count 308 nginx)" != none ] && [ "$(edge_count 200 upstream)" != none ] && break; sleep 1; done
+redirects=$(edge_count 308 nginx); served=$(edge_count 200 upstream)
+[ "$redirects" != none ] && [ "$served" != none ] && [ "$(edge_count 200 nginx)" = none ] \
+  && pass "nginx's answers counted at the edge by status: $redirects redirects it answered itself, $served 200s from a replica, its own health checks not counted" \
+  || fail "edge counts: 308 by nginx '$redirects', 200 from a replica '$served', 200 by nginx '$(edge_count 200 nginx)'"
 slo_budget() { curl -s "$prom/api/v1/query" --data-urlencode 'query=stack:slo_error_budget:ratio' | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["result"][0]["value"][1])' 2>/dev/null; }
 for _ in $(seq 30); do [ "$(slo_budget)" = 0.005 ] && break; sleep 1; done
 [ "$(slo_budget)" = 0.005 ] && pass "the burn-rate alerts hold SLO_AVAILABILITY=99.5: stack:slo_error_budget:ratio is 0.005" \

@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The monitoring profile: Prometheus with the stack's alert rules, and exporters for PostgreSQL, Redis and the data
- * volumes' disks (the
+ * The monitoring profile: Prometheus with the stack's alert rules, and exporters for PostgreSQL, Redis, the data
+ * volumes' disks and nginx's answers by status (the
  * services of compose/compose.yaml in compose's profile "monitoring"). On while compose/.env (or the shell) says
  * {@code MONITORING=on}, which {@code up --monitoring} writes and {@code up --no-monitoring} takes away; every compose
  * command stackctl runs then carries {@code --profile monitoring}, as does the prefix {@code status} prints.
@@ -27,7 +27,7 @@ public final class Monitoring {
 
     /** The profile's services. */
     public static final List<String> SERVICES =
-            List.of(PROMETHEUS, "alertmanager", "db-exporter", "cache-exporter", "volume-exporter");
+            List.of(PROMETHEUS, "alertmanager", "db-exporter", "cache-exporter", "volume-exporter", "edge-exporter");
 
     private Monitoring() {}
 

@@ -10,6 +10,8 @@ import io.stackctl.core.StackctlException;
 import io.stackctl.deploy.RollingDeploy;
 import io.stackctl.engine.ServiceContainer;
 import io.stackctl.health.HttpProbe;
+import io.stackctl.nginx.EdgeStatusLog;
+import io.stackctl.nginx.Nginx;
 import io.stackctl.stack.AlertmanagerConfig;
 import io.stackctl.stack.AppSecretFiles;
 import io.stackctl.stack.CredentialFiles;
@@ -133,11 +135,17 @@ public final class Provisioner {
         // Before compose starts a stopped db: a restore killed while it rewrote the data directory finishes first.
         PointInTimeRestore.resumeInterrupted(stack, progress, PITR_TIMEOUT);
         boolean sloChanged = monitoring && slo.write(stack.files().scrapeTargetsDir());
+        var edgeLog = new EdgeStatusLog(stack.files().scrapeTargetsDir());
+        boolean edgeLogPending = edgeLog.set(monitoring);
         standbyLeft.ifPresent(removal -> removal.run(progress));
         if (standby) {
             StandbyRemoval.clearLeftData(stack, progress);
         }
         target.provision(replicas, request.rollout(), request.waitTimeout());
+        if (edgeLogPending) {
+            // Before the edge-exporter goes (profile off), after it came (on): nginx logs to its socket only meanwhile.
+            reloadForEdgeLog(edgeLog);
+        }
         if (!monitoring) {
             removeMonitoringLeft();
         } else if (sloChanged) {
@@ -302,6 +310,25 @@ public final class Provisioner {
     }
 
     /** compose leaves a profile's containers running once the profile is off: --no-monitoring removes them here. */
+    /** A running nginx starts or stops its edge log; one that refuses it gets its previous configuration back. */
+    private void reloadForEdgeLog(EdgeStatusLog edgeLog) {
+        for (var nginx : stack.runningNginx()) {
+            var refused = Nginx.checkAndReload(stack.engine(), nginx);
+            if (refused.isPresent()) {
+                edgeLog.set(false);
+                Nginx.checkAndReload(stack.engine(), nginx);
+                edgeLog.loaded();
+                throw new StackctlException(
+                        ExitCodes.FAILED,
+                        "nginx in " + nginx.name() + " refused the monitoring profile's edge log (" + refused.get()
+                                + "); it runs without it",
+                        "look at nginx/nginx.conf and compose/generated/monitoring/" + EdgeStatusLog.FILE
+                                + "; bin/stackctl logs nginx shows more");
+            }
+        }
+        edgeLog.loaded();
+    }
+
     private void removeMonitoringLeft() {
         var left = Monitoring.SERVICES.stream()
                 .filter(service ->
