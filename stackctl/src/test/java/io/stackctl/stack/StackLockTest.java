@@ -20,8 +20,8 @@ class StackLockTest {
     /** Holds the lock of project "taskmanager" in another process until its stdin closes. */
     public static final class Holder {
         public static void main(String[] args) throws Exception {
-            try (var lock =
-                    StackLock.acquire(Path.of(args[0]), "taskmanager", "pid 4242 running 'stackctl scale app=5'")) {
+            String holder = args.length > 1 ? args[1] : "pid 4242 running 'stackctl scale app=5'";
+            try (var lock = StackLock.acquire(Path.of(args[0]), "taskmanager", holder)) {
                 System.out.println("locked");
                 System.out.flush();
                 System.in.read();
@@ -30,9 +30,18 @@ class StackLockTest {
     }
 
     private Process holderProcess() throws Exception {
+        return holderProcess("pid 4242 running 'stackctl scale app=5'");
+    }
+
+    private Process holderProcess(String holder) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process process = new ProcessBuilder(
-                        java, "-cp", System.getProperty("java.class.path"), Holder.class.getName(), locks.toString())
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Holder.class.getName(),
+                        locks.toString(),
+                        holder)
                 .redirectErrorStream(true)
                 .start();
         var line = new BufferedReader(new InputStreamReader(process.getInputStream())).readLine();
@@ -54,6 +63,50 @@ class StackLockTest {
             holder.getOutputStream().close();
             holder.waitFor(10, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void aCommandThatFindsTheAutoscalerScalingWaitsForItInsteadOfBeingRefused() throws Exception {
+        Process holder = holderProcess(StackLock.AUTOSCALER + " in the upstream agent: scaling app 2 -> 4");
+        var release = new Thread(() -> {
+            try {
+                Thread.sleep(1500);
+                holder.getOutputStream().close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        long start = System.nanoTime();
+        release.start();
+        try (var lock = StackLock.acquire(locks, "taskmanager", "me")) {
+            assertThat((System.nanoTime() - start) / 1_000_000)
+                    .as("waited for the autoscaler")
+                    .isGreaterThan(1000);
+            assertThat(locks.resolve("taskmanager.lock")).hasContent("me");
+        } finally {
+            release.join();
+            holder.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void theAutoscalerTakesTheLockOnlyWhenItIsFree() throws Exception {
+        Process holder = holderProcess();
+        try {
+            assertThat(StackLock.tryAcquire(locks, "taskmanager", StackLock.AUTOSCALER))
+                    .isEmpty();
+            assertThat(StackLock.holder(locks, "taskmanager")).isEqualTo("pid 4242 running 'stackctl scale app=5'");
+        } finally {
+            holder.getOutputStream().close();
+            holder.waitFor(10, TimeUnit.SECONDS);
+        }
+        try (var lock =
+                StackLock.tryAcquire(locks, "taskmanager", StackLock.AUTOSCALER).orElseThrow()) {
+            assertThat(StackLock.holder(locks, "taskmanager")).isEqualTo(StackLock.AUTOSCALER);
+        }
+        assertThat(StackLock.holder(locks, "taskmanager"))
+                .as("free again, emptied")
+                .isEmpty();
     }
 
     @Test
