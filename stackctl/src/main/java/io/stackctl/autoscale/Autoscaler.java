@@ -133,7 +133,8 @@ public final class Autoscaler {
             outcome = decision.out() ? scaleOut(decision.to(), running) : scaleIn(decision.to(), running);
             desired.set(decision.to());
         } catch (RuntimeException e) {
-            outcome = "failed: " + e.getMessage();
+            outcome = "failed: " + (e.getMessage() == null ? e.toString() : e.getMessage());
+            log("the change failed:" + stackOf(e));
         } finally {
             lock.ifPresent(StackLock::close);
         }
@@ -211,6 +212,14 @@ public final class Autoscaler {
         return replicas.stream()
                 .sorted(Comparator.comparingInt(ServiceContainer::number))
                 .toList();
+    }
+
+    private static String stackOf(Throwable e) {
+        var trace = new StringBuilder(" ").append(e);
+        for (StackTraceElement frame : e.getStackTrace()) {
+            trace.append("\n    at ").append(frame);
+        }
+        return trace.toString();
     }
 
     private void log(String message) {

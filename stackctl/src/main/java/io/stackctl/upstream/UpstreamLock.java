@@ -62,7 +62,14 @@ public final class UpstreamLock implements AutoCloseable {
     private static FileLock waitFor(FileChannel channel, Path file, Duration wait) throws IOException {
         long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
-            FileLock lock = channel.tryLock();
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException heldHere) {
+                // Another thread of this JVM holds it (the agent's autoscaler beside its rounds): wait as for a
+                // process.
+                lock = null;
+            }
             if (lock != null) {
                 return lock;
             }

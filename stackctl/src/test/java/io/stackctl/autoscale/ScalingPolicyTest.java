@@ -74,22 +74,62 @@ class ScalingPolicyTest {
     }
 
     @Test
-    void scaleInWaitsForAWholeQuietWindowAndGoesToTheMostAnyReadingAskedFor() {
+    void scaleInWaitsForAWholeQuietWindowAndGoesToWhatItsMeanAsksFor() {
         var policy = new ScalingPolicy(rps40, T0);
         int[] replicas = {5};
-        // 5 replicas at 10 req/s: 2 wanted, but a while at 20 asks for 3 (ceil(5 * 20 / 40)); a lone 35 does not count.
+        // 5 replicas at 10 req/s, a while at 20 (asking for 3) and a lone 35: every reading asks for fewer than 5;
+        // the mean, 13.5, asks for ceil(5 * 13.5 / 40) = 2.
         double[] readings = repeat(10, 13);
         readings[4] = 20;
         readings[5] = 20;
         readings[9] = 35;
         var decisions = run(policy, replicas, T0, readings);
         assertThat(decisions).hasSize(1);
-        assertThat(decisions.get(0).to()).isEqualTo(3);
-        assertThat(decisions.get(0).reason()).isEqualTo("at most rps 20 req/s for 60 s, below the target rps 40 req/s");
+        assertThat(decisions.get(0).to()).isEqualTo(2);
+        assertThat(decisions.get(0).reason())
+                .isEqualTo("rps 13 req/s on average over 60 s (at most rps 20 req/s), below the target rps 40 req/s");
         var early = new ScalingPolicy(rps40, T0);
         assertThat(run(early, new int[] {5}, T0, repeat(10, 12)))
                 .as("not before 60 s of readings")
                 .isEmpty();
+    }
+
+    @Test
+    void theLatestReadingsHoldTheCountUpWhenTheyAskForMoreThanTheMean() {
+        // 4 replicas: quiet (5) for most of the window, then 18 lately (each asks for 3, fewer than 4).
+        double[] readings = repeat(5, 13);
+        for (int i = 10; i < 13; i++) {
+            readings[i] = 18;
+        }
+        var decisions = run(new ScalingPolicy(rps40, T0), new int[] {4}, T0, readings);
+        assertThat(decisions).extracting(ScalingPolicy.Decision::to).containsExactly(2);
+        var rising = new AutoscaleSettings(1, 6, rps40.target(), rps40.scaleInAfter());
+        assertThat(run(new ScalingPolicy(rising, T0), new int[] {4}, T0, readings))
+                .as("the mean alone would go to 1; the latest readings ask for 2")
+                .extracting(ScalingPolicy.Decision::to)
+                .containsExactly(2);
+    }
+
+    @Test
+    void aSpikesTailInTheWindowStillScalesInOnce() {
+        // CI: after the spike (25 a replica at 4, the target 25), one reading straddles its end (17), then quiet (5).
+        var settings =
+                new AutoscaleSettings(2, 4, new ScalingTarget(ScalingTarget.Kind.RPS, 25), Duration.ofSeconds(30));
+        var policy = new ScalingPolicy(settings, T0);
+        List<String> decisions = new ArrayList<>();
+        int replicas = 4;
+        Instant at = T0;
+        double[] readings = {25, 25, 25, 25, 17, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5};
+        for (double reading : readings) {
+            var decision = policy.observe(new Observation(at, replicas, reading));
+            if (decision.isPresent()) {
+                decisions.add(decision.get().from() + "->" + decision.get().to());
+                replicas = decision.get().to();
+                policy.changed(at);
+            }
+            at = at.plus(TICK);
+        }
+        assertThat(decisions).containsExactly("4->2");
     }
 
     @Test

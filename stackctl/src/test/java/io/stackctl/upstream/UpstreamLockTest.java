@@ -59,4 +59,27 @@ class UpstreamLockTest {
                     .startsWith("pid " + ProcessHandle.current().pid() + " on host ");
         }
     }
+
+    @Test
+    void twoThreadsOfOneProcessWaitForEachOtherLikeTwoProcesses() throws Exception {
+        // The agent's rounds and its autoscaler share a JVM: a second tryLock there throws instead of returning null,
+        // which failed CI's autoscaler ("failed: null") when both reached the upstream at once.
+        var released = new java.util.concurrent.CountDownLatch(1);
+        var first = UpstreamLock.acquire(dir, Duration.ofSeconds(1));
+        var other = new Thread(() -> {
+            try (var lock = UpstreamLock.acquire(dir, Duration.ofSeconds(10))) {
+                released.countDown();
+            }
+        });
+        long start = System.nanoTime();
+        other.start();
+        Thread.sleep(300);
+        assertThat(released.getCount())
+                .as("the second thread waits while the first holds it")
+                .isEqualTo(1);
+        first.close();
+        assertThat(released.await(10, TimeUnit.SECONDS)).as("then takes it").isTrue();
+        other.join();
+        assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(300);
+    }
 }
