@@ -101,11 +101,8 @@ public final class ScalingPolicy {
             return Optional.empty();
         }
         int most = 0;
-        double highest = 0;
         for (int end = Math.min(3, window.size()); end <= window.size(); end++) {
-            double median = median(window.subList(Math.max(0, end - 3), end));
-            most = Math.max(most, desired(current, median));
-            highest = Math.max(highest, median);
+            most = Math.max(most, desired(current, median(window.subList(Math.max(0, end - 3), end))));
         }
         if (most >= current) {
             return Optional.empty();
@@ -124,9 +121,8 @@ public final class ScalingPolicy {
                 current,
                 to,
                 settings.target().format(mean) + " on average over "
-                        + settings.scaleInAfter().toSeconds()
-                        + " s (at most " + settings.target().format(highest) + "), below the target "
-                        + settings.target()));
+                        + settings.scaleInAfter().toSeconds() + " s, "
+                        + settings.target().format(latest3) + " lately, below the target " + settings.target()));
     }
 
     private static double median(java.util.List<Observation> readings) {

@@ -87,7 +87,7 @@ class ScalingPolicyTest {
         assertThat(decisions).hasSize(1);
         assertThat(decisions.get(0).to()).isEqualTo(2);
         assertThat(decisions.get(0).reason())
-                .isEqualTo("rps 13 req/s on average over 60 s (at most rps 20 req/s), below the target rps 40 req/s");
+                .isEqualTo("rps 13 req/s on average over 60 s, rps 10 req/s lately, below the target rps 40 req/s");
         var early = new ScalingPolicy(rps40, T0);
         assertThat(run(early, new int[] {5}, T0, repeat(10, 12)))
                 .as("not before 60 s of readings")
