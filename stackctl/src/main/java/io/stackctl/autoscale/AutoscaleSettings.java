@@ -2,8 +2,11 @@ package io.stackctl.autoscale;
 
 import io.stackctl.core.ExitCodes;
 import io.stackctl.core.StackctlException;
+import io.stackctl.stack.EnvFile;
 import io.stackctl.stack.Stack;
+import io.stackctl.stack.StackSettings;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -22,6 +25,16 @@ public record AutoscaleSettings(int min, int max, ScalingTarget target, Duration
     static final Duration DEFAULT_SCALE_IN_AFTER = Duration.ofMinutes(5);
     static final Duration SHORTEST_SCALE_IN_AFTER = Duration.ofSeconds(10);
     public static final Duration LONGEST_SCALE_IN_AFTER = Duration.ofHours(1);
+
+    /** As {@link #parse}, from the shell's environment over compose/.env, as every other setting of the stack. */
+    public static Optional<AutoscaleSettings> of(Map<String, String> environment, EnvFile envFile) {
+        return parse(key -> StackSettings.setting(key, "", environment, envFile));
+    }
+
+    /** As {@link #of(Map, EnvFile)}, for a stack: its environment and its compose/.env as it is now. */
+    public static Optional<AutoscaleSettings> of(Stack stack) {
+        return of(stack.environment(), EnvFile.load(stack.files().envFile()));
+    }
 
     /** The settings, or nothing when AUTOSCALE is unset or off; exit 2 naming the setting when one is wrong. */
     public static Optional<AutoscaleSettings> parse(UnaryOperator<String> settings) {

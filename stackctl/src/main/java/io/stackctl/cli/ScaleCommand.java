@@ -2,9 +2,7 @@ package io.stackctl.cli;
 
 import io.stackctl.autoscale.AutoscaleSettings;
 import io.stackctl.core.ExitCodes;
-import io.stackctl.stack.EnvFile;
 import io.stackctl.stack.Stack;
-import io.stackctl.stack.StackSettings;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -37,8 +35,7 @@ final class ScaleCommand extends StackCommand {
     public Integer call() {
         try (Stack stack = openStack()) {
             stack.requireRunning();
-            var envFile = EnvFile.load(stack.files().envFile());
-            AutoscaleSettings.parse(key -> StackSettings.setting(key, "", stack.environment(), envFile))
+            AutoscaleSettings.of(stack)
                     .ifPresent(autoscale -> autoscale.requireAdmits(replicas, "scale app=" + replicas));
             long start = System.nanoTime();
             var change = target(stack).scale(replicas, waitTimeout);

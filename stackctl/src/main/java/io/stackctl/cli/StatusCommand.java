@@ -5,9 +5,7 @@ import io.stackctl.autoscale.AutoscaleSettings;
 import io.stackctl.core.ExitCodes;
 import io.stackctl.engine.ServiceContainer;
 import io.stackctl.replication.Replication;
-import io.stackctl.stack.EnvFile;
 import io.stackctl.stack.Stack;
-import io.stackctl.stack.StackSettings;
 import io.stackctl.targets.Target;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,9 +45,7 @@ final class StatusCommand extends StackCommand {
             this.upstream = stack.upstreamMembers();
             // Each node's role and its standby's lag, asked of PostgreSQL (compose: Swarm runs one db node).
             this.database = target.name().equals("compose") ? Optional.of(Replication.of(stack)) : Optional.empty();
-            var envFile = EnvFile.load(stack.files().envFile());
-            this.autoscale =
-                    AutoscaleSettings.parse(key -> StackSettings.setting(key, "", stack.environment(), envFile));
+            this.autoscale = AutoscaleSettings.of(stack);
             this.decisions = new AutoscaleJournal(stack.files().stateDir(), stack.project()).last(DECISIONS_SHOWN);
         }
 

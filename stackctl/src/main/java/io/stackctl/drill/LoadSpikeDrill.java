@@ -4,9 +4,7 @@ import io.stackctl.autoscale.AutoscaleJournal;
 import io.stackctl.autoscale.AutoscaleSettings;
 import io.stackctl.core.ExitCodes;
 import io.stackctl.core.StackctlException;
-import io.stackctl.stack.EnvFile;
 import io.stackctl.stack.Stack;
-import io.stackctl.stack.StackSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -43,8 +41,7 @@ public final class LoadSpikeDrill implements Drill {
 
     /** The autoscaler's settings, or exit 3 saying how to turn it on. */
     public static AutoscaleSettings requireAutoscaler(Stack stack) {
-        var envFile = EnvFile.load(stack.files().envFile());
-        return AutoscaleSettings.parse(key -> StackSettings.setting(key, "", stack.environment(), envFile))
+        return AutoscaleSettings.of(stack)
                 .orElseThrow(() -> new StackctlException(
                         ExitCodes.PRECONDITION,
                         "drill load-spike watches the stack's autoscaler, and it is off (AUTOSCALE is not set)",

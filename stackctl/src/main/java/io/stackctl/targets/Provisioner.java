@@ -83,7 +83,7 @@ public final class Provisioner {
         var offsite = OffsiteRepository.resolve(stack.environment(), envFile);
         // The agent runs the schedule: a wrong expression is refused here, before anything starts.
         BackupSchedule.parse(key -> StackSettings.setting(key, "", stack.environment(), envFile));
-        var autoscale = AutoscaleSettings.parse(key -> StackSettings.setting(key, "", stack.environment(), envFile));
+        var autoscale = AutoscaleSettings.of(stack.environment(), envFile);
         if (autoscale.isPresent() && !target.name().equals("compose")) {
             throw new StackctlException(
                     ExitCodes.USAGE,
