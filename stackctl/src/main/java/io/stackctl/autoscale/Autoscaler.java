@@ -94,9 +94,7 @@ public final class Autoscaler {
 
     void tick() {
         Instant now = clock.instant();
-        List<ServiceContainer> running = sorted(engine.containers(project, UpstreamSync.APP).stream()
-                .filter(ServiceContainer::running)
-                .toList());
+        List<ServiceContainer> running = running();
         if (running.size() != lastCount) {
             policy.changed(now); // someone scaled (scale, deploy, a crash): start reading again
             lastCount = running.size();
@@ -140,10 +138,7 @@ public final class Autoscaler {
         }
         log("app " + decision.from() + " -> " + decision.to() + ": " + outcome);
         journal.add(new AutoscaleJournal.Entry(at, decision.from(), decision.to(), decision.reason(), outcome));
-        lastCount = engine.containers(project, UpstreamSync.APP).stream()
-                .filter(ServiceContainer::running)
-                .toList()
-                .size();
+        lastCount = running().size();
         policy.changed(clock.instant());
     }
 
@@ -208,8 +203,10 @@ public final class Autoscaler {
                 + victims.stream().map(ServiceContainer::name).toList();
     }
 
-    private static List<ServiceContainer> sorted(List<ServiceContainer> replicas) {
-        return replicas.stream()
+    /** The app's running replicas, lowest compose number first (scale-in removes from the end, as compose does). */
+    private List<ServiceContainer> running() {
+        return engine.containers(project, UpstreamSync.APP).stream()
+                .filter(ServiceContainer::running)
                 .sorted(Comparator.comparingInt(ServiceContainer::number))
                 .toList();
     }

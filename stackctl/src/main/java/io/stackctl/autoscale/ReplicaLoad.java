@@ -36,6 +36,8 @@ final class ReplicaLoad {
     private final ScalingTarget target;
     private final HttpProbe probe = new HttpProbe(SCRAPE_TIMEOUT);
     private final Map<String, Scrape> previous = new HashMap<>();
+    /** Each replica's token, by container id: its folder of secrets is fixed for its life (a rotation rolls replicas). */
+    private final Map<String, String> tokens = new HashMap<>();
 
     ReplicaLoad(Engine engine, Path appSecrets, ScalingTarget target) {
         this.engine = engine;
@@ -66,6 +68,7 @@ final class ReplicaLoad {
         }
         previous.clear();
         previous.putAll(seen);
+        tokens.keySet().retainAll(replicas.stream().map(ServiceContainer::id).toList());
         if (increases.isEmpty()) {
             return Optional.empty();
         }
@@ -101,9 +104,16 @@ final class ReplicaLoad {
         }
     }
 
-    /** The operator token in the folder the replica mounts (it changes with a rotation; each replica has its own). */
+    /**
+     * The operator token in the folder the replica mounts (it changes with a rotation; each replica has its own), asked
+     * of the engine once per replica, not at every reading.
+     */
     private Optional<String> token(ServiceContainer replica) {
-        return engine.mountSource(replica.id(), SECRETS_MOUNT).flatMap(source -> {
+        String known = tokens.get(replica.id());
+        if (known != null) {
+            return Optional.of(known);
+        }
+        Optional<String> read = engine.mountSource(replica.id(), SECRETS_MOUNT).flatMap(source -> {
             Path file =
                     appSecrets.resolve(Path.of(source).getFileName().toString()).resolve("ops-token");
             try {
@@ -112,5 +122,7 @@ final class ReplicaLoad {
                 return Optional.empty();
             }
         });
+        read.ifPresent(token -> tokens.put(replica.id(), token));
+        return read;
     }
 }
