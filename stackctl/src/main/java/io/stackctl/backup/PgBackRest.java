@@ -41,6 +41,9 @@ public final class PgBackRest {
     private static final List<String> AS_POSTGRES =
             List.of("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "pgbackrest");
 
+    /** How long a push of one file may take, S3 included. */
+    static final Duration PUSH_TIMEOUT = Duration.ofSeconds(30);
+
     /** How long {@link #ensureStanza} tries: the db service's health check makes it within seconds of a start. */
     static final Duration STANZA_WITHIN = Duration.ofSeconds(60);
 
@@ -193,6 +196,21 @@ public final class PgBackRest {
         if (result.exitCode() != 0) {
             throw failed("pgbackrest check (the WAL written until now, to the repository)", result.output());
         }
+    }
+
+    /**
+     * Pushes one file of PostgreSQL's pg_wal into every repository at once, past the asynchronous queue: PostgreSQL's
+     * archiver pushes it again later, which pgBackRest accepts for the same file. True when every repository has it;
+     * false (with nothing changed) when one refused it, say one that is down.
+     */
+    public boolean pushNow(String walFile) {
+        List<String> command = new ArrayList<>(
+                List.of("bash", "-c", "exec \"${@:2}\" archive-push \"$PGDATA/pg_wal/$1\"", "push", walFile));
+        command.addAll(AS_POSTGRES);
+        command.addAll(List.of("--stanza=" + STANZA, "--archive-async=n", "--log-level-console=warn"));
+        return engine.exec(containerId, PUSH_TIMEOUT, command.toArray(String[]::new))
+                        .exitCode()
+                == 0;
     }
 
     /**
