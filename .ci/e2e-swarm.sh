@@ -181,6 +181,65 @@ done
   && pass "the live db task was not restarted, and the proofs' scratch containers are gone" || fail "the proof touched the live stack"
 sed -i 's/^BACKUP_SCHEDULE_INCR=.*/BACKUP_SCHEDULE_INCR=off/; s/^BACKUP_SCHEDULE_PROVE=.*/BACKUP_SCHEDULE_PROVE=off/' compose/.env
 
+step "the monitoring profile on Swarm: Prometheus finds the replicas in Docker's DNS, a new one scraped within 10 s"
+# Prometheus publishes no port on Swarm (Swarm publishes on every interface, and Prometheus has no login): its API is
+# read from inside its task, as an operator on the node would.
+prom_get() { # prom_get PATH: Prometheus' answer to GET PATH, its body only
+  local c
+  c=$(docker ps -q --filter label=com.docker.swarm.service.name=${P}_prometheus | head -n 1)
+  [ -n "$c" ] || return 1
+  docker exec "$c" bash -c 'exec 3<>/dev/tcp/127.0.0.1/9090 && printf "GET %s HTTP/1.0\r\n\r\n" "$1" >&3 && sed "1,/^\r$/d" <&3' prom "$1"
+}
+targets() { # targets: "job health address" per active target, sorted
+  prom_get /api/v1/targets | python3 -c 'import json,sys
+for t in json.load(sys.stdin)["data"]["activeTargets"]:
+    print(t["labels"]["job"], t["health"], t["labels"]["instance"])' | sort
+}
+expect_exit 0 "up --target swarm --monitoring" -- bin/stackctl -p "$P" up --target swarm --monitoring
+cat $e2e.err
+services=$(docker service ls --filter label=com.docker.stack.namespace=$P --format '{{.Name}} {{.Replicas}}' | sort)
+want="alertmanager cache-exporter db-exporter edge-exporter prometheus volume-exporter"
+missing=$(for s in $want; do grep -q "^${P}_$s 1/1$" <<<"$services" || echo "$s"; done)
+[ -z "$missing" ] && pass "the profile's 6 services run on Swarm, one task each" || fail "not running: $missing ($services)"
+docker service inspect -f '{{json .Endpoint.Ports}}' ${P}_prometheus ${P}_alertmanager | grep -q '"PublishedPort"' \
+  && fail "Prometheus or Alertmanager publishes a port on Swarm" || pass "Prometheus and Alertmanager publish no port on Swarm"
+n=$(app_tasks | wc -l)
+all_up=""
+for _ in $(seq 60); do
+  targets >$e2e.targets 2>/dev/null || true
+  if [ "$(awk '$1 == "app"' $e2e.targets | wc -l)" = "$n" ] && [ "$(wc -l <$e2e.targets)" = $((n + 6)) ] && ! grep -qv " up " $e2e.targets; then
+    all_up=yes; break
+  fi
+  sleep 1
+done
+[ -n "$all_up" ] && pass "every target up: $n replicas by DNS, db, cache, volumes, edge, alertmanager, prometheus" \
+  || fail "targets: $(tr '\n' ';' <$e2e.targets)"
+expect_exit 0 "scale app=$((n + 1)) with the profile on" -- bin/stackctl -p "$P" scale app=$((n + 1))
+scaled=$(date +%s%N)
+new=$(for c in $(app_tasks); do docker inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}}={{$v.IPAddress}} {{end}}' "$c"; done \
+  | grep -o "${P}_frontend=[0-9.]*" | cut -d= -f2 | sort)
+seen=""
+for _ in $(seq 120); do
+  targets >$e2e.targets 2>/dev/null || true
+  up=$(awk '$1 == "app" && $2 == "up" {sub(/:8080$/, "", $3); print $3}' $e2e.targets | sort)
+  [ -n "$new" ] && [ "$up" = "$new" ] && { seen=$(( ($(date +%s%N) - scaled) / 1000000 )); break; }
+  sleep 0.25
+done
+[ -n "$seen" ] && [ "$seen" -le 10000 ] && pass "the new replica scraped and up in Prometheus ${seen} ms after scale returned (within 10 s)" \
+  || fail "Prometheus' app targets ${seen:-never} ms after scale app=$((n + 1)): $(tr '\n' ';' <$e2e.targets), wanted $(echo $new)"
+# nginx's answers by status (mtail over nginx's edge log, in the edge-log volume nginx shares with edge-exporter).
+for _ in $(seq 10); do curl -s -o /dev/null "http://127.0.0.1:${STACK_HTTP_PORT:-8080}/live" || true; done
+edge=""
+for _ in $(seq 40); do
+  edge=$(prom_get '/api/v1/query?query=sum%20by%20(status)(nginx_http_requests_total)' \
+    | python3 -c 'import json,sys; print(" ".join(sorted(r["metric"]["status"] for r in json.load(sys.stdin)["data"]["result"])))' 2>/dev/null || true)
+  [[ " $edge " == *" 308 "* ]] && break
+  sleep 0.5
+done
+[[ " $edge " == *" 308 "* ]] && pass "nginx's own answers counted by status on Swarm too (statuses seen: $edge)" || fail "edge counts on Swarm: '$edge'"
+rules_loaded=$(prom_get /api/v1/rules | python3 -c 'import json,sys; print(sum(len(g["rules"]) for g in json.load(sys.stdin)["data"]["groups"]))' 2>/dev/null || echo 0)
+[ "$rules_loaded" -gt 10 ] && pass "the stack's $rules_loaded alert and recording rules are loaded on Swarm too" || fail "rules on Swarm: $rules_loaded"
+
 step "down --volumes leaves nothing behind"
 expect_exit 0 "down --volumes on Swarm" -- bin/stackctl -p "$P" down --volumes
 left="$(stack_ps -a | wc -l) containers, $(docker service ls -q --filter label=com.docker.stack.namespace=$P | wc -l) services"

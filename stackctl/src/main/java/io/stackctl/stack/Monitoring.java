@@ -40,12 +40,13 @@ public final class Monitoring {
 
     /**
      * What records a bench's or a drill's run in the profile's Prometheus (a mark while it runs, the replicas' figures
-     * after); one that records nothing when the profile is off.
+     * after); one that records nothing when the profile is off, or on Swarm, where Prometheus publishes no port for
+     * this host to read it on.
      */
     public static RunRecorder runRecorder(Stack stack) {
         EnvFile env = EnvFile.load(stack.files().envFile());
         var marks = new RunMarks(stack.files().runMarksDir());
-        if (!enabled(stack.environment(), env)) {
+        if (!enabled(stack.environment(), env) || stack.swarm()) {
             return RunRecorder.off(marks);
         }
         return new RunRecorder(

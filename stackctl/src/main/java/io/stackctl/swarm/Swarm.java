@@ -11,6 +11,7 @@ import io.stackctl.engine.Engine;
 import io.stackctl.engine.ReleaseImage;
 import io.stackctl.process.ProcessRunner;
 import io.stackctl.stack.EnvFile;
+import io.stackctl.stack.Monitoring;
 import io.stackctl.stack.OffsiteRepository;
 import io.stackctl.stack.Stack;
 import io.stackctl.stack.StackFiles;
@@ -41,6 +42,10 @@ public final class Swarm {
     static final Duration CONVERGE_TIMEOUT = Duration.ofMinutes(5);
     static final Duration POLL = Duration.ofMillis(500);
     private static final Duration CLI_TIMEOUT = Duration.ofMinutes(3);
+
+    /** The stack's named volumes, the monitoring profile's among them. */
+    static final List<String> VOLUMES =
+            List.of("db-data", "db-backup", "cache-data", "prometheus-data", "alertmanager-data", "edge-log");
 
     private final Stack stack;
     private final Engine engine;
@@ -77,14 +82,24 @@ public final class Swarm {
         String node = requireManager();
         labelNode(node);
         var env = EnvFile.load(files.envFile());
-        var values = secretValues(env);
+        boolean monitoring = Monitoring.enabled(stack.environment(), env);
+        var values = secretValues(env, monitoring);
         Map<String, String> secrets = ensureSecrets(values);
-        Path file = render(replicas, secrets, values, env);
+        boolean prometheusChanged = monitoring && writePrometheusConf();
+        Path file = render(replicas, secrets, values, env, monitoring);
         Instant asked = Instant.now();
         progress("docker stack deploy -c %s %s", file, stack.project());
         cli("stack", "deploy", "--prune", "--resolve-image", "never", "-c", file.toString(), stack.project());
         awaitUpdate(asked, false);
         awaitTasks(replicas);
+        if (monitoring) {
+            for (String service : Monitoring.SERVICES) {
+                awaitTasks(service(service), 1);
+            }
+            if (prometheusChanged) {
+                reloadPrometheus();
+            }
+        }
         removeUnusedSecrets(secrets.values());
     }
 
@@ -145,7 +160,7 @@ public final class Swarm {
                         .isBlank());
         engine.secretNames(OWNER_LABEL, stack.project()).forEach(engine::removeSecret);
         if (volumes) {
-            for (String volume : List.of("db-data", "db-backup", "cache-data")) {
+            for (String volume : VOLUMES) {
                 // The volumes live on the node labelled stackctl.db; on another node this is a no-op.
                 runner.capture(List.of("docker", "volume", "rm", "-f", stack.project() + "_" + volume), CLI_TIMEOUT);
             }
@@ -198,8 +213,11 @@ public final class Swarm {
     /** A secret's value, and where it came from (for the progress line; never the value). */
     record SecretValue(String value, String from) {}
 
-    /** Every secret of {@link SwarmStackFile#SECRETS}, and the off-host repository's when compose/.env names one. */
-    private Map<String, SecretValue> secretValues(EnvFile env) {
+    /**
+     * Every secret of {@link SwarmStackFile#SECRETS}, the off-host repository's when compose/.env names one, and the
+     * monitoring profile's login to PostgreSQL while the profile is on.
+     */
+    private Map<String, SecretValue> secretValues(EnvFile env, boolean monitoring) {
         Map<String, SecretValue> values = new TreeMap<>();
         SwarmStackFile.SECRETS.forEach((name, variable) -> values.put(
                 name,
@@ -216,6 +234,11 @@ public final class Swarm {
             offsite.caCertificate()
                     .ifPresent(ca -> values.put("s3_ca", new SecretValue(ca, OffsiteRepository.CA_FILE)));
         });
+        if (monitoring) {
+            env.get(EnvFile.MONITOR_DB_SECRET)
+                    .ifPresent(password -> values.put(
+                            SwarmStackFile.MONITOR_SECRET, new SecretValue(password, EnvFile.MONITOR_DB_SECRET)));
+        }
         return values;
     }
 
@@ -227,7 +250,12 @@ public final class Swarm {
         }
     }
 
-    private Path render(int replicas, Map<String, String> secrets, Map<String, SecretValue> values, EnvFile env) {
+    private Path render(
+            int replicas,
+            Map<String, String> secrets,
+            Map<String, SecretValue> values,
+            EnvFile env,
+            boolean monitoring) {
         Path dir = files.upstreamDir().resolve("swarm");
         Path stackFile = dir.resolve(stack.project() + ".yaml");
         try {
@@ -249,7 +277,8 @@ public final class Swarm {
                         files.upstreamDir(),
                         files.tlsDir(),
                         // On unless compose/.env says off: unlike compose's one host, overlays may cross hosts.
-                        !env.get("STACK_INTERNAL_TLS").orElse("on").equals("off")));
+                        !env.get("STACK_INTERNAL_TLS").orElse("on").equals("off"),
+                        monitoring));
         values.values().forEach(secret -> {
             // The access key's id and the CA's certificate are no secrets, and a short id may occur by chance.
             boolean secretValue =
@@ -264,6 +293,33 @@ public final class Swarm {
             throw new UncheckedIOException("cannot write " + stackFile, e);
         }
         return stackFile;
+    }
+
+    private boolean writePrometheusConf() {
+        try {
+            return SwarmPrometheusConf.write(
+                    files.composeDir().resolve("monitoring").resolve("prometheus.yml"), files.scrapeTargetsDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "cannot write Prometheus' configuration under " + files.scrapeTargetsDir(), e);
+        }
+    }
+
+    /**
+     * A Prometheus that kept running reads its changed configuration on SIGHUP, sent from inside its task (one this
+     * deploy started read it at start). Not fatal: it keeps scraping with the configuration it has.
+     */
+    private void reloadPrometheus() {
+        for (var prometheus : engine.containers(stack.project(), Monitoring.PROMETHEUS)) {
+            if (prometheus.running()
+                    && engine.exec(prometheus.id(), Duration.ofSeconds(10), "bash", "-c", "kill -HUP 1")
+                                    .exitCode()
+                            != 0) {
+                progress(
+                        "warning: Prometheus in %s did not take its new configuration; it will at its next start",
+                        prometheus.name());
+            }
+        }
     }
 
     /** The agent image under a tag of its id, like the app's: Swarm rolls the agent only when the spec names another. */
@@ -342,12 +398,15 @@ public final class Swarm {
 
     /** Until the app has exactly {@code replicas} running (healthy) tasks, saying each change. */
     private void awaitTasks(int replicas) {
-        String app = service(Stack.APP);
+        awaitTasks(service(Stack.APP), replicas);
+    }
+
+    private void awaitTasks(String service, int replicas) {
         int[] seen = {-1};
         boolean done = Pause.until(CONVERGE_TIMEOUT, POLL, () -> {
-            int running = engine.runningTasks(app).size();
+            int running = engine.runningTasks(service).size();
             if (running != seen[0]) {
-                progress("  %s: %d of %d tasks running and healthy", app, running, replicas);
+                progress("  %s: %d of %d tasks running and healthy", service, running, replicas);
                 seen[0] = running;
             }
             return running == replicas;
@@ -355,9 +414,9 @@ public final class Swarm {
         if (!done) {
             throw new StackctlException(
                     ExitCodes.FAILED,
-                    app + " did not reach " + replicas + " healthy tasks within " + CONVERGE_TIMEOUT.toMinutes()
+                    service + " did not reach " + replicas + " healthy tasks within " + CONVERGE_TIMEOUT.toMinutes()
                             + " minutes (" + seen[0] + " now)",
-                    "see why with: docker service ps --no-trunc " + app);
+                    "see why with: docker service ps --no-trunc " + service);
         }
     }
 

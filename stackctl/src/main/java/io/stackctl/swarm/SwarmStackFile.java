@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.stackctl.core.ExitCodes;
 import io.stackctl.core.StackctlException;
+import io.stackctl.stack.Monitoring;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,11 @@ import java.util.Map;
  *       the one labelled {@code stackctl.edge=true}, where it publishes the port (host mode: no routing mesh) and
  *       where stackctl writes its maintenance answer;
  *   <li>the networks are overlays, backend internal; the agent runs the backup schedule alone, since DNS is the
- *       upstream here.
+ *       upstream here;
+ *   <li>with the monitoring profile, its services run beside the stack's: Prometheus finds the replicas in Docker's
+ *       DNS ({@link SwarmPrometheusConf}), the services that read compose/ on the host run on the edge node (where
+ *       stackctl writes it) and the volume exporter on db's; Prometheus and Alertmanager publish no port, since
+ *       Swarm publishes on every interface of the host and neither has a login.
  * </ul>
  */
 public final class SwarmStackFile {
@@ -60,6 +65,9 @@ public final class SwarmStackFile {
             "JWT_SECRET", "jwt_secret",
             "ADMIN_PASSWORD", "admin_password",
             "OPS_TOKEN", "ops_token");
+
+    /** The monitoring profile's login to PostgreSQL, a Docker secret mounted into db when the profile is on. */
+    public static final String MONITOR_SECRET = "monitor_db_password";
 
     /** Where compose mounts the credential files into db and cache. */
     static final String CREDENTIAL_FILES = "/run/stack-secrets";
@@ -95,7 +103,8 @@ public final class SwarmStackFile {
             Path nginxDir,
             Path generatedDir,
             Path tlsDir,
-            boolean internalTls) {}
+            boolean internalTls,
+            boolean monitoring) {}
 
     private SwarmStackFile() {}
 
@@ -111,14 +120,24 @@ public final class SwarmStackFile {
         }
         root.put("version", "3.8");
         ObjectNode services = (ObjectNode) root.get("services");
-        // A profile's services (monitoring) are not for Swarm yet; compose config lists them whatever the profiles.
-        List<String> profiled = new java.util.ArrayList<>();
+        // A profile's services run only with it: the monitoring profile's when on; the standby's are not for Swarm.
+        List<String> left = new java.util.ArrayList<>();
         services.fields().forEachRemaining(entry -> {
-            if (entry.getValue().has("profiles")) {
-                profiled.add(entry.getKey());
+            JsonNode profiles = entry.getValue().path("profiles");
+            if (profiles.isMissingNode()) {
+                return;
+            }
+            boolean monitoring = false;
+            for (JsonNode profile : profiles) {
+                monitoring |= profile.asText().equals(Monitoring.PROFILE);
+            }
+            if (monitoring && plan.monitoring()) {
+                ((ObjectNode) entry.getValue()).remove("profiles");
+            } else {
+                left.add(entry.getKey());
             }
         });
-        services.remove(profiled);
+        services.remove(left);
         boolean offsite = root.path("networks").has("offsite");
         services.fields().forEachRemaining(entry -> common((ObjectNode) entry.getValue()));
         app(object(services, "app"), plan);
@@ -127,6 +146,9 @@ public final class SwarmStackFile {
         cache(object(services, "cache"));
         object(object(services, "app"), "environment").put("INTERNAL_TLS", plan.internalTls() ? "on" : "off");
         nginx(object(services, "nginx"), plan);
+        if (plan.monitoring()) {
+            monitoring(services, plan);
+        }
         ObjectNode networks = root.putObject("networks");
         networks.putObject("frontend").put("driver", "overlay");
         networks.putObject("backend").put("driver", "overlay").put("internal", true);
@@ -211,6 +233,11 @@ public final class SwarmStackFile {
                 .sorted(Map.Entry.comparingByKey())
                 .forEach(secret ->
                         secrets.addObject().put("source", secret.getKey()).put("target", secret.getValue()));
+        if (plan.secretNames().containsKey(MONITOR_SECRET)) {
+            // compose/db/ensure-roles.sh opens stackctl_monitor's login while this file holds its password.
+            environment.put("MONITOR_PASSWORD_FILE", "/run/secrets/" + MONITOR_SECRET);
+            secrets.add(MONITOR_SECRET);
+        }
         withoutMount(db, CREDENTIAL_FILES);
         pin(db, DB_LABEL);
     }
@@ -281,9 +308,44 @@ public final class SwarmStackFile {
                 .put("type", "bind")
                 .put("source", plan.generatedDir().toString())
                 .put("target", "/etc/nginx/upstream");
+        // The monitoring profile's edge-exporter listens here for nginx's answers, as on compose.
+        volumes.addObject().put("type", "volume").put("source", "edge-log").put("target", "/run/edge");
         nginx.putArray("command").add("bash").add(NGINX_START);
         pin(nginx, EDGE_LABEL);
     }
+
+    /**
+     * The monitoring profile's services. Those that mount compose/ from the host (the rules, the credentials, the
+     * targets folder, the CA) run on the edge node, where stackctl writes it, as nginx does; edge-exporter shares
+     * nginx's edge-log volume; the volume exporter mounts the data volumes, on db's node.
+     */
+    private static void monitoring(ObjectNode services, Plan plan) {
+        for (String name : Monitoring.SERVICES) {
+            if (!(services.get(name) instanceof ObjectNode service)) {
+                continue;
+            }
+            pin(service, name.equals(VOLUME_EXPORTER) ? DB_LABEL : EDGE_LABEL);
+            if (service.path("environment").has("INTERNAL_TLS")) {
+                object(service, "environment").put("INTERNAL_TLS", plan.internalTls() ? "on" : "off");
+            }
+            // compose publishes Prometheus and Alertmanager on loopback; Swarm can only publish on every interface.
+            service.remove("ports");
+        }
+        if (services.get(Monitoring.PROMETHEUS) instanceof ObjectNode prometheus
+                && prometheus.get("command") instanceof ArrayNode command) {
+            for (int i = 0; i < command.size(); i++) {
+                if (command.get(i).asText().startsWith(CONFIG_FLAG)) {
+                    command.set(i, command.textNode(CONFIG_FLAG + PROMETHEUS_TARGETS + "/" + SwarmPrometheusConf.FILE));
+                }
+            }
+        }
+    }
+
+    static final String VOLUME_EXPORTER = "volume-exporter";
+    private static final String CONFIG_FLAG = "--config.file=";
+
+    /** Where Prometheus finds compose/generated/monitoring, which holds its Swarm configuration. */
+    private static final String PROMETHEUS_TARGETS = "/stack/targets";
 
     /** nginx/edge/start.sh, as compose.yaml runs it, with no fallback upstream: Swarm's own upstream resolves. */
     static final String NGINX_START = "/etc/nginx/stack/start.sh";

@@ -93,12 +93,6 @@ public final class Provisioner {
         request.replicas().ifPresent(n -> autoscale.ifPresent(a -> a.requireAdmits(n, "up --replicas")));
         boolean monitoring = request.monitoring().orElseGet(() -> Monitoring.enabled(stack.environment(), envFile));
         var slo = SloTarget.of(stack.environment(), envFile);
-        if (monitoring && !target.name().equals("compose")) {
-            throw new StackctlException(
-                    ExitCodes.USAGE,
-                    "the monitoring profile runs on the compose target only, not yet on " + target.name(),
-                    "bring the stack up without it (bin/stackctl up --no-monitoring), or on compose");
-        }
         boolean standby = request.standby().orElseGet(() -> Standby.enabled(stack.environment(), envFile));
         Standby.synchronous(stack.environment(), envFile);
         Standby.readsFromStandby(stack.environment(), envFile);
@@ -146,9 +140,10 @@ public final class Provisioner {
             // Before the edge-exporter goes (profile off), after it came (on): nginx logs to its socket only meanwhile.
             reloadForEdgeLog(edgeLog);
         }
-        if (!monitoring) {
+        if (!monitoring && target.name().equals("compose")) {
+            // On Swarm, docker stack deploy --prune took them away.
             removeMonitoringLeft();
-        } else if (sloChanged) {
+        } else if (monitoring && sloChanged) {
             reloadPrometheus(slo);
         }
         // Every replica runs on compose/.env's secrets now: the folders of older ones have no reader left.

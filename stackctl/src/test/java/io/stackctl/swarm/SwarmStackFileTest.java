@@ -34,19 +34,7 @@ class SwarmStackFileTest {
     }
 
     private static String rendered() throws Exception {
-        return SwarmStackFile.render(
-                composeConfig(),
-                new SwarmStackFile.Plan(
-                        4,
-                        "stackctl/taskmanager-app:release-0123456789ab",
-                        "stackctl/upstream-agent:release-abcdef012345",
-                        SECRET_NAMES,
-                        8080,
-                        8443,
-                        Path.of("/srv/stackctl/compose/generated/swarm"),
-                        Path.of("/srv/stackctl/compose/generated"),
-                        Path.of("/srv/stackctl/compose/tls"),
-                        true));
+        return SwarmStackFile.render(composeConfig(), plan(4, SECRET_NAMES, false));
     }
 
     @Test
@@ -172,19 +160,7 @@ class SwarmStackFileTest {
         names.put("s3_key_secret", "taskmanager_s3_key_secret_jjj");
         names.put("s3_ca", "taskmanager_s3_ca_kkk");
 
-        JsonNode stack = YAML.readTree(SwarmStackFile.render(
-                YAML.writeValueAsString(config),
-                new SwarmStackFile.Plan(
-                        2,
-                        "stackctl/taskmanager-app:release-0123456789ab",
-                        "stackctl/upstream-agent:release-abcdef012345",
-                        names,
-                        8080,
-                        8443,
-                        Path.of("/srv/stackctl/compose/generated/swarm"),
-                        Path.of("/srv/stackctl/compose/generated"),
-                        Path.of("/srv/stackctl/compose/tls"),
-                        true)));
+        JsonNode stack = YAML.readTree(SwarmStackFile.render(YAML.writeValueAsString(config), plan(2, names, false)));
 
         assertThat(stack.at("/networks/offsite/driver").asText()).isEqualTo("overlay");
         assertThat(stack.at("/networks/offsite/attachable").asBoolean()).isTrue();
@@ -210,7 +186,17 @@ class SwarmStackFileTest {
         assertThatThrownBy(() -> SwarmStackFile.render(
                         "- just\n- a list\n",
                         new SwarmStackFile.Plan(
-                                1, "i", "a", SECRET_NAMES, 8080, 8443, Path.of("x"), Path.of("y"), Path.of("z"), true)))
+                                1,
+                                "i",
+                                "a",
+                                SECRET_NAMES,
+                                8080,
+                                8443,
+                                Path.of("x"),
+                                Path.of("y"),
+                                Path.of("z"),
+                                true,
+                                false)))
                 .isInstanceOf(StackctlException.class)
                 .hasMessageContaining("not a compose file");
     }
@@ -240,6 +226,121 @@ class SwarmStackFileTest {
         assertThatThrownBy(() -> SwarmNginxConf.proxy("proxy_pass http://elsewhere;\n"))
                 .isInstanceOf(StackctlException.class)
                 .hasMessageContaining("proxy.conf");
+    }
+
+    private static JsonNode renderedFromTodaysCompose(boolean monitoring) throws Exception {
+        String config;
+        try (var in = SwarmStackFileTest.class.getResourceAsStream("/swarm/compose-config-monitoring.yaml")) {
+            config = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        var names = new java.util.HashMap<>(SECRET_NAMES);
+        if (monitoring) {
+            names.put(SwarmStackFile.MONITOR_SECRET, "taskmanager_monitor_db_password_lll");
+        }
+        return YAML.readTree(SwarmStackFile.render(config, plan(3, names, monitoring)));
+    }
+
+    @Test
+    void theMonitoringProfileRunsOnSwarmWithPrometheusFindingTheReplicasInDns() throws Exception {
+        JsonNode stack = renderedFromTodaysCompose(true);
+        JsonNode services = stack.get("services");
+
+        assertThat(names(services))
+                .contains(
+                        "prometheus",
+                        "alertmanager",
+                        "db-exporter",
+                        "cache-exporter",
+                        "volume-exporter",
+                        "edge-exporter")
+                // the standby's profile is not for Swarm
+                .doesNotContain("db-standby");
+        services.forEach(service -> assertThat(service.has("profiles")).isFalse());
+        var prometheus = services.get("prometheus");
+        assertThat(texts(prometheus.get("command")))
+                .contains("--config.file=/stack/targets/" + SwarmPrometheusConf.FILE)
+                .noneMatch(arg -> arg.equals("--config.file=/stack/monitoring/prometheus.yml"));
+        // Swarm would publish on every interface, and neither has a login.
+        assertThat(prometheus.has("ports")).isFalse();
+        assertThat(services.get("alertmanager").has("ports")).isFalse();
+        // compose/ is read from the host where stackctl writes it; the data volumes are on db's node.
+        assertThat(texts(prometheus.at("/deploy/placement/constraints")))
+                .containsExactly("node.labels." + SwarmStackFile.EDGE_LABEL + " == true");
+        assertThat(texts(services.at("/volume-exporter/deploy/placement/constraints")))
+                .containsExactly("node.labels." + SwarmStackFile.DB_LABEL + " == true");
+        // The exporters speak TLS to db and cache as the app does on Swarm (on unless compose/.env says off).
+        assertThat(services.at("/db-exporter/environment/INTERNAL_TLS").asText())
+                .isEqualTo("on");
+        // db opens the exporter's login from a Docker secret; nginx logs its answers to edge-exporter's socket.
+        assertThat(services.at("/db/environment/MONITOR_PASSWORD_FILE").asText())
+                .isEqualTo("/run/secrets/" + SwarmStackFile.MONITOR_SECRET);
+        assertThat(texts(services.at("/db/secrets"))).contains(SwarmStackFile.MONITOR_SECRET);
+        assertThat(stack.at("/secrets/" + SwarmStackFile.MONITOR_SECRET + "/name")
+                        .asText())
+                .isEqualTo("taskmanager_monitor_db_password_lll");
+        assertThat(services.at("/nginx/volumes").findValuesAsText("target")).contains("/run/edge");
+    }
+
+    @Test
+    void withoutTheProfileNoneOfItsServicesIsDeployed() throws Exception {
+        JsonNode services = renderedFromTodaysCompose(false).get("services");
+
+        assertThat(names(services)).containsExactlyInAnyOrder("app", "cache", "db", "nginx", "upstream-agent");
+        assertThat(services.at("/db/environment").has("MONITOR_PASSWORD_FILE")).isFalse();
+    }
+
+    @Test
+    void prometheusOnSwarmScrapesTasksAppByDnsAndKeepsEveryOtherJob() throws Exception {
+        String compose = Files.readString(repoFile("compose/monitoring/prometheus.yml"));
+        JsonNode swarm = YAML.readTree(SwarmPrometheusConf.from(compose));
+        JsonNode original = YAML.readTree(compose);
+
+        JsonNode app = null;
+        for (JsonNode job : swarm.get("scrape_configs")) {
+            if (job.get("job_name").asText().equals("app")) {
+                app = job;
+            }
+        }
+        assertThat(app).isNotNull();
+        assertThat(app.has("file_sd_configs")).isFalse();
+        assertThat(texts(app.at("/dns_sd_configs/0/names"))).containsExactly("tasks.app");
+        assertThat(app.at("/dns_sd_configs/0/port").asInt()).isEqualTo(8080);
+        assertThat(app.at("/dns_sd_configs/0/refresh_interval").asText()).isEqualTo("2s");
+        // The operator token still authorises every scrape of /metrics.
+        assertThat(app.at("/authorization/credentials_file").asText()).isEqualTo("/run/stack-secrets/ops-token");
+        assertThat(swarm.get("scrape_configs").size())
+                .isEqualTo(original.get("scrape_configs").size());
+        assertThat(swarm.get("rule_files")).isEqualTo(original.get("rule_files"));
+        assertThat(swarm.get("alerting")).isEqualTo(original.get("alerting"));
+    }
+
+    @Test
+    void aPrometheusConfigWithoutTheAppJobIsAClearError() {
+        assertThatThrownBy(() -> SwarmPrometheusConf.from("scrape_configs:\n  - job_name: db\n"))
+                .isInstanceOf(StackctlException.class)
+                .hasMessageContaining("no job 'app' with file_sd_configs");
+    }
+
+    private static java.util.List<String> names(JsonNode services) {
+        var names = new java.util.ArrayList<String>();
+        services.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    /** A plan as up makes one on /srv/stackctl, with internal TLS on. */
+    private static SwarmStackFile.Plan plan(int replicas, Map<String, String> secretNames, boolean monitoring) {
+        return new SwarmStackFile.Plan(
+                replicas,
+                "stackctl/taskmanager-app:release-0123456789ab",
+                "stackctl/upstream-agent:release-abcdef012345",
+                secretNames,
+                8080,
+                8443,
+                Path.of("/srv/stackctl/compose/generated/swarm"),
+                Path.of("/srv/stackctl/compose/generated"),
+                Path.of("/srv/stackctl/compose/tls"),
+                true,
+                monitoring);
     }
 
     private static Path repoFile(String relative) {
