@@ -237,6 +237,11 @@ for _ in $(seq 40); do
   sleep 0.5
 done
 [[ " $edge " == *" 308 "* ]] && pass "nginx's own answers counted by status on Swarm too (statuses seen: $edge)" || fail "edge counts on Swarm: '$edge'"
+expect_exit 2 "top --source prometheus on Swarm is a usage error (no port to read Prometheus on)" -- bin/stackctl -p "$P" -o json top --source prometheus
+grep -q "source replicas" $e2e.err && pass "the refusal names --source replicas" || fail "top --source prometheus on Swarm: $(cat $e2e.err)"
+expect_exit 0 "top -o json on Swarm with the profile on" -- bin/stackctl -p "$P" -o json top --interval 1s
+[ "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["source"])' $e2e.out 2>/dev/null)" = replicas ] \
+  && pass "top reads the replicas on Swarm with the profile on" || fail "top on Swarm with the profile: $(cat $e2e.out $e2e.err)"
 rules_loaded=$(prom_get /api/v1/rules | python3 -c 'import json,sys; print(sum(len(g["rules"]) for g in json.load(sys.stdin)["data"]["groups"]))' 2>/dev/null || echo 0)
 [ "$rules_loaded" -gt 10 ] && pass "the stack's $rules_loaded alert and recording rules are loaded on Swarm too" || fail "rules on Swarm: $rules_loaded"
 

@@ -111,6 +111,12 @@ final class TopCommand extends StackCommand {
         return switch (source) {
             case replicas -> new ReplicaScrapes(stack);
             case prometheus -> {
+                if (profile && stack.swarm()) {
+                    throw new StackctlException(
+                            ExitCodes.USAGE,
+                            "on Swarm the monitoring profile's Prometheus publishes no port for this host to read",
+                            "use --source replicas (or leave --source out); docs/monitoring.md says how to reach it");
+                }
                 if (!profile || !prometheus.ready()) {
                     throw new StackctlException(
                             ExitCodes.PRECONDITION,
@@ -123,7 +129,7 @@ final class TopCommand extends StackCommand {
                 }
                 yield prometheus;
             }
-            case auto -> profile && prometheus.ready() ? prometheus : new ReplicaScrapes(stack);
+            case auto -> profile && !stack.swarm() && prometheus.ready() ? prometheus : new ReplicaScrapes(stack);
         };
     }
 }

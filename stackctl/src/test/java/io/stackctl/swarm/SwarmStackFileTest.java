@@ -305,7 +305,10 @@ class SwarmStackFileTest {
         assertThat(app.has("file_sd_configs")).isFalse();
         assertThat(texts(app.at("/dns_sd_configs/0/names"))).containsExactly("tasks.app");
         assertThat(app.at("/dns_sd_configs/0/port").asInt()).isEqualTo(8080);
-        assertThat(app.at("/dns_sd_configs/0/refresh_interval").asText()).isEqualTo("2s");
+        assertThat(app.at("/dns_sd_configs/0/refresh_interval").asText()).isEqualTo("1s");
+        // A new replica's first scrape is at most one interval after DNS lists it; the timeout fits inside it.
+        assertThat(app.get("scrape_interval").asText()).isEqualTo("2s");
+        assertThat(app.get("scrape_timeout").asText()).isEqualTo("2s");
         // The operator token still authorises every scrape of /metrics.
         assertThat(app.at("/authorization/credentials_file").asText()).isEqualTo("/run/stack-secrets/ops-token");
         assertThat(swarm.get("scrape_configs").size())
