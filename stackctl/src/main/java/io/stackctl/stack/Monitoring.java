@@ -55,6 +55,26 @@ public final class Monitoring {
                         prometheusUrl(stack.environment(), env), new HttpProbe(Duration.ofSeconds(5)))));
     }
 
+    /**
+     * Every running Prometheus of the stack reads its configuration and rule files again (SIGHUP); one started since
+     * read them at start, and a second read changes nothing. The signal is sent from inside the container, not with the
+     * engine's kill: Docker 20.10 marks a container that got any signal through {@code docker kill} as stopped by hand,
+     * and its restart policy (unless-stopped) then left it down after the next engine restart (CI: health failed after
+     * the engine restart). Returns "container: why" for each that did not take it.
+     */
+    public static List<String> reloadPrometheus(Stack stack) {
+        List<String> refused = new java.util.ArrayList<>();
+        for (var prometheus : stack.engine().containers(stack.project(), PROMETHEUS)) {
+            if (prometheus.running()) {
+                var sent = stack.engine().exec(prometheus.id(), Duration.ofSeconds(10), "bash", "-c", "kill -HUP 1");
+                if (sent.exitCode() != 0) {
+                    refused.add(prometheus.name() + ": " + sent.output().strip());
+                }
+            }
+        }
+        return refused;
+    }
+
     /** True when the profile is on; exit 2 naming the setting for anything but on or off. */
     public static boolean enabled(Map<String, String> environment, EnvFile envFile) {
         return StackSettings.onOff(

@@ -96,8 +96,12 @@ public final class Swarm {
             for (String service : Monitoring.SERVICES) {
                 awaitTasks(service(service), 1);
             }
+            // One that kept running reads its changed configuration again; not fatal: it scrapes with the one it has.
             if (prometheusChanged) {
-                reloadPrometheus();
+                Monitoring.reloadPrometheus(stack)
+                        .forEach(refused -> progress(
+                                "warning: Prometheus did not take its new configuration (%s); it will at its next start",
+                                refused));
             }
         }
         removeUnusedSecrets(secrets.values());
@@ -302,23 +306,6 @@ public final class Swarm {
         } catch (IOException e) {
             throw new UncheckedIOException(
                     "cannot write Prometheus' configuration under " + files.scrapeTargetsDir(), e);
-        }
-    }
-
-    /**
-     * A Prometheus that kept running reads its changed configuration on SIGHUP, sent from inside its task (one this
-     * deploy started read it at start). Not fatal: it keeps scraping with the configuration it has.
-     */
-    private void reloadPrometheus() {
-        for (var prometheus : engine.containers(stack.project(), Monitoring.PROMETHEUS)) {
-            if (prometheus.running()
-                    && engine.exec(prometheus.id(), Duration.ofSeconds(10), "bash", "-c", "kill -HUP 1")
-                                    .exitCode()
-                            != 0) {
-                progress(
-                        "warning: Prometheus in %s did not take its new configuration; it will at its next start",
-                        prometheus.name());
-            }
         }
     }
 

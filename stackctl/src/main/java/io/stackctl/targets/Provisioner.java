@@ -8,7 +8,6 @@ import io.stackctl.core.ExitCodes;
 import io.stackctl.core.Pause;
 import io.stackctl.core.StackctlException;
 import io.stackctl.deploy.RollingDeploy;
-import io.stackctl.engine.ServiceContainer;
 import io.stackctl.health.HttpProbe;
 import io.stackctl.nginx.EdgeStatusLog;
 import io.stackctl.nginx.Nginx;
@@ -279,25 +278,14 @@ public final class Provisioner {
         }
     }
 
-    /**
-     * A Prometheus that was running reads rule files again on SIGHUP (one started by this up read the new file at
-     * start, and a second read changes nothing): the burn-rate alerts follow the new target with no restart. The
-     * signal is sent from inside the container, not with the engine's kill: Docker 20.10 marks a container that got
-     * any signal through {@code docker kill} as stopped by hand, and its restart policy (unless-stopped) then left it
-     * down after the next engine restart (CI: health failed after the engine restart).
-     */
+    /** A Prometheus that was running follows the new SLO target with no restart (Monitoring.reloadPrometheus). */
     private void reloadPrometheus(SloTarget slo) {
-        for (ServiceContainer prometheus : stack.engine().containers(stack.project(), Monitoring.PROMETHEUS)) {
-            if (prometheus.running()) {
-                var sent = stack.engine().exec(prometheus.id(), Duration.ofSeconds(10), "bash", "-c", "kill -HUP 1");
-                if (sent.exitCode() != 0) {
-                    throw new StackctlException(
-                            ExitCodes.FAILED,
-                            "Prometheus did not take the new SLO target (kill -HUP 1 in " + prometheus.name() + ": "
-                                    + sent.output().strip() + ")",
-                            "restart it: docker restart " + prometheus.name() + "; it reads the target at start");
-                }
-            }
+        var refused = Monitoring.reloadPrometheus(stack);
+        if (!refused.isEmpty()) {
+            throw new StackctlException(
+                    ExitCodes.FAILED,
+                    "Prometheus did not take the new SLO target (kill -HUP 1 in " + String.join("; ", refused) + ")",
+                    "restart it: docker restart <its container>; it reads the target at start");
         }
         say(
                 "the SLO's alerts hold %s%% availability (error budget %s, %s in compose/.env)",
