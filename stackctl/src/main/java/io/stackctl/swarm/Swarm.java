@@ -43,10 +43,6 @@ public final class Swarm {
     static final Duration POLL = Duration.ofMillis(500);
     private static final Duration CLI_TIMEOUT = Duration.ofMinutes(3);
 
-    /** The stack's named volumes, the monitoring profile's among them. */
-    static final List<String> VOLUMES =
-            List.of("db-data", "db-backup", "cache-data", "prometheus-data", "alertmanager-data", "edge-log");
-
     private final Stack stack;
     private final Engine engine;
     private final ProcessRunner runner;
@@ -164,7 +160,7 @@ public final class Swarm {
                         .isBlank());
         engine.secretNames(OWNER_LABEL, stack.project()).forEach(engine::removeSecret);
         if (volumes) {
-            for (String volume : VOLUMES) {
+            for (String volume : SwarmStackFile.declaredVolumes(files.composeFile())) {
                 // The volumes live on the node labelled stackctl.db; on another node this is a no-op.
                 runner.capture(List.of("docker", "volume", "rm", "-f", stack.project() + "_" + volume), CLI_TIMEOUT);
             }

@@ -170,6 +170,23 @@ public final class SwarmStackFile {
         }
     }
 
+    /**
+     * The named volumes compose.yaml declares (its top-level {@code volumes}), profiles' included: what {@code down
+     * --volumes} removes, read from the file itself so that a volume added there is never left behind.
+     */
+    public static List<String> declaredVolumes(Path composeFile) {
+        try {
+            List<String> names = new java.util.ArrayList<>();
+            YAML.readTree(composeFile.toFile()).path("volumes").fieldNames().forEachRemaining(names::add);
+            return names;
+        } catch (java.io.IOException e) {
+            throw new StackctlException(
+                    ExitCodes.FAILED,
+                    "cannot read the volumes " + composeFile + " declares: " + e.getMessage(),
+                    "restore it (git diff compose/compose.yaml shows what changed)");
+        }
+    }
+
     private static void common(ObjectNode service) {
         NOT_FOR_SWARM.forEach(service::remove);
         ObjectNode deploy = object(service, "deploy");

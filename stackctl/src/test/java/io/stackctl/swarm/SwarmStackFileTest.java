@@ -324,6 +324,19 @@ class SwarmStackFileTest {
                 .hasMessageContaining("no job 'app' with file_sd_configs");
     }
 
+    @Test
+    void downRemovesEveryVolumeComposeDeclaresProfilesIncluded() {
+        assertThat(SwarmStackFile.declaredVolumes(repoFile("compose/compose.yaml")))
+                .contains(
+                        "db-data",
+                        "db-backup",
+                        "cache-data",
+                        "prometheus-data",
+                        "alertmanager-data",
+                        "edge-log",
+                        "db-standby-data");
+    }
+
     private static java.util.List<String> names(JsonNode services) {
         var names = new java.util.ArrayList<String>();
         services.fieldNames().forEachRemaining(names::add);
