@@ -3,7 +3,9 @@
 # through nginx, with the profile off and on in turn (bin/stackctl up --no-monitoring / --monitoring between runs), each
 # run beside nginx's own constant (/nginx-health) in the same minute. Rep 0 warms both up and is not counted (measured:
 # the first run after a start served 40-60% of the later ones). Prints each run, then the overhead of the mean req/s,
-# 1 - on / off, and the same of the ratios to the constant.
+# 1 - on / off, and the same of the ratios to the constant. Beside each run with the profile on, the CPU its containers
+# used during the cached reads, as a share of all the CPU the machine used then (PROFILE_CPU): throughput on two
+# shared cores moves a few % between identical runs, and this says where the profile's part of it went.
 # Needs a running stack, wrk (apt-get install wrk), and the monitoring image (compose/images/build.sh monitoring).
 #   perf/wrk/profile-overhead.sh [SECONDS] [REPS]
 set -euo pipefail
@@ -22,24 +24,47 @@ rps() { # rps ARGS...: warm 3 s, then req/s over $seconds
   wrk -t2 -c64 -d3s -H "$auth" "$@" >/dev/null
   wrk -t2 -c64 -d"${seconds}s" -H "$auth" "$@" | awk '/Requests\/sec/ {print $2}'
 }
+profile_ns() { # CPU nanoseconds the monitoring profile's containers have used so far (cgroup v2 or v1)
+  local total=0 id service used
+  for id in $(docker ps -q --no-trunc --filter label=com.docker.compose.project="${COMPOSE_PROJECT_NAME:-taskmanager}"); do
+    service=$(docker inspect -f '{{index .Config.Labels "com.docker.compose.service"}}' "$id")
+    case "$service" in prometheus | alertmanager | *-exporter) ;; *) continue ;; esac
+    if [ -r "/sys/fs/cgroup/system.slice/docker-$id.scope/cpu.stat" ]; then
+      used=$(awk '$1 == "usage_usec" {printf "%.0f", $2 * 1000}' "/sys/fs/cgroup/system.slice/docker-$id.scope/cpu.stat")
+    else
+      used=$(cat "/sys/fs/cgroup/cpuacct/docker/$id/cpuacct.usage" 2>/dev/null || echo 0)
+    fi
+    total=$((total + used))
+  done
+  echo "$total"
+}
+machine_ns() { awk '/^cpu / {printf "%.0f", ($2 + $3 + $4 + $7 + $8) * 1e9 / 100}' /proc/stat; } # busy, at USER_HZ 100
 profile() { "$root/bin/stackctl" up "--$1" >/dev/null 2>&1; sleep 20; } # settle: Prometheus' first scrapes, a warm JVM
-printf '%-4s %-8s %10s %10s %7s\n' REP PROFILE CONSTANT TASK RATIO
-sum_off=0 sum_on=0 raw_off=0 raw_on=0
+printf '%-4s %-8s %10s %10s %7s %12s\n' REP PROFILE CONSTANT TASK RATIO PROFILE_CPU
+sum_off=0 sum_on=0 raw_off=0 raw_on=0 cpu_on=0
 for rep in $(seq 0 "$reps"); do
   for mode in no-monitoring monitoring; do
     profile "$mode"
     constant=$(rps "$url/nginx-health")
-    task=$(rps -s "$here/task.lua" "$url")
+    wrk -t2 -c64 -d3s -H "$auth" -s "$here/task.lua" "$url" >/dev/null
+    profile0=$(profile_ns); machine0=$(machine_ns)
+    run=$(wrk -t2 -c64 -d"${seconds}s" -H "$auth" -s "$here/task.lua" "$url")
+    task=$(awk '/Requests\/sec/ {print $2}' <<<"$run")
+    used=$(( $(machine_ns) - machine0 ))
+    share=$(awk -v p="$(( $(profile_ns) - profile0 ))" -v m="$used" 'BEGIN {printf "%.1f%%", 100 * p / m}')
     ratio=$(awk -v t="$task" -v c="$constant" 'BEGIN {printf "%.4f", t / c}')
-    printf '%-4s %-8s %10.0f %10.0f %7s\n' "$rep" "$([ "$mode" = monitoring ] && echo on || echo off)" "$constant" "$task" "$ratio"
+    printf '%-4s %-8s %10.0f %10.0f %7s %12s\n' "$rep" "$([ "$mode" = monitoring ] && echo on || echo off)" "$constant" \
+      "$task" "$ratio" "$([ "$mode" = monitoring ] && echo "$share" || echo -)"
     [ "$rep" = 0 ] && continue
     if [ "$mode" = monitoring ]; then
       sum_on=$(awk -v s="$sum_on" -v r="$ratio" 'BEGIN {print s + r}'); raw_on=$(awk -v s="$raw_on" -v r="$task" 'BEGIN {print s + r}')
+      cpu_on=$(awk -v s="$cpu_on" -v r="${share%\%}" 'BEGIN {print s + r}')
     else
       sum_off=$(awk -v s="$sum_off" -v r="$ratio" 'BEGIN {print s + r}'); raw_off=$(awk -v s="$raw_off" -v r="$task" 'BEGIN {print s + r}')
     fi
   done
 done
-awk -v on="$raw_on" -v off="$raw_off" -v ron="$sum_on" -v roff="$sum_off" -v n="$reps" 'BEGIN {
+awk -v on="$raw_on" -v off="$raw_off" -v ron="$sum_on" -v roff="$sum_off" -v cpu="$cpu_on" -v n="$reps" 'BEGIN {
   printf "overhead of the profile on the cached read: %.1f%% of req/s (%.0f on, %.0f off), %.1f%% of the ratio to the constant\n",
-    100 * (1 - on / off), on / n, off / n, 100 * (1 - ron / roff) }'
+    100 * (1 - on / off), on / n, off / n, 100 * (1 - ron / roff)
+  printf "the profile'"'"'s containers used %.1f%% of the CPU the machine used under the cached reads\n", cpu / n }'

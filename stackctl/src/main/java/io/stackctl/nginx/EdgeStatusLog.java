@@ -7,9 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * nginx's second access log, on while the monitoring profile runs: one short line per request (status, the replicas'
- * statuses, the time) to the profile's edge-exporter, mtail on a socket in the edge-log volume, which counts nginx's
+ * nginx's second access log, on while the monitoring profile runs: one short line per request (status, the time, the
+ * replicas' statuses) into the edge-log volume, which the profile's edge-exporter (mtail) shares, counting nginx's
  * answers by status for Prometheus: the 502s, 504s and 429s nginx answers by itself, which no replica's metrics see.
+ * A file per 10 s of the clock (epoch seconds / 10, from {@code $msec}, whatever the zone): edge-exporter makes each
+ * ahead, so mtail reads it from its first line, and removes it once over (compose/monitoring/edge-exporter.sh).
  * nginx.conf includes {@code compose/generated/monitoring/*.nginx}; with the profile off the file is gone and nginx
  * logs to stdout alone. Its own health checks are not counted.
  */
@@ -18,13 +20,18 @@ public final class EdgeStatusLog {
     public static final String FILE = "edge-status.nginx";
 
     static final String CONTENT = """
-            # Written by stackctl while the monitoring profile runs (compose/monitoring/edge.mtail reads it).
+            # Written by stackctl while the monitoring profile runs (compose/monitoring/edge-exporter.sh reads it).
             map $uri $edge_status_counted {
                 /nginx-health 0;
                 default 1;
             }
-            log_format edge_status 'status=$status upstream_status=$upstream_status request_time=$request_time\\n';
-            access_log syslog:server=unix:/run/edge/edge.sock,nohostname,tag=edge edge_status if=$edge_status_counted;
+            map $msec $edge_status_slot {
+                "~^(?<slot>\\d+)\\d\\." $slot;
+            }
+            log_format edge_status '$status $request_time $upstream_status';
+            # A path with a variable is opened per line unless cached; a slot's file takes no line once it is over.
+            open_log_file_cache max=8 inactive=20s valid=1m;
+            access_log /run/edge/edge-$edge_status_slot.log edge_status if=$edge_status_counted;
             """;
 
     private final Path file;

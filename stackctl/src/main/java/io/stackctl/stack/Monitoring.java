@@ -49,10 +49,14 @@ public final class Monitoring {
         if (!enabled(stack.environment(), env) || stack.swarm()) {
             return RunRecorder.off(marks);
         }
-        return new RunRecorder(
-                marks,
-                Optional.of(new PrometheusApi(
-                        prometheusUrl(stack.environment(), env), new HttpProbe(Duration.ofSeconds(5)))));
+        return new RunRecorder(marks, Optional.of(prometheus(stack)));
+    }
+
+    /** The stack's Prometheus, read through the port compose publishes on this host's loopback. */
+    public static PrometheusApi prometheus(Stack stack) {
+        return new PrometheusApi(
+                prometheusUrl(stack.environment(), EnvFile.load(stack.files().envFile())),
+                new HttpProbe(Duration.ofSeconds(5)));
     }
 
     /**

@@ -325,7 +325,7 @@ public final class SwarmStackFile {
                 .put("type", "bind")
                 .put("source", plan.generatedDir().toString())
                 .put("target", "/etc/nginx/upstream");
-        // The monitoring profile's edge-exporter listens here for nginx's answers, as on compose.
+        // With the monitoring profile, nginx logs its answers here for the edge-exporter, as on compose.
         volumes.addObject().put("type", "volume").put("source", "edge-log").put("target", "/run/edge");
         nginx.putArray("command").add("bash").add(NGINX_START);
         pin(nginx, EDGE_LABEL);
@@ -347,6 +347,12 @@ public final class SwarmStackFile {
             }
             // compose publishes Prometheus and Alertmanager on loopback; Swarm can only publish on every interface.
             service.remove("ports");
+            // compose checks these once a minute (they gate nothing there: Prometheus' scrapes do); Swarm holds a task
+            // as starting until its first check passes, and replaces an unhealthy one: as often as the stack's own.
+            JsonNode interval = services.path("nginx").path("healthcheck").path("interval");
+            if (service.get("healthcheck") instanceof ObjectNode check && !interval.isMissingNode()) {
+                check.set("interval", interval);
+            }
         }
         if (services.get(Monitoring.PROMETHEUS) instanceof ObjectNode prometheus
                 && prometheus.get("command") instanceof ArrayNode command) {

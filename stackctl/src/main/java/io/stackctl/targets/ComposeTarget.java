@@ -6,6 +6,7 @@ import io.stackctl.deploy.Deployer;
 import io.stackctl.deploy.Release;
 import io.stackctl.deploy.RollingDeploy;
 import io.stackctl.engine.ServiceContainer;
+import io.stackctl.prometheus.ScrapeGate;
 import io.stackctl.stack.EnvFile;
 import io.stackctl.stack.LocalImages;
 import io.stackctl.stack.Monitoring;
@@ -78,6 +79,9 @@ final class ComposeTarget implements Target {
         }
         var healthy = stack.waiter(progress).awaitHealthy(expected, ServiceContainer::running, waitTimeout);
         stack.route(healthy.stream().filter(c -> c.service().equals(Stack.APP)).toList());
+        if (Monitoring.enabled(stack.environment(), EnvFile.load(stack.files().envFile()))) {
+            new ScrapeGate(Monitoring.prometheus(stack), progress).await(waitTimeout);
+        }
     }
 
     private boolean standby() {
@@ -145,12 +149,6 @@ final class ComposeTarget implements Target {
         // A recreated db or cache is healthy only once its roles and users are in place (compose/db, compose/cache):
         // the rollout's own checks and the new replicas log in as those.
         stack.waiter(progress).awaitHealthy(data, c -> c.running() && data.containsKey(c.service()), waitTimeout);
-        if (monitoring) {
-            Map<String, Integer> expected = new java.util.HashMap<>();
-            Monitoring.SERVICES.forEach(service -> expected.put(service, 1));
-            stack.waiter(progress)
-                    .awaitHealthy(expected, c -> c.running() && Monitoring.SERVICES.contains(c.service()), waitTimeout);
-        }
         var result = deployer.deployDeclared(options);
         if (result.changed()) {
             say("r%d is active: %s", result.release().id(), result.watch());

@@ -271,7 +271,7 @@ class SwarmStackFileTest {
         // The exporters speak TLS to db and cache as the app does on Swarm (on unless compose/.env says off).
         assertThat(services.at("/db-exporter/environment/INTERNAL_TLS").asText())
                 .isEqualTo("on");
-        // db opens the exporter's login from a Docker secret; nginx logs its answers to edge-exporter's socket.
+        // db opens the exporter's login from a Docker secret; nginx logs its answers for edge-exporter.
         assertThat(services.at("/db/environment/MONITOR_PASSWORD_FILE").asText())
                 .isEqualTo("/run/secrets/" + SwarmStackFile.MONITOR_SECRET);
         assertThat(texts(services.at("/db/secrets"))).contains(SwarmStackFile.MONITOR_SECRET);
@@ -279,6 +279,9 @@ class SwarmStackFileTest {
                         .asText())
                 .isEqualTo("taskmanager_monitor_db_password_lll");
         assertThat(services.at("/nginx/volumes").findValuesAsText("target")).contains("/run/edge");
+        // compose checks them once a minute; Swarm holds a task as starting until its first check, so as the stack.
+        assertThat(services.at("/edge-exporter/healthcheck/interval").asText()).isEqualTo("5s");
+        assertThat(services.at("/prometheus/healthcheck/interval").asText()).isEqualTo("5s");
     }
 
     @Test
