@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # What the monitoring profile costs the cached read (issue 22): wrk at 64 connections on a cached GET /tasks/{id}
-# through nginx, with the profile off and on in turn (bin/stackctl up --no-monitoring / --monitoring between runs), each
-# run beside nginx's own constant (/nginx-health) in the same minute. Rep 0 warms both up and is not counted (measured:
+# through nginx, with the profile off and on in turn (bin/stackctl up --no-monitoring / --monitoring between runs, then
+# until the machine is quiet again), each run beside nginx's own constant (/nginx-health) in the same minute. Rep 0 warms both up and is not counted (measured:
 # the first run after a start served 40-60% of the later ones). Prints each run, then the overhead of the mean req/s,
 # 1 - on / off, and the same of the ratios to the constant. Beside each run with the profile on, the CPU its containers
 # used during the cached reads, as a share of all the CPU the machine used then (PROFILE_CPU): throughput on two
 # shared cores moves a few % between identical runs, and this says where the profile's part of it went.
 # Needs a running stack, wrk (apt-get install wrk), and the monitoring image (compose/images/build.sh monitoring).
-#   perf/wrk/profile-overhead.sh [SECONDS] [REPS]
+#   [PAUSE=1] perf/wrk/profile-overhead.sh [SECONDS] [REPS]
 set -euo pipefail
 seconds="${1:-10}"
 reps="${2:-3}"
@@ -39,7 +39,56 @@ profile_ns() { # CPU nanoseconds the monitoring profile's containers have used s
   echo "$total"
 }
 machine_ns() { awk '/^cpu / {printf "%.0f", ($2 + $3 + $4 + $7 + $8) * 1e9 / 100}' /proc/stat; } # busy, at USER_HZ 100
-profile() { "$root/bin/stackctl" up "--$1" >/dev/null 2>&1; sleep 20; } # settle: Prometheus' first scrapes, a warm JVM
+busy_pct() { # busy_pct SECONDS: how busy the two cores were over the next SECONDS
+  local a b
+  a=$(awk '/^cpu / {print $2 + $3 + $4 + $7 + $8, $5 + $6}' /proc/stat); sleep "$1"
+  b=$(awk '/^cpu / {print $2 + $3 + $4 + $7 + $8, $5 + $6}' /proc/stat)
+  awk -v a="$a" -v b="$b" 'BEGIN {split(a, x, " "); split(b, y, " "); print int(100 * (y[1] - x[1]) / (y[1] - x[1] + y[2] - x[2]))}'
+}
+# Switches the profile, then waits for the machine to be as quiet as an idle stack (two 5 s windows under 30% busy, at
+# most 2 min): a fixed 20 s measured Prometheus' start (its WAL replay, first scrapes and rules), not its steady cost.
+# PAUSE=1: the profile stays deployed (up --monitoring first), and "off" pauses its containers and takes nginx's edge
+# log out (a reload): a switch of seconds instead of minutes, so many short pairs fit in the minutes the machine's speed
+# holds still (here two identical 20 s runs a minute apart differed by up to 30%). What stays of the profile when off:
+# its memory, and the health checks' attempts on paused containers (refused at once, no exec).
+project="${COMPOSE_PROJECT_NAME:-taskmanager}"
+edge_include="$root/compose/generated/monitoring/edge-status.nginx"
+profile_ids() {
+  docker ps -aq --filter label=com.docker.compose.project="$project" | while read -r id; do
+    case "$(docker inspect -f '{{index .Config.Labels "com.docker.compose.service"}}' "$id")" in
+      prometheus | alertmanager | *-exporter) echo "$id" ;;
+    esac
+  done
+}
+nginx_reload() {
+  docker exec "$(docker ps -q --filter label=com.docker.compose.project="$project" --filter label=com.docker.compose.service=nginx)" \
+    nginx -s reload >/dev/null 2>&1
+}
+if [ -n "${PAUSE:-}" ]; then
+  [ -f "$edge_include" ] || { echo "error: PAUSE=1 needs the profile on" >&2; echo "hint: bin/stackctl up --monitoring" >&2; exit 3; }
+  paused_ids=$(profile_ids)
+  trap 'docker unpause $paused_ids >/dev/null 2>&1; [ -f "$edge_include.off" ] && mv "$edge_include.off" "$edge_include" && nginx_reload' EXIT
+fi
+profile() {
+  if [ -n "${PAUSE:-}" ]; then
+    if [ "$1" = monitoring ]; then
+      docker unpause $paused_ids >/dev/null 2>&1 || true
+      [ ! -f "$edge_include.off" ] || mv "$edge_include.off" "$edge_include"
+    else
+      docker pause $paused_ids >/dev/null 2>&1 || true
+      [ ! -f "$edge_include" ] || mv "$edge_include" "$edge_include.off"
+    fi
+    nginx_reload
+    sleep 3
+    return
+  fi
+  "$root/bin/stackctl" up "--$1" >/dev/null 2>&1
+  local quiet=0 waited=0
+  while [ "$quiet" -lt 2 ] && [ "$waited" -lt 120 ]; do
+    if [ "$(busy_pct 5)" -lt 30 ]; then quiet=$((quiet + 1)); else quiet=0; fi
+    waited=$((waited + 5))
+  done
+}
 printf '%-4s %-8s %10s %10s %7s %12s\n' REP PROFILE CONSTANT TASK RATIO PROFILE_CPU
 sum_off=0 sum_on=0 raw_off=0 raw_on=0 cpu_on=0
 for rep in $(seq 0 "$reps"); do
