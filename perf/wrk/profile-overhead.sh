@@ -24,20 +24,6 @@ rps() { # rps ARGS...: warm 3 s, then req/s over $seconds
   wrk -t2 -c64 -d3s -H "$auth" "$@" >/dev/null
   wrk -t2 -c64 -d"${seconds}s" -H "$auth" "$@" | awk '/Requests\/sec/ {print $2}'
 }
-profile_ns() { # CPU nanoseconds the monitoring profile's containers have used so far (cgroup v2 or v1)
-  local total=0 id service used
-  for id in $(docker ps -q --no-trunc --filter label=com.docker.compose.project="${COMPOSE_PROJECT_NAME:-taskmanager}"); do
-    service=$(docker inspect -f '{{index .Config.Labels "com.docker.compose.service"}}' "$id")
-    case "$service" in prometheus | alertmanager | *-exporter) ;; *) continue ;; esac
-    if [ -r "/sys/fs/cgroup/system.slice/docker-$id.scope/cpu.stat" ]; then
-      used=$(awk '$1 == "usage_usec" {printf "%.0f", $2 * 1000}' "/sys/fs/cgroup/system.slice/docker-$id.scope/cpu.stat")
-    else
-      used=$(cat "/sys/fs/cgroup/cpuacct/docker/$id/cpuacct.usage" 2>/dev/null || echo 0)
-    fi
-    total=$((total + used))
-  done
-  echo "$total"
-}
 machine_ns() { awk '/^cpu / {printf "%.0f", ($2 + $3 + $4 + $7 + $8) * 1e9 / 100}' /proc/stat; } # busy, at USER_HZ 100
 busy_pct() { # busy_pct SECONDS: how busy the two cores were over the next SECONDS
   local a b
@@ -53,12 +39,24 @@ busy_pct() { # busy_pct SECONDS: how busy the two cores were over the next SECON
 # its memory, and the health checks' attempts on paused containers (refused at once, no exec).
 project="${COMPOSE_PROJECT_NAME:-taskmanager}"
 edge_include="$root/compose/generated/monitoring/edge-status.nginx"
-profile_ids() {
-  docker ps -aq --filter label=com.docker.compose.project="$project" | while read -r id; do
+profile_ids() { # the full ids (cgroups are named by them) of the monitoring profile's containers
+  docker ps -aq --no-trunc --filter label=com.docker.compose.project="$project" | while read -r id; do
     case "$(docker inspect -f '{{index .Config.Labels "com.docker.compose.service"}}' "$id")" in
       prometheus | alertmanager | *-exporter) echo "$id" ;;
     esac
   done
+}
+profile_ns() { # CPU nanoseconds the monitoring profile's containers have used so far (cgroup v2 or v1)
+  local total=0 id used
+  for id in $(profile_ids); do
+    if [ -r "/sys/fs/cgroup/system.slice/docker-$id.scope/cpu.stat" ]; then
+      used=$(awk '$1 == "usage_usec" {printf "%.0f", $2 * 1000}' "/sys/fs/cgroup/system.slice/docker-$id.scope/cpu.stat")
+    else
+      used=$(cat "/sys/fs/cgroup/cpuacct/docker/$id/cpuacct.usage" 2>/dev/null || echo 0)
+    fi
+    total=$((total + used))
+  done
+  echo "$total"
 }
 nginx_reload() {
   docker exec "$(docker ps -q --filter label=com.docker.compose.project="$project" --filter label=com.docker.compose.service=nginx)" \
