@@ -42,6 +42,7 @@ public final class DockerEngine implements Engine {
 
     private final DockerClient client;
     private final String host;
+    private final InspectCache inspections = new InspectCache(System::nanoTime);
 
     private DockerEngine(DockerClient client, String host) {
         this.client = client;
@@ -234,7 +235,8 @@ public final class DockerEngine implements Engine {
     private Optional<ServiceContainer> describe(String project, Container container) {
         InspectContainerResponse inspect;
         try {
-            inspect = client.inspectContainerCmd(container.getId()).exec();
+            inspect = inspections.get(
+                    container, id -> client.inspectContainerCmd(id).exec());
         } catch (NotFoundException e) {
             return Optional.empty(); // removed between list and inspect
         }

@@ -145,6 +145,56 @@ class CacheUsersIT {
         }
     }
 
+    /**
+     * The settled check: with nothing read changed since the last full pass it asks Redis for its run id alone, so a
+     * password taken away at a console stays away until the stamp is a minute old; then the full pass puts it back.
+     * A restart of Redis (a new run id) runs the full pass at once.
+     */
+    @Test
+    void aSettledCheckSkipsTheFullPassUntilItsStampIsAMinuteOldOrRedisRestarted() throws Exception {
+        ensureUsers(Containers.REDIS_PASSWORD + "\n");
+        String admin = "REDISCLI_AUTH=$(cat /run/stack-cache-admin) redis-cli --no-auth-warning --user stackctl_admin ";
+        String removeByHand = admin + "ACL SETUSER taskmanager_app resetpass";
+        assertThat(stack.redis.execInContainer("sh", "-c", removeByHand).getExitCode())
+                .isZero();
+
+        assertThat(stack.redis
+                        .execInContainer("sh", "/stack/cache/ensure-users.sh")
+                        .getExitCode())
+                .isZero();
+        assertThatThrownBy(() -> Containers.login(stack.redis, Containers.REDIS_USER, Containers.REDIS_PASSWORD)
+                        .close())
+                .as("a settled check changes nothing")
+                .hasMessageStartingWith("WRONGPASS");
+
+        stack.redis.execInContainer("touch", "-d", "61 seconds ago", "/run/stack-cache-users.settled");
+        assertThat(stack.redis
+                        .execInContainer("sh", "/stack/cache/ensure-users.sh")
+                        .getExitCode())
+                .isZero();
+        try (var app = Containers.login(stack.redis, Containers.REDIS_USER, Containers.REDIS_PASSWORD)) {
+            assertThat(app.ping()).as("the full pass, a minute on").isEqualTo("PONG");
+        }
+
+        assertThat(stack.redis.execInContainer("sh", "-c", removeByHand).getExitCode())
+                .isZero();
+        String stamp = stack.redis
+                .execInContainer("cat", "/run/stack-cache-users.settled")
+                .getStdout();
+        stack.redis.execInContainer(
+                "sh",
+                "-c",
+                "printf '%s' '" + stamp.replaceAll("[0-9a-f]{40}$", "0".repeat(40)) + "' >"
+                        + " /run/stack-cache-users.settled");
+        assertThat(stack.redis
+                        .execInContainer("sh", "/stack/cache/ensure-users.sh")
+                        .getExitCode())
+                .isZero();
+        try (var app = Containers.login(stack.redis, Containers.REDIS_USER, Containers.REDIS_PASSWORD)) {
+            assertThat(app.ping()).as("the full pass, for another run id").isEqualTo("PONG");
+        }
+    }
+
     /** As compose/db/ensure-roles.sh: a run waits for the one in flight before it reads the file (see there). */
     @Test
     void aRunWaitsForTheRunInFlightBeforeItReadsTheFile() throws Exception {
