@@ -59,7 +59,7 @@ public final class KillReplicaDrill implements Drill {
                 // the cost of a connect timeout. The victim is not ready yet, so this routes to the others.
                 rerouted[0] = stack.reconcileUpstream();
             }
-            if (now.isEmpty() || !now.get().healthy()) {
+            if (now.isEmpty() || !stack.serving(now.get())) {
                 return false;
             }
             rerouted[0] |= stack.reconcileUpstream();

@@ -42,7 +42,7 @@ public final class Scaler {
                     .waiter(progress)
                     .awaitHealthy(Map.of(Stack.APP, target), c -> c.service().equals(Stack.APP) && c.running(), timeout)
                     .stream()
-                    .filter(ServiceContainer::healthy)
+                    .filter(stack::serving)
                     .toList());
             stack.route(ready);
             List<String> added = ready.stream()

@@ -18,7 +18,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The running stack of one compose project: its containers, its nginx upstream, its probes. Provisioning
@@ -471,7 +473,18 @@ public final class Stack implements AutoCloseable {
             HttpProbe.Result ready,
             List<String> upstreamMembers) {
         List<String> problems = new ArrayList<>();
-        containers.stream().filter(c -> !c.healthy()).forEach(c -> problems.add(c.name() + " is " + c.healthText()));
+        // A replica the engine still calls "starting" serves once it answers /ready itself (see serving): scale and up
+        // return then, and the next command must not find the stack unhealthy for the rest of the engine's interval.
+        Set<String> readyNow = replicas.stream()
+                .filter(r -> r.ready().ok())
+                .map(ReplicaHealth::name)
+                .collect(java.util.stream.Collectors.toSet());
+        Predicate<ServiceContainer> serves = c -> c.healthy()
+                || (c.service().equals(APP)
+                        && c.running()
+                        && c.health().map("starting"::equals).orElse(false)
+                        && readyNow.contains(c.name()));
+        containers.stream().filter(serves.negate()).forEach(c -> problems.add(c.name() + " is " + c.healthText()));
         replicas.stream()
                 .filter(r -> !r.ok())
                 .forEach(r -> problems.add(r.name() + " probes: live "
@@ -480,10 +493,26 @@ public final class Stack implements AutoCloseable {
             problems.add("nginx /ready: " + ready.summary());
         }
         var readyReplicas = containers.stream()
-                .filter(c -> c.service().equals(APP) && c.healthy())
+                .filter(c -> c.service().equals(APP) && serves.test(c))
                 .toList();
         problems.addAll(upstreamDrift(readyReplicas, upstreamMembers));
         return problems;
+    }
+
+    /**
+     * A replica serves: healthy to the engine, or still "starting" to it (its first check comes a whole interval after
+     * the start) and answering {@code /ready} when asked directly, which is what that check asks.
+     */
+    public boolean serving(ServiceContainer replica) {
+        return replica.healthy() || readyEarly(replica);
+    }
+
+    private boolean readyEarly(ServiceContainer container) {
+        return container.service().equals(APP)
+                && container.running()
+                && container.health().map("starting"::equals).orElse(false)
+                && !swarm()
+                && readyDirect(container).ok();
     }
 
     /** How stackctl calls the API through nginx, as the admin account: see {@link OperatorAccess}. */
@@ -523,7 +552,7 @@ public final class Stack implements AutoCloseable {
     }
 
     public StackWaiter waiter(PrintWriter progress) {
-        return new StackWaiter(engine, project, progress);
+        return new StackWaiter(engine, project, progress, this::readyEarly);
     }
 
     /** Holds the project's lock until this stack is closed; exit 3 naming the holder when another command has it. */

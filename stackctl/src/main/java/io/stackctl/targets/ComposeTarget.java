@@ -78,7 +78,9 @@ final class ComposeTarget implements Target {
             expected.put(Standby.SERVICE, 1);
         }
         var healthy = stack.waiter(progress).awaitHealthy(expected, ServiceContainer::running, waitTimeout);
-        stack.route(healthy.stream().filter(c -> c.service().equals(Stack.APP)).toList());
+        stack.route(healthy.stream()
+                .filter(c -> c.service().equals(Stack.APP) && stack.serving(c))
+                .toList());
         if (Monitoring.enabled(stack.environment(), EnvFile.load(stack.files().envFile()))) {
             new ScrapeGate(Monitoring.prometheus(stack), progress).await(waitTimeout);
         }

@@ -76,9 +76,10 @@ class ScalerTest {
         assertThat(change.added()).containsExactly("shop_app_3", "shop_app_4");
         assertThat(upstream()).contains("10.0.0.11", "10.0.0.12", "10.0.0.13", "10.0.0.14");
         int lastReload = lastIndexOf("exec shop_nginx_1: nginx -s reload");
+        // Ready: healthy to the engine, or answering /ready asked directly while the engine still says "starting".
         assertThat(lastReload)
-                .isGreaterThan(engine.indexOf("healthy shop_app_3"))
-                .isGreaterThan(engine.indexOf("healthy shop_app_4"));
+                .isGreaterThan(engine.indexOf("ready? shop_app_3: 200"))
+                .isGreaterThan(engine.indexOf("ready? shop_app_4: 200"));
         assertThat(engine.indexOf("exec shop_db_1: psql"))
                 .as("the connection budget is asked before anything starts")
                 .isLessThan(engine.indexOf("compose scale app=4"));
