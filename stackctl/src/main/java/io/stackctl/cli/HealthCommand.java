@@ -35,8 +35,8 @@ final class HealthCommand extends StackCommand {
             List<ReplicaHealth> replicas = stack.replicaHealth();
             HttpProbe.Result ready = stack.throughNginx("/ready");
             HttpProbe.Result health = stack.throughNginx("/health");
-            List<String> problems =
-                    new java.util.ArrayList<>(Stack.problems(containers, replicas, ready, stack.upstreamMembers()));
+            List<String> problems = new java.util.ArrayList<>(
+                    Stack.problems(containers, replicas, ready, stack.upstreamMembers(), stack::startingButPasses));
             var connections = connections(stack);
             connections
                     .filter(b -> !b.fits(replicas.size(), 0))

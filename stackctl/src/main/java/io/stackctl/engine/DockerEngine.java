@@ -279,6 +279,15 @@ public final class DockerEngine implements Engine {
                 .toList();
     }
 
+    @Override
+    public List<String> healthcheckCommand(String containerId) {
+        var config = client.inspectContainerCmd(containerId).exec().getConfig();
+        var test = config == null || config.getHealthcheck() == null
+                ? null
+                : config.getHealthcheck().getTest();
+        return HealthcheckCommand.of(test);
+    }
+
     /** Runs a command inside a container and returns its exit code and output (stdout, then stderr). */
     public ExecResult exec(String containerId, Duration timeout, String... command) {
         var stdout = new ByteArrayOutputStream();

@@ -75,6 +75,12 @@ public interface Engine extends AutoCloseable {
     ExecResult exec(String containerId, Duration timeout, String... command);
 
     /**
+     * The command a container's healthcheck runs, as an exec takes it ({@code CMD-SHELL} through {@code /bin/sh -c});
+     * empty when it has none.
+     */
+    List<String> healthcheckCommand(String containerId);
+
+    /**
      * Runs a command inside a container and streams its stdout, byte for byte, to {@code stdout}; stderr is
      * collected as text. Meant for binary output such as a {@code pg_dump} archive, so no TTY is attached.
      */

@@ -161,10 +161,17 @@ public final class RecordingEngine implements Engine {
                 .toList();
     }
 
+    /** What a container's healthcheck exits with when stackctl runs it itself, by service. */
+    public final Map<String, Integer> healthcheckExits = Collections.synchronizedMap(new LinkedHashMap<>());
+
     @Override
     public ExecResult exec(String containerId, Duration timeout, String... command) {
         String line = String.join(" ", command);
-        log.add("exec " + containers.get(containerId).name() + ": " + line);
+        var target = containers.get(containerId);
+        log.add("exec " + target.name() + ": " + line);
+        if (List.of(command).equals(healthcheckCommand(containerId))) {
+            return new ExecResult(healthcheckExits.getOrDefault(target.service(), 1), "");
+        }
         if (line.contains("SHOW max_connections")) {
             return new ExecResult(0, maxConnections + "\n");
         }
@@ -179,6 +186,15 @@ public final class RecordingEngine implements Engine {
             }
         }
         throw new AssertionError("exec not faked: " + line);
+    }
+
+    /** What each container's healthcheck runs, by service: none unless a test says. */
+    public final Map<String, List<String>> healthchecks = Collections.synchronizedMap(new LinkedHashMap<>());
+
+    @Override
+    public List<String> healthcheckCommand(String containerId) {
+        var container = containers.get(containerId);
+        return container == null ? List.of() : healthchecks.getOrDefault(container.service(), List.of());
     }
 
     @Override
