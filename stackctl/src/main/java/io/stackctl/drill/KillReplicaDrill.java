@@ -17,6 +17,13 @@ import java.util.stream.Collectors;
 public final class KillReplicaDrill implements Drill {
 
     static final long OUT_OF_ROTATION_MS = 2_000;
+    /**
+     * On Swarm the rotation is Docker's DNS, not the agent: the task leaves tasks.app once Swarm learns of its exit, and
+     * nginx looks the name up again at most every second (valid=1s, the least it takes). Measured in CI: 0.8-2.1 s
+     * under load (runs 20-26), where the compose stack's agent takes a dead replica out in 0-0.3 s.
+     */
+    static final long OUT_OF_ROTATION_ON_SWARM_MS = 3_000;
+
     static final long BACK_WITHIN_MS = 30_000;
     /** A request nginx held this long on the dead replica before another answered was held up by it. */
     static final long AFFECTED_LOST_MS = 250;
@@ -76,6 +83,7 @@ public final class KillReplicaDrill implements Drill {
         figures.put("back_ms", back ? recoveredAt - faultAt : -1);
         figures.put("upstream_rerendered", rerouted[0]);
         String victimId = victim.shortId();
+        long outOfRotationMs = stack.swarm() ? OUT_OF_ROTATION_ON_SWARM_MS : OUT_OF_ROTATION_MS;
         return new Outcome(faultAt, recoveredAt, figures, all -> {
             var split = all.stream().collect(Collectors.partitioningBy(s -> databaseDidNotAnswer(s, victimId)));
             var databases = split.get(true);
@@ -96,8 +104,9 @@ public final class KillReplicaDrill implements Drill {
                                                     + databases.get(0).describe()
                                                     + ")")),
                     Hypothesis.check(
-                            "the dead replica is out of rotation within 2 s (after it, no request failed or waited > 0.25 s on it)",
-                            affected <= OUT_OF_ROTATION_MS,
+                            "the dead replica is out of rotation within " + outOfRotationMs / 1000
+                                    + " s (after it, no request failed or waited > 0.25 s on it)",
+                            affected <= outOfRotationMs,
                             "last affected request " + affected + " ms after the kill"),
                     Hypothesis.check(
                             "the replica is back (healthy, in the upstream, answering) within 30 s",
