@@ -63,7 +63,8 @@ class EarlyReadinessTest {
         long runs = engine.log.stream()
                 .filter(line -> line.startsWith("exec shop_upstream-agent_1"))
                 .count();
-        assertThat(runs).isBetween(2L, (long) Math.ceil(seconds) + 1);
+        // The bound is the point: never more often than once a second, however the poll and the host go.
+        assertThat(runs).isBetween(1L, (long) Math.ceil(seconds) + 1);
     }
 
     @Test
