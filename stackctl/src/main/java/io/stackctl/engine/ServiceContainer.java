@@ -40,6 +40,11 @@ public record ServiceContainer(
         return running() && health.map("healthy"::equals).orElse(true);
     }
 
+    /** Running, and its healthcheck has not passed yet (the engine's first check comes a whole interval in). */
+    public boolean starting() {
+        return running() && health.map("starting"::equals).orElse(false);
+    }
+
     public String healthText() {
         return health.orElse(running() ? "running" : state);
     }

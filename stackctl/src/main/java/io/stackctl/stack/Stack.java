@@ -487,10 +487,7 @@ public final class Stack implements AutoCloseable {
                 .map(ReplicaHealth::name)
                 .collect(java.util.stream.Collectors.toSet());
         Predicate<ServiceContainer> serves = c -> c.healthy()
-                || (c.service().equals(APP)
-                        && c.running()
-                        && c.health().map("starting"::equals).orElse(false)
-                        && readyNow.contains(c.name()))
+                || (c.service().equals(APP) && c.starting() && readyNow.contains(c.name()))
                 || startingButPasses.test(c);
         containers.stream().filter(serves.negate()).forEach(c -> problems.add(c.name() + " is " + c.healthText()));
         replicas.stream()
@@ -522,7 +519,7 @@ public final class Stack implements AutoCloseable {
      * healthy to it only at 10 s). Swarm runs its own gates.
      */
     private boolean readyEarly(ServiceContainer container) {
-        if (!container.running() || !container.health().map("starting"::equals).orElse(false) || swarm()) {
+        if (!container.starting() || swarm()) {
             return false;
         }
         if (container.service().equals(APP)) {

@@ -51,7 +51,7 @@ public final class StackWaiter {
             List<ServiceContainer> containers =
                     engine.containers(project).stream().filter(included).toList();
             Set<String> early = containers.stream()
-                    .filter(c -> expected.containsKey(c.service()) && starting(c) && readyEarly.test(c))
+                    .filter(c -> expected.containsKey(c.service()) && c.starting() && readyEarly.test(c))
                     .map(ServiceContainer::id)
                     .collect(Collectors.toSet());
             for (ServiceContainer container : containers) {
@@ -77,10 +77,6 @@ public final class StackWaiter {
                                 .filter(c -> c.service().equals(e.getKey()) && (c.healthy() || early.contains(c.id())))
                                 .count()
                         >= e.getValue());
-    }
-
-    private static boolean starting(ServiceContainer container) {
-        return container.running() && container.health().map("starting"::equals).orElse(false);
     }
 
     private StackctlException timedOut(
