@@ -18,5 +18,12 @@ case "${1:-}" in
   latest) target=(--type=default) ;;
   *) echo "usage: pitr.sh time TIMESTAMP | backup LABEL | latest" >&2; exit 2 ;;
 esac
+# A data volume that is a new filesystem of its own (DB_VOLUME_DEVICE, after a lost disk) has a root owned by root and
+# a lost+found in it: pgBackRest, as postgres, restores only into a directory of its own user's.
+pgdata=${PGDATA:-/var/lib/postgresql/data}
+if [ ! -e "$pgdata/PG_VERSION" ] && [ -d "$pgdata/lost+found" ]; then
+  rmdir "$pgdata/lost+found" 2>/dev/null || true
+fi
+install -d -o postgres -g postgres -m 0700 "$pgdata"
 exec setpriv --reuid=postgres --regid=postgres --init-groups \
   pgbackrest --stanza=stack --delta --log-level-console=info "${target[@]}" restore

@@ -6,6 +6,30 @@
 # as root, into the container's own run folder first. Arguments go to postgres.
 set -euo pipefail
 
+pgdata=${PGDATA:-/var/lib/postgresql/data}
+# A volume that is a filesystem of its own (DB_VOLUME_DEVICE) has lost+found at its root, where initdb and a standby's
+# clone want an empty directory: an empty lost+found goes (e2fsck makes it again when it needs one).
+if [ ! -e "$pgdata/PG_VERSION" ] && [ -d "$pgdata/lost+found" ]; then
+  rmdir "$pgdata/lost+found" 2>/dev/null || true
+fi
+# A full data volume: PostgreSQL cannot even finish its crash recovery (it writes WAL and a checkpoint), and exiting
+# would hand the restart to Docker, whose delay doubles with each failure (up to a minute). So it waits here, saying
+# why, and starts within a second of the space returning. A fill `drill disk-full` left past its time (the host went
+# down mid-drill, before its helper could remove it) goes.
+need_kb=$((64 * 1024))
+waited=0
+while :; do
+  for fill in "$pgdata"/.stackctl-disk-full.*; do
+    [ -e "$fill" ] && [ "${fill##*.}" -le "$(date +%s)" ] && rm -f "$fill" && echo "removed $fill, left by a disk-full drill past its time" >&2
+  done
+  free_kb=$(df -Pk "$pgdata" | awk 'NR == 2 { print $4 }')
+  [ "${free_kb:-0}" -lt "$need_kb" ] || break
+  if [ $((waited % 10)) -eq 0 ]; then
+    echo "waiting for space: $((free_kb / 1024)) MB free on $pgdata, PostgreSQL needs $((need_kb / 1024)) MB to start safely; free some or grow the volume" >&2
+  fi
+  sleep 1
+  waited=$((waited + 1))
+done
 if [ -s /stack/tls/server.crt ] && [ -s /stack/tls/server.key ]; then
   install -d -o postgres -g postgres -m 0700 /var/run/postgresql/tls
   install -o postgres -g postgres -m 0600 /stack/tls/server.key /var/run/postgresql/tls/server.key

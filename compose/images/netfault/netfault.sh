@@ -19,6 +19,7 @@
 #                                        them again, once the redirect is in place and once it is gone; the proxy
 #                                        ends when its last connection does (at most DRAIN_S seconds).
 #   netfault.sh clear                    removes any fault rules left here (a helper killed with SIGKILL).
+#   netfault.sh disk ARGS...             diskfill.sh ARGS...: a full disk (drill disk-full).
 # Every rule lives in one chain of its own, STACKCTL-FAULT, jumped to from INPUT and OUTPUT: removing the fault is
 # removing the chain, and nothing else of the namespace's firewall is touched.
 set -euo pipefail
@@ -181,6 +182,11 @@ apply_rules() {
 }
 
 case "${1:-}" in
+  disk)
+    # A full disk instead (drill disk-full): diskfill.sh, with the target's volumes rather than its network.
+    shift
+    exec bash /usr/local/bin/diskfill.sh "$@"
+    ;;
   clear)
     clear_rules
     clear_shaping

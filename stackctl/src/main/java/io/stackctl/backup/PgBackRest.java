@@ -374,6 +374,11 @@ public final class PgBackRest {
             return "the bucket BACKUP_S3_BUCKET names does not exist in the object store: create it there, or fix the"
                     + " name in compose/.env, then run bin/stackctl up";
         }
+        if (output.contains("not owned by current user")) {
+            return "the data directory is not PostgreSQL's (a new filesystem's root belongs to root): give it to the"
+                    + " postgres user (compose/db/pitr.sh does so before a restore; an image from before it does not),"
+                    + " then run bin/stackctl up";
+        }
         // A wrong key decrypts the info files to noise, which pgBackRest reports as whatever the noise breaks first: a
         // format, crypto or checksum error while loading an info file that is there.
         if (output.contains("[043]")

@@ -225,15 +225,15 @@ public final class PointInTimeRestore {
 
     /**
      * The rehearsal's scratch volume lives on the engine's disk, which the live database's volume shares as a rule: a
-     * copy that filled it would stop the live database's own writes. Refused (exit 3) when the disk under the db
-     * volume has less room than the backup the restore starts from, a tenth more for the WAL, and
-     * {@link #HEADROOM_BYTES}.
+     * copy that filled it would stop the live database's own writes. Refused (exit 3) when the disk under a scratch
+     * volume (measured in one: the database may have a device of its own, DB_VOLUME_DEVICE) has less room than the
+     * backup the restore starts from, a tenth more for the WAL, and {@link #HEADROOM_BYTES}.
      */
     private String requireRoomToRehearse(RepositoryInfo info, Target target) {
         var backup = restoredFrom(info, target);
-        var free = freeBytesUnderData(false).map(Disk::free);
+        var free = freeBytesUnderScratch();
         if (backup.isEmpty() || free.isEmpty()) {
-            return "the free space under the db volume not measured";
+            return "the free space on the engine's disk not measured";
         }
         shortOfRoom(backup.get().size(), free.get()).ifPresent(why -> {
             throw new StackctlException(
@@ -243,7 +243,7 @@ public final class PointInTimeRestore {
                             + " --no-rehearsal (the live database then stops before the repository is known to reach"
                             + " the target)");
         });
-        return "a " + size(backup.get().size()) + " copy, with " + size(free.get()) + " free under the db volume";
+        return "a " + size(backup.get().size()) + " copy, with " + size(free.get()) + " free on the engine's disk";
     }
 
     /** The largest file PostgreSQL writes (a relation's segment): pgBackRest rewrites one at a time. */
@@ -257,7 +257,7 @@ public final class PointInTimeRestore {
      */
     private void requireRoomInPlace(RepositoryInfo info, Target target) {
         var backup = restoredFrom(info, target);
-        var disk = freeBytesUnderData(true);
+        var disk = freeBytesUnderData();
         if (backup.isEmpty() || disk.isEmpty()) {
             progress("no rehearsal, and the free space under the db volume not measured");
             return;
@@ -300,8 +300,8 @@ public final class PointInTimeRestore {
         }
         return Optional.of(String.format(
                 Locale.ROOT,
-                "no room to rehearse the restore: it copies the %s database into a scratch volume on the disk"
-                        + " under the db volume, which has %s free, and would leave the live database less than %s",
+                "no room to rehearse the restore: it copies the %s database into a scratch volume on the engine's"
+                        + " disk, which has %s free, and would leave it (and the database on it) less than %s",
                 size(backupBytes),
                 size(freeBytes),
                 size(HEADROOM_BYTES)));
@@ -333,16 +333,31 @@ public final class PointInTimeRestore {
     record Disk(long free, long data) {}
 
     /**
-     * Free bytes on the disk under the db volume (and, with {@code withData}, the bytes the data directory holds),
+     * Free bytes on the disk under the db volume and the bytes the data directory holds,
      * read in the db container or, when it is stopped, beside it. Empty when not measured: the restore goes on, as
      * before these checks.
      */
-    private Optional<Disk> freeBytesUnderData(boolean withData) {
-        String[] df = {
-            "bash",
-            "-c",
-            "df -Pk /var/lib/postgresql/data | tail -n 1" + (withData ? "; du -sk /var/lib/postgresql/data" : "")
-        };
+    private Optional<Long> freeBytesUnderScratch() {
+        var result = stack.engine()
+                .runScratch(
+                        dbContainer,
+                        stack.project() + "-df",
+                        Duration.ofSeconds(60),
+                        "none",
+                        List.of(),
+                        "/scratch",
+                        "bash",
+                        "-c",
+                        "df -Pk /scratch | tail -n 1");
+        var fields = result.output().strip().split("\\s+");
+        if (result.exitCode() != 0 || fields.length < 4 || !fields[3].matches("[0-9]+")) {
+            return Optional.empty();
+        }
+        return Optional.of(Long.parseLong(fields[3]) * 1024);
+    }
+
+    private Optional<Disk> freeBytesUnderData() {
+        String[] df = {"bash", "-c", "df -Pk /var/lib/postgresql/data | tail -n 1; du -sk /var/lib/postgresql/data"};
         var result = databaseRunning()
                 ? stack.engine().exec(dbContainer, Duration.ofSeconds(30), df)
                 : stack.engine().runBeside(dbContainer, stack.project() + "-df", Duration.ofSeconds(60), "none", df);
@@ -352,9 +367,6 @@ public final class PointInTimeRestore {
             return Optional.empty();
         }
         long free = Long.parseLong(fields[3]) * 1024;
-        if (!withData) {
-            return Optional.of(new Disk(free, 0));
-        }
         var du = lines.size() < 2 ? "" : lines.get(1).split("\\s+")[0];
         return du.matches("[0-9]+") ? Optional.of(new Disk(free, Long.parseLong(du) * 1024)) : Optional.empty();
     }

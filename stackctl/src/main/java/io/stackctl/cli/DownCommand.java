@@ -2,6 +2,8 @@ package io.stackctl.cli;
 
 import io.stackctl.core.ExitCodes;
 import io.stackctl.core.StackctlException;
+import io.stackctl.stack.DbVolume;
+import io.stackctl.stack.EnvFile;
 import io.stackctl.stack.Stack;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,6 +38,14 @@ final class DownCommand extends StackCommand {
             }
             output().line("project " + stack.project() + " is down"
                     + (volumes ? "; volumes deleted" : "; volumes kept"));
+            var device = DbVolume.resolve(
+                    stack.environment(), EnvFile.load(stack.files().envFile()));
+            if (volumes && device.isPresent()) {
+                // Docker's local driver mounts a device and never erases it: saying so beats a surprise at the next up.
+                output().line("the database's device " + device.get().device() + " keeps its data: the next up"
+                        + " starts on it again (to start empty, make a new filesystem on it: mkfs."
+                        + device.get().type() + " " + device.get().device() + ")");
+            }
         }
         return ExitCodes.OK;
     }

@@ -8,6 +8,7 @@ import io.stackctl.drill.DrillResult;
 import io.stackctl.drill.DrillRunner;
 import io.stackctl.drill.LoadSpikeDrill;
 import io.stackctl.drill.Magnitudes;
+import io.stackctl.stack.DbVolume;
 import io.stackctl.stack.EnvFile;
 import io.stackctl.stack.Stack;
 import io.stackctl.stack.Standby;
@@ -34,7 +35,8 @@ import picocli.CommandLine.Parameters;
                     + " write is in the database, and undo the fault. Exit 1 when a hypothesis fails.",
             "Drills: kill-replica, db-restart, cache-outage, nginx-reload, scale-under-load, deploy-under-load,"
                     + " cache-partition, cache-loss, cache-latency, db-partition, db-latency, replica-partition; with a"
-                    + " standby db-failover and db-freeze; all (these). load-spike (the load x5 for a minute, on its own)"
+                    + " standby db-failover and db-freeze; with the database on a device of its own (DB_VOLUME_DEVICE)"
+                    + " disk-full; all (these). load-spike (the load x5 for a minute, on its own)"
                     + " watches the autoscaler (AUTOSCALE in compose/.env) add replicas and remove them. Network"
                     + " faults are"
                     + " iptables rules (and, for latency, a proxy) in the target container's own namespace (a helper"
@@ -58,7 +60,7 @@ final class DrillCommand extends StackCommand {
             paramLabel = "NAME",
             description = "kill-replica, db-restart, cache-outage, nginx-reload, scale-under-load,"
                     + " deploy-under-load, cache-partition, cache-loss, cache-latency, db-partition, db-latency,"
-                    + " replica-partition, db-failover, db-freeze, load-spike, or all.")
+                    + " replica-partition, disk-full, db-failover, db-freeze, load-spike, or all.")
     String name;
 
     @Option(
@@ -183,6 +185,15 @@ final class DrillCommand extends StackCommand {
                 progress(
                         "not running %s: they need a standby (bin/stackctl up --standby)",
                         String.join(" and ", DrillRunner.STANDBY_NAMES));
+            }
+            if (name.equals("all")
+                    && !DbVolume.configured(
+                            stack.environment(), EnvFile.load(stack.files().envFile()))
+                    && runHere.removeAll(DrillRunner.DISK_NAMES)) {
+                progress(
+                        "not running %s: it needs the database on a device of its own (%s in compose/.env;"
+                                + " docs/drills.md)",
+                        String.join(" and ", DrillRunner.DISK_NAMES), DbVolume.DEVICE);
             }
             var runner = new DrillRunner(target, err());
             for (Drill drill : drills) {

@@ -2,6 +2,7 @@ package io.stackctl.cli;
 
 import io.stackctl.core.ExitCodes;
 import io.stackctl.core.StackctlException;
+import io.stackctl.fault.DiskFill;
 import io.stackctl.fault.NetworkFaults;
 import io.stackctl.prometheus.RunMarks;
 import io.stackctl.stack.Stack;
@@ -13,6 +14,7 @@ import io.stackctl.targets.Targets;
 import io.stackctl.tls.EdgeTls;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
@@ -81,7 +83,9 @@ abstract class StackCommand implements Callable<Integer> {
             return;
         }
         try {
-            for (String found : new NetworkFaults(stack).sweep()) {
+            var left = new ArrayList<>(new NetworkFaults(stack).sweep());
+            left.addAll(new DiskFill(stack).sweep());
+            for (String found : left) {
                 err().println("warning: " + found + " (left by an interrupted drill)");
             }
         } catch (StackctlException e) {

@@ -85,9 +85,14 @@ public final class DbRestartDrill implements Drill {
     }
 
     private boolean accepting(Stack stack) {
+        return accepting(stack, db.id());
+    }
+
+    /** PostgreSQL in that container takes connections (pg_isready); false while it starts, recovers or is gone. */
+    static boolean accepting(Stack stack, String containerId) {
         try {
             return stack.engine()
-                            .exec(db.id(), Duration.ofSeconds(3), "pg_isready", "-h", "127.0.0.1", "-q")
+                            .exec(containerId, Duration.ofSeconds(3), "pg_isready", "-h", "127.0.0.1", "-q")
                             .exitCode()
                     == 0;
         } catch (RuntimeException e) {

@@ -37,12 +37,19 @@ public final class DrillRunner {
             "db-partition",
             "db-latency",
             "replica-partition",
+            "disk-full",
             "db-failover",
             "db-freeze",
             "load-spike");
 
     /** The drills that need a standby (bin/stackctl up --standby): drill all runs them only when there is one. */
     public static final List<String> STANDBY_NAMES = List.of("db-failover", "db-freeze");
+
+    /**
+     * The drills that need the database on a filesystem of its own (DB_VOLUME_DEVICE): drill all runs them only then,
+     * as filling a folder of the host's disk would fill the host.
+     */
+    public static final List<String> DISK_NAMES = List.of("disk-full");
 
     /** The drills that need the autoscaler (AUTOSCALE in compose/.env): drill all runs them only when it is on. */
     public static final List<String> AUTOSCALE_NAMES = List.of("load-spike");
@@ -90,6 +97,7 @@ public final class DrillRunner {
                         magnitudes.jitterOr(DbLatencyDrill.DEFAULT_JITTER_MS),
                         magnitudes.bandwidthKbit());
             case "replica-partition" -> new ReplicaPartitionDrill();
+            case "disk-full" -> new DiskFullDrill();
             case "db-failover" -> new DbFailoverDrill(false, writesBackWithin);
             case "db-freeze" -> new DbFailoverDrill(true, writesBackWithin);
             case "load-spike" -> new LoadSpikeDrill();

@@ -639,6 +639,13 @@ public final class DockerEngine implements Engine {
         return !composeVolumes(project, volume).isEmpty();
     }
 
+    @Override
+    public Optional<Map<String, String>> volumeOptions(String project, String volume) {
+        return composeVolumes(project, volume).stream()
+                .findFirst()
+                .map(found -> found.getOptions() == null ? Map.of() : Map.copyOf(found.getOptions()));
+    }
+
     /** The volumes compose made for {@code volume} of this project, found by its labels. */
     private List<com.github.dockerjava.api.command.InspectVolumeResponse> composeVolumes(
             String project, String volume) {
@@ -662,6 +669,9 @@ public final class DockerEngine implements Engine {
                 .withInit(true);
         if (spec.joinPidNamespace()) {
             hostConfig.withPidMode("container:" + spec.targetId());
+        }
+        if (spec.shareVolumes()) {
+            hostConfig.withVolumesFrom(new com.github.dockerjava.api.model.VolumesFrom(spec.targetId()));
         }
         String id = client.createContainerCmd(spec.image())
                 .withName(spec.name())

@@ -167,6 +167,12 @@ public interface Engine extends AutoCloseable {
     /** Whether compose made the named volume for this project (its data outlives the project's containers). */
     boolean volumeExists(String project, String volume);
 
+    /**
+     * The driver options of the named volume compose made for this project (empty map: none, a directory of the
+     * engine's disk), or empty when there is no such volume.
+     */
+    Optional<Map<String, String>> volumeOptions(String project, String volume);
+
     boolean imageExists(String image);
 
     /** A container stackctl started for a while beside the stack's (a fault helper), found again by its labels. */
@@ -174,7 +180,8 @@ public interface Engine extends AutoCloseable {
 
     /**
      * A helper container beside {@code targetId}: in its network namespace (docker run --network container:ID) and,
-     * with {@code joinPidNamespace}, its pid namespace too (--pid container:ID: to signal the target's processes).
+     * with {@code joinPidNamespace}, its pid namespace too (--pid container:ID: to signal the target's processes);
+     * with {@code shareVolumes}, its volumes mounted where it has them (--volumes-from ID: to fill its disk).
      */
     record HelperSpec(
             String targetId,
@@ -184,7 +191,21 @@ public interface Engine extends AutoCloseable {
             Map<String, String> labels,
             Map<String, String> environment,
             List<String> capabilities,
-            List<String> command) {}
+            List<String> command,
+            boolean shareVolumes) {
+
+        public HelperSpec(
+                String targetId,
+                boolean joinPidNamespace,
+                String image,
+                String name,
+                Map<String, String> labels,
+                Map<String, String> environment,
+                List<String> capabilities,
+                List<String> command) {
+            this(targetId, joinPidNamespace, image, name, labels, environment, capabilities, command, false);
+        }
+    }
 
     /**
      * Starts a helper detached, with the given capabilities and labels, and returns its id. A container left by an

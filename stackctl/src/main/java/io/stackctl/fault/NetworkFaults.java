@@ -237,12 +237,12 @@ public final class NetworkFaults {
                 fault.heal();
                 throw new StackctlException(
                         ExitCodes.FAILED,
-                        "the fault helper could not apply " + what + ": " + lastLines(log),
+                        "the fault helper could not apply " + what + ": " + OneShotHelper.lastLines(log),
                         "the helper needs NET_ADMIN in the target's namespace and iptables in its image; see docker"
                                 + " logs of a run by hand: docker run --rm --network container:" + target.name()
                                 + " --cap-add NET_ADMIN " + IMAGE + " hold 5 drop all");
             }
-            sleep(Duration.ofMillis(100));
+            OneShotHelper.pause(Duration.ofMillis(100));
         }
     }
 
@@ -301,30 +301,22 @@ public final class NetworkFaults {
             return; // a stopped or removed container's namespace, and its rules, are gone with it
         }
         String name = "stackctl-netfault-clear-" + targetId.substring(0, Math.min(12, targetId.length()));
-        String id = engine.startBeside(new Engine.HelperSpec(
-                targetId,
-                false,
-                IMAGE,
-                name,
-                Map.of(PROJECT_LABEL + ".clear", stack.project()),
-                Map.of(),
-                List.of("NET_ADMIN"),
-                List.of("clear")));
-        long deadline = System.nanoTime() + APPLY_WITHIN.toNanos();
-        Optional<Long> exit = Optional.empty();
-        while (System.nanoTime() < deadline && exit.isEmpty()) {
-            sleep(Duration.ofMillis(100));
-            exit = engine.helpers(Map.of(PROJECT_LABEL + ".clear", stack.project())).stream()
-                    .filter(h -> h.id().equals(id) && !h.running())
-                    .findFirst()
-                    .flatMap(Engine.Helper::exitCode);
-        }
-        String log = engine.logTail(id, 20);
-        engine.remove(id);
-        if (exit.isEmpty() || exit.get() != 0) {
+        var finished = OneShotHelper.run(
+                engine,
+                new Engine.HelperSpec(
+                        targetId,
+                        false,
+                        IMAGE,
+                        name,
+                        Map.of(PROJECT_LABEL + ".clear", stack.project()),
+                        Map.of(),
+                        List.of("NET_ADMIN"),
+                        List.of("clear")),
+                APPLY_WITHIN);
+        if (!finished.clean()) {
             throw new StackctlException(
                     ExitCodes.FAILED,
-                    "could not clear a fault's iptables rules in container " + targetId + ": " + lastLines(log),
+                    "could not clear a fault's iptables rules in container " + targetId + ": " + finished.log(),
                     "restart that container (its network namespace goes with it): docker restart " + targetId);
         }
     }
@@ -351,7 +343,7 @@ public final class NetworkFaults {
                     return;
                 }
             }
-            sleep(Duration.ofMillis(100));
+            OneShotHelper.pause(Duration.ofMillis(100));
         }
         fault.heal();
         throw new StackctlException(
@@ -388,19 +380,5 @@ public final class NetworkFaults {
 
     private String helperName(ServiceContainer target) {
         return "stackctl-netfault-" + target.name();
-    }
-
-    private static String lastLines(String log) {
-        String text = log.strip();
-        return text.isEmpty() ? "it printed nothing" : text.replace('\n', ' ');
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while handling a network fault", e);
-        }
     }
 }

@@ -111,7 +111,9 @@ public final class Stack implements AutoCloseable {
                         runner,
                         ComposeCli.detect(runner, files.stateDir().resolve("compose-cli")),
                         project,
-                        files.composeFiles(OffsiteRepository.configured(environment, EnvFile.load(files.envFile()))),
+                        files.composeFiles(
+                                OffsiteRepository.configured(environment, EnvFile.load(files.envFile())),
+                                DbVolume.configured(environment, EnvFile.load(files.envFile()))),
                         () -> profiles(environment, EnvFile.load(files.envFile())))
                 .plain(plain);
         return new Stack(project, files, engine, compose, runner, environment);

@@ -45,11 +45,19 @@ public record StackFiles(Path root) {
         return composeDir().resolve("compose.yaml");
     }
 
-    /** compose.yaml, joined by offsite.yaml when compose/.env names an off-host backup repository. */
-    public java.util.List<Path> composeFiles(boolean offsiteRepository) {
-        return offsiteRepository
-                ? java.util.List.of(composeFile(), composeDir().resolve("offsite.yaml"))
-                : java.util.List.of(composeFile());
+    /**
+     * compose.yaml, joined by offsite.yaml when compose/.env names an off-host backup repository, and by db-volume.yaml
+     * when it names a device for the database.
+     */
+    public java.util.List<Path> composeFiles(boolean offsiteRepository, boolean dbVolumeDevice) {
+        var files = new java.util.ArrayList<Path>(java.util.List.of(composeFile()));
+        if (offsiteRepository) {
+            files.add(composeDir().resolve("offsite.yaml"));
+        }
+        if (dbVolumeDevice) {
+            files.add(composeDir().resolve("db-volume.yaml"));
+        }
+        return java.util.List.copyOf(files);
     }
 
     /** Where the upstream agent writes the replicas for Prometheus to scrape (file-based discovery). */

@@ -14,6 +14,7 @@ import io.stackctl.nginx.Nginx;
 import io.stackctl.stack.AlertmanagerConfig;
 import io.stackctl.stack.AppSecretFiles;
 import io.stackctl.stack.CredentialFiles;
+import io.stackctl.stack.DbVolume;
 import io.stackctl.stack.EnvFile;
 import io.stackctl.stack.LocalImages;
 import io.stackctl.stack.Monitoring;
@@ -80,6 +81,17 @@ public final class Provisioner {
         target.requireUsable();
         var envFile = EnvFile.load(stack.files().envFile());
         var offsite = OffsiteRepository.resolve(stack.environment(), envFile);
+        var dbVolume = DbVolume.resolve(stack.environment(), envFile);
+        if (dbVolume.isPresent() && !target.name().equals("compose")) {
+            throw new StackctlException(
+                    ExitCodes.USAGE,
+                    "a device for the database (" + DbVolume.DEVICE + ") is mounted on the compose target only, not yet"
+                            + " on " + target.name(),
+                    "remove " + DbVolume.DEVICE + " from compose/.env, or use compose");
+        }
+        if (target.name().equals("compose")) {
+            DbVolume.requireUnchanged(stack.engine(), stack.project(), dbVolume);
+        }
         // The agent runs the schedule: a wrong expression is refused here, before anything starts.
         BackupSchedule.parse(key -> StackSettings.setting(key, "", stack.environment(), envFile));
         var autoscale = AutoscaleSettings.of(stack.environment(), envFile);

@@ -39,6 +39,8 @@ public final class RecordingEngine implements Engine {
     public final Map<String, String> psql = Collections.synchronizedMap(new LinkedHashMap<>());
     /** The images the engine holds, by name or tag. */
     public final java.util.Set<String> images = Collections.synchronizedSet(new java.util.HashSet<>());
+    /** Volumes that exist, by "project_volume": their driver options (an empty map for a directory of the disk). */
+    public final Map<String, Map<String, String>> volumeOptions = Collections.synchronizedMap(new LinkedHashMap<>());
 
     public RecordingEngine(String project) {
         this.project = project;
@@ -368,6 +370,11 @@ public final class RecordingEngine implements Engine {
     @Override
     public String logTail(String containerId, int lines) {
         return "";
+    }
+
+    @Override
+    public Optional<Map<String, String>> volumeOptions(String project, String volume) {
+        return Optional.ofNullable(volumeOptions.get(project + "_" + volume));
     }
 
     @Override

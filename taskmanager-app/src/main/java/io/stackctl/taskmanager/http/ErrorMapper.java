@@ -45,6 +45,11 @@ public final class ErrorMapper {
         return ctx.path().equals("/") || ctx.path().startsWith("/ui/");
     }
 
+    /** PostgreSQL's disk_full: a file could not grow. Until an operator frees space, which takes longer than a second. */
+    static final String DISK_FULL = "53100";
+
+    static final int DISK_FULL_RETRY_AFTER_S = 10;
+
     /** True for failures that mean "the database is not reachable right now", not "this query is wrong". */
     static boolean isUnavailable(SQLException e) {
         String state = e.getSQLState();
@@ -64,6 +69,10 @@ public final class ErrorMapper {
      * tells a replica short of connections from a database that stalled by it (KillReplicaDrill).
      */
     static String unavailableDetail(SQLException e) {
+        if (DISK_FULL.equals(e.getSQLState())) {
+            return "the database's disk is full, so it cannot store this write (reads still work); retry later, with"
+                    + " the same Idempotency-Key";
+        }
         if (e instanceof SQLTransientConnectionException && e.getCause() == null) {
             return "every database connection of this replica stayed in use past the wait; retry shortly";
         }
@@ -99,7 +108,7 @@ public final class ErrorMapper {
         }
         if (isUnavailable(e)) {
             log.warn("database unavailable: {}", e.getMessage());
-            ctx.header("Retry-After", "1");
+            ctx.header("Retry-After", DISK_FULL.equals(e.getSQLState()) ? "" + DISK_FULL_RETRY_AFTER_S : "1");
             write(ctx, 503, "database unavailable", unavailableDetail(e));
         } else {
             unexpected(e, ctx);

@@ -47,6 +47,13 @@ class ErrorMapperTest {
     }
 
     @Test
+    void aFullDiskIsUnavailabilityThatSaysSo() {
+        var full = new SQLException("could not extend file \"base/16384/16409\": No space left on device", "53100");
+        assertThat(ErrorMapper.isUnavailable(full)).isTrue();
+        assertThat(ErrorMapper.unavailableDetail(full)).startsWith("the database's disk is full");
+    }
+
+    @Test
     void aPoolThatCannotConnectSaysTheDatabaseDidNotAnswer() {
         var config = new com.zaxxer.hikari.HikariConfig();
         config.setJdbcUrl("jdbc:postgresql://127.0.0.1:1/nothing");
