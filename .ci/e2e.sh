@@ -877,6 +877,10 @@ docker rm -f "$db_c" >/dev/null
 docker volume rm taskmanager_db-data taskmanager_db-backup >/dev/null && pass "the db container and its volumes (data, local repository) are gone" \
   || fail "could not delete the db volumes: $(docker volume ls)"
 touch /tmp/e2e.loss-stop; wait "$loss_writer" 2>/dev/null || true
+# The new disk is a device of the database's own (a loop device here), as an operator would give it after a loss:
+# from here on a full database cannot fill the host, and drill all includes disk-full.
+db_device=$(bash .ci/db-device.sh up) && pass "a new disk for the database: $db_device (ext4, 4 GiB)" || fail "no loop device for the new disk"
+echo "DB_VOLUME_DEVICE=$db_device" >>compose/.env
 start=$(date +%s%N)
 expect_exit 0 "restore --latest --yes, from the S3 repository alone" -- bin/stackctl restore --latest --yes
 echo "restore --latest took $(( ($(date +%s%N) - start) / 1000000 )) ms"
@@ -896,6 +900,8 @@ print("%d writes acknowledged, %d of them more than 10 s before the loss (%d mis
 sys.exit(0 if len(old) > 20 and not lost_old else 1)
 PY
 [ "$(status_of -H "$(bearer)" "$url/tasks?limit=1")" = 200 ] && pass "the API serves again on the restored database" || fail "API after the disk-loss restore"
+on_device=$(docker exec "$(project_ps --filter label=com.docker.compose.service=db)" df -P /var/lib/postgresql/data | awk 'NR == 2 { print $1 }')
+[ "$on_device" = "$db_device" ] && pass "the restored database lives on its own device ($on_device)" || fail "the database is on '$on_device', not $db_device"
 # The objects s3proxy stores, read raw: each is OpenSSL ciphertext, and backup.info opens with the key and not without.
 heads=$(object_heads "$s3_data")
 info=$(find "$s3_data" -path '*/backup/stack/backup.info' | head -1)
@@ -1185,9 +1191,9 @@ left=$(psql_db "SELECT count(*) FROM tasks WHERE title ~ '^drill [0-9a-f]{8} '")
 [ "$left" = 0 ] && pass "the drills removed their tasks from the database" || fail "$left drill tasks left behind"
 grep -q "crashed .* SIGKILL to its java process, through the engine" /tmp/e2e.err \
   && pass "kill-replica crashed the replica through the engine (no host pid)" || fail "kill-replica did not crash through the engine"
-grep -q "drills: 12 passed, 0 failed" /tmp/e2e.out && pass "all 12 drills held their hypotheses" \
+grep -q "drills: 13 passed, 0 failed" /tmp/e2e.out && pass "all 13 drills held their hypotheses" \
   || { fail "drills"; grep -E "^(drill |FAIL|failed requests|  [a-z]+ at )" /tmp/e2e.out; grep "^error:" /tmp/e2e.err; }
-for d in cache-partition cache-loss cache-latency db-partition db-latency replica-partition; do
+for d in cache-partition cache-loss cache-latency db-partition db-latency replica-partition disk-full; do
   grep -q "^drill $d: PASSED" /tmp/e2e.out && pass "drill $d passed" || fail "drill $d did not pass"
 done
 grep -q "20% packet loss between .*cache" /tmp/e2e.err && pass "cache-loss dropped 20% of the cache's packets" || fail "no cache-loss fault line"
@@ -1202,12 +1208,14 @@ grep -qE "^PASS  the latency was in the path" /tmp/e2e.out && pass "db-latency m
 report=$(sed -n 's/^report: //p' /tmp/e2e.out)
 [ -s "$report" ] && [ -s "$(dirname "$report")/summary.json" ] && pass "drill all wrote report.html and summary.json ($report)" \
   || fail "no drill report in '$report'"
-[ "$(grep -c '<rect class="fault"' "$report")" = 12 ] && pass "the report shades a fault window in each of the 12 drills" \
+[ "$(grep -c '<rect class="fault"' "$report")" = 13 ] && pass "the report shades a fault window in each of the 13 drills" \
   || fail "fault windows in the report: $(grep -c '<rect class="fault"' "$report")"
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["drills"]) == 12 and all(x["timeline"]["buckets"] for x in d["drills"])' \
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["drills"]) == 13 and all(x["timeline"]["buckets"] for x in d["drills"])' \
   "$(dirname "$report")/summary.json" && pass "summary.json holds each drill's timeline" || fail "summary.json has no timelines"
-[ -z "$(docker ps -aq --filter label=io.stackctl.fault=netfault)" ] && pass "no fault helper container is left after the drills" \
-  || fail "fault helpers left: $(docker ps -a --filter label=io.stackctl.fault=netfault --format '{{.Names}}')"
+grep -qE "^PASS  the disk was full: PostgreSQL could not grow a file" /tmp/e2e.out && pass "disk-full filled the database's device for real" \
+  || fail "disk-full did not prove the disk full"
+[ -z "$(docker ps -aq --filter label=io.stackctl.fault.project=taskmanager)" ] && pass "no fault helper container is left after the drills" \
+  || fail "fault helpers left: $(docker ps -a --filter label=io.stackctl.fault.project=taskmanager --format '{{.Names}}')"
 
 step "a network fault outlives no stackctl: drill killed with SIGKILL, its helper too, then any command clears it"
 fault_rules() { # fault_rules CONTAINER: the fault chain's rules in the container's own network namespace
@@ -1241,6 +1249,31 @@ for _ in $(seq 50); do [ "$(docker inspect -f '{{.State.Running}}' e2e-netfault-
 [ "$(docker inspect -f '{{.State.ExitCode}}' e2e-netfault-ttl)" = 0 ] && [ "$(fault_rules "$cache_ctr")" = 0 ] \
   && pass "at its time to live it removed them and exited 0" || fail "the TTL helper left rules (or failed): $(docker logs e2e-netfault-ttl 2>&1)"
 docker rm -f e2e-netfault-ttl >/dev/null
+
+step "a full disk outlives no stackctl: drill disk-full killed with SIGKILL, its helper too, then any command frees the space"
+db_ctr=$(project_ps --filter label=com.docker.compose.service=db)
+fills() { docker exec "$db_ctr" sh -c 'ls /var/lib/postgresql/data/.stackctl-disk-full.* 2>/dev/null | wc -l'; }
+room() { docker exec "$db_ctr" df -P /var/lib/postgresql/data | awk 'NR == 2 { print $4 }'; }
+cache_ctr=$(project_ps --filter label=com.docker.compose.service=cache)
+# The cache's volume is a folder of the host's disk: the helper refuses it (exit 3) and writes nothing there.
+refusal=$(docker run --rm --volumes-from "$cache_ctr" stackctl/netfault:latest disk hold 5 /data 2>&1) && code=0 || code=$?
+[ "$code" = 3 ] && [[ "$refusal" == *"not a filesystem of its own"* ]] && [ -z "$(docker exec "$cache_ctr" sh -c 'ls -A /data | grep stackctl-disk-full' || true)" ] \
+  && pass "the fill refuses a folder of the host's disk (exit 3: $refusal)" || fail "the fill took the host's disk: exit $code, $refusal"
+bin/stackctl drill disk-full --duration 8s >/tmp/e2e.kf.out 2>&1 &
+kf_pid=$!
+for _ in $(seq 600); do grep -q " full in " /tmp/e2e.kf.out && break; sleep 0.1; done
+grep -q " full in " /tmp/e2e.kf.out && [ "$(room)" = 0 ] && pass "the drill filled the database's device: 0 KiB left to PostgreSQL" \
+  || { fail "the disk never filled ($(room) KiB left)"; cat /tmp/e2e.kf.out; }
+kill -9 "$kf_pid"; wait "$kf_pid" 2>/dev/null || true
+docker kill "$(docker ps -q --filter label=io.stackctl.fault=diskfill)" >/dev/null # SIGKILL: its trap never runs
+[ "$(fills)" = 1 ] && pass "with stackctl and the helper killed, the disk stays full" || fail "the fill went away by itself ($(fills))"
+expect_exit 0 "status after the killed drill" -- bin/stackctl status
+grep -q "warning: a fault helper left behind, removed: a full disk under" /tmp/e2e.err && pass "status says it removed the fill the killed drill left" \
+  || { fail "status did not report the left fill"; cat /tmp/e2e.err; }
+[ "$(fills)" = 0 ] && [ "$(room)" -gt 1000000 ] && pass "the fill is gone: $(room) KiB available again" || fail "fills left: $(fills), $(room) KiB available"
+[ -z "$(docker ps -aq --filter label=io.stackctl.fault.project=taskmanager)" ] && pass "no helper container left" || fail "helpers left"
+for _ in $(seq 60); do bin/stackctl health >/dev/null 2>&1 && break; sleep 1; done
+expect_exit 0 "health once the disk has room" -- bin/stackctl health
 
 step "a latency proxy and a shaped link outlive no stackctl: db-latency --bandwidth killed with SIGKILL, then any command undoes both"
 nat_rules() { # nat_rules CONTAINER: the fault chain's nat rules (the proxy's redirect) in the container's namespace
@@ -1796,9 +1829,12 @@ vols=$(docker volume ls -q --filter label=com.docker.compose.project=taskmanager
 nets=$(docker network ls -q --filter label=com.docker.compose.project=taskmanager | wc -l)
 [ "$left$vols$nets" = "000" ] && pass "down --volumes left no container, volume or network" \
   || fail "left $left containers, $vols volumes, $nets networks"
+grep -q "the database's device $db_device keeps its data: the next up starts on it again" /tmp/e2e.out \
+  && pass "down --volumes says the database's device keeps its data (Docker never erases one)" || fail "no word of the device's data: $(cat /tmp/e2e.out)"
+bash .ci/db-device.sh down && pass "the database's device detached (nothing holds it mounted)" || fail "the database's device is still held"
 
 # The Swarm scenario runs next on this compose/.env, and Swarm takes no off-host repository nor monitoring yet.
-sed -i '/^BACKUP_S3_/d; /^ARCHIVE_TIMEOUT=/d; /^BACKUP_SCHEDULE_/d; /^MONITORING=/d; /^ALERT/d; /^SLO_/d; /^DB_STANDBY=/d; /^REPLICAS_SYNC=/d; /^READS_FROM_STANDBY=/d' compose/.env
+sed -i '/^BACKUP_S3_/d; /^ARCHIVE_TIMEOUT=/d; /^BACKUP_SCHEDULE_/d; /^MONITORING=/d; /^ALERT/d; /^SLO_/d; /^DB_STANDBY=/d; /^REPLICAS_SYNC=/d; /^READS_FROM_STANDBY=/d; /^DB_VOLUME_/d' compose/.env
 bash .ci/s3proxy.sh stop /tmp/e2e-s3proxy
 
 e2e_done=yes
