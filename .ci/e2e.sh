@@ -1267,7 +1267,18 @@ grep -q " full in " /tmp/e2e.kf.out && [ "$(room)" = 0 ] && pass "the drill fill
 kill -9 "$kf_pid"; wait "$kf_pid" 2>/dev/null || true
 docker kill "$(docker ps -q --filter label=io.stackctl.fault=diskfill)" >/dev/null # SIGKILL: its trap never runs
 [ "$(fills)" = 1 ] && pass "with stackctl and the helper killed, the disk stays full" || fail "the fill went away by itself ($(fills))"
+# PostgreSQL stopped while the disk is full (as after a PANIC of its WAL) waits for room instead of exiting into
+# Docker's doubling restart delay, and starts once the room is back.
+docker restart -t 30 "$db_ctr" >/dev/null
+db_log=""
+for _ in $(seq 100); do db_log=$(docker logs --since 60s "$db_ctr" 2>&1); [[ "$db_log" == *"waiting for space"* ]] && break; sleep 0.2; done
+[[ "$db_log" == *"waiting for space: 0 MB free"* ]] && pass "restarted on a full disk, the db waits for space and says so" \
+  || fail "no wait for space in the db's log: $(tail -n 5 <<<"$db_log")"
 expect_exit 0 "status after the killed drill" -- bin/stackctl status
+freed_at=$(date +%s%N)
+for _ in $(seq 100); do docker exec "$db_ctr" pg_isready -h 127.0.0.1 -q && break; sleep 0.2; done
+docker exec "$db_ctr" pg_isready -h 127.0.0.1 -q && pass "PostgreSQL took connections $(( ($(date +%s%N) - freed_at) / 1000000 )) ms after the fill was removed" \
+  || fail "PostgreSQL did not start once the space was back"
 grep -q "warning: a fault helper left behind, removed: a full disk under" /tmp/e2e.err && pass "status says it removed the fill the killed drill left" \
   || { fail "status did not report the left fill"; cat /tmp/e2e.err; }
 [ "$(fills)" = 0 ] && [ "$(room)" -gt 1000000 ] && pass "the fill is gone: $(room) KiB available again" || fail "fills left: $(fills), $(room) KiB available"

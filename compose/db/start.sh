@@ -22,8 +22,9 @@ while :; do
   for fill in "$pgdata"/.stackctl-disk-full.*; do
     [ -e "$fill" ] && [ "${fill##*.}" -le "$(date +%s)" ] && rm -f "$fill" && echo "removed $fill, left by a disk-full drill past its time" >&2
   done
-  free_kb=$(df -Pk "$pgdata" | awk 'NR == 2 { print $4 }')
-  [ "${free_kb:-0}" -lt "$need_kb" ] || break
+  free_kb=$(df -Pk "$pgdata" 2>/dev/null | awk 'NR == 2 { print $4 }')
+  # unmeasured (no df, an odd filesystem): start, as before this wait
+  [[ "$free_kb" =~ ^[0-9]+$ ]] && [ "$free_kb" -lt "$need_kb" ] || break
   if [ $((waited % 10)) -eq 0 ]; then
     echo "waiting for space: $((free_kb / 1024)) MB free on $pgdata, PostgreSQL needs $((need_kb / 1024)) MB to start safely; free some or grow the volume" >&2
   fi

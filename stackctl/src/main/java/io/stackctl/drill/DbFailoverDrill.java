@@ -15,12 +15,30 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The primary db node dies (its container killed) or freezes ({@code docker pause}: nothing answers, nothing exits,
- * the harder case to detect) under the load; the upstream agent must fail over to the standby by itself. Measures
+ * The primary db node dies (its container killed) or freezes (every PostgreSQL process stopped, {@link #FREEZE}:
+ * nothing answers, nothing exits, the harder case to detect) under the load; the upstream agent must fail over to the standby by itself. Measures
  * the detection, the promotion, the time until a write succeeds again, the failed requests by kind, and what was lost:
  * with REPLICAS_SYNC=on no acknowledged write, with it off no more than the standby's lag shown before the fault.
  */
 public final class DbFailoverDrill implements Drill {
+
+    /**
+     * Sends $1 (STOP, CONT) to every process of the postgres user in the container, the postmaster first so it forks
+     * no new one: a frozen PostgreSQL, as a stalled VM or a hung disk leaves it. Not {@code docker pause}, which
+     * freezes the container's cgroup: an exec the engine was starting at that instant (its health check, the agent's
+     * probe) freezes half-started and holds the container's lock in the engine until thawed, so every inspect, kill
+     * and unpause of it waits too (Docker 20.10 with runc 1.1; CI run 28 hung 18 minutes so). An exec's own start
+     * runs as root, so this one never stops it.
+     */
+    static final String FREEZE = """
+            pm=$(head -n 1 "${PGDATA:-/var/lib/postgresql/data}/postmaster.pid" 2>/dev/null || true)
+            [ -z "$pm" ] || kill -"$1" "$pm" 2>/dev/null || true
+            for round in 1 2; do
+              for p in /proc/[0-9]*; do
+                [ "$(stat -c %U "$p" 2>/dev/null)" = postgres ] && kill -"$1" "${p#/proc/}" 2>/dev/null
+              done
+            done
+            true""";
 
     /**
      * The bound the drill holds a synchronous failover to: the detection (4 s without an answer), the promotion, and,
@@ -66,9 +84,9 @@ public final class DbFailoverDrill implements Drill {
         long faultAt = context.load().now();
         faultAtMs = faultAt;
         if (freeze) {
-            stack.engine().pause(primary.id());
+            signalPostgres(stack, primary.id(), "STOP");
             context.say(
-                    "froze %s (docker pause); the standby %s lagged %d bytes, %.1f s",
+                    "froze %s (SIGSTOP to each PostgreSQL process); the standby %s lagged %d bytes, %.1f s",
                     from, to, lag.lagBytes(), lag.lagSeconds());
         } else {
             stack.engine().kill(primary.id());
@@ -121,7 +139,7 @@ public final class DbFailoverDrill implements Drill {
         DrillContext.await(Duration.ofSeconds(20), () -> DbRestartDrill.settled(context.load(), promotedAt));
         long recoveredAt = context.load().now();
         Map<String, Object> figures = new LinkedHashMap<>();
-        figures.put("fault", freeze ? "docker pause" : "docker kill");
+        figures.put("fault", freeze ? "SIGSTOP" : "docker kill");
         figures.put("synchronous", before.synchronous());
         figures.put("lag_before_fault_bytes", lag.lagBytes());
         figures.put("lag_before_fault_seconds", lag.lagSeconds());
@@ -209,8 +227,8 @@ public final class DbFailoverDrill implements Drill {
         // A frozen node the agent never fenced (no failover) thaws; a killed one the agent did not start again starts.
         if (freeze) {
             container(stack, primary.service())
-                    .filter(c -> "paused".equals(c.state()))
-                    .ifPresent(c -> stack.engine().unpause(c.id()));
+                    .filter(ServiceContainer::running)
+                    .ifPresent(c -> signalPostgres(stack, c.id(), "CONT"));
         }
         container(stack, primary.service()).filter(c -> !c.running()).ifPresent(c -> {
             context.say("starting %s again", c.name());
@@ -218,6 +236,17 @@ public final class DbFailoverDrill implements Drill {
         });
         DrillContext.await(
                 REJOINED_WITHIN, () -> Replication.of(stack).problems().isEmpty());
+    }
+
+    private static void signalPostgres(Stack stack, String containerId, String signal) {
+        var result = stack.engine().exec(containerId, Duration.ofSeconds(10), "bash", "-c", FREEZE, "freeze", signal);
+        if (result.exitCode() != 0) {
+            throw new StackctlException(
+                    ExitCodes.FAILED,
+                    "could not send SIG" + signal + " to PostgreSQL in " + containerId + ": "
+                            + result.output().strip(),
+                    "see the container's state: docker inspect " + containerId);
+        }
     }
 
     /** A service's last log lines, one line for a hypothesis's measurement. */

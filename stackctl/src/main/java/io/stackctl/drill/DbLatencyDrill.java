@@ -1,5 +1,6 @@
 package io.stackctl.drill;
 
+import io.stackctl.client.Stats;
 import io.stackctl.engine.ServiceContainer;
 import io.stackctl.fault.NetworkFaults;
 import io.stackctl.stack.Stack;
@@ -88,6 +89,11 @@ public final class DbLatencyDrill extends LatencyDrill {
         figures.put("jitter_ms", jitterMs);
         figures.put("cached_read_p99_before_ms", cachedBefore);
         figures.put("cached_read_p99_during_ms", cachedDuringP99);
+        // the same reads' time inside the replicas (Server-Timing "app"): the client's p99 adds nginx and a busy host
+        figures.put(
+                "cached_read_p99_in_replicas_before_ms",
+                appP99(cachedReads(Verdicts.endedWithin(samples, askedAt() / 2, askedAt()))));
+        figures.put("cached_read_p99_in_replicas_during_ms", appP99(cachedDuring));
         figures.put("create_median_during_ms", createsDuringMedian);
         figures.put("create_median_after_ms", median(createsAfter));
         List<Hypothesis> hypotheses = new ArrayList<>(List.of(
@@ -186,6 +192,16 @@ public final class DbLatencyDrill extends LatencyDrill {
                         + (overlimits > 0
                                 ? ""
                                 : ": the load never reached the rate; a lower --bandwidth shows a slow link"));
+    }
+
+    /** The p99 of what the replicas say the requests took in them, in ms to a tenth; -1 when none said. */
+    static double appP99(List<Sample> samples) {
+        long[] micros = samples.stream()
+                .filter(s -> s.appMs() >= 0)
+                .mapToLong(s -> Math.round(s.appMs() * 1000))
+                .sorted()
+                .toArray();
+        return micros.length == 0 ? -1 : Math.round(Stats.percentile(micros, 99) / 100.0) / 10.0;
     }
 
     private static List<Sample> cachedReads(List<Sample> samples) {
