@@ -85,6 +85,14 @@ public final class DiskFullDrill implements Drill {
         figures.put("postgres_panicked", panicked);
         figures.put("accepting_after_free_ms", acceptingAt - freedAt);
         boolean proven = probe.contains(NO_SPACE) || log.contains(NO_SPACE);
+        // after a PANIC the probe may have met a PostgreSQL that was down: its own log then says why
+        String proof = probe.contains(NO_SPACE)
+                ? probe
+                : log.lines()
+                        .filter(line -> line.contains(NO_SPACE))
+                        .findFirst()
+                        .map(line -> "PostgreSQL's log: " + line)
+                        .orElse(probe);
         return new Outcome(faultAt, recoveredAt, figures, samples -> {
             var full = Verdicts.between(samples, fullAt, freedAt);
             var troubled = Verdicts.between(samples, faultAt, recoveredAt);
@@ -108,7 +116,7 @@ public final class DiskFullDrill implements Drill {
                     Hypothesis.check(
                             "the disk was full: PostgreSQL could not grow a file (" + NO_SPACE + ")",
                             proven,
-                            abbreviate(probe)),
+                            abbreviate(proof)),
                     Hypothesis.check(
                             "every refused request answered 503 with a reason, none 500 or unanswered",
                             not503 == 0,
