@@ -28,7 +28,7 @@ import java.util.Set;
  */
 public final class Autoscaler {
 
-    static final Duration TICK = Duration.ofSeconds(5);
+    public static final Duration TICK = Duration.ofSeconds(5);
     static final Duration READY_WITHIN = Duration.ofMinutes(2);
     static final Duration STOP_GRACE = Duration.ofSeconds(25);
 

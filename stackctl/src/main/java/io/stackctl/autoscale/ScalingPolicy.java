@@ -18,7 +18,7 @@ import java.util.Optional;
 public final class ScalingPolicy {
 
     static final double TOLERANCE = 0.10;
-    static final Duration WINDOW = Duration.ofSeconds(20);
+    public static final Duration WINDOW = Duration.ofSeconds(20);
     static final int READINGS_TO_SCALE_OUT = 3;
 
     public record Decision(int from, int to, String reason) {

@@ -2,6 +2,8 @@ package io.stackctl.drill;
 
 import io.stackctl.autoscale.AutoscaleJournal;
 import io.stackctl.autoscale.AutoscaleSettings;
+import io.stackctl.autoscale.Autoscaler;
+import io.stackctl.autoscale.ScalingPolicy;
 import io.stackctl.core.ExitCodes;
 import io.stackctl.core.StackctlException;
 import io.stackctl.stack.Stack;
@@ -10,6 +12,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The load jumps to {@link #FACTOR} times the drill's rate for {@link #SPIKE}, then falls back: the stack's autoscaler
@@ -39,6 +43,24 @@ public final class LoadSpikeDrill implements Drill {
         return FACTOR * SPIKE.toSeconds() + AutoscaleSettings.LONGEST_SCALE_IN_AFTER.toSeconds() + IN_SLACK.toSeconds();
     }
 
+    /**
+     * How long the spike waits: the autoscaler must have watched the steady load for a whole window since its agent
+     * started or the count last changed, else the spike's first readings decide alone, and a ramp's low ones size the
+     * stack short, a second decision after (CI run 29: 2 -> 3 -> 4, the agent made by `up` seconds before the spike).
+     */
+    static Duration baselineWait(
+            Optional<Instant> agentStarted,
+            Optional<Instant> lastDecision,
+            Optional<Instant> newestReplica,
+            Instant now) {
+        Instant since = Stream.of(agentStarted, lastDecision, newestReplica)
+                .flatMap(Optional::stream)
+                .max(Instant::compareTo)
+                .orElse(now.minus(ScalingPolicy.WINDOW).minus(Autoscaler.TICK));
+        Instant ready = since.plus(ScalingPolicy.WINDOW).plus(Autoscaler.TICK);
+        return now.isBefore(ready) ? Duration.between(now, ready) : Duration.ZERO;
+    }
+
     /** The autoscaler's settings, or exit 3 saying how to turn it on. */
     public static AutoscaleSettings requireAutoscaler(Stack stack) {
         return AutoscaleSettings.of(stack)
@@ -54,6 +76,23 @@ public final class LoadSpikeDrill implements Drill {
         settings = requireAutoscaler(context.stack());
         var journal = new AutoscaleJournal(
                 context.stack().files().stateDir(), context.stack().project());
+        Duration baseline = baselineWait(
+                context.stack().containers().stream()
+                        .filter(c -> c.service().equals(Stack.AGENT))
+                        .flatMap(c -> c.startedAt().stream())
+                        .findFirst(),
+                journal.last(1).stream().map(AutoscaleJournal.Entry::at).findFirst(),
+                context.stack().replicas().stream()
+                        .flatMap(r -> r.startedAt().stream())
+                        .max(Instant::compareTo),
+                Instant.now());
+        if (!baseline.isZero()) {
+            context.say(
+                    "waiting %d s for the autoscaler to watch the steady load for a whole window (%d s) before the"
+                            + " spike",
+                    baseline.toSeconds(), ScalingPolicy.WINDOW.toSeconds());
+            DrillContext.pause(baseline);
+        }
         Instant started = Instant.now();
         int before = context.stack().replicas().size();
         var load = context.load();
