@@ -78,7 +78,8 @@ public final class DbLatencyDrill extends LatencyDrill {
     List<Hypothesis> judge(List<Sample> samples, long faultAt, long healedAt, Map<String, Object> figures) {
         // the baseline is the steady half of the load before the fault: its first half is the load's own start (new
         // connections through nginx, a cold JIT), with a p99 of 130-160 ms where the steady one is 15-30 ms
-        long cachedBefore = p99(cachedReads(Verdicts.endedWithin(samples, askedAt() / 2, askedAt())));
+        var cachedSteady = cachedReads(Verdicts.endedWithin(samples, askedAt() / 2, askedAt()));
+        long cachedBefore = p99(cachedSteady);
         var cachedDuring = cachedReads(Verdicts.between(samples, faultAt, healedAt));
         long cachedDuringP99 = p99(cachedDuring);
         long slowAtLeast = slowAtLeast();
@@ -90,9 +91,7 @@ public final class DbLatencyDrill extends LatencyDrill {
         figures.put("cached_read_p99_before_ms", cachedBefore);
         figures.put("cached_read_p99_during_ms", cachedDuringP99);
         // the same reads' time inside the replicas (Server-Timing "app"): the client's p99 adds nginx and a busy host
-        figures.put(
-                "cached_read_p99_in_replicas_before_ms",
-                appP99(cachedReads(Verdicts.endedWithin(samples, askedAt() / 2, askedAt()))));
+        figures.put("cached_read_p99_in_replicas_before_ms", appP99(cachedSteady));
         figures.put("cached_read_p99_in_replicas_during_ms", appP99(cachedDuring));
         figures.put("create_median_during_ms", createsDuringMedian);
         figures.put("create_median_after_ms", median(createsAfter));
