@@ -49,6 +49,31 @@ class DbLatencyDrillTest {
     }
 
     @Test
+    void cachedReadsTwiceAsSlowAsTheirBaselineFail() {
+        var verdict = DbLatencyDrill.cachedReadsKeptTheirPace(12.0, 24.1, 200);
+        assertThat(verdict.held()).isFalse();
+        assertThat(verdict.measured()).isEqualTo("p99 24.1 ms over 200 cached reads, before 12.0 ms (limit 24.0 ms)");
+        assertThat(DbLatencyDrill.cachedReadsKeptTheirPace(12.0, 24.0, 200).held())
+                .isTrue();
+    }
+
+    @Test
+    void aBaselineOfAFewMsMayGrowByOneTimeSliceOfTheScheduler() {
+        assertThat(DbLatencyDrill.cachedReadsKeptTheirPace(3.5, 13.5, 200).held())
+                .isTrue();
+        assertThat(DbLatencyDrill.cachedReadsKeptTheirPace(3.5, 13.6, 200).held())
+                .isFalse();
+    }
+
+    @Test
+    void cachedReadsThatDidNotSayTheirTimeOrDidNotHappenFail() {
+        var unsaid = DbLatencyDrill.cachedReadsKeptTheirPace(-1, 2.0, 200);
+        assertThat(unsaid.held()).isFalse();
+        assertThat(unsaid.measured()).contains("older than this stackctl");
+        assertThat(DbLatencyDrill.cachedReadsKeptTheirPace(3.0, -1, 0).held()).isFalse();
+    }
+
+    @Test
     void theLatencyIsGoneWhenEachReplicasFastestDatabaseAnswerBeatsIt() {
         var after = List.of(
                 answer("create", "a", "", 900, 610.0), // still through the proxy

@@ -73,11 +73,13 @@ public final class Main {
                 signal -> new Thread(
                                 () -> {
                                     try {
-                                        var handover = app.reconnect();
+                                        var reconnected = app.reconnect();
+                                        var handover = reconnected.database();
                                         if (handover.done()) {
                                             log.info(
                                                     "database and cache connections opened again (SIGHUP)",
                                                     kv("instance", instance),
+                                                    kv("cache_connections", reconnected.cacheConnections()),
                                                     kv("connections", handover.connections()),
                                                     kv("ready_ms", handover.readyMs()),
                                                     kv("old_pool_drained_ms", handover.drainedMs()));
@@ -101,7 +103,6 @@ public final class Main {
                         .start());
     }
 
-    /** The async appender must drain before the JVM exits. */
     /**
      * The JVM caches a failed lookup for 10 s and a good one for 30 s. A stopped db or cache container
      * vanishes from Docker's DNS, so the defaults keep a replica failing for seconds after it is back, or
@@ -112,6 +113,7 @@ public final class Main {
         java.security.Security.setProperty("networkaddress.cache.negative.ttl", "0");
     }
 
+    /** The async appender must drain before the JVM exits. */
     private static void flushLogs() {
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
             context.stop();

@@ -69,12 +69,15 @@ public final class TaskManagerApp implements AutoCloseable {
 
     /**
      * Every connection to Redis and PostgreSQL opened again, with no request failed (see {@link Database#reconnect()}):
-     * what SIGHUP does. Returns how the database's pool handover went (Redis's is immediate: it connects on demand).
+     * what SIGHUP does. Each new pool opens its connections before it takes over.
      */
-    public HandoverDataSource.Handover reconnect() throws InterruptedException {
-        cache.reconnect();
-        return database.reconnect();
+    public Reconnected reconnect() throws InterruptedException {
+        int cacheConnections = cache.reconnect();
+        return new Reconnected(cacheConnections, database.reconnect());
     }
+
+    /** What a reconnect did: the Redis connections opened before its new pool took over, and the database's handover. */
+    public record Reconnected(int cacheConnections, HandoverDataSource.Handover database) {}
 
     /** Graceful: in-flight requests finish before the pools close. */
     @Override

@@ -4,7 +4,10 @@ import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.slf4j.Logger;
@@ -30,6 +33,10 @@ final class GuardedRedis implements AutoCloseable {
     static final int POOL_SIZE = 128;
     static final Duration POOL_WAIT = Duration.ofMillis(200);
     static final Duration OPEN_WAIT = Duration.ofSeconds(1);
+    /** How long a reconnect waits for its new connections before the new pool takes over regardless. */
+    static final Duration WARM_WITHIN = Duration.ofSeconds(5);
+    /** Connections a reconnect opens at once: each waits a round trip per command through a slow link. */
+    static final int WARM_PARALLEL = 8;
 
     /**
      * A Redis call takes well under a millisecond here; one this slow is a slow cache (a congested or lossy link, a
@@ -173,13 +180,48 @@ final class GuardedRedis implements AutoCloseable {
     }
 
     /**
-     * Every connection opened again (SIGHUP): later calls borrow from a new pool, which connects on demand, and the
-     * old one is closed at once; a connection borrowed from it is closed as it comes back, its call unharmed.
+     * Every connection opened again (SIGHUP): a new pool opens as many connections as the old one holds, then takes
+     * over, and the old one is closed at once; a connection borrowed from it is closed as it comes back, its call
+     * unharmed. Opened before it takes over, because a pool that connects on demand makes the requests that meet it
+     * wait for TCP, AUTH and SETNAME: drill db-latency's slowest cached reads were the ones just after its SIGHUP.
+     * Redis that does not answer in {@link #WARM_WITHIN} gets the new pool all the same (a changed route must be
+     * taken), which then connects on demand. Returns the connections opened before it took over.
      */
-    void reconnect() {
+    int reconnect() throws InterruptedException {
         JedisPool old = pool;
-        pool = new JedisPool(poolConfig, address, clientConfig);
+        int held = Math.min(POOL_SIZE, Math.max(1, old.getNumActive() + old.getNumIdle()));
+        JedisPool fresh = new JedisPool(poolConfig, address, clientConfig);
+        int opened = warm(fresh, held);
+        pool = fresh;
         old.close();
+        return opened;
+    }
+
+    /** Opens {@code count} idle connections in the pool, several at once: one by one, a slow link takes seconds. */
+    private static int warm(JedisPool fresh, int count) throws InterruptedException {
+        var opened = new AtomicInteger();
+        ExecutorService openers = Executors.newFixedThreadPool(Math.min(count, WARM_PARALLEL), runnable -> {
+            Thread thread = new Thread(runnable, "redis-reconnect");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            for (int i = 0; i < count; i++) {
+                openers.execute(() -> {
+                    try {
+                        fresh.addObject();
+                        opened.incrementAndGet();
+                    } catch (Exception e) {
+                        // not reachable now: the pool connects on demand once it serves
+                    }
+                });
+            }
+            openers.shutdown();
+            openers.awaitTermination(WARM_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
+        } finally {
+            openers.shutdownNow();
+        }
+        return opened.get();
     }
 
     @Override

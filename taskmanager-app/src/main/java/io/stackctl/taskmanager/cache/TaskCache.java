@@ -200,9 +200,12 @@ public final class TaskCache implements AutoCloseable {
         return stats;
     }
 
-    /** Every Redis connection opened again, no call failed (SIGHUP: a changed route to Redis). */
-    public void reconnect() {
-        redis.reconnect();
+    /**
+     * Every Redis connection opened again, no call failed (SIGHUP: a changed route to Redis); returns how many were
+     * open before the new ones took over.
+     */
+    public int reconnect() throws InterruptedException {
+        return redis.reconnect();
     }
 
     @Override
