@@ -496,6 +496,11 @@ public final class DockerEngine implements Engine {
         client.killContainerCmd(containerId).exec();
     }
 
+    @Override
+    public void cpuShares(String containerId, int shares) {
+        client.updateContainerCmd(containerId).withCpuShares(shares).exec();
+    }
+
     public void stop(String containerId, Duration grace) {
         client.stopContainerCmd(containerId)
                 .withTimeout((int) grace.toSeconds())

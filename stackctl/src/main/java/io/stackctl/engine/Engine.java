@@ -130,6 +130,12 @@ public interface Engine extends AutoCloseable {
     /** {@code docker kill}: SIGKILL. The engine treats it as a deliberate stop, so no restart policy applies. */
     void kill(String containerId);
 
+    /**
+     * {@code docker update --cpu-shares}: the container's weight against the others while the host's CPUs are all busy
+     * (it caps nothing on an idle host). It outlives a restart of the container.
+     */
+    void cpuShares(String containerId, int shares);
+
     void stop(String containerId, Duration grace);
 
     void start(String containerId);

@@ -75,9 +75,12 @@ public final class SwarmStackFile {
     /** Where compose mounts the app's secrets (compose/secrets/app/ID); on Swarm, Docker secrets instead. */
     static final String APP_SECRET_FILES = "/run/stack-app-secrets";
 
-    /** Keys docker stack deploy refuses or ignores (dns_opt: the stack file's schema has none; it serves the standby). */
+    /**
+     * Keys docker stack deploy refuses or ignores (dns_opt: the stack file's schema has none; it serves the standby;
+     * cpu_shares neither: Swarm's tasks cannot be weighed one by one, as the upstream agent does on compose).
+     */
     private static final List<String> NOT_FOR_SWARM =
-            List.of("build", "depends_on", "restart", "container_name", "expose", "links", "dns_opt");
+            List.of("build", "depends_on", "restart", "container_name", "expose", "links", "dns_opt", "cpu_shares");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)

@@ -107,6 +107,7 @@ public final class UpstreamAgent {
     void roundOnce() {
         var changed = sync.reconcile(this::serves);
         var replicas = engine.containers(project, UpstreamSync.APP);
+        sync.weighWarm(replicas, Instant.now());
         strikes.retain(replicas.stream().map(ServiceContainer::id).collect(Collectors.toSet()));
         if (!changed.isEmpty()) {
             log("upstream re-rendered: " + describe(changed));

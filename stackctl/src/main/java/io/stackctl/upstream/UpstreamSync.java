@@ -15,7 +15,9 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * Keeps nginx's upstream equal to the replicas that should get traffic: renders it from their addresses, applies
@@ -26,12 +28,18 @@ public final class UpstreamSync {
 
     public static final String APP = "app";
     public static final String NGINX = "nginx";
+    /** The engine's default CPU weight, which every other service of the stack has. */
+    public static final int SERVING_CPU_SHARES = 1024;
+    /** How long a replica keeps its starting weight: its JVM's start and the JIT compiling what it serves (measured). */
+    public static final Duration WARM_AFTER = Duration.ofSeconds(60);
 
     private final Engine engine;
     private final String project;
     private final Path upstreamDir;
     private final Nginx nginx;
     private final DrainMarks drains;
+    /** Replicas given their serving weight by this instance (the agent's lives as long as it runs). */
+    private final Set<String> weighed = ConcurrentHashMap.newKeySet();
 
     public UpstreamSync(Engine engine, String project, Path upstreamDir) {
         this.engine = engine;
@@ -202,6 +210,7 @@ public final class UpstreamSync {
     }
 
     private void apply(List<ServiceContainer> members) {
+        weighWarm(members, Instant.now());
         var rendered = UpstreamRenderer.render(
                 project,
                 members.stream()
@@ -213,6 +222,32 @@ public final class UpstreamSync {
             nginx.write(rendered);
         } else {
             nginx.apply(rendered, nginxContainers);
+        }
+    }
+
+    /**
+     * Gives each replica that has run for {@link #WARM_AFTER} the CPU weight of the stack's other services, once per
+     * replica: it started with a quarter of it (compose.yaml's cpu_shares). A JVM starting, and then compiling the
+     * paths it serves, takes all the CPU it can get for tens of seconds, and on a small host two of them, started by a
+     * scale-out under a spike, stalled the replicas already serving (drill load-spike at 250 req/s on 2 cores: 64 of
+     * 19,976 requests failed as their database pools waited; each new replica burned 0.5-0.8 of a core for 20 s after
+     * its start, the serving ones 0.1). The weight counts only while the CPUs are all busy: a new replica still gets
+     * every cycle the serving ones leave. A container gone meanwhile is tried again at the next call.
+     */
+    public void weighWarm(List<ServiceContainer> replicas, Instant now) {
+        weighed.retainAll(replicas.stream().map(ServiceContainer::id).collect(Collectors.toSet()));
+        for (ServiceContainer replica : replicas) {
+            boolean warm = replica.running()
+                    && replica.startedAt()
+                            .map(started -> !started.plus(WARM_AFTER).isAfter(now))
+                            .orElse(false);
+            if (warm && weighed.add(replica.id())) {
+                try {
+                    engine.cpuShares(replica.id(), SERVING_CPU_SHARES);
+                } catch (RuntimeException e) {
+                    weighed.remove(replica.id()); // removed or stopping: the next call settles it
+                }
+            }
         }
     }
 

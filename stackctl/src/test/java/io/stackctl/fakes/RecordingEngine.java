@@ -317,6 +317,12 @@ public final class RecordingEngine implements Engine {
     }
 
     @Override
+    public void cpuShares(String containerId, int shares) {
+        var container = containers.get(containerId);
+        log.add("cpu-shares " + (container == null ? containerId : container.name()) + " " + shares);
+    }
+
+    @Override
     public void stop(String containerId, Duration grace) {
         throw notFaked("stop");
     }

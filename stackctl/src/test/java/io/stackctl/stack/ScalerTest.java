@@ -80,6 +80,11 @@ class ScalerTest {
         assertThat(lastReload)
                 .isGreaterThan(engine.indexOf("ready? shop_app_3: 200"))
                 .isGreaterThan(engine.indexOf("ready? shop_app_4: 200"));
+        // A JVM starting must not starve the replicas that serve: a new one keeps a quarter of the weight
+        // (compose.yaml)
+        assertThat(engine.log)
+                .as("new replicas keep their starting CPU weight")
+                .noneMatch(l -> l.startsWith("cpu-shares"));
         assertThat(engine.indexOf("exec shop_db_1: psql"))
                 .as("the connection budget is asked before anything starts")
                 .isLessThan(engine.indexOf("compose scale app=4"));
