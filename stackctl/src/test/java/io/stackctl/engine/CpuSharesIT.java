@@ -10,8 +10,8 @@ import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * A replica's CPU weight, changed on the real engine while it runs (what the upstream agent does once a replica is in
- * rotation), kept across a restart of the container (a crash, its restart policy).
+ * A replica's CPU weight, changed on the real engine while it runs (what the upstream agent does once a replica has
+ * run a minute), kept across a restart of the container (a crash, its restart policy).
  */
 class CpuSharesIT {
 

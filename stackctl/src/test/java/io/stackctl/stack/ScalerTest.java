@@ -80,8 +80,7 @@ class ScalerTest {
         assertThat(lastReload)
                 .isGreaterThan(engine.indexOf("ready? shop_app_3: 200"))
                 .isGreaterThan(engine.indexOf("ready? shop_app_4: 200"));
-        // A JVM starting must not starve the replicas that serve: a new one keeps a quarter of the weight
-        // (compose.yaml)
+        // a JVM starting must not starve the replicas that serve: a new one keeps compose.yaml's quarter weight
         assertThat(engine.log)
                 .as("new replicas keep their starting CPU weight")
                 .noneMatch(l -> l.startsWith("cpu-shares"));
