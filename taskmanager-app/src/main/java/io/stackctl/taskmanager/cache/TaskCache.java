@@ -201,8 +201,8 @@ public final class TaskCache implements AutoCloseable {
     }
 
     /**
-     * Every Redis connection opened again, no call failed (SIGHUP: a changed route to Redis); returns how many were
-     * open before the new ones took over.
+     * Every Redis connection opened again, no call failed (SIGHUP: a changed route to Redis); returns how many the new
+     * pool opened before it took over.
      */
     public int reconnect() throws InterruptedException {
         return redis.reconnect();
