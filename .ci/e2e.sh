@@ -21,12 +21,32 @@ upstream_matches() {
 all_healthy() { # all_healthy N: N containers of the project, every one healthy
   [ "$(project_ps --filter health=healthy | wc -l)" = "$1" ] && [ "$(project_ps | wc -l)" = "$1" ]
 }
+# passes_own_check ID: the container's own health check, run now as the engine runs it. A container the engine still
+# calls "starting" gets its first check a whole interval after it started (60 s for the monitoring profile's), and
+# Docker 20.10 has no start_interval: whether it has healed is what its check says, not when the engine asks.
+passes_own_check() {
+  local test
+  test=$(docker inspect -f '{{json .Config.Healthcheck.Test}}' "$1" 2>/dev/null) || return 1
+  python3 -c 'import json, sys
+t = json.loads(sys.argv[1] or "null") or []
+argv = t[1:] if t[:1] == ["CMD"] else ["/bin/sh", "-c", t[1]] if t[:1] == ["CMD-SHELL"] else []
+print("\0".join(argv), end="")' "$test" | xargs -0 -r timeout 10 docker exec "$1" >/dev/null 2>&1
+}
+# all_healed N: N containers of the project, each healthy or (still starting) passing its own check now. Replicas must
+# be healthy to the engine: nginx's upstream follows the engine's word on them, and the check after compares with it.
+all_healed() {
+  [ "$(project_ps | wc -l)" = "$1" ] || return 1
+  [ -z "$(project_ps --filter health=starting --filter label=com.docker.compose.service=app)" ] || return 1
+  local c
+  for c in $(project_ps --filter health=starting); do passes_own_check "$c" || return 1; done
+  [ "$(project_ps --filter health=healthy | wc -l)" -ge "$(( $1 - $(project_ps --filter health=starting | wc -l) ))" ]
+}
 # healed_within WHAT: once every container is healthy again, the upstream must match within 10 s, with no command run
 healed_within() {
   local n
   n=$(project_ps | wc -l)
-  for _ in $(seq 120); do all_healthy "$n" && break; sleep 0.5; done
-  all_healthy "$n" || { fail "$1: not every container is healthy 60 s later"; docker ps -a; return; }
+  for _ in $(seq 120); do all_healed "$n" && break; sleep 0.5; done
+  all_healed "$n" || { fail "$1: not every container is healthy 60 s later"; docker ps -a; return; }
   local healthy_at now
   healthy_at=$(date +%s%N)
   for _ in $(seq 100); do upstream_matches && break; sleep 0.1; done
@@ -1370,10 +1390,11 @@ grep -q "autoscaler: 2-4 replicas, rps 25 req/s per replica, scale-in after 30 s
   || { fail "no autoscaler line in up's status"; tail -n 8 /tmp/e2e.out; }
 expect_exit 2 "scale app=5 outside AUTOSCALE=2:4" -- bin/stackctl scale app=5
 grep -q "outside AUTOSCALE=2:4" /tmp/e2e.err && pass "the refusal names AUTOSCALE's bounds" || { fail "no bounds in the refusal"; cat /tmp/e2e.err; }
-expect_exit 0 "drill load-spike --rate 20" -- bin/stackctl drill load-spike --duration 3s --rate 20
+# A 40 s spike, the shortest the drill takes (the autoscaler decides on 20 s of readings): a minute's adds only time.
+expect_exit 0 "drill load-spike --rate 20 --spike 40s" -- bin/stackctl drill load-spike --duration 3s --rate 20 --spike 40s
 cat /tmp/e2e.out
-grep -q "^PASS  more replicas within 60 s of the spike" /tmp/e2e.out && pass "load-spike: the autoscaler added replicas within a minute of the spike" \
-  || fail "load-spike: no scale-out within a minute"
+grep -q "^PASS  more replicas within 40 s of the spike" /tmp/e2e.out && pass "load-spike: the autoscaler added replicas within the 40 s spike" \
+  || fail "load-spike: no scale-out within the spike"
 grep -q "^PASS  no flapping: at most one decision each way  *1 out, 1 in" /tmp/e2e.out && pass "load-spike: one decision out and one in" \
   || fail "load-spike: not one decision each way"
 grep -qE "^PASS  0 failed requests  +0 of [0-9]+" /tmp/e2e.out && pass "load-spike: 0 failed requests" || fail "load-spike: failed requests"

@@ -115,6 +115,14 @@ final class DrillCommand extends StackCommand {
     Duration writesBackWithin;
 
     @Option(
+            names = "--spike",
+            paramLabel = "D",
+            converter = DurationConverter.class,
+            defaultValue = "PT60S",
+            description = "load-spike: how long the load stays at five times --rate, 40s to 10m (default: 60s).")
+    Duration spike;
+
+    @Option(
             names = "--results",
             paramLabel = "DIR",
             description = "Where the run's folder goes (default: perf/results): summary.json and report.html, a page"
@@ -150,14 +158,15 @@ final class DrillCommand extends StackCommand {
                     latency == null ? Magnitudes.DRILL_DEFAULT : (int) Math.min(Integer.MAX_VALUE, latency.toMillis()),
                     jitter == null ? Magnitudes.DRILL_DEFAULT : (int) Math.min(Integer.MAX_VALUE, jitter.toMillis()),
                     Magnitudes.kbit(bandwidth));
+            LoadSpikeDrill.checkSpike(spike);
             drills = names.stream()
-                    .map(n -> DrillRunner.create(n, magnitudes, writesBackWithin))
+                    .map(n -> DrillRunner.create(n, magnitudes, writesBackWithin, spike))
                     .toList();
         } catch (IllegalArgumentException e) {
             throw new StackctlException(
                     ExitCodes.USAGE,
                     e.getMessage(),
-                    "e.g. --loss 20, --latency 200ms --jitter 50ms --bandwidth 64kbit");
+                    "e.g. --loss 20, --latency 200ms --jitter 50ms --bandwidth 64kbit, --spike 60s");
         }
         if (writesBackWithin.compareTo(Duration.ofSeconds(5)) < 0
                 || writesBackWithin.compareTo(Duration.ofMinutes(10)) > 0) {

@@ -36,11 +36,20 @@ public interface Compose {
     /** Which compose program runs it (v2 plugin or v1.29). */
     ComposeFlavour flavour();
 
-    /** Starts (or converges) the whole stack with {@code replicas} app containers. */
-    void up(int replicas);
+    /**
+     * Starts or updates the named services alone, as {@link #upServices}, and removes the containers of services the
+     * files no longer name.
+     */
+    void upRemovingOrphans(List<String> services);
 
     /** Converges only the app service to {@code replicas}, touching nothing else. */
     void scaleApp(int replicas);
+
+    /**
+     * Starts {@code replicas} app containers, recreating those whose configuration changed, touching nothing else:
+     * for a stack with none running.
+     */
+    void startApp(int replicas);
 
     /** Builds the images made from this checkout: the app and the upstream agent (stackctl's own jar). */
     void buildLocalImages();

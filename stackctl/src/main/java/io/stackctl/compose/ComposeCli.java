@@ -160,16 +160,22 @@ public final class ComposeCli implements Compose {
         return flavour;
     }
 
-    /** Starts (or converges) the whole stack with {@code replicas} app containers. */
     @Override
-    public void up(int replicas) {
-        run("up", "-d", "--remove-orphans", "--scale", "app=" + replicas);
+    public void upRemovingOrphans(List<String> services) {
+        var args = new ArrayList<>(List.of("up", "-d", "--no-deps", "--remove-orphans"));
+        args.addAll(services);
+        run(args.toArray(String[]::new));
     }
 
     /** Converges only the app service to {@code replicas}, touching nothing else. */
     @Override
     public void scaleApp(int replicas) {
         run("up", "-d", "--no-deps", "--no-recreate", "--scale", "app=" + replicas, "app");
+    }
+
+    @Override
+    public void startApp(int replicas) {
+        run("up", "-d", "--no-deps", "--scale", "app=" + replicas, "app");
     }
 
     /** Builds the images made from this checkout: the app and the upstream agent (stackctl's own jar). */

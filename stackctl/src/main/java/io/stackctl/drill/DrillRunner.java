@@ -77,6 +77,11 @@ public final class DrillRunner {
      * after the fault to.
      */
     public static Drill create(String name, Magnitudes magnitudes, Duration writesBackWithin) {
+        return create(name, magnitudes, writesBackWithin, LoadSpikeDrill.SPIKE);
+    }
+
+    /** As {@link #create(String, Magnitudes, Duration)}, with how long load-spike's spike lasts. */
+    public static Drill create(String name, Magnitudes magnitudes, Duration writesBackWithin, Duration spike) {
         return switch (name) {
             case "kill-replica" -> new KillReplicaDrill();
             case "db-restart" -> new DbRestartDrill();
@@ -100,7 +105,7 @@ public final class DrillRunner {
             case "disk-full" -> new DiskFullDrill();
             case "db-failover" -> new DbFailoverDrill(false, writesBackWithin);
             case "db-freeze" -> new DbFailoverDrill(true, writesBackWithin);
-            case "load-spike" -> new LoadSpikeDrill();
+            case "load-spike" -> new LoadSpikeDrill(spike);
             default -> throw new IllegalArgumentException("no drill " + name);
         };
     }

@@ -68,7 +68,7 @@ final class ComposeTarget implements Target {
             say(
                     "starting project %s with %d app replicas (%s)",
                     stack.project(), replicas, stack.compose().flavour().describe());
-            startFresh(replicas);
+            startFresh(replicas, waitTimeout);
         } else {
             updateRunning(running, replicas, options, waitTimeout);
         }
@@ -96,10 +96,15 @@ final class ComposeTarget implements Target {
     }
 
     /**
-     * compose up, saying first which images it must pull; a pull that fails (no registry answers) becomes one line
-     * and the hint that fixes it, instead of compose's wall of text.
+     * compose up in three steps, saying first which images it must pull; a pull that fails (no registry answers)
+     * becomes one line and the hint that fixes it, instead of compose's wall of text.
+     *
+     * <p>The data services and the agent first, then the replicas once those answer, then nginx (and the monitoring
+     * profile) once the replicas do: the order compose.yaml's depends_on gives, but each step waits for the services'
+     * own checks (the waiter's early readiness), where compose waits for the engine's word, which comes on the health
+     * check's interval (5 s) and so twice rounded up on the way from PostgreSQL to nginx.
      */
-    private void startFresh(int replicas) {
+    private void startFresh(int replicas, Duration waitTimeout) {
         var missing = stack.settings().serviceImages().stream()
                 .filter(image -> !stack.engine().imageExists(image))
                 .toList();
@@ -107,7 +112,24 @@ final class ComposeTarget implements Target {
             say("pulling %s (not on this host)", String.join(", ", missing));
         }
         try {
-            stack.compose().up(replicas);
+            var data = new java.util.HashMap<>(Map.of(Stack.DB, 1, Stack.CACHE, 1));
+            if (standby()) {
+                data.put(Standby.SERVICE, 1);
+            }
+            var first = new java.util.ArrayList<>(data.keySet());
+            first.add(Stack.AGENT);
+            stack.compose().upServices(first);
+            var waiter = stack.waiter(progress);
+            waiter.awaitHealthy(data, c -> c.running() && data.containsKey(c.service()), waitTimeout);
+            stack.compose().startApp(replicas);
+            waiter.awaitHealthy(
+                    Map.of(Stack.APP, replicas), c -> c.running() && c.service().equals(Stack.APP), waitTimeout);
+            var rest = new java.util.ArrayList<>(List.of(Stack.NGINX));
+            if (Monitoring.enabled(
+                    stack.environment(), EnvFile.load(stack.files().envFile()))) {
+                rest.addAll(Monitoring.SERVICES);
+            }
+            stack.compose().upRemovingOrphans(rest);
         } catch (StackctlException e) {
             var still = missing.stream()
                     .filter(image -> !stack.engine().imageExists(image))

@@ -146,6 +146,11 @@ class CommandLineTest {
             assertThat(bad.exitCode()).as(loss).isEqualTo(ExitCodes.USAGE);
             assertThat(bad.err()).as(loss).contains("--loss must be 1 to 100 (percent), got " + loss);
         }
+        for (String spike : new String[] {"39s", "11m"}) {
+            var bad = run(Map.of("DOCKER_HOST", "tcp://127.0.0.1:1"), "drill", "load-spike", "--spike", spike);
+            assertThat(bad.exitCode()).as(spike).isEqualTo(ExitCodes.USAGE);
+            assertThat(bad.err()).as(spike).contains("--spike must be 40s to 10m");
+        }
     }
 
     @Test

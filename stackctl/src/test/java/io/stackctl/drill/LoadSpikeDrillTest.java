@@ -1,6 +1,7 @@
 package io.stackctl.drill;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -36,5 +37,26 @@ class LoadSpikeDrillTest {
                 .isZero();
         assertThat(LoadSpikeDrill.baselineWait(Optional.empty(), Optional.empty(), Optional.empty(), NOW))
                 .isZero();
+    }
+
+    @Test
+    void aShorterSpikeBoundsTheScaleOutByItsOwnLengthAndTheLoadItPlansFor() {
+        var short40 = new LoadSpikeDrill(Duration.ofSeconds(40));
+        var minute = new LoadSpikeDrill();
+        assertThat(short40.outWithin()).isEqualTo(Duration.ofSeconds(40));
+        assertThat(minute.outWithin()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(new LoadSpikeDrill(Duration.ofMinutes(5)).outWithin()).isEqualTo(Duration.ofSeconds(60));
+        // the request cap is planned from the spike: 5x its length, plus the scale-in's wait
+        assertThat(minute.faultLoadSeconds() - short40.faultLoadSeconds()).isEqualTo(5 * 20);
+    }
+
+    @Test
+    void aSpikeTooShortForTheAutoscalerToDecideIsRefusedNamingTheRange() {
+        assertThatThrownBy(() -> new LoadSpikeDrill(Duration.ofSeconds(30)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--spike must be 40s to 10m")
+                .hasMessageContaining("got 30s");
+        assertThatThrownBy(() -> LoadSpikeDrill.checkSpike(Duration.ofMinutes(11)))
+                .hasMessageContaining("--spike must be 40s to 10m");
     }
 }

@@ -82,8 +82,13 @@ public final class RecordingCompose implements Compose {
     }
 
     @Override
-    public void up(int replicas) {
-        throw notFaked("up the whole stack");
+    public void startApp(int replicas) {
+        throw notFaked("start app=" + replicas);
+    }
+
+    @Override
+    public void upRemovingOrphans(List<String> services) {
+        throw notFaked("up " + services + ", removing orphans");
     }
 
     @Override
