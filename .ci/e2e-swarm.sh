@@ -23,7 +23,7 @@ step "up --target swarm --replicas 3"
 # bucket. The schedule runs only where the last step asks for it (a backup of its own would take pgBackRest's lock).
 sed -i '/^BACKUP_S3_/d; /^BACKUP_SCHEDULE_/d' compose/.env 2>/dev/null || true
 s3_path=/swarm-$(date +%s)
-if bash .ci/s3proxy.sh start /tmp/e2e-s3proxy >$e2e.s3 2>$e2e.s3err; then
+if bash .ci/s3proxy.sh start "${E2E_S3PROXY_DIR:-/tmp/e2e-s3proxy}" >$e2e.s3 2>$e2e.s3err; then
   { grep -v '^S3PROXY_DATA=' $e2e.s3; echo "BACKUP_S3_PATH=$s3_path"; } >>compose/.env
   printf 'BACKUP_SCHEDULE_FULL=off\nBACKUP_SCHEDULE_INCR=off\nBACKUP_SCHEDULE_PROVE=off\n' >>compose/.env
   s3_data=$(sed -n 's/^S3PROXY_DATA=//p' $e2e.s3)$s3_path
@@ -148,12 +148,12 @@ expect_exit 3 "restore --to-time on Swarm is refused (Swarm would start a new db
   -- bin/stackctl -p "$P" restore --to-time "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --yes
 grep -q "on Swarm" $e2e.err && [ "$(docker inspect -f '{{.State.StartedAt}}' "$db")" = "$db_started" ] \
   && pass "the refusal says why and what to do instead, and the db task was not touched" || fail "refusal: $(cat $e2e.err)"
-# One-shot Quartz expressions (seconds first, with the year), due once, 30 s from now. A job falls due under the
+# One-shot Quartz expressions (seconds first, with the year), due once, 20 s from now. A job falls due under the
 # schedule in force at its instant: the agent this up rolls (about 10 s here) must be running by then, or the old
 # agent, whose schedule is off, lets the instant pass. An up that ends after the instant (a busy host) gets a new
 # instant and rolls again: the check waits longer then, and does not fail for it.
 for attempt in 1 2 3; do
-  schedule_once 30
+  schedule_once 20
   up_code=0
   bin/stackctl -p "$P" up --target swarm >$e2e.out 2>$e2e.err || up_code=$?
   [ "$up_code" != 0 ] || [ "$(date +%s)" -lt "$due" ] && break
