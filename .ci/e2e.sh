@@ -713,28 +713,6 @@ mounted=$(for c in $(app_ids); do docker inspect -f '{{range .Mounts}}{{if eq .D
   && pass "after three rotations every replica mounts the one folder of today's secrets; the replaced ones are gone" \
   || fail "replicas mount: $mounted; compose/secrets/app holds: $(ls compose/secrets/app | tr '\n' ' ')"
 
-# The Swarm scenario runs beside this one's backups when .ci/run asks (E2E_SWARM_TREE: its own copy of the checkout,
-# jars and all). Both wait on pgBackRest, the S3 store, timers and JVMs starting more than on the CPU (the backups kept
-# 2 cores 35-60% busy alone, the Swarm scenario 40-70%), and they share no project, port, image name, S3 server or
-# scratch file. The steps that judge latency (the login floods' rates, the drills, bench) wait until it is done.
-swarm_beside_pid="" swarm_beside_log=/tmp/e2e-swarm-beside.log
-if [ -n "${E2E_SWARM_TREE:-}" ]; then
-  (
-    cd "$E2E_SWARM_TREE"
-    export SWARM_PROJECT=swarme2e STACK_HTTP_PORT=18090 STACK_HTTPS_PORT=18453 E2E_PREFIX=/tmp/e2e-swarm-run \
-      E2E_S3PROXY_DIR=/tmp/e2e-swarm-s3proxy S3PROXY_PORT=9444 APP_IMAGE=stackctl/swarm-e2e-app:latest \
-      AGENT_IMAGE=stackctl/swarm-e2e-agent:latest DB_IMAGE=stackctl/swarm-e2e-db:latest
-    code=0
-    bash .ci/e2e-swarm.sh || code=$?
-    bin/stackctl -p "$SWARM_PROJECT" down --volumes >/dev/null 2>&1 || true
-    docker swarm leave --force >/dev/null 2>&1 || true
-    bash .ci/s3proxy.sh stop "$E2E_S3PROXY_DIR" || true
-    exit "$code"
-  ) </dev/null >"$swarm_beside_log" 2>&1 &
-  swarm_beside_pid=$!
-  echo "the Swarm scenario runs beside the backups (pid $swarm_beside_pid, log $swarm_beside_log)"
-fi
-
 step "physical backups and continuous WAL archiving (pgBackRest, an encrypted repository on its own volume)"
 expect_exit 0 "backup --type full -o json" -- bin/stackctl backup --type full -o json
 full_label=$(python3 -c 'import json; print(json.load(open("/tmp/e2e.out"))["backup"]["label"])' 2>/dev/null || true)
@@ -792,7 +770,7 @@ step "the stack backs itself up: a schedule in compose/.env, run by its agent (a
 db_c=$(project_ps --filter label=com.docker.compose.service=db)
 db_started=$(docker inspect -f '{{.State.StartedAt}}' "$db_c")
 # A scratch volume left behind is one no container uses: the dangling volumes that were not there before (counting all
-# volumes would count the Swarm scenario's, made meanwhile, when it runs beside).
+# volumes would count another scenario's, made meanwhile, when the scenarios run beside each other).
 docker volume ls -q --filter dangling=true | sort >/tmp/e2e.dangling-before
 for attempt in 1 2 3; do
   schedule_once 20
@@ -1183,14 +1161,6 @@ expect_exit 0 "backups list" -- bin/stackctl backups list
 cat /tmp/e2e.out
 expect_exit 0 "backups prune --dry-run" -- bin/stackctl backups prune --keep-daily 1 --dry-run
 expect_exit 2 "backups prune keeping nothing" -- bin/stackctl backups prune --keep-daily 0 --keep-weekly 0 --keep-monthly 0
-
-if [ -n "$swarm_beside_pid" ]; then
-  echo "waiting for the Swarm scenario, run beside the backups, before the steps that judge latency"
-  wait "$swarm_beside_pid" || true
-  printf '\n== the Swarm scenario, run beside the backups (its own log)\n'
-  cat "$swarm_beside_log"
-  printf '== end of the Swarm scenario\n'
-fi
 
 step "a flood of wrong admin logins does not lock stackctl out (it uses the operator token)"
 for i in $(seq 12); do status_of -X POST -H 'content-type: application/json' -d "{\"username\":\"admin\",\"password\":\"wrong $i\"}" "$url/auth/login" >>/tmp/e2e.flood; echo >>/tmp/e2e.flood; done
