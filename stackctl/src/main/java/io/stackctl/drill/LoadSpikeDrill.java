@@ -18,9 +18,8 @@ import java.util.stream.Stream;
 /**
  * The load jumps to {@link #FACTOR} times the drill's rate for a minute ({@code --spike}), then falls back: the stack's
  * autoscaler (AUTOSCALE in compose/.env) must add replicas within {@link #OUT_WITHIN} of the jump (or the spike, if
- * shorter), with no request failing
- * meanwhile, and go back to the count before once AUTOSCALE_SCALE_IN_AFTER of quiet has passed, deciding at most once
- * each way. The drill holds the stack's lock as every drill does, and lets the autoscaler in: watching it is the point.
+ * shorter), with no request failing meanwhile, and go back to the count before once AUTOSCALE_SCALE_IN_AFTER of quiet
+ * has passed, deciding at most once each way. The drill holds the stack's lock as every drill does, and lets the autoscaler in: watching it is the point.
  */
 public final class LoadSpikeDrill implements Drill {
 

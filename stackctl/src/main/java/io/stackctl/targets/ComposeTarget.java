@@ -72,22 +72,39 @@ final class ComposeTarget implements Target {
         } else {
             updateRunning(running, replicas, options, waitTimeout);
         }
-        var expected = new java.util.HashMap<>(
-                Map.of(Stack.DB, 1, Stack.CACHE, 1, Stack.APP, replicas, Stack.NGINX, 1, Stack.AGENT, 1));
-        if (standby()) {
-            expected.put(Standby.SERVICE, 1);
-        }
+        var expected = new java.util.HashMap<>(dataServices());
+        expected.putAll(Map.of(Stack.APP, replicas, Stack.NGINX, 1, Stack.AGENT, 1));
         var healthy = stack.waiter(progress).awaitHealthy(expected, ServiceContainer::running, waitTimeout);
         stack.route(healthy.stream()
                 .filter(c -> c.service().equals(Stack.APP) && stack.serving(c))
                 .toList());
-        if (Monitoring.enabled(stack.environment(), EnvFile.load(stack.files().envFile()))) {
+        if (monitoring()) {
             new ScrapeGate(Monitoring.prometheus(stack), progress).await(waitTimeout);
         }
     }
 
     private boolean standby() {
         return Standby.enabled(stack.environment(), EnvFile.load(stack.files().envFile()));
+    }
+
+    private boolean monitoring() {
+        return Monitoring.enabled(
+                stack.environment(), EnvFile.load(stack.files().envFile()));
+    }
+
+    /** The services that hold data, one container each: db and cache, and db-standby while the standby is on. */
+    private Map<String, Integer> dataServices() {
+        var data = new java.util.HashMap<>(Map.of(Stack.DB, 1, Stack.CACHE, 1));
+        if (standby()) {
+            data.put(Standby.SERVICE, 1);
+        }
+        return data;
+    }
+
+    /** Waits for the containers of {@code services} alone, as many of each as given, healthy or ready now. */
+    private void awaitServices(Map<String, Integer> services, Duration waitTimeout) {
+        stack.waiter(progress)
+                .awaitHealthy(services, c -> c.running() && services.containsKey(c.service()), waitTimeout);
     }
 
     @Override
@@ -112,21 +129,15 @@ final class ComposeTarget implements Target {
             say("pulling %s (not on this host)", String.join(", ", missing));
         }
         try {
-            var data = new java.util.HashMap<>(Map.of(Stack.DB, 1, Stack.CACHE, 1));
-            if (standby()) {
-                data.put(Standby.SERVICE, 1);
-            }
+            var data = dataServices();
             var first = new java.util.ArrayList<>(data.keySet());
             first.add(Stack.AGENT);
             stack.compose().upServices(first);
-            var waiter = stack.waiter(progress);
-            waiter.awaitHealthy(data, c -> c.running() && data.containsKey(c.service()), waitTimeout);
+            awaitServices(data, waitTimeout);
             stack.compose().startApp(replicas);
-            waiter.awaitHealthy(
-                    Map.of(Stack.APP, replicas), c -> c.running() && c.service().equals(Stack.APP), waitTimeout);
+            awaitServices(Map.of(Stack.APP, replicas), waitTimeout);
             var rest = new java.util.ArrayList<>(List.of(Stack.NGINX));
-            if (Monitoring.enabled(
-                    stack.environment(), EnvFile.load(stack.files().envFile()))) {
+            if (monitoring()) {
                 rest.addAll(Monitoring.SERVICES);
             }
             stack.compose().upRemovingOrphans(rest);
@@ -158,21 +169,16 @@ final class ComposeTarget implements Target {
         if (running > replicas) {
             new Scaler(stack, progress).scaleTo(replicas, waitTimeout);
         }
-        boolean monitoring = Monitoring.enabled(
-                stack.environment(), EnvFile.load(stack.files().envFile()));
-        var services = new java.util.ArrayList<>(List.of(Stack.DB, Stack.CACHE, Stack.AGENT, Stack.NGINX));
-        var data = new java.util.HashMap<>(Map.of(Stack.DB, 1, Stack.CACHE, 1));
-        if (standby()) {
-            services.add(Standby.SERVICE);
-            data.put(Standby.SERVICE, 1);
-        }
-        if (monitoring) {
+        var data = dataServices();
+        var services = new java.util.ArrayList<>(data.keySet());
+        services.addAll(List.of(Stack.AGENT, Stack.NGINX));
+        if (monitoring()) {
             services.addAll(Monitoring.SERVICES);
         }
         stack.compose().upServices(services);
         // A recreated db or cache is healthy only once its roles and users are in place (compose/db, compose/cache):
         // the rollout's own checks and the new replicas log in as those.
-        stack.waiter(progress).awaitHealthy(data, c -> c.running() && data.containsKey(c.service()), waitTimeout);
+        awaitServices(data, waitTimeout);
         var result = deployer.deployDeclared(options);
         if (result.changed()) {
             say("r%d is active: %s", result.release().id(), result.watch());
