@@ -96,8 +96,15 @@ login
 
 step "status -o json"
 quiet_since=$(date +%s) # for "an idle stack's cost" below
-bin/stackctl status -o json >/tmp/e2e.status
-members=$(python3 -c 'import json,sys; d=json.load(open("/tmp/e2e.status")); print(sum(1 for c in d["containers"] if c["service"]=="app" and c["in_upstream"] and c["health"]=="healthy"))')
+# up returns once the replicas answer /ready; the engine calls them healthy at its next check, up to an interval
+# (HEALTHCHECK_INTERVAL, 5 s) later, so status is asked until then (CI run 35: two of three were, 1 s after up).
+members=""
+for _ in $(seq 10); do
+  bin/stackctl status -o json >/tmp/e2e.status
+  members=$(python3 -c 'import json,sys; d=json.load(open("/tmp/e2e.status")); print(sum(1 for c in d["containers"] if c["service"]=="app" and c["in_upstream"] and c["health"]=="healthy"))')
+  [ "$members" = 3 ] && break
+  sleep 1
+done
 [ "$members" = 3 ] && pass "status: 3 healthy app replicas in the upstream" || fail "status: $members app replicas in the upstream"
 
 step "health"

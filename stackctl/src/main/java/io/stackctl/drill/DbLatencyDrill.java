@@ -33,8 +33,12 @@ public final class DbLatencyDrill extends LatencyDrill {
     static final int DB_PORT = 5432;
     /** After the proxy is gone, the first creates may still have been sent through it (a figure's window). */
     static final long SETTLE_MS = 2_000;
-    /** A busy host's scheduler time slice: how much a p99 of a few ms may grow for reasons no app controls. */
-    static final double P99_SLACK_MS = 10;
+    /**
+     * How much a p99 may grow for reasons no app controls: a busy host's scheduler and collector (CI run 35, a slow
+     * host: 27.8 -> 64.4 ms with no read waiting on the database). Far below the 200 ms the fault adds to each round
+     * trip, so a cached read that waited on the database still fails the hypothesis.
+     */
+    static final double P99_SLACK_MS = 50;
 
     private static final Pattern OVERLIMITS = Pattern.compile("overlimits (\\d+)");
 
@@ -137,14 +141,15 @@ public final class DbLatencyDrill extends LatencyDrill {
     /**
      * A slow database must not slow what does not use it: no thread, lock or pool a cached read needs may be held by
      * the slow requests. Judged inside the replicas (Server-Timing), where a busy host's nginx and client are not; twice
-     * a baseline of a few ms is still within a time slice of a busy host's scheduler, so the limit is never below the
-     * baseline plus {@link #P99_SLACK_MS}.
+     * a baseline of a few ms is still within a busy host's noise, so the limit is never below the baseline plus
+     * {@link #P99_SLACK_MS}.
      */
     static Hypothesis cachedReadsKeptTheirPace(double p99Before, double p99Held, int reads) {
         double limit = Math.max(2 * p99Before, p99Before + P99_SLACK_MS);
         boolean said = p99Before >= 0 && p99Held >= 0;
         return Hypothesis.check(
-                "cached reads kept their pace while the latency held: p99 in the replicas at most twice the baseline's",
+                "cached reads kept their pace while the latency held: p99 in the replicas at most twice the baseline's"
+                        + " (or it + 50 ms)",
                 reads > 0 && said && p99Held <= limit,
                 !said
                         ? "the replicas did not say their time (Server-Timing): an app image older than this stackctl"

@@ -50,18 +50,24 @@ class DbLatencyDrillTest {
 
     @Test
     void cachedReadsTwiceAsSlowAsTheirBaselineFail() {
-        var verdict = DbLatencyDrill.cachedReadsKeptTheirPace(12.0, 24.1, 200);
+        var verdict = DbLatencyDrill.cachedReadsKeptTheirPace(60.0, 120.1, 200);
         assertThat(verdict.held()).isFalse();
-        assertThat(verdict.measured()).isEqualTo("p99 24.1 ms over 200 cached reads, before 12.0 ms (limit 24.0 ms)");
-        assertThat(DbLatencyDrill.cachedReadsKeptTheirPace(12.0, 24.0, 200).held())
+        assertThat(verdict.measured()).isEqualTo("p99 120.1 ms over 200 cached reads, before 60.0 ms (limit 120.0 ms)");
+        assertThat(DbLatencyDrill.cachedReadsKeptTheirPace(60.0, 120.0, 200).held())
                 .isTrue();
     }
 
     @Test
-    void aBaselineOfAFewMsMayGrowByOneTimeSliceOfTheScheduler() {
-        assertThat(DbLatencyDrill.cachedReadsKeptTheirPace(3.5, 13.5, 200).held())
+    void aSmallBaselineMayGrowByABusyHostsNoiseButNotByADatabaseRoundTrip() {
+        // CI run 35, a slow host: no read waited on the database
+        assertThat(DbLatencyDrill.cachedReadsKeptTheirPace(27.8, 64.4, 200).held())
                 .isTrue();
-        assertThat(DbLatencyDrill.cachedReadsKeptTheirPace(3.5, 13.6, 200).held())
+        assertThat(DbLatencyDrill.cachedReadsKeptTheirPace(3.5, 53.5, 200).held())
+                .isTrue();
+        assertThat(DbLatencyDrill.cachedReadsKeptTheirPace(3.5, 53.6, 200).held())
+                .isFalse();
+        // one read that waited on the 200 ms the fault adds is far beyond it
+        assertThat(DbLatencyDrill.cachedReadsKeptTheirPace(3.5, 203.5, 200).held())
                 .isFalse();
     }
 
