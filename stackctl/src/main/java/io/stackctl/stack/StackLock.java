@@ -41,12 +41,16 @@ public final class StackLock implements AutoCloseable {
 
     static final java.time.Duration AUTOSCALER_WAIT = java.time.Duration.ofMinutes(3);
 
+    /** How long a lock whose file names no holder (being let go, or being taken) is asked for again before refusing. */
+    static final java.time.Duration UNNAMED_HOLDER_WAIT = java.time.Duration.ofSeconds(1);
+
     /**
      * Takes the project's lock, writing who holds it; exit 3 naming the holder when another command has it. When the
      * autoscaler has it, waits up to {@link #AUTOSCALER_WAIT} for it to finish its change first.
      */
     public static StackLock acquire(Path locksDir, String project, String holder) {
         long deadline = System.nanoTime() + AUTOSCALER_WAIT.toNanos();
+        long unnamedUntil = 0; // set when a holder first reads unnamed
         boolean said = false;
         while (true) {
             var taken = tryAcquire(locksDir, project, holder);
@@ -54,6 +58,15 @@ public final class StackLock implements AutoCloseable {
                 return taken.get();
             }
             String current = holder(locksDir, project);
+            if (current.isBlank() && unnamedUntil == 0) {
+                unnamedUntil = System.nanoTime() + UNNAMED_HOLDER_WAIT.toNanos();
+            }
+            if (current.isBlank() && System.nanoTime() < unnamedUntil) {
+                // A holder empties the file just before it lets go: ask again rather than refuse a lock about to be
+                // free.
+                Pause.sleep(java.time.Duration.ofMillis(20), "interrupted while waiting for the lock", "run it again");
+                continue;
+            }
             if (!current.startsWith(AUTOSCALER) || System.nanoTime() > deadline) {
                 throw new StackctlException(
                         ExitCodes.PRECONDITION,
@@ -87,8 +100,10 @@ public final class StackLock implements AutoCloseable {
                 channel.close();
                 return java.util.Optional.empty();
             }
-            channel.truncate(0);
-            channel.write(ByteBuffer.wrap(holder.getBytes(StandardCharsets.UTF_8)), 0);
+            // Written over the old text, then cut to length: the file never reads empty while this holds it.
+            byte[] name = holder.getBytes(StandardCharsets.UTF_8);
+            channel.write(ByteBuffer.wrap(name), 0);
+            channel.truncate(name.length);
             channel.force(false);
             return java.util.Optional.of(new StackLock(channel, lock));
         } catch (IOException e) {

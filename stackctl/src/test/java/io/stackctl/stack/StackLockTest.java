@@ -49,6 +49,20 @@ class StackLockTest {
         return process;
     }
 
+    /** Lets the holder go after the given time, from a thread of its own. */
+    private static Thread releaseAfter(Process holder, long millis) {
+        var release = new Thread(() -> {
+            try {
+                Thread.sleep(millis);
+                holder.getOutputStream().close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        release.start();
+        return release;
+    }
+
     @Test
     void aSecondCommandIsRefusedWithExit3NamingTheHolder() throws Exception {
         Process holder = holderProcess();
@@ -68,16 +82,8 @@ class StackLockTest {
     @Test
     void aCommandThatFindsTheAutoscalerScalingWaitsForItInsteadOfBeingRefused() throws Exception {
         Process holder = holderProcess(StackLock.AUTOSCALER + " in the upstream agent: scaling app 2 -> 4");
-        var release = new Thread(() -> {
-            try {
-                Thread.sleep(1500);
-                holder.getOutputStream().close();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        Thread release = releaseAfter(holder, 1500);
         long start = System.nanoTime();
-        release.start();
         try (var lock = StackLock.acquire(locks, "taskmanager", "me")) {
             assertThat((System.nanoTime() - start) / 1_000_000)
                     .as("waited for the autoscaler")
@@ -85,6 +91,31 @@ class StackLockTest {
             assertThat(locks.resolve("taskmanager.lock")).hasContent("me");
         } finally {
             release.join();
+            holder.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aLockWhoseFileNamesNoHolderIsAskedForAgainNotRefusedAtOnce() throws Exception {
+        // What a command sees in the instant a holder lets go: the lock still held, the file already emptied.
+        Process holder = holderProcess("");
+        Thread release = releaseAfter(holder, 300);
+        try (var lock = StackLock.acquire(locks, "taskmanager", "me")) {
+            assertThat(locks.resolve("taskmanager.lock")).hasContent("me");
+        } finally {
+            release.join();
+            holder.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aLockHeldLongUnderNoNameIsRefusedAfterTheShortWait() throws Exception {
+        Process holder = holderProcess("");
+        try {
+            assertThatThrownBy(() -> StackLock.acquire(locks, "taskmanager", "me"))
+                    .hasMessageContaining("(holder unknown)");
+        } finally {
+            holder.getOutputStream().close();
             holder.waitFor(10, TimeUnit.SECONDS);
         }
     }
