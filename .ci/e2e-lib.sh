@@ -50,11 +50,12 @@ cpu_busy() {
 # step NAME: a section header with the seconds since the scenario began and how busy the CPUs were in the step before,
 # so a CI log shows where the time goes and which steps wait rather than work.
 step() { cpu_busy; printf '\n-- %s (+%ss%s)\n' "$*" "$(($(date +%s) - e2e_started))" "$cpu_note"; timed "-- $*"; }
-expect_exit() { # expect_exit CODE DESCRIPTION -- command...
+expect_exit() { # expect_exit CODE DESCRIPTION -- command...; sets exited_as_wanted (yes/no) for a caller to explain
   local want="$1" what="$2"; shift 3
   local got=0
   "$@" >$e2e.out 2>$e2e.err || got=$?
-  if [ "$got" = "$want" ]; then pass "$what (exit $got)"; else fail "$what: exit $got, wanted $want"; tail -n 5 $e2e.err; fi
+  exited_as_wanted=no
+  if [ "$got" = "$want" ]; then exited_as_wanted=yes; pass "$what (exit $got)"; else fail "$what: exit $got, wanted $want"; tail -n 5 $e2e.err; fi
 }
 # schedule_once SECONDS: the scheduled incremental backup and proof due once, SECONDS from now, in compose/.env
 # (one-shot Quartz expressions: seconds first, with the year). Sets due (epoch seconds) and exports schedule_since: runs

@@ -41,12 +41,25 @@ all_healed() {
   for c in $(project_ps --filter health=starting); do passes_own_check "$c" || return 1; done
   [ "$(project_ps --filter health=healthy | wc -l)" -ge "$(( $1 - $(project_ps --filter health=starting | wc -l) ))" ]
 }
-# healed_within WHAT: once every container is healthy again, the upstream must match within 10 s, with no command run
+# explain_unhealed: what each of the project's containers that is not healthy says of itself (state, its health check's
+# last answer, its last log lines), so a failure in CI, where nobody can look afterwards, carries its cause.
+explain_unhealed() {
+  local c
+  docker ps -a --filter label=com.docker.compose.project=taskmanager --format '{{.Names}}\t{{.Status}}'
+  for c in $(docker ps -aq --filter label=com.docker.compose.project=taskmanager); do
+    [ "$(docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{end}}' "$c")" = healthy ] && continue
+    docker inspect -f '{{.Name}}: {{.State.Status}} restarts={{.RestartCount}} exit={{.State.ExitCode}} error={{.State.Error}}
+  health: {{if .State.Health}}{{range .State.Health.Log}}{{.ExitCode}} {{printf "%.120s" .Output}}; {{end}}{{end}}' "$c"
+    docker logs --tail 5 "$c" 2>&1 | cut -c1-240 | sed 's/^/  log: /'
+  done
+}
+# healed_within WHAT [N]: once every container (N of them, by default as many as run now) is healthy again, the upstream
+# must match within 10 s, with no command run. A caller that broke one passes the count from before: the engine may not
+# have started it again yet when this begins.
 healed_within() {
-  local n
-  n=$(project_ps | wc -l)
+  local n=${2:-$(project_ps | wc -l)}
   for _ in $(seq 120); do all_healed "$n" && break; sleep 0.5; done
-  all_healed "$n" || { fail "$1: not every container is healthy 60 s later"; docker ps -a; return; }
+  all_healed "$n" || { fail "$1: not every container is healthy 60 s later ($n wanted)"; explain_unhealed; return; }
   local healthy_at now
   healthy_at=$(date +%s%N)
   for _ in $(seq 100); do upstream_matches && break; sleep 0.1; done
@@ -339,6 +352,7 @@ env JRE_IMAGE=127.0.0.1:1/nope/jre:25 APP_IMAGE=e2e-nope/app:1 AGENT_IMAGE=e2e-n
 
 step "a replica killed by hand heals with no stackctl command (upstream agent)"
 victim=$(app_ids | head -n 1)
+containers=$(project_ps | wc -l)
 killed_at=$(date +%s%N)
 kill -9 "$(docker inspect -f '{{.State.Pid}}' "$victim")"
 out=""
@@ -349,8 +363,9 @@ for _ in $(seq 50); do
 done
 [ -n "$out" ] && pass "the killed replica left nginx's upstream within $(( ($(date +%s%N) - killed_at) / 1000000 )) ms" \
   || fail "the killed replica stayed in nginx's upstream 5 s"
-healed_within "SIGKILL of a replica's process"
+healed_within "SIGKILL of a replica's process" "$containers"
 expect_exit 0 "health after the kill, no command run in between" -- bin/stackctl health
+[ "$exited_as_wanted" = yes ] || { cat $e2e.out; explain_unhealed; }
 
 step "deploy: a changed setting and a changed app image, under load"
 # Two replicas from here on: every rollout below replaces each of them, and a third would add only time. One rollout
@@ -1659,6 +1674,7 @@ expect_exit 0 "every query of the Grafana dashboard runs on the profile's Promet
   python3 compose/monitoring/grafana/check-queries.py "$prom" compose/monitoring/grafana/dashboards/stack.json
 tail -n 1 $e2e.out
 expect_exit 0 "drill kill-replica with the profile on" -- bin/stackctl drill kill-replica --duration 3s
+[ "$exited_as_wanted" = yes ] || { grep -E "^(PASS|FAIL) " $e2e.out; explain_unhealed; }
 # The run is recorded in Prometheus (stackctl_run_active while it ran, through volume-exporter's textfile collector;
 # gone after), and the replicas' own figures over it stand in summary.json beside the load's.
 drill_summary="$(dirname "$(sed -n 's/^report: //p' $e2e.out)")/summary.json"
