@@ -23,6 +23,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -580,7 +581,8 @@ public final class DockerEngine implements Engine {
      * Calls {@code listener} on every lifecycle event of the project's containers ({@link #LIFECYCLE_EVENTS}) until
      * the stream ends; {@code ended} runs then, as when the engine restarts. Close the result to stop listening.
      */
-    public java.io.Closeable onContainerEvents(String project, Runnable listener, Runnable ended) {
+    public java.io.Closeable onContainerEvents(
+            String project, java.util.function.Consumer<ContainerEvent> listener, Runnable ended) {
         return client.eventsCmd()
                 .withEventTypeFilter(com.github.dockerjava.api.model.EventType.CONTAINER)
                 .withEventFilter(LIFECYCLE_EVENTS)
@@ -588,7 +590,15 @@ public final class DockerEngine implements Engine {
                 .exec(new ResultCallback.Adapter<com.github.dockerjava.api.model.Event>() {
                     @Override
                     public void onNext(com.github.dockerjava.api.model.Event event) {
-                        listener.run();
+                        Map<String, String> attributes =
+                                event.getActor() == null || event.getActor().getAttributes() == null
+                                        ? Map.of()
+                                        : event.getActor().getAttributes();
+                        listener.accept(new ContainerEvent(
+                                Objects.requireNonNullElse(event.getAction(), Objects.toString(event.getStatus(), "")),
+                                Objects.toString(event.getId(), ""),
+                                attributes.getOrDefault("name", ""),
+                                attributes.getOrDefault(SERVICE_LABEL, "")));
                     }
 
                     @Override

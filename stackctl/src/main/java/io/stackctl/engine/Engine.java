@@ -159,7 +159,8 @@ public interface Engine extends AutoCloseable {
      * paused, removed, health changed; not a health check's execs) until the stream ends; {@code ended} runs then, as
      * when the engine restarts. Close the result to stop listening.
      */
-    java.io.Closeable onContainerEvents(String project, Runnable listener, Runnable ended);
+    java.io.Closeable onContainerEvents(
+            String project, java.util.function.Consumer<ContainerEvent> listener, Runnable ended);
 
     /** The id ({@code sha256:...}) of a local image, or empty when there is none by that name. */
     Optional<String> imageId(String image);

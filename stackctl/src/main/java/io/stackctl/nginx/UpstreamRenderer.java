@@ -50,6 +50,19 @@ public final class UpstreamRenderer {
         return text.toString();
     }
 
+    /** The members a rendered file routes to, each with the replica's name it was rendered with. */
+    public static List<Member> parse(String rendered) {
+        return rendered.lines()
+                .map(String::strip)
+                .filter(line -> line.startsWith("server ") && !line.contains(" down;"))
+                .map(line -> new Member(
+                        line.contains("# ")
+                                ? line.substring(line.indexOf("# ") + 2).strip()
+                                : "",
+                        line.substring("server ".length(), line.indexOf(':'))))
+                .toList();
+    }
+
     /** The addresses a rendered file routes to, for status: which replicas are in rotation. */
     public static List<String> members(String rendered) {
         return rendered.lines()

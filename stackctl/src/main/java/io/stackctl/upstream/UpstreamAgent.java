@@ -11,8 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -52,6 +55,9 @@ public final class UpstreamAgent {
     private final HttpProbe probe = new HttpProbe(PROBE_TIMEOUT);
     private final ReplicaStrikes strikes = new ReplicaStrikes();
     private final Semaphore wake = new Semaphore(0);
+    /** Replicas the engine reported dead since the last round, by name: out of rotation first thing in the next. */
+    private final Queue<String> died = new ConcurrentLinkedQueue<>();
+
     private volatile boolean streamEnded;
 
     public UpstreamAgent(Engine engine, String project, Path upstreamDir, Path heartbeat, PrintStream log) {
@@ -105,6 +111,14 @@ public final class UpstreamAgent {
      * monitoring profile's scrape targets.
      */
     void roundOnce() {
+        Set<String> dead = new HashSet<>();
+        for (String name; (name = died.poll()) != null; ) {
+            dead.add(name);
+        }
+        var dropped = sync.dropDead(dead);
+        if (!dropped.isEmpty()) {
+            log("upstream re-rendered on a replica's death " + dead + ": " + dropped.size() + " member(s) left");
+        }
         var changed = sync.reconcile(this::serves);
         var replicas = engine.containers(project, UpstreamSync.APP);
         sync.weighWarm(replicas, Instant.now());
@@ -128,10 +142,18 @@ public final class UpstreamAgent {
 
     private Closeable subscribe() {
         try {
-            return engine.onContainerEvents(project, wake::release, () -> {
-                streamEnded = true;
-                wake.release();
-            });
+            return engine.onContainerEvents(
+                    project,
+                    event -> {
+                        if (event.died() && UpstreamSync.APP.equals(event.service())) {
+                            died.add(event.name());
+                        }
+                        wake.release();
+                    },
+                    () -> {
+                        streamEnded = true;
+                        wake.release();
+                    });
         } catch (RuntimeException e) {
             log("cannot subscribe to engine events (" + e.getMessage() + "); polling");
             return null;

@@ -72,6 +72,25 @@ public final class RecordingEngine implements Engine {
         return put(service, number, "starting");
     }
 
+    /** A container whose process ended and that the engine has not started again: not running, no address. */
+    public void exited(String service, int number) {
+        var c = containers.get(id(service, number));
+        containers.put(
+                c.id(),
+                new ServiceContainer(
+                        c.id(),
+                        c.name(),
+                        c.service(),
+                        c.number(),
+                        "exited",
+                        c.health(),
+                        c.startedAt(),
+                        Map.of(),
+                        c.imageId(),
+                        c.configHash(),
+                        c.restartCount()));
+    }
+
     private ServiceContainer put(String service, int number, String health) {
         String network = service.equals("app") || service.equals("nginx") ? "frontend" : "backend";
         int host = service.equals("app") ? 10 + number : service.equals("nginx") ? 2 : 100 + number;
@@ -358,7 +377,8 @@ public final class RecordingEngine implements Engine {
     }
 
     @Override
-    public Closeable onContainerEvents(String project, Runnable listener, Runnable ended) {
+    public Closeable onContainerEvents(
+            String project, java.util.function.Consumer<io.stackctl.engine.ContainerEvent> listener, Runnable ended) {
         throw notFaked("onContainerEvents");
     }
 
