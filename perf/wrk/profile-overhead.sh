@@ -6,8 +6,14 @@
 # 1 - on / off, and the same of the ratios to the constant. Beside each run with the profile on, the CPU its containers
 # used during the cached reads, as a share of all the CPU the machine used then (PROFILE_CPU): throughput on two
 # shared cores moves a few % between identical runs, and this says where the profile's part of it went.
-# Needs a running stack, wrk (apt-get install wrk), and the monitoring image (compose/images/build.sh monitoring).
-#   [PAUSE=1] perf/wrk/profile-overhead.sh [SECONDS] [REPS]
+# RATE=N: the cost instead of the throughput. h2load offers N cached reads a second, a rate both modes serve in full,
+# and each run reports the machine's CPU time per read (user + system + interrupts, /proc/stat: no steal, so a
+# neighbour's load on the host does not count) and the overhead is 1 - off / on of it. A saturated run's req/s moves
+# with everything else the host does (two identical runs a minute apart: 30% apart); the CPU a read costs moves far
+# less, and on a saturated host it is what bounds the req/s.
+# Needs a running stack, wrk (apt-get install wrk; h2load, from nghttp2-client, for RATE), and the monitoring image
+# (compose/images/build.sh monitoring).
+#   [PAUSE=1] [RATE=N] perf/wrk/profile-overhead.sh [SECONDS] [REPS]
 set -euo pipefail
 seconds="${1:-10}"
 reps="${2:-3}"
@@ -87,6 +93,45 @@ profile() {
     waited=$((waited + 5))
   done
 }
+if [ -n "${RATE:-}" ]; then
+  command -v h2load >/dev/null || { echo "error: RATE needs h2load" >&2; echo "hint: apt-get install -y nghttp2-client" >&2; exit 3; }
+  clients=16
+  per_client=$(( (RATE + clients - 1) / clients ))
+  urls=$(mktemp) # not a trap of its own: PAUSE=1's trap unpauses the profile on the way out
+  tr ',' '\n' <<<"$IDS" | sed "s|^|$url/tasks/|" >"$urls"
+  offered() { # offered SECONDS: h2load at the rate for SECONDS; prints "succeeded failed"
+    h2load -D "$1" -c "$clients" --rps "$per_client" -H "$auth" -i "$urls" 2>/dev/null \
+      | awk '/^requests:/ {print $8, $10}'
+  }
+  printf '%-4s %-8s %8s %8s %14s %12s\n' REP PROFILE SERVED FAILED CPU_US_PER_READ PROFILE_CPU
+  sum_off=0 sum_on=0 cpu_on=0
+  for rep in $(seq 0 "$reps"); do
+    for mode in no-monitoring monitoring; do
+      profile "$mode"
+      offered 3 >/dev/null
+      profile0=$(profile_ns); machine0=$(machine_ns)
+      read -r served failed <<<"$(offered "$seconds")"
+      used=$(( $(machine_ns) - machine0 ))
+      share=$(awk -v p="$(( $(profile_ns) - profile0 ))" -v m="$used" 'BEGIN {printf "%.1f%%", 100 * p / m}')
+      per_read=$(awk -v u="$used" -v n="$served" 'BEGIN {printf "%.1f", (n > 0 ? u / n / 1000 : 0)}')
+      printf '%-4s %-8s %8s %8s %14s %12s\n' "$rep" "$([ "$mode" = monitoring ] && echo on || echo off)" "$served" "$failed" \
+        "$per_read" "$([ "$mode" = monitoring ] && echo "$share" || echo -)"
+      [ "$rep" = 0 ] && continue
+      if [ "$mode" = monitoring ]; then
+        sum_on=$(awk -v s="$sum_on" -v r="$per_read" 'BEGIN {print s + r}')
+        cpu_on=$(awk -v s="$cpu_on" -v r="${share%\%}" 'BEGIN {print s + r}')
+      else
+        sum_off=$(awk -v s="$sum_off" -v r="$per_read" 'BEGIN {print s + r}')
+      fi
+    done
+  done
+  awk -v on="$sum_on" -v off="$sum_off" -v cpu="$cpu_on" -v n="$reps" -v rate="$RATE" 'BEGIN {
+    printf "overhead of the profile on the cached read at %d req/s: %.1f%% more CPU per read (%.1f us on, %.1f us off)\n",
+      rate, 100 * (on / off - 1), on / n, off / n
+    printf "the profile'"'"'s containers used %.1f%% of the CPU the machine used under the reads\n", cpu / n }'
+  rm -f "$urls"
+  exit 0
+fi
 printf '%-4s %-8s %10s %10s %7s %12s\n' REP PROFILE CONSTANT TASK RATIO PROFILE_CPU
 sum_off=0 sum_on=0 raw_off=0 raw_on=0 cpu_on=0
 for rep in $(seq 0 "$reps"); do
