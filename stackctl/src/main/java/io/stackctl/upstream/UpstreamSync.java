@@ -76,9 +76,10 @@ public final class UpstreamSync {
      * its passive health answers. Returns the new members, or nothing when the upstream was already right.
      */
     public List<ServiceContainer> reconcile(Predicate<ServiceContainer> serves) {
-        List<ServiceContainer> dropped = dropGone(candidates());
+        List<ServiceContainer> candidates = candidates();
+        List<ServiceContainer> dropped = dropGone(candidates);
         // Probing takes up to a second a replica: done before the lock, so stackctl never waits on probes.
-        List<ServiceContainer> serving = candidates().stream().filter(serves).toList();
+        List<ServiceContainer> serving = candidates.stream().filter(serves).toList();
         try (var lock = UpstreamLock.acquire(upstreamDir)) {
             // What changed during the probes wins: a replica marked to drain since, or gone, stays out.
             Set<String> still = new HashSet<>(
