@@ -99,7 +99,7 @@ class StackLockTest {
     void aLockWhoseFileNamesNoHolderIsAskedForAgainNotRefusedAtOnce() throws Exception {
         // What a command sees in the instant a holder lets go: the lock still held, the file already emptied.
         Process holder = holderProcess("");
-        Thread release = releaseAfter(holder, 300);
+        Thread release = releaseAfter(holder, 100);
         try (var lock = StackLock.acquire(locks, "taskmanager", "me")) {
             assertThat(locks.resolve("taskmanager.lock")).hasContent("me");
         } finally {
