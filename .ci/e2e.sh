@@ -1576,8 +1576,16 @@ redirects=$(edge_count 308 nginx); served=$(edge_count 200 upstream)
 [ "$redirects" != none ] && [ "$served" != none ] && [ "$(edge_count 200 nginx)" = none ] \
   && pass "nginx's answers counted at the edge by status: $redirects redirects it answered itself, $served 200s from a replica, its own health checks not counted" \
   || fail "edge counts: 308 by nginx '$redirects', 200 from a replica '$served', 200 by nginx '$(edge_count 200 nginx)'"
+# The stand-in nginx has the Lua module: it counts its answers itself (EDGE_COUNTS=auto), and writes no line a request.
+edge_c=$(project_ps --filter label=com.docker.compose.service=edge-exporter)
+nginx_c=$(project_ps --filter label=com.docker.compose.service=nginx)
+docker logs "$edge_c" 2>&1 | grep "edge-exporter: serving" | tail -n 1 | grep -q "nginx's own counts" \
+  && [ -z "$(docker exec "$nginx_c" find /run/edge -name 'edge-*.log' -size +0c)" ] \
+  && grep -q log_by_lua_block compose/generated/monitoring/edge-status.nginx \
+  && pass "nginx counts its answers itself (the Lua module of the stand-in image): no log line a request, edge-exporter serves the counts" \
+  || fail "edge counts not from nginx itself: $(docker logs "$edge_c" 2>&1 | grep 'edge-exporter:' | tail -n 2 | tr '\n' ' ')"
 # Every answer, not a sample: a burst far beyond the few a second mtail read from the socket the edge log once used.
-mtail_200() { # nginx's 200s from a replica, as edge-exporter's mtail counts them now (no scrape in between)
+mtail_200() { # nginx's 200s from a replica, as edge-exporter serves them now (no scrape in between)
   docker exec "$(project_ps --filter label=com.docker.compose.service=edge-exporter)" bash -c \
     'exec 3<>/dev/tcp/127.0.0.1/3903; printf "GET /metrics HTTP/1.0\r\n\r\n" >&3; cat <&3' \
     | awk '/^nginx_http_requests_total\{/ && /answered_by="upstream"/ && /status="200"/ {n += $2} END {print n + 0}'

@@ -10,7 +10,9 @@
 # and each run reports the machine's CPU time per read (user + system + interrupts, /proc/stat: no steal, so a
 # neighbour's load on the host does not count) and the overhead is 1 - off / on of it. A saturated run's req/s moves
 # with everything else the host does (two identical runs a minute apart: 30% apart); the CPU a read costs moves far
-# less, and on a saturated host it is what bounds the req/s.
+# less, and on a saturated host it is what bounds the req/s. Beside it, the same in the stack's containers alone (their
+# cgroups' CPU, the profile's included): what the stack costs, without the load generator on the same cores, dockerd
+# and the host's own work (a pair still moves up to 8-12% either way: use ten pairs or more).
 # Needs a running stack, wrk (apt-get install wrk; h2load, from nghttp2-client, for RATE), and the monitoring image
 # (compose/images/build.sh monitoring).
 #   [PAUSE=1] [RATE=N] perf/wrk/profile-overhead.sh [SECONDS] [REPS]
@@ -52,9 +54,9 @@ profile_ids() { # the full ids (cgroups are named by them) of the monitoring pro
     esac
   done
 }
-profile_ns() { # CPU nanoseconds the monitoring profile's containers have used so far (cgroup v2 or v1)
+cpu_ns() { # cpu_ns ID...: CPU nanoseconds these containers have used so far (cgroup v2 or v1)
   local total=0 id used
-  for id in $(profile_ids); do
+  for id in "$@"; do
     if [ -r "/sys/fs/cgroup/system.slice/docker-$id.scope/cpu.stat" ]; then
       used=$(awk '$1 == "usage_usec" {printf "%.0f", $2 * 1000}' "/sys/fs/cgroup/system.slice/docker-$id.scope/cpu.stat")
     else
@@ -64,6 +66,8 @@ profile_ns() { # CPU nanoseconds the monitoring profile's containers have used s
   done
   echo "$total"
 }
+profile_ns() { cpu_ns $(profile_ids); } # the monitoring profile's containers
+stack_ns() { cpu_ns $(docker ps -q --no-trunc --filter label=com.docker.compose.project="$project"); } # all, the profile's too
 nginx_reload() {
   docker exec "$(docker ps -q --filter label=com.docker.compose.project="$project" --filter label=com.docker.compose.service=nginx)" \
     nginx -s reload >/dev/null 2>&1
@@ -103,31 +107,36 @@ if [ -n "${RATE:-}" ]; then
     h2load -D "$1" -c "$clients" --rps "$per_client" -H "$auth" -i "$urls" 2>/dev/null \
       | awk '/^requests:/ {print $8, $10}'
   }
-  printf '%-4s %-8s %8s %8s %14s %12s\n' REP PROFILE SERVED FAILED CPU_US_PER_READ PROFILE_CPU
-  sum_off=0 sum_on=0 cpu_on=0
+  printf '%-4s %-8s %8s %8s %14s %16s %12s\n' REP PROFILE SERVED FAILED CPU_US_PER_READ STACK_US_PER_READ PROFILE_CPU
+  sum_off=0 sum_on=0 cpu_on=0 stack_off=0 stack_on=0
   for rep in $(seq 0 "$reps"); do
     for mode in no-monitoring monitoring; do
       profile "$mode"
       offered 3 >/dev/null
-      profile0=$(profile_ns); machine0=$(machine_ns)
+      profile0=$(profile_ns); machine0=$(machine_ns); stack0=$(stack_ns)
       read -r served failed <<<"$(offered "$seconds")"
-      used=$(( $(machine_ns) - machine0 ))
+      used=$(( $(machine_ns) - machine0 )); stack_used=$(( $(stack_ns) - stack0 ))
       share=$(awk -v p="$(( $(profile_ns) - profile0 ))" -v m="$used" 'BEGIN {printf "%.1f%%", 100 * p / m}')
       per_read=$(awk -v u="$used" -v n="$served" 'BEGIN {printf "%.1f", (n > 0 ? u / n / 1000 : 0)}')
-      printf '%-4s %-8s %8s %8s %14s %12s\n' "$rep" "$([ "$mode" = monitoring ] && echo on || echo off)" "$served" "$failed" \
-        "$per_read" "$([ "$mode" = monitoring ] && echo "$share" || echo -)"
+      stack_read=$(awk -v u="$stack_used" -v n="$served" 'BEGIN {printf "%.1f", (n > 0 ? u / n / 1000 : 0)}')
+      printf '%-4s %-8s %8s %8s %14s %16s %12s\n' "$rep" "$([ "$mode" = monitoring ] && echo on || echo off)" "$served" \
+        "$failed" "$per_read" "$stack_read" "$([ "$mode" = monitoring ] && echo "$share" || echo -)"
       [ "$rep" = 0 ] && continue
       if [ "$mode" = monitoring ]; then
         sum_on=$(awk -v s="$sum_on" -v r="$per_read" 'BEGIN {print s + r}')
+        stack_on=$(awk -v s="$stack_on" -v r="$stack_read" 'BEGIN {print s + r}')
         cpu_on=$(awk -v s="$cpu_on" -v r="${share%\%}" 'BEGIN {print s + r}')
       else
         sum_off=$(awk -v s="$sum_off" -v r="$per_read" 'BEGIN {print s + r}')
+        stack_off=$(awk -v s="$stack_off" -v r="$stack_read" 'BEGIN {print s + r}')
       fi
     done
   done
-  awk -v on="$sum_on" -v off="$sum_off" -v cpu="$cpu_on" -v n="$reps" -v rate="$RATE" 'BEGIN {
+  awk -v on="$sum_on" -v off="$sum_off" -v son="$stack_on" -v soff="$stack_off" -v cpu="$cpu_on" -v n="$reps" -v rate="$RATE" 'BEGIN {
     printf "overhead of the profile on the cached read at %d req/s: %.1f%% more CPU per read (%.1f us on, %.1f us off)\n",
       rate, 100 * (on / off - 1), on / n, off / n
+    printf "in the stack'"'"'s containers alone (the profile'"'"'s with them; not the load generator, dockerd or the kernel'"'"'s own): %.1f%% (%.1f us on, %.1f us off)\n",
+      100 * (son / soff - 1), son / n, soff / n
     printf "the profile'"'"'s containers used %.1f%% of the CPU the machine used under the reads\n", cpu / n }'
   rm -f "$urls"
   exit 0

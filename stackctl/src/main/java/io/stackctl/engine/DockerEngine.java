@@ -821,6 +821,18 @@ public final class DockerEngine implements Engine {
         }
     }
 
+    public Optional<String> imageLabel(String image, String label) {
+        try {
+            var config = client.inspectImageCmd(image).exec().getConfig();
+            return Optional.ofNullable(
+                    config == null || config.getLabels() == null
+                            ? null
+                            : config.getLabels().get(label));
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
     public boolean imageExists(String image) {
         try {
             client.inspectImageCmd(image).exec();

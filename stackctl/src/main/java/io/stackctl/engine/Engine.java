@@ -182,6 +182,9 @@ public interface Engine extends AutoCloseable {
 
     boolean imageExists(String image);
 
+    /** A label of a local image ({@code LABEL} in its Dockerfile), empty when the image or the label is missing. */
+    Optional<String> imageLabel(String image, String label);
+
     /** A container stackctl started for a while beside the stack's (a fault helper), found again by its labels. */
     record Helper(String id, String name, boolean running, Optional<Long> exitCode, Map<String, String> labels) {}
 

@@ -328,7 +328,8 @@ public final class SwarmStackFile {
                 .put("type", "bind")
                 .put("source", plan.generatedDir().toString())
                 .put("target", "/etc/nginx/upstream");
-        // With the monitoring profile, nginx logs its answers here for the edge-exporter, as on compose.
+        // With the monitoring profile, nginx writes its counts (or its edge log) here for the edge-exporter, as on
+        // compose.
         volumes.addObject().put("type", "volume").put("source", "edge-log").put("target", "/run/edge");
         nginx.putArray("command").add("bash").add(NGINX_START);
         pin(nginx, EDGE_LABEL);

@@ -104,6 +104,7 @@ public final class Provisioner {
         request.replicas().ifPresent(n -> autoscale.ifPresent(a -> a.requireAdmits(n, "up --replicas")));
         boolean monitoring = request.monitoring().orElseGet(() -> Monitoring.enabled(stack.environment(), envFile));
         var slo = SloTarget.of(stack.environment(), envFile);
+        EdgeStatusLog.validate(StackSettings.setting(EdgeStatusLog.SETTING, "auto", stack.environment(), envFile));
         boolean standby = request.standby().orElseGet(() -> Standby.enabled(stack.environment(), envFile));
         Standby.synchronous(stack.environment(), envFile);
         Standby.readsFromStandby(stack.environment(), envFile);
@@ -141,7 +142,15 @@ public final class Provisioner {
         PointInTimeRestore.resumeInterrupted(stack, progress, PITR_TIMEOUT);
         boolean sloChanged = monitoring && slo.write(stack.files().scrapeTargetsDir());
         var edgeLog = new EdgeStatusLog(stack.files().scrapeTargetsDir());
-        boolean edgeLogPending = edgeLog.set(monitoring);
+        var edgeSource = EdgeStatusLog.choose(
+                StackSettings.setting(
+                        EdgeStatusLog.SETTING,
+                        "auto",
+                        stack.environment(),
+                        EnvFile.load(stack.files().envFile())),
+                stack.settings().nginxImage(),
+                stack.engine());
+        boolean edgeLogPending = edgeLog.set(monitoring, edgeSource);
         standbyLeft.ifPresent(removal -> removal.run(progress));
         if (standby) {
             StandbyRemoval.clearLeftData(stack, progress);
@@ -149,7 +158,7 @@ public final class Provisioner {
         target.provision(replicas, request.rollout(), request.waitTimeout());
         if (edgeLogPending) {
             // Before the edge-exporter goes (profile off), after it came (on): nginx logs to its socket only meanwhile.
-            reloadForEdgeLog(edgeLog);
+            reloadForEdgeLog(edgeLog, edgeSource);
         }
         if (!monitoring && target.name().equals("compose")) {
             // On Swarm, docker stack deploy --prune took them away.
@@ -304,26 +313,30 @@ public final class Provisioner {
                 slo.availability(), slo.budget().toPlainString(), SloTarget.SETTING);
     }
 
-    /** compose leaves a profile's containers running once the profile is off: --no-monitoring removes them here. */
-    /** A running nginx starts or stops its edge log; one that refuses it gets its previous configuration back. */
-    private void reloadForEdgeLog(EdgeStatusLog edgeLog) {
+    /** A running nginx starts or stops counting its answers; one that refuses it runs without the include. */
+    private void reloadForEdgeLog(EdgeStatusLog edgeLog, EdgeStatusLog.Source source) {
         for (var nginx : stack.runningNginx()) {
             var refused = Nginx.checkAndReload(stack.engine(), nginx);
             if (refused.isPresent()) {
-                edgeLog.set(false);
+                edgeLog.set(false, source);
                 Nginx.checkAndReload(stack.engine(), nginx);
                 edgeLog.loaded();
                 throw new StackctlException(
                         ExitCodes.FAILED,
                         "nginx in " + nginx.name() + " refused the monitoring profile's edge log (" + refused.get()
                                 + "); it runs without it",
-                        "look at nginx/nginx.conf and compose/generated/monitoring/" + EdgeStatusLog.FILE
-                                + "; bin/stackctl logs nginx shows more");
+                        source == EdgeStatusLog.Source.NGINX
+                                ? "nginx counts its answers itself only with the Lua module, which "
+                                        + stack.settings().nginxImage() + " may lack: set " + EdgeStatusLog.SETTING
+                                        + "=log in compose/.env (a log line a request, counted by mtail)"
+                                : "look at nginx/nginx.conf and compose/generated/monitoring/" + EdgeStatusLog.FILE
+                                        + "; bin/stackctl logs nginx shows more");
             }
         }
         edgeLog.loaded();
     }
 
+    /** compose leaves a profile's containers running once the profile is off: --no-monitoring removes them here. */
     private void removeMonitoringLeft() {
         var left = Monitoring.SERVICES.stream()
                 .filter(service ->

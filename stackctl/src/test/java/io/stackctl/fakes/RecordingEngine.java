@@ -438,6 +438,14 @@ public final class RecordingEngine implements Engine {
         throw notFaked("image builds");
     }
 
+    /** "IMAGE LABEL" to the label's value. */
+    public final Map<String, String> imageLabels = Collections.synchronizedMap(new LinkedHashMap<>());
+
+    @Override
+    public Optional<String> imageLabel(String image, String label) {
+        return Optional.ofNullable(imageLabels.get(image + " " + label));
+    }
+
     @Override
     public boolean imageExists(String image) {
         log.add("image? " + image);
