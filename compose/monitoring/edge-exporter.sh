@@ -54,6 +54,14 @@ serve() { # serve counts|log: (re)starts the exporter of that source on :3903 un
 }
 
 trap '[ -z "$pid" ] || { kill -TERM "$pid" 2>/dev/null; wait "$pid"; }; exit 0' TERM INT
+# At the start, a few seconds for nginx to show its way (stackctl reloads nginx with its counts before this starts, and
+# a new nginx writes them within a second): a switch later leaves Prometheus a scrape with nothing on :3903.
+housekeep
+for _ in $(seq 12); do
+  counts_fresh && break
+  [ -z "$(find "$dir" -maxdepth 1 -name 'edge-*.log' -size +0c 2>/dev/null)" ] || break
+  sleep 0.25
+done
 # The exporter gone, the next round starts it again; the loop never outlives the container.
 while true; do
   housekeep

@@ -29,6 +29,13 @@ public final class ScrapeGate {
             "prometheus", "prometheus");
 
     private static final Duration POLL = Duration.ofMillis(500);
+    /**
+     * {@code up} as scraped in the last 30 s. A Prometheus that was stopped wrote no staleness marker for its targets,
+     * so once started again (the profile off and on) it answered {@code up} with the last samples of replicas gone
+     * since, 0, for the 5 minutes of its lookback: up waited its whole timeout on targets no one scrapes (seen after a
+     * rollout between the two).
+     */
+    static final String FRESH_UP = "up and (time() - timestamp(up)) < 30";
 
     private final PrometheusApi prometheus;
     private final PrintWriter progress;
@@ -44,7 +51,7 @@ public final class ScrapeGate {
         List<List<String>> last = new ArrayList<>(java.util.Collections.singletonList(null));
         boolean done = Pause.until(timeout, POLL, () -> {
             List<String> missing =
-                    prometheus.ready() ? missing(prometheus.query("up")) : List.of("Prometheus is not ready");
+                    prometheus.ready() ? missing(prometheus.query(FRESH_UP)) : List.of("Prometheus is not ready");
             if (!missing.equals(last.get(0))) {
                 progress.printf(
                         "  %-28s %-10s %5.1fs%n",

@@ -151,13 +151,17 @@ public final class Provisioner {
                 stack.settings().nginxImage(),
                 stack.engine());
         boolean edgeLogPending = edgeLog.set(monitoring, edgeSource);
+        if (edgeLogPending && monitoring && edgeSource == EdgeStatusLog.Source.NGINX && reloadedEarly(edgeLog)) {
+            edgeLogPending = false;
+        }
         standbyLeft.ifPresent(removal -> removal.run(progress));
         if (standby) {
             StandbyRemoval.clearLeftData(stack, progress);
         }
         target.provision(replicas, request.rollout(), request.waitTimeout());
         if (edgeLogPending) {
-            // Before the edge-exporter goes (profile off), after it came (on): nginx logs to its socket only meanwhile.
+            // Before the edge-exporter goes (profile off), after it came (on): it makes the log's files before nginx
+            // writes a line in them.
             reloadForEdgeLog(edgeLog, edgeSource);
         }
         if (!monitoring && target.name().equals("compose")) {
@@ -311,6 +315,22 @@ public final class Provisioner {
         say(
                 "the SLO's alerts hold %s%% availability (error budget %s, %s in compose/.env)",
                 slo.availability(), slo.budget().toPlainString(), SloTarget.SETTING);
+    }
+
+    /**
+     * nginx's own counts are a file it rewrites whole each second, so unlike the log (whose files edge-exporter must
+     * make before nginx writes a line) they may start before edge-exporter does, which then serves them from its
+     * start, with no switch from the log's way later. False, and nothing changed, when a running nginx cannot take
+     * them yet (an older image without the Lua module, which provisioning replaces): the reload after it does then.
+     */
+    private boolean reloadedEarly(EdgeStatusLog edgeLog) {
+        for (var nginx : stack.runningNginx()) {
+            if (Nginx.checkAndReload(stack.engine(), nginx).isPresent()) {
+                return false;
+            }
+        }
+        edgeLog.loaded();
+        return true;
     }
 
     /** A running nginx starts or stops counting its answers; one that refuses it runs without the include. */

@@ -2,6 +2,8 @@ package io.stackctl.prometheus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +20,13 @@ class ScrapeGateTest {
         ScrapeGate.JOBS.keySet().forEach(job -> up.add(up(job, job + ":1", 1)));
         up.add(up("app", "taskmanager_app_2:8080", 1));
         return up;
+    }
+
+    /** promtool runs that file in CI: a target gone while Prometheus was stopped is not waited for. */
+    @Test
+    void itsQueryIsTheOneTheRuleTestsProveLeavesOutTargetsNoLongerScraped() throws Exception {
+        String test = Files.readString(Path.of("..", "compose", "monitoring", "tests", "scrape-gate.test.yml"));
+        assertThat(test).contains("- expr: " + ScrapeGate.FRESH_UP + "\n");
     }
 
     @Test
