@@ -1585,12 +1585,12 @@ docker logs "$edge_c" 2>&1 | grep "edge-exporter: serving" | tail -n 1 | grep -q
   && pass "nginx counts its answers itself (the Lua module of the stand-in image): no log line a request, edge-exporter serves the counts" \
   || fail "edge counts not from nginx itself: $(docker logs "$edge_c" 2>&1 | grep 'edge-exporter:' | tail -n 2 | tr '\n' ' ')"
 # Every answer, not a sample: a burst far beyond the few a second mtail read from the socket the edge log once used.
-mtail_200() { # nginx's 200s from a replica, as edge-exporter serves them now (no scrape in between)
+edge_200() { # nginx's 200s from a replica, as edge-exporter serves them now (no scrape in between)
   docker exec "$(project_ps --filter label=com.docker.compose.service=edge-exporter)" bash -c \
     'exec 3<>/dev/tcp/127.0.0.1/3903; printf "GET /metrics HTTP/1.0\r\n\r\n" >&3; cat <&3' \
     | awk '/^nginx_http_requests_total\{/ && /answered_by="upstream"/ && /status="200"/ {n += $2} END {print n + 0}'
 }
-burst_before=$(mtail_200)
+burst_before=$(edge_200)
 burst=$(python3 - "$url" <<'PY'
 import http.client, ssl, sys, threading, time, urllib.parse
 host = urllib.parse.urlsplit(sys.argv[1])
@@ -1610,8 +1610,8 @@ print(sum(ok), round(sum(ok) / (time.time() - start)))
 PY
 )
 burst_ok=${burst% *}
-for _ in $(seq 40); do [ "$(( $(mtail_200) - burst_before ))" -ge "${burst_ok:-0}" ] && break; sleep 0.25; done
-counted=$(( $(mtail_200) - burst_before ))
+for _ in $(seq 40); do [ "$(( $(edge_200) - burst_before ))" -ge "${burst_ok:-0}" ] && break; sleep 0.25; done
+counted=$(( $(edge_200) - burst_before ))
 [ "$counted" = "$burst_ok" ] && [ "$burst_ok" = 2000 ] \
   && pass "every answer of a burst counted at the edge: $counted of $burst_ok 200s at ${burst#* } req/s" \
   || fail "edge counts under a burst: $counted counted of ${burst_ok:-?} answered 200 ($burst)"

@@ -19,9 +19,9 @@ import java.util.Locale;
  * gone. nginx's own health checks are not counted. Two ways, by {@link Source}:
  *
  * <ul>
- *   <li>{@link Source#NGINX}: nginx counts in shared memory with its Lua module and writes the counts each second to
- *       {@code /run/edge/nginx.prom}, which edge-exporter serves (node_exporter's textfile collector). A few
- *       microseconds a request, no I/O per request.
+ *   <li>{@link Source#NGINX}: each nginx worker counts with the Lua module in its own tables, adds them to a shared
+ *       dict once a second (and as it exits), and one writes the counts each second to {@code /run/edge/nginx.prom},
+ *       which edge-exporter serves (node_exporter's textfile collector). No I/O and no lock per request.
  *   <li>{@link Source#LOG}, for an nginx without Lua (the official image): one short line per request (status, time,
  *       the replicas' statuses) into a file per 10 s of the clock (epoch seconds / 10, from {@code $msec}), which
  *       edge-exporter makes ahead, has mtail count, and removes once over (compose/monitoring/edge-exporter.sh). Side
@@ -66,28 +66,28 @@ public final class EdgeStatusLog {
      * naming the setting for anything else.
      */
     public static Source choose(String setting, String nginxImage, Engine engine) {
-        return switch (setting.strip().toLowerCase(Locale.ROOT)) {
-            case "", "auto" -> engine.imageLabel(nginxImage, LUA_LABEL).isPresent() ? Source.NGINX : Source.LOG;
+        return switch (validate(setting)) {
             case "nginx" -> Source.NGINX;
             case "log" -> Source.LOG;
-            default -> throw invalid(setting);
+            default -> engine.imageLabel(nginxImage, LUA_LABEL).isPresent() ? Source.NGINX : Source.LOG;
         };
     }
 
-    /** Exit 2 before anything changes when compose/.env's value is none of auto, nginx, log. */
-    public static void validate(String setting) {
-        if (!setting.strip().toLowerCase(Locale.ROOT).matches("|auto|nginx|log")) {
-            throw invalid(setting);
-        }
-    }
-
-    private static StackctlException invalid(String setting) {
-        return new StackctlException(
-                ExitCodes.USAGE,
-                SETTING + " is '" + setting + "', not auto, nginx or log",
-                "set " + SETTING + "=nginx for counts kept by nginx itself (its image needs the Lua module), log for"
-                        + " a log line a request that mtail counts, or remove the line (auto: nginx when the image has"
-                        + " the label " + LUA_LABEL + ")");
+    /** The value as {@link #choose} reads it (auto, nginx or log); exit 2 before anything changes for any other. */
+    public static String validate(String setting) {
+        String value = setting.strip().toLowerCase(Locale.ROOT);
+        return switch (value) {
+            case "", "auto" -> "auto";
+            case "nginx", "log" -> value;
+            default ->
+                throw new StackctlException(
+                        ExitCodes.USAGE,
+                        SETTING + " is '" + setting + "', not auto, nginx or log",
+                        "set " + SETTING
+                                + "=nginx for counts kept by nginx itself (its image needs the Lua module), log for"
+                                + " a log line a request that mtail counts, or remove the line (auto: nginx when the image has"
+                                + " the label " + LUA_LABEL + ")");
+        };
     }
 
     private final Path file;

@@ -104,7 +104,8 @@ public final class Provisioner {
         request.replicas().ifPresent(n -> autoscale.ifPresent(a -> a.requireAdmits(n, "up --replicas")));
         boolean monitoring = request.monitoring().orElseGet(() -> Monitoring.enabled(stack.environment(), envFile));
         var slo = SloTarget.of(stack.environment(), envFile);
-        EdgeStatusLog.validate(StackSettings.setting(EdgeStatusLog.SETTING, "auto", stack.environment(), envFile));
+        String edgeCounts = EdgeStatusLog.validate(
+                StackSettings.setting(EdgeStatusLog.SETTING, "auto", stack.environment(), envFile));
         boolean standby = request.standby().orElseGet(() -> Standby.enabled(stack.environment(), envFile));
         Standby.synchronous(stack.environment(), envFile);
         Standby.readsFromStandby(stack.environment(), envFile);
@@ -142,14 +143,7 @@ public final class Provisioner {
         PointInTimeRestore.resumeInterrupted(stack, progress, PITR_TIMEOUT);
         boolean sloChanged = monitoring && slo.write(stack.files().scrapeTargetsDir());
         var edgeLog = new EdgeStatusLog(stack.files().scrapeTargetsDir());
-        var edgeSource = EdgeStatusLog.choose(
-                StackSettings.setting(
-                        EdgeStatusLog.SETTING,
-                        "auto",
-                        stack.environment(),
-                        EnvFile.load(stack.files().envFile())),
-                stack.settings().nginxImage(),
-                stack.engine());
+        var edgeSource = EdgeStatusLog.choose(edgeCounts, stack.settings().nginxImage(), stack.engine());
         boolean edgeLogPending = edgeLog.set(monitoring, edgeSource);
         if (edgeLogPending && monitoring && edgeSource == EdgeStatusLog.Source.NGINX && reloadedEarly(edgeLog)) {
             edgeLogPending = false;
