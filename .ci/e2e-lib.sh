@@ -50,6 +50,14 @@ cpu_busy() {
 # step NAME: a section header with the seconds since the scenario began and how busy the CPUs were in the step before,
 # so a CI log shows where the time goes and which steps wait rather than work.
 step() { cpu_busy; printf '\n-- %s (+%ss%s)\n' "$*" "$(($(date +%s) - e2e_started))" "$cpu_note"; timed "-- $*"; }
+await_markers() { # await_markers WHAT FILE...: waits (30 min at most) until each FILE exists, saying how long it took
+  local what="$1" marker waited=0; shift
+  for marker in "$@"; do
+    [ -e "$marker" ] || echo "waiting for $marker before $what"
+    for _ in $(seq 1800); do [ -e "$marker" ] && break; sleep 1; waited=$((waited + 1)); done
+  done
+  [ "$waited" = 0 ] || echo "waited $waited s before $what"
+}
 expect_exit() { # expect_exit CODE DESCRIPTION -- command...; sets exited_as_wanted (yes/no) for a caller to explain
   local want="$1" what="$2"; shift 3
   local got=0

@@ -2,10 +2,8 @@
 # Builds the air-gapped stand-in images (no registry needed) and prints, for compose/.env or the
 # shell, the variables that point the stack and the tests at them.
 #   compose/images/build.sh [--force] [postgres redis nginx jre monitoring]
-#   compose/images/build.sh --training   only the app image's training stage (needs the jre image)
 # With the jre image it also puts the app image's training stage (its PostgreSQL and Redis packages) in the layer
-# cache, unless STACKCTL_TRAINING=later: CI builds that stage beside ./mvnw verify, which needs no app image, and not
-# before it.
+# cache.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -29,7 +27,7 @@ declare -A vars=(
 BASE_IMAGE="$base" "$here/base/build-base.sh" $force >&2
 
 for name in "${wanted[@]}"; do
-  if [ -z "${tags[$name]:-}" ] && [ "$name" != --training ]; then
+  if [ -z "${tags[$name]:-}" ]; then
     echo "[images] unknown image '$name' (known: ${!tags[*]})" >&2
     exit 2
   fi
@@ -100,14 +98,9 @@ warm_training() {
   rmdir "$empty"
 }
 
-if [ "${wanted[*]}" = "--training" ]; then
-  warm_training
-  exit 0
-fi
-
 pids=()
 for name in "${wanted[@]}"; do
-  if [ "$name" = jre ] && [ "${STACKCTL_TRAINING:-now}" != later ]; then
+  if [ "$name" = jre ]; then
     { build_one jre && warm_training; } &
   else
     build_one "$name" &
