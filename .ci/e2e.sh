@@ -1920,7 +1920,8 @@ grep -q "the database's device $db_device keeps its data: the next up starts on 
   && pass "down --volumes says the database's device keeps its data (Docker never erases one)" || fail "no word of the device's data: $(cat /tmp/e2e.out)"
 bash .ci/db-device.sh down && pass "the database's device detached (nothing holds it mounted)" || fail "the database's device is still held"
 
-# The Swarm scenario runs next on this compose/.env, and Swarm takes no off-host repository nor monitoring yet.
+# What this scenario added to compose/.env goes with its stack: a later up of this tree would look for the s3proxy
+# stopped here, the device detached above, and a standby no longer there.
 sed -i '/^BACKUP_S3_/d; /^ARCHIVE_TIMEOUT=/d; /^BACKUP_SCHEDULE_/d; /^MONITORING=/d; /^ALERT/d; /^SLO_/d; /^DB_STANDBY=/d; /^REPLICAS_SYNC=/d; /^READS_FROM_STANDBY=/d; /^DB_VOLUME_/d' compose/.env
 bash .ci/s3proxy.sh stop /tmp/e2e-s3proxy
 

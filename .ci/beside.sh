@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Runs a command in a copy of this working tree beside the compose scenario, on what CPU the scenario leaves idle.
+#
+# Usage: beside.sh NAME LABEL DONE -- COMMAND...
+#   NAME   the copy is /tmp/ci-NAME (made anew: tracked and new files, and the jars): a command beside the scenario must
+#          never rewrite a jar bin/stackctl is reading, nor a compose/.env the scenario is editing
+#   LABEL  a container label (KEY=VALUE): the containers that carry it are weighed down as they start
+#   DONE   written last, with the command's exit status: the scenario's sections that need the machine to themselves
+#          wait for it (E2E_QUIET_AFTER, E2E_ENGINE_RESTART_AFTER)
+#
+# Why beside: parts of the compose scenario leave most of the 2 cores idle (its backups, drills and monitoring wait on
+# archiving, restores, fault windows and alert rules: 29-50% busy). So that what runs beside takes little from the
+# scenario, it runs at a quarter of the CPU weight: its processes in a cgroup of their own, its containers with a
+# quarter of the default CPU shares (cgroup v1's cpu.shares or v2's cpu.weight; best effort, a host that does not let
+# us still runs the command, at nice 10). CI run 41: ./mvnw verify beside the backups took 5.0 min instead of 2.7,
+# and the scenario 24 s longer over those minutes.
+set -uo pipefail
+src=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+name="$1" label="$2" done_file="$3"
+shift 3
+[ "${1:-}" = -- ] && shift
+tree="/tmp/ci-$name"
+weight=256 # of 1024: a nice-0 process, or a container, of the scenario's
+rm -f "$done_file"
+
+rm -rf "$tree" && mkdir -p "$tree"
+(cd "$src" && { git ls-files -z -co --exclude-standard; find . -path './*/target/*.jar' -print0; } | tar --null -T - -cf -) \
+  | tar -C "$tree" -xf -
+
+group=""
+if [ -d /sys/fs/cgroup/cpu ] && mkdir -p "/sys/fs/cgroup/cpu/ci-$name" 2>/dev/null; then
+  group="/sys/fs/cgroup/cpu/ci-$name"
+  echo "$weight" >"$group/cpu.shares" 2>/dev/null || group=""
+elif [ -f /sys/fs/cgroup/cgroup.controllers ] && mkdir -p "/sys/fs/cgroup/ci-$name" 2>/dev/null; then
+  echo +cpu >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null
+  group="/sys/fs/cgroup/ci-$name"
+  echo $((weight * 100 / 1024)) >"$group/cpu.weight" 2>/dev/null || group=""
+fi
+[ -n "$group" ] || echo "[$name] no cgroup of its own here: it runs at the scenario's weight (nice 10 only)"
+
+# The containers: weighed down once started (one that was given a weight of its own keeps it).
+events="$tree.events"
+rm -f "$events" && mkfifo "$events"
+docker events --filter type=container --filter event=start --filter "label=$label" --format '{{.ID}}' >"$events" &
+watcher=$!
+while read -r id; do
+  [ "$(docker inspect -f '{{.HostConfig.CpuShares}}' "$id" 2>/dev/null)" = 0 ] || continue
+  docker update --cpu-shares "$weight" "$id" >/dev/null 2>&1 || true
+done <"$events" &
+
+code=0
+(
+  [ -z "$group" ] || echo "$BASHPID" >"$group/$([ -f "$group/cgroup.procs" ] && echo cgroup.procs || echo tasks)"
+  cd "$tree" && exec nice -n 10 "$@"
+) || code=$?
+kill "$watcher" 2>/dev/null # the loop reading it ends with it
+wait
+rm -f "$events"
+echo "$code" >"$done_file"
+exit "$code"
