@@ -13,7 +13,8 @@
 # scenario, it runs at a quarter of the CPU weight: its processes in a cgroup of their own, its containers with a
 # quarter of the default CPU shares (cgroup v1's cpu.shares or v2's cpu.weight; best effort, a host that does not let
 # us still runs the command, at nice 10). CI run 41: ./mvnw verify beside the backups took 5.0 min instead of 2.7,
-# and the scenario 24 s longer over those minutes.
+# and the scenario 24 s longer over those minutes; run 42: the Swarm scenario beside the autoscaler, monitoring and
+# standby steps 6.5 min instead of 4.5, every check of the three passing.
 set -uo pipefail
 src=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 name="$1" label="$2" done_file="$3"
