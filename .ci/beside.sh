@@ -57,5 +57,6 @@ code=0
 kill "$watcher" 2>/dev/null # the loop reading it ends with it
 wait
 rm -f "$events"
+[ -z "$group" ] || rmdir "$group" 2>/dev/null || true # empty now: its processes have ended
 echo "$code" >"$done_file"
 exit "$code"
