@@ -1890,8 +1890,8 @@ after=$(list_reads standby)
 expect_exit 0 "failover back to db" -- bin/stackctl failover --to db
 
 step "Docker engine restart (what a host reboot does) heals with no stackctl command"
-# Whatever else uses this engine (CI runs the container tests beside this scenario, and the Swarm scenario can run
-# beside it) must be done first: E2E_QUIET_AFTER and E2E_ENGINE_RESTART_AFTER list the files that say so.
+# Whatever else uses this engine (CI runs the Swarm scenario beside this one) must be done first: E2E_QUIET_AFTER and
+# E2E_ENGINE_RESTART_AFTER list the files that say so.
 await_markers "the engine restart" ${E2E_QUIET_AFTER:-} ${E2E_ENGINE_RESTART_AFTER:-}
 replicas=$(app_ids | wc -l)
 before_ips=$(for c in $(app_ids); do docker inspect -f '{{.Name}} {{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}' "$c"; done)
