@@ -49,6 +49,11 @@ public final class StackLock implements AutoCloseable {
      * autoscaler has it, waits up to {@link #AUTOSCALER_WAIT} for it to finish its change first.
      */
     public static StackLock acquire(Path locksDir, String project, String holder) {
+        return acquire(locksDir, project, holder, UNNAMED_HOLDER_WAIT);
+    }
+
+    /** As {@link #acquire(Path, String, String)}, asking a lock that names no holder again for {@code unnamedWait}. */
+    static StackLock acquire(Path locksDir, String project, String holder, java.time.Duration unnamedWait) {
         long deadline = System.nanoTime() + AUTOSCALER_WAIT.toNanos();
         long unnamedUntil = 0; // set when a holder first reads unnamed
         boolean said = false;
@@ -59,7 +64,7 @@ public final class StackLock implements AutoCloseable {
             }
             String current = holder(locksDir, project);
             if (current.isBlank() && unnamedUntil == 0) {
-                unnamedUntil = System.nanoTime() + UNNAMED_HOLDER_WAIT.toNanos();
+                unnamedUntil = System.nanoTime() + unnamedWait.toNanos();
             }
             if (current.isBlank() && System.nanoTime() < unnamedUntil) {
                 // A holder empties the file just before it lets go: ask again rather than refuse a lock about to be

@@ -76,6 +76,12 @@ class CacheOutageIT {
                 .isEqualTo("changed during the outage");
         assertThat(json(api.get("/tasks?limit=1000")).get("tasks").findValuesAsText("title"))
                 .contains("created during the outage");
-        assertThat(json(api.get("/health")).get("status").asText()).isEqualTo("healthy");
+        // Asked again, not once: the health check pings Redis through the app's own timeout and breaker, and on a
+        // starved host (CI runs these tests beside the end-to-end scenario) one ping just after a cache hit missed
+        // them.
+        Eventually.within(
+                Duration.ofSeconds(15),
+                "the replica says healthy once Redis is back",
+                () -> "healthy".equals(json(api.get("/health")).get("status").asText()));
     }
 }

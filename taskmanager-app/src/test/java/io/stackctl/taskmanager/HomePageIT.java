@@ -6,7 +6,6 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.UUID;
@@ -46,7 +45,7 @@ class HomePageIT {
     private static void logIn(String username, String password) {
         browser.manage().deleteAllCookies();
         open("/", 1000);
-        browser.findElement(By.id("login-username")).sendKeys(username);
+        Chromium.await(browser, By.id("login-username")).sendKeys(username);
         browser.findElement(By.id("login-password")).sendKeys(password);
         follow(browser.findElement(By.cssSelector("form[action='/ui/login'] button[type=submit]")));
     }
@@ -95,29 +94,8 @@ class HomePageIT {
         assertThat(colours).as(name + " has content, not a blank page").hasSizeGreaterThan(8);
     }
 
-    /** Clicks something that loads a new page, and waits until the old one is gone. */
     private static void follow(WebElement element) {
-        var old = browser.findElement(By.tagName("html"));
-        element.click();
-        new org.openqa.selenium.support.ui.WebDriverWait(browser, Duration.ofSeconds(15)).until(driver -> isGone(old));
-    }
-
-    /**
-     * The old page's root is gone. Chromium says so with a stale-element error, or, when asked while the page is
-     * being replaced, with an inspector error that the node no longer belongs to the document (it did once in CI).
-     */
-    private static boolean isGone(WebElement old) {
-        try {
-            old.isEnabled();
-            return false;
-        } catch (org.openqa.selenium.StaleElementReferenceException e) {
-            return true;
-        } catch (org.openqa.selenium.WebDriverException e) {
-            if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
-                return true;
-            }
-            throw e;
-        }
+        Chromium.follow(browser, element);
     }
 
     private static void addTask(String title, String description) {

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.images.builder.Transferable;
 import org.testcontainers.utility.DockerImageName;
@@ -74,19 +73,9 @@ class HttpsPageIT {
                 .as("plain HTTP sends the browser to HTTPS")
                 .isEqualTo("https://localhost:" + httpsPort + "/");
 
-        browser.findElement(By.id("login-username")).sendKeys("tester");
+        Chromium.await(browser, By.id("login-username")).sendKeys("tester");
         browser.findElement(By.id("login-password")).sendKeys(Api.PASSWORD);
-        var form = browser.findElement(By.tagName("html"));
-        browser.findElement(By.cssSelector("form[action='/ui/login'] button[type=submit]"))
-                .click();
-        new WebDriverWait(browser, Duration.ofSeconds(15)).until(driver -> {
-            try {
-                form.isEnabled();
-                return false;
-            } catch (org.openqa.selenium.WebDriverException e) {
-                return true; // the old page is gone
-            }
-        });
+        Chromium.follow(browser, browser.findElement(By.cssSelector("form[action='/ui/login'] button[type=submit]")));
 
         var session = browser.manage().getCookieNamed("tm_session");
         assertThat(session).as("the login set a session cookie").isNotNull();

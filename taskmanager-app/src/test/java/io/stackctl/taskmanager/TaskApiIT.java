@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpResponse;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -352,7 +353,14 @@ class TaskApiIT {
 
     @Test
     void healthReadyAndLiveReportBothDependencies() {
-        var health = api.get("/health");
+        // Asked until healthy: each answer pings Redis through the app's own timeout, which one ping on a starved host
+        // missed (CI runs these tests beside the end-to-end scenario); a replica that never says healthy still fails.
+        var answer = new java.util.concurrent.atomic.AtomicReference<HttpResponse<String>>();
+        Eventually.within(Duration.ofSeconds(15), "/health says healthy", () -> {
+            answer.set(api.get("/health"));
+            return "healthy".equals(json(answer.get()).get("status").asText());
+        });
+        var health = answer.get();
 
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(json(health).get("status").asText()).isEqualTo("healthy");
