@@ -1387,6 +1387,8 @@ grep -q "warning: a fault still in place, removed: 200 ms +/- 50 ms of added lat
 expect_exit 0 "health once the latency is gone" -- bin/stackctl health
 
 step "bench --profile smoke"
+# Its latency gate measures this stack alone: what CI runs beside this scenario must be done first (E2E_QUIET_AFTER).
+await_markers "bench's latency gate" ${E2E_QUIET_AFTER:-}
 expect_exit 0 "bench --profile smoke" -- bin/stackctl bench --profile smoke
 cat /tmp/e2e.out
 results=$(sed -n 's/^results: //p' /tmp/e2e.out)
@@ -1888,9 +1890,9 @@ after=$(list_reads standby)
 expect_exit 0 "failover back to db" -- bin/stackctl failover --to db
 
 step "Docker engine restart (what a host reboot does) heals with no stackctl command"
-# Whatever else uses this engine (CI runs the Swarm scenario beside this one) must be done first:
-# E2E_ENGINE_RESTART_AFTER lists the files that say so.
-await_markers "the engine restart" ${E2E_ENGINE_RESTART_AFTER:-}
+# Whatever else uses this engine (CI runs the Swarm scenario beside this one) must be done first: E2E_QUIET_AFTER and
+# E2E_ENGINE_RESTART_AFTER list the files that say so.
+await_markers "the engine restart" ${E2E_QUIET_AFTER:-} ${E2E_ENGINE_RESTART_AFTER:-}
 replicas=$(app_ids | wc -l)
 before_ips=$(for c in $(app_ids); do docker inspect -f '{{.Name}} {{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}' "$c"; done)
 pkill -TERM -x dockerd || true
