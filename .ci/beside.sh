@@ -5,8 +5,8 @@
 #   NAME   the copy is /tmp/ci-NAME (made anew: tracked and new files, and the jars): a command beside the scenario must
 #          never rewrite a jar bin/stackctl is reading, nor a compose/.env the scenario is editing
 #   LABEL  a container label (KEY=VALUE): the containers that carry it are weighed down as they start
-#   DONE   written last, with the command's exit status: the scenario's engine restart waits for it
-#          (E2E_ENGINE_RESTART_AFTER)
+#   DONE   written last, with the command's exit status: the scenario's sections that need the machine to themselves
+#          wait for it (E2E_QUIET_AFTER, E2E_ENGINE_RESTART_AFTER)
 #
 # Why beside: parts of the compose scenario leave most of the 2 cores idle (its backups, drills and monitoring wait on
 # archiving, restores, fault windows and alert rules: 29-50% busy). So that what runs beside takes little from the

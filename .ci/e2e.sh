@@ -753,46 +753,6 @@ mounted=$(for c in $(app_ids); do docker inspect -f '{{range .Mounts}}{{if eq .D
   && pass "after three rotations every replica mounts the one folder of today's secrets; the replaced ones are gone" \
   || fail "replicas mount: $mounted; compose/secrets/app holds: $(ls compose/secrets/app | tr '\n' ' ')"
 
-step "bench --profile smoke"
-# Before the backups: from there on CI runs ./mvnw verify and then the Swarm scenario beside this scenario, and the
-# latency gate measures this stack alone. A user's task whose title begins like bench's own: its clean-up leaves it.
-bench_user=e2ebench$RANDOM
-status_of -X POST -H 'content-type: application/json' \
-  -d "{\"username\":\"$bench_user\",\"email\":\"$bench_user@example.org\",\"password\":\"e2e password 123\"}" "$url/auth/register" >/dev/null
-bench_user_token=$(curl -s -X POST -H 'content-type: application/json' -d "{\"username\":\"$bench_user\",\"password\":\"e2e password 123\"}" \
-  "$url/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-[ "$(status_of -X POST -H "Authorization: Bearer $bench_user_token" -H 'content-type: application/json' -d '{"title":"bench notes of a user"}' "$url/tasks")" = 201 ] \
-  || fail "could not write a user's task titled like bench's own"
-expect_exit 0 "bench --profile smoke" -- bin/stackctl bench --profile smoke
-cat /tmp/e2e.out
-results=$(sed -n 's/^results: //p' /tmp/e2e.out)
-left=$(psql_db "SELECT count(*) FROM tasks WHERE title ~ '^bench [0-9a-f]{8} '")
-[ "$left" = 0 ] && pass "the benchmark removed its tasks from the database" || fail "$left bench tasks left behind"
-[ -s "$results/summary.json" ] && [ -s "$results/summary.md" ] && ls "$results"/gatling/*/index.html >/dev/null 2>&1 \
-  && pass "summary.json, summary.md and Gatling's HTML report written to $results" || fail "bench results missing in '$results'"
-# The two runs below check the verdicts, not the stack again: one simulation each (the baseline is compared by name).
-python3 - >/tmp/one-simulation.json <<'PY'
-import json
-t = json.load(open("perf/targets.json"))
-t["profiles"]["smoke"]["simulations"] = ["mixed"]
-print(json.dumps(t))
-PY
-python3 - >/tmp/impossible.json <<'PY'
-import json
-t = json.load(open("/tmp/one-simulation.json"))
-t["profiles"]["smoke"]["targets"]["p99_ms"] = 0
-t["profiles"]["smoke"]["duration_s"] = 2
-print(json.dumps(t))
-PY
-expect_exit 1 "bench against an impossible target" -- bin/stackctl bench --profile smoke --targets /tmp/impossible.json --warmup 0s
-grep -q "MISSED" /tmp/e2e.out && pass "the missed target is named in summary.md" || fail "no MISSED line"
-# With the profile's warm-up: a cold first simulation's tail (no JIT yet, new connections) is not what is compared.
-expect_exit 0 "bench compared to its own baseline" -- bin/stackctl bench --profile smoke --targets /tmp/one-simulation.json --duration 3s --baseline "$results/summary.json" --tolerance 3 --tolerance-ms 1000
-grep -qE '^\| baseline \| p99_ms \|' /tmp/e2e.out && pass "the mixed simulation was judged against its baseline (summary.md)" || { fail "no baseline line in summary.md"; head -n 30 /tmp/e2e.out; }
-
-[ "$(psql_db "SELECT count(*) FROM tasks WHERE title = 'bench notes of a user'")" = 1 ] \
-  && pass "a user's task titled like bench's own survived bench's clean-up" || fail "bench's clean-up deleted a user's task"
-
 step "physical backups and continuous WAL archiving (pgBackRest, an encrypted repository on its own volume)"
 expect_exit 0 "backup --type full -o json" -- bin/stackctl backup --type full -o json
 full_label=$(python3 -c 'import json; print(json.load(open("/tmp/e2e.out"))["backup"]["label"])' 2>/dev/null || true)
@@ -1280,11 +1240,13 @@ for _ in $(seq 100); do [ -s compose/locks/taskmanager.lock ] && grep -q "drill 
 expect_exit 3 "scale while a drill runs is refused" -- bin/stackctl scale app=3
 grep -q "locked by another stackctl command: pid $drill_pid running 'stackctl drill all" /tmp/e2e.err \
   && pass "the refusal names the holder (pid $drill_pid, its command)" || { fail "no holder in the refusal"; cat /tmp/e2e.err; }
-# A user's task whose title begins like the drills' own, written while the drills run (a request may meet the replica a
-# drill just killed: sent again until it is taken).
-for _ in $(seq 10); do
-  [ "$(status_of -X POST -H "Authorization: Bearer $bystander_token" -H 'content-type: application/json' -d '{"title":"drill notes of a user"}' "$url/tasks")" = 201 ] && break
-  sleep 0.5
+# A user's tasks whose titles begin like the drills' and bench's own, written while the drills run (a request may meet
+# the replica a drill just killed: sent again until it is taken).
+for title in "drill notes of a user" "bench notes of a user"; do
+  for _ in $(seq 10); do
+    [ "$(status_of -X POST -H "Authorization: Bearer $bystander_token" -H 'content-type: application/json' -d "{\"title\":\"$title\"}" "$url/tasks")" = 201 ] && break
+    sleep 0.5
+  done
 done
 wait "$drill_pid" && pass "drill all --duration 3s, holding the lock (exit 0)" || fail "drill all --duration 3s failed"
 cp /tmp/e2e.drill.out /tmp/e2e.out; cp /tmp/e2e.drill.err /tmp/e2e.err
@@ -1424,9 +1386,39 @@ grep -q "warning: a fault still in place, removed: 200 ms +/- 50 ms of added lat
   && pass "the replica opened its connections again: through the proxy, then straight to PostgreSQL (the helper's undo)" || fail "no reconnect in the replica's log"
 expect_exit 0 "health once the latency is gone" -- bin/stackctl health
 
-[ "$(psql_db "SELECT count(*) FROM tasks WHERE title = 'drill notes of a user'")" = 1 ] \
-  && pass "a user's task titled like the drills' own, written while they ran, survived every drill's clean-up" \
-  || fail "a drill's clean-up deleted a user's task"
+step "bench --profile smoke"
+# Its latency gate measures this stack alone: what CI runs beside this scenario must be done first (E2E_QUIET_AFTER).
+await_markers "bench's latency gate" ${E2E_QUIET_AFTER:-}
+expect_exit 0 "bench --profile smoke" -- bin/stackctl bench --profile smoke
+cat /tmp/e2e.out
+results=$(sed -n 's/^results: //p' /tmp/e2e.out)
+left=$(psql_db "SELECT count(*) FROM tasks WHERE title ~ '^bench [0-9a-f]{8} '")
+[ "$left" = 0 ] && pass "the benchmark removed its tasks from the database" || fail "$left bench tasks left behind"
+[ -s "$results/summary.json" ] && [ -s "$results/summary.md" ] && ls "$results"/gatling/*/index.html >/dev/null 2>&1 \
+  && pass "summary.json, summary.md and Gatling's HTML report written to $results" || fail "bench results missing in '$results'"
+# The two runs below check the verdicts, not the stack again: one simulation each (the baseline is compared by name).
+python3 - >/tmp/one-simulation.json <<'PY'
+import json
+t = json.load(open("perf/targets.json"))
+t["profiles"]["smoke"]["simulations"] = ["mixed"]
+print(json.dumps(t))
+PY
+python3 - >/tmp/impossible.json <<'PY'
+import json
+t = json.load(open("/tmp/one-simulation.json"))
+t["profiles"]["smoke"]["targets"]["p99_ms"] = 0
+t["profiles"]["smoke"]["duration_s"] = 2
+print(json.dumps(t))
+PY
+expect_exit 1 "bench against an impossible target" -- bin/stackctl bench --profile smoke --targets /tmp/impossible.json --warmup 0s
+grep -q "MISSED" /tmp/e2e.out && pass "the missed target is named in summary.md" || fail "no MISSED line"
+# With the profile's warm-up: a cold first simulation's tail (no JIT yet, new connections) is not what is compared.
+expect_exit 0 "bench compared to its own baseline" -- bin/stackctl bench --profile smoke --targets /tmp/one-simulation.json --duration 3s --baseline "$results/summary.json" --tolerance 3 --tolerance-ms 1000
+grep -qE '^\| baseline \| p99_ms \|' /tmp/e2e.out && pass "the mixed simulation was judged against its baseline (summary.md)" || { fail "no baseline line in summary.md"; head -n 30 /tmp/e2e.out; }
+
+[ "$(psql_db "SELECT count(*) FROM tasks WHERE title IN ('drill notes of a user', 'bench notes of a user')")" = 2 ] \
+  && pass "a user's tasks titled drill/bench, written while a drill ran, survived every drill's and bench's clean-up" \
+  || fail "the clean-up deleted a user's tasks"
 
 step "the autoscaler (issue 22): AUTOSCALE=2:4 on requests per replica, run by the agent; drill load-spike (5x for a minute) scales out within a minute and back after it, 0 failed requests, one decision each way"
 replicas_before_autoscale=$(app_ids | wc -l)
@@ -1898,9 +1890,9 @@ after=$(list_reads standby)
 expect_exit 0 "failover back to db" -- bin/stackctl failover --to db
 
 step "Docker engine restart (what a host reboot does) heals with no stackctl command"
-# Whatever else uses this engine (CI runs ./mvnw verify and the Swarm scenario beside this one) must be done first:
-# E2E_ENGINE_RESTART_AFTER lists the files that say so.
-await_markers "the engine restart" ${E2E_ENGINE_RESTART_AFTER:-}
+# Whatever else uses this engine (CI runs the Swarm scenario beside this one) must be done first: E2E_QUIET_AFTER and
+# E2E_ENGINE_RESTART_AFTER list the files that say so.
+await_markers "the engine restart" ${E2E_QUIET_AFTER:-} ${E2E_ENGINE_RESTART_AFTER:-}
 replicas=$(app_ids | wc -l)
 before_ips=$(for c in $(app_ids); do docker inspect -f '{{.Name}} {{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}' "$c"; done)
 pkill -TERM -x dockerd || true
