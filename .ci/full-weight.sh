@@ -7,21 +7,20 @@
 # Usage: "${BESIDE_FULL_WEIGHT:-env}" COMMAND...   (beside.sh sets BESIDE_FULL_WEIGHT and the BESIDE_* it reads)
 set -uo pipefail
 [ $# -gt 0 ] || { echo "usage: full-weight.sh COMMAND..." >&2; exit 2; }
-if [ -z "${BESIDE_GROUP:-}" ] || [ -z "${BESIDE_LABEL:-}" ]; then
-  exec "$@" # no cgroup of the lane's own: it already runs at the scenario's weight
-fi
+[ -n "${BESIDE_LABEL:-}" ] || exec "$@" # not in a lane: it runs at the scenario's weight already
 weigh() { # weigh SHARES: the labelled containers running now
   docker ps -q --filter "label=$BESIDE_LABEL" | xargs -r docker update --cpu-shares "$1" >/dev/null 2>&1 || true
 }
 touch "$BESIDE_BOOST"
 weigh 1024
 trap 'rm -f "$BESIDE_BOOST"; weigh "$BESIDE_WEIGHT"' EXIT
-parent=$(dirname "$BESIDE_GROUP")
-procs="$parent/cgroup.procs"
-[ -f "$procs" ] || procs="$parent/tasks"
 code=0
 (
-  echo "$BASHPID" >"$procs" 2>/dev/null || true
+  if [ -n "${BESIDE_GROUP:-}" ]; then # a lane on a host that gave it no cgroup of its own runs at nice 10 only
+    procs="$(dirname "$BESIDE_GROUP")/cgroup.procs"
+    [ -f "$procs" ] || procs="$(dirname "$BESIDE_GROUP")/tasks"
+    echo "$BASHPID" >"$procs" 2>/dev/null || true
+  fi
   exec nice -n "$((-$(nice)))" "$@"
 ) || code=$?
 exit "$code"
