@@ -110,8 +110,7 @@ docker service inspect -f '{{json .Spec.TaskTemplate.ContainerSpec.Env}}' ${P}_a
 step "kill-replica: Swarm replaces the crashed task"
 expect_exit 0 "scale app=3 on Swarm (the drill wants two to serve while one is killed)" -- bin/stackctl -p "$P" scale app=3
 # The drill judges latency under load: beside the compose scenario, at its weight (.ci/full-weight.sh says why), and
-# at half the default rate, so that it takes less from the compose steps it runs beside (CI run 49: the monitoring and
-# standby steps beside it 94 s longer than in the run before; verify, which runs elsewhere, 12% longer too).
+# at half the default rate, so that it takes less from the compose steps it runs beside.
 expect_exit 0 "drill kill-replica on Swarm" -- "${BESIDE_FULL_WEIGHT:-env}" bin/stackctl -p "$P" drill kill-replica --duration 3s --rate 25
 grep -E '^(PASS|FAIL) ' $e2e.out | sed 's/^/  /'
 expect_exit 2 "a compose-only drill on Swarm is a usage error" -- bin/stackctl -p "$P" drill db-restart
