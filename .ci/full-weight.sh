@@ -16,7 +16,7 @@ weigh 1024
 trap 'rm -f "$BESIDE_BOOST"; weigh "$BESIDE_WEIGHT"' EXIT
 code=0
 (
-  if [ -n "${BESIDE_GROUP:-}" ]; then # a lane on a host that gave it no cgroup of its own runs at nice 10 only
+  if [ -n "${BESIDE_GROUP:-}" ]; then # out of the lane's cgroup, where it has one (else only its nice was lower)
     procs="$(dirname "$BESIDE_GROUP")/cgroup.procs"
     [ -f "$procs" ] || procs="$(dirname "$BESIDE_GROUP")/tasks"
     echo "$BASHPID" >"$procs" 2>/dev/null || true
