@@ -148,8 +148,8 @@ class CacheStampedeIT {
         // The pool opens its connections before the race, not during it: 48 connections made at once (connect and
         // AUTH) on a busy 2-core machine missed the app's 250 ms and opened the breaker, and the race measured that.
         answers(releaseAtOnce("/tasks?limit=1")).forEach(CacheStampedeIT::assertOk);
-        // A void race runs again, up to RACES times, each on a shut breaker after a pause: a busy spell of this
-        // machine lasts seconds. Only a void race runs again; a race whose callers all met is judged as it came.
+        // A race that measured the machine runs again, up to RACES times, each on a shut breaker after a pause: a busy
+        // spell of this machine lasts seconds. Only such a race runs again; one that measured the sharing is judged.
         Race race = null;
         for (int attempt = 1; attempt <= RACES && (race == null || race.measuredTheMachine()); attempt++) {
             if (race != null) {
@@ -233,9 +233,9 @@ class CacheStampedeIT {
         List<Future<HttpResponse<String>>> pending;
         boolean allMet;
         // The table is locked while the callers arrive: the first caller's read waits on the lock, so every other
-        // caller meets it in flight however slowly this machine runs them, and the count below cannot depend on
-        // timing. The lock is let go once all have met, or MEET_WITHIN after it was taken: inside the app's 1.5 s
-        // statement timeout, which on a lock held past it answers every caller 503 (CI run of stop 61).
+        // caller that arrives meanwhile meets it in flight, and the reads counted cannot depend on timing. The lock is
+        // let go once all have met, or MEET_WITHIN after it was taken: inside the app's 1.5 s statement timeout, which
+        // on a lock held past it answers every caller 503 (CI run of stop 61). A race not all met is run again.
         try (var jdbc =
                 DriverManager.getConnection(stack.db.getJdbcUrl(), Containers.DB_USER, Containers.DB_PASSWORD)) {
             jdbc.setAutoCommit(false);
