@@ -58,12 +58,35 @@ await_markers() { # await_markers WHAT FILE...: waits (30 min at most) until eac
   done
   [ "$waited" = 0 ] || echo "waited $waited s before $what"
 }
+# judged COMMAND...: a command that judges answers by the clock under load (a drill, a deploy judged by its analysis, a
+# switchover that must fail no request) runs while no such command of another scenario does: CI_CLOCK_LOCK (set by
+# .ci/run) is a lock .ci/full-weight.sh takes too. Two at once on 2 cores, each at the full weight, judged each other's
+# load: the landing run of stop 62 failed the compose scenario's kill-replica drill with the Swarm one beside it. The
+# wait, when there was one, goes in E2E_TIMES. Outside CI it just runs the command.
+judged() {
+  [ -n "${CI_CLOCK_LOCK:-}" ] || { "$@"; return; }
+  local since code=0
+  since=$(date +%s)
+  exec 9>>"$CI_CLOCK_LOCK"
+  flock 9
+  [ "$(date +%s)" = "$since" ] || timed "waited $(($(date +%s) - since)) s for another scenario's judged command: $*"
+  "$@" 9>&- || code=$?
+  exec 9>&- # closing it lets the lock go
+  return "$code"
+}
 expect_exit() { # expect_exit CODE DESCRIPTION -- command...; sets exited_as_wanted (yes/no) for a caller to explain
   local want="$1" what="$2"; shift 3
   local got=0
   "$@" >$e2e.out 2>$e2e.err || got=$?
   exited_as_wanted=no
-  if [ "$got" = "$want" ]; then exited_as_wanted=yes; pass "$what (exit $got)"; else fail "$what: exit $got, wanted $want"; tail -n 5 $e2e.err; fi
+  if [ "$got" = "$want" ]; then exited_as_wanted=yes; pass "$what (exit $got)"; else
+    fail "$what: exit $got, wanted $want"
+    tail -n 5 $e2e.err
+    # Why, in CI's summary too: the end of CI's log may be all a reader gets (a drill's failed hypotheses, the error).
+    if [ -n "${E2E_FAILURES:-}" ]; then
+      { grep -E '^FAIL ' $e2e.out | head -n 5; tail -n 3 $e2e.err; } | cut -c1-300 | sed 's/^/    /' >>"$E2E_FAILURES"
+    fi
+  fi
 }
 # schedule_once SECONDS: the scheduled incremental backup and proof due once, SECONDS from now, in compose/.env
 # (one-shot Quartz expressions: seconds first, with the year). Sets due (epoch seconds) and exports schedule_since: runs

@@ -566,7 +566,7 @@ expect_exit 0 "deploy to AUTH_MODE=off" -- bin/stackctl deploy --no-build --batc
 loops_stop "deploy from AUTH_MODE=required to off"
 [ "$(status_of "$url/tasks?limit=1")" = 200 ] && pass "AUTH_MODE=off: a request without a token gets 200" \
   || fail "AUTH_MODE=off: $(status_of "$url/tasks?limit=1") without a token"
-expect_exit 0 "drill nginx-reload with AUTH_MODE=off" -- bin/stackctl drill nginx-reload --duration 5s
+expect_exit 0 "drill nginx-reload with AUTH_MODE=off" -- judged bin/stackctl drill nginx-reload --duration 5s
 sed -i '/^AUTH_MODE=off$/d' compose/.env
 
 # The rotation rolls out compose/.env as a deploy does: it also takes AUTH_MODE back to required (one deploy for two).
@@ -1205,7 +1205,7 @@ expect_exit 2 "backups prune keeping nothing" -- bin/stackctl backups prune --ke
 step "a flood of wrong admin logins does not lock stackctl out (it uses the operator token)"
 for i in $(seq 12); do status_of -X POST -H 'content-type: application/json' -d "{\"username\":\"admin\",\"password\":\"wrong $i\"}" "$url/auth/login" >>/tmp/e2e.flood; echo >>/tmp/e2e.flood; done
 grep -q 429 /tmp/e2e.flood && pass "the admin's logins are locked (429)" || fail "no 429 after 12 wrong logins: $(tr '\n' ' ' </tmp/e2e.flood)"
-expect_exit 0 "drill nginx-reload while the admin's logins are locked" -- bin/stackctl drill nginx-reload --duration 2s
+expect_exit 0 "drill nginx-reload while the admin's logins are locked" -- judged bin/stackctl drill nginx-reload --duration 2s
 
 step "a login flood from one address is limited at the edge (nginx, per source, whatever the address)"
 # Random usernames: the app's per-username limit never applies, so a 429 here is nginx's. 40 at once: more than
@@ -1440,7 +1440,7 @@ grep -q "outside AUTOSCALE=2:4" /tmp/e2e.err && pass "the refusal names AUTOSCAL
 # The drill's minute-long spike, not the shortest (40 s) it takes: on a slow host the added replicas served 12 s after
 # the decision, so a 40 s spike left them under it for seconds, and the scale-in's 30 s window took in its end (CI run
 # 39: 4 -> 3 -> 2, two decisions where one is right). A minute gives the spike a whole window at the new count.
-expect_exit 0 "drill load-spike --rate 20" -- bin/stackctl drill load-spike --duration 3s --rate 20
+expect_exit 0 "drill load-spike --rate 20" -- judged bin/stackctl drill load-spike --duration 3s --rate 20
 cat /tmp/e2e.out
 grep -q "^PASS  more replicas within 60 s of the spike" /tmp/e2e.out && pass "load-spike: the autoscaler added replicas within the minute's spike" \
   || fail "load-spike: no scale-out within the spike"
@@ -1690,7 +1690,7 @@ print(r["status"], a["verdict"], a["worst_route"], a["worst_route_success_percen
 sed -i '/^INJECT_ERRORS=/d' compose/.env
 task_reads $e2e.task-reads & reads_pid=$!
 loops_start 1
-expect_exit 0 "deploy --no-build --force --batch $replicas: a good release, judged under load" -- bin/stackctl deploy --no-build --force --batch "$replicas"
+expect_exit 0 "deploy --no-build --force --batch $replicas: a good release, judged under load" -- judged bin/stackctl deploy --no-build --force --batch "$replicas"
 kill "$reads_pid" 2>/dev/null || true; wait "$reads_pid" 2>/dev/null || true
 loops_stop "the judged deploy's list reads"
 grep -q 'analysis passed' $e2e.out $e2e.err && pass "the good release passed its analysis: $(grep -ho 'analysis passed.*' $e2e.out $e2e.err | head -1)" \
@@ -1703,7 +1703,7 @@ sed -i '/^DEPLOY_ANALYSIS_SECONDS=/d' compose/.env
 expect_exit 0 "every query of the Grafana dashboard runs on the profile's Prometheus" -- \
   python3 compose/monitoring/grafana/check-queries.py "$prom" compose/monitoring/grafana/dashboards/stack.json
 tail -n 1 $e2e.out
-expect_exit 0 "drill kill-replica with the profile on" -- bin/stackctl drill kill-replica --duration 3s
+expect_exit 0 "drill kill-replica with the profile on" -- judged bin/stackctl drill kill-replica --duration 3s
 [ "$exited_as_wanted" = yes ] || { grep -E "^(PASS|FAIL) " $e2e.out; explain_unhealed; }
 # The run is recorded in Prometheus (stackctl_run_active while it ran, through volume-exporter's textfile collector;
 # gone after), and the replicas' own figures over it stand in summary.json beside the load's.
@@ -1791,7 +1791,7 @@ curl -s --http1.1 -o /dev/null -w '%{stderr}%{http_code}\n' --max-time 20 --rate
   -H 'content-type: application/json' -X POST -d "{\"title\":\"$switchover_title\"}" "$url/tasks?n=[1-50000]" 2>$e2e.writes &
 writes_pid=$!
 sleep 2
-expect_exit 0 "failover (a planned switchover) under reads and writes" -- bin/stackctl -o json failover
+expect_exit 0 "failover (a planned switchover) under reads and writes" -- judged bin/stackctl -o json failover
 cat $e2e.err
 sleep 2
 kill "$writes_pid" 2>/dev/null || true; wait "$writes_pid" 2>/dev/null || true
@@ -1818,7 +1818,7 @@ grep -q '^DB_STANDBY=on$' compose/.env && pass "the refusal left DB_STANDBY=on" 
 # comes back in 10.5-17 s on an idle 2-core host and 21 s with its cores busy (the old primary's rewind and rejoin
 # slow down most): the bound here is for a busy CI host, and each run prints the figure.
 for d in db-failover db-freeze; do
-  expect_exit 0 "drill $d (synchronous)" -- bin/stackctl drill "$d" --duration 3s --writes-back-within 60s
+  expect_exit 0 "drill $d (synchronous)" -- judged bin/stackctl drill "$d" --duration 3s --writes-back-within 60s
   grep -q "^drill $d: PASSED" $e2e.out && pass "drill $d: $(grep -o 'first write [0-9]* ms after it' $e2e.out), $(grep -o '0 of [0-9]* missing' $e2e.out) (synchronous)" \
     || { fail "drill $d"; grep -E "^(FAIL|PASS|figures)" $e2e.out; grep "^error" $e2e.err; }
 done
@@ -1826,13 +1826,13 @@ sed -i '/^REPLICAS_SYNC=/d' compose/.env; echo "REPLICAS_SYNC=off" >>compose/.en
 expect_exit 0 "up with REPLICAS_SYNC=off" -- bin/stackctl up
 for _ in $(seq 20); do [ "$(db_roles | grep -c async)" = 1 ] && break; sleep 0.5; done
 [ "$(db_roles | grep -c async)" = 1 ] && pass "commits stop waiting for the standby with no restart ($(db_roles))" || fail "still synchronous: $(db_roles)"
-expect_exit 0 "drill db-failover (asynchronous)" -- bin/stackctl drill db-failover --duration 3s
+expect_exit 0 "drill db-failover (asynchronous)" -- judged bin/stackctl drill db-failover --duration 3s
 grep -q "^drill db-failover: PASSED" $e2e.out && pass "asynchronous failover: $(grep -o '[0-9]* of [0-9]* missing; the lag was [^|]*' $e2e.out | sed 's/ *$//')" \
   || { fail "drill db-failover (asynchronous)"; grep -E "^(FAIL|PASS|figures)" $e2e.out; }
 sed -i '/^REPLICAS_SYNC=/d' compose/.env
 expect_exit 0 "up, synchronous again" -- bin/stackctl up
 primary=$(cat compose/state/db/primary)
-[ "$primary" = db ] || expect_exit 0 "failover back to db" -- bin/stackctl failover --to db
+[ "$primary" = db ] || expect_exit 0 "failover back to db" -- judged bin/stackctl failover --to db
 expect_exit 3 "failover --to the primary itself is refused" -- bin/stackctl failover --to db
 expect_exit 2 "failover --to a node that does not exist" -- bin/stackctl failover --to cache
 expect_exit 0 "health with the standby" -- bin/stackctl health
@@ -1878,7 +1878,7 @@ node_sql db-standby "SELECT pg_wal_replay_resume()" >/dev/null
   || fail "paused replay: $seen of 5 writes seen, primary-because-behind reads $behind_before -> $behind_after"
 # A failover swaps the nodes: the replicas' standby connections reach the old standby, the primary now. Each is
 # dropped at its next read (which goes to the primary), and the pool finds the node that is the standby now.
-expect_exit 0 "failover with READS_FROM_STANDBY=on" -- bin/stackctl failover
+expect_exit 0 "failover with READS_FROM_STANDBY=on" -- judged bin/stackctl failover
 before=$(list_reads standby)
 seen=0; for i in $(seq 10); do
   id=$(rys_write "standby read after failover $i"); caught_up db-standby db && rys_seen "$id" && seen=$((seen + 1))
@@ -1887,7 +1887,7 @@ after=$(list_reads standby)
 [ "$seen" = 10 ] && [ "$after" -gt "$before" ] \
   && pass "after a failover lists read on the new standby: $((after - before)) list reads there, each write seen ($seen of 10)" \
   || fail "after the failover: $seen of 10 writes seen, standby list reads $before -> $after"
-expect_exit 0 "failover back to db" -- bin/stackctl failover --to db
+expect_exit 0 "failover back to db" -- judged bin/stackctl failover --to db
 
 step "Docker engine restart (what a host reboot does) heals with no stackctl command"
 # Whatever else uses this engine (CI runs the Swarm scenario beside this one) must be done first: E2E_QUIET_AFTER and
