@@ -58,22 +58,11 @@ await_markers() { # await_markers WHAT FILE...: waits (30 min at most) until eac
   done
   [ "$waited" = 0 ] || echo "waited $waited s before $what"
 }
-# judged COMMAND...: a command that judges answers by the clock under load (a drill, a deploy judged by its analysis, a
-# switchover that must fail no request) runs while no such command of another scenario does: CI_CLOCK_LOCK (set by
-# .ci/run) is a lock .ci/full-weight.sh takes too. Two at once on 2 cores, each at the full weight, judged each other's
-# load: the landing run of stop 62 failed the compose scenario's kill-replica drill with the Swarm one beside it. The
-# wait, when there was one, goes in E2E_TIMES. Outside CI it just runs the command.
-judged() {
-  [ -n "${CI_CLOCK_LOCK:-}" ] || { "$@"; return; }
-  local since code=0
-  since=$(date +%s)
-  exec 9>>"$CI_CLOCK_LOCK"
-  flock 9
-  [ "$(date +%s)" = "$since" ] || timed "waited $(($(date +%s) - since)) s for another scenario's judged command: $*"
-  "$@" 9>&- || code=$?
-  exec 9>&- # closing it lets the lock go
-  return "$code"
-}
+# judged COMMAND... and yielding COMMAND...: under CI's clock lock (.ci/clock.sh says which is which and why): what
+# judges answers by the clock under load never runs beside another scenario's heavy commands. Outside CI, the command.
+e2e_ci_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+judged() { bash "$e2e_ci_dir/clock.sh" judged "$@"; }
+yielding() { bash "$e2e_ci_dir/clock.sh" yielding "$@"; }
 expect_exit() { # expect_exit CODE DESCRIPTION -- command...; sets exited_as_wanted (yes/no) for a caller to explain
   local want="$1" what="$2"; shift 3
   local got=0

@@ -32,7 +32,7 @@ else
   fail "s3proxy did not start: $(cat $e2e.s3err)"
 fi
 start=$(date +%s%N)
-expect_exit 0 "up --target swarm --replicas 3" -- bin/stackctl -p "$P" up --target swarm --replicas 3
+expect_exit 0 "up --target swarm --replicas 3" -- yielding bin/stackctl -p "$P" up --target swarm --replicas 3
 echo "up took $(( ($(date +%s%N) - start) / 1000000 )) ms"
 cat $e2e.err $e2e.out
 login
@@ -72,9 +72,9 @@ grep -q "change JWT_SECRET in compose/.env and run bin/stackctl deploy" $e2e.err
 
 step "scale 3 -> 5 -> 2 under load"
 loops_start 3
-expect_exit 0 "scale app=5 on Swarm" -- bin/stackctl -p "$P" scale app=5
+expect_exit 0 "scale app=5 on Swarm" -- yielding bin/stackctl -p "$P" scale app=5
 [ "$(app_tasks | wc -l)" = 5 ] && pass "5 app tasks run" || fail "$(app_tasks | wc -l) app tasks"
-expect_exit 0 "scale app=2 on Swarm" -- bin/stackctl -p "$P" scale app=2
+expect_exit 0 "scale app=2 on Swarm" -- yielding bin/stackctl -p "$P" scale app=2
 loops_stop "Swarm scale 3 -> 5 -> 2"
 [ "$(app_tasks | wc -l)" = 2 ] && pass "2 app tasks run" || fail "$(app_tasks | wc -l) app tasks"
 
@@ -83,7 +83,7 @@ step "rolling update under load (every task replaced, start-first)"
 # third would add only time.
 before=$(app_tasks)
 loops_start 3
-expect_exit 0 "deploy --force on Swarm" -- bin/stackctl -p "$P" deploy --force --no-build
+expect_exit 0 "deploy --force on Swarm" -- yielding bin/stackctl -p "$P" deploy --force --no-build
 loops_stop "Swarm rolling update"
 after=$(app_tasks)
 [ "$(comm -12 <(echo "$before") <(echo "$after") | wc -l)" = 0 ] && [ "$(echo "$after" | wc -l)" = 2 ] \
@@ -91,14 +91,14 @@ after=$(app_tasks)
 
 step "rollback under load (Swarm's previous spec)"
 loops_start 2
-expect_exit 0 "rollback on Swarm" -- bin/stackctl -p "$P" rollback
+expect_exit 0 "rollback on Swarm" -- yielding bin/stackctl -p "$P" rollback
 loops_stop "Swarm rollback"
 expect_exit 2 "rollback --to on Swarm is a usage error" -- bin/stackctl -p "$P" rollback --to 1
 
 step "a release that never gets ready is rolled back by Swarm, under load"
 loops_start 2
 echo "DB_POOL_SIZE=0" >>compose/.env
-expect_exit 1 "deploy of a release whose tasks exit at start" -- bin/stackctl -p "$P" deploy --no-build
+expect_exit 1 "deploy of a release whose tasks exit at start" -- yielding bin/stackctl -p "$P" deploy --no-build
 sed -i '/^DB_POOL_SIZE=0$/d' compose/.env
 loops_stop "Swarm's automatic rollback"
 grep -q "Swarm rolled ${P}_app back to the previous one" $e2e.err && pass "the failure says Swarm rolled back, and why: $(grep -o 'a new task: .*' $e2e.err | head -n 1)" \
@@ -108,10 +108,10 @@ docker service inspect -f '{{json .Spec.TaskTemplate.ContainerSpec.Env}}' ${P}_a
 [ "$(docker service ls --filter name=${P}_app --format '{{.Replicas}}')" = "2/2" ] && pass "2/2 tasks after the rollback" || fail "replicas after rollback"
 
 step "kill-replica: Swarm replaces the crashed task"
-expect_exit 0 "scale app=3 on Swarm (the drill wants two to serve while one is killed)" -- bin/stackctl -p "$P" scale app=3
+expect_exit 0 "scale app=3 on Swarm (the drill wants two to serve while one is killed)" -- yielding bin/stackctl -p "$P" scale app=3
 # The drill judges latency under load: beside the compose scenario, at its weight (.ci/full-weight.sh says why), and
 # at half the default rate, so that it takes less from the compose steps it runs beside.
-expect_exit 0 "drill kill-replica on Swarm" -- "${BESIDE_FULL_WEIGHT:-env}" bin/stackctl -p "$P" drill kill-replica --duration 3s --rate 25
+expect_exit 0 "drill kill-replica on Swarm" -- judged "${BESIDE_FULL_WEIGHT:-env}" bin/stackctl -p "$P" drill kill-replica --duration 3s --rate 25
 grep -E '^(PASS|FAIL) ' $e2e.out | sed 's/^/  /'
 expect_exit 2 "a compose-only drill on Swarm is a usage error" -- bin/stackctl -p "$P" drill db-restart
 
@@ -119,13 +119,13 @@ step "backup and restore on Swarm"
 for i in 1 2 3 4 5; do
   curl -s -o /dev/null -X POST -H "$(bearer)" -H 'content-type: application/json' -d "{\"title\":\"kept $i\"}" "$url/tasks"
 done
-expect_exit 0 "backup -o json" -- bin/stackctl -p "$P" backup -o json
+expect_exit 0 "backup -o json" -- yielding bin/stackctl -p "$P" backup -o json
 dump=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["file"])' "$e2e.out")
 backed_up=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["manifest"]["row_counts"]["public.tasks"])' "$e2e.out")
 later=$(curl -s -X POST -H "$(bearer)" -H 'content-type: application/json' -d '{"title":"after the backup"}' "$url/tasks" \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["task"]["id"])')
 loops_start 2
-expect_exit 0 "restore latest --yes on Swarm (client loops running)" -- bin/stackctl -p "$P" restore latest --yes
+expect_exit 0 "restore latest --yes on Swarm (client loops running)" -- yielding bin/stackctl -p "$P" restore latest --yes
 sleep 1; loops_end
 other=$(grep -vcE '^(200|503)$' $e2e.codes || true)
 [ "$other" = 0 ] && pass "during the restore clients got 200 or the 503 maintenance answer, nothing else" || fail "$other other answers"
@@ -137,7 +137,7 @@ db=$(docker ps -q --filter label=com.docker.swarm.service.name=${P}_db)
 rm -f "$dump" "${dump%.dump}.json"
 
 step "physical backups into both repositories on Swarm, the schedule run by the stack's agent, proofs of each"
-expect_exit 0 "backup --type full on Swarm" -- bin/stackctl -p "$P" backup --type full
+expect_exit 0 "backup --type full on Swarm" -- yielding bin/stackctl -p "$P" backup --type full
 cat $e2e.out
 grep -q "in repo1 (local)" $e2e.out && grep -q "in repo2 (off-host)" $e2e.out \
   && pass "a full backup in the local repository and in S3, from the db task" || fail "backup: $(cat $e2e.out $e2e.err)"
@@ -147,7 +147,7 @@ heads=$(object_heads "$s3_data")
 db=$(docker ps -q --filter label=com.docker.swarm.service.name=${P}_db)
 db_started=$(docker inspect -f '{{.State.StartedAt}}' "$db")
 expect_exit 3 "restore --to-time on Swarm is refused (Swarm would start a new db task on the volume being rewritten)" \
-  -- bin/stackctl -p "$P" restore --to-time "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --yes
+  -- yielding bin/stackctl -p "$P" restore --to-time "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --yes
 grep -q "on Swarm" $e2e.err && [ "$(docker inspect -f '{{.State.StartedAt}}' "$db")" = "$db_started" ] \
   && pass "the refusal says why and what to do instead, and the db task was not touched" || fail "refusal: $(cat $e2e.err)"
 # One-shot Quartz expressions (seconds first, with the year), due once, 20 s from now. A job falls due under the
@@ -200,7 +200,7 @@ for t in json.load(sys.stdin)["data"]["activeTargets"]:
 # nginx's answers counted from its log by mtail here (EDGE_COUNTS=log), for an nginx without the Lua module as the
 # official image is; the compose scenario covers the counts nginx keeps itself.
 sed -i '/^EDGE_COUNTS=/d' compose/.env && echo "EDGE_COUNTS=log" >>compose/.env
-expect_exit 0 "up --target swarm --monitoring" -- bin/stackctl -p "$P" up --target swarm --monitoring
+expect_exit 0 "up --target swarm --monitoring" -- yielding bin/stackctl -p "$P" up --target swarm --monitoring
 cat $e2e.err
 services=$(docker service ls --filter label=com.docker.stack.namespace=$P --format '{{.Name}} {{.Replicas}}' | sort)
 want="alertmanager cache-exporter db-exporter edge-exporter prometheus volume-exporter"
@@ -219,7 +219,7 @@ for _ in $(seq 60); do
 done
 [ -n "$all_up" ] && pass "every target up: $n replicas by DNS, db, cache, volumes, edge, alertmanager, prometheus" \
   || fail "targets: $(tr '\n' ';' <$e2e.targets)"
-expect_exit 0 "scale app=$((n + 1)) with the profile on" -- bin/stackctl -p "$P" scale app=$((n + 1))
+expect_exit 0 "scale app=$((n + 1)) with the profile on" -- yielding bin/stackctl -p "$P" scale app=$((n + 1))
 scaled=$(date +%s%N)
 new=$(for c in $(app_tasks); do docker inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}}={{$v.IPAddress}} {{end}}' "$c"; done \
   | grep -o "${P}_frontend=[0-9.]*" | cut -d= -f2 | sort)
