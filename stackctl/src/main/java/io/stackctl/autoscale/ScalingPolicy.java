@@ -12,7 +12,8 @@ import java.util.Optional;
  * every reading of the last {@link #WINDOW} (three at least) is above the target, to what their median asks for, at
  * most twice as many or four more (HPA's default pace); in only when every reading of the last
  * AUTOSCALE_SCALE_IN_AFTER asked for fewer (each with the two before it, by their median), to what their mean asks
- * for, or the latest three if they ask for more (Knative sizes by a window's mean too). After a change the
+ * for, or the latest three if they ask for more (Knative sizes by a window's mean too), and not while the latest ask
+ * for fewer still (a load still falling: at most one more window). After a change the
  * readings start again: the new replicas' load is a new measurement. That hysteresis is what keeps it from flapping.
  */
 public final class ScalingPolicy {
@@ -30,6 +31,8 @@ public final class ScalingPolicy {
     private final AutoscaleSettings settings;
     private final Deque<Observation> readings = new ArrayDeque<>();
     private Instant since;
+    /** Since when a scale-in has waited for a falling load to settle; null while none waits. */
+    private Instant fallingSince;
 
     public ScalingPolicy(AutoscaleSettings settings, Instant start) {
         this.settings = settings;
@@ -62,6 +65,7 @@ public final class ScalingPolicy {
     public void changed(Instant at) {
         readings.clear();
         since = at;
+        fallingSince = null;
     }
 
     private Optional<Decision> scaleOut(Observation latest, int current) {
@@ -91,6 +95,8 @@ public final class ScalingPolicy {
     }
 
     private Optional<Decision> scaleIn(Observation latest, int current) {
+        Instant waitedSince = fallingSince;
+        fallingSince = null; // kept only by a reading that waits again
         Instant from = latest.at().minus(settings.scaleInAfter());
         if (since.isAfter(from) || readings.peekFirst().at().isAfter(from.plus(WINDOW))) {
             return Optional.empty(); // not yet a whole window of readings of this count
@@ -113,9 +119,21 @@ public final class ScalingPolicy {
         double mean =
                 window.stream().mapToDouble(Observation::reading).average().orElse(0);
         double latest3 = median(window.subList(Math.max(0, window.size() - 3), window.size()));
-        int to = Math.max(desired(current, mean), desired(current, latest3));
+        int lately = desired(current, latest3);
+        int to = Math.max(desired(current, mean), lately);
         if (to >= current) {
             return Optional.empty();
+        }
+        // The latest readings ask for fewer than the window's mean: the load is still falling, and the mean is a count
+        // between the load before and the load now. Going there was two steps where one was right (CI, a busy host: a
+        // spike served at 18 req/s a replica, then 5: 4 -> 3, then 3 -> 2). So wait, at most one more window, for
+        // the window to hold the load as it is now.
+        if (lately < to) {
+            fallingSince = waitedSince == null ? latest.at() : waitedSince;
+            if (latest.at().isBefore(fallingSince.plus(settings.scaleInAfter()))) {
+                return Optional.empty();
+            }
+            fallingSince = null;
         }
         return Optional.of(new Decision(
                 current,

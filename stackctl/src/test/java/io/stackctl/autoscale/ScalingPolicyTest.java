@@ -133,6 +133,24 @@ class ScalingPolicyTest {
     }
 
     @Test
+    void aLoadStillFallingWaitsAndScalesInOnce() {
+        // CI on a busy host: the spike served at 25 a replica at 4 (the target 25), then fell over four readings. The
+        // first window that asked for fewer (25, 18, 18, 17, 8, 5, 5) averaged 13.7, asking for 3, its latest readings
+        // for 2: going to 3 then was a second decision a window later, 3 -> 2.
+        var settings =
+                new AutoscaleSettings(2, 4, new ScalingTarget(ScalingTarget.Kind.RPS, 25), Duration.ofSeconds(30));
+        double[] readings = new double[30];
+        java.util.Arrays.fill(readings, 5);
+        double[] spike = {25, 25, 25, 25, 25, 25, 25, 18, 18, 17, 8};
+        System.arraycopy(spike, 0, readings, 0, spike.length);
+        var decisions = run(new ScalingPolicy(settings, T0), new int[] {4}, T0, readings);
+        assertThat(decisions).extracting(d -> d.from() + "->" + d.to()).containsExactly("4->2");
+        assertThat(decisions.get(0).reason())
+                .as("one reading after the first window that asked for fewer: the mean of the next asks for 2")
+                .isEqualTo("rps 11 req/s on average over 30 s, rps 5 req/s lately, below the target rps 25 req/s");
+    }
+
+    @Test
     void aShortDipDoesNotScaleIn() {
         var policy = new ScalingPolicy(rps40, T0);
         double[] readings = repeat(40, 40);
