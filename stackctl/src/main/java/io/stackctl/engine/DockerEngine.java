@@ -289,6 +289,42 @@ public final class DockerEngine implements Engine {
         return HealthcheckCommand.of(test);
     }
 
+    /** How long an exec waits for a container its restart policy is bringing back. */
+    static final Duration RESTARTING_WAIT = Duration.ofSeconds(30);
+
+    /**
+     * Creates the exec; a container its restart policy is bringing back (the engine answers 409 "is restarting, wait
+     * until the container is running": a restore in CI met the db so) is waited for, up to {@link #RESTARTING_WAIT},
+     * and asked again. Nothing ran yet, so asking again is safe.
+     */
+    private com.github.dockerjava.api.command.ExecCreateCmdResponse createExec(String containerId, String... command) {
+        long deadline = System.nanoTime() + RESTARTING_WAIT.toNanos();
+        while (true) {
+            try {
+                return client.execCreateCmd(containerId)
+                        .withCmd(command)
+                        .withAttachStdout(true)
+                        .withAttachStderr(true)
+                        .exec();
+            } catch (com.github.dockerjava.api.exception.ConflictException e) {
+                if (!restarting(e.getMessage()) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(250);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** The engine's answer to an exec in a container between a crash and its restart. */
+    static boolean restarting(String message) {
+        return message != null && message.contains("is restarting, wait until the container is running");
+    }
+
     /** Runs a command inside a container and returns its exit code and output (stdout, then stderr). */
     public ExecResult exec(String containerId, Duration timeout, String... command) {
         var stdout = new ByteArrayOutputStream();
@@ -303,11 +339,7 @@ public final class DockerEngine implements Engine {
      */
     public long execStreaming(
             String containerId, OutputStream stdout, StringBuilder stderr, Duration timeout, String... command) {
-        var created = client.execCreateCmd(containerId)
-                .withCmd(command)
-                .withAttachStdout(true)
-                .withAttachStderr(true)
-                .exec();
+        var created = createExec(containerId, command);
         var writeFailure = new AtomicReference<IOException>();
         try (var callback = client.execStartCmd(created.getId()).exec(new ResultCallback.Adapter<Frame>() {
             @Override
