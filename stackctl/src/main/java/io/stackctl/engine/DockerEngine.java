@@ -2,7 +2,9 @@ package io.stackctl.engine;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.ExecCreateCmdResponse;
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Frame;
@@ -11,6 +13,7 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import io.stackctl.core.ExitCodes;
+import io.stackctl.core.Pause;
 import io.stackctl.core.StackctlException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -297,7 +300,7 @@ public final class DockerEngine implements Engine {
      * until the container is running": a restore in CI met the db so) is waited for, up to {@link #RESTARTING_WAIT},
      * and asked again. Nothing ran yet, so asking again is safe.
      */
-    private com.github.dockerjava.api.command.ExecCreateCmdResponse createExec(String containerId, String... command) {
+    private ExecCreateCmdResponse createExec(String containerId, String... command) {
         long deadline = System.nanoTime() + RESTARTING_WAIT.toNanos();
         while (true) {
             try {
@@ -306,16 +309,14 @@ public final class DockerEngine implements Engine {
                         .withAttachStdout(true)
                         .withAttachStderr(true)
                         .exec();
-            } catch (com.github.dockerjava.api.exception.ConflictException e) {
+            } catch (ConflictException e) {
                 if (!restarting(e.getMessage()) || System.nanoTime() > deadline) {
                     throw e;
                 }
-                try {
-                    Thread.sleep(250);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
+                Pause.sleep(
+                        Duration.ofMillis(250),
+                        "interrupted while waiting for container " + containerId.substring(0, 12) + " to restart",
+                        "run the command again");
             }
         }
     }
@@ -553,7 +554,7 @@ public final class DockerEngine implements Engine {
     public void unpause(String containerId) {
         try {
             client.unpauseContainerCmd(containerId).exec();
-        } catch (NotFoundException | com.github.dockerjava.api.exception.ConflictException e) {
+        } catch (NotFoundException | ConflictException e) {
             // gone, or not paused (a failover killed it): nothing to thaw
         }
     }
